@@ -1,0 +1,462 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * conform.h - what every aioconf case program uses on top of the kernel's
+ * kselftest_harness.h (from linux-source-6.1, extracted into build/ksft).
+ *
+ * A case program is one file cases/<area>/<topic>.c:
+ *
+ *	#include "conform.h"
+ *
+ *	CONFORM_SINCE("5.1", "IORING_OP_NOP");
+ *
+ *	// io_uring_enter(2): "IORING_OP_NOP ... does nothing" (since 5.1)
+ *	TEST(nop_completes_with_zero) {
+ *		CONFORM_REQUIRE_URING();
+ *		...
+ *	}
+ *
+ *	TEST_HARNESS_MAIN
+ *
+ * Each TEST runs in its own child process (forked by the harness); ASSERT_*
+ * ends that child only. Requirements are probed at run time and turn into a
+ * SKIP with the reason printed: never compare kernel version numbers.
+ *
+ * kselftest 6.1 quirk: SKIP() inside FIXTURE_SETUP does not stop the test
+ * body from running, so put CONFORM_REQUIRE_* at the top of the TEST body.
+ */
+#ifndef AIOCONF_CONFORM_H
+#define AIOCONF_CONFORM_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/aio_abi.h>
+#include <linux/io_uring.h>
+
+#include "kselftest_harness.h"
+
+/* ------------------------------------------------------------------ */
+/* What the program is about                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * CONFORM_SINCE(version, feature) - once per program, at file scope.
+ * Prints "# conform-since: <version> <feature>" as a TAP diagnostic when the
+ * program ends. The runner records it; the reports flag a skip at or after
+ * <version>, or a pass before it. It is printed at the end because TAP 13
+ * wants its version line first, and the harness prints that line in main().
+ */
+#define CONFORM_SINCE(version, feature)                                        \
+	static void __attribute__((destructor)) conform_print_since(void)       \
+	{                                                                       \
+		/* Test children leave with _exit(); only main gets here. */    \
+		if (getpid() == conform_main_pid)                               \
+			printf("# conform-since: %s %s\n", version, feature);   \
+	}                                                                       \
+	extern int conform_since_declared_once
+
+/* ------------------------------------------------------------------ */
+/* Private temporary directory                                         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The main process makes one directory under $TMPDIR (default /tmp) before
+ * any test runs and removes it, with everything in it, when it exits. A test
+ * child that dies on an ASSERT therefore leaks nothing it put there.
+ */
+static pid_t conform_main_pid;
+static char conform_tmpdir_path[256];
+
+static void __attribute__((constructor)) conform_init(void)
+{
+	const char *base = getenv("TMPDIR");
+
+	conform_main_pid = getpid();
+	if (!base || !*base)
+		base = "/tmp";
+	snprintf(conform_tmpdir_path, sizeof(conform_tmpdir_path),
+		 "%s/aioconf.XXXXXX", base);
+	if (!mkdtemp(conform_tmpdir_path))
+		conform_tmpdir_path[0] = '\0';
+}
+
+static int conform_rm_entry(const char *path, const struct stat *st,
+			    int type, struct FTW *ftw)
+{
+	(void)st; (void)type; (void)ftw;
+	remove(path);
+	return 0;
+}
+
+static void __attribute__((destructor)) conform_fini(void)
+{
+	if (getpid() != conform_main_pid || !conform_tmpdir_path[0])
+		return;
+	nftw(conform_tmpdir_path, conform_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* The program's private directory; "" if it could not be made. */
+static inline const char *conform_tmpdir(void)
+{
+	return conform_tmpdir_path;
+}
+
+/* Write "<tmpdir>/<name>" into buf. Returns buf. */
+static inline char *conform_tmppath(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/%s", conform_tmpdir_path, name);
+	return buf;
+}
+
+/* The byte at offset off of the test pattern: lets a reader check offsets. */
+static inline unsigned char conform_pattern_byte(unsigned long long off)
+{
+	return (unsigned char)((off * 31 + (off >> 8) + 7) & 0xff);
+}
+
+static inline void conform_fill_pattern(void *buf, size_t len,
+					unsigned long long off)
+{
+	unsigned char *p = buf;
+
+	for (size_t i = 0; i < len; i++)
+		p[i] = conform_pattern_byte(off + i);
+}
+
+/* True when buf holds the pattern as it stands at file offset off. */
+static inline bool conform_check_pattern(const void *buf, size_t len,
+					 unsigned long long off)
+{
+	const unsigned char *p = buf;
+
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != conform_pattern_byte(off + i))
+			return false;
+	return true;
+}
+
+/*
+ * An anonymous regular file of size bytes of the test pattern, in the private
+ * directory, already unlinked: closing the fd (or dying) frees it.
+ * flags are added to O_RDWR | O_CLOEXEC (e.g. O_DIRECT). Returns fd or -1.
+ */
+static inline int conform_temp_file(size_t size, int flags)
+{
+	char path[300], chunk[4096];
+	int fd;
+
+	conform_tmppath(path, sizeof(path), "file.XXXXXX");
+	fd = mkostemp(path, O_CLOEXEC | (flags & ~O_DIRECT));
+	if (fd < 0)
+		return -1;
+	unlink(path);
+	for (size_t off = 0; off < size; off += sizeof(chunk)) {
+		size_t n = size - off < sizeof(chunk) ? size - off : sizeof(chunk);
+
+		conform_fill_pattern(chunk, n, off);
+		if (pwrite(fd, chunk, n, off) != (ssize_t)n) {
+			close(fd);
+			return -1;
+		}
+	}
+	if (flags & O_DIRECT) {
+		/* Reopen through /proc: the file must exist before O_DIRECT. */
+		char self[64];
+		int dfd;
+
+		fsync(fd);
+		snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+		dfd = open(self, O_RDWR | O_CLOEXEC | flags);
+		close(fd);
+		return dfd;
+	}
+	return fd;
+}
+
+/* ------------------------------------------------------------------ */
+/* Forcing blocking: pipes and sockets                                  */
+/* ------------------------------------------------------------------ */
+
+/* Both return 0 or -1 with errno, like the calls they wrap. Ends are CLOEXEC. */
+static inline int conform_pipe(int fds[2])
+{
+	return pipe2(fds, O_CLOEXEC);
+}
+
+static inline int conform_socketpair(int sv[2])
+{
+	return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
+}
+
+/*
+ * Write into fd (a pipe's write end or a socket) until the kernel would
+ * block, so that the next write really blocks. Returns the bytes written,
+ * or -1. The fd's O_NONBLOCK flag is restored.
+ */
+static inline long conform_fill_until_full(int fd)
+{
+	char chunk[4096] = { 0 };
+	int fl = fcntl(fd, F_GETFL);
+	long total = 0;
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -1;
+	for (;;) {
+		ssize_t n = write(fd, chunk, sizeof(chunk));
+
+		if (n > 0) {
+			total += n;
+			continue;
+		}
+		if (n < 0 && errno == EAGAIN)
+			break;
+		total = -1;
+		break;
+	}
+	fcntl(fd, F_SETFL, fl);
+	return total;
+}
+
+/* ------------------------------------------------------------------ */
+/* Probes: each returns NULL when usable, else the reason it is not     */
+/* ------------------------------------------------------------------ */
+
+static char conform_why[256];
+
+static inline int conform_sys_io_uring_setup(unsigned int entries,
+					     struct io_uring_params *p)
+{
+	return (int)syscall(__NR_io_uring_setup, entries, p);
+}
+
+static inline int conform_sys_io_uring_register(int fd, unsigned int op,
+						void *arg, unsigned int nr)
+{
+	return (int)syscall(__NR_io_uring_register, fd, op, arg, nr);
+}
+
+static inline long conform_read_sysctl(const char *path)
+{
+	char buf[64] = { 0 };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 ? strtol(buf, NULL, 10) : -1;
+}
+
+/* Why an io_uring_setup(flags) failed, in words (errno is the cause). */
+static inline const char *conform_uring_setup_why(const char *what, int err)
+{
+	long disabled;
+
+	switch (err) {
+	case ENOSYS:
+		snprintf(conform_why, sizeof(conform_why),
+			 "%s: ENOSYS (kernel without CONFIG_IO_URING, or a seccomp filter)",
+			 what);
+		break;
+	case EPERM:
+		disabled = conform_read_sysctl("/proc/sys/kernel/io_uring_disabled");
+		if (disabled > 0)
+			snprintf(conform_why, sizeof(conform_why),
+				 "%s: EPERM (io_uring disabled: kernel.io_uring_disabled=%ld)",
+				 what, disabled);
+		else
+			snprintf(conform_why, sizeof(conform_why),
+				 "%s: EPERM (not permitted here: privilege or a seccomp filter)",
+				 what);
+		break;
+	case EINVAL:
+		snprintf(conform_why, sizeof(conform_why),
+			 "%s: EINVAL (not supported by this kernel)", what);
+		break;
+	default:
+		snprintf(conform_why, sizeof(conform_why), "%s: %s", what,
+			 strerror(err));
+	}
+	return conform_why;
+}
+
+/* NULL if a plain io_uring_setup works; else why not. */
+static inline const char *conform_uring_unavailable(void)
+{
+	struct io_uring_params p;
+	int fd;
+
+	memset(&p, 0, sizeof(p));
+	fd = conform_sys_io_uring_setup(1, &p);
+	if (fd >= 0) {
+		close(fd);
+		return NULL;
+	}
+	return conform_uring_setup_why("io_uring_setup", errno);
+}
+
+/*
+ * NULL if io_uring_setup accepts these setup flags; else why not.
+ * IORING_SETUP_CQSIZE gets cq_entries = 8; SQPOLL gets a 10 ms idle.
+ */
+static inline const char *conform_uring_setup_missing(unsigned int flags,
+						      const char *name)
+{
+	struct io_uring_params p;
+	const char *why = conform_uring_unavailable();
+	int fd;
+
+	if (why)
+		return why;
+	memset(&p, 0, sizeof(p));
+	p.flags = flags;
+	if (flags & IORING_SETUP_CQSIZE)
+		p.cq_entries = 8;
+	if (flags & IORING_SETUP_SQPOLL)
+		p.sq_thread_idle = 10;
+	fd = conform_sys_io_uring_setup(4, &p);
+	if (fd >= 0) {
+		close(fd);
+		return NULL;
+	}
+	return conform_uring_setup_why(name, errno);
+}
+
+/* NULL if io_uring_setup reports this IORING_FEAT_* bit; else why not. */
+static inline const char *conform_uring_feature_missing(unsigned int feat,
+							const char *name)
+{
+	struct io_uring_params p;
+	const char *why = conform_uring_unavailable();
+	int fd;
+
+	if (why)
+		return why;
+	memset(&p, 0, sizeof(p));
+	fd = conform_sys_io_uring_setup(1, &p);
+	if (fd < 0)
+		return conform_uring_setup_why("io_uring_setup", errno);
+	close(fd);
+	if (p.features & feat)
+		return NULL;
+	snprintf(conform_why, sizeof(conform_why),
+		 "%s not in io_uring_params.features (0x%x)", name, p.features);
+	return conform_why;
+}
+
+/* NULL if the opcode probe (IORING_REGISTER_PROBE) lists op as supported. */
+static inline const char *conform_uring_op_missing(unsigned int op,
+						   const char *name)
+{
+	enum { NR_OPS = 256 };
+	size_t len = sizeof(struct io_uring_probe) +
+		     NR_OPS * sizeof(struct io_uring_probe_op);
+	struct io_uring_probe *probe;
+	struct io_uring_params p;
+	const char *why = conform_uring_unavailable();
+	int fd, ret, err;
+
+	if (why)
+		return why;
+	memset(&p, 0, sizeof(p));
+	fd = conform_sys_io_uring_setup(1, &p);
+	if (fd < 0)
+		return conform_uring_setup_why("io_uring_setup", errno);
+	probe = calloc(1, len);
+	if (!probe) {
+		close(fd);
+		return "out of memory for the opcode probe";
+	}
+	ret = conform_sys_io_uring_register(fd, IORING_REGISTER_PROBE, probe,
+					    NR_OPS);
+	err = errno;
+	close(fd);
+	if (ret < 0) {
+		snprintf(conform_why, sizeof(conform_why),
+			 "IORING_REGISTER_PROBE failed (%s): cannot tell whether %s exists",
+			 strerror(err), name);
+	} else if (op > probe->last_op ||
+		   !(probe->ops[op].flags & IO_URING_OP_SUPPORTED)) {
+		snprintf(conform_why, sizeof(conform_why),
+			 "%s not supported by this kernel (opcode probe, last_op %u)",
+			 name, probe->last_op);
+	} else {
+		free(probe);
+		return NULL;
+	}
+	free(probe);
+	return conform_why;
+}
+
+/* NULL if Linux native AIO (io_setup) works; else why not. */
+static inline const char *conform_aio_unavailable(void)
+{
+	aio_context_t ctx = 0;
+
+	if (syscall(__NR_io_setup, 1, &ctx) == 0) {
+		syscall(__NR_io_destroy, ctx);
+		return NULL;
+	}
+	switch (errno) {
+	case ENOSYS:
+		return "io_setup: ENOSYS (kernel without CONFIG_AIO, or a seccomp filter)";
+	case EAGAIN:
+		snprintf(conform_why, sizeof(conform_why),
+			 "io_setup: EAGAIN (fs.aio-nr reached fs.aio-max-nr=%ld)",
+			 conform_read_sysctl("/proc/sys/fs/aio-max-nr"));
+		return conform_why;
+	default:
+		snprintf(conform_why, sizeof(conform_why), "io_setup: %s",
+			 strerror(errno));
+		return conform_why;
+	}
+}
+
+static inline const char *conform_not_root(void)
+{
+	return geteuid() == 0 ? NULL : "needs root (euid 0)";
+}
+
+/* ------------------------------------------------------------------ */
+/* Requirements: inside a TEST body, skip with the reason when unmet   */
+/* ------------------------------------------------------------------ */
+
+#define CONFORM_REQUIRE(why_expr)                                              \
+	do {                                                                   \
+		const char *conform_req_why_ = (why_expr);                     \
+		if (conform_req_why_)                                          \
+			SKIP(return, "%s", conform_req_why_);                  \
+	} while (0)
+
+#define CONFORM_REQUIRE_URING() CONFORM_REQUIRE(conform_uring_unavailable())
+#define CONFORM_REQUIRE_URING_OP(op) \
+	CONFORM_REQUIRE(conform_uring_op_missing(op, #op))
+#define CONFORM_REQUIRE_URING_FEATURE(feat) \
+	CONFORM_REQUIRE(conform_uring_feature_missing(feat, #feat))
+#define CONFORM_REQUIRE_URING_SETUP(flags) \
+	CONFORM_REQUIRE(conform_uring_setup_missing(flags, #flags))
+#define CONFORM_REQUIRE_AIO() CONFORM_REQUIRE(conform_aio_unavailable())
+#define CONFORM_REQUIRE_ROOT() CONFORM_REQUIRE(conform_not_root())
+
+/*
+ * After a call that failed with err: skip when the interface is missing
+ * (ENOSYS) rather than fail. what names the call in the reason.
+ */
+#define CONFORM_SKIP_IF_ENOSYS(err, what)                                      \
+	do {                                                                   \
+		if ((err) == ENOSYS)                                           \
+			SKIP(return, "%s: ENOSYS (not available on this kernel)", \
+			     what);                                            \
+	} while (0)
+
+#endif /* AIOCONF_CONFORM_H */

@@ -1,0 +1,47 @@
+#!/bin/sh
+# Install the Debian packages aioconf needs, if any are missing.
+# Idempotent: when everything is present it only asks dpkg (well under a second).
+# Not root and no password-less sudo: print the exact command and exit 2.
+set -eu
+
+PACKAGES="gcc make libc6-dev liburing-dev libaio-dev python3 perl busybox-static
+cpio qemu-system-x86 linux-source-6.1 xz-utils"
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+	echo "deps: not a Debian system; install the equivalents of: $(echo $PACKAGES)" >&2
+	echo "deps: and set KSFT_DIR to a kernel tree's tools/testing/selftests" >&2
+	exit 2
+fi
+
+missing=""
+for p in $PACKAGES; do
+	status=$(dpkg-query -W -f '${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+	case "$status" in
+	ii*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+# linux-source-6.1 is only needed when no other kernel tree is given.
+if [ -n "${KSFT_DIR:-}" ]; then
+	missing=$(echo "$missing" | sed 's/ linux-source-6.1//')
+fi
+[ -z "$missing" ] && exit 0
+
+cmd="apt-get install -y --no-install-recommends$missing"
+if [ "$(id -u)" -eq 0 ]; then
+	sudo=""
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+	sudo="sudo"
+else
+	echo "deps: missing packages:$missing" >&2
+	echo "deps: run as root:  apt-get update && $cmd" >&2
+	exit 2
+fi
+
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+# A stale package list is the usual reason an install fails on a fresh machine.
+$sudo apt-get install -y -q --no-install-recommends $missing >/dev/null 2>&1 || {
+	$sudo apt-get update -q
+	$sudo apt-get install -y -q --no-install-recommends $missing
+}
