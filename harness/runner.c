@@ -1,0 +1,1117 @@
+// SPDX-License-Identifier: MIT
+/*
+ * runner - run aioconf case programs and say what happened to each.
+ *
+ *   runner [-j N] [-t SECS] [-o DIR] [--dmesg] [--known FILE] CASE...
+ *
+ * The same static binary runs on the host and as a QEMU guest's workload.
+ * Contract: ../shared/DESIGN.md section 3. In short:
+ * - every case runs in its own session and process group with stdout and
+ *   stderr in DIR/<id>.tap; at most N run at once; at the timeout the whole
+ *   session is killed;
+ * - each case program is classified pass, fail, known (every failure is on
+ *   the known list), skip (every test skipped), timeout, crash or error
+ *   (no plan, malformed or truncated TAP, an exit code its TAP contradicts);
+ * - test points are counted pass / fail / skip / xfail / known: a skip is
+ *   never a pass, and a case that times out, crashes or errs counts as one
+ *   failed point on top of its own;
+ * - stdout gets aggregate TAP 13, each case's lines nested behind "# ", and
+ *   last the plain line "N passed, N failed, N skipped";
+ * - DIR/summary.json and DIR/run.tap are written atomically at the end.
+ * Exit status: 0 no unexpected failure, 1 some, 2 usage or set-up error,
+ * 130 interrupted (SIGINT/SIGTERM/SIGHUP; what finished is kept).
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+
+/* Nested output per case on stdout is capped; the .tap file keeps it all. */
+#define NEST_MAX_LINES 1000
+#define LOG_MAX 2048
+
+enum point_result { P_PASS, P_FAIL, P_SKIP, P_XFAIL, P_KNOWN };
+static const char *const point_names[] = { "pass", "fail", "skip", "xfail", "known" };
+
+enum case_status { S_PASS, S_FAIL, S_KNOWN, S_SKIP, S_TIMEOUT, S_CRASH, S_ERROR, S_NOTRUN };
+static const char *const status_names[] = {
+	"pass", "fail", "known", "skip", "timeout", "crash", "error", "notrun"
+};
+
+struct point {
+	char *name;
+	enum point_result result;
+	char *reason;	/* skip reason, known-failure reason, directive text */
+	char *log;	/* the test's "#" lines, kept for failures */
+};
+
+struct known {
+	char *pattern;	/* <case>:<test>, fnmatch glob */
+	char *release;	/* kernel release glob */
+	char *reason;
+};
+
+struct kase {
+	const char *path;
+	char *id;
+	pid_t pid;
+	double start, duration;
+	bool running, finished, timed_out;
+	int wstatus;
+	/* from the TAP */
+	struct point *points;
+	int npoints, plan;
+	bool have_plan, plan_skip, bailed;
+	char *malformed;
+	char since[32], feature[128];
+	int counts[5];
+	/* verdict */
+	enum case_status status;
+	char *diag;
+	/* --dmesg */
+	long taint_before;
+	int kmsg_fd;
+};
+
+static struct {
+	int jobs;
+	double timeout;
+	const char *outdir;
+	bool dmesg;
+	const char *known_file;
+	struct known *known;
+	int nknown;
+	struct utsname uts;
+	bool progress;
+	bool interrupted;
+} opt = { .jobs = 0, .timeout = 60, .outdir = "results/runner" };
+
+/* ------------------------------------------------------------------ */
+/* small utilities                                                     */
+/* ------------------------------------------------------------------ */
+
+static void die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "runner: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(code);
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (!p)
+		die(2, "out of memory");
+	return p;
+}
+
+static char *xstrdup(const char *s)
+{
+	char *p = strdup(s ? s : "");
+
+	if (!p)
+		die(2, "out of memory");
+	return p;
+}
+
+static char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		die(2, "out of memory");
+	va_end(ap);
+	return s;
+}
+
+/* Append to a malloc'd string, keeping it under LOG_MAX bytes. */
+static void append(char **dst, const char *text)
+{
+	size_t have = *dst ? strlen(*dst) : 0, add = strlen(text);
+	char *p;
+
+	if (have >= LOG_MAX)
+		return;
+	if (have + add > LOG_MAX)
+		add = LOG_MAX - have;
+	p = realloc(*dst, have + add + 1);
+	if (!p)
+		die(2, "out of memory");
+	memcpy(p + have, text, add);
+	p[have + add] = '\0';
+	*dst = p;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int mkdir_p(const char *path)
+{
+	char buf[PATH_MAX];
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return -1;
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+static long read_long_file(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	long v = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/* ------------------------------------------------------------------ */
+/* known failures                                                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * File format, one entry a line, '#' starts a comment:
+ *   <case>:<test>   <kernel release glob>   <reason with a reference>
+ */
+static void load_known(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *line = NULL;
+	size_t cap = 0;
+	int lineno = 0;
+
+	if (!f)
+		die(2, "cannot read known-failures list %s: %s", path, strerror(errno));
+	while (getline(&line, &cap, f) > 0) {
+		char *s = trim(line), *pat, *rel, *why;
+
+		lineno++;
+		if (!*s || *s == '#')
+			continue;
+		pat = strtok(s, " \t");
+		rel = strtok(NULL, " \t");
+		why = strtok(NULL, "");
+		if (!pat || !rel || !why || !strchr(pat, ':'))
+			die(2, "%s:%d: want '<case>:<test> <release-glob> <reason>'", path, lineno);
+		opt.known = realloc(opt.known, (opt.nknown + 1) * sizeof(*opt.known));
+		if (!opt.known)
+			die(2, "out of memory");
+		opt.known[opt.nknown].pattern = xstrdup(pat);
+		opt.known[opt.nknown].release = xstrdup(rel);
+		opt.known[opt.nknown].reason = xstrdup(trim(why));
+		opt.nknown++;
+	}
+	free(line);
+	fclose(f);
+}
+
+static const struct known *find_known(const char *case_id, const char *test)
+{
+	char *full = xasprintf("%s:%s", case_id, test);
+	const struct known *hit = NULL;
+
+	for (int i = 0; i < opt.nknown && !hit; i++)
+		if (!fnmatch(opt.known[i].pattern, full, 0) &&
+		    !fnmatch(opt.known[i].release, opt.uts.release, 0))
+			hit = &opt.known[i];
+	free(full);
+	return hit;
+}
+
+/* ------------------------------------------------------------------ */
+/* starting and stopping cases                                         */
+/* ------------------------------------------------------------------ */
+
+/* uring/nop from build/cases/uring/nop; a foreign program by its name. */
+static char *case_id(const char *path)
+{
+	const char *p = path, *hit = NULL;
+
+	while ((p = strstr(p, "cases/"))) {
+		if (p == path || p[-1] == '/')
+			hit = p + strlen("cases/");
+		p++;
+	}
+	if (!hit) {
+		hit = strrchr(path, '/');
+		hit = hit ? hit + 1 : path;
+	}
+	return xstrdup(hit);
+}
+
+static char *tap_path(const struct kase *c, bool partial)
+{
+	return xasprintf("%s/%s.tap%s", opt.outdir, c->id, partial ? ".part" : "");
+}
+
+static void dmesg_before(struct kase *c)
+{
+	c->taint_before = read_long_file("/proc/sys/kernel/tainted");
+	c->kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (c->kmsg_fd >= 0)
+		lseek(c->kmsg_fd, 0, SEEK_END);	/* only what the case causes */
+}
+
+static void start_case(struct kase *c)
+{
+	char *part = tap_path(c, true);
+	char *dir = xstrdup(part);
+	pid_t pid;
+
+	*strrchr(dir, '/') = '\0';
+	if (mkdir_p(dir) < 0)
+		die(2, "cannot create %s: %s", dir, strerror(errno));
+	free(dir);
+	if (opt.dmesg)
+		dmesg_before(c);
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		die(2, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		sigset_t none;
+		int out = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+		/* A session of its own: the harness moves each test into a
+		 * new process group, so the group alone cannot find them all. */
+		setsid();
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		if (out < 0 || in < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
+		    dup2(out, 2) < 0)
+			_exit(126);
+		execl(c->path, c->path, (char *)NULL);
+		dprintf(2, "runner: cannot execute %s: %s\n", c->path, strerror(errno));
+		_exit(127);
+	}
+	free(part);
+	c->pid = pid;
+	c->start = now();
+	c->running = true;
+}
+
+/* Kill every process still in the case's session (sid == the case's pid). */
+static void kill_session(pid_t sid)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+
+	kill(-sid, SIGKILL);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char path[64], buf[512], *p;
+		int pid = atoi(e->d_name), fd;
+		ssize_t n;
+		long ppid, pgrp, session;
+
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		p = strrchr(buf, ')');	/* the command name may hold anything */
+		if (p && sscanf(p + 1, " %*c %ld %ld %ld", &ppid, &pgrp, &session) == 3 &&
+		    session == sid)
+			kill(pid, SIGKILL);
+	}
+	closedir(d);
+}
+
+/* ------------------------------------------------------------------ */
+/* reading a case's TAP                                                */
+/* ------------------------------------------------------------------ */
+
+static struct point *add_point(struct kase *c)
+{
+	struct point *p;
+
+	c->points = realloc(c->points, (c->npoints + 1) * sizeof(*c->points));
+	if (!c->points)
+		die(2, "out of memory");
+	p = &c->points[c->npoints++];
+	memset(p, 0, sizeof(*p));
+	return p;
+}
+
+static void set_malformed(struct kase *c, const char *why)
+{
+	if (!c->malformed)
+		c->malformed = xstrdup(why);
+}
+
+/* "ok 3 global.name # SKIP why" and the like, at the line's start. */
+static void parse_result(struct kase *c, char *line, const char *last_run,
+			 char **pending_log)
+{
+	bool ok = strncmp(line, "ok", 2) == 0;
+	char *s = line + (ok ? 2 : 6), *hash, *desc, *directive = NULL;
+	struct point *p;
+	long num;
+
+	if (*s && !isspace((unsigned char)*s))
+		return;		/* "okay ..." is not a result line */
+	s = trim(s);
+	num = isdigit((unsigned char)*s) ? strtol(s, &s, 10) : c->npoints + 1;
+	if (num != c->npoints + 1)
+		set_malformed(c, "test numbers out of sequence");
+	hash = strchr(s, '#');
+	if (hash) {
+		*hash = '\0';
+		directive = trim(hash + 1);
+	}
+	desc = trim(s);
+	if (*desc == '-')
+		desc = trim(desc + 1);
+	/* kselftest prints skip lines without the test's name. */
+	if (!*desc && last_run)
+		desc = (char *)last_run;
+	if (!strncmp(desc, "global.", 7))
+		desc += 7;
+
+	p = add_point(c);
+	p->name = xstrdup(*desc ? desc : "(unnamed)");
+	if (directive && !strncasecmp(directive, "skip", 4)) {
+		p->result = P_SKIP;
+		p->reason = xstrdup(trim(directive + 4));
+	} else if (directive && !strncasecmp(directive, "xfail", 5)) {
+		p->result = ok ? P_XFAIL : P_FAIL;
+		p->reason = xstrdup(trim(directive + 5));
+	} else if (directive && !strncasecmp(directive, "todo", 4) && !ok) {
+		p->result = P_XFAIL;
+		p->reason = xstrdup(trim(directive + 4));
+	} else {
+		p->result = ok ? P_PASS : P_FAIL;
+		if (directive)
+			p->reason = xstrdup(directive);
+	}
+	if (p->result == P_FAIL) {
+		const struct known *k = find_known(c->id, p->name);
+
+		p->log = *pending_log;
+		*pending_log = NULL;
+		if (k) {
+			p->result = P_KNOWN;
+			free(p->reason);
+			p->reason = xstrdup(k->reason);
+		}
+	} else if (p->result == P_PASS && find_known(c->id, p->name)) {
+		char *note = xasprintf("%s is on the known-failures list but passed\n", p->name);
+
+		append(&c->diag, note);
+		free(note);
+	}
+	c->counts[p->result]++;
+}
+
+static void parse_tap(struct kase *c)
+{
+	char *path = tap_path(c, false);
+	FILE *f = fopen(path, "re");
+	char *line = NULL, *last_run = NULL, *pending_log = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	free(path);
+	if (!f)
+		return;
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (!strncmp(line, "ok", 2) || !strncmp(line, "not ok", 6)) {
+			parse_result(c, line, last_run, &pending_log);
+			free(last_run);
+			last_run = NULL;
+			free(pending_log);
+			pending_log = NULL;
+		} else if (!strncmp(line, "1..", 3)) {
+			char *end, *hash = strchr(line, '#');
+
+			if (c->have_plan)
+				set_malformed(c, "more than one plan line");
+			c->have_plan = true;
+			c->plan = (int)strtol(line + 3, &end, 10);
+			if (end == line + 3)
+				set_malformed(c, "plan line without a count");
+			if (c->plan == 0 && hash && !strncasecmp(trim(hash + 1), "skip", 4)) {
+				c->plan_skip = true;
+				append(&c->diag, trim(hash + 1));
+			}
+		} else if (!strncmp(line, "Bail out!", 9)) {
+			c->bailed = true;
+			append(&c->diag, line);
+			append(&c->diag, "\n");
+		} else if (!strncmp(line, "# conform-since: ", 17)) {
+			sscanf(line + 17, "%31s %127[^\n]", c->since, c->feature);
+		} else if (!strncmp(line, "#  RUN ", 7)) {
+			char *name = trim(line + 7), *dots = strstr(name, " ...");
+
+			if (dots)
+				*dots = '\0';
+			free(last_run);
+			last_run = xstrdup(name);
+			free(pending_log);
+			pending_log = NULL;
+		} else if (line[0] == '#' && last_run) {
+			append(&pending_log, line);
+			append(&pending_log, "\n");
+		}
+	}
+	free(line);
+	free(last_run);
+	free(pending_log);
+	fclose(f);
+}
+
+/* The last lines of the output, for crashes and timeouts. */
+static void attach_tail(struct kase *c, int nlines)
+{
+	char *path = tap_path(c, false);
+	FILE *f = fopen(path, "re");
+	char *ring[32] = { 0 }, *line = NULL;
+	size_t cap = 0;
+	long n = 0;
+
+	free(path);
+	if (!f)
+		return;
+	if (nlines > 32)
+		nlines = 32;
+	while (getline(&line, &cap, f) >= 0) {
+		free(ring[n % nlines]);
+		ring[n % nlines] = xstrdup(line);
+		n++;
+	}
+	append(&c->diag, "last output:\n");
+	for (long i = n > nlines ? n - nlines : 0; i < n; i++)
+		append(&c->diag, ring[i % nlines]);
+	for (int i = 0; i < nlines; i++)
+		free(ring[i]);
+	free(line);
+	fclose(f);
+}
+
+/* ------------------------------------------------------------------ */
+/* verdicts                                                            */
+/* ------------------------------------------------------------------ */
+
+static const char *const dmesg_patterns[] = {
+	"WARNING:", "BUG:", "Oops", "KASAN", "UBSAN", "Call Trace"
+};
+
+/* With --dmesg: what the kernel logged and tainted while the case ran. */
+static bool dmesg_after(struct kase *c)
+{
+	char rec[8192];
+	bool bad = false;
+	long taint = read_long_file("/proc/sys/kernel/tainted");
+
+	if (c->kmsg_fd >= 0) {
+		for (;;) {
+			ssize_t n = read(c->kmsg_fd, rec, sizeof(rec) - 1);
+			char *msg;
+
+			if (n < 0 && errno == EPIPE)
+				continue;	/* records were overwritten: go on */
+			if (n <= 0)
+				break;
+			rec[n] = '\0';
+			msg = strchr(rec, ';');
+			msg = msg ? msg + 1 : rec;
+			for (size_t i = 0; i < sizeof(dmesg_patterns) / sizeof(*dmesg_patterns); i++) {
+				if (strstr(msg, dmesg_patterns[i])) {
+					append(&c->diag, "kernel log: ");
+					append(&c->diag, msg);
+					bad = true;
+					break;
+				}
+			}
+		}
+		close(c->kmsg_fd);
+		c->kmsg_fd = -1;
+	}
+	if (taint >= 0 && c->taint_before >= 0 && (taint & ~c->taint_before)) {
+		char *s = xasprintf("kernel taint: new bits 0x%lx (now 0x%lx)\n",
+				    taint & ~c->taint_before, taint);
+
+		append(&c->diag, s);
+		free(s);
+		bad = true;
+	}
+	return bad;
+}
+
+static void classify(struct kase *c)
+{
+	int code = WIFEXITED(c->wstatus) ? WEXITSTATUS(c->wstatus) : -1;
+	int fails, known;
+	char *s = NULL;
+
+	parse_tap(c);
+	fails = c->counts[P_FAIL];
+	known = c->counts[P_KNOWN];
+	if (c->timed_out) {
+		c->status = S_TIMEOUT;
+		s = xasprintf("killed after the %.0f s timeout\n", opt.timeout);
+	} else if (WIFSIGNALED(c->wstatus)) {
+		c->status = S_CRASH;
+		s = xasprintf("killed by signal %d (%s)\n", WTERMSIG(c->wstatus),
+			      strsignal(WTERMSIG(c->wstatus)));
+	} else if (code == 126 || code == 127) {
+		c->status = S_ERROR;
+		s = xasprintf("could not be executed (exit %d)\n", code);
+	} else if (c->bailed) {
+		c->status = S_ERROR;
+	} else if (!c->have_plan) {
+		c->status = S_ERROR;
+		s = xstrdup("no TAP plan line (1..N)\n");
+	} else if (c->malformed) {
+		c->status = S_ERROR;
+		s = xasprintf("malformed TAP: %s\n", c->malformed);
+	} else if (c->npoints != c->plan) {
+		c->status = S_ERROR;
+		s = xasprintf("truncated TAP: plan 1..%d but %d results\n", c->plan, c->npoints);
+	} else if (code == 0 && fails + known > 0) {
+		c->status = S_ERROR;
+		s = xasprintf("exit 0 contradicts %d failed tests\n", fails + known);
+	} else if (code == 4 && c->counts[P_SKIP] != c->npoints) {
+		c->status = S_ERROR;
+		s = xstrdup("exit 4 (KSFT_SKIP) but not every test was skipped\n");
+	} else if (code != 0 && code != 4 && fails + known == 0) {
+		c->status = S_ERROR;
+		s = xasprintf("exit %d contradicts TAP with no failed test\n", code);
+	} else if (fails) {
+		c->status = S_FAIL;
+	} else if (known) {
+		c->status = S_KNOWN;
+	} else if (c->plan_skip || c->counts[P_SKIP] == c->npoints) {
+		c->status = S_SKIP;
+	} else {
+		c->status = S_PASS;
+	}
+	if (s) {
+		append(&c->diag, s);
+		free(s);
+	}
+	if (c->status == S_TIMEOUT || c->status == S_CRASH || c->status == S_ERROR)
+		attach_tail(c, 15);
+	if (opt.dmesg && dmesg_after(c) && c->status != S_TIMEOUT &&
+	    c->status != S_CRASH && c->status != S_ERROR)
+		c->status = S_FAIL;
+}
+
+/* Test points that count as failed: its own plus one for a broken case. */
+static int failed_points(const struct kase *c)
+{
+	bool broken = c->status == S_TIMEOUT || c->status == S_CRASH ||
+		      c->status == S_ERROR ||
+		      (c->status == S_FAIL && c->counts[P_FAIL] == 0);
+
+	return c->counts[P_FAIL] + (broken ? 1 : 0);
+}
+
+static bool unexpected(const struct kase *c)
+{
+	return c->status != S_PASS && c->status != S_SKIP && c->status != S_KNOWN;
+}
+
+/* ------------------------------------------------------------------ */
+/* output                                                              */
+/* ------------------------------------------------------------------ */
+
+static FILE *tap_copy;	/* DIR/run.tap.part: the same TAP as stdout */
+
+static void emit(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	if (tap_copy) {
+		va_start(ap, fmt);
+		vfprintf(tap_copy, fmt, ap);
+		va_end(ap);
+	}
+}
+
+static void clear_progress(void)
+{
+	if (opt.progress)
+		fputs("\r\033[K", stderr);
+}
+
+static void print_case(const struct kase *c, int number)
+{
+	char *path = tap_path(c, false), *line = NULL;
+	FILE *f = fopen(path, "re");
+	size_t cap = 0;
+	long lines = 0;
+
+	clear_progress();
+	if (f) {
+		while (getline(&line, &cap, f) >= 0) {
+			if (++lines <= NEST_MAX_LINES)
+				emit("# %s", line);
+			if (lines <= NEST_MAX_LINES && line[strlen(line) - 1] != '\n')
+				emit("\n");
+		}
+		if (lines > NEST_MAX_LINES)
+			emit("# [%ld more lines in %s]\n", lines - NEST_MAX_LINES, path);
+		fclose(f);
+	}
+	free(line);
+	free(path);
+	switch (c->status) {
+	case S_PASS:
+		emit("ok %d %s\n", number, c->id);
+		break;
+	case S_SKIP:
+		emit("ok %d %s # SKIP %s\n", number, c->id,
+		     c->npoints ? c->points[0].reason : "plan 1..0");
+		break;
+	case S_KNOWN:
+		emit("not ok %d %s # TODO known-failing\n", number, c->id);
+		break;
+	case S_NOTRUN:
+		emit("not ok %d %s # not run: interrupted\n", number, c->id);
+		break;
+	default:
+		emit("not ok %d %s # %s\n", number, c->id, status_names[c->status]);
+	}
+	if (c->diag && c->status != S_PASS && c->status != S_SKIP) {
+		char *copy = xstrdup(c->diag), *save = NULL;
+
+		for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+			emit("#   %s\n", l);
+		free(copy);
+	}
+	fflush(stdout);
+}
+
+static void progress(const struct kase *cases, int n, int done)
+{
+	const char *name = "";
+
+	if (!opt.progress)
+		return;
+	for (int i = 0; i < n; i++)
+		if (cases[i].running) {
+			name = cases[i].id;
+			break;
+		}
+	fprintf(stderr, "\r\033[K[%d/%d] %s", done, n, name);
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch == '\n')
+			fputs("\\n", f);
+		else if (ch == '\t')
+			fputs("\\t", f);
+		else if (ch < 0x20 || ch == 0x7f)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+/* A few facts about the kernel that explain skips. */
+static void json_kernel(FILE *f)
+{
+	static const char *const sysctls[][2] = {
+		{ "io_uring_disabled", "/proc/sys/kernel/io_uring_disabled" },
+		{ "aio_max_nr", "/proc/sys/fs/aio-max-nr" },
+		{ "aio_nr", "/proc/sys/fs/aio-nr" },
+		{ "epoll_max_user_watches", "/proc/sys/fs/epoll/max_user_watches" },
+		{ "tainted", "/proc/sys/kernel/tainted" },
+	};
+
+	fprintf(f, "  \"kernel\": {\"release\": ");
+	json_str(f, opt.uts.release);
+	fprintf(f, ", \"version\": ");
+	json_str(f, opt.uts.version);
+	fprintf(f, ", \"machine\": ");
+	json_str(f, opt.uts.machine);
+	fprintf(f, ", \"euid\": %u", (unsigned)geteuid());
+	for (size_t i = 0; i < sizeof(sysctls) / sizeof(*sysctls); i++)
+		fprintf(f, ", \"%s\": %ld", sysctls[i][0], read_long_file(sysctls[i][1]));
+	fprintf(f, "},\n");
+}
+
+static void write_summary(struct kase *cases, int n, const int *totals,
+			  int failed, double wall)
+{
+	char *tmp = xasprintf("%s/summary.json.part", opt.outdir);
+	char *final = xasprintf("%s/summary.json", opt.outdir);
+	FILE *f = fopen(tmp, "we");
+
+	if (!f)
+		die(2, "cannot write %s: %s", tmp, strerror(errno));
+	fprintf(f, "{\n  \"format\": 1,\n  \"tool\": \"aioconf-runner\",\n");
+	json_kernel(f);
+	fprintf(f, "  \"options\": {\"jobs\": %d, \"timeout_s\": %g, \"dmesg\": %s, \"known_file\": ",
+		opt.jobs, opt.timeout, opt.dmesg ? "true" : "false");
+	json_str(f, opt.known_file);
+	fprintf(f, "},\n  \"complete\": %s,\n  \"duration_s\": %.3f,\n",
+		opt.interrupted ? "false" : "true", wall);
+	fprintf(f, "  \"totals\": {\"passed\": %d, \"failed\": %d, \"skipped\": %d, "
+		"\"xfail\": %d, \"known\": %d, \"cases\": {",
+		totals[P_PASS], failed, totals[P_SKIP], totals[P_XFAIL], totals[P_KNOWN]);
+	for (int s = S_PASS; s <= S_NOTRUN; s++) {
+		int count = 0;
+
+		for (int i = 0; i < n; i++)
+			count += cases[i].status == (enum case_status)s;
+		fprintf(f, "%s\"%s\": %d", s ? ", " : "", status_names[s], count);
+	}
+	fprintf(f, "}},\n  \"cases\": [\n");
+	for (int i = 0; i < n; i++) {
+		struct kase *c = &cases[i];
+
+		fprintf(f, "    {\"id\": ");
+		json_str(f, c->id);
+		fprintf(f, ", \"status\": \"%s\", ", status_names[c->status]);
+		if (WIFEXITED(c->wstatus) && c->finished)
+			fprintf(f, "\"exit\": %d, ", WEXITSTATUS(c->wstatus));
+		else if (WIFSIGNALED(c->wstatus) && c->finished)
+			fprintf(f, "\"signal\": %d, ", WTERMSIG(c->wstatus));
+		fprintf(f, "\"duration_s\": %.3f, \"since\": ", c->duration);
+		json_str(f, c->since);
+		fprintf(f, ", \"feature\": ");
+		json_str(f, c->feature);
+		fprintf(f, ", \"counts\": {");
+		for (int r = P_PASS; r <= P_KNOWN; r++)
+			fprintf(f, "%s\"%s\": %d", r ? ", " : "", point_names[r], c->counts[r]);
+		fprintf(f, "}, \"diagnostics\": ");
+		json_str(f, c->diag);
+		fprintf(f, ",\n     \"points\": [");
+		for (int p = 0; p < c->npoints; p++) {
+			fprintf(f, "%s\n      {\"name\": ", p ? "," : "");
+			json_str(f, c->points[p].name);
+			fprintf(f, ", \"result\": \"%s\"", point_names[c->points[p].result]);
+			if (c->points[p].reason && *c->points[p].reason) {
+				fprintf(f, ", \"reason\": ");
+				json_str(f, c->points[p].reason);
+			}
+			if (c->points[p].log) {
+				fprintf(f, ", \"log\": ");
+				json_str(f, c->points[p].log);
+			}
+			fputc('}', f);
+		}
+		fprintf(f, "]}%s\n", i + 1 < n ? "," : "");
+	}
+	fprintf(f, "  ]\n}\n");
+	if (fflush(f) || ferror(f) || fsync(fileno(f)) || fclose(f) || rename(tmp, final))
+		die(2, "cannot write %s: %s", final, strerror(errno));
+	free(tmp);
+	free(final);
+}
+
+/* ------------------------------------------------------------------ */
+/* main loop                                                           */
+/* ------------------------------------------------------------------ */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: runner [-j N] [-t SECS] [-o DIR] [--dmesg] [--known FILE] CASE...\n"
+		"  -j N          run at most N cases at once (default: number of CPUs)\n"
+		"  -t SECS       kill a case's whole session after SECS seconds (default 60)\n"
+		"  -o DIR        write DIR/<id>.tap, DIR/run.tap and DIR/summary.json\n"
+		"  --dmesg       fail a case that logs WARNING/BUG/Oops/KASAN/UBSAN/Call Trace\n"
+		"                or taints the kernel (needs /dev/kmsg; runs cases one at a time)\n"
+		"  --known FILE  reviewed known failures: '<case>:<test> <release-glob> <reason>'\n");
+}
+
+static double parse_timeout(const char *s)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v > 0) || v > 86400)
+		die(2, "-t wants a number of seconds above 0, not '%s'", s);
+	return v;
+}
+
+static int parse_jobs(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (end == s || *end || v < 1 || v > 1024)
+		die(2, "-j wants a whole number from 1 to 1024, not '%s'", s);
+	return (int)v;
+}
+
+static struct kase *by_pid(struct kase *cases, int n, pid_t pid)
+{
+	for (int i = 0; i < n; i++)
+		if (cases[i].running && cases[i].pid == pid)
+			return &cases[i];
+	return NULL;
+}
+
+static void finish_case(struct kase *c, int wstatus)
+{
+	char *part = tap_path(c, true), *final = tap_path(c, false);
+
+	c->wstatus = wstatus;
+	c->duration = now() - c->start;
+	c->running = false;
+	c->finished = true;
+	kill_session(c->pid);	/* leftovers that kept running */
+	if (rename(part, final) < 0)
+		die(2, "cannot rename %s: %s", part, strerror(errno));
+	free(part);
+	free(final);
+	classify(c);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "dmesg", no_argument, NULL, 'D' },
+		{ "known", required_argument, NULL, 'K' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct kase *cases;
+	int n, ch, running = 0, next_start = 0, next_print = 0, done = 0;
+	int totals[5] = { 0 }, failed = 0, unexpected_cases = 0;
+	sigset_t wait_set;
+	double t0 = now();
+	char *tap_tmp, *tap_final;
+
+	while ((ch = getopt_long(argc, argv, "j:t:o:h", longs, NULL)) != -1) {
+		switch (ch) {
+		case 'j': opt.jobs = parse_jobs(optarg); break;
+		case 't': opt.timeout = parse_timeout(optarg); break;
+		case 'o': opt.outdir = optarg; break;
+		case 'D': opt.dmesg = true; break;
+		case 'K': opt.known_file = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	n = argc - optind;
+	if (n <= 0) {
+		usage(stderr);
+		return 2;
+	}
+	uname(&opt.uts);
+	if (opt.known_file)
+		load_known(opt.known_file);
+	if (opt.jobs == 0) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		opt.jobs = cpus > 0 ? (int)cpus : 1;
+	}
+	if (opt.dmesg) {
+		int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+		if (fd < 0)
+			die(2, "--dmesg needs to read /dev/kmsg: %s", strerror(errno));
+		close(fd);
+		opt.jobs = 1;	/* a kernel message must name one case */
+	}
+	if (mkdir_p(opt.outdir) < 0)
+		die(2, "cannot create %s: %s", opt.outdir, strerror(errno));
+	cases = xcalloc(n, sizeof(*cases));
+	for (int i = 0; i < n; i++) {
+		cases[i].path = argv[optind + i];
+		cases[i].id = case_id(cases[i].path);
+		cases[i].status = S_NOTRUN;
+		cases[i].kmsg_fd = -1;
+		if (access(cases[i].path, X_OK) < 0)
+			die(2, "%s: %s", cases[i].path, strerror(errno));
+	}
+	opt.progress = isatty(STDERR_FILENO);
+
+	/* Orphaned test processes come back to us, so they can be reaped. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	sigemptyset(&wait_set);
+	sigaddset(&wait_set, SIGCHLD);
+	sigaddset(&wait_set, SIGINT);
+	sigaddset(&wait_set, SIGTERM);
+	sigaddset(&wait_set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &wait_set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	tap_tmp = xasprintf("%s/run.tap.part", opt.outdir);
+	tap_final = xasprintf("%s/run.tap", opt.outdir);
+	tap_copy = fopen(tap_tmp, "we");
+	if (!tap_copy)
+		die(2, "cannot write %s: %s", tap_tmp, strerror(errno));
+	emit("TAP version 13\n1..%d\n", n);
+	emit("# aioconf runner: kernel %s %s, %d cases, -j %d, timeout %g s%s\n",
+	     opt.uts.release, opt.uts.machine, n, opt.jobs, opt.timeout,
+	     opt.dmesg ? ", dmesg checked" : "");
+
+	while (next_print < n && !opt.interrupted) {
+		struct timespec wait;
+		double deadline = 1e18, t;
+		siginfo_t info;
+		pid_t pid;
+		int status, sig;
+
+		while (running < opt.jobs && next_start < n) {
+			start_case(&cases[next_start++]);
+			running++;
+		}
+		progress(cases, n, done);
+		for (int i = 0; i < n; i++)
+			if (cases[i].running && !cases[i].timed_out &&
+			    cases[i].start + opt.timeout < deadline)
+				deadline = cases[i].start + opt.timeout;
+		t = deadline - now();
+		if (t < 0)
+			t = 0;
+		if (t > 1)
+			t = 1;
+		wait.tv_sec = (time_t)t;
+		wait.tv_nsec = (long)((t - (double)wait.tv_sec) * 1e9);
+		sig = sigtimedwait(&wait_set, &info, &wait);
+		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
+			opt.interrupted = true;
+			break;
+		}
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			struct kase *c = by_pid(cases, n, pid);
+
+			if (!c)
+				continue;	/* an orphan the subreaper took in */
+			finish_case(c, status);
+			running--;
+			done++;
+		}
+		t = now();
+		for (int i = 0; i < n; i++) {
+			struct kase *c = &cases[i];
+
+			if (c->running && !c->timed_out && t >= c->start + opt.timeout) {
+				c->timed_out = true;
+				kill_session(c->pid);
+			}
+		}
+		/* Print in the order given, whatever order they end in. */
+		while (next_print < n && cases[next_print].finished) {
+			print_case(&cases[next_print], next_print + 1);
+			next_print++;
+		}
+	}
+
+	if (opt.interrupted) {
+		/* Keep what finished; the rest is marked, not lost. */
+		for (int i = 0; i < n; i++) {
+			if (!cases[i].running)
+				continue;
+			kill_session(cases[i].pid);
+			waitpid(cases[i].pid, NULL, 0);
+			cases[i].running = false;
+			append(&cases[i].diag, "interrupted while running\n");
+		}
+		for (int i = next_print; i < n; i++)
+			print_case(&cases[i], i + 1);
+		emit("# interrupted: %d of %d cases finished; results are incomplete\n", done, n);
+	}
+	clear_progress();
+
+	for (int i = 0; i < n; i++) {
+		for (int r = P_PASS; r <= P_KNOWN; r++)
+			totals[r] += cases[i].counts[r];
+		failed += failed_points(&cases[i]);
+		unexpected_cases += unexpected(&cases[i]);
+	}
+	{
+		int by_status[S_NOTRUN + 1] = { 0 };
+
+		for (int i = 0; i < n; i++)
+			by_status[cases[i].status]++;
+		emit("# cases: %d pass, %d fail, %d known-failing, %d skip, %d timeout, "
+		     "%d crash, %d error, %d not run\n",
+		     by_status[S_PASS], by_status[S_FAIL], by_status[S_KNOWN], by_status[S_SKIP],
+		     by_status[S_TIMEOUT], by_status[S_CRASH], by_status[S_ERROR],
+		     by_status[S_NOTRUN]);
+	}
+	emit("# test points: %d xfail, %d known-failing (not counted as passed)\n",
+	     totals[P_XFAIL], totals[P_KNOWN]);
+	emit("# results in %s (%.1f s)\n", opt.outdir, now() - t0);
+	emit("%d passed, %d failed, %d skipped\n", totals[P_PASS], failed, totals[P_SKIP]);
+	fflush(stdout);
+
+	write_summary(cases, n, totals, failed, now() - t0);
+	if (fclose(tap_copy) || rename(tap_tmp, tap_final))
+		die(2, "cannot write %s: %s", tap_final, strerror(errno));
+	if (opt.interrupted)
+		return 130;	/* like a shell: interrupted, results incomplete */
+	return unexpected_cases ? 1 : 0;
+}
