@@ -67,8 +67,12 @@ $(BUILD)/fixtures/%: tests/fixtures/%.c harness/conform.h $(KSFT_HDRS)
 
 fixtures: $(FIXTURE_BINS)
 
-check: all fixtures
-	tests/run-tests.sh
+# The project's own tests (tests/*.t, TAP, run by prove), then every case on
+# this kernel. Each step stops the check when it fails.
+check:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory -j$$(nproc) all fixtures
+	prove tests/
 	./run.sh
 
 clean:

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MIT
+/*
+ * aio/setup: creating and destroying a Linux native AIO context through the
+ * raw system calls (io_setup(2), io_destroy(2)), their argument checks, and
+ * the completion ring header the kernel maps at the context address.
+ * Sources: io_setup(2), io_destroy(2), fs/aio.c (struct aio_ring, the user
+ * ABI that libaio reads).
+ */
+#include "conform.h"
+
+CONFORM_SINCE("2.6.0", "io_setup/io_destroy");
+
+static long sys_io_setup(unsigned int nr, aio_context_t *ctx)
+{
+	return syscall(__NR_io_setup, nr, ctx);
+}
+
+static long sys_io_destroy(aio_context_t ctx)
+{
+	return syscall(__NR_io_destroy, ctx);
+}
+
+/*
+ * The header of the completion ring mapped at the context address, as laid
+ * out by fs/aio.c (struct aio_ring); libaio reads it from user space.
+ */
+struct ring_header {
+	unsigned int id;
+	unsigned int nr;
+	unsigned int head;
+	unsigned int tail;
+	unsigned int magic;
+	unsigned int compat_features;
+	unsigned int incompat_features;
+	unsigned int header_length;
+};
+
+/* io_setup(2): "ctx_idp ... must be initialized to 0 prior to the call"; on success *ctx_idp is filled in (since 2.5). */
+TEST(setup_then_destroy_succeeds)
+{
+	aio_context_t ctx = 0;
+
+	CONFORM_REQUIRE_AIO();
+	ASSERT_EQ(0, sys_io_setup(8, &ctx));
+	EXPECT_NE(0, ctx);
+	EXPECT_EQ(0, sys_io_destroy(ctx));
+}
+
+/* io_setup(2) ERRORS: EINVAL "nr_events should be greater than 0" (since 2.5). */
+TEST(setup_with_zero_nr_events_gets_einval)
+{
+	aio_context_t ctx = 0;
+
+	CONFORM_REQUIRE_AIO();
+	errno = 0;
+	EXPECT_EQ(-1, sys_io_setup(0, &ctx));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, ctx);
+	if (ctx)
+		sys_io_destroy(ctx);
+}
+
+/* io_setup(2) ERRORS: EINVAL "ctx_idp is not initialized" (not 0) (since 2.5). */
+TEST(setup_with_nonzero_ctx_gets_einval)
+{
+	aio_context_t ctx = 0, stale;
+
+	CONFORM_REQUIRE_AIO();
+	/* A real, live context id: the most plausible "not zeroed" value. */
+	ASSERT_EQ(0, sys_io_setup(1, &ctx));
+	stale = ctx;
+	errno = 0;
+	EXPECT_EQ(-1, sys_io_setup(1, &ctx));
+	EXPECT_EQ(EINVAL, errno);
+	/* The call must not have overwritten the caller's value. */
+	EXPECT_EQ(stale, ctx);
+	EXPECT_EQ(0, sys_io_destroy(stale));
+}
+
+/*
+ * io_setup(2) ERRORS: EINVAL when "nr_events exceeds internal limits"; in
+ * fs/aio.c the limit is checked before fs.aio-max-nr, so a request of 2^28
+ * events (far above the ring size cap) gets EINVAL (since 2.6.x).
+ */
+TEST(setup_beyond_internal_limit_gets_einval)
+{
+	aio_context_t ctx = 0;
+
+	CONFORM_REQUIRE_AIO();
+	errno = 0;
+	EXPECT_EQ(-1, sys_io_setup(0x10000000U, &ctx));
+	EXPECT_EQ(EINVAL, errno);
+	if (ctx)
+		sys_io_destroy(ctx);
+}
+
+/*
+ * io_setup(2) ERRORS: EAGAIN "nr_events exceeds the limit of available
+ * events, as defined in /proc/sys/fs/aio-max-nr" (the request alone is
+ * counted against the limit since 4.12, commit 2a8a98673c13).
+ */
+TEST(setup_above_aio_max_nr_gets_eagain)
+{
+	aio_context_t ctx = 0;
+	long max_nr;
+
+	CONFORM_REQUIRE_AIO();
+	max_nr = conform_read_sysctl("/proc/sys/fs/aio-max-nr");
+	if (max_nr < 0)
+		SKIP(return, "cannot read /proc/sys/fs/aio-max-nr (no /proc?)");
+	/* Stay below the internal cap so that only aio-max-nr can refuse. */
+	if (max_nr >= 4194304)
+		SKIP(return, "fs.aio-max-nr=%ld is above the internal limit: EAGAIN cannot be reached alone",
+		     max_nr);
+	errno = 0;
+	EXPECT_EQ(-1, sys_io_setup((unsigned int)max_nr + 1, &ctx));
+	EXPECT_EQ(EAGAIN, errno);
+	if (ctx)
+		sys_io_destroy(ctx);
+}
+
+/* io_destroy(2) ERRORS: EINVAL "The AIO context specified by ctx_id is invalid": a context already destroyed (since 2.5). */
+TEST(destroy_of_destroyed_ctx_gets_einval)
+{
+	aio_context_t ctx = 0;
+
+	CONFORM_REQUIRE_AIO();
+	ASSERT_EQ(0, sys_io_setup(1, &ctx));
+	ASSERT_EQ(0, sys_io_destroy(ctx));
+	errno = 0;
+	EXPECT_EQ(-1, sys_io_destroy(ctx));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+/* io_destroy(2) ERRORS: EINVAL for a ctx_id that never was a context (the address of an ordinary variable) (since 2.5). */
+TEST(destroy_of_bogus_ctx_gets_einval)
+{
+	unsigned int not_a_ring[64] = { 0 };
+
+	CONFORM_REQUIRE_AIO();
+	errno = 0;
+	EXPECT_EQ(-1, sys_io_destroy((aio_context_t)(unsigned long)not_a_ring));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+/*
+ * fs/aio.c struct aio_ring: the context id is the address of the mapped
+ * completion ring, whose header carries magic 0xa10a10a1 (AIO_RING_MAGIC),
+ * incompat_features 0 and header_length 32 (sizeof the header); nr holds at
+ * least the requested events and the fresh ring is empty, head == tail == 0
+ * (user-visible ring since 2.6.x; DESIGN.md section 6).
+ */
+TEST(ring_header_is_valid_and_empty)
+{
+	aio_context_t ctx = 0;
+	const struct ring_header *ring;
+
+	CONFORM_REQUIRE_AIO();
+	ASSERT_EQ(0, sys_io_setup(16, &ctx));
+	ring = (const struct ring_header *)(unsigned long)ctx;
+	EXPECT_EQ(0xa10a10a1U, ring->magic);
+	EXPECT_EQ(0U, ring->incompat_features);
+	EXPECT_EQ(32U, ring->header_length);
+	EXPECT_GE(ring->nr, 16U);
+	EXPECT_EQ(0U, ring->head);
+	EXPECT_EQ(0U, ring->tail);
+	EXPECT_EQ(0, sys_io_destroy(ctx));
+}
+
+TEST_HARNESS_MAIN

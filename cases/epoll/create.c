@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+/*
+ * epoll/create: epoll_create(2) and epoll_create1(2) - argument checking,
+ * the EPOLL_CLOEXEC flag, and the state of a new instance.
+ * Sources: epoll_create(2), epoll(7).
+ */
+#include <sys/epoll.h>
+
+#include "conform.h"
+
+CONFORM_SINCE("2.6.27", "epoll_create1");
+
+/*
+ * The raw system call, so that the kernel (not glibc) checks size. Newer
+ * architectures (arm64, riscv) have only epoll_create1: ENOSYS there.
+ */
+static int sys_epoll_create(int size)
+{
+#ifdef __NR_epoll_create
+	return (int)syscall(__NR_epoll_create, size);
+#else
+	(void)size;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/*
+ * epoll_create(2): size "is ignored, but must be greater than zero";
+ * ERRORS "EINVAL size is not positive" (since 2.6.8).
+ */
+TEST(create_with_size_zero_gets_einval)
+{
+	errno = 0;
+	ASSERT_EQ(-1, sys_epoll_create(0));
+	CONFORM_SKIP_IF_ENOSYS(errno, "epoll_create");
+	EXPECT_EQ(EINVAL, errno);
+}
+
+/* epoll_create(2): EINVAL when size is not positive, here -1 (since 2.6.8). */
+TEST(create_with_negative_size_gets_einval)
+{
+	errno = 0;
+	ASSERT_EQ(-1, sys_epoll_create(-1));
+	CONFORM_SKIP_IF_ENOSYS(errno, "epoll_create");
+	EXPECT_EQ(EINVAL, errno);
+}
+
+/* epoll_create(2): any positive size is accepted and ignored (since 2.6.8). */
+TEST(create_with_size_one_returns_epoll_fd)
+{
+	struct epoll_event ev;
+	int ep = sys_epoll_create(1);
+
+	if (ep < 0)
+		CONFORM_SKIP_IF_ENOSYS(errno, "epoll_create");
+	ASSERT_LE(0, ep);
+	/* It is an epoll instance: epoll_wait accepts it. */
+	EXPECT_EQ(0, epoll_wait(ep, &ev, 1, 0));
+	close(ep);
+}
+
+/*
+ * epoll_create(2): epoll_create1() fails with "EINVAL Invalid value
+ * specified in flags"; EPOLL_CLOEXEC is the only flag (since 2.6.27).
+ */
+TEST(create1_with_unknown_flag_gets_einval)
+{
+	errno = 0;
+	ASSERT_EQ(-1, epoll_create1(O_NONBLOCK));
+	EXPECT_EQ(EINVAL, errno);
+	errno = 0;
+	ASSERT_EQ(-1, epoll_create1(1));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+/*
+ * epoll_create(2): EPOLL_CLOEXEC sets "the close-on-exec (FD_CLOEXEC) flag
+ * on the new file descriptor" (since 2.6.27).
+ */
+TEST(create1_cloexec_sets_fd_cloexec)
+{
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+
+	ASSERT_LE(0, ep);
+	EXPECT_EQ(FD_CLOEXEC, fcntl(ep, F_GETFD));
+	close(ep);
+}
+
+/*
+ * epoll_create(2): with flags 0 epoll_create1() is the same as
+ * epoll_create(), which leaves FD_CLOEXEC clear (since 2.6.27).
+ */
+TEST(create1_without_flags_leaves_fd_cloexec_clear)
+{
+	int ep = epoll_create1(0);
+
+	ASSERT_LE(0, ep);
+	EXPECT_EQ(0, fcntl(ep, F_GETFD));
+	close(ep);
+}
+
+/*
+ * epoll(7): a new instance has an empty interest list, so nothing is ready;
+ * epoll_wait(2): a timeout of 0 returns at once, 0 meaning no fd ready
+ * (since 2.6).
+ */
+TEST(new_instance_has_nothing_ready)
+{
+	struct epoll_event ev[4];
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+
+	ASSERT_LE(0, ep);
+	EXPECT_EQ(0, epoll_wait(ep, ev, 4, 0));
+	close(ep);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+/*
+ * epoll/exclusive: the EPOLLEXCLUSIVE input flag of epoll_ctl(2) - where it
+ * is allowed, the EINVAL cases, and that an exclusive entry still reports.
+ * Source: epoll_ctl(2), EPOLLEXCLUSIVE (since 4.5) and ERRORS.
+ */
+#include <sys/epoll.h>
+
+#include "conform.h"
+
+CONFORM_SINCE("4.5", "EPOLLEXCLUSIVE");
+
+static int ep_ctl(int ep, int op, int fd, unsigned int events, __u64 tag)
+{
+	struct epoll_event ev = { .events = events, .data.u64 = tag };
+
+	return epoll_ctl(ep, op, fd, &ev);
+}
+
+/*
+ * epoll_ctl(2): an EPOLLEXCLUSIVE entry still reports readiness: "one or more
+ * of the epoll file descriptors will receive an event" (since 4.5).
+ */
+TEST(exclusive_entry_reports_readiness)
+{
+	const __u64 tag = 0x4558434c55534956ULL;
+	struct epoll_event ev[2];
+	int ep, p[2];
+
+	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
+	ASSERT_EQ(0, conform_pipe(p));
+	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[0], EPOLLIN | EPOLLEXCLUSIVE,
+			    tag));
+	ASSERT_EQ(1, write(p[1], "x", 1));
+	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 1000));
+	EXPECT_EQ(EPOLLIN, ev[0].events);
+	EXPECT_EQ(tag, ev[0].data.u64);
+	close(p[0]);
+	close(p[1]);
+	close(ep);
+}
+
+/*
+ * epoll_ctl(2): "EINVAL op was EPOLL_CTL_MOD and events included
+ * EPOLLEXCLUSIVE" - for an entry added without it (since 4.5).
+ */
+TEST(mod_with_exclusive_gets_einval)
+{
+	int ep, p[2];
+
+	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
+	ASSERT_EQ(0, conform_pipe(p));
+	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[0], EPOLLIN, 1));
+	errno = 0;
+	EXPECT_EQ(-1, ep_ctl(ep, EPOLL_CTL_MOD, p[0], EPOLLIN | EPOLLEXCLUSIVE,
+			     1));
+	EXPECT_EQ(EINVAL, errno);
+	close(p[0]);
+	close(p[1]);
+	close(ep);
+}
+
+/*
+ * epoll_ctl(2): "EINVAL op was EPOLL_CTL_MOD and the EPOLLEXCLUSIVE flag has
+ * previously been applied to this epfd, fd pair" - even a MOD without the
+ * flag (since 4.5).
+ */
+TEST(mod_after_exclusive_add_gets_einval)
+{
+	int ep, p[2];
+
+	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
+	ASSERT_EQ(0, conform_pipe(p));
+	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[0], EPOLLIN | EPOLLEXCLUSIVE,
+			    1));
+	errno = 0;
+	EXPECT_EQ(-1, ep_ctl(ep, EPOLL_CTL_MOD, p[0], EPOLLIN, 2));
+	EXPECT_EQ(EINVAL, errno);
+	close(p[0]);
+	close(p[1]);
+	close(ep);
+}
+
+/*
+ * epoll_ctl(2): only MOD is refused for an exclusive entry; EPOLL_CTL_DEL
+ * removes it like any other, and the fd can then be added again (since 4.5).
+ */
+TEST(del_of_exclusive_entry_succeeds)
+{
+	int ep, p[2];
+
+	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
+	ASSERT_EQ(0, conform_pipe(p));
+	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[0], EPOLLIN | EPOLLEXCLUSIVE,
+			    1));
+	EXPECT_EQ(0, epoll_ctl(ep, EPOLL_CTL_DEL, p[0], NULL));
+	EXPECT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[0], EPOLLIN, 2));
+	close(p[0]);
+	close(p[1]);
+	close(ep);
+}
+
+/*
+ * epoll_ctl(2): "EINVAL An invalid event type was specified along with
+ * EPOLLEXCLUSIVE"; only EPOLLIN, EPOLLOUT, EPOLLWAKEUP, EPOLLET, EPOLLHUP and
+ * EPOLLERR may go with it, so EPOLLONESHOT and EPOLLPRI are refused
+ * (since 4.5).
+ */
+TEST(exclusive_with_oneshot_or_pri_gets_einval)
+{
+	int ep, p[2];
+
+	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
+	ASSERT_EQ(0, conform_pipe(p));
+	errno = 0;
+	EXPECT_EQ(-1, ep_ctl(ep, EPOLL_CTL_ADD, p[0],
+			     EPOLLIN | EPOLLEXCLUSIVE | EPOLLONESHOT, 1));
+	EXPECT_EQ(EINVAL, errno);
+	errno = 0;
+	EXPECT_EQ(-1, ep_ctl(ep, EPOLL_CTL_ADD, p[0],
+			     EPOLLPRI | EPOLLEXCLUSIVE, 1));
+	EXPECT_EQ(EINVAL, errno);
+	/* The allowed companions are accepted. */
+	EXPECT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[0],
+			    EPOLLIN | EPOLLOUT | EPOLLET | EPOLLHUP | EPOLLERR |
+			    EPOLLEXCLUSIVE, 1));
+	close(p[0]);
+	close(p[1]);
+	close(ep);
+}
+
+/*
+ * epoll_ctl(2): "EINVAL EPOLLEXCLUSIVE was specified in event and fd refers
+ * to an epoll instance" (since 4.5).
+ */
+TEST(exclusive_on_epoll_fd_gets_einval)
+{
+	int outer, inner;
+
+	ASSERT_LE(0, outer = epoll_create1(EPOLL_CLOEXEC));
+	ASSERT_LE(0, inner = epoll_create1(EPOLL_CLOEXEC));
+	errno = 0;
+	EXPECT_EQ(-1, ep_ctl(outer, EPOLL_CTL_ADD, inner,
+			     EPOLLIN | EPOLLEXCLUSIVE, 1));
+	EXPECT_EQ(EINVAL, errno);
+	close(inner);
+	close(outer);
+}
+
+TEST_HARNESS_MAIN

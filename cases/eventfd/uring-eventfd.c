@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: MIT
+/*
+ * eventfd/uring-eventfd: an eventfd registered with an io_uring instance
+ * (IORING_REGISTER_EVENTFD) as its completion signal: a completion makes it
+ * readable, only one can be registered, IORING_UNREGISTER_EVENTFD stops the
+ * notifications, and the register call's argument checks.
+ * Source: io_uring_register(2) IORING_REGISTER_EVENTFD and
+ * IORING_UNREGISTER_EVENTFD (since 5.2); errno values from the kernel's
+ * io_eventfd_register/io_eventfd_unregister (io_uring/eventfd.c, earlier
+ * fs/io_uring.c).
+ */
+#include <liburing.h>
+#include <poll.h>
+#include <stdint.h>
+#include <sys/eventfd.h>
+
+#include "conform.h"
+
+CONFORM_SINCE("5.2", "IORING_REGISTER_EVENTFD");
+
+/* io_uring_register(2) returning -1/errno, not liburing's -errno. */
+static int ring_register(struct io_uring *ring, unsigned int op, void *arg,
+			 unsigned int nr)
+{
+	return conform_sys_io_uring_register(ring->ring_fd, op, arg, nr);
+}
+
+/* Submit one IORING_OP_NOP and reap its completion. 0 or -errno. */
+static int ring_nop(struct io_uring *ring, unsigned int sqe_flags)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	struct io_uring_cqe *cqe;
+	int ret;
+
+	if (!sqe)
+		return -EBUSY;
+	io_uring_prep_nop(sqe);
+	sqe->flags |= sqe_flags;
+	ret = io_uring_submit(ring);
+	if (ret != 1)
+		return ret < 0 ? ret : -EIO;
+	ret = io_uring_wait_cqe(ring, &cqe);
+	if (ret)
+		return ret;
+	ret = cqe->res;
+	io_uring_cqe_seen(ring, cqe);
+	return ret;
+}
+
+/* eventfd's POLLIN after waiting at most timeout_ms (a bound, not a delay). */
+static int efd_readable(int efd, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = efd, .events = POLLIN };
+
+	return poll(&pfd, 1, timeout_ms) == 1 && (pfd.revents & POLLIN);
+}
+
+/*
+ * io_uring_register(2) IORING_REGISTER_EVENTFD: an eventfd registered this
+ * way is notified of completion events (since 5.2). The man page allows
+ * batched and spurious notifications, so one NOP completion must leave a
+ * counter of at least 1 (not exactly 1).
+ */
+TEST(nop_completion_signals_eventfd)
+{
+	struct io_uring ring;
+	uint64_t v = 0;
+	int efd;
+
+	CONFORM_REQUIRE_URING();
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, efd);
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	ASSERT_EQ(0, ring_register(&ring, IORING_REGISTER_EVENTFD, &efd, 1));
+	ASSERT_FALSE(efd_readable(efd, 0));
+	ASSERT_EQ(0, ring_nop(&ring, 0));
+	ASSERT_TRUE(efd_readable(efd, 1000));
+	ASSERT_EQ(8, read(efd, &v, sizeof(v)));
+	EXPECT_LE((uint64_t)1, v);
+	io_uring_queue_exit(&ring);
+	close(efd);
+}
+
+/*
+ * Kernel io_eventfd_register(): a second IORING_REGISTER_EVENTFD while one
+ * is registered fails with EBUSY (since 5.2; io_uring_register(2) says only
+ * one eventfd is supported).
+ */
+TEST(second_register_gets_ebusy)
+{
+	struct io_uring ring;
+	int efd, efd2;
+
+	CONFORM_REQUIRE_URING();
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, efd);
+	efd2 = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, efd2);
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	ASSERT_EQ(0, ring_register(&ring, IORING_REGISTER_EVENTFD, &efd, 1));
+	EXPECT_EQ(-1, ring_register(&ring, IORING_REGISTER_EVENTFD, &efd2, 1));
+	EXPECT_EQ(EBUSY, errno);
+	io_uring_queue_exit(&ring);
+	close(efd2);
+	close(efd);
+}
+
+/*
+ * io_uring_register(2) IORING_UNREGISTER_EVENTFD: "Unregister an eventfd
+ * file descriptor to stop notifications" (since 5.2). After it returns 0, a
+ * NOP completion leaves the counter at 0.
+ */
+TEST(unregister_stops_notifications)
+{
+	struct io_uring ring;
+	uint64_t v;
+	int efd;
+
+	CONFORM_REQUIRE_URING();
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, efd);
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	ASSERT_EQ(0, ring_register(&ring, IORING_REGISTER_EVENTFD, &efd, 1));
+	ASSERT_EQ(0, ring_register(&ring, IORING_UNREGISTER_EVENTFD, NULL, 0));
+	ASSERT_EQ(0, ring_nop(&ring, 0));
+	EXPECT_EQ(-1, read(efd, &v, sizeof(v)));
+	EXPECT_EQ(EAGAIN, errno);
+	io_uring_queue_exit(&ring);
+	close(efd);
+}
+
+/*
+ * Kernel io_eventfd_unregister(): IORING_UNREGISTER_EVENTFD on a ring with
+ * no eventfd registered fails with ENXIO (since 5.2).
+ */
+TEST(unregister_without_eventfd_gets_enxio)
+{
+	struct io_uring ring;
+
+	CONFORM_REQUIRE_URING();
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	EXPECT_EQ(-1, ring_register(&ring, IORING_UNREGISTER_EVENTFD, NULL, 0));
+	EXPECT_EQ(ENXIO, errno);
+	io_uring_queue_exit(&ring);
+}
+
+/*
+ * io_uring_register(2) IORING_REGISTER_EVENTFD: "nr_args must be 1"; the
+ * kernel rejects 2 with EINVAL, and nothing is registered (since 5.2).
+ */
+TEST(register_with_nr_args_2_gets_einval)
+{
+	struct io_uring ring;
+	int efd;
+
+	CONFORM_REQUIRE_URING();
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, efd);
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	EXPECT_EQ(-1, ring_register(&ring, IORING_REGISTER_EVENTFD, &efd, 2));
+	EXPECT_EQ(EINVAL, errno);
+	/* Not registered: unregistering finds nothing. */
+	EXPECT_EQ(-1, ring_register(&ring, IORING_UNREGISTER_EVENTFD, NULL, 0));
+	EXPECT_EQ(ENXIO, errno);
+	io_uring_queue_exit(&ring);
+	close(efd);
+}
+
+/*
+ * io_uring_register(2) ERRORS: EBADF for an invalid fd; the eventfd lookup
+ * (eventfd_ctx_fdget) of a closed descriptor fails with EBADF (since 5.2).
+ */
+TEST(register_closed_fd_gets_ebadf)
+{
+	struct io_uring ring;
+	int efd;
+
+	CONFORM_REQUIRE_URING();
+	/* Ring first, so that the closed number is not reused for it. */
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	efd = eventfd(0, EFD_CLOEXEC);
+	ASSERT_LE(0, efd);
+	ASSERT_EQ(0, close(efd));
+	EXPECT_EQ(-1, ring_register(&ring, IORING_REGISTER_EVENTFD, &efd, 1));
+	EXPECT_EQ(EBADF, errno);
+	io_uring_queue_exit(&ring);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: MIT
+/*
+ * posix-aio/lio-listio: lio_listio in LIO_WAIT and LIO_NOWAIT modes, LIO_NOP
+ * and NULL entries, a failing entry, and an invalid mode.
+ * Sources: POSIX.1-2017 XSH lio_listio; lio_listio(3).
+ *
+ * Floor 3.2: glibc queues each entry like aio_read/aio_write to its worker
+ * threads (pread/pwrite); 3.2 is the oldest kernel a static glibc 2.36
+ * binary starts on.
+ */
+#include <aio.h>
+
+#include "conform.h"
+
+CONFORM_SINCE("3.2", "POSIX AIO lio_listio (glibc worker threads)");
+
+static void prep(struct aiocb *cb, int op, int fd, void *buf, size_t len,
+		 off_t off)
+{
+	memset(cb, 0, sizeof(*cb));
+	cb->aio_lio_opcode = op;
+	cb->aio_fildes = fd;
+	cb->aio_buf = buf;
+	cb->aio_nbytes = len;
+	cb->aio_offset = off;
+	cb->aio_sigevent.sigev_notify = SIGEV_NONE;
+}
+
+/* Wait (at most 5 s) until cb is no longer EINPROGRESS. 0 or -1. */
+static int wait_done(struct aiocb *cb)
+{
+	const struct aiocb *list[1] = { cb };
+	struct timespec limit = { 5, 0 };
+
+	while (aio_error(cb) == EINPROGRESS)
+		if (aio_suspend(list, 1, &limit) < 0 && errno != EINTR)
+			return -1;
+	return 0;
+}
+
+/*
+ * lio_listio(3): with LIO_WAIT "the call blocks until all operations are
+ * complete" and returns 0 when all completed successfully. So right after
+ * it returns, every entry has aio_error 0 and its byte count, and the data
+ * is in the file.
+ */
+TEST(wait_mode_returns_after_all_complete)
+{
+	static unsigned char wbuf[3][4096], rbuf[3 * 4096];
+	struct aiocb cbs[3];
+	struct aiocb *list[3];
+	int fd = conform_temp_file(0, 0);
+
+	ASSERT_LE(0, fd);
+	for (int i = 0; i < 3; i++) {
+		conform_fill_pattern(wbuf[i], 4096, i * 4096);
+		prep(&cbs[i], LIO_WRITE, fd, wbuf[i], 4096, i * 4096);
+		list[i] = &cbs[i];
+	}
+	ASSERT_EQ(0, lio_listio(LIO_WAIT, list, 3, NULL));
+	for (int i = 0; i < 3; i++) {
+		EXPECT_EQ(0, aio_error(&cbs[i]));
+		EXPECT_EQ(4096, aio_return(&cbs[i]));
+	}
+	ASSERT_EQ(3 * 4096, pread(fd, rbuf, sizeof(rbuf), 0));
+	EXPECT_TRUE(conform_check_pattern(rbuf, sizeof(rbuf), 0));
+	for (int i = 0; i < 3; i++)
+		ASSERT_EQ(0, wait_done(&cbs[i]));
+	close(fd);
+}
+
+/*
+ * lio_listio(3) ERRORS: EIO "One or more of the operations specified by
+ * aiocb_list failed"; the other operations still complete, and the failed
+ * one has its own error status (a read from a closed fd: EBADF).
+ */
+TEST(wait_mode_with_failed_entry_gets_eio)
+{
+	unsigned char good[512], bad[512];
+	struct aiocb gcb, bcb;
+	struct aiocb *list[2] = { &gcb, &bcb };
+	int p[2], fd = conform_temp_file(4096, 0);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, conform_pipe(p));
+	close(p[0]);
+	close(p[1]);
+	prep(&gcb, LIO_READ, fd, good, sizeof(good), 512);
+	prep(&bcb, LIO_READ, p[0], bad, sizeof(bad), 0);
+	errno = 0;
+	EXPECT_EQ(-1, lio_listio(LIO_WAIT, list, 2, NULL));
+	EXPECT_EQ(EIO, errno);
+	ASSERT_EQ(0, wait_done(&gcb));
+	ASSERT_EQ(0, wait_done(&bcb));
+	EXPECT_EQ(0, aio_error(&gcb));
+	EXPECT_EQ(512, aio_return(&gcb));
+	EXPECT_TRUE(conform_check_pattern(good, sizeof(good), 512));
+	EXPECT_EQ(EBADF, aio_error(&bcb));
+	EXPECT_EQ(-1, aio_return(&bcb));
+	close(fd);
+}
+
+/*
+ * lio_listio(3): with LIO_NOWAIT "the I/O operations are queued for
+ * processing and the call returns immediately" (0 when all were queued);
+ * with a SIGEV_NONE sigevent no notification occurs. The requests then
+ * complete like aio_read/aio_write requests.
+ */
+TEST(nowait_mode_queues_requests)
+{
+	unsigned char buf[2][1024];
+	struct aiocb cbs[2];
+	struct aiocb *list[2] = { &cbs[0], &cbs[1] };
+	struct sigevent sev;
+	int fd = conform_temp_file(8192, 0);
+
+	ASSERT_LE(0, fd);
+	prep(&cbs[0], LIO_READ, fd, buf[0], 1024, 0);
+	prep(&cbs[1], LIO_READ, fd, buf[1], 1024, 6000);
+	memset(&sev, 0, sizeof(sev));
+	sev.sigev_notify = SIGEV_NONE;
+	ASSERT_EQ(0, lio_listio(LIO_NOWAIT, list, 2, &sev));
+	ASSERT_EQ(0, wait_done(&cbs[0]));
+	ASSERT_EQ(0, wait_done(&cbs[1]));
+	EXPECT_EQ(1024, aio_return(&cbs[0]));
+	EXPECT_EQ(1024, aio_return(&cbs[1]));
+	EXPECT_TRUE(conform_check_pattern(buf[0], 1024, 0));
+	EXPECT_TRUE(conform_check_pattern(buf[1], 1024, 6000));
+	close(fd);
+}
+
+/*
+ * lio_listio(3): "LIO_NOP Ignore this control block." A NOP entry whose
+ * descriptor is invalid would fail the list (EIO) if it were run; ignored,
+ * the list succeeds.
+ */
+TEST(nop_entries_are_ignored)
+{
+	unsigned char buf[512], nbuf[512];
+	struct aiocb cb, nop;
+	struct aiocb *list[2] = { &nop, &cb };
+	int fd = conform_temp_file(4096, 0);
+
+	ASSERT_LE(0, fd);
+	prep(&nop, LIO_NOP, -1, nbuf, sizeof(nbuf), 0);
+	prep(&cb, LIO_READ, fd, buf, sizeof(buf), 100);
+	EXPECT_EQ(0, lio_listio(LIO_WAIT, list, 2, NULL));
+	ASSERT_EQ(0, wait_done(&cb));
+	EXPECT_EQ(512, aio_return(&cb));
+	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 100));
+	close(fd);
+}
+
+/*
+ * lio_listio(3): "Null pointers in aiocb_list are ignored." (POSIX: the
+ * list may contain NULL elements, which shall be ignored.)
+ */
+TEST(null_entries_are_ignored)
+{
+	unsigned char buf[512];
+	struct aiocb cb;
+	struct aiocb *list[3] = { NULL, &cb, NULL };
+	int fd = conform_temp_file(4096, 0);
+
+	ASSERT_LE(0, fd);
+	prep(&cb, LIO_READ, fd, buf, sizeof(buf), 3584);
+	EXPECT_EQ(0, lio_listio(LIO_WAIT, list, 3, NULL));
+	ASSERT_EQ(0, wait_done(&cb));
+	EXPECT_EQ(512, aio_return(&cb));
+	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 3584));
+	close(fd);
+}
+
+/*
+ * POSIX lio_listio ERRORS (shall fail): EINVAL "The mode argument is not a
+ * proper value"; lio_listio(3): "mode is invalid".
+ */
+TEST(invalid_mode_fails_with_einval)
+{
+	unsigned char buf[512];
+	struct aiocb cb;
+	struct aiocb *list[1] = { &cb };
+	int fd = conform_temp_file(4096, 0);
+	int mode = LIO_WAIT + LIO_NOWAIT + 7;
+
+	ASSERT_LE(0, fd);
+	ASSERT_NE(LIO_WAIT, mode);
+	ASSERT_NE(LIO_NOWAIT, mode);
+	prep(&cb, LIO_READ, fd, buf, sizeof(buf), 0);
+	errno = 0;
+	EXPECT_EQ(-1, lio_listio(mode, list, 1, NULL));
+	EXPECT_EQ(EINVAL, errno);
+	close(fd);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: MIT
+/*
+ * posix-aio/suspend: aio_suspend returns once any listed request has
+ * completed, at once if one already has, fails with EAGAIN when its timeout
+ * passes first, and ignores NULL list entries.
+ * Sources: POSIX.1-2017 XSH aio_suspend; aio_suspend(3).
+ *
+ * A request that cannot complete is an aio_read on an empty pipe; each test
+ * writes to the pipe at the end and waits, so no worker stays blocked.
+ * Timeouts are only bounds: 20 ms where the wait must time out, 5 s where it
+ * must not.
+ *
+ * Floor 3.2: glibc's aio_suspend waits on a futex that its worker threads
+ * wake; 3.2 is the oldest kernel a static glibc 2.36 binary starts on.
+ */
+#include <aio.h>
+#include <pthread.h>
+
+#include "conform.h"
+
+CONFORM_SINCE("3.2", "POSIX AIO aio_suspend (glibc worker threads)");
+
+static void prep(struct aiocb *cb, int fd, void *buf, size_t len, off_t off)
+{
+	memset(cb, 0, sizeof(*cb));
+	cb->aio_fildes = fd;
+	cb->aio_buf = buf;
+	cb->aio_nbytes = len;
+	cb->aio_offset = off;
+	cb->aio_sigevent.sigev_notify = SIGEV_NONE;
+}
+
+/* Wait (at most 5 s) until cb is no longer EINPROGRESS. 0 or -1. */
+static int wait_done(struct aiocb *cb)
+{
+	const struct aiocb *list[1] = { cb };
+	struct timespec limit = { 5, 0 };
+
+	while (aio_error(cb) == EINPROGRESS)
+		if (aio_suspend(list, 1, &limit) < 0 && errno != EINTR)
+			return -1;
+	return 0;
+}
+
+/* Complete a pipe read of len bytes and wait for it. 0 or -1. */
+static int finish_pipe_read(int wfd, struct aiocb *cb, size_t len)
+{
+	char zero[64] = { 0 };
+
+	if (len > sizeof(zero) || write(wfd, zero, len) != (ssize_t)len)
+		return -1;
+	return wait_done(cb);
+}
+
+/*
+ * POSIX aio_suspend: it returns 0 once at least one listed request has
+ * completed; the request is then no longer EINPROGRESS (here a file read
+ * with its full count). No timeout: the call must not need one.
+ */
+TEST(returns_zero_when_listed_request_completes)
+{
+	unsigned char buf[1024];
+	const struct aiocb *list[1];
+	struct aiocb cb;
+	int fd = conform_temp_file(4096, 0);
+
+	ASSERT_LE(0, fd);
+	prep(&cb, fd, buf, sizeof(buf), 2048);
+	list[0] = &cb;
+	ASSERT_EQ(0, aio_read(&cb));
+	ASSERT_EQ(0, aio_suspend(list, 1, NULL));
+	EXPECT_EQ(0, aio_error(&cb));
+	EXPECT_EQ(1024, aio_return(&cb));
+	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 2048));
+	close(fd);
+}
+
+/*
+ * POSIX aio_suspend: "If any of the aiocb structures in the list correspond
+ * to completed asynchronous I/O operations ... the function shall return
+ * without suspending the calling thread": even a zero timeout gives 0.
+ */
+TEST(completed_request_returns_at_once_with_zero_timeout)
+{
+	unsigned char buf[512];
+	const struct aiocb *list[1];
+	const struct timespec zero = { 0, 0 };
+	struct aiocb cb;
+	int fd = conform_temp_file(4096, 0);
+
+	ASSERT_LE(0, fd);
+	prep(&cb, fd, buf, sizeof(buf), 0);
+	list[0] = &cb;
+	ASSERT_EQ(0, aio_read(&cb));
+	ASSERT_EQ(0, wait_done(&cb));
+	EXPECT_EQ(0, aio_suspend(list, 1, &zero));
+	EXPECT_EQ(512, aio_return(&cb));
+	close(fd);
+}
+
+/*
+ * POSIX aio_suspend ERRORS: EAGAIN "No asynchronous I/O indicated in the
+ * list referenced by list completed in the time interval indicated by
+ * timeout"; the request stays EINPROGRESS.
+ */
+TEST(timeout_on_pending_request_gets_eagain)
+{
+	unsigned char buf[16];
+	const struct aiocb *list[1];
+	const struct timespec limit = { 0, 20 * 1000 * 1000 };
+	struct aiocb cb;
+	int p[2];
+
+	ASSERT_EQ(0, conform_pipe(p));
+	prep(&cb, p[0], buf, sizeof(buf), 0);
+	list[0] = &cb;
+	ASSERT_EQ(0, aio_read(&cb));
+	errno = 0;
+	EXPECT_EQ(-1, aio_suspend(list, 1, &limit));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(EINPROGRESS, aio_error(&cb));
+	ASSERT_EQ(0, finish_pipe_read(p[1], &cb, sizeof(buf)));
+	EXPECT_EQ(16, aio_return(&cb));
+	close(p[0]);
+	close(p[1]);
+}
+
+/*
+ * POSIX aio_suspend: the list "may contain NULL pointers, which are
+ * ignored" (aio_suspend(3): "NULL (and then is ignored)"). NULLs
+ * around a pending request neither count as completed nor fail the call:
+ * the wait times out with EAGAIN.
+ */
+TEST(null_entries_are_ignored)
+{
+	unsigned char buf[16];
+	const struct aiocb *list[3];
+	const struct timespec limit = { 0, 20 * 1000 * 1000 };
+	struct aiocb cb;
+	int p[2];
+
+	ASSERT_EQ(0, conform_pipe(p));
+	prep(&cb, p[0], buf, sizeof(buf), 0);
+	list[0] = NULL;
+	list[1] = &cb;
+	list[2] = NULL;
+	ASSERT_EQ(0, aio_read(&cb));
+	errno = 0;
+	EXPECT_EQ(-1, aio_suspend(list, 3, &limit));
+	EXPECT_EQ(EAGAIN, errno);
+	ASSERT_EQ(0, finish_pipe_read(p[1], &cb, sizeof(buf)));
+	close(p[0]);
+	close(p[1]);
+}
+
+/*
+ * POSIX aio_suspend: it waits until "at least one" of the listed requests
+ * has completed, so one finished entry is enough even when the other is
+ * still pending.
+ */
+TEST(returns_when_any_one_of_several_completed)
+{
+	unsigned char pbuf[16], fbuf[512];
+	const struct aiocb *list[2];
+	const struct timespec limit = { 5, 0 };
+	struct aiocb pcb, fcb;
+	int p[2], fd = conform_temp_file(4096, 0);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, conform_pipe(p));
+	prep(&pcb, p[0], pbuf, sizeof(pbuf), 0);
+	prep(&fcb, fd, fbuf, sizeof(fbuf), 0);
+	list[0] = &pcb;
+	list[1] = &fcb;
+	ASSERT_EQ(0, aio_read(&pcb));
+	ASSERT_EQ(0, aio_read(&fcb));
+	EXPECT_EQ(0, aio_suspend(list, 2, &limit));
+	EXPECT_EQ(EINPROGRESS, aio_error(&pcb));
+	ASSERT_EQ(0, wait_done(&fcb));
+	EXPECT_EQ(512, aio_return(&fcb));
+	ASSERT_EQ(0, finish_pipe_read(p[1], &pcb, sizeof(pbuf)));
+	close(p[0]);
+	close(p[1]);
+	close(fd);
+}
+
+struct writer_arg {
+	int fd;
+	unsigned char data[16];
+};
+
+static void *writer(void *arg)
+{
+	struct writer_arg *w = arg;
+
+	if (write(w->fd, w->data, sizeof(w->data)) != sizeof(w->data))
+		return (void *)1;
+	return NULL;
+}
+
+/*
+ * POSIX aio_suspend: a thread suspended on a pending request resumes with
+ * 0 when that request completes (here another thread feeds the pipe the
+ * read waits on); the read then has its data.
+ */
+TEST(pending_request_completion_ends_the_wait)
+{
+	unsigned char buf[16];
+	const struct aiocb *list[1];
+	const struct timespec limit = { 5, 0 };
+	struct writer_arg w;
+	struct aiocb cb;
+	pthread_t tid;
+	void *wret = (void *)1;
+	int p[2];
+
+	ASSERT_EQ(0, conform_pipe(p));
+	prep(&cb, p[0], buf, sizeof(buf), 0);
+	list[0] = &cb;
+	ASSERT_EQ(0, aio_read(&cb));
+	w.fd = p[1];
+	conform_fill_pattern(w.data, sizeof(w.data), 0);
+	ASSERT_EQ(0, pthread_create(&tid, NULL, writer, &w));
+	EXPECT_EQ(0, aio_suspend(list, 1, &limit));
+	ASSERT_EQ(0, pthread_join(tid, &wret));
+	ASSERT_EQ(NULL, wret);
+	ASSERT_EQ(0, wait_done(&cb));
+	EXPECT_EQ(0, aio_error(&cb));
+	EXPECT_EQ(16, aio_return(&cb));
+	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 0));
+	close(p[0]);
+	close(p[1]);
+}
+
+TEST_HARNESS_MAIN
