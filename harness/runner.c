@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -99,6 +100,8 @@ static struct {
 	struct utsname uts;
 	bool progress;
 	bool interrupted;
+	char tmproot[PATH_MAX];	/* each case gets <tmproot>/<n> as TMPDIR */
+	struct kase *cases;
 } opt = { .jobs = 0, .timeout = 60, .outdir = "results/runner" };
 
 /* ------------------------------------------------------------------ */
@@ -289,6 +292,28 @@ static char *case_id(const char *path)
 	return xstrdup(hit);
 }
 
+/*
+ * A case killed by a signal cannot clean up its temp files, so every case
+ * gets a fresh TMPDIR of its own, removed when the case has ended.
+ */
+static char *case_tmpdir(const struct kase *c)
+{
+	return xasprintf("%s/%ld", opt.tmproot, (long)(c - opt.cases));
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type,
+			struct FTW *ftw)
+{
+	(void)st; (void)type; (void)ftw;
+	remove(path);
+	return 0;
+}
+
+static void remove_tree(const char *path)
+{
+	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static char *tap_path(const struct kase *c, bool partial)
 {
 	return xasprintf("%s/%s.tap%s", opt.outdir, c->id, partial ? ".part" : "");
@@ -306,12 +331,15 @@ static void start_case(struct kase *c)
 {
 	char *part = tap_path(c, true);
 	char *dir = xstrdup(part);
+	char *tmp = case_tmpdir(c);
 	pid_t pid;
 
 	*strrchr(dir, '/') = '\0';
 	if (mkdir_p(dir) < 0)
 		die(2, "cannot create %s: %s", dir, strerror(errno));
 	free(dir);
+	if (mkdir(tmp, 0700) < 0)
+		die(2, "cannot create %s: %s", tmp, strerror(errno));
 	if (opt.dmesg)
 		dmesg_before(c);
 	fflush(stdout);
@@ -330,13 +358,14 @@ static void start_case(struct kase *c)
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		signal(SIGPIPE, SIG_DFL);
 		if (out < 0 || in < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
-		    dup2(out, 2) < 0)
+		    dup2(out, 2) < 0 || setenv("TMPDIR", tmp, 1) < 0)
 			_exit(126);
 		execl(c->path, c->path, (char *)NULL);
 		dprintf(2, "runner: cannot execute %s: %s\n", c->path, strerror(errno));
 		_exit(127);
 	}
 	free(part);
+	free(tmp);
 	c->pid = pid;
 	c->start = now();
 	c->running = true;
@@ -923,12 +952,15 @@ static struct kase *by_pid(struct kase *cases, int n, pid_t pid)
 static void finish_case(struct kase *c, int wstatus)
 {
 	char *part = tap_path(c, true), *final = tap_path(c, false);
+	char *tmp = case_tmpdir(c);
 
 	c->wstatus = wstatus;
 	c->duration = now() - c->start;
 	c->running = false;
 	c->finished = true;
 	kill_session(c->pid);	/* leftovers that kept running */
+	remove_tree(tmp);
+	free(tmp);
 	if (rename(part, final) < 0)
 		die(2, "cannot rename %s: %s", part, strerror(errno));
 	free(part);
@@ -985,7 +1017,7 @@ int main(int argc, char **argv)
 	}
 	if (mkdir_p(opt.outdir) < 0)
 		die(2, "cannot create %s: %s", opt.outdir, strerror(errno));
-	cases = xcalloc(n, sizeof(*cases));
+	cases = opt.cases = xcalloc(n, sizeof(*cases));
 	for (int i = 0; i < n; i++) {
 		cases[i].path = argv[optind + i];
 		cases[i].id = case_id(cases[i].path);
@@ -995,6 +1027,15 @@ int main(int argc, char **argv)
 			die(2, "%s: %s", cases[i].path, strerror(errno));
 	}
 	opt.progress = isatty(STDERR_FILENO);
+	{
+		const char *base = getenv("TMPDIR");
+
+		snprintf(opt.tmproot, sizeof(opt.tmproot), "%s/aioconf-run.XXXXXX",
+			 base && *base ? base : "/tmp");
+		if (!mkdtemp(opt.tmproot))
+			die(2, "cannot create a temporary directory %s: %s",
+			    opt.tmproot, strerror(errno));
+	}
 
 	/* Orphaned test processes come back to us, so they can be reaped. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -1077,6 +1118,12 @@ int main(int argc, char **argv)
 			kill_session(cases[i].pid);
 			waitpid(cases[i].pid, NULL, 0);
 			cases[i].running = false;
+			{
+				char *tmp = case_tmpdir(&cases[i]);
+
+				remove_tree(tmp);
+				free(tmp);
+			}
 			append(&cases[i].diag, "interrupted while running\n");
 		}
 		for (int i = next_print; i < n; i++)
@@ -1108,6 +1155,7 @@ int main(int argc, char **argv)
 	emit("%d passed, %d failed, %d skipped\n", totals[P_PASS], failed, totals[P_SKIP]);
 	fflush(stdout);
 
+	remove_tree(opt.tmproot);
 	write_summary(cases, n, totals, failed, now() - t0);
 	if (fclose(tap_copy) || rename(tap_tmp, tap_final))
 		die(2, "cannot write %s: %s", tap_final, strerror(errno));
