@@ -57,11 +57,11 @@ $(BUILD)/runner: harness/runner.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -static -o $@ $<
 
-$(BUILD)/cases/%: cases/%.c harness/conform.h $(KSFT_HDRS) $(BUILD)/libref.a
+$(BUILD)/cases/%: cases/%.c $(wildcard harness/*.h) $(KSFT_HDRS) $(BUILD)/libref.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(CASE_CPPFLAGS) $(CASE_LDFLAGS) -o $@ $< $(CASE_LDLIBS)
 
-$(BUILD)/fixtures/%: tests/fixtures/%.c harness/conform.h $(KSFT_HDRS)
+$(BUILD)/fixtures/%: tests/fixtures/%.c $(wildcard harness/*.h) $(KSFT_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(CASE_CPPFLAGS) -static -o $@ $<
 

@@ -35,11 +35,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <limits.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <linux/aio_abi.h>
 #include <linux/io_uring.h>
 
 #include "kselftest_harness.h"
@@ -180,6 +181,20 @@ static inline int conform_temp_file(size_t size, int flags)
 		return dfd;
 	}
 	return fd;
+}
+
+/*
+ * An fd number that is not open and cannot become open in this process: it
+ * lies above RLIMIT_NOFILE, so calls given it fail with EBADF. (A number
+ * freed by close() is no good: the next pipe or ring takes it again.)
+ */
+static inline int conform_bad_fd(void)
+{
+	struct rlimit lim;
+
+	if (getrlimit(RLIMIT_NOFILE, &lim) < 0 || lim.rlim_cur >= INT_MAX - 1000)
+		return INT_MAX - 1;
+	return (int)lim.rlim_cur + 1000;
 }
 
 /* ------------------------------------------------------------------ */
@@ -401,7 +416,9 @@ static inline const char *conform_uring_op_missing(unsigned int op,
 /* NULL if Linux native AIO (io_setup) works; else why not. */
 static inline const char *conform_aio_unavailable(void)
 {
-	aio_context_t ctx = 0;
+	/* aio_context_t, declared without <linux/aio_abi.h>: that header and
+	 * <libaio.h> both define struct iocb, so cases choose one of them. */
+	unsigned long ctx = 0;
 
 	if (syscall(__NR_io_setup, 1, &ctx) == 0) {
 		syscall(__NR_io_destroy, ctx);
