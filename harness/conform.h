@@ -305,19 +305,32 @@ static inline const char *conform_uring_setup_why(const char *what, int err)
 	return conform_why;
 }
 
+/*
+ * io_uring_setup(entries, p): the ring fd, or -1 with *why saying why not
+ * (name is the call or flag the reason should mention).
+ */
+static inline int conform_uring_open(unsigned int entries,
+				     struct io_uring_params *p,
+				     const char *name, const char **why)
+{
+	int fd = conform_sys_io_uring_setup(entries, p);
+
+	*why = fd < 0 ? conform_uring_setup_why(name, errno) : NULL;
+	return fd;
+}
+
 /* NULL if a plain io_uring_setup works; else why not. */
 static inline const char *conform_uring_unavailable(void)
 {
 	struct io_uring_params p;
+	const char *why;
 	int fd;
 
 	memset(&p, 0, sizeof(p));
-	fd = conform_sys_io_uring_setup(1, &p);
-	if (fd >= 0) {
+	fd = conform_uring_open(1, &p, "io_uring_setup", &why);
+	if (fd >= 0)
 		close(fd);
-		return NULL;
-	}
-	return conform_uring_setup_why("io_uring_setup", errno);
+	return why;
 }
 
 /*
@@ -328,23 +341,19 @@ static inline const char *conform_uring_setup_missing(unsigned int flags,
 						      const char *name)
 {
 	struct io_uring_params p;
-	const char *why = conform_uring_unavailable();
+	const char *why;
 	int fd;
 
-	if (why)
-		return why;
 	memset(&p, 0, sizeof(p));
 	p.flags = flags;
 	if (flags & IORING_SETUP_CQSIZE)
 		p.cq_entries = 8;
 	if (flags & IORING_SETUP_SQPOLL)
 		p.sq_thread_idle = 10;
-	fd = conform_sys_io_uring_setup(4, &p);
-	if (fd >= 0) {
+	fd = conform_uring_open(4, &p, name, &why);
+	if (fd >= 0)
 		close(fd);
-		return NULL;
-	}
-	return conform_uring_setup_why(name, errno);
+	return why;
 }
 
 /* NULL if io_uring_setup reports this IORING_FEAT_* bit; else why not. */
@@ -352,15 +361,13 @@ static inline const char *conform_uring_feature_missing(unsigned int feat,
 							const char *name)
 {
 	struct io_uring_params p;
-	const char *why = conform_uring_unavailable();
+	const char *why;
 	int fd;
 
-	if (why)
-		return why;
 	memset(&p, 0, sizeof(p));
-	fd = conform_sys_io_uring_setup(1, &p);
+	fd = conform_uring_open(1, &p, "io_uring_setup", &why);
 	if (fd < 0)
-		return conform_uring_setup_why("io_uring_setup", errno);
+		return why;
 	close(fd);
 	if (p.features & feat)
 		return NULL;
@@ -378,15 +385,13 @@ static inline const char *conform_uring_op_missing(unsigned int op,
 		     NR_OPS * sizeof(struct io_uring_probe_op);
 	struct io_uring_probe *probe;
 	struct io_uring_params p;
-	const char *why = conform_uring_unavailable();
+	const char *why;
 	int fd, ret, err;
 
-	if (why)
-		return why;
 	memset(&p, 0, sizeof(p));
-	fd = conform_sys_io_uring_setup(1, &p);
+	fd = conform_uring_open(1, &p, "io_uring_setup", &why);
 	if (fd < 0)
-		return conform_uring_setup_why("io_uring_setup", errno);
+		return why;
 	probe = calloc(1, len);
 	if (!probe) {
 		close(fd);

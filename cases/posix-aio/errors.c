@@ -17,43 +17,9 @@
 #include <aio.h>
 #include <limits.h>
 
-#include "conform.h"
+#include "conform_posix_aio.h"
 
 CONFORM_SINCE("3.2", "POSIX AIO error reporting (glibc worker threads)");
-
-static void prep(struct aiocb *cb, int fd, void *buf, size_t len, off_t off)
-{
-	memset(cb, 0, sizeof(*cb));
-	cb->aio_fildes = fd;
-	cb->aio_buf = buf;
-	cb->aio_nbytes = len;
-	cb->aio_offset = off;
-	cb->aio_sigevent.sigev_notify = SIGEV_NONE;
-}
-
-/* Wait (at most 5 s) until cb is no longer EINPROGRESS. 0 or -1. */
-static int wait_done(struct aiocb *cb)
-{
-	const struct aiocb *list[1] = { cb };
-	struct timespec limit = { 5, 0 };
-
-	while (aio_error(cb) == EINPROGRESS)
-		if (aio_suspend(list, 1, &limit) < 0 && errno != EINTR)
-			return -1;
-	return 0;
-}
-
-/* A descriptor number that is certainly not open: a pipe's, after close. */
-static int closed_fd(void)
-{
-	int p[2];
-
-	if (conform_pipe(p) < 0)
-		return -1;
-	close(p[1]);
-	close(p[0]);
-	return p[0];
-}
 
 /* A regular file in the private dir, opened with flags, already unlinked. */
 static int open_unlinked(int flags)
@@ -72,18 +38,18 @@ static int open_unlinked(int flags)
  * POSIX aio_read ERRORS: EBADF "aio_fildes argument is not a valid file
  * descriptor open for reading", detected synchronously or asynchronously.
  * glibc 2.36 detects it in the worker: aio_read returns 0, then aio_error
- * gives EBADF and aio_return -1.
+ * gives EBADF and aio_return -1. The descriptor is one that cannot be open
+ * (conform_bad_fd: above RLIMIT_NOFILE).
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(read_on_closed_fd_fails_later_with_ebadf)
 {
 	char buf[64];
 	struct aiocb cb;
-	int fd = closed_fd();
 
-	ASSERT_LE(0, fd);
-	prep(&cb, fd, buf, sizeof(buf), 0);
+	posix_aio_prep(&cb, conform_bad_fd(), buf, sizeof(buf), 0);
 	ASSERT_EQ(0, aio_read(&cb));
-	ASSERT_EQ(0, wait_done(&cb));
+	ASSERT_EQ(0, posix_aio_wait_done(&cb));
 	EXPECT_EQ(EBADF, aio_error(&cb));
 	EXPECT_EQ(-1, aio_return(&cb));
 }
@@ -91,6 +57,7 @@ TEST(read_on_closed_fd_fails_later_with_ebadf)
 /*
  * POSIX aio_read ERRORS: EBADF also when the descriptor is not open for
  * reading; glibc reports it asynchronously (pread(2) on an O_WRONLY fd).
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(read_on_write_only_fd_fails_later_with_ebadf)
 {
@@ -99,9 +66,9 @@ TEST(read_on_write_only_fd_fails_later_with_ebadf)
 	int fd = open_unlinked(O_WRONLY);
 
 	ASSERT_LE(0, fd);
-	prep(&cb, fd, buf, sizeof(buf), 0);
+	posix_aio_prep(&cb, fd, buf, sizeof(buf), 0);
 	ASSERT_EQ(0, aio_read(&cb));
-	ASSERT_EQ(0, wait_done(&cb));
+	ASSERT_EQ(0, posix_aio_wait_done(&cb));
 	EXPECT_EQ(EBADF, aio_error(&cb));
 	EXPECT_EQ(-1, aio_return(&cb));
 	close(fd);
@@ -111,6 +78,7 @@ TEST(read_on_write_only_fd_fails_later_with_ebadf)
  * POSIX aio_write ERRORS: EBADF "aio_fildes argument is not a valid file
  * descriptor open for writing"; glibc reports it asynchronously (pwrite(2)
  * on an O_RDONLY fd). The file stays empty.
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(write_on_read_only_fd_fails_later_with_ebadf)
 {
@@ -121,9 +89,9 @@ TEST(write_on_read_only_fd_fails_later_with_ebadf)
 
 	ASSERT_LE(0, fd);
 	conform_fill_pattern(buf, sizeof(buf), 0);
-	prep(&cb, fd, buf, sizeof(buf), 0);
+	posix_aio_prep(&cb, fd, buf, sizeof(buf), 0);
 	ASSERT_EQ(0, aio_write(&cb));
-	ASSERT_EQ(0, wait_done(&cb));
+	ASSERT_EQ(0, posix_aio_wait_done(&cb));
 	EXPECT_EQ(EBADF, aio_error(&cb));
 	EXPECT_EQ(-1, aio_return(&cb));
 	ASSERT_EQ(0, fstat(fd, &st));
@@ -135,6 +103,7 @@ TEST(write_on_read_only_fd_fails_later_with_ebadf)
  * POSIX aio_read ERRORS: EINVAL when "the file offset value implied by
  * aio_offset would be invalid"; pread(2) rejects a negative offset with
  * EINVAL. glibc reports it asynchronously.
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(read_with_negative_offset_fails_later_with_einval)
 {
@@ -143,9 +112,9 @@ TEST(read_with_negative_offset_fails_later_with_einval)
 	int fd = conform_temp_file(4096, 0);
 
 	ASSERT_LE(0, fd);
-	prep(&cb, fd, buf, sizeof(buf), -1);
+	posix_aio_prep(&cb, fd, buf, sizeof(buf), -1);
 	ASSERT_EQ(0, aio_read(&cb));
-	ASSERT_EQ(0, wait_done(&cb));
+	ASSERT_EQ(0, posix_aio_wait_done(&cb));
 	EXPECT_EQ(EINVAL, aio_error(&cb));
 	EXPECT_EQ(-1, aio_return(&cb));
 	close(fd);
@@ -155,6 +124,7 @@ TEST(read_with_negative_offset_fails_later_with_einval)
  * POSIX aio_read ERRORS: EINVAL when "aio_reqprio is not a valid value"
  * (the valid range is 0 .. AIO_PRIO_DELTA_MAX). glibc checks it before
  * queueing, so aio_read itself fails with -1/EINVAL.
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(read_with_negative_reqprio_fails_with_einval)
 {
@@ -163,7 +133,7 @@ TEST(read_with_negative_reqprio_fails_with_einval)
 	int fd = conform_temp_file(4096, 0);
 
 	ASSERT_LE(0, fd);
-	prep(&cb, fd, buf, sizeof(buf), 0);
+	posix_aio_prep(&cb, fd, buf, sizeof(buf), 0);
 	cb.aio_reqprio = -1;
 	errno = 0;
 	EXPECT_EQ(-1, aio_read(&cb));
@@ -175,6 +145,7 @@ TEST(read_with_negative_reqprio_fails_with_einval)
  * POSIX aio_write ERRORS / <limits.h>: a process may lower its priority by
  * at most AIO_PRIO_DELTA_MAX (20 in glibc); one more is not a valid
  * aio_reqprio and glibc's aio_write fails at once with -1/EINVAL.
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(write_with_reqprio_above_delta_max_fails_with_einval)
 {
@@ -186,7 +157,7 @@ TEST(write_with_reqprio_above_delta_max_fails_with_einval)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(AIO_PRIO_DELTA_MAX, sysconf(_SC_AIO_PRIO_DELTA_MAX));
 	conform_fill_pattern(buf, sizeof(buf), 0);
-	prep(&cb, fd, buf, sizeof(buf), 0);
+	posix_aio_prep(&cb, fd, buf, sizeof(buf), 0);
 	cb.aio_reqprio = AIO_PRIO_DELTA_MAX + 1;
 	errno = 0;
 	EXPECT_EQ(-1, aio_write(&cb));
@@ -199,6 +170,7 @@ TEST(write_with_reqprio_above_delta_max_fails_with_einval)
 /*
  * POSIX aio_read: aio_reqprio up to AIO_PRIO_DELTA_MAX is valid; the request
  * runs normally and returns the bytes read.
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(read_with_reqprio_at_delta_max_succeeds)
 {
@@ -207,10 +179,10 @@ TEST(read_with_reqprio_at_delta_max_succeeds)
 	int fd = conform_temp_file(4096, 0);
 
 	ASSERT_LE(0, fd);
-	prep(&cb, fd, buf, sizeof(buf), 1024);
+	posix_aio_prep(&cb, fd, buf, sizeof(buf), 1024);
 	cb.aio_reqprio = AIO_PRIO_DELTA_MAX;
 	ASSERT_EQ(0, aio_read(&cb));
-	ASSERT_EQ(0, wait_done(&cb));
+	ASSERT_EQ(0, posix_aio_wait_done(&cb));
 	EXPECT_EQ(0, aio_error(&cb));
 	EXPECT_EQ(512, aio_return(&cb));
 	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 1024));

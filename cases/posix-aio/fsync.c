@@ -9,36 +9,15 @@
  */
 #include <aio.h>
 
-#include "conform.h"
+#include "conform_posix_aio.h"
 
 CONFORM_SINCE("3.2", "POSIX AIO aio_fsync (glibc worker threads)");
-
-static void prep(struct aiocb *cb, int fd, void *buf, size_t len, off_t off)
-{
-	memset(cb, 0, sizeof(*cb));
-	cb->aio_fildes = fd;
-	cb->aio_buf = buf;
-	cb->aio_nbytes = len;
-	cb->aio_offset = off;
-	cb->aio_sigevent.sigev_notify = SIGEV_NONE;
-}
-
-/* Wait (at most 5 s) until cb is no longer EINPROGRESS. 0 or -1. */
-static int wait_done(struct aiocb *cb)
-{
-	const struct aiocb *list[1] = { cb };
-	struct timespec limit = { 5, 0 };
-
-	while (aio_error(cb) == EINPROGRESS)
-		if (aio_suspend(list, 1, &limit) < 0 && errno != EINTR)
-			return -1;
-	return 0;
-}
 
 /*
  * aio_fsync(3): with op O_SYNC the queued I/O is completed "as if by a call
  * of fsync(2)"; the sync request itself reports aio_error 0 and aio_return 0
  * (what fsync returns) on success (glibc 2.1+).
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(o_sync_completes_with_zero)
 {
@@ -46,9 +25,9 @@ TEST(o_sync_completes_with_zero)
 	int fd = conform_temp_file(4096, 0);
 
 	ASSERT_LE(0, fd);
-	prep(&cb, fd, NULL, 0, 0);
+	posix_aio_prep(&cb, fd, NULL, 0, 0);
 	ASSERT_EQ(0, aio_fsync(O_SYNC, &cb));
-	ASSERT_EQ(0, wait_done(&cb));
+	ASSERT_EQ(0, posix_aio_wait_done(&cb));
 	EXPECT_EQ(0, aio_error(&cb));
 	EXPECT_EQ(0, aio_return(&cb));
 	close(fd);
@@ -57,6 +36,7 @@ TEST(o_sync_completes_with_zero)
 /*
  * aio_fsync(3): "if op is O_DSYNC, this call is the asynchronous analog of
  * fdatasync(2)"; success gives aio_error 0 and aio_return 0.
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(o_dsync_completes_with_zero)
 {
@@ -64,9 +44,9 @@ TEST(o_dsync_completes_with_zero)
 	int fd = conform_temp_file(4096, 0);
 
 	ASSERT_LE(0, fd);
-	prep(&cb, fd, NULL, 0, 0);
+	posix_aio_prep(&cb, fd, NULL, 0, 0);
 	ASSERT_EQ(0, aio_fsync(O_DSYNC, &cb));
-	ASSERT_EQ(0, wait_done(&cb));
+	ASSERT_EQ(0, posix_aio_wait_done(&cb));
 	EXPECT_EQ(0, aio_error(&cb));
 	EXPECT_EQ(0, aio_return(&cb));
 	close(fd);
@@ -75,6 +55,7 @@ TEST(o_dsync_completes_with_zero)
 /*
  * POSIX aio_fsync ERRORS (shall fail): EINVAL "A value of op other than
  * O_DSYNC or O_SYNC was specified". aio_fsync(3) lists the same.
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(bad_op_fails_with_einval)
 {
@@ -82,7 +63,7 @@ TEST(bad_op_fails_with_einval)
 	int fd = conform_temp_file(4096, 0);
 
 	ASSERT_LE(0, fd);
-	prep(&cb, fd, NULL, 0, 0);
+	posix_aio_prep(&cb, fd, NULL, 0, 0);
 	errno = 0;
 	EXPECT_EQ(-1, aio_fsync(O_RDWR, &cb));
 	EXPECT_EQ(EINVAL, errno);
@@ -92,16 +73,13 @@ TEST(bad_op_fails_with_einval)
 /*
  * POSIX aio_fsync ERRORS (shall fail): EBADF when aio_fildes "is not a valid
  * file descriptor"; glibc checks this before queueing, so the call fails.
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(closed_fd_fails_with_ebadf)
 {
 	struct aiocb cb;
-	int p[2];
 
-	ASSERT_EQ(0, conform_pipe(p));
-	close(p[0]);
-	close(p[1]);
-	prep(&cb, p[0], NULL, 0, 0);
+	posix_aio_prep(&cb, conform_bad_fd(), NULL, 0, 0);
 	errno = 0;
 	EXPECT_EQ(-1, aio_fsync(O_SYNC, &cb));
 	EXPECT_EQ(EBADF, errno);
@@ -111,6 +89,7 @@ TEST(closed_fd_fails_with_ebadf)
  * aio_fsync(3): "Apart from aio_fildes, the only field ... that is used by
  * this call is the aio_sigevent field ... All other fields are ignored."
  * An aio_reqprio that aio_read would reject (-1) does not matter here.
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(ignores_aio_reqprio)
 {
@@ -118,10 +97,10 @@ TEST(ignores_aio_reqprio)
 	int fd = conform_temp_file(4096, 0);
 
 	ASSERT_LE(0, fd);
-	prep(&cb, fd, NULL, 0, 0);
+	posix_aio_prep(&cb, fd, NULL, 0, 0);
 	cb.aio_reqprio = -1;
 	ASSERT_EQ(0, aio_fsync(O_SYNC, &cb));
-	ASSERT_EQ(0, wait_done(&cb));
+	ASSERT_EQ(0, posix_aio_wait_done(&cb));
 	EXPECT_EQ(0, aio_error(&cb));
 	EXPECT_EQ(0, aio_return(&cb));
 	close(fd);
@@ -131,6 +110,7 @@ TEST(ignores_aio_reqprio)
  * POSIX aio_fsync: all I/O "queued at the time of the call to aio_fsync()"
  * on that descriptor is completed by the sync; so when the sync request has
  * completed, a write queued before it has completed too (with its count).
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(completes_after_earlier_write)
 {
@@ -140,11 +120,11 @@ TEST(completes_after_earlier_write)
 
 	ASSERT_LE(0, fd);
 	conform_fill_pattern(wbuf, sizeof(wbuf), 0);
-	prep(&wcb, fd, wbuf, sizeof(wbuf), 0);
-	prep(&scb, fd, NULL, 0, 0);
+	posix_aio_prep(&wcb, fd, wbuf, sizeof(wbuf), 0);
+	posix_aio_prep(&scb, fd, NULL, 0, 0);
 	ASSERT_EQ(0, aio_write(&wcb));
 	ASSERT_EQ(0, aio_fsync(O_SYNC, &scb));
-	ASSERT_EQ(0, wait_done(&scb));
+	ASSERT_EQ(0, posix_aio_wait_done(&scb));
 	EXPECT_EQ(0, aio_error(&scb));
 	/* No wait on the write: it must already be complete. */
 	EXPECT_EQ(0, aio_error(&wcb));
@@ -153,7 +133,7 @@ TEST(completes_after_earlier_write)
 	ASSERT_EQ(8192, pread(fd, rbuf, sizeof(rbuf), 0));
 	EXPECT_TRUE(conform_check_pattern(rbuf, sizeof(rbuf), 0));
 	/* Leave nothing running behind if an EXPECT above failed. */
-	ASSERT_EQ(0, wait_done(&wcb));
+	ASSERT_EQ(0, posix_aio_wait_done(&wcb));
 	close(fd);
 }
 

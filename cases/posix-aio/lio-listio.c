@@ -10,39 +10,16 @@
  */
 #include <aio.h>
 
-#include "conform.h"
+#include "conform_posix_aio.h"
 
 CONFORM_SINCE("3.2", "POSIX AIO lio_listio (glibc worker threads)");
-
-static void prep(struct aiocb *cb, int op, int fd, void *buf, size_t len,
-		 off_t off)
-{
-	memset(cb, 0, sizeof(*cb));
-	cb->aio_lio_opcode = op;
-	cb->aio_fildes = fd;
-	cb->aio_buf = buf;
-	cb->aio_nbytes = len;
-	cb->aio_offset = off;
-	cb->aio_sigevent.sigev_notify = SIGEV_NONE;
-}
-
-/* Wait (at most 5 s) until cb is no longer EINPROGRESS. 0 or -1. */
-static int wait_done(struct aiocb *cb)
-{
-	const struct aiocb *list[1] = { cb };
-	struct timespec limit = { 5, 0 };
-
-	while (aio_error(cb) == EINPROGRESS)
-		if (aio_suspend(list, 1, &limit) < 0 && errno != EINTR)
-			return -1;
-	return 0;
-}
 
 /*
  * lio_listio(3): with LIO_WAIT "the call blocks until all operations are
  * complete" and returns 0 when all completed successfully. So right after
  * it returns, every entry has aio_error 0 and its byte count, and the data
  * is in the file.
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(wait_mode_returns_after_all_complete)
 {
@@ -54,7 +31,8 @@ TEST(wait_mode_returns_after_all_complete)
 	ASSERT_LE(0, fd);
 	for (int i = 0; i < 3; i++) {
 		conform_fill_pattern(wbuf[i], 4096, i * 4096);
-		prep(&cbs[i], LIO_WRITE, fd, wbuf[i], 4096, i * 4096);
+		posix_aio_prep_lio(&cbs[i], LIO_WRITE, fd, wbuf[i], 4096,
+				   i * 4096);
 		list[i] = &cbs[i];
 	}
 	ASSERT_EQ(0, lio_listio(LIO_WAIT, list, 3, NULL));
@@ -65,33 +43,33 @@ TEST(wait_mode_returns_after_all_complete)
 	ASSERT_EQ(3 * 4096, pread(fd, rbuf, sizeof(rbuf), 0));
 	EXPECT_TRUE(conform_check_pattern(rbuf, sizeof(rbuf), 0));
 	for (int i = 0; i < 3; i++)
-		ASSERT_EQ(0, wait_done(&cbs[i]));
+		ASSERT_EQ(0, posix_aio_wait_done(&cbs[i]));
 	close(fd);
 }
 
 /*
  * lio_listio(3) ERRORS: EIO "One or more of the operations specified by
  * aiocb_list failed"; the other operations still complete, and the failed
- * one has its own error status (a read from a closed fd: EBADF).
+ * one has its own error status (a read from a descriptor that cannot be
+ * open, conform_bad_fd: EBADF, which glibc reports through aio_error).
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(wait_mode_with_failed_entry_gets_eio)
 {
 	unsigned char good[512], bad[512];
 	struct aiocb gcb, bcb;
 	struct aiocb *list[2] = { &gcb, &bcb };
-	int p[2], fd = conform_temp_file(4096, 0);
+	int fd = conform_temp_file(4096, 0);
 
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, conform_pipe(p));
-	close(p[0]);
-	close(p[1]);
-	prep(&gcb, LIO_READ, fd, good, sizeof(good), 512);
-	prep(&bcb, LIO_READ, p[0], bad, sizeof(bad), 0);
+	posix_aio_prep_lio(&gcb, LIO_READ, fd, good, sizeof(good), 512);
+	posix_aio_prep_lio(&bcb, LIO_READ, conform_bad_fd(), bad, sizeof(bad),
+			   0);
 	errno = 0;
 	EXPECT_EQ(-1, lio_listio(LIO_WAIT, list, 2, NULL));
 	EXPECT_EQ(EIO, errno);
-	ASSERT_EQ(0, wait_done(&gcb));
-	ASSERT_EQ(0, wait_done(&bcb));
+	ASSERT_EQ(0, posix_aio_wait_done(&gcb));
+	ASSERT_EQ(0, posix_aio_wait_done(&bcb));
 	EXPECT_EQ(0, aio_error(&gcb));
 	EXPECT_EQ(512, aio_return(&gcb));
 	EXPECT_TRUE(conform_check_pattern(good, sizeof(good), 512));
@@ -105,6 +83,7 @@ TEST(wait_mode_with_failed_entry_gets_eio)
  * processing and the call returns immediately" (0 when all were queued);
  * with a SIGEV_NONE sigevent no notification occurs. The requests then
  * complete like aio_read/aio_write requests.
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(nowait_mode_queues_requests)
 {
@@ -115,13 +94,13 @@ TEST(nowait_mode_queues_requests)
 	int fd = conform_temp_file(8192, 0);
 
 	ASSERT_LE(0, fd);
-	prep(&cbs[0], LIO_READ, fd, buf[0], 1024, 0);
-	prep(&cbs[1], LIO_READ, fd, buf[1], 1024, 6000);
+	posix_aio_prep_lio(&cbs[0], LIO_READ, fd, buf[0], 1024, 0);
+	posix_aio_prep_lio(&cbs[1], LIO_READ, fd, buf[1], 1024, 6000);
 	memset(&sev, 0, sizeof(sev));
 	sev.sigev_notify = SIGEV_NONE;
 	ASSERT_EQ(0, lio_listio(LIO_NOWAIT, list, 2, &sev));
-	ASSERT_EQ(0, wait_done(&cbs[0]));
-	ASSERT_EQ(0, wait_done(&cbs[1]));
+	ASSERT_EQ(0, posix_aio_wait_done(&cbs[0]));
+	ASSERT_EQ(0, posix_aio_wait_done(&cbs[1]));
 	EXPECT_EQ(1024, aio_return(&cbs[0]));
 	EXPECT_EQ(1024, aio_return(&cbs[1]));
 	EXPECT_TRUE(conform_check_pattern(buf[0], 1024, 0));
@@ -133,6 +112,7 @@ TEST(nowait_mode_queues_requests)
  * lio_listio(3): "LIO_NOP Ignore this control block." A NOP entry whose
  * descriptor is invalid would fail the list (EIO) if it were run; ignored,
  * the list succeeds.
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(nop_entries_are_ignored)
 {
@@ -142,10 +122,10 @@ TEST(nop_entries_are_ignored)
 	int fd = conform_temp_file(4096, 0);
 
 	ASSERT_LE(0, fd);
-	prep(&nop, LIO_NOP, -1, nbuf, sizeof(nbuf), 0);
-	prep(&cb, LIO_READ, fd, buf, sizeof(buf), 100);
+	posix_aio_prep_lio(&nop, LIO_NOP, -1, nbuf, sizeof(nbuf), 0);
+	posix_aio_prep_lio(&cb, LIO_READ, fd, buf, sizeof(buf), 100);
 	EXPECT_EQ(0, lio_listio(LIO_WAIT, list, 2, NULL));
-	ASSERT_EQ(0, wait_done(&cb));
+	ASSERT_EQ(0, posix_aio_wait_done(&cb));
 	EXPECT_EQ(512, aio_return(&cb));
 	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 100));
 	close(fd);
@@ -154,6 +134,7 @@ TEST(nop_entries_are_ignored)
 /*
  * lio_listio(3): "Null pointers in aiocb_list are ignored." (POSIX: the
  * list may contain NULL elements, which shall be ignored.)
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(null_entries_are_ignored)
 {
@@ -163,9 +144,9 @@ TEST(null_entries_are_ignored)
 	int fd = conform_temp_file(4096, 0);
 
 	ASSERT_LE(0, fd);
-	prep(&cb, LIO_READ, fd, buf, sizeof(buf), 3584);
+	posix_aio_prep_lio(&cb, LIO_READ, fd, buf, sizeof(buf), 3584);
 	EXPECT_EQ(0, lio_listio(LIO_WAIT, list, 3, NULL));
-	ASSERT_EQ(0, wait_done(&cb));
+	ASSERT_EQ(0, posix_aio_wait_done(&cb));
 	EXPECT_EQ(512, aio_return(&cb));
 	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 3584));
 	close(fd);
@@ -174,6 +155,7 @@ TEST(null_entries_are_ignored)
 /*
  * POSIX lio_listio ERRORS (shall fail): EINVAL "The mode argument is not a
  * proper value"; lio_listio(3): "mode is invalid".
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(invalid_mode_fails_with_einval)
 {
@@ -186,7 +168,7 @@ TEST(invalid_mode_fails_with_einval)
 	ASSERT_LE(0, fd);
 	ASSERT_NE(LIO_WAIT, mode);
 	ASSERT_NE(LIO_NOWAIT, mode);
-	prep(&cb, LIO_READ, fd, buf, sizeof(buf), 0);
+	posix_aio_prep_lio(&cb, LIO_READ, fd, buf, sizeof(buf), 0);
 	errno = 0;
 	EXPECT_EQ(-1, lio_listio(mode, list, 1, NULL));
 	EXPECT_EQ(EINVAL, errno);

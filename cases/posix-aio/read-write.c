@@ -13,36 +13,15 @@
  */
 #include <aio.h>
 
-#include "conform.h"
+#include "conform_posix_aio.h"
 
 CONFORM_SINCE("3.2", "POSIX AIO aio_read/aio_write (glibc worker threads)");
-
-static void prep(struct aiocb *cb, int fd, void *buf, size_t len, off_t off)
-{
-	memset(cb, 0, sizeof(*cb));
-	cb->aio_fildes = fd;
-	cb->aio_buf = buf;
-	cb->aio_nbytes = len;
-	cb->aio_offset = off;
-	cb->aio_sigevent.sigev_notify = SIGEV_NONE;
-}
-
-/* Wait (at most 5 s) until cb is no longer EINPROGRESS. 0 or -1. */
-static int wait_done(struct aiocb *cb)
-{
-	const struct aiocb *list[1] = { cb };
-	struct timespec limit = { 5, 0 };
-
-	while (aio_error(cb) == EINPROGRESS)
-		if (aio_suspend(list, 1, &limit) < 0 && errno != EINTR)
-			return -1;
-	return 0;
-}
 
 /*
  * POSIX aio_write: the data is written at the absolute position aio_offset;
  * aio_return gives what write() would have returned (all nbytes), aio_error
- * gives 0 on success (glibc 2.1+, kernel 3.2+ for this static binary).
+ * gives 0 on success (glibc 2.1+).
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(write_puts_nbytes_at_aio_offset)
 {
@@ -53,9 +32,9 @@ TEST(write_puts_nbytes_at_aio_offset)
 
 	ASSERT_LE(0, fd);
 	conform_fill_pattern(wbuf, sizeof(wbuf), 4096);
-	prep(&cb, fd, wbuf, sizeof(wbuf), 4096);
+	posix_aio_prep(&cb, fd, wbuf, sizeof(wbuf), 4096);
 	ASSERT_EQ(0, aio_write(&cb));
-	ASSERT_EQ(0, wait_done(&cb));
+	ASSERT_EQ(0, posix_aio_wait_done(&cb));
 	EXPECT_EQ(0, aio_error(&cb));
 	EXPECT_EQ(4096, aio_return(&cb));
 	ASSERT_EQ(0, fstat(fd, &st));
@@ -68,6 +47,7 @@ TEST(write_puts_nbytes_at_aio_offset)
 /*
  * aio_read(3): "The data is read starting at the absolute position
  * aiocbp->aio_offset, regardless of the file offset" (glibc 2.1+).
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(read_uses_aio_offset_not_file_offset)
 {
@@ -78,9 +58,9 @@ TEST(read_uses_aio_offset_not_file_offset)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(100, lseek(fd, 100, SEEK_SET));
 	memset(buf, 0, sizeof(buf));
-	prep(&cb, fd, buf, sizeof(buf), 5000);
+	posix_aio_prep(&cb, fd, buf, sizeof(buf), 5000);
 	ASSERT_EQ(0, aio_read(&cb));
-	ASSERT_EQ(0, wait_done(&cb));
+	ASSERT_EQ(0, posix_aio_wait_done(&cb));
 	EXPECT_EQ(0, aio_error(&cb));
 	EXPECT_EQ(1000, aio_return(&cb));
 	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 5000));
@@ -91,6 +71,7 @@ TEST(read_uses_aio_offset_not_file_offset)
  * aio_error(3): returns EINPROGRESS "if the request has not been completed
  * yet", 0 once it completed successfully. A read of an empty pipe cannot
  * complete until data is written (glibc 2.1+).
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(error_is_einprogress_until_read_completes)
 {
@@ -100,12 +81,12 @@ TEST(error_is_einprogress_until_read_completes)
 
 	ASSERT_EQ(0, conform_pipe(p));
 	memset(rbuf, 0, sizeof(rbuf));
-	prep(&cb, p[0], rbuf, sizeof(rbuf), 0);
+	posix_aio_prep(&cb, p[0], rbuf, sizeof(rbuf), 0);
 	ASSERT_EQ(0, aio_read(&cb));
 	EXPECT_EQ(EINPROGRESS, aio_error(&cb));
 	conform_fill_pattern(wbuf, sizeof(wbuf), 0);
 	ASSERT_EQ(16, write(p[1], wbuf, sizeof(wbuf)));
-	ASSERT_EQ(0, wait_done(&cb));
+	ASSERT_EQ(0, posix_aio_wait_done(&cb));
 	EXPECT_EQ(0, aio_error(&cb));
 	EXPECT_EQ(16, aio_return(&cb));
 	EXPECT_TRUE(conform_check_pattern(rbuf, sizeof(rbuf), 0));
@@ -116,6 +97,7 @@ TEST(error_is_einprogress_until_read_completes)
 /*
  * POSIX aio_read: aio_return gives the value read() would have returned;
  * read(2) at end of file returns 0, and that is a success (aio_error 0).
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(read_at_eof_returns_zero)
 {
@@ -124,9 +106,9 @@ TEST(read_at_eof_returns_zero)
 	int fd = conform_temp_file(4096, 0);
 
 	ASSERT_LE(0, fd);
-	prep(&cb, fd, buf, sizeof(buf), 4096);
+	posix_aio_prep(&cb, fd, buf, sizeof(buf), 4096);
 	ASSERT_EQ(0, aio_read(&cb));
-	ASSERT_EQ(0, wait_done(&cb));
+	ASSERT_EQ(0, posix_aio_wait_done(&cb));
 	EXPECT_EQ(0, aio_error(&cb));
 	EXPECT_EQ(0, aio_return(&cb));
 	close(fd);
@@ -135,6 +117,7 @@ TEST(read_at_eof_returns_zero)
 /*
  * POSIX aio_read / read(2): a read that crosses end of file returns only the
  * bytes up to EOF (here 4096 - 3000 = 1096), with the file's data.
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(read_across_eof_returns_bytes_up_to_eof)
 {
@@ -143,9 +126,9 @@ TEST(read_across_eof_returns_bytes_up_to_eof)
 	int fd = conform_temp_file(4096, 0);
 
 	ASSERT_LE(0, fd);
-	prep(&cb, fd, buf, sizeof(buf), 3000);
+	posix_aio_prep(&cb, fd, buf, sizeof(buf), 3000);
 	ASSERT_EQ(0, aio_read(&cb));
-	ASSERT_EQ(0, wait_done(&cb));
+	ASSERT_EQ(0, posix_aio_wait_done(&cb));
 	EXPECT_EQ(0, aio_error(&cb));
 	EXPECT_EQ(1096, aio_return(&cb));
 	EXPECT_TRUE(conform_check_pattern(buf, 1096, 3000));
@@ -156,6 +139,7 @@ TEST(read_across_eof_returns_bytes_up_to_eof)
  * aio_write(3): "If O_APPEND is set, data is written at the end of the
  * file", whatever aio_offset says (POSIX aio_write says the same; on Linux
  * pwrite(2) on an O_APPEND fd appends too, see its BUGS section).
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(write_with_o_append_appends_at_end)
 {
@@ -167,9 +151,9 @@ TEST(write_with_o_append_appends_at_end)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, fcntl(fd, F_SETFL, O_APPEND));
 	conform_fill_pattern(wbuf, sizeof(wbuf), 4096);
-	prep(&cb, fd, wbuf, sizeof(wbuf), 0);
+	posix_aio_prep(&cb, fd, wbuf, sizeof(wbuf), 0);
 	ASSERT_EQ(0, aio_write(&cb));
-	ASSERT_EQ(0, wait_done(&cb));
+	ASSERT_EQ(0, posix_aio_wait_done(&cb));
 	EXPECT_EQ(0, aio_error(&cb));
 	EXPECT_EQ(100, aio_return(&cb));
 	ASSERT_EQ(0, fstat(fd, &st));

@@ -16,31 +16,9 @@
 #include <aio.h>
 #include <pthread.h>
 
-#include "conform.h"
+#include "conform_posix_aio.h"
 
 CONFORM_SINCE("3.2", "POSIX AIO aio_suspend (glibc worker threads)");
-
-static void prep(struct aiocb *cb, int fd, void *buf, size_t len, off_t off)
-{
-	memset(cb, 0, sizeof(*cb));
-	cb->aio_fildes = fd;
-	cb->aio_buf = buf;
-	cb->aio_nbytes = len;
-	cb->aio_offset = off;
-	cb->aio_sigevent.sigev_notify = SIGEV_NONE;
-}
-
-/* Wait (at most 5 s) until cb is no longer EINPROGRESS. 0 or -1. */
-static int wait_done(struct aiocb *cb)
-{
-	const struct aiocb *list[1] = { cb };
-	struct timespec limit = { 5, 0 };
-
-	while (aio_error(cb) == EINPROGRESS)
-		if (aio_suspend(list, 1, &limit) < 0 && errno != EINTR)
-			return -1;
-	return 0;
-}
 
 /* Complete a pipe read of len bytes and wait for it. 0 or -1. */
 static int finish_pipe_read(int wfd, struct aiocb *cb, size_t len)
@@ -49,13 +27,14 @@ static int finish_pipe_read(int wfd, struct aiocb *cb, size_t len)
 
 	if (len > sizeof(zero) || write(wfd, zero, len) != (ssize_t)len)
 		return -1;
-	return wait_done(cb);
+	return posix_aio_wait_done(cb);
 }
 
 /*
  * POSIX aio_suspend: it returns 0 once at least one listed request has
  * completed; the request is then no longer EINPROGRESS (here a file read
  * with its full count). No timeout: the call must not need one.
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(returns_zero_when_listed_request_completes)
 {
@@ -65,7 +44,7 @@ TEST(returns_zero_when_listed_request_completes)
 	int fd = conform_temp_file(4096, 0);
 
 	ASSERT_LE(0, fd);
-	prep(&cb, fd, buf, sizeof(buf), 2048);
+	posix_aio_prep(&cb, fd, buf, sizeof(buf), 2048);
 	list[0] = &cb;
 	ASSERT_EQ(0, aio_read(&cb));
 	ASSERT_EQ(0, aio_suspend(list, 1, NULL));
@@ -79,6 +58,7 @@ TEST(returns_zero_when_listed_request_completes)
  * POSIX aio_suspend: "If any of the aiocb structures in the list correspond
  * to completed asynchronous I/O operations ... the function shall return
  * without suspending the calling thread": even a zero timeout gives 0.
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(completed_request_returns_at_once_with_zero_timeout)
 {
@@ -89,10 +69,10 @@ TEST(completed_request_returns_at_once_with_zero_timeout)
 	int fd = conform_temp_file(4096, 0);
 
 	ASSERT_LE(0, fd);
-	prep(&cb, fd, buf, sizeof(buf), 0);
+	posix_aio_prep(&cb, fd, buf, sizeof(buf), 0);
 	list[0] = &cb;
 	ASSERT_EQ(0, aio_read(&cb));
-	ASSERT_EQ(0, wait_done(&cb));
+	ASSERT_EQ(0, posix_aio_wait_done(&cb));
 	EXPECT_EQ(0, aio_suspend(list, 1, &zero));
 	EXPECT_EQ(512, aio_return(&cb));
 	close(fd);
@@ -102,6 +82,7 @@ TEST(completed_request_returns_at_once_with_zero_timeout)
  * POSIX aio_suspend ERRORS: EAGAIN "No asynchronous I/O indicated in the
  * list referenced by list completed in the time interval indicated by
  * timeout"; the request stays EINPROGRESS.
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(timeout_on_pending_request_gets_eagain)
 {
@@ -112,7 +93,7 @@ TEST(timeout_on_pending_request_gets_eagain)
 	int p[2];
 
 	ASSERT_EQ(0, conform_pipe(p));
-	prep(&cb, p[0], buf, sizeof(buf), 0);
+	posix_aio_prep(&cb, p[0], buf, sizeof(buf), 0);
 	list[0] = &cb;
 	ASSERT_EQ(0, aio_read(&cb));
 	errno = 0;
@@ -130,6 +111,7 @@ TEST(timeout_on_pending_request_gets_eagain)
  * ignored" (aio_suspend(3): "NULL (and then is ignored)"). NULLs
  * around a pending request neither count as completed nor fail the call:
  * the wait times out with EAGAIN.
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(null_entries_are_ignored)
 {
@@ -140,7 +122,7 @@ TEST(null_entries_are_ignored)
 	int p[2];
 
 	ASSERT_EQ(0, conform_pipe(p));
-	prep(&cb, p[0], buf, sizeof(buf), 0);
+	posix_aio_prep(&cb, p[0], buf, sizeof(buf), 0);
 	list[0] = NULL;
 	list[1] = &cb;
 	list[2] = NULL;
@@ -157,6 +139,7 @@ TEST(null_entries_are_ignored)
  * POSIX aio_suspend: it waits until "at least one" of the listed requests
  * has completed, so one finished entry is enough even when the other is
  * still pending.
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(returns_when_any_one_of_several_completed)
 {
@@ -168,15 +151,15 @@ TEST(returns_when_any_one_of_several_completed)
 
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, conform_pipe(p));
-	prep(&pcb, p[0], pbuf, sizeof(pbuf), 0);
-	prep(&fcb, fd, fbuf, sizeof(fbuf), 0);
+	posix_aio_prep(&pcb, p[0], pbuf, sizeof(pbuf), 0);
+	posix_aio_prep(&fcb, fd, fbuf, sizeof(fbuf), 0);
 	list[0] = &pcb;
 	list[1] = &fcb;
 	ASSERT_EQ(0, aio_read(&pcb));
 	ASSERT_EQ(0, aio_read(&fcb));
 	EXPECT_EQ(0, aio_suspend(list, 2, &limit));
 	EXPECT_EQ(EINPROGRESS, aio_error(&pcb));
-	ASSERT_EQ(0, wait_done(&fcb));
+	ASSERT_EQ(0, posix_aio_wait_done(&fcb));
 	EXPECT_EQ(512, aio_return(&fcb));
 	ASSERT_EQ(0, finish_pipe_read(p[1], &pcb, sizeof(pbuf)));
 	close(p[0]);
@@ -202,6 +185,7 @@ static void *writer(void *arg)
  * POSIX aio_suspend: a thread suspended on a pending request resumes with
  * 0 when that request completes (here another thread feeds the pipe the
  * read waits on); the read then has its data.
+ * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
  */
 TEST(pending_request_completion_ends_the_wait)
 {
@@ -215,7 +199,7 @@ TEST(pending_request_completion_ends_the_wait)
 	int p[2];
 
 	ASSERT_EQ(0, conform_pipe(p));
-	prep(&cb, p[0], buf, sizeof(buf), 0);
+	posix_aio_prep(&cb, p[0], buf, sizeof(buf), 0);
 	list[0] = &cb;
 	ASSERT_EQ(0, aio_read(&cb));
 	w.fd = p[1];
@@ -224,7 +208,7 @@ TEST(pending_request_completion_ends_the_wait)
 	EXPECT_EQ(0, aio_suspend(list, 1, &limit));
 	ASSERT_EQ(0, pthread_join(tid, &wret));
 	ASSERT_EQ(NULL, wret);
-	ASSERT_EQ(0, wait_done(&cb));
+	ASSERT_EQ(0, posix_aio_wait_done(&cb));
 	EXPECT_EQ(0, aio_error(&cb));
 	EXPECT_EQ(16, aio_return(&cb));
 	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 0));

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * conform_posix_aio.h - helpers shared by the cases/posix-aio programs, on
+ * top of conform.h.
+ *
+ * glibc runs POSIX AIO in its own worker threads (pread/pwrite/fsync), so
+ * these helpers only fill control blocks and wait for requests through the
+ * POSIX interface itself; none of them asserts anything.
+ */
+#ifndef AIOCONF_CONFORM_POSIX_AIO_H
+#define AIOCONF_CONFORM_POSIX_AIO_H
+
+#include "conform.h"
+
+#include <aio.h>
+#include <signal.h>
+#include <time.h>
+
+/*
+ * A zeroed control block for fd, buf, len and the absolute offset off, with
+ * SIGEV_NONE: the tests then read the outcome through aio_error/aio_return
+ * only. Zeroing matters: aio_reqprio and aio_lio_opcode must start at 0.
+ */
+static inline void posix_aio_prep(struct aiocb *cb, int fd, void *buf,
+				  size_t len, off_t off)
+{
+	memset(cb, 0, sizeof(*cb));
+	cb->aio_fildes = fd;
+	cb->aio_buf = buf;
+	cb->aio_nbytes = len;
+	cb->aio_offset = off;
+	cb->aio_sigevent.sigev_notify = SIGEV_NONE;
+}
+
+/* posix_aio_prep, plus the aio_lio_opcode (LIO_READ, LIO_WRITE, LIO_NOP)
+ * that lio_listio reads from each entry. */
+static inline void posix_aio_prep_lio(struct aiocb *cb, int op, int fd,
+				      void *buf, size_t len, off_t off)
+{
+	posix_aio_prep(cb, fd, buf, len, off);
+	cb->aio_lio_opcode = op;
+}
+
+/*
+ * Wait until cb is no longer EINPROGRESS, with aio_suspend (each wait
+ * bounded by 5 s, so a request that never completes ends the wait with -1
+ * instead of hanging the test). Returns 0, or -1 with errno. Tests call it
+ * before they read aio_return, and before they leave, so that no worker
+ * thread still uses their buffers.
+ */
+static inline int posix_aio_wait_done(struct aiocb *cb)
+{
+	const struct aiocb *list[1] = { cb };
+	struct timespec limit = { 5, 0 };
+
+	while (aio_error(cb) == EINPROGRESS)
+		if (aio_suspend(list, 1, &limit) < 0 && errno != EINTR)
+			return -1;
+	return 0;
+}
+
+/* posix_aio_prep_lio for the LFS struct aiocb64 (64-bit aio_offset). */
+static inline void posix_aio_prep64(struct aiocb64 *cb, int op, int fd,
+				    void *buf, size_t len, off64_t off)
+{
+	memset(cb, 0, sizeof(*cb));
+	cb->aio_lio_opcode = op;
+	cb->aio_fildes = fd;
+	cb->aio_buf = buf;
+	cb->aio_nbytes = len;
+	cb->aio_offset = off;
+	cb->aio_sigevent.sigev_notify = SIGEV_NONE;
+}
+
+/* posix_aio_wait_done through aio_error64/aio_suspend64. 0, or -1 (errno). */
+static inline int posix_aio_wait_done64(struct aiocb64 *cb)
+{
+	const struct aiocb64 *list[1] = { cb };
+	struct timespec limit = { 5, 0 };
+
+	while (aio_error64(cb) == EINPROGRESS)
+		if (aio_suspend64(list, 1, &limit) < 0 && errno != EINTR)
+			return -1;
+	return 0;
+}
+
+#endif /* AIOCONF_CONFORM_POSIX_AIO_H */
