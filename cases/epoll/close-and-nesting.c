@@ -8,16 +8,9 @@
 #include <poll.h>
 #include <sys/epoll.h>
 
-#include "conform.h"
+#include "conform_epoll.h"
 
 CONFORM_SINCE("2.6", "epoll interest list and nesting");
-
-static int ep_ctl(int ep, int op, int fd, unsigned int events, __u64 tag)
-{
-	struct epoll_event ev = { .events = events, .data.u64 = tag };
-
-	return epoll_ctl(ep, op, fd, &ev);
-}
 
 /*
  * epoll(7) Q&A: closing a file descriptor removes it from all interest lists
@@ -29,9 +22,8 @@ TEST(closing_the_only_fd_removes_it)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
-	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[0], EPOLLIN, 1));
+	EPOLL_REQUIRE();
+	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, 1);
 	ASSERT_EQ(1, write(p[1], "x", 1));
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 1000));
 	close(p[0]);
@@ -53,9 +45,8 @@ TEST(closed_fd_with_open_duplicate_still_reports)
 	struct epoll_event ev[2];
 	int ep, p[2], d;
 
-	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[0], EPOLLIN, tag));
+	EPOLL_REQUIRE();
+	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, tag);
 	ASSERT_LE(0, d = dup(p[0]));
 	close(p[0]);
 	ASSERT_EQ(1, write(p[1], "x", 1));
@@ -80,11 +71,12 @@ TEST(outer_epoll_reports_inner_readiness)
 	struct epoll_event ev[2];
 	int outer, inner, p[2];
 
+	EPOLL_REQUIRE();
 	ASSERT_LE(0, outer = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_LE(0, inner = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ep_ctl(inner, EPOLL_CTL_ADD, p[0], EPOLLIN, 1));
-	ASSERT_EQ(0, ep_ctl(outer, EPOLL_CTL_ADD, inner, EPOLLIN, 2));
+	ASSERT_EQ(0, epoll_ctl_tag(inner, EPOLL_CTL_ADD, p[0], EPOLLIN, 1));
+	ASSERT_EQ(0, epoll_ctl_tag(outer, EPOLL_CTL_ADD, inner, EPOLLIN, 2));
 	ASSERT_EQ(0, epoll_wait(outer, ev, 2, 0));
 	ASSERT_EQ(1, write(p[1], "x", 1));
 	ASSERT_EQ(1, epoll_wait(outer, ev, 2, 1000));
@@ -109,9 +101,8 @@ TEST(epoll_fd_is_pollable)
 	struct pollfd pfd;
 	int ep, p[2];
 
-	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[0], EPOLLIN, 1));
+	EPOLL_REQUIRE();
+	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, 1);
 	pfd.fd = ep;
 	pfd.events = POLLIN;
 	pfd.revents = 0;
@@ -134,16 +125,17 @@ TEST(epoll_loop_gets_eloop)
 {
 	int a, b, c;
 
+	EPOLL_REQUIRE();
 	ASSERT_LE(0, a = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_LE(0, b = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_LE(0, c = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, ep_ctl(a, EPOLL_CTL_ADD, b, EPOLLIN, 1));
+	ASSERT_EQ(0, epoll_ctl_tag(a, EPOLL_CTL_ADD, b, EPOLLIN, 1));
 	errno = 0;
-	EXPECT_EQ(-1, ep_ctl(b, EPOLL_CTL_ADD, a, EPOLLIN, 2));
+	EXPECT_EQ(-1, epoll_ctl_tag(b, EPOLL_CTL_ADD, a, EPOLLIN, 2));
 	EXPECT_EQ(ELOOP, errno);
-	ASSERT_EQ(0, ep_ctl(b, EPOLL_CTL_ADD, c, EPOLLIN, 3));
+	ASSERT_EQ(0, epoll_ctl_tag(b, EPOLL_CTL_ADD, c, EPOLLIN, 3));
 	errno = 0;
-	EXPECT_EQ(-1, ep_ctl(c, EPOLL_CTL_ADD, a, EPOLLIN, 4));
+	EXPECT_EQ(-1, epoll_ctl_tag(c, EPOLL_CTL_ADD, a, EPOLLIN, 4));
 	EXPECT_EQ(ELOOP, errno);
 	close(c);
 	close(b);

@@ -6,17 +6,9 @@
  */
 #include <sys/epoll.h>
 
-#include "conform.h"
+#include "conform_epoll.h"
 
 CONFORM_SINCE("2.6", "epoll_ctl");
-
-/* Register fd on ep for events, with tag as the user data. */
-static int ep_ctl(int ep, int op, int fd, unsigned int events, __u64 tag)
-{
-	struct epoll_event ev = { .events = events, .data.u64 = tag };
-
-	return epoll_ctl(ep, op, fd, &ev);
-}
 
 /*
  * epoll_ctl(2): "EEXIST op was EPOLL_CTL_ADD, and the supplied file
@@ -26,11 +18,10 @@ TEST(add_twice_gets_eexist)
 {
 	int ep, p[2];
 
-	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[0], EPOLLIN, 1));
+	EPOLL_REQUIRE();
+	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, 1);
 	errno = 0;
-	EXPECT_EQ(-1, ep_ctl(ep, EPOLL_CTL_ADD, p[0], EPOLLIN, 2));
+	EXPECT_EQ(-1, epoll_ctl_tag(ep, EPOLL_CTL_ADD, p[0], EPOLLIN, 2));
 	EXPECT_EQ(EEXIST, errno);
 	close(p[0]);
 	close(p[1]);
@@ -45,10 +36,11 @@ TEST(mod_of_unregistered_fd_gets_enoent)
 {
 	int ep, p[2];
 
+	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_pipe(p));
 	errno = 0;
-	EXPECT_EQ(-1, ep_ctl(ep, EPOLL_CTL_MOD, p[0], EPOLLIN, 1));
+	EXPECT_EQ(-1, epoll_ctl_tag(ep, EPOLL_CTL_MOD, p[0], EPOLLIN, 1));
 	EXPECT_EQ(ENOENT, errno);
 	close(p[0]);
 	close(p[1]);
@@ -63,9 +55,8 @@ TEST(del_of_unregistered_fd_gets_enoent)
 {
 	int ep, p[2];
 
-	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[0], EPOLLIN, 1));
+	EPOLL_REQUIRE();
+	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, 1);
 	/* epoll_ctl(2): for DEL the event argument can be NULL (since 2.6.9). */
 	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_DEL, p[0], NULL));
 	errno = 0;
@@ -78,21 +69,20 @@ TEST(del_of_unregistered_fd_gets_enoent)
 
 /*
  * epoll_ctl(2): "EBADF epfd or fd is not a valid file descriptor"; both
- * cases, with a closed fd number (since 2.6).
+ * cases, with a number that cannot be open (conform_bad_fd) (since 2.6).
  */
-TEST(closed_epfd_or_fd_gets_ebadf)
+TEST(invalid_epfd_or_fd_gets_ebadf)
 {
-	int ep, p[2], dead;
+	int ep, p[2], bad = conform_bad_fd();
 
+	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_LE(0, dead = dup(p[0]));
-	close(dead);
 	errno = 0;
-	EXPECT_EQ(-1, ep_ctl(ep, EPOLL_CTL_ADD, dead, EPOLLIN, 1));
+	EXPECT_EQ(-1, epoll_ctl_tag(ep, EPOLL_CTL_ADD, bad, EPOLLIN, 1));
 	EXPECT_EQ(EBADF, errno);
 	errno = 0;
-	EXPECT_EQ(-1, ep_ctl(dead, EPOLL_CTL_ADD, p[0], EPOLLIN, 1));
+	EXPECT_EQ(-1, epoll_ctl_tag(bad, EPOLL_CTL_ADD, p[0], EPOLLIN, 1));
 	EXPECT_EQ(EBADF, errno);
 	close(p[0]);
 	close(p[1]);
@@ -108,16 +98,17 @@ TEST(regular_file_or_directory_gets_eperm)
 {
 	int ep, file, dir;
 
+	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_LE(0, file = conform_temp_file(4096, 0));
 	ASSERT_NE(0, conform_tmpdir()[0]);
 	ASSERT_LE(0, dir = open(conform_tmpdir(),
 				O_RDONLY | O_DIRECTORY | O_CLOEXEC));
 	errno = 0;
-	EXPECT_EQ(-1, ep_ctl(ep, EPOLL_CTL_ADD, file, EPOLLIN, 1));
+	EXPECT_EQ(-1, epoll_ctl_tag(ep, EPOLL_CTL_ADD, file, EPOLLIN, 1));
 	EXPECT_EQ(EPERM, errno);
 	errno = 0;
-	EXPECT_EQ(-1, ep_ctl(ep, EPOLL_CTL_ADD, dir, EPOLLIN, 1));
+	EXPECT_EQ(-1, epoll_ctl_tag(ep, EPOLL_CTL_ADD, dir, EPOLLIN, 1));
 	EXPECT_EQ(EPERM, errno);
 	close(dir);
 	close(file);
@@ -132,9 +123,10 @@ TEST(epoll_fd_into_itself_gets_einval)
 {
 	int ep;
 
+	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	errno = 0;
-	EXPECT_EQ(-1, ep_ctl(ep, EPOLL_CTL_ADD, ep, EPOLLIN, 1));
+	EXPECT_EQ(-1, epoll_ctl_tag(ep, EPOLL_CTL_ADD, ep, EPOLLIN, 1));
 	EXPECT_EQ(EINVAL, errno);
 	close(ep);
 }
@@ -144,10 +136,11 @@ TEST(non_epoll_epfd_gets_einval)
 {
 	int p[2], s[2];
 
+	EPOLL_REQUIRE();
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, conform_socketpair(s));
 	errno = 0;
-	EXPECT_EQ(-1, ep_ctl(p[0], EPOLL_CTL_ADD, s[0], EPOLLIN, 1));
+	EXPECT_EQ(-1, epoll_ctl_tag(p[0], EPOLL_CTL_ADD, s[0], EPOLLIN, 1));
 	EXPECT_EQ(EINVAL, errno);
 	close(s[0]);
 	close(s[1]);
@@ -163,14 +156,13 @@ TEST(unknown_op_gets_einval)
 {
 	int ep, p[2];
 
-	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[0], EPOLLIN, 1));
+	EPOLL_REQUIRE();
+	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, 1);
 	errno = 0;
-	EXPECT_EQ(-1, ep_ctl(ep, 0, p[0], EPOLLIN, 1));
+	EXPECT_EQ(-1, epoll_ctl_tag(ep, 0, p[0], EPOLLIN, 1));
 	EXPECT_EQ(EINVAL, errno);
 	errno = 0;
-	EXPECT_EQ(-1, ep_ctl(ep, 4, p[0], EPOLLIN, 1));
+	EXPECT_EQ(-1, epoll_ctl_tag(ep, 4, p[0], EPOLLIN, 1));
 	EXPECT_EQ(EINVAL, errno);
 	close(p[0]);
 	close(p[1]);

@@ -8,16 +8,9 @@
  */
 #include <sys/epoll.h>
 
-#include "conform.h"
+#include "conform_epoll.h"
 
 CONFORM_SINCE("2.6", "EPOLLET");
-
-static int ep_ctl(int ep, int op, int fd, unsigned int events, __u64 tag)
-{
-	struct epoll_event ev = { .events = events, .data.u64 = tag };
-
-	return epoll_ctl(ep, op, fd, &ev);
-}
 
 /*
  * epoll(7): "edge-triggered mode delivers events only when changes occur on
@@ -30,9 +23,8 @@ TEST(arrival_is_reported_once)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
-	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[0], EPOLLIN | EPOLLET, 5));
+	EPOLL_REQUIRE();
+	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN | EPOLLET, 5);
 	ASSERT_EQ(1, write(p[1], "x", 1));
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 1000));
 	EXPECT_EQ(EPOLLIN, ev[0].events);
@@ -54,9 +46,8 @@ TEST(partial_read_does_not_report_again)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
-	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[0], EPOLLIN | EPOLLET, 1));
+	EPOLL_REQUIRE();
+	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN | EPOLLET, 1);
 	conform_fill_pattern(buf, sizeof(buf), 0);
 	ASSERT_EQ((ssize_t)sizeof(buf), write(p[1], buf, sizeof(buf)));
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 1000));
@@ -81,9 +72,11 @@ TEST(new_arrival_without_draining_is_reported_again)
 	struct epoll_event ev[2];
 	int ep, s[2];
 
+	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_socketpair(s));
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, s[0], EPOLLIN | EPOLLET, 2));
+	ASSERT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, s[0],
+				   EPOLLIN | EPOLLET, 2));
 	ASSERT_EQ(1, write(s[1], "a", 1));
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 1000));
 	ASSERT_EQ(0, epoll_wait(ep, ev, 2, 0));
@@ -108,9 +101,11 @@ TEST(full_pipe_reports_epollout_once_drained)
 	long filled;
 	int ep, p[2];
 
+	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[1], EPOLLOUT | EPOLLET, 3));
+	ASSERT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, p[1],
+				   EPOLLOUT | EPOLLET, 3));
 	/* An empty pipe is writable: that first state is reported once. */
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 1000));
 	EXPECT_EQ(EPOLLOUT, ev[0].events);
@@ -142,11 +137,13 @@ TEST(edge_entry_quiet_while_level_entry_reports)
 	struct epoll_event ev[2];
 	int et, lt, p[2];
 
+	EPOLL_REQUIRE();
 	ASSERT_LE(0, et = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_LE(0, lt = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ep_ctl(et, EPOLL_CTL_ADD, p[0], EPOLLIN | EPOLLET, 1));
-	ASSERT_EQ(0, ep_ctl(lt, EPOLL_CTL_ADD, p[0], EPOLLIN, 2));
+	ASSERT_EQ(0, epoll_ctl_tag(et, EPOLL_CTL_ADD, p[0],
+				   EPOLLIN | EPOLLET, 1));
+	ASSERT_EQ(0, epoll_ctl_tag(lt, EPOLL_CTL_ADD, p[0], EPOLLIN, 2));
 	ASSERT_EQ(1, write(p[1], "x", 1));
 	ASSERT_EQ(1, epoll_wait(et, ev, 2, 1000));
 	ASSERT_EQ(1, epoll_wait(lt, ev, 2, 1000));

@@ -6,16 +6,9 @@
  */
 #include <sys/epoll.h>
 
-#include "conform.h"
+#include "conform_epoll.h"
 
 CONFORM_SINCE("4.5", "EPOLLEXCLUSIVE");
-
-static int ep_ctl(int ep, int op, int fd, unsigned int events, __u64 tag)
-{
-	struct epoll_event ev = { .events = events, .data.u64 = tag };
-
-	return epoll_ctl(ep, op, fd, &ev);
-}
 
 /*
  * epoll_ctl(2): an EPOLLEXCLUSIVE entry still reports readiness: "one or more
@@ -27,10 +20,9 @@ TEST(exclusive_entry_reports_readiness)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
-	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[0], EPOLLIN | EPOLLEXCLUSIVE,
-			    tag));
+	EPOLL_REQUIRE();
+	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN | EPOLLEXCLUSIVE,
+				tag);
 	ASSERT_EQ(1, write(p[1], "x", 1));
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 1000));
 	EXPECT_EQ(EPOLLIN, ev[0].events);
@@ -48,12 +40,11 @@ TEST(mod_with_exclusive_gets_einval)
 {
 	int ep, p[2];
 
-	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[0], EPOLLIN, 1));
+	EPOLL_REQUIRE();
+	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, 1);
 	errno = 0;
-	EXPECT_EQ(-1, ep_ctl(ep, EPOLL_CTL_MOD, p[0], EPOLLIN | EPOLLEXCLUSIVE,
-			     1));
+	EXPECT_EQ(-1, epoll_ctl_tag(ep, EPOLL_CTL_MOD, p[0],
+				    EPOLLIN | EPOLLEXCLUSIVE, 1));
 	EXPECT_EQ(EINVAL, errno);
 	close(p[0]);
 	close(p[1]);
@@ -69,12 +60,10 @@ TEST(mod_after_exclusive_add_gets_einval)
 {
 	int ep, p[2];
 
-	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[0], EPOLLIN | EPOLLEXCLUSIVE,
-			    1));
+	EPOLL_REQUIRE();
+	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN | EPOLLEXCLUSIVE, 1);
 	errno = 0;
-	EXPECT_EQ(-1, ep_ctl(ep, EPOLL_CTL_MOD, p[0], EPOLLIN, 2));
+	EXPECT_EQ(-1, epoll_ctl_tag(ep, EPOLL_CTL_MOD, p[0], EPOLLIN, 2));
 	EXPECT_EQ(EINVAL, errno);
 	close(p[0]);
 	close(p[1]);
@@ -89,12 +78,10 @@ TEST(del_of_exclusive_entry_succeeds)
 {
 	int ep, p[2];
 
-	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[0], EPOLLIN | EPOLLEXCLUSIVE,
-			    1));
+	EPOLL_REQUIRE();
+	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN | EPOLLEXCLUSIVE, 1);
 	EXPECT_EQ(0, epoll_ctl(ep, EPOLL_CTL_DEL, p[0], NULL));
-	EXPECT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[0], EPOLLIN, 2));
+	EXPECT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, p[0], EPOLLIN, 2));
 	close(p[0]);
 	close(p[1]);
 	close(ep);
@@ -110,20 +97,22 @@ TEST(exclusive_with_oneshot_or_pri_gets_einval)
 {
 	int ep, p[2];
 
+	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_pipe(p));
 	errno = 0;
-	EXPECT_EQ(-1, ep_ctl(ep, EPOLL_CTL_ADD, p[0],
-			     EPOLLIN | EPOLLEXCLUSIVE | EPOLLONESHOT, 1));
+	EXPECT_EQ(-1, epoll_ctl_tag(ep, EPOLL_CTL_ADD, p[0],
+				    EPOLLIN | EPOLLEXCLUSIVE | EPOLLONESHOT,
+				    1));
 	EXPECT_EQ(EINVAL, errno);
 	errno = 0;
-	EXPECT_EQ(-1, ep_ctl(ep, EPOLL_CTL_ADD, p[0],
-			     EPOLLPRI | EPOLLEXCLUSIVE, 1));
+	EXPECT_EQ(-1, epoll_ctl_tag(ep, EPOLL_CTL_ADD, p[0],
+				    EPOLLPRI | EPOLLEXCLUSIVE, 1));
 	EXPECT_EQ(EINVAL, errno);
 	/* The allowed companions are accepted. */
-	EXPECT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[0],
-			    EPOLLIN | EPOLLOUT | EPOLLET | EPOLLHUP | EPOLLERR |
-			    EPOLLEXCLUSIVE, 1));
+	EXPECT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, p[0],
+				   EPOLLIN | EPOLLOUT | EPOLLET | EPOLLHUP |
+				   EPOLLERR | EPOLLEXCLUSIVE, 1));
 	close(p[0]);
 	close(p[1]);
 	close(ep);
@@ -137,11 +126,12 @@ TEST(exclusive_on_epoll_fd_gets_einval)
 {
 	int outer, inner;
 
+	EPOLL_REQUIRE();
 	ASSERT_LE(0, outer = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_LE(0, inner = epoll_create1(EPOLL_CLOEXEC));
 	errno = 0;
-	EXPECT_EQ(-1, ep_ctl(outer, EPOLL_CTL_ADD, inner,
-			     EPOLLIN | EPOLLEXCLUSIVE, 1));
+	EXPECT_EQ(-1, epoll_ctl_tag(outer, EPOLL_CTL_ADD, inner,
+				    EPOLLIN | EPOLLEXCLUSIVE, 1));
 	EXPECT_EQ(EINVAL, errno);
 	close(inner);
 	close(outer);

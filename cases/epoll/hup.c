@@ -6,16 +6,9 @@
  */
 #include <sys/epoll.h>
 
-#include "conform.h"
+#include "conform_epoll.h"
 
 CONFORM_SINCE("2.6.17", "EPOLLRDHUP");
-
-static int ep_ctl(int ep, int op, int fd, unsigned int events, __u64 tag)
-{
-	struct epoll_event ev = { .events = events, .data.u64 = tag };
-
-	return epoll_ctl(ep, op, fd, &ev);
-}
 
 /*
  * epoll_ctl(2) EPOLLHUP: "epoll_wait(2) will always wait for this event; it
@@ -28,9 +21,8 @@ TEST(pipe_writer_close_reports_unrequested_epollhup)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
-	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[0], 0, 0x48));
+	EPOLL_REQUIRE();
+	epoll_new_watching_pipe(_metadata, &ep, p, 0, 0x48);
 	ASSERT_EQ(0, epoll_wait(ep, ev, 2, 0));
 	close(p[1]);
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 1000));
@@ -52,9 +44,8 @@ TEST(pipe_writer_close_with_data_reports_epollin_and_epollhup)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
-	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[0], EPOLLIN, 1));
+	EPOLL_REQUIRE();
+	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, 1);
 	conform_fill_pattern(buf, sizeof(buf), 0);
 	ASSERT_EQ((ssize_t)sizeof(buf), write(p[1], buf, sizeof(buf)));
 	close(p[1]);
@@ -77,9 +68,10 @@ TEST(pipe_reader_close_reports_unrequested_epollerr)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
+	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[1], 0, 0x45));
+	ASSERT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, p[1], 0, 0x45));
 	ASSERT_EQ(0, epoll_wait(ep, ev, 2, 0));
 	close(p[0]);
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 1000));
@@ -101,9 +93,11 @@ TEST(peer_shutdown_wr_reports_epollrdhup)
 	char c;
 	int ep, s[2];
 
+	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_socketpair(s));
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, s[0], EPOLLIN | EPOLLRDHUP, 2));
+	ASSERT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, s[0],
+				   EPOLLIN | EPOLLRDHUP, 2));
 	ASSERT_EQ(0, epoll_wait(ep, ev, 2, 0));
 	ASSERT_EQ(0, shutdown(s[1], SHUT_WR));
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 1000));
@@ -124,9 +118,10 @@ TEST(epollrdhup_is_not_reported_unless_requested)
 	struct epoll_event ev[2];
 	int ep, s[2];
 
+	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_socketpair(s));
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, s[0], EPOLLIN, 3));
+	ASSERT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, s[0], EPOLLIN, 3));
 	ASSERT_EQ(0, shutdown(s[1], SHUT_WR));
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 1000));
 	EXPECT_EQ(EPOLLIN, ev[0].events);
@@ -145,9 +140,10 @@ TEST(socket_peer_close_reports_unrequested_epollhup)
 	struct epoll_event ev[2];
 	int ep, s[2];
 
+	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_socketpair(s));
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, s[0], 0, 4));
+	ASSERT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, s[0], 0, 4));
 	ASSERT_EQ(0, epoll_wait(ep, ev, 2, 0));
 	close(s[1]);
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 1000));

@@ -8,16 +8,9 @@
  */
 #include <sys/epoll.h>
 
-#include "conform.h"
+#include "conform_epoll.h"
 
 CONFORM_SINCE("2.6", "epoll level-triggered");
-
-static int ep_ctl(int ep, int op, int fd, unsigned int events, __u64 tag)
-{
-	struct epoll_event ev = { .events = events, .data.u64 = tag };
-
-	return epoll_ctl(ep, op, fd, &ev);
-}
 
 /*
  * epoll(7): level-triggered epoll "is simply a faster poll(2)": data left
@@ -29,9 +22,8 @@ TEST(unread_pipe_is_reported_by_every_wait)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
-	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[0], EPOLLIN, tag));
+	EPOLL_REQUIRE();
+	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, tag);
 	ASSERT_EQ(1, write(p[1], "x", 1));
 	for (int i = 0; i < 3; i++) {
 		memset(ev, 0, sizeof(ev));
@@ -55,9 +47,8 @@ TEST(drained_pipe_is_not_reported)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
-	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[0], EPOLLIN, 1));
+	EPOLL_REQUIRE();
+	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, 1);
 	conform_fill_pattern(buf, sizeof(buf), 0);
 	ASSERT_EQ((ssize_t)sizeof(buf), write(p[1], buf, sizeof(buf)));
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 1000));
@@ -80,13 +71,12 @@ TEST(reported_data_is_from_most_recent_ctl)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
-	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[0], EPOLLIN, first));
+	EPOLL_REQUIRE();
+	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, first);
 	ASSERT_EQ(1, write(p[1], "x", 1));
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 1000));
 	EXPECT_EQ(first, ev[0].data.u64);
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_MOD, p[0], EPOLLIN, second));
+	ASSERT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_MOD, p[0], EPOLLIN, second));
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 1000));
 	EXPECT_EQ(second, ev[0].data.u64);
 	EXPECT_EQ(EPOLLIN, ev[0].events);
@@ -105,9 +95,10 @@ TEST(several_arrivals_between_waits_are_combined)
 	struct epoll_event ev[4];
 	int ep, s[2];
 
+	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_socketpair(s));
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, s[0], EPOLLIN, 7));
+	ASSERT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, s[0], EPOLLIN, 7));
 	for (int i = 0; i < 3; i++)
 		ASSERT_EQ(1, write(s[1], "x", 1));
 	ASSERT_EQ(1, epoll_wait(ep, ev, 4, 1000));
@@ -127,10 +118,12 @@ TEST(maxevents_caps_the_number_returned)
 	struct epoll_event ev[4];
 	int ep, p[3][2];
 
+	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	for (int i = 0; i < 3; i++) {
 		ASSERT_EQ(0, conform_pipe(p[i]));
-		ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, p[i][0], EPOLLIN, i));
+		ASSERT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, p[i][0], EPOLLIN,
+					   i));
 		ASSERT_EQ(1, write(p[i][1], "x", 1));
 	}
 	EXPECT_EQ(2, epoll_wait(ep, ev, 2, 1000));
@@ -154,11 +147,12 @@ TEST(duplicate_fd_is_a_separate_entry)
 	bool seen_a = false, seen_b = false;
 	int ep, s[2], d, n;
 
+	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_socketpair(s));
 	ASSERT_LE(0, d = dup(s[0]));
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, s[0], EPOLLIN, 0xa));
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_ADD, d, EPOLLOUT, 0xb));
+	ASSERT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, s[0], EPOLLIN, 0xa));
+	ASSERT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, d, EPOLLOUT, 0xb));
 	ASSERT_EQ(1, write(s[1], "x", 1));
 	n = epoll_wait(ep, ev, 4, 1000);
 	ASSERT_EQ(2, n);

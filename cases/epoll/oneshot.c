@@ -6,16 +6,9 @@
  */
 #include <sys/epoll.h>
 
-#include "conform.h"
+#include "conform_epoll.h"
 
 CONFORM_SINCE("2.6.2", "EPOLLONESHOT");
-
-static int ep_ctl(int ep, int op, int fd, unsigned int events, __u64 tag)
-{
-	struct epoll_event ev = { .events = events, .data.u64 = tag };
-
-	return epoll_ctl(ep, op, fd, &ev);
-}
 
 /* Set up ep with p[0] registered EPOLLIN | EPOLLONESHOT and one event taken. */
 static void fire_oneshot(struct __test_metadata *_metadata, int *ep, int p[2],
@@ -23,10 +16,7 @@ static void fire_oneshot(struct __test_metadata *_metadata, int *ep, int p[2],
 {
 	struct epoll_event ev[2];
 
-	ASSERT_LE(0, *ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ep_ctl(*ep, EPOLL_CTL_ADD, p[0], EPOLLIN | EPOLLONESHOT,
-			    tag));
+	epoll_new_watching_pipe(_metadata, ep, p, EPOLLIN | EPOLLONESHOT, tag);
 	ASSERT_EQ(1, write(p[1], "x", 1));
 	ASSERT_EQ(1, epoll_wait(*ep, ev, 2, 1000));
 	ASSERT_EQ(EPOLLIN, ev[0].events);
@@ -44,6 +34,7 @@ TEST(unread_data_is_not_reported_after_first_event)
 	struct epoll_event ev[2];
 	int ep = -1, p[2];
 
+	EPOLL_REQUIRE();
 	fire_oneshot(_metadata, &ep, p, 1);
 	EXPECT_EQ(0, epoll_wait(ep, ev, 2, 0));
 	close(p[0]);
@@ -60,6 +51,7 @@ TEST(new_data_is_not_reported_while_disabled)
 	struct epoll_event ev[2];
 	int ep = -1, p[2];
 
+	EPOLL_REQUIRE();
 	fire_oneshot(_metadata, &ep, p, 1);
 	ASSERT_EQ(1, write(p[1], "y", 1));
 	EXPECT_EQ(0, epoll_wait(ep, ev, 2, 0));
@@ -79,10 +71,11 @@ TEST(mod_rearms_the_entry)
 	struct epoll_event ev[2];
 	int ep = -1, p[2];
 
+	EPOLL_REQUIRE();
 	fire_oneshot(_metadata, &ep, p, 1);
 	ASSERT_EQ(0, epoll_wait(ep, ev, 2, 0));
-	ASSERT_EQ(0, ep_ctl(ep, EPOLL_CTL_MOD, p[0], EPOLLIN | EPOLLONESHOT,
-			    rearmed));
+	ASSERT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_MOD, p[0],
+				   EPOLLIN | EPOLLONESHOT, rearmed));
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 1000));
 	EXPECT_EQ(EPOLLIN, ev[0].events);
 	EXPECT_EQ(rearmed, ev[0].data.u64);
@@ -101,9 +94,10 @@ TEST(disabled_entry_add_gets_eexist)
 {
 	int ep = -1, p[2];
 
+	EPOLL_REQUIRE();
 	fire_oneshot(_metadata, &ep, p, 1);
 	errno = 0;
-	EXPECT_EQ(-1, ep_ctl(ep, EPOLL_CTL_ADD, p[0], EPOLLIN, 2));
+	EXPECT_EQ(-1, epoll_ctl_tag(ep, EPOLL_CTL_ADD, p[0], EPOLLIN, 2));
 	EXPECT_EQ(EEXIST, errno);
 	close(p[0]);
 	close(p[1]);
@@ -118,6 +112,7 @@ TEST(disabled_entry_can_be_deleted)
 {
 	int ep = -1, p[2];
 
+	EPOLL_REQUIRE();
 	fire_oneshot(_metadata, &ep, p, 1);
 	EXPECT_EQ(0, epoll_ctl(ep, EPOLL_CTL_DEL, p[0], NULL));
 	errno = 0;

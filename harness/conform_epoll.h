@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * conform_epoll.h - helpers shared by the epoll case programs
+ * (cases/epoll/), on top of conform.h. Include it instead of conform.h.
+ */
+#ifndef AIOCONF_CONFORM_EPOLL_H
+#define AIOCONF_CONFORM_EPOLL_H
+
+#include "conform.h"
+
+#include <signal.h>
+#include <sys/epoll.h>
+
+/*
+ * NULL unless epoll is missing or refused; else why. Every epoll test starts
+ * from an instance, so a kernel without CONFIG_EPOLL (ENOSYS) or a seccomp
+ * filter refusing epoll_create1 (ENOSYS or EPERM) makes the tests skip, not
+ * fail. Any other error is left to the test's own assertions to report.
+ */
+static inline const char *epoll_unavailable(void)
+{
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+
+	if (ep >= 0) {
+		close(ep);
+		return NULL;
+	}
+	if (errno == ENOSYS)
+		return "epoll_create1: ENOSYS (kernel without CONFIG_EPOLL, or a seccomp filter)";
+	if (errno == EPERM)
+		return "epoll_create1: EPERM (refused here, e.g. by a seccomp filter)";
+	return NULL;
+}
+
+/* Inside a TEST body: skip with the reason when epoll is unusable. */
+#define EPOLL_REQUIRE() CONFORM_REQUIRE(epoll_unavailable())
+
+/*
+ * epoll_ctl() with the event built in place: events as the mask and tag as
+ * data.u64, so a test can check which registration an event came from.
+ * Returns what epoll_ctl() returns (0, or -1 with errno).
+ */
+static inline int epoll_ctl_tag(int ep, int op, int fd, unsigned int events,
+				__u64 tag)
+{
+	struct epoll_event ev = { .events = events, .data.u64 = tag };
+
+	return epoll_ctl(ep, op, fd, &ev);
+}
+
+/*
+ * The usual starting point: a new instance (EPOLL_CLOEXEC) in *ep and a new
+ * pipe in p, with the read end p[0] added for events with data tag. Each step
+ * is ASSERTed (ending the test on failure); the caller closes all three fds.
+ */
+static inline void epoll_new_watching_pipe(struct __test_metadata *_metadata,
+					   int *ep, int p[2],
+					   unsigned int events, __u64 tag)
+{
+	ASSERT_LE(0, *ep = epoll_create1(EPOLL_CLOEXEC));
+	ASSERT_EQ(0, conform_pipe(p));
+	ASSERT_EQ(0, epoll_ctl_tag(*ep, EPOLL_CTL_ADD, p[0], events, tag));
+}
+
+/*
+ * SIGUSR1 handler calls counted by epoll_on_usr1(); reset by
+ * epoll_pend_usr1(). Not epoll-specific: a candidate for conform.h.
+ */
+static volatile sig_atomic_t epoll_usr1_count;
+
+static inline void epoll_on_usr1(int sig)
+{
+	(void)sig;
+	epoll_usr1_count++;
+}
+
+/*
+ * Block SIGUSR1, install the counting handler and raise SIGUSR1, so that it
+ * is pending and has not been delivered (count 0). A wait that unblocks it
+ * through its sigmask argument must then run the handler and fail with
+ * EINTR at once, with no race to win. Only for a test child: the mask and
+ * handler stay as set for the rest of the test.
+ */
+static inline void epoll_pend_usr1(struct __test_metadata *_metadata)
+{
+	struct sigaction sa;
+	sigset_t set;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = epoll_on_usr1;
+	sigemptyset(&sa.sa_mask);
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, NULL));
+	epoll_usr1_count = 0;
+	ASSERT_EQ(0, raise(SIGUSR1));
+	ASSERT_EQ(0, epoll_usr1_count);
+}
+
+#endif /* AIOCONF_CONFORM_EPOLL_H */
