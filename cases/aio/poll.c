@@ -10,19 +10,11 @@
  * POLLOUT|POLLWRNORM), one ready at submission reports the ready bits masked
  * by the request. Tests that wait therefore ask for both bits of the pair so
  * that either path gives the same exact result.
- * Sources: io_submit(2) (IOCB_CMD_POLL), kernel commit bfe4037e722e "aio:
- * implement IOCB_CMD_POLL" (Linux 4.18: "Simple one-shot poll through the
- * io_submit() interface"), poll(2) for the revents bits.
+ * Sources: io_submit(2) (IOCB_CMD_POLL), kernel commit 2c14fa838cbe "aio:
+ * implement IOCB_CMD_POLL" (Linux 4.18: a one-shot poll submitted through
+ * io_submit, res is the poll mask), poll(2) for the revents bits.
  */
 #include <libaio.h>
-/*
- * libaio.h has its own struct iocb and struct io_event, which clash with the
- * <linux/aio_abi.h> that conform.h includes: keep libaio's and supply the one
- * type conform.h needs from that header.
- */
-#include <linux/types.h>
-#define __LINUX__AIO_ABI_H
-typedef __kernel_ulong_t aio_context_t;
 #include <poll.h>
 
 #include "conform.h"
@@ -31,29 +23,43 @@ CONFORM_SINCE("4.18", "IOCB_CMD_POLL");
 
 /*
  * NULL if io_submit accepts IOCB_CMD_POLL; else why not. Kernels before 4.18
- * reject the opcode with EINVAL.
+ * reject the opcode with EINVAL. The libaio twin of aio_poll_missing() in
+ * conform_aio.h, which raw-syscall cases use (that header cannot be
+ * included together with <libaio.h>).
  */
-static const char *aio_poll_missing(void)
+static const char *libaio_poll_missing(void)
 {
 	static char why[128];
 	struct timespec bound = { .tv_sec = 1 };
 	io_context_t ctx = 0;
 	struct iocb cb, *list[1] = { &cb };
 	struct io_event ev;
+	const char *aio_why = conform_aio_unavailable();
 	int p[2], ret;
 
-	if (conform_aio_unavailable())
-		return conform_aio_unavailable();
-	if (conform_pipe(p) || write(p[1], "x", 1) != 1)
+	if (aio_why)
+		return aio_why;
+	if (conform_pipe(p))
 		return "cannot make a pipe for the IOCB_CMD_POLL probe";
-	ret = io_queue_init(1, &ctx);
-	if (ret == 0) {
-		io_prep_poll(&cb, p[0], POLLIN);
-		ret = io_submit(ctx, 1, list);
-		if (ret == 1)
-			io_getevents(ctx, 1, 1, &ev, &bound);
-		io_queue_release(ctx);
+	if (write(p[1], "x", 1) != 1) {
+		close(p[0]);
+		close(p[1]);
+		return "cannot write the pipe for the IOCB_CMD_POLL probe";
 	}
+	ret = io_queue_init(1, &ctx);
+	if (ret < 0) {
+		close(p[0]);
+		close(p[1]);
+		snprintf(why, sizeof(why),
+			 "io_queue_init for the IOCB_CMD_POLL probe: %s",
+			 strerror(-ret));
+		return why;
+	}
+	io_prep_poll(&cb, p[0], POLLIN);
+	ret = io_submit(ctx, 1, list);
+	if (ret == 1)
+		io_getevents(ctx, 1, 1, &ev, &bound);
+	io_queue_release(ctx);
 	close(p[0]);
 	close(p[1]);
 	if (ret == 1)
@@ -72,7 +78,7 @@ static int submit_poll(io_context_t ctx, struct iocb *cb, int fd, int events)
 	return io_submit(ctx, 1, list);
 }
 
-/* bfe4037e722e (4.18): a poll whose condition already holds completes with res = the ready events, POLLIN for a pipe with data. */
+/* 2c14fa838cbe (4.18): a poll whose condition already holds completes with res = the ready events, POLLIN for a pipe with data. */
 TEST(poll_on_readable_pipe_completes_with_pollin)
 {
 	struct timespec bound = { .tv_sec = 1 };
@@ -81,7 +87,7 @@ TEST(poll_on_readable_pipe_completes_with_pollin)
 	struct iocb cb;
 	int p[2];
 
-	CONFORM_REQUIRE(aio_poll_missing());
+	CONFORM_REQUIRE(libaio_poll_missing());
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(1, write(p[1], "x", 1));
 	ASSERT_EQ(0, io_queue_init(4, &ctx));
@@ -94,7 +100,7 @@ TEST(poll_on_readable_pipe_completes_with_pollin)
 	close(p[1]);
 }
 
-/* bfe4037e722e (4.18): a poll on an empty pipe stays pending, and completes with POLLIN|POLLRDNORM once data is written. */
+/* 2c14fa838cbe (4.18): a poll on an empty pipe stays pending, and completes with POLLIN|POLLRDNORM once data is written. */
 TEST(poll_on_empty_pipe_completes_when_written)
 {
 	struct timespec zero = { 0 }, bound = { .tv_sec = 1 };
@@ -103,7 +109,7 @@ TEST(poll_on_empty_pipe_completes_when_written)
 	struct iocb cb;
 	int p[2];
 
-	CONFORM_REQUIRE(aio_poll_missing());
+	CONFORM_REQUIRE(libaio_poll_missing());
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, io_queue_init(4, &ctx));
 	ASSERT_EQ(1, submit_poll(ctx, &cb, p[0], POLLIN | POLLRDNORM));
@@ -119,7 +125,7 @@ TEST(poll_on_empty_pipe_completes_when_written)
 
 /*
  * poll(2): POLLHUP is reported in revents even when not asked for; IOCB_CMD_POLL
- * always adds POLLERR|POLLHUP to the requested events (bfe4037e722e, 4.18).
+ * always adds POLLERR|POLLHUP to the requested events (2c14fa838cbe, 4.18).
  * An empty pipe whose write end is closed gives exactly POLLHUP.
  */
 TEST(poll_reports_unrequested_pollhup)
@@ -130,7 +136,7 @@ TEST(poll_reports_unrequested_pollhup)
 	struct iocb cb;
 	int p[2];
 
-	CONFORM_REQUIRE(aio_poll_missing());
+	CONFORM_REQUIRE(libaio_poll_missing());
 	ASSERT_EQ(0, conform_pipe(p));
 	close(p[1]);
 	ASSERT_EQ(0, io_queue_init(4, &ctx));
@@ -141,7 +147,7 @@ TEST(poll_reports_unrequested_pollhup)
 	close(p[0]);
 }
 
-/* bfe4037e722e (4.18): POLLOUT on a full pipe stays pending until a read makes room, then completes with POLLOUT|POLLWRNORM. */
+/* 2c14fa838cbe (4.18): POLLOUT on a full pipe stays pending until a read makes room, then completes with POLLOUT|POLLWRNORM. */
 TEST(pollout_on_full_pipe_completes_when_drained)
 {
 	static char page[4096];
@@ -151,7 +157,7 @@ TEST(pollout_on_full_pipe_completes_when_drained)
 	struct iocb cb;
 	int p[2];
 
-	CONFORM_REQUIRE(aio_poll_missing());
+	CONFORM_REQUIRE(libaio_poll_missing());
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_LT(0, conform_fill_until_full(p[1]));
 	ASSERT_EQ(0, io_queue_init(4, &ctx));
@@ -165,7 +171,7 @@ TEST(pollout_on_full_pipe_completes_when_drained)
 	close(p[1]);
 }
 
-/* bfe4037e722e (4.18): the poll is one-shot: after its completion no second event comes although the pipe stays readable. */
+/* 2c14fa838cbe (4.18): the poll is one-shot: after its completion no second event comes although the pipe stays readable. */
 TEST(poll_is_one_shot)
 {
 	struct timespec zero = { 0 }, bound = { .tv_sec = 1 };
@@ -174,7 +180,7 @@ TEST(poll_is_one_shot)
 	struct iocb cb;
 	int p[2];
 
-	CONFORM_REQUIRE(aio_poll_missing());
+	CONFORM_REQUIRE(libaio_poll_missing());
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, io_queue_init(4, &ctx));
 	ASSERT_EQ(1, submit_poll(ctx, &cb, p[0], POLLIN | POLLRDNORM));
@@ -190,8 +196,8 @@ TEST(poll_is_one_shot)
 }
 
 /*
- * bfe4037e722e (4.18): IOCB_CMD_POLL "reject[s] fields that are not defined
- * for poll": a nonzero aio_offset makes io_submit fail with EINVAL.
+ * 2c14fa838cbe (4.18), fs/aio.c aio_poll(): fields that have no meaning for
+ * a poll must be zero: a nonzero aio_offset makes io_submit fail with EINVAL.
  */
 TEST(poll_with_offset_gets_einval)
 {
@@ -199,7 +205,7 @@ TEST(poll_with_offset_gets_einval)
 	struct iocb cb, *list[1] = { &cb };
 	int p[2];
 
-	CONFORM_REQUIRE(aio_poll_missing());
+	CONFORM_REQUIRE(libaio_poll_missing());
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, io_queue_init(4, &ctx));
 	io_prep_poll(&cb, p[0], POLLIN);

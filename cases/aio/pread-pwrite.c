@@ -8,14 +8,7 @@
  * of each transfer.
  */
 #include <libaio.h>
-/*
- * libaio.h has its own struct iocb and struct io_event, which clash with the
- * <linux/aio_abi.h> that conform.h includes: keep libaio's and supply the one
- * type conform.h needs from that header.
- */
-#include <linux/types.h>
-#define __LINUX__AIO_ABI_H
-typedef __kernel_ulong_t aio_context_t;
+
 #include "conform.h"
 
 CONFORM_SINCE("2.6.0", "IOCB_CMD_PREAD/IOCB_CMD_PWRITE");
@@ -146,10 +139,7 @@ TEST(submit_with_bad_fd_gets_ebadf)
 	int fd;
 
 	CONFORM_REQUIRE_AIO();
-	/* A descriptor number that is certainly closed. */
-	fd = conform_temp_file(0, 0);
-	ASSERT_LE(0, fd);
-	close(fd);
+	fd = conform_bad_fd();
 	ASSERT_EQ(0, io_queue_init(4, &ctx));
 	io_prep_pread(&iocb, fd, buf, sizeof(buf), 0);
 	EXPECT_EQ(-EBADF, io_submit(ctx, 1, list));

@@ -8,43 +8,11 @@
  */
 #include <sys/uio.h>
 
-#include "conform.h"
+#include "conform_aio.h"
 
 CONFORM_SINCE("2.6.19", "IOCB_CMD_PREADV/IOCB_CMD_PWRITEV");
 
 #define FILE_SIZE 8192
-
-static long sys_io_setup(unsigned int nr, aio_context_t *ctx)
-{
-	return syscall(__NR_io_setup, nr, ctx);
-}
-
-static long sys_io_destroy(aio_context_t ctx)
-{
-	return syscall(__NR_io_destroy, ctx);
-}
-
-static long sys_io_submit(aio_context_t ctx, long nr, struct iocb **list)
-{
-	return syscall(__NR_io_submit, ctx, nr, list);
-}
-
-static long sys_io_getevents(aio_context_t ctx, long min_nr, long nr,
-			     struct io_event *ev, struct timespec *ts)
-{
-	return syscall(__NR_io_getevents, ctx, min_nr, nr, ev, ts);
-}
-
-static void prep_vec(struct iocb *cb, unsigned int op, int fd,
-		     const struct iovec *iov, unsigned long cnt, long long off)
-{
-	memset(cb, 0, sizeof(*cb));
-	cb->aio_lio_opcode = op;
-	cb->aio_fildes = fd;
-	cb->aio_buf = (__u64)(unsigned long)iov;
-	cb->aio_nbytes = cnt;
-	cb->aio_offset = off;
-}
 
 /* Submit one iocb and reap its event with a 1 s bound: 0, or -1 with errno. */
 static int run_one(aio_context_t ctx, struct iocb *cb, struct io_event *ev)
@@ -52,9 +20,9 @@ static int run_one(aio_context_t ctx, struct iocb *cb, struct io_event *ev)
 	struct timespec bound = { .tv_sec = 1 };
 	struct iocb *list[1] = { cb };
 
-	if (sys_io_submit(ctx, 1, list) != 1)
+	if (aio_sys_submit(ctx, 1, list) != 1)
 		return -1;
-	if (sys_io_getevents(ctx, 1, 1, ev, &bound) != 1) {
+	if (aio_sys_getevents(ctx, 1, 1, ev, &bound) != 1) {
 		errno = ETIMEDOUT;
 		return -1;
 	}
@@ -74,18 +42,18 @@ TEST(pwritev_gathers_buffers_in_order)
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(0, 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, sys_io_setup(4, &ctx));
+	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
 	conform_fill_pattern(a, sizeof(a), 512);
 	conform_fill_pattern(c, sizeof(c), 512 + sizeof(a));
 	iov[0] = (struct iovec){ a, sizeof(a) };
 	iov[1] = (struct iovec){ NULL, 0 };	/* an empty segment is skipped */
 	iov[2] = (struct iovec){ c, sizeof(c) };
-	prep_vec(&cb, IOCB_CMD_PWRITEV, fd, iov, 3, 512);
+	aio_prep_rw(&cb, IOCB_CMD_PWRITEV, fd, iov, 3, 512, 0);
 	ASSERT_EQ(0, run_one(ctx, &cb, &ev));
 	EXPECT_EQ(sizeof(a) + sizeof(c), (size_t)ev.res);
 	EXPECT_EQ(sizeof(back), pread(fd, back, sizeof(back), 512));
 	EXPECT_TRUE(conform_check_pattern(back, sizeof(back), 512));
-	EXPECT_EQ(0, sys_io_destroy(ctx));
+	EXPECT_EQ(0, aio_sys_destroy(ctx));
 	close(fd);
 }
 
@@ -104,8 +72,8 @@ TEST(preadv_scatters_in_order)
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(FILE_SIZE, 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, sys_io_setup(4, &ctx));
-	prep_vec(&cb, IOCB_CMD_PREADV, fd, iov, 3, 7);
+	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
+	aio_prep_rw(&cb, IOCB_CMD_PREADV, fd, iov, 3, 7, 0);
 	cb.aio_data = 0xabcdef0123456789ULL;
 	ASSERT_EQ(0, run_one(ctx, &cb, &ev));
 	EXPECT_EQ(sizeof(a) + sizeof(b) + sizeof(c), (size_t)ev.res);
@@ -114,7 +82,7 @@ TEST(preadv_scatters_in_order)
 	EXPECT_TRUE(conform_check_pattern(a, sizeof(a), 7));
 	EXPECT_TRUE(conform_check_pattern(b, sizeof(b), 7 + sizeof(a)));
 	EXPECT_TRUE(conform_check_pattern(c, sizeof(c), 7 + sizeof(a) + sizeof(b)));
-	EXPECT_EQ(0, sys_io_destroy(ctx));
+	EXPECT_EQ(0, aio_sys_destroy(ctx));
 	close(fd);
 }
 
@@ -134,16 +102,16 @@ TEST(preadv_across_eof_fills_in_order)
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, sys_io_setup(4, &ctx));
+	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
 	memset(b, 0xee, sizeof(b));
-	prep_vec(&cb, IOCB_CMD_PREADV, fd, iov, 2, 0);
+	aio_prep_rw(&cb, IOCB_CMD_PREADV, fd, iov, 2, 0, 0);
 	ASSERT_EQ(0, run_one(ctx, &cb, &ev));
 	EXPECT_EQ(4096, ev.res);
 	EXPECT_TRUE(conform_check_pattern(a, sizeof(a), 0));
 	EXPECT_TRUE(conform_check_pattern(b, 4096 - sizeof(a), sizeof(a)));
 	/* Nothing written past the short count. */
 	EXPECT_EQ((char)0xee, b[4096 - sizeof(a)]);
-	EXPECT_EQ(0, sys_io_destroy(ctx));
+	EXPECT_EQ(0, aio_sys_destroy(ctx));
 	close(fd);
 }
 
@@ -164,12 +132,12 @@ TEST(preadv_with_too_many_iovecs_gets_einval)
 		iov[i] = (struct iovec){ &byte[i], 1 };
 	fd = conform_temp_file(FILE_SIZE, 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, sys_io_setup(4, &ctx));
-	prep_vec(&cb, IOCB_CMD_PREADV, fd, iov, COUNT, 0);
+	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
+	aio_prep_rw(&cb, IOCB_CMD_PREADV, fd, iov, COUNT, 0, 0);
 	errno = 0;
-	EXPECT_EQ(-1, sys_io_submit(ctx, 1, list));
+	EXPECT_EQ(-1, aio_sys_submit(ctx, 1, list));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(0, sys_io_destroy(ctx));
+	EXPECT_EQ(0, aio_sys_destroy(ctx));
 	close(fd);
 	free(iov);
 }
@@ -186,12 +154,12 @@ TEST(preadv_with_oversized_iov_len_gets_einval)
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(FILE_SIZE, 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, sys_io_setup(4, &ctx));
-	prep_vec(&cb, IOCB_CMD_PREADV, fd, iov, 1, 0);
+	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
+	aio_prep_rw(&cb, IOCB_CMD_PREADV, fd, iov, 1, 0, 0);
 	errno = 0;
-	EXPECT_EQ(-1, sys_io_submit(ctx, 1, list));
+	EXPECT_EQ(-1, aio_sys_submit(ctx, 1, list));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(0, sys_io_destroy(ctx));
+	EXPECT_EQ(0, aio_sys_destroy(ctx));
 	close(fd);
 }
 
@@ -210,12 +178,12 @@ TEST(preadv_with_inaccessible_iovec_array_gets_efault)
 	ASSERT_NE(MAP_FAILED, hole);
 	fd = conform_temp_file(FILE_SIZE, 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, sys_io_setup(4, &ctx));
-	prep_vec(&cb, IOCB_CMD_PREADV, fd, hole, 2, 0);
+	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
+	aio_prep_rw(&cb, IOCB_CMD_PREADV, fd, hole, 2, 0, 0);
 	errno = 0;
-	EXPECT_EQ(-1, sys_io_submit(ctx, 1, list));
+	EXPECT_EQ(-1, aio_sys_submit(ctx, 1, list));
 	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(0, sys_io_destroy(ctx));
+	EXPECT_EQ(0, aio_sys_destroy(ctx));
 	close(fd);
 	munmap(hole, page);
 }
@@ -238,12 +206,12 @@ TEST(pwritev_on_read_only_fd_gets_ebadf)
 	if (rfd < 0)
 		SKIP(close(fd); return, "cannot reopen through /proc/self/fd: %s",
 		     strerror(errno));
-	ASSERT_EQ(0, sys_io_setup(4, &ctx));
-	prep_vec(&cb, IOCB_CMD_PWRITEV, rfd, iov, 1, 0);
+	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
+	aio_prep_rw(&cb, IOCB_CMD_PWRITEV, rfd, iov, 1, 0, 0);
 	errno = 0;
-	EXPECT_EQ(-1, sys_io_submit(ctx, 1, list));
+	EXPECT_EQ(-1, aio_sys_submit(ctx, 1, list));
 	EXPECT_EQ(EBADF, errno);
-	EXPECT_EQ(0, sys_io_destroy(ctx));
+	EXPECT_EQ(0, aio_sys_destroy(ctx));
 	close(rfd);
 	close(fd);
 }

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: MIT
+/*
+ * aio/pgetevents: io_pgetevents, the io_getevents variant that installs a
+ * signal mask for the duration of the wait (as ppoll/pselect do), through the
+ * raw system call. Signals are made pending before the call, so the wait is
+ * interrupted (or not) deterministically.
+ * Sources: kernel commit 7a074e96dee6 "aio: implement io_pgetevents" (Linux
+ * 4.18: "the io_getevents equivalent of ppoll/pselect"), ppoll(2) for the
+ * mask semantics, io_getevents(2).
+ */
+#include <signal.h>
+
+#include "conform_aio.h"
+
+CONFORM_SINCE("4.18", "io_pgetevents");
+
+/* The kernel's sigset_t is 64 bits on Linux: sigsetsize must be 8. */
+#define KERNEL_SIGSET_SIZE 8
+
+/* The io_pgetevents usig argument (struct __aio_sigset in the kernel). */
+struct aio_sigmask_arg {
+	const sigset_t *sigmask;
+	size_t sigsetsize;
+};
+
+/* io_pgetevents: io_getevents with a signal mask installed for the wait. */
+static long aio_sys_pgetevents(aio_context_t ctx, long min_nr, long nr,
+			       struct io_event *ev, struct timespec *ts,
+			       const struct aio_sigmask_arg *usig)
+{
+	return syscall(__NR_io_pgetevents, ctx, min_nr, nr, ev, ts, usig);
+}
+
+/* NULL if io_pgetevents exists (4.18); else why not. */
+static const char *pgetevents_missing(void)
+{
+	static char why[128];
+	struct timespec zero = { 0 };
+	struct io_event ev;
+	aio_context_t ctx = 0;
+	const char *aio_why = conform_aio_unavailable();
+	long ret;
+	int err;
+
+	if (aio_why)
+		return aio_why;
+	if (aio_sys_setup(1, &ctx))
+		return "io_setup failed for the io_pgetevents probe";
+	ret = aio_sys_pgetevents(ctx, 0, 1, &ev, &zero, NULL);
+	err = errno;
+	aio_sys_destroy(ctx);
+	if (ret == 0)
+		return NULL;
+	snprintf(why, sizeof(why), "io_pgetevents: %s%s", strerror(err),
+		 err == ENOSYS ? " (not available: kernel before 4.18 or filtered)" : "");
+	return why;
+}
+
+static volatile sig_atomic_t usr1_seen;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1_seen++;
+}
+
+/* Block SIGUSR1, install a counting handler (no SA_RESTART), make it pending. */
+static int make_usr1_pending(void)
+{
+	struct sigaction sa;
+	sigset_t set;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	if (sigaction(SIGUSR1, &sa, NULL) || sigprocmask(SIG_BLOCK, &set, NULL))
+		return -1;
+	usr1_seen = 0;
+	return raise(SIGUSR1);
+}
+
+/* 7a074e96dee6 (4.18): with a NULL signal argument io_pgetevents behaves as io_getevents and returns the completed event. */
+TEST(null_sigmask_returns_completed_event)
+{
+	static char buf[1024];
+	struct timespec bound = { .tv_sec = 1 };
+	struct iocb cb, *list[1] = { &cb };
+	struct io_event ev;
+	aio_context_t ctx = 0;
+	int fd;
+
+	CONFORM_REQUIRE(pgetevents_missing());
+	fd = conform_temp_file(4096, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
+	aio_prep_rw(&cb, IOCB_CMD_PREAD, fd, buf, sizeof(buf), 2048, 77);
+	ASSERT_EQ(1, aio_sys_submit(ctx, 1, list));
+	ASSERT_EQ(1, aio_sys_pgetevents(ctx, 1, 1, &ev, &bound, NULL));
+	EXPECT_EQ(77, ev.data);
+	EXPECT_EQ(sizeof(buf), (size_t)ev.res);
+	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 2048));
+	EXPECT_EQ(0, aio_sys_destroy(ctx));
+	close(fd);
+}
+
+/*
+ * 7a074e96dee6 (4.18), as ppoll(2): the mask is installed for the wait, so
+ * a pending signal that it unblocks interrupts the wait: -1 with EINTR when
+ * no event was read, and the handler runs.
+ */
+TEST(mask_unblocking_pending_signal_gets_eintr)
+{
+	struct timespec bound = { .tv_sec = 1 };
+	struct io_event ev;
+	sigset_t none;
+	struct aio_sigmask_arg usig = { &none, KERNEL_SIGSET_SIZE };
+	aio_context_t ctx = 0;
+
+	CONFORM_REQUIRE(pgetevents_missing());
+	sigemptyset(&none);
+	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
+	ASSERT_EQ(0, make_usr1_pending());
+	ASSERT_EQ(0, usr1_seen);
+	errno = 0;
+	EXPECT_EQ(-1, aio_sys_pgetevents(ctx, 1, 1, &ev, &bound, &usig));
+	EXPECT_EQ(EINTR, errno);
+	EXPECT_EQ(1, usr1_seen);
+	EXPECT_EQ(0, aio_sys_destroy(ctx));
+}
+
+/* ppoll(2) semantics of the mask (7a074e96dee6, 4.18): the caller's original signal mask is back in force after the call. */
+TEST(original_mask_is_restored_after_call)
+{
+	struct timespec bound = { .tv_sec = 1 };
+	struct io_event ev;
+	sigset_t none, now;
+	struct aio_sigmask_arg usig = { &none, KERNEL_SIGSET_SIZE };
+	aio_context_t ctx = 0;
+
+	CONFORM_REQUIRE(pgetevents_missing());
+	sigemptyset(&none);
+	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
+	ASSERT_EQ(0, make_usr1_pending());
+	ASSERT_EQ(-1, aio_sys_pgetevents(ctx, 1, 1, &ev, &bound, &usig));
+	ASSERT_EQ(EINTR, errno);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, NULL, &now));
+	EXPECT_EQ(1, sigismember(&now, SIGUSR1));
+	EXPECT_EQ(0, aio_sys_destroy(ctx));
+}
+
+/*
+ * ppoll(2) semantics (7a074e96dee6, 4.18): a pending signal that the mask
+ * keeps blocked does not interrupt; the wait runs to its timeout and returns
+ * 0 events. The 20 ms timeout is only the bound.
+ */
+TEST(mask_blocking_pending_signal_times_out)
+{
+	struct timespec shortwait = { .tv_nsec = 20 * 1000 * 1000 };
+	struct io_event ev;
+	sigset_t usr1;
+	struct aio_sigmask_arg usig = { &usr1, KERNEL_SIGSET_SIZE };
+	aio_context_t ctx = 0;
+
+	CONFORM_REQUIRE(pgetevents_missing());
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
+	ASSERT_EQ(0, make_usr1_pending());
+	EXPECT_EQ(0, aio_sys_pgetevents(ctx, 1, 1, &ev, &shortwait, &usig));
+	EXPECT_EQ(0, usr1_seen);
+	EXPECT_EQ(0, aio_sys_destroy(ctx));
+}
+
+/* ppoll(2)-style mask argument (7a074e96dee6, 4.18): a sigsetsize other than the kernel's sigset size gets EINVAL. */
+TEST(wrong_sigsetsize_gets_einval)
+{
+	struct timespec zero = { 0 };
+	struct io_event ev;
+	sigset_t none;
+	struct aio_sigmask_arg usig = { &none, KERNEL_SIGSET_SIZE / 2 };
+	aio_context_t ctx = 0;
+
+	CONFORM_REQUIRE(pgetevents_missing());
+	sigemptyset(&none);
+	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
+	errno = 0;
+	EXPECT_EQ(-1, aio_sys_pgetevents(ctx, 0, 1, &ev, &zero, &usig));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, aio_sys_destroy(ctx));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: MIT
+/*
+ * aio/resfd: IOCB_FLAG_RESFD, completion notification through an eventfd,
+ * driven through libaio (io_set_eventfd; libaio returns -errno instead of
+ * setting errno). Each completion adds 1 to the eventfd counter, so a
+ * program can wait on the eventfd with poll/epoll and then reap.
+ * Sources: io_submit(2) (IOCB_FLAG_RESFD, aio_resfd), eventfd(2) (KAIO
+ * eventfd support came with eventfd itself in Linux 2.6.22).
+ */
+#include <libaio.h>
+#include <poll.h>
+#include <stdint.h>
+#include <sys/eventfd.h>
+
+#include "conform.h"
+
+CONFORM_SINCE("2.6.22", "IOCB_FLAG_RESFD");
+
+static void prep_read_resfd(struct iocb *cb, int fd, void *buf, size_t len,
+			    long long off, int efd)
+{
+	io_prep_pread(cb, fd, buf, len, off);
+	io_set_eventfd(cb, efd);
+}
+
+/* io_submit(2) IOCB_FLAG_RESFD: the kernel signals aio_resfd when the request completes; eventfd(2): the read returns 1 (since 2.6.22). */
+TEST(completion_signals_eventfd)
+{
+	static char buf[2048];
+	struct timespec bound = { .tv_sec = 1 };
+	io_context_t ctx = 0;
+	struct iocb cb, *list[1] = { &cb };
+	struct io_event ev;
+	uint64_t count = 0;
+	int fd, efd;
+
+	CONFORM_REQUIRE_AIO();
+	fd = conform_temp_file(4096, 0);
+	ASSERT_LE(0, fd);
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, efd);
+	ASSERT_EQ(0, io_queue_init(4, &ctx));
+	prep_read_resfd(&cb, fd, buf, sizeof(buf), 1024, efd);
+	ASSERT_EQ(1, io_submit(ctx, 1, list));
+	ASSERT_EQ(1, io_getevents(ctx, 1, 1, &ev, &bound));
+	EXPECT_EQ(sizeof(buf), ev.res);
+	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 1024));
+	EXPECT_EQ(sizeof(count), read(efd, &count, sizeof(count)));
+	EXPECT_EQ(1, count);
+	EXPECT_EQ(0, io_queue_release(ctx));
+	close(efd);
+	close(fd);
+}
+
+/* IOCB_FLAG_RESFD + eventfd(2): every completion adds 1, so three requests sharing one eventfd leave the counter at 3 (since 2.6.22). */
+TEST(each_completion_adds_one)
+{
+	static char buf[3][512];
+	struct timespec bound = { .tv_sec = 1 };
+	io_context_t ctx = 0;
+	struct iocb cb[3], *list[3] = { &cb[0], &cb[1], &cb[2] };
+	struct io_event ev[3];
+	uint64_t count = 0;
+	int fd, efd;
+
+	CONFORM_REQUIRE_AIO();
+	fd = conform_temp_file(4096, 0);
+	ASSERT_LE(0, fd);
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, efd);
+	ASSERT_EQ(0, io_queue_init(4, &ctx));
+	for (int i = 0; i < 3; i++)
+		prep_read_resfd(&cb[i], fd, buf[i], sizeof(buf[i]), 512 * i, efd);
+	ASSERT_EQ(3, io_submit(ctx, 3, list));
+	ASSERT_EQ(3, io_getevents(ctx, 3, 3, ev, &bound));
+	EXPECT_EQ(sizeof(count), read(efd, &count, sizeof(count)));
+	EXPECT_EQ(3, count);
+	EXPECT_EQ(0, io_queue_release(ctx));
+	close(efd);
+	close(fd);
+}
+
+/*
+ * IOCB_FLAG_RESFD: a request that completes with an error is still a
+ * completion and signals the eventfd; a read into an inaccessible buffer
+ * completes with res -EFAULT, as read(2) documents EFAULT (since 2.6.22).
+ */
+TEST(failed_completion_still_signals_eventfd)
+{
+	struct timespec bound = { .tv_sec = 1 };
+	io_context_t ctx = 0;
+	struct iocb cb, *list[1] = { &cb };
+	struct io_event ev;
+	uint64_t count = 0;
+	long page = sysconf(_SC_PAGESIZE);
+	void *hole;
+	int fd, efd;
+
+	CONFORM_REQUIRE_AIO();
+	hole = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, hole);
+	fd = conform_temp_file(4096, 0);
+	ASSERT_LE(0, fd);
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, efd);
+	ASSERT_EQ(0, io_queue_init(4, &ctx));
+	prep_read_resfd(&cb, fd, hole, 512, 0, efd);
+	ASSERT_EQ(1, io_submit(ctx, 1, list));
+	ASSERT_EQ(1, io_getevents(ctx, 1, 1, &ev, &bound));
+	EXPECT_EQ(-EFAULT, (long)ev.res);
+	EXPECT_EQ(sizeof(count), read(efd, &count, sizeof(count)));
+	EXPECT_EQ(1, count);
+	EXPECT_EQ(0, io_queue_release(ctx));
+	close(efd);
+	close(fd);
+	munmap(hole, page);
+}
+
+/*
+ * IOCB_FLAG_RESFD: the eventfd is signalled at completion, not at
+ * submission: while an IOCB_CMD_POLL (4.18) waits on an empty pipe the
+ * counter stays 0 (eventfd(2): a nonblocking read of 0 gets EAGAIN); after
+ * the pipe is written it becomes readable with value 1.
+ */
+TEST(eventfd_signalled_only_at_completion)
+{
+	struct timespec bound = { .tv_sec = 1 };
+	io_context_t ctx = 0;
+	struct iocb cb, *list[1] = { &cb };
+	struct io_event ev;
+	struct pollfd pfd;
+	uint64_t count = 0;
+	int p[2], efd, ret;
+
+	CONFORM_REQUIRE_AIO();
+	ASSERT_EQ(0, conform_pipe(p));
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, efd);
+	ASSERT_EQ(0, io_queue_init(4, &ctx));
+	io_prep_poll(&cb, p[0], POLLIN);
+	io_set_eventfd(&cb, efd);
+	ret = io_submit(ctx, 1, list);
+	if (ret == -EINVAL)
+		SKIP(goto out, "io_submit(IOCB_CMD_POLL): EINVAL (opcode not supported: kernel before 4.18)");
+	ASSERT_EQ(1, ret);
+	errno = 0;
+	EXPECT_EQ(-1, read(efd, &count, sizeof(count)));
+	EXPECT_EQ(EAGAIN, errno);
+	ASSERT_EQ(1, write(p[1], "x", 1));
+	pfd = (struct pollfd){ .fd = efd, .events = POLLIN };
+	ASSERT_EQ(1, poll(&pfd, 1, 1000));
+	EXPECT_EQ(sizeof(count), read(efd, &count, sizeof(count)));
+	EXPECT_EQ(1, count);
+	EXPECT_EQ(1, io_getevents(ctx, 1, 1, &ev, &bound));
+out:
+	EXPECT_EQ(0, io_queue_release(ctx));
+	close(efd);
+	close(p[0]);
+	close(p[1]);
+}
+
+/* io_submit(2) EINVAL "the iocb ... is not properly initialized": an aio_resfd that is not an eventfd (a pipe) is rejected (since 2.6.22). */
+TEST(resfd_not_an_eventfd_gets_einval)
+{
+	static char buf[64];
+	io_context_t ctx = 0;
+	struct iocb cb, *list[1] = { &cb };
+	int fd, p[2];
+
+	CONFORM_REQUIRE_AIO();
+	fd = conform_temp_file(4096, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, conform_pipe(p));
+	ASSERT_EQ(0, io_queue_init(4, &ctx));
+	prep_read_resfd(&cb, fd, buf, sizeof(buf), 0, p[0]);
+	EXPECT_EQ(-EINVAL, io_submit(ctx, 1, list));
+	EXPECT_EQ(0, io_queue_release(ctx));
+	close(p[0]);
+	close(p[1]);
+	close(fd);
+}
+
+/* IOCB_FLAG_RESFD with an aio_resfd that is not an open descriptor: io_submit(2) gets EBADF (since 2.6.22). */
+TEST(resfd_closed_fd_gets_ebadf)
+{
+	static char buf[64];
+	io_context_t ctx = 0;
+	struct iocb cb, *list[1] = { &cb };
+	int fd;
+
+	CONFORM_REQUIRE_AIO();
+	fd = conform_temp_file(4096, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, io_queue_init(4, &ctx));
+	prep_read_resfd(&cb, fd, buf, sizeof(buf), 0, conform_bad_fd());
+	EXPECT_EQ(-EBADF, io_submit(ctx, 1, list));
+	EXPECT_EQ(0, io_queue_release(ctx));
+	close(fd);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * conform_aio.h - what the cases/aio programs that drive Linux native AIO
+ * through the raw system calls share: the io_* syscall wrappers, iocb
+ * set-up, the completion ring header, and the IOCB_CMD_POLL probe.
+ *
+ * For raw-syscall cases only. <linux/aio_abi.h>, which this header includes,
+ * and <libaio.h> both define struct iocb and struct io_event, so a case that
+ * uses libaio includes <libaio.h> and then "conform.h", never this header.
+ *
+ * The wrappers return what syscall(2) returns: -1 with errno on failure.
+ */
+#include "conform.h"
+
+#ifndef AIOCONF_CONFORM_AIO_H
+#define AIOCONF_CONFORM_AIO_H
+
+#ifdef __LIBAIO_H
+#error "conform_aio.h is for raw-syscall AIO cases: a libaio case includes <libaio.h> and conform.h only"
+#endif
+
+#include <poll.h>
+#include <time.h>
+#include <linux/aio_abi.h>
+
+/* ------------------------------------------------------------------ */
+/* The system calls (glibc has no wrappers for them)                    */
+/* ------------------------------------------------------------------ */
+
+/* io_setup(2): *ctx must be 0 on entry; on success it holds the context. */
+static inline long aio_sys_setup(unsigned int nr, aio_context_t *ctx)
+{
+	return syscall(__NR_io_setup, nr, ctx);
+}
+
+/* io_destroy(2): cancels what it can, waits for the rest, frees the ring. */
+static inline long aio_sys_destroy(aio_context_t ctx)
+{
+	return syscall(__NR_io_destroy, ctx);
+}
+
+/* io_submit(2): returns how many of the nr iocbs in list were queued. */
+static inline long aio_sys_submit(aio_context_t ctx, long nr,
+				  struct iocb **list)
+{
+	return syscall(__NR_io_submit, ctx, nr, list);
+}
+
+/* io_getevents(2): reaps between min_nr and nr events; ts bounds the wait. */
+static inline long aio_sys_getevents(aio_context_t ctx, long min_nr, long nr,
+				     struct io_event *ev, struct timespec *ts)
+{
+	return syscall(__NR_io_getevents, ctx, min_nr, nr, ev, ts);
+}
+
+/* io_cancel(2): result is no longer written; the event comes via the ring. */
+static inline long aio_sys_cancel(aio_context_t ctx, struct iocb *cb,
+				  struct io_event *result)
+{
+	return syscall(__NR_io_cancel, ctx, cb, result);
+}
+
+/* ------------------------------------------------------------------ */
+/* Preparing iocbs: every field not named is zero, as io_submit wants   */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A read or write iocb (IOCB_CMD_PREAD/PWRITE) of len bytes at off, tagged
+ * with data (returned in io_event.data). For the vectored opcodes
+ * (IOCB_CMD_PREADV/PWRITEV) buf is the struct iovec array and len is the
+ * number of its entries.
+ */
+static inline void aio_prep_rw(struct iocb *cb, unsigned int op, int fd,
+			       const void *buf, size_t len, long long off,
+			       __u64 data)
+{
+	memset(cb, 0, sizeof(*cb));
+	cb->aio_lio_opcode = op;
+	cb->aio_fildes = fd;
+	cb->aio_buf = (__u64)(unsigned long)buf;
+	cb->aio_nbytes = len;
+	cb->aio_offset = off;
+	cb->aio_data = data;
+}
+
+/* A one-shot IOCB_CMD_POLL for the poll(2) events mask (held in aio_buf). */
+static inline void aio_prep_poll(struct iocb *cb, int fd, unsigned int events)
+{
+	memset(cb, 0, sizeof(*cb));
+	cb->aio_lio_opcode = IOCB_CMD_POLL;
+	cb->aio_fildes = fd;
+	cb->aio_buf = events;
+}
+
+/* ------------------------------------------------------------------ */
+/* The completion ring mapped at the context address                    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The header of the ring the kernel maps at the context address, laid out
+ * as fs/aio.c struct aio_ring (the user ABI libaio reads): valid only with
+ * magic 0xa10a10a1, incompat_features 0 and header_length 32 (DESIGN.md
+ * section 6). head and tail wrap modulo nr.
+ */
+struct aio_ring_header {
+	unsigned int id;
+	unsigned int nr;
+	unsigned int head;
+	unsigned int tail;
+	unsigned int magic;
+	unsigned int compat_features;
+	unsigned int incompat_features;
+	unsigned int header_length;
+};
+
+/* The ring of a live context: the context id is its address. Volatile, as
+ * the kernel moves tail (and io_getevents head) behind the program's back. */
+static inline const volatile struct aio_ring_header *
+aio_ring_of(aio_context_t ctx)
+{
+	return (const volatile struct aio_ring_header *)(unsigned long)ctx;
+}
+
+/* ------------------------------------------------------------------ */
+/* Probes                                                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * NULL if io_submit accepts IOCB_CMD_POLL (Linux 4.18); else why not. Polls
+ * a pipe that already holds a byte, so the request completes at once;
+ * kernels before 4.18 reject the opcode with EINVAL.
+ */
+static inline const char *aio_poll_missing(void)
+{
+	struct timespec bound = { .tv_sec = 1 };
+	struct iocb cb, *list[1] = { &cb };
+	struct io_event ev;
+	aio_context_t ctx = 0;
+	const char *why = conform_aio_unavailable();
+	long ret;
+	int p[2], err;
+
+	if (why)
+		return why;
+	if (conform_pipe(p))
+		return "cannot make a pipe for the IOCB_CMD_POLL probe";
+	if (write(p[1], "x", 1) != 1) {
+		close(p[0]);
+		close(p[1]);
+		return "cannot write the pipe for the IOCB_CMD_POLL probe";
+	}
+	if (aio_sys_setup(1, &ctx) < 0) {
+		err = errno;
+		close(p[0]);
+		close(p[1]);
+		snprintf(conform_why, sizeof(conform_why),
+			 "io_setup for the IOCB_CMD_POLL probe: %s", strerror(err));
+		return conform_why;
+	}
+	aio_prep_poll(&cb, p[0], POLLIN);
+	ret = aio_sys_submit(ctx, 1, list);
+	err = errno;
+	if (ret == 1)
+		aio_sys_getevents(ctx, 1, 1, &ev, &bound);
+	aio_sys_destroy(ctx);
+	close(p[0]);
+	close(p[1]);
+	if (ret == 1)
+		return NULL;
+	snprintf(conform_why, sizeof(conform_why),
+		 "io_submit(IOCB_CMD_POLL): %s%s", strerror(err),
+		 err == EINVAL ? " (opcode not supported: kernel before 4.18)" : "");
+	return conform_why;
+}
+
+/* Inside a TEST body: skip, with the reason, unless IOCB_CMD_POLL works. */
+#define AIO_REQUIRE_POLL() CONFORM_REQUIRE(aio_poll_missing())
+
+#endif /* AIOCONF_CONFORM_AIO_H */
