@@ -2,11 +2,12 @@
 # An interface that is disabled (seccomp, kernel.io_uring_disabled) makes its
 # cases skip with the reason, never fail.
 . "$(dirname "$0")/lib.sh"
-plan 7
+plan 8
 
 deny=build/fixtures/deny-syscall
 uring=(build/cases/uring/*)
 aio=(build/cases/aio/*)
+epoll=(build/cases/epoll/*)
 
 # not_failing SUMMARY: no case failed, crashed or erred; prints the offenders.
 not_failing() {
@@ -36,6 +37,10 @@ ok $? "the skip reason names the refused call and errno"
 $deny ENOSYS io_setup -- build/runner -o "$TMP/aio" "${aio[@]}" >/dev/null 2>&1
 offenders=$(not_failing "$TMP/aio/summary.json")
 ok $? "io_setup refused with ENOSYS: no aio case fails ($offenders)"
+
+$deny ENOSYS epoll_create1 -- build/runner -o "$TMP/epoll" "${epoll[@]}" >/dev/null 2>&1
+offenders=$(not_failing "$TMP/epoll/summary.json")
+ok $? "epoll_create1 refused with ENOSYS: no epoll case fails ($offenders)"
 
 # The sysctl itself (since 6.6), only where we may change and restore it.
 knob=/proc/sys/kernel/io_uring_disabled
