@@ -6,7 +6,7 @@
  */
 #include <liburing.h>
 
-#include "conform.h"
+#include "conform_uring.h"
 
 CONFORM_SINCE("5.1", "IORING_OP_NOP");
 
@@ -14,7 +14,7 @@ CONFORM_SINCE("5.1", "IORING_OP_NOP");
 TEST(nop_completes_with_res_zero)
 {
 	struct io_uring ring;
-	struct io_uring_cqe *cqe;
+	struct io_uring_cqe cqe;
 	struct io_uring_sqe *sqe;
 
 	CONFORM_REQUIRE_URING();
@@ -23,9 +23,8 @@ TEST(nop_completes_with_res_zero)
 	ASSERT_NE(NULL, sqe);
 	io_uring_prep_nop(sqe);
 	ASSERT_EQ(1, io_uring_submit(&ring));
-	ASSERT_EQ(0, io_uring_wait_cqe(&ring, &cqe));
-	EXPECT_EQ(0, cqe->res);
-	io_uring_cqe_seen(&ring, cqe);
+	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
+	EXPECT_EQ(0, cqe.res);
 	io_uring_queue_exit(&ring);
 }
 
@@ -37,7 +36,7 @@ TEST(nop_echoes_user_data)
 {
 	const __u64 tag = 0xfeedfacecafef00dULL;
 	struct io_uring ring;
-	struct io_uring_cqe *cqe;
+	struct io_uring_cqe cqe;
 	struct io_uring_sqe *sqe;
 
 	CONFORM_REQUIRE_URING();
@@ -47,9 +46,8 @@ TEST(nop_echoes_user_data)
 	io_uring_prep_nop(sqe);
 	io_uring_sqe_set_data64(sqe, tag);
 	ASSERT_EQ(1, io_uring_submit(&ring));
-	ASSERT_EQ(0, io_uring_wait_cqe(&ring, &cqe));
-	EXPECT_EQ(tag, cqe->user_data);
-	io_uring_cqe_seen(&ring, cqe);
+	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
+	EXPECT_EQ(tag, cqe.user_data);
 	io_uring_queue_exit(&ring);
 }
 

@@ -7,7 +7,7 @@
  */
 #include <liburing.h>
 
-#include "conform.h"
+#include "conform_uring.h"
 
 CONFORM_SINCE("5.6", "IORING_REGISTER_PROBE");
 
@@ -161,7 +161,7 @@ TEST(probe_with_nonzero_buffer_gets_einval)
 TEST(sqe_with_opcode_past_last_op_completes_einval)
 {
 	struct io_uring_probe *p;
-	struct io_uring_cqe *cqe;
+	struct io_uring_cqe cqe;
 	struct io_uring_sqe *sqe;
 	struct io_uring ring;
 	unsigned int bad_op;
@@ -183,10 +183,9 @@ TEST(sqe_with_opcode_past_last_op_completes_einval)
 	sqe->opcode = (__u8)bad_op;
 	io_uring_sqe_set_data64(sqe, 7);
 	ASSERT_EQ(1, io_uring_submit(&ring));
-	ASSERT_EQ(0, io_uring_wait_cqe(&ring, &cqe));
-	EXPECT_EQ(7u, cqe->user_data);
-	EXPECT_EQ(-EINVAL, cqe->res);
-	io_uring_cqe_seen(&ring, cqe);
+	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
+	EXPECT_EQ(7u, cqe.user_data);
+	EXPECT_EQ(-EINVAL, cqe.res);
 	io_uring_queue_exit(&ring);
 }
 

@@ -8,7 +8,7 @@
  */
 #include <limits.h>
 
-#include "conform.h"
+#include "conform_uring.h"
 
 CONFORM_SINCE("5.1", "io_uring_setup");
 

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: MIT
+/*
+ * uring/async-cancel: IORING_OP_ASYNC_CANCEL. The result of the cancel
+ * itself (0, -ENOENT, -EALREADY, a count with IORING_ASYNC_CANCEL_ALL) and
+ * what the cancelled request completes with. Requests to cancel are reads
+ * on empty pipes, which cannot finish on their own.
+ */
+#include <liburing.h>
+
+#include "conform_uring.h"
+
+CONFORM_SINCE("5.5", "IORING_OP_ASYNC_CANCEL");
+
+enum { TAG_TARGET = 0x100, TAG_OTHER = 0x101, TAG_CANCEL = 0x200 };
+
+/* Queue a read of the (empty) pipe read end fd, tagged tag. */
+static void queue_pipe_read(struct io_uring *ring, int fd, void *buf,
+			    unsigned int len, __u64 tag)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+	io_uring_prep_read(sqe, fd, buf, len, 0);
+	io_uring_sqe_set_data64(sqe, tag);
+}
+
+/* Queue an ASYNC_CANCEL for user_data target with flags, tagged TAG_CANCEL. */
+static void queue_cancel(struct io_uring *ring, __u64 target, int flags)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+	io_uring_prep_cancel64(sqe, target, flags);
+	io_uring_sqe_set_data64(sqe, TAG_CANCEL);
+}
+
+/*
+ * Cancel flags (IORING_ASYNC_CANCEL_*) came in 5.19; earlier kernels reject
+ * a non-zero cancel_flags with -EINVAL. Returns NULL if the flag is taken.
+ * Probed with a cancel that matches nothing, on a ring of its own.
+ */
+static const char *cancel_flag_missing(int flag, const char *name)
+{
+	static char why[128];
+	struct io_uring_sqe sqe;
+	struct io_uring_cqe cqe;
+
+	memset(&sqe, 0, sizeof(sqe));
+	io_uring_prep_cancel64(&sqe, 0xdeadbeef, flag);
+	if (uring_run_one_sqe(&sqe, &cqe))
+		return "the cancel-flag probe (on a ring of its own) did not complete";
+	if (cqe.res != -EINVAL)
+		return NULL;
+	snprintf(why, sizeof(why),
+		 "%s: cancel with it gets -EINVAL (flag not supported, added in 5.19)",
+		 name);
+	return why;
+}
+
+/*
+ * io_uring_enter(2) IORING_OP_ASYNC_CANCEL: found -> 0, and the target is
+ * terminated with -ECANCELED (since 5.5). Variant: if the read was already
+ * running in an io-wq worker, the cancel gets -EALREADY and, the pipe read
+ * being interruptible ("requests that are interruptible ... will get
+ * canceled"), the read ends with -EINTR. Either pair is asserted exactly.
+ */
+TEST(cancel_of_waiting_read_gets_zero_and_read_ecanceled)
+{
+	const __u64 tags[2] = { TAG_TARGET, TAG_CANCEL };
+	struct io_uring ring;
+	char buf[16];
+	int fds[2], res[2] = { 1, 1 };
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
+	ASSERT_EQ(0, conform_pipe(fds));
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	queue_pipe_read(&ring, fds[0], buf, sizeof(buf), TAG_TARGET);
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	queue_cancel(&ring, TAG_TARGET, 0);
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
+	if (res[1] == -EALREADY) {
+		TH_LOG("read was running in io-wq: cancel -EALREADY, read %d", res[0]);
+		EXPECT_EQ(-EINTR, res[0]);
+	} else {
+		EXPECT_EQ(0, res[1]);
+		EXPECT_EQ(-ECANCELED, res[0]);
+	}
+	io_uring_queue_exit(&ring);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/*
+ * io_uring_enter(2) IORING_OP_ASYNC_CANCEL: "If not found, res will contain
+ * -ENOENT"; a user_data no request carries is not found (since 5.5).
+ */
+TEST(cancel_of_unknown_user_data_gets_enoent)
+{
+	struct io_uring ring;
+	struct io_uring_cqe cqe;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	queue_cancel(&ring, 0x5eed, 0);
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
+	EXPECT_EQ((__u64)TAG_CANCEL, cqe.user_data);
+	EXPECT_EQ(-ENOENT, cqe.res);
+	io_uring_queue_exit(&ring);
+}
+
+/*
+ * io_uring_prep_cancel(3): -ENOENT when the request "completed before the
+ * cancelation request was issued" (since 5.5). Target: a NOP, reaped first.
+ */
+TEST(cancel_of_completed_request_gets_enoent)
+{
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+	struct io_uring_cqe cqe;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_nop(sqe);
+	io_uring_sqe_set_data64(sqe, TAG_TARGET);
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
+	ASSERT_EQ((__u64)TAG_TARGET, cqe.user_data);
+	queue_cancel(&ring, TAG_TARGET, 0);
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
+	EXPECT_EQ(-ENOENT, cqe.res);
+	io_uring_queue_exit(&ring);
+}
+
+/*
+ * io_uring_prep_cancel(3) IORING_ASYNC_CANCEL_ALL: cancel every request
+ * that matches; "a positive value is returned indicating how many requests
+ * were found and canceled" (since 5.19). Two reads share one user_data:
+ * res 2, both -ECANCELED.
+ */
+TEST(cancel_all_cancels_every_match_and_counts_them)
+{
+	struct io_uring_cqe cqe;
+	struct io_uring ring;
+	char buf[2][16];
+	int a[2], b[2], cancel_res = 1, nr_target = 0;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
+	CONFORM_REQUIRE(cancel_flag_missing(IORING_ASYNC_CANCEL_ALL,
+					    "IORING_ASYNC_CANCEL_ALL"));
+	ASSERT_EQ(0, io_uring_queue_init(8, &ring, 0));
+	ASSERT_EQ(0, conform_pipe(a));
+	ASSERT_EQ(0, conform_pipe(b));
+	queue_pipe_read(&ring, a[0], buf[0], sizeof(buf[0]), TAG_TARGET);
+	queue_pipe_read(&ring, b[0], buf[1], sizeof(buf[1]), TAG_TARGET);
+	ASSERT_EQ(2, io_uring_submit(&ring));
+	queue_cancel(&ring, TAG_TARGET, IORING_ASYNC_CANCEL_ALL);
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	/* Both reads carry TAG_TARGET: count them rather than index them. */
+	for (int k = 0; k < 3; k++) {
+		ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
+		if (cqe.user_data == TAG_CANCEL) {
+			cancel_res = cqe.res;
+		} else {
+			ASSERT_EQ((__u64)TAG_TARGET, cqe.user_data);
+			EXPECT_EQ(-ECANCELED, cqe.res);
+			nr_target++;
+		}
+	}
+	EXPECT_EQ(2, nr_target);
+	EXPECT_EQ(2, cancel_res);
+	io_uring_queue_exit(&ring);
+	close(a[0]);
+	close(a[1]);
+	close(b[0]);
+	close(b[1]);
+}
+
+/*
+ * io_uring_prep_cancel(3) IORING_ASYNC_CANCEL_FD: "Match based on the file
+ * descriptor used in the original request rather than the user_data"
+ * (since 5.19). Only the read on that pipe is cancelled (res 0,
+ * -ECANCELED); the read on the other pipe stays and completes normally.
+ */
+TEST(cancel_by_fd_cancels_only_the_request_on_that_fd)
+{
+	const __u64 tags[2] = { TAG_TARGET, TAG_CANCEL };
+	struct io_uring_cqe cqe;
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+	char buf[2][16];
+	int a[2], b[2], res[2] = { 1, 1 };
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
+	CONFORM_REQUIRE(cancel_flag_missing(IORING_ASYNC_CANCEL_FD,
+					    "IORING_ASYNC_CANCEL_FD"));
+	ASSERT_EQ(0, io_uring_queue_init(8, &ring, 0));
+	ASSERT_EQ(0, conform_pipe(a));
+	ASSERT_EQ(0, conform_pipe(b));
+	queue_pipe_read(&ring, a[0], buf[0], sizeof(buf[0]), TAG_TARGET);
+	queue_pipe_read(&ring, b[0], buf[1], sizeof(buf[1]), TAG_OTHER);
+	ASSERT_EQ(2, io_uring_submit(&ring));
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_cancel_fd(sqe, a[0], 0);
+	io_uring_sqe_set_data64(sqe, TAG_CANCEL);
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
+	EXPECT_EQ(0, res[1]);
+	EXPECT_EQ(-ECANCELED, res[0]);
+	/* The other read is untouched: it completes with what is written. */
+	ASSERT_EQ(3, write(b[1], "xyz", 3));
+	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
+	EXPECT_EQ((__u64)TAG_OTHER, cqe.user_data);
+	EXPECT_EQ(3, cqe.res);
+	io_uring_queue_exit(&ring);
+	close(a[0]);
+	close(a[1]);
+	close(b[0]);
+	close(b[1]);
+}
+
+TEST_HARNESS_MAIN

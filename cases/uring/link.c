@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+/*
+ * uring/link: request ordering flags of io_uring_enter(2): IOSQE_IO_LINK
+ * chains (run in order, broken by an error or a short read, the rest then
+ * -ECANCELED), IOSQE_IO_HARDLINK (not broken by a failed result) and
+ * IOSQE_IO_DRAIN (waits for everything submitted before it).
+ */
+#include <liburing.h>
+
+#include "conform_uring.h"
+
+CONFORM_SINCE("5.3", "IOSQE_IO_LINK");
+
+/* The SQEs of a test are tagged 0, 1, 2 in submission order. */
+static const __u64 tags[] = { 0, 1, 2 };
+
+static struct io_uring_sqe *queue_nop(struct io_uring *ring, __u64 tag,
+				    unsigned char flags)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+	io_uring_prep_nop(sqe);
+	io_uring_sqe_set_data64(sqe, tag);
+	sqe->flags = flags;
+	return sqe;
+}
+
+/*
+ * io_uring_enter(2) IOSQE_IO_LINK: "That next SQE will not be started before
+ * the previous request completes" (since 5.3). A write linked to a read of
+ * the same range of an empty file: the read sees all the written bytes.
+ */
+TEST(linked_read_sees_data_of_preceding_write)
+{
+	static char out[4096], in[4096];
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+	int fd, res[2] = { 1, 1 };
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_WRITE);
+	fd = conform_temp_file(0, 0);
+	ASSERT_LE(0, fd);
+	conform_fill_pattern(out, sizeof(out), 0);
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_write(sqe, fd, out, sizeof(out), 0);
+	sqe->flags = IOSQE_IO_LINK;
+	io_uring_sqe_set_data64(sqe, 0);
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_read(sqe, fd, in, sizeof(in), 0);
+	io_uring_sqe_set_data64(sqe, 1);
+	ASSERT_EQ(2, io_uring_submit(&ring));
+	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
+	EXPECT_EQ((int)sizeof(out), res[0]);
+	EXPECT_EQ((int)sizeof(in), res[1]);
+	EXPECT_TRUE(conform_check_pattern(in, sizeof(in), 0));
+	io_uring_queue_exit(&ring);
+	close(fd);
+}
+
+/*
+ * io_uring_enter(2) IOSQE_IO_LINK: "A chain of SQEs will be broken, if any
+ * request in that chain ends in error ... the remaining unstarted part of
+ * the chain will be terminated and completed with -ECANCELED" (since 5.3).
+ * Head: a read on an fd that is not open (-EBADF), then two linked NOPs.
+ */
+TEST(failed_link_head_cancels_rest_of_chain)
+{
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+	int res[3] = { 1, 1, 1 };
+	char buf[8];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_read(sqe, conform_bad_fd(), buf, sizeof(buf), 0);
+	io_uring_sqe_set_data64(sqe, 0);
+	sqe->flags = IOSQE_IO_LINK;
+	queue_nop(&ring, 1, IOSQE_IO_LINK);
+	queue_nop(&ring, 2, 0);
+	ASSERT_EQ(3, io_uring_submit(&ring));
+	ASSERT_EQ(0, uring_reap_tagged(&ring, 3, tags, res));
+	EXPECT_EQ(-EBADF, res[0]);
+	EXPECT_EQ(-ECANCELED, res[1]);
+	EXPECT_EQ(-ECANCELED, res[2]);
+	io_uring_queue_exit(&ring);
+}
+
+/*
+ * io_uring_enter(2) IOSQE_IO_LINK: "io_uring considers any unexpected result
+ * an error. This means that, eg, a short read will also terminate the
+ * remainder of the chain" (since 5.3). 8192 asked of a 4096-byte file.
+ */
+TEST(short_read_breaks_chain)
+{
+	static char buf[8192];
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+	int fd, res[2] = { 1, 1 };
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
+	fd = conform_temp_file(4096, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_read(sqe, fd, buf, sizeof(buf), 0);
+	io_uring_sqe_set_data64(sqe, 0);
+	sqe->flags = IOSQE_IO_LINK;
+	queue_nop(&ring, 1, 0);
+	ASSERT_EQ(2, io_uring_submit(&ring));
+	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
+	EXPECT_EQ(4096, res[0]);
+	EXPECT_EQ(-ECANCELED, res[1]);
+	io_uring_queue_exit(&ring);
+	close(fd);
+}
+
+/*
+ * io_uring_enter(2) IOSQE_IO_HARDLINK: "Like IOSQE_IO_LINK, but it doesn't
+ * sever regardless of the completion result" (since 5.5). Head: a read on an
+ * fd that is not open, which completes -EBADF; the NOP still runs.
+ */
+TEST(hardlink_continues_after_failed_result)
+{
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+	int res[2] = { 1, 1 };
+	char buf[8];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
+	URING_REQUIRE_SQE_FLAG(IOSQE_IO_HARDLINK);
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_read(sqe, conform_bad_fd(), buf, sizeof(buf), 0);
+	io_uring_sqe_set_data64(sqe, 0);
+	sqe->flags = IOSQE_IO_HARDLINK;
+	queue_nop(&ring, 1, 0);
+	ASSERT_EQ(2, io_uring_submit(&ring));
+	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
+	EXPECT_EQ(-EBADF, res[0]);
+	EXPECT_EQ(0, res[1]);
+	io_uring_queue_exit(&ring);
+}
+
+/*
+ * io_uring_enter(2) IOSQE_IO_DRAIN: "the SQE will not be started before
+ * previously submitted SQEs have completed" (since 5.2). A read waits on an
+ * empty pipe; a drained NOP after it stays without a CQE (bounded wait)
+ * until the read is fed, and its CQE follows the read's.
+ */
+TEST(drain_waits_for_earlier_requests)
+{
+	struct io_uring_cqe cqe;
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+	int fds[2];
+	char buf[8];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
+	ASSERT_EQ(0, conform_pipe(fds));
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_read(sqe, fds[0], buf, sizeof(buf), 0);
+	io_uring_sqe_set_data64(sqe, 0);
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	queue_nop(&ring, 1, IOSQE_IO_DRAIN);
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	EXPECT_EQ(-ETIME, uring_wait_briefly(&ring));
+	ASSERT_EQ(3, write(fds[1], "abc", 3));
+	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
+	EXPECT_EQ(0u, cqe.user_data);
+	EXPECT_EQ(3, cqe.res);
+	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
+	EXPECT_EQ(1u, cqe.user_data);
+	EXPECT_EQ(0, cqe.res);
+	io_uring_queue_exit(&ring);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+TEST_HARNESS_MAIN

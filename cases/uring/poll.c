@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: MIT
+/*
+ * uring/poll: IORING_OP_POLL_ADD and IORING_OP_POLL_REMOVE on pipes: the
+ * returned event mask (POLLIN once written, POLLOUT at once, POLLHUP after
+ * the writer closes), removal, and multishot mode (IORING_POLL_ADD_MULTI)
+ * with IORING_CQE_F_MORE.
+ */
+#include <liburing.h>
+#include <poll.h>
+
+#include "conform_uring.h"
+
+CONFORM_SINCE("5.1", "IORING_OP_POLL_ADD");
+
+enum { TAG_POLL = 1, TAG_REMOVE = 2 };
+
+static void queue_poll(struct io_uring *ring, int fd, unsigned int mask,
+		       bool multishot)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+	if (multishot)
+		io_uring_prep_poll_multishot(sqe, fd, mask);
+	else
+		io_uring_prep_poll_add(sqe, fd, mask);
+	io_uring_sqe_set_data64(sqe, TAG_POLL);
+}
+
+static void queue_poll_remove(struct io_uring *ring, __u64 target)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+	io_uring_prep_poll_remove(sqe, target);
+	io_uring_sqe_set_data64(sqe, TAG_REMOVE);
+}
+
+/*
+ * io_uring_enter(2) IORING_OP_POLL_ADD: works "like an async poll(2)" and
+ * the result "is the returned mask of events": a poll for POLLIN on an
+ * empty pipe completes only once it is written, with res POLLIN (since 5.1).
+ */
+TEST(poll_add_completes_with_pollin_once_written)
+{
+	struct io_uring ring;
+	struct io_uring_cqe cqe;
+	int fds[2];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_ADD);
+	ASSERT_EQ(0, conform_pipe(fds));
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	queue_poll(&ring, fds[0], POLLIN, false);
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	EXPECT_EQ(-ETIME, uring_wait_briefly(&ring));
+	ASSERT_EQ(1, write(fds[1], "x", 1));
+	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
+	EXPECT_EQ((__u64)TAG_POLL, cqe.user_data);
+	EXPECT_EQ(POLLIN, cqe.res);
+	io_uring_queue_exit(&ring);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/*
+ * io_uring_enter(2) IORING_OP_POLL_ADD, as poll(2): only requested events
+ * (plus POLLERR/POLLHUP) are reported. The write end of an empty pipe
+ * polled for POLLIN|POLLOUT completes at once with res POLLOUT (since 5.1).
+ */
+TEST(poll_add_on_writable_pipe_reports_only_pollout)
+{
+	struct io_uring ring;
+	struct io_uring_cqe cqe;
+	int fds[2];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_ADD);
+	ASSERT_EQ(0, conform_pipe(fds));
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	queue_poll(&ring, fds[1], POLLIN | POLLOUT, false);
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
+	EXPECT_EQ(POLLOUT, cqe.res);
+	io_uring_queue_exit(&ring);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/*
+ * poll(2): POLLHUP is returned even if not asked for; on a pipe it means
+ * the write end was closed. IORING_OP_POLL_ADD for POLLIN on an empty pipe
+ * whose writer then closes completes with res POLLHUP (since 5.1).
+ */
+TEST(poll_add_reports_pollhup_when_writer_closes)
+{
+	struct io_uring ring;
+	struct io_uring_cqe cqe;
+	int fds[2];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_ADD);
+	ASSERT_EQ(0, conform_pipe(fds));
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	queue_poll(&ring, fds[0], POLLIN, false);
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	EXPECT_EQ(-ETIME, uring_wait_briefly(&ring));
+	close(fds[1]);
+	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
+	EXPECT_EQ(POLLHUP, cqe.res);
+	io_uring_queue_exit(&ring);
+	close(fds[0]);
+}
+
+/*
+ * io_uring_enter(2) IORING_OP_POLL_REMOVE: "If found, the res field ... will
+ * contain 0"; the removed poll completes with -ECANCELED (since 5.1).
+ */
+TEST(poll_remove_cancels_pending_poll)
+{
+	struct io_uring ring;
+	const __u64 tags[2] = { TAG_POLL, TAG_REMOVE };
+	int fds[2], res[2] = { 1, 1 };
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_REMOVE);
+	ASSERT_EQ(0, conform_pipe(fds));
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	queue_poll(&ring, fds[0], POLLIN, false);
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	queue_poll_remove(&ring, TAG_POLL);
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
+	EXPECT_EQ(0, res[1]);
+	EXPECT_EQ(-ECANCELED, res[0]);
+	io_uring_queue_exit(&ring);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/*
+ * io_uring_enter(2) IORING_OP_POLL_REMOVE: "If not found, res will contain
+ * -ENOENT" (since 5.1).
+ */
+TEST(poll_remove_of_unknown_gets_enoent)
+{
+	struct io_uring ring;
+	struct io_uring_cqe cqe;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_REMOVE);
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	queue_poll_remove(&ring, 0x5eed);
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
+	EXPECT_EQ((__u64)TAG_REMOVE, cqe.user_data);
+	EXPECT_EQ(-ENOENT, cqe.res);
+	io_uring_queue_exit(&ring);
+}
+
+/*
+ * NULL if a multishot poll is accepted: 5.13 added IORING_POLL_ADD_MULTI,
+ * older kernels complete a poll with a non-zero len with -EINVAL. Probed on
+ * a ring and pipe of its own, all closed again.
+ */
+static const char *multishot_missing(void)
+{
+	const char *why = "IORING_POLL_ADD_MULTI rejected with -EINVAL (added in 5.13)";
+	struct io_uring ring;
+	struct io_uring_cqe cqe;
+	int fds[2];
+
+	if (conform_pipe(fds))
+		return "pipe failed in the multishot probe";
+	if (io_uring_queue_init(4, &ring, 0)) {
+		close(fds[0]);
+		close(fds[1]);
+		return "io_uring_queue_init failed in the multishot probe";
+	}
+	queue_poll(&ring, fds[0], POLLIN, true);
+	if (io_uring_submit(&ring) != 1 || write(fds[1], "a", 1) != 1 ||
+	    uring_reap_one(&ring, &cqe))
+		why = "the multishot poll probe did not complete";
+	else if (cqe.res != -EINVAL)
+		why = NULL;
+	io_uring_queue_exit(&ring);
+	close(fds[0]);
+	close(fds[1]);
+	return why;
+}
+
+/* Start a multishot POLLIN poll on rfd and feed it one byte through wfd. */
+static void start_multishot(struct io_uring *ring, int rfd, int wfd,
+			    struct __test_metadata *_metadata)
+{
+	queue_poll(ring, rfd, POLLIN, true);
+	ASSERT_EQ(1, io_uring_submit(ring));
+	ASSERT_EQ(1, write(wfd, "a", 1));
+}
+
+/*
+ * io_uring_enter(2) IORING_POLL_ADD_MULTI: the poll "repeatedly trigger[s]
+ * when the requested event becomes true"; each CQE has IORING_CQE_F_MORE
+ * while more will follow (since 5.13). Two writes to an emptied pipe give
+ * two CQEs, res POLLIN, both with F_MORE.
+ */
+TEST(multishot_poll_cqes_carry_f_more)
+{
+	struct io_uring ring;
+	struct io_uring_cqe cqe;
+	int fds[2];
+	char c;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_ADD);
+	CONFORM_REQUIRE(multishot_missing());
+	ASSERT_EQ(0, conform_pipe(fds));
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	start_multishot(&ring, fds[0], fds[1], _metadata);
+	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
+	EXPECT_EQ(POLLIN, cqe.res);
+	EXPECT_EQ(IORING_CQE_F_MORE, cqe.flags & IORING_CQE_F_MORE);
+	ASSERT_EQ(1, read(fds[0], &c, 1));
+	ASSERT_EQ(1, write(fds[1], "b", 1));
+	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
+	EXPECT_EQ((__u64)TAG_POLL, cqe.user_data);
+	EXPECT_EQ(POLLIN, cqe.res);
+	EXPECT_EQ(IORING_CQE_F_MORE, cqe.flags & IORING_CQE_F_MORE);
+	io_uring_queue_exit(&ring);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/*
+ * io_uring_enter(2) IORING_POLL_ADD_MULTI: a CQE without IORING_CQE_F_MORE
+ * means "the poll request has been terminated"; removing a multishot poll
+ * ends it with -ECANCELED and no F_MORE, and the remove gets 0 (since 5.13).
+ */
+TEST(multishot_poll_remove_ends_it_without_f_more)
+{
+	struct io_uring ring;
+	struct io_uring_cqe cqe;
+	int fds[2], remove_res = 1, last_res = 1;
+	unsigned int last_flags = IORING_CQE_F_MORE;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_REMOVE);
+	CONFORM_REQUIRE(multishot_missing());
+	ASSERT_EQ(0, conform_pipe(fds));
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	start_multishot(&ring, fds[0], fds[1], _metadata);
+	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
+	ASSERT_EQ(IORING_CQE_F_MORE, cqe.flags & IORING_CQE_F_MORE);
+	queue_poll_remove(&ring, TAG_POLL);
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	for (int k = 0; k < 2; k++) {
+		ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
+		if (cqe.user_data == TAG_POLL) {
+			last_res = cqe.res;
+			last_flags = cqe.flags;
+		} else {
+			remove_res = cqe.res;
+		}
+	}
+	EXPECT_EQ(0, remove_res);
+	EXPECT_EQ(-ECANCELED, last_res);
+	EXPECT_EQ(0u, last_flags & IORING_CQE_F_MORE);
+	io_uring_queue_exit(&ring);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+TEST_HARNESS_MAIN
