@@ -1,0 +1,758 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ref/ring.c - an io_uring ring on raw syscalls. See ref/ring.h for the API.
+ *
+ * Comments starting "Rule:" are the ring rules of ../shared/DESIGN.md
+ * section 6, each next to the code that obeys it.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+#include "ref/ring.h"
+
+/* ------------------------------------------------------------------ */
+/* syscalls and shared-memory access                                   */
+/* ------------------------------------------------------------------ */
+
+static int sys_setup(unsigned int entries, struct io_uring_params *p)
+{
+	return (int)syscall(__NR_io_uring_setup, entries, p);
+}
+
+static int sys_enter(int fd, unsigned int to_submit, unsigned int min_complete,
+		     unsigned int flags, void *arg, size_t argsz)
+{
+	return (int)syscall(__NR_io_uring_enter, fd, to_submit, min_complete,
+			    flags, arg, argsz);
+}
+
+static int sys_register(int fd, unsigned int opcode, const void *arg,
+			unsigned int nr)
+{
+	return (int)syscall(__NR_io_uring_register, fd, opcode, arg, nr);
+}
+
+/* What the kernel writes, we read with acquire: the data it wrote before
+ * moving the index is then visible to us. */
+static unsigned int load_acquire(const unsigned int *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+/* What we publish, we write with release: the data we wrote before moving
+ * the index is then visible to the kernel. */
+static void store_release(unsigned int *p, unsigned int v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+/* Enter the kernel; Rule: retry EINTR (nothing was submitted then). */
+static int enter(struct ref_ring *ring, unsigned int to_submit,
+		 unsigned int min_complete, unsigned int flags)
+{
+	for (;;) {
+		int ret = sys_enter(ring->fd, to_submit, min_complete, flags, NULL, 0);
+
+		if (ret >= 0)
+			return ret;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+/*
+ * Rule: enter with IORING_ENTER_GETEVENTS when IORING_SQ_CQ_OVERFLOW is set
+ * (completions wait in the kernel's backlog for room in the CQ) or
+ * IORING_SQ_TASKRUN is set (task work must run to post completions).
+ */
+static bool cq_needs_enter(const struct ref_ring *ring)
+{
+	return load_acquire(ring->sq.kflags) &
+	       (IORING_SQ_CQ_OVERFLOW | IORING_SQ_TASKRUN);
+}
+
+/* ------------------------------------------------------------------ */
+/* life cycle                                                          */
+/* ------------------------------------------------------------------ */
+
+static void *map_ring(int fd, size_t len, off_t offset)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_POPULATE, fd, offset);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static int map_rings(struct ref_ring *ring, const struct io_uring_params *p)
+{
+	struct ref_sq *sq = &ring->sq;
+	struct ref_cq *cq = &ring->cq;
+	unsigned char *sqm, *cqm;
+
+	ring->sq_map_len = p->sq_off.array + p->sq_entries * sizeof(unsigned int);
+	ring->cq_map_len = p->cq_off.cqes + p->cq_entries * sizeof(struct io_uring_cqe);
+	/* Rule: one mapping serves both rings when IORING_FEAT_SINGLE_MMAP. */
+	if (p->features & IORING_FEAT_SINGLE_MMAP) {
+		if (ring->cq_map_len > ring->sq_map_len)
+			ring->sq_map_len = ring->cq_map_len;
+		ring->cq_map_len = ring->sq_map_len;
+	}
+	ring->sq_map = map_ring(ring->fd, ring->sq_map_len, IORING_OFF_SQ_RING);
+	if (!ring->sq_map)
+		return -errno;
+	if (p->features & IORING_FEAT_SINGLE_MMAP) {
+		ring->cq_map = ring->sq_map;
+	} else {
+		ring->cq_map = map_ring(ring->fd, ring->cq_map_len, IORING_OFF_CQ_RING);
+		if (!ring->cq_map)
+			return -errno;
+	}
+	/* Rule: the SQE array is a mapping of its own, at IORING_OFF_SQES. */
+	ring->sqe_map_len = p->sq_entries * sizeof(struct io_uring_sqe);
+	ring->sqe_map = map_ring(ring->fd, ring->sqe_map_len, IORING_OFF_SQES);
+	if (!ring->sqe_map)
+		return -errno;
+
+	sqm = ring->sq_map;
+	sq->khead = (unsigned int *)(sqm + p->sq_off.head);
+	sq->ktail = (unsigned int *)(sqm + p->sq_off.tail);
+	sq->kflags = (unsigned int *)(sqm + p->sq_off.flags);
+	sq->kdropped = (unsigned int *)(sqm + p->sq_off.dropped);
+	sq->array = (unsigned int *)(sqm + p->sq_off.array);
+	sq->mask = *(unsigned int *)(sqm + p->sq_off.ring_mask);
+	sq->entries = *(unsigned int *)(sqm + p->sq_off.ring_entries);
+	sq->sqes = ring->sqe_map;
+	sq->tail = *sq->ktail;
+
+	cqm = ring->cq_map;
+	cq->khead = (unsigned int *)(cqm + p->cq_off.head);
+	cq->ktail = (unsigned int *)(cqm + p->cq_off.tail);
+	cq->kflags = (unsigned int *)(cqm + p->cq_off.flags);
+	cq->koverflow = (unsigned int *)(cqm + p->cq_off.overflow);
+	cq->cqes = (struct io_uring_cqe *)(cqm + p->cq_off.cqes);
+	cq->mask = *(unsigned int *)(cqm + p->cq_off.ring_mask);
+	cq->entries = *(unsigned int *)(cqm + p->cq_off.ring_entries);
+
+	/* Rule: fill the SQ index array once: slot i always names SQE i, so
+	 * preparing a request never touches the array again. */
+	for (unsigned int i = 0; i < sq->entries; i++)
+		sq->array[i] = i;
+	return 0;
+}
+
+int ref_ring_init(struct ref_ring *ring, unsigned int entries,
+		  const struct ref_ring_opts *opts)
+{
+	struct io_uring_params p;
+	int ret;
+
+	memset(ring, 0, sizeof(*ring));
+	ring->fd = -1;
+	memset(&p, 0, sizeof(p));
+	if (opts) {
+		p.flags = opts->flags;
+		p.cq_entries = opts->cq_entries;
+		p.sq_thread_idle = opts->sq_thread_idle;
+	}
+	/* 128-byte SQEs and 32-byte CQEs change every index computation
+	 * below; this ring does not implement them. */
+	if (p.flags & (IORING_SETUP_SQE128 | IORING_SETUP_CQE32))
+		return -EOPNOTSUPP;
+	ring->fd = sys_setup(entries, &p);
+	if (ring->fd < 0)
+		return -errno;
+	ring->setup_flags = p.flags;
+	ring->features = p.features;
+	ret = map_rings(ring, &p);
+	if (ret < 0)
+		ref_ring_free(ring);
+	return ret;
+}
+
+void ref_ring_free(struct ref_ring *ring)
+{
+	if (ring->sqe_map)
+		munmap(ring->sqe_map, ring->sqe_map_len);
+	if (ring->cq_map && ring->cq_map != ring->sq_map)
+		munmap(ring->cq_map, ring->cq_map_len);
+	if (ring->sq_map)
+		munmap(ring->sq_map, ring->sq_map_len);
+	if (ring->fd >= 0)
+		close(ring->fd);
+	memset(ring, 0, sizeof(*ring));
+	ring->fd = -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* submission                                                          */
+/* ------------------------------------------------------------------ */
+
+struct io_uring_sqe *ref_ring_get_sqe(struct ref_ring *ring)
+{
+	struct ref_sq *sq = &ring->sq;
+	/* Rule: load the head with acquire: with SQPOLL a kernel thread moves
+	 * it while we run, and the slots it freed must really be free. */
+	unsigned int head = load_acquire(sq->khead);
+	struct io_uring_sqe *sqe;
+
+	/* Rule: the SQ is full when tail - head >= entries. */
+	if (ref_ring_full(head, sq->tail, sq->entries))
+		return NULL;
+	sqe = &sq->sqes[ref_ring_slot(sq->tail, sq->mask)];
+	sq->tail++;
+	/* Rule: zero each SQE before use: a reused slot still holds the last
+	 * request's fields, and a stale flag or field changes the request. */
+	memset(sqe, 0, sizeof(*sqe));
+	return sqe;
+}
+
+struct io_uring_sqe *ref_ring_last_sqe(struct ref_ring *ring)
+{
+	return &ring->sq.sqes[ref_ring_slot(ring->sq.tail - 1, ring->sq.mask)];
+}
+
+unsigned int ref_ring_sq_pending(const struct ref_ring *ring)
+{
+	return ring->sq.tail - *ring->sq.ktail;
+}
+
+unsigned int ref_ring_sq_space(const struct ref_ring *ring)
+{
+	return ref_ring_space(load_acquire(ring->sq.khead), ring->sq.tail,
+			      ring->sq.entries);
+}
+
+/* Rule: publish the tail with a release store, after the SQEs are filled. */
+static unsigned int publish_sqes(struct ref_ring *ring)
+{
+	unsigned int published = ring->sq.tail - *ring->sq.ktail;
+
+	store_release(ring->sq.ktail, ring->sq.tail);
+	return published;
+}
+
+static int submit(struct ref_ring *ring, unsigned int wait_nr)
+{
+	unsigned int published = publish_sqes(ring);
+	unsigned int flags = 0, to_submit;
+	int ret;
+
+	if (ring->setup_flags & IORING_SETUP_SQPOLL) {
+		/* Rule: with SQPOLL a full fence comes between the tail store
+		 * and reading IORING_SQ_NEED_WAKEUP. Otherwise the flag may be
+		 * read stale while the thread falls asleep, and nobody wakes it
+		 * for the SQEs just published. */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (__atomic_load_n(ring->sq.kflags, __ATOMIC_RELAXED) &
+		    IORING_SQ_NEED_WAKEUP)
+			flags |= IORING_ENTER_SQ_WAKEUP;
+		to_submit = published;	/* the thread consumes them, not us */
+	} else {
+		/* Everything published that the kernel has not consumed yet:
+		 * after an -EBUSY earlier SQEs may still wait here. */
+		to_submit = *ring->sq.ktail - *ring->sq.khead;
+	}
+	/* Rule: enter with IORING_ENTER_GETEVENTS when waiting, or when
+	 * completions need the kernel's help to reach the CQ. */
+	if (wait_nr || cq_needs_enter(ring))
+		flags |= IORING_ENTER_GETEVENTS;
+	if (ring->setup_flags & IORING_SETUP_SQPOLL) {
+		if (!flags)
+			return (int)published;	/* no syscall at all */
+		ret = enter(ring, to_submit, wait_nr, flags);
+		return ret < 0 ? ret : (int)published;
+	}
+	if (!to_submit && !flags)
+		return 0;
+	return enter(ring, to_submit, wait_nr, flags);
+}
+
+int ref_ring_submit(struct ref_ring *ring)
+{
+	return submit(ring, 0);
+}
+
+int ref_ring_submit_and_wait(struct ref_ring *ring, unsigned int wait_nr)
+{
+	return submit(ring, wait_nr);
+}
+
+static double monotonic_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Wait for CQEs with a timeout: the kernel's own timeout where it has one
+ * (IORING_FEAT_EXT_ARG, 5.11); before that, poll(2) on the ring fd, which is
+ * readable while CQEs are ready. Either way no request is queued for it. */
+static int wait_until(struct ref_ring *ring, unsigned int wait_nr, double deadline)
+{
+	double left = deadline - monotonic_now();
+	int ret;
+
+	if (left <= 0)
+		return -ETIME;
+	if (ring->features & IORING_FEAT_EXT_ARG) {
+		struct __kernel_timespec ts = {
+			.tv_sec = (long long)left,
+			.tv_nsec = (long long)((left - (double)(long long)left) * 1e9),
+		};
+		struct io_uring_getevents_arg arg = {
+			.sigmask_sz = _NSIG / 8,
+			.ts = (uint64_t)(uintptr_t)&ts,
+		};
+
+		ret = sys_enter(ring->fd, 0, wait_nr,
+				IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG,
+				&arg, sizeof(arg));
+		return ret < 0 && errno != EINTR ? -errno : 0;
+	} else {
+		struct pollfd pfd = { .fd = ring->fd, .events = POLLIN };
+
+		ret = poll(&pfd, 1, (int)(left * 1000) + 1);
+		if (ret < 0 && errno != EINTR)
+			return -errno;
+		return ret == 0 ? -ETIME : 0;
+	}
+}
+
+int ref_ring_wait(struct ref_ring *ring, unsigned int wait_nr,
+		  const struct __kernel_timespec *timeout)
+{
+	double deadline = 0;
+
+	if (timeout)
+		deadline = monotonic_now() + (double)timeout->tv_sec +
+			   (double)timeout->tv_nsec / 1e9;
+	for (;;) {
+		int ret;
+
+		if (ref_ring_cq_ready(ring) >= wait_nr && !cq_needs_enter(ring))
+			return 0;
+		if (!timeout)
+			ret = enter(ring, 0, wait_nr, IORING_ENTER_GETEVENTS);
+		else
+			ret = wait_until(ring, wait_nr, deadline);
+		if (ret < 0)
+			return ret;
+		/* A wait woken with too few CQEs ready goes round again; the
+		 * deadline stays where it was. */
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* completion                                                          */
+/* ------------------------------------------------------------------ */
+
+unsigned int ref_ring_cq_ready(const struct ref_ring *ring)
+{
+	/* Rule: load the CQ tail with acquire (the CQEs before it are then
+	 * complete); only we write the head. */
+	return ref_ring_used(*ring->cq.khead, load_acquire(ring->cq.ktail));
+}
+
+unsigned int ref_ring_for_each_completion(struct ref_ring *ring, ref_cqe_fn fn,
+					  void *arg)
+{
+	struct ref_cq *cq = &ring->cq;
+	unsigned int reaped = 0;
+
+	for (;;) {
+		unsigned int head = *cq->khead;
+		unsigned int tail = load_acquire(cq->ktail);
+
+		while (head != tail) {
+			/* Copy the CQE: once the head passes it the kernel may
+			 * write the slot again, and fn may submit and wait. */
+			struct io_uring_cqe cqe = cq->cqes[ref_ring_slot(head, cq->mask)];
+
+			head++;
+			/* Rule: advance the head with release, after the CQE
+			 * was read, so the kernel never overwrites it early. */
+			store_release(cq->khead, head);
+			fn(&cqe, arg);
+			reaped++;
+		}
+		/* Rule: flush the overflow backlog (and pending task work):
+		 * now that the CQ has room, GETEVENTS moves held-back CQEs in.
+		 * With IORING_FEAT_NODROP nothing is lost this way. */
+		if (!cq_needs_enter(ring))
+			break;
+		if (enter(ring, 0, 0, IORING_ENTER_GETEVENTS) < 0 ||
+		    ref_ring_cq_ready(ring) == 0)
+			break;
+	}
+	return reaped;
+}
+
+/* ------------------------------------------------------------------ */
+/* requests                                                            */
+/* ------------------------------------------------------------------ */
+
+/* The fields most requests share; NULL when the SQ is full. */
+static struct io_uring_sqe *prep(struct ref_ring *ring, uint8_t opcode, int fd,
+				 const void *addr, unsigned int len,
+				 uint64_t offset, uint64_t user_data)
+{
+	struct io_uring_sqe *sqe = ref_ring_get_sqe(ring);
+
+	if (!sqe)
+		return NULL;
+	sqe->opcode = opcode;
+	sqe->fd = fd;
+	sqe->addr = (uint64_t)(uintptr_t)addr;
+	sqe->len = len;
+	sqe->off = offset;
+	sqe->user_data = user_data;
+	return sqe;
+}
+
+bool ref_prep_nop(struct ref_ring *ring, uint64_t user_data)
+{
+	return prep(ring, IORING_OP_NOP, -1, NULL, 0, 0, user_data);
+}
+
+bool ref_prep_read(struct ref_ring *ring, int fd, void *buf, unsigned int len,
+		   uint64_t offset, uint64_t user_data)
+{
+	return prep(ring, IORING_OP_READ, fd, buf, len, offset, user_data);
+}
+
+bool ref_prep_write(struct ref_ring *ring, int fd, const void *buf,
+		    unsigned int len, uint64_t offset, uint64_t user_data)
+{
+	return prep(ring, IORING_OP_WRITE, fd, buf, len, offset, user_data);
+}
+
+bool ref_prep_readv(struct ref_ring *ring, int fd, const struct iovec *iov,
+		    unsigned int nr_iov, uint64_t offset, uint64_t user_data)
+{
+	return prep(ring, IORING_OP_READV, fd, iov, nr_iov, offset, user_data);
+}
+
+bool ref_prep_writev(struct ref_ring *ring, int fd, const struct iovec *iov,
+		     unsigned int nr_iov, uint64_t offset, uint64_t user_data)
+{
+	return prep(ring, IORING_OP_WRITEV, fd, iov, nr_iov, offset, user_data);
+}
+
+bool ref_prep_read_fixed(struct ref_ring *ring, int fd, void *buf,
+			 unsigned int len, uint64_t offset, int buf_index,
+			 uint64_t user_data)
+{
+	struct io_uring_sqe *sqe = prep(ring, IORING_OP_READ_FIXED, fd, buf, len,
+					offset, user_data);
+
+	if (sqe)
+		sqe->buf_index = (uint16_t)buf_index;
+	return sqe;
+}
+
+bool ref_prep_write_fixed(struct ref_ring *ring, int fd, const void *buf,
+			  unsigned int len, uint64_t offset, int buf_index,
+			  uint64_t user_data)
+{
+	struct io_uring_sqe *sqe = prep(ring, IORING_OP_WRITE_FIXED, fd, buf,
+					len, offset, user_data);
+
+	if (sqe)
+		sqe->buf_index = (uint16_t)buf_index;
+	return sqe;
+}
+
+bool ref_prep_fsync(struct ref_ring *ring, int fd, unsigned int fsync_flags,
+		    uint64_t user_data)
+{
+	struct io_uring_sqe *sqe = prep(ring, IORING_OP_FSYNC, fd, NULL, 0, 0,
+					user_data);
+
+	if (sqe)
+		sqe->fsync_flags = fsync_flags;
+	return sqe;
+}
+
+bool ref_prep_poll_add(struct ref_ring *ring, int fd, unsigned int poll_mask,
+		       bool multishot, uint64_t user_data)
+{
+	struct io_uring_sqe *sqe = prep(ring, IORING_OP_POLL_ADD, fd, NULL,
+					multishot ? IORING_POLL_ADD_MULTI : 0,
+					0, user_data);
+
+	if (!sqe)
+		return false;
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	/* The kernel reads the 32-bit mask as two swapped 16-bit halves. */
+	poll_mask = (poll_mask << 16) | (poll_mask >> 16);
+#endif
+	sqe->poll32_events = poll_mask;
+	return true;
+}
+
+bool ref_prep_timeout(struct ref_ring *ring, const struct __kernel_timespec *ts,
+		      unsigned int count, unsigned int timeout_flags,
+		      uint64_t user_data)
+{
+	/* len is the number of timespecs (1); off is the completion count. */
+	struct io_uring_sqe *sqe = prep(ring, IORING_OP_TIMEOUT, -1, ts, 1, count,
+					user_data);
+
+	if (sqe)
+		sqe->timeout_flags = timeout_flags;
+	return sqe;
+}
+
+bool ref_prep_link_timeout(struct ref_ring *ring,
+			   const struct __kernel_timespec *ts,
+			   unsigned int timeout_flags, uint64_t user_data)
+{
+	struct io_uring_sqe *sqe = prep(ring, IORING_OP_LINK_TIMEOUT, -1, ts, 1,
+					0, user_data);
+
+	if (sqe)
+		sqe->timeout_flags = timeout_flags;
+	return sqe;
+}
+
+/* The target is named by its user_data, carried in addr. */
+static bool prep_cancel(struct ref_ring *ring, int fd, uint64_t target,
+			unsigned int flags, uint64_t user_data)
+{
+	struct io_uring_sqe *sqe = prep(ring, IORING_OP_ASYNC_CANCEL, fd, NULL,
+					0, 0, user_data);
+
+	if (!sqe)
+		return false;
+	sqe->addr = target;
+	sqe->cancel_flags = flags;
+	return true;
+}
+
+bool ref_prep_cancel(struct ref_ring *ring, uint64_t target,
+		     unsigned int flags, uint64_t user_data)
+{
+	return prep_cancel(ring, -1, target, flags, user_data);
+}
+
+bool ref_prep_cancel_fd(struct ref_ring *ring, int fd, unsigned int flags,
+			uint64_t user_data)
+{
+	return prep_cancel(ring, fd, 0, flags | IORING_ASYNC_CANCEL_FD, user_data);
+}
+
+bool ref_prep_cancel_any(struct ref_ring *ring, unsigned int flags,
+			 uint64_t user_data)
+{
+	return prep_cancel(ring, -1, 0, flags | IORING_ASYNC_CANCEL_ANY, user_data);
+}
+
+bool ref_prep_accept(struct ref_ring *ring, int fd, struct sockaddr *addr,
+		     socklen_t *addrlen, int accept_flags, bool multishot,
+		     uint64_t user_data)
+{
+	/* off carries the address of the addrlen in/out argument. */
+	struct io_uring_sqe *sqe = prep(ring, IORING_OP_ACCEPT, fd, addr, 0,
+					(uint64_t)(uintptr_t)addrlen, user_data);
+
+	if (!sqe)
+		return false;
+	sqe->accept_flags = (uint32_t)accept_flags;
+	if (multishot)
+		sqe->ioprio |= IORING_ACCEPT_MULTISHOT;
+	return true;
+}
+
+bool ref_prep_connect(struct ref_ring *ring, int fd,
+		      const struct sockaddr *addr, socklen_t addrlen,
+		      uint64_t user_data)
+{
+	/* off carries addrlen itself here, not its address. */
+	return prep(ring, IORING_OP_CONNECT, fd, addr, 0, addrlen, user_data);
+}
+
+bool ref_prep_recv(struct ref_ring *ring, int fd, void *buf, size_t len,
+		   int msg_flags, uint64_t user_data)
+{
+	struct io_uring_sqe *sqe = prep(ring, IORING_OP_RECV, fd, buf,
+					(unsigned int)len, 0, user_data);
+
+	if (sqe)
+		sqe->msg_flags = (uint32_t)msg_flags;
+	return sqe;
+}
+
+bool ref_prep_send(struct ref_ring *ring, int fd, const void *buf, size_t len,
+		   int msg_flags, uint64_t user_data)
+{
+	struct io_uring_sqe *sqe = prep(ring, IORING_OP_SEND, fd, buf,
+					(unsigned int)len, 0, user_data);
+
+	if (sqe)
+		sqe->msg_flags = (uint32_t)msg_flags;
+	return sqe;
+}
+
+bool ref_prep_recv_multishot(struct ref_ring *ring, int fd, uint16_t bgid,
+			     int msg_flags, uint64_t user_data)
+{
+	/* No buffer of its own: each CQE names the one the kernel picked. */
+	struct io_uring_sqe *sqe = prep(ring, IORING_OP_RECV, fd, NULL, 0, 0,
+					user_data);
+
+	if (!sqe)
+		return false;
+	sqe->msg_flags = (uint32_t)msg_flags;
+	sqe->flags |= IOSQE_BUFFER_SELECT;
+	sqe->buf_group = bgid;
+	sqe->ioprio |= IORING_RECV_MULTISHOT;
+	return true;
+}
+
+bool ref_prep_openat(struct ref_ring *ring, int dfd, const char *path,
+		     int open_flags, unsigned int mode, uint64_t user_data)
+{
+	struct io_uring_sqe *sqe = prep(ring, IORING_OP_OPENAT, dfd, path, mode, 0,
+					user_data);
+
+	if (sqe)
+		sqe->open_flags = (uint32_t)open_flags;
+	return sqe;
+}
+
+bool ref_prep_close(struct ref_ring *ring, int fd, uint64_t user_data)
+{
+	return prep(ring, IORING_OP_CLOSE, fd, NULL, 0, 0, user_data);
+}
+
+/* ------------------------------------------------------------------ */
+/* registration                                                        */
+/* ------------------------------------------------------------------ */
+
+static int do_register(struct ref_ring *ring, unsigned int opcode,
+		       const void *arg, unsigned int nr)
+{
+	return sys_register(ring->fd, opcode, arg, nr) < 0 ? -errno : 0;
+}
+
+int ref_ring_register_files(struct ref_ring *ring, const int *fds,
+			    unsigned int nr)
+{
+	return do_register(ring, IORING_REGISTER_FILES, fds, nr);
+}
+
+int ref_ring_unregister_files(struct ref_ring *ring)
+{
+	return do_register(ring, IORING_UNREGISTER_FILES, NULL, 0);
+}
+
+int ref_ring_register_buffers(struct ref_ring *ring, const struct iovec *iov,
+			      unsigned int nr)
+{
+	return do_register(ring, IORING_REGISTER_BUFFERS, iov, nr);
+}
+
+int ref_ring_unregister_buffers(struct ref_ring *ring)
+{
+	return do_register(ring, IORING_UNREGISTER_BUFFERS, NULL, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* provided-buffer rings                                               */
+/* ------------------------------------------------------------------ */
+
+/* Put buffer bid in the next ring entry; the kernel sees it once published. */
+static void buf_ring_add(struct ref_buf_ring *b, uint16_t bid)
+{
+	struct io_uring_buf *buf = &b->br->bufs[b->tail & b->mask];
+
+	buf->addr = (uint64_t)(uintptr_t)ref_buf_ring_buf(b, bid);
+	buf->len = b->buf_size;
+	buf->bid = bid;
+	b->tail++;
+}
+
+/* Rule: the tail is a u16 at byte 14 of the ring, overlaying bufs[0].resv;
+ * publish it with a release store so the entries written before are seen. */
+static void buf_ring_publish(struct ref_buf_ring *b)
+{
+	__atomic_store_n(&b->br->tail, b->tail, __ATOMIC_RELEASE);
+}
+
+int ref_buf_ring_init(struct ref_ring *ring, struct ref_buf_ring *b,
+		      unsigned int entries, unsigned int buf_size, uint16_t bgid)
+{
+	struct io_uring_buf_reg reg;
+	void *mem;
+	int ret;
+
+	memset(b, 0, sizeof(*b));
+	/* Rule: a power of two entries, at most 32768. */
+	if (!entries || entries > 32768 || (entries & (entries - 1)) || !buf_size)
+		return -EINVAL;
+	/* Rule: the ring is page-aligned; mmap gives exactly that. */
+	b->br_len = entries * sizeof(struct io_uring_buf);
+	mem = mmap(NULL, b->br_len, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED)
+		return -errno;
+	b->br = mem;
+	mem = mmap(NULL, (size_t)entries * buf_size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED) {
+		ret = -errno;
+		munmap(b->br, b->br_len);
+		memset(b, 0, sizeof(*b));
+		return ret;
+	}
+	b->bufs = mem;
+	b->entries = entries;
+	b->mask = entries - 1;
+	b->buf_size = buf_size;
+	b->bgid = bgid;
+
+	memset(&reg, 0, sizeof(reg));
+	reg.ring_addr = (uint64_t)(uintptr_t)b->br;
+	reg.ring_entries = entries;
+	reg.bgid = bgid;
+	ret = do_register(ring, IORING_REGISTER_PBUF_RING, &reg, 1);
+	if (ret < 0) {
+		munmap(b->bufs, (size_t)entries * buf_size);
+		munmap(b->br, b->br_len);
+		memset(b, 0, sizeof(*b));
+		return ret;
+	}
+	for (unsigned int bid = 0; bid < entries; bid++)
+		buf_ring_add(b, (uint16_t)bid);
+	buf_ring_publish(b);
+	return 0;
+}
+
+void ref_buf_ring_recycle(struct ref_buf_ring *b, uint16_t bid)
+{
+	buf_ring_add(b, bid);
+	buf_ring_publish(b);
+}
+
+int ref_buf_ring_free(struct ref_ring *ring, struct ref_buf_ring *b)
+{
+	struct io_uring_buf_reg reg;
+	int ret;
+
+	if (!b->br)
+		return 0;
+	memset(&reg, 0, sizeof(reg));
+	reg.bgid = b->bgid;
+	ret = do_register(ring, IORING_UNREGISTER_PBUF_RING, &reg, 1);
+	munmap(b->bufs, (size_t)b->entries * b->buf_size);
+	munmap(b->br, b->br_len);
+	memset(b, 0, sizeof(*b));
+	return ret;
+}
