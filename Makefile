@@ -3,6 +3,7 @@
 #   make deps    install missing packages, extract the kselftest headers
 #   make         libref.a, the runner and every case program
 #   make check   build, the project's own tests, then ./run.sh on this kernel
+#   make bench   ref/ring against liburing, side by side (bench/)
 #   make clean
 
 BUILD    := build
@@ -26,8 +27,26 @@ CASE_BINS := $(patsubst cases/%.c,$(BUILD)/cases/%,$(CASE_SRCS))
 FIXTURE_SRCS := $(sort $(wildcard tests/fixtures/*.c))
 FIXTURE_BINS := $(patsubst tests/fixtures/%.c,$(BUILD)/fixtures/%,$(FIXTURE_SRCS))
 KSFT_HDRS := $(KSFT_INC)/kselftest_harness.h $(KSFT_INC)/kselftest.h
+REF_HDRS  := $(wildcard ref/include/ref/*.h)
 
-.PHONY: all deps cases fixtures check clean
+# The project's own unit tests of ref/ (tests/unit/*.c, TAP on stdout).
+UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
+# libFuzzer targets (tests/fuzz/*.c), each linked with ref/ sources.
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/*.c))
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_CC   ?= clang-14
+BENCH_SRCS := $(sort $(wildcard bench/*.c))
+BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
+
+# ref/ and cases/ref again under ASan+UBSan. Sanitizers need dynamic linking,
+# so these binaries are not static; they run on the host only.
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+REF_CASE_SRCS := $(sort $(wildcard cases/ref/*.c))
+SAN_CASE_BINS := $(patsubst cases/%.c,$(BUILD)/san/cases/%,$(REF_CASE_SRCS))
+SAN_REF_OBJS := $(patsubst ref/%.c,$(BUILD)/san/ref/%.o,$(REF_SRCS))
+
+.PHONY: all deps cases fixtures unit fuzz bench sanitize check clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/libref.a $(BUILD)/runner cases
@@ -43,7 +62,7 @@ deps:
 $(KSFT_HDRS): harness/ksft-headers.sh
 	harness/ksft-headers.sh $(KSFT_INC)
 
-$(BUILD)/ref/%.o: ref/%.c $(wildcard ref/include/ref/*.h)
+$(BUILD)/ref/%.o: ref/%.c $(REF_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iref/include -c -o $@ $<
 
@@ -67,11 +86,46 @@ $(BUILD)/fixtures/%: tests/fixtures/%.c $(wildcard harness/*.h) $(KSFT_HDRS)
 
 fixtures: $(FIXTURE_BINS)
 
+$(BUILD)/unit/%: tests/unit/%.c $(REF_HDRS) $(BUILD)/libref.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iref/include -o $@ $< $(BUILD)/libref.a
+
+unit: $(UNIT_BINS)
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(REF_SRCS) $(REF_HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -g -O1 -Wall -Wextra -D_GNU_SOURCE -Iref/include \
+		-fsanitize=fuzzer,address,undefined -o $@ $< $(REF_SRCS)
+
+fuzz: $(FUZZ_BINS)
+
+$(BUILD)/bench/%: bench/%.c $(REF_HDRS) $(BUILD)/libref.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iref/include -o $@ $< $(BUILD)/libref.a -luring
+
+bench: $(BENCH_BINS)
+	@for b in $(BENCH_BINS); do $$b || exit 1; done
+
+$(BUILD)/san/ref/%.o: ref/%.c $(REF_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -Iref/include -c -o $@ $<
+
+$(BUILD)/san/libref.a: $(SAN_REF_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $(SAN_REF_OBJS)
+
+$(BUILD)/san/cases/%: cases/%.c $(wildcard harness/*.h) $(KSFT_HDRS) $(BUILD)/san/libref.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(CASE_CPPFLAGS) -o $@ $< $(BUILD)/san/libref.a -luring -laio -lpthread
+
+sanitize: $(SAN_CASE_BINS)
+
 # The project's own tests (tests/*.t, TAP, run by prove), then every case on
 # this kernel. Each step stops the check when it fails.
 check:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory -j$$(nproc) all fixtures
+	@$(MAKE) --no-print-directory -j$$(nproc) all fixtures unit fuzz sanitize
 	prove tests/
 	./run.sh
 
