@@ -18,6 +18,25 @@
 
 CONFORM_SINCE("2.6.22", "eventfd counter");
 
+/* NULL if eventfd2 works; else why not (refused or missing). */
+static const char *efd_unavailable(void)
+{
+	int fd = eventfd(0, EFD_CLOEXEC);
+
+	if (fd >= 0) {
+		close(fd);
+		return NULL;
+	}
+	if (errno == ENOSYS)
+		return "eventfd2: ENOSYS (kernel without CONFIG_EVENTFD, or a seccomp filter)";
+	if (errno == EPERM)
+		return "eventfd2: EPERM (refused here, e.g. by a seccomp filter)";
+	return NULL;
+}
+
+/* Inside a TEST body: skip with the reason when eventfd is unusable. */
+#define EFD_REQUIRE() CONFORM_REQUIRE(efd_unavailable())
+
 /*
  * Wait until thread tid sleeps inside system call nr, as shown by the first
  * field of /proc/self/task/<tid>/syscall (the kernel prints "running" while
@@ -75,6 +94,7 @@ TEST(initial_value_is_read_back)
 	uint64_t v = 0;
 	int fd;
 
+	EFD_REQUIRE();
 	fd = eventfd(42, EFD_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(8, read(fd, &v, sizeof(v)));
@@ -91,6 +111,7 @@ TEST(read_resets_counter_to_zero)
 	uint64_t v = 0;
 	int fd;
 
+	EFD_REQUIRE();
 	fd = eventfd(7, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(8, read(fd, &v, sizeof(v)));
@@ -106,6 +127,7 @@ TEST(writes_add_to_counter)
 	uint64_t one = 1, big = 0x100000000ULL, v = 0;
 	int fd;
 
+	EFD_REQUIRE();
 	fd = eventfd(5, EFD_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(8, write(fd, &one, sizeof(one)));
@@ -121,6 +143,7 @@ TEST(read_on_zero_counter_nonblocking_gets_eagain)
 	uint64_t v = 0xabababababababULL;
 	int fd;
 
+	EFD_REQUIRE();
 	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-1, read(fd, &v, sizeof(v)));
@@ -141,6 +164,7 @@ TEST(blocking_read_waits_for_write)
 	pthread_t th;
 	int seen;
 
+	EFD_REQUIRE();
 	r.fd = eventfd(0, EFD_CLOEXEC);
 	ASSERT_LE(0, r.fd);
 	ASSERT_EQ(0, pthread_create(&th, NULL, efd_reader_main, &r));
@@ -173,6 +197,7 @@ TEST(fork_child_shares_counter)
 	int fd, status;
 	pid_t pid;
 
+	EFD_REQUIRE();
 	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fd);
 	pid = fork();

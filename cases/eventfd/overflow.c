@@ -18,6 +18,25 @@
 
 CONFORM_SINCE("2.6.22", "eventfd counter maximum");
 
+/* NULL if eventfd2 works; else why not (refused or missing). */
+static const char *efd_unavailable(void)
+{
+	int fd = eventfd(0, EFD_CLOEXEC);
+
+	if (fd >= 0) {
+		close(fd);
+		return NULL;
+	}
+	if (errno == ENOSYS)
+		return "eventfd2: ENOSYS (kernel without CONFIG_EVENTFD, or a seccomp filter)";
+	if (errno == EPERM)
+		return "eventfd2: EPERM (refused here, e.g. by a seccomp filter)";
+	return NULL;
+}
+
+/* Inside a TEST body: skip with the reason when eventfd is unusable. */
+#define EFD_REQUIRE() CONFORM_REQUIRE(efd_unavailable())
+
 #define EFD_MAX 0xfffffffffffffffeULL
 
 /*
@@ -77,6 +96,7 @@ TEST(write_up_to_maximum_succeeds)
 	uint64_t max = EFD_MAX, v = 0;
 	int fd;
 
+	EFD_REQUIRE();
 	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(8, write(fd, &max, sizeof(max)));
@@ -94,6 +114,7 @@ TEST(nonblocking_write_past_maximum_gets_eagain)
 	uint64_t max = EFD_MAX, one = 1;
 	int fd;
 
+	EFD_REQUIRE();
 	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(8, write(fd, &max, sizeof(max)));
@@ -112,6 +133,7 @@ TEST(overflowing_write_adds_nothing)
 	uint64_t add = EFD_MAX - 4, v = 0;
 	int fd;
 
+	EFD_REQUIRE();
 	fd = eventfd(5, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(-1, write(fd, &add, sizeof(add)));
@@ -131,6 +153,7 @@ TEST(pollout_clear_when_counter_full)
 	struct pollfd pfd = { .events = POLLOUT };
 	uint64_t almost = EFD_MAX - 1, one = 1;
 
+	EFD_REQUIRE();
 	pfd.fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, pfd.fd);
 	ASSERT_EQ(8, write(pfd.fd, &almost, sizeof(almost)));
@@ -152,6 +175,7 @@ TEST(read_of_full_counter_restores_pollout)
 	struct pollfd pfd = { .events = POLLOUT };
 	uint64_t max = EFD_MAX, v = 0;
 
+	EFD_REQUIRE();
 	pfd.fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, pfd.fd);
 	ASSERT_EQ(8, write(pfd.fd, &max, sizeof(max)));
@@ -177,6 +201,7 @@ TEST(blocking_write_on_full_counter_waits_for_read)
 	pthread_t th;
 	int seen;
 
+	EFD_REQUIRE();
 	w.fd = eventfd(0, EFD_CLOEXEC);
 	ASSERT_LE(0, w.fd);
 	ASSERT_EQ(8, write(w.fd, &max, sizeof(max)));
