@@ -115,11 +115,21 @@ $(BUILD)/san/libref.a: $(SAN_REF_OBJS)
 	rm -f $@
 	ar rcs $@ $(SAN_REF_OBJS)
 
-$(BUILD)/san/cases/%: cases/%.c $(wildcard harness/*.h) $(KSFT_HDRS) $(BUILD)/san/libref.a
+# Test children end with _exit(), which skips LeakSanitizer: san-exit.c runs
+# the leak check first.
+$(BUILD)/san/cases/%: cases/%.c harness/san-exit.c $(wildcard harness/*.h) $(KSFT_HDRS) $(BUILD)/san/libref.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) $(CASE_CPPFLAGS) -o $@ $< $(BUILD)/san/libref.a -luring -laio -lpthread
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(CASE_CPPFLAGS) -Wl,--wrap=_exit -o $@ $< harness/san-exit.c \
+		$(BUILD)/san/libref.a -luring -laio -lpthread
 
-sanitize: $(SAN_CASE_BINS)
+# valgrind cannot replace malloc in a static binary: a dynamic build for it.
+$(BUILD)/dyn/cases/%: cases/%.c $(wildcard harness/*.h) $(KSFT_HDRS) $(BUILD)/libref.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(CASE_CPPFLAGS) -o $@ $< $(BUILD)/libref.a -luring -laio -lpthread
+
+DYN_CASE_BINS := $(patsubst cases/%.c,$(BUILD)/dyn/cases/%,$(REF_CASE_SRCS))
+
+sanitize: $(SAN_CASE_BINS) $(DYN_CASE_BINS)
 
 # The project's own tests (tests/*.t, TAP, run by prove), then every case on
 # this kernel. Each step stops the check when it fails.
