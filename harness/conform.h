@@ -36,6 +36,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <time.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -198,7 +202,7 @@ static inline int conform_bad_fd(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* Forcing blocking: pipes and sockets                                  */
+/* Forcing blocking, and seeing it: pipes, sockets, threads            */
 /* ------------------------------------------------------------------ */
 
 /* Both return 0 or -1 with errno, like the calls they wrap. Ends are CLOEXEC. */
@@ -239,6 +243,119 @@ static inline long conform_fill_until_full(int fd)
 	}
 	fcntl(fd, F_SETFL, fl);
 	return total;
+}
+
+/*
+ * POLLIN on fd within ms milliseconds (0: right now). ms is a bound on a
+ * wait expected to end at once, or the time given to an fd expected to stay
+ * unreadable; never a delay to win a race.
+ */
+static inline bool conform_fd_readable(int fd, int ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return poll(&pfd, 1, ms) == 1 && (pfd.revents & POLLIN);
+}
+
+/*
+ * Wait until thread tid (of this process, from gettid()) is asleep inside
+ * system call nr, e.g. SYS_read, so that the caller can then do what should
+ * wake it, knowing that it acts on a blocked call.
+ *
+ * How it proves the thread blocked, without sleeping to win a race: the
+ * first field of /proc/self/task/<tid>/syscall is "running" while the thread
+ * is runnable (also when merely preempted) and the number of the call it is
+ * in only once it has put itself to sleep there; a blocking call puts itself
+ * on the wait queue before it sleeps, so anything the caller does after
+ * seeing the number wakes it. The file is polled with sched_yield() in
+ * between; the 5 s limit only guards against a hang.
+ *
+ * Returns 1 when seen; 0 when not seen within 5 s, or when the thread has
+ * exited (it returned without blocking); -1 when the file cannot be read:
+ * no /proc mounted (e.g. a bare initramfs), a /proc of another pid
+ * namespace, or a kernel without that file. On -1 the caller releases its
+ * thread and SKIPs with a reason such as "/proc/self/task/<tid>/syscall
+ * unreadable: cannot see the reader block"; that is not a failure.
+ */
+static inline int conform_wait_blocked_in(pid_t tid, long nr)
+{
+	struct timespec start, now;
+	char path[64], buf[128];
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		ssize_t n;
+
+		if (fd < 0) {
+			int err = errno;
+			char self[64];
+
+			/* Our own entry is there: this /proc is ours, so
+			 * tid's has gone because the thread exited. */
+			snprintf(self, sizeof(self), "/proc/self/task/%d",
+				 (int)gettid());
+			return err == ENOENT && access(self, F_OK) == 0 ? 0 : -1;
+		}
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			return -1;
+		buf[n] = '\0';
+		if (buf[0] != 'r' && strtol(buf, NULL, 10) == nr)
+			return 1;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec >= 5)
+			return 0;
+		sched_yield();
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Signals made pending before a call                                   */
+/* ------------------------------------------------------------------ */
+
+/* Runs of conform_on_signal() per signal since conform_pend_signal(). */
+static volatile sig_atomic_t conform_signal_counts[NSIG];
+
+static inline void conform_on_signal(int signo)
+{
+	if (signo > 0 && signo < NSIG)
+		conform_signal_counts[signo]++;
+}
+
+/* How often the handler of conform_pend_signal() ran for signo. */
+static inline int conform_signal_count(int signo)
+{
+	return signo > 0 && signo < NSIG ? conform_signal_counts[signo] : -1;
+}
+
+/*
+ * Block signo, install a handler that counts its deliveries (without
+ * SA_RESTART, so an interrupted call fails with EINTR) and raise signo, so
+ * that it is pending and not delivered: conform_signal_count(signo) is 0.
+ * A call that unblocks it through a sigmask argument (epoll_pwait,
+ * io_pgetevents, ppoll...) must then run the handler and fail with EINTR at
+ * once: there is no race to win. Each step is ASSERTed. Only for a test
+ * child: the mask and handler stay as set for the rest of the test.
+ */
+static inline void conform_pend_signal(struct __test_metadata *_metadata,
+				       int signo)
+{
+	struct sigaction sa;
+	sigset_t set;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = conform_on_signal;
+	sigemptyset(&sa.sa_mask);
+	ASSERT_EQ(0, sigaction(signo, &sa, NULL));
+	sigemptyset(&set);
+	sigaddset(&set, signo);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, NULL));
+	conform_signal_counts[signo] = 0;
+	ASSERT_EQ(0, raise(signo));
+	ASSERT_EQ(0, conform_signal_count(signo));
 }
 
 /* ------------------------------------------------------------------ */
@@ -444,6 +561,28 @@ static inline const char *conform_aio_unavailable(void)
 	}
 }
 
+/*
+ * NULL if eventfd2 works; else why not. Only a missing (ENOSYS: no
+ * CONFIG_EVENTFD, or a seccomp filter) or refused (EPERM) call makes eventfd
+ * tests skip; any other error is left to the test's own assertions. The raw
+ * call, with O_CLOEXEC (the value of EFD_CLOEXEC), is what glibc's eventfd()
+ * makes, and keeps <sys/eventfd.h> out of this header.
+ */
+static inline const char *conform_eventfd_unavailable(void)
+{
+	int fd = (int)syscall(__NR_eventfd2, 0, O_CLOEXEC);
+
+	if (fd >= 0) {
+		close(fd);
+		return NULL;
+	}
+	if (errno == ENOSYS)
+		return "eventfd2: ENOSYS (kernel without CONFIG_EVENTFD, or a seccomp filter)";
+	if (errno == EPERM)
+		return "eventfd2: EPERM (refused here, e.g. by a seccomp filter)";
+	return NULL;
+}
+
 static inline const char *conform_not_root(void)
 {
 	return geteuid() == 0 ? NULL : "needs root (euid 0)";
@@ -468,6 +607,7 @@ static inline const char *conform_not_root(void)
 #define CONFORM_REQUIRE_URING_SETUP(flags) \
 	CONFORM_REQUIRE(conform_uring_setup_missing(flags, #flags))
 #define CONFORM_REQUIRE_AIO() CONFORM_REQUIRE(conform_aio_unavailable())
+#define CONFORM_REQUIRE_EVENTFD() CONFORM_REQUIRE(conform_eventfd_unavailable())
 #define CONFORM_REQUIRE_ROOT() CONFORM_REQUIRE(conform_not_root())
 
 /*

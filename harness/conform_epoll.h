@@ -8,7 +8,6 @@
 
 #include "conform.h"
 
-#include <signal.h>
 #include <sys/epoll.h>
 
 /*
@@ -60,42 +59,6 @@ static inline void epoll_new_watching_pipe(struct __test_metadata *_metadata,
 	ASSERT_LE(0, *ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, epoll_ctl_tag(*ep, EPOLL_CTL_ADD, p[0], events, tag));
-}
-
-/*
- * SIGUSR1 handler calls counted by epoll_on_usr1(); reset by
- * epoll_pend_usr1(). Not epoll-specific: a candidate for conform.h.
- */
-static volatile sig_atomic_t epoll_usr1_count;
-
-static inline void epoll_on_usr1(int sig)
-{
-	(void)sig;
-	epoll_usr1_count++;
-}
-
-/*
- * Block SIGUSR1, install the counting handler and raise SIGUSR1, so that it
- * is pending and has not been delivered (count 0). A wait that unblocks it
- * through its sigmask argument must then run the handler and fail with
- * EINTR at once, with no race to win. Only for a test child: the mask and
- * handler stay as set for the rest of the test.
- */
-static inline void epoll_pend_usr1(struct __test_metadata *_metadata)
-{
-	struct sigaction sa;
-	sigset_t set;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = epoll_on_usr1;
-	sigemptyset(&sa.sa_mask);
-	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, NULL));
-	epoll_usr1_count = 0;
-	ASSERT_EQ(0, raise(SIGUSR1));
-	ASSERT_EQ(0, epoll_usr1_count);
 }
 
 #endif /* AIOCONF_CONFORM_EPOLL_H */

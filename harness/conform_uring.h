@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * conform_uring.h - what the cases/uring/ programs share on top of conform.h:
- * bounded waits for CQEs, reaping by tag, and a probe for SQE flags.
+ * conform_uring.h - what the io_uring case programs (cases/uring/, and
+ * cases/eventfd/uring-*) share on top of conform.h: bounded waits for CQEs,
+ * reaping by tag, a NOP round trip, raw io_uring_register, and a probe for
+ * SQE flags.
  * Case programs include <liburing.h> first, then this header.
  */
 #ifndef AIOCONF_CONFORM_URING_H
@@ -116,6 +118,40 @@ static inline int uring_wait_briefly(struct io_uring *ring)
 	struct io_uring_cqe *cqe;
 
 	return uring_wait_cqe_ms(ring, &cqe, URING_BRIEF_WAIT_MS);
+}
+
+/*
+ * Submit one IORING_OP_NOP with sqe_flags (e.g. IOSQE_ASYNC) on ring and reap
+ * its CQE (bounded wait, as uring_reap_one). Returns the CQE's res; -EBUSY
+ * when the SQ ring is full, the submit's error (-EIO if it took nothing), or
+ * the wait's error (-ETIME when no CQE came).
+ */
+static inline int uring_run_nop(struct io_uring *ring, unsigned int sqe_flags)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	struct io_uring_cqe cqe;
+	int ret;
+
+	if (!sqe)
+		return -EBUSY;
+	io_uring_prep_nop(sqe);
+	sqe->flags |= sqe_flags;
+	ret = io_uring_submit(ring);
+	if (ret != 1)
+		return ret < 0 ? ret : -EIO;
+	ret = uring_reap_one(ring, &cqe);
+	return ret ? ret : cqe.res;
+}
+
+/*
+ * io_uring_register(2) on a liburing ring, returning as the system call does
+ * (0 or a positive result, or -1 with errno) rather than liburing's -errno,
+ * so tests can check errno exactly as the man page states it.
+ */
+static inline int uring_register_raw(struct io_uring *ring, unsigned int op,
+				     void *arg, unsigned int nr)
+{
+	return conform_sys_io_uring_register(ring->ring_fd, op, arg, nr);
 }
 
 /*

@@ -162,12 +162,12 @@ TEST(sigmask_unblocking_pending_signal_gets_eintr)
 	EPOLL_REQUIRE();
 	REQUIRE_EPOLL_PWAIT2();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	epoll_pend_usr1(_metadata);
+	conform_pend_signal(_metadata, SIGUSR1);
 	sigemptyset(&none);
 	errno = 0;
 	EXPECT_EQ(-1, sys_epoll_pwait2(ep, ev, 1, &bound, &none));
 	EXPECT_EQ(EINTR, errno);
-	EXPECT_EQ(1, epoll_usr1_count);
+	EXPECT_EQ(1, conform_signal_count(SIGUSR1));
 	close(ep);
 }
 

@@ -16,25 +16,6 @@
 
 CONFORM_SINCE("2.6.22", "IOCB_FLAG_RESFD");
 
-/* NULL if eventfd2 works; else why not (refused or missing). */
-static const char *efd_unavailable(void)
-{
-	int fd = eventfd(0, EFD_CLOEXEC);
-
-	if (fd >= 0) {
-		close(fd);
-		return NULL;
-	}
-	if (errno == ENOSYS)
-		return "eventfd2: ENOSYS (kernel without CONFIG_EVENTFD, or a seccomp filter)";
-	if (errno == EPERM)
-		return "eventfd2: EPERM (refused here, e.g. by a seccomp filter)";
-	return NULL;
-}
-
-/* Inside a TEST body: skip with the reason when eventfd is unusable. */
-#define EFD_REQUIRE() CONFORM_REQUIRE(efd_unavailable())
-
 #define BLK 512
 
 /* A BLK-byte pread of fd at off into buf, tagged with data. */
@@ -85,7 +66,7 @@ TEST(each_completion_adds_one)
 	uint64_t v;
 
 	CONFORM_REQUIRE_AIO();
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	fd = conform_temp_file(4 * BLK, 0);
 	ASSERT_LE(0, fd);
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -128,7 +109,7 @@ TEST(iocb_without_resfd_flag_does_not_signal)
 	uint64_t v = 0;
 
 	CONFORM_REQUIRE_AIO();
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	fd = conform_temp_file(2 * BLK, 0);
 	ASSERT_LE(0, fd);
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -164,7 +145,7 @@ TEST(signalled_completion_is_reapable_at_once)
 	int fd, efd;
 
 	CONFORM_REQUIRE_AIO();
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	fd = conform_temp_file(BLK, 0);
 	ASSERT_LE(0, fd);
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

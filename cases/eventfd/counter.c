@@ -10,65 +10,12 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
-#include <time.h>
 #include <sys/eventfd.h>
 #include <sys/wait.h>
 
 #include "conform.h"
 
 CONFORM_SINCE("2.6.22", "eventfd counter");
-
-/* NULL if eventfd2 works; else why not (refused or missing). */
-static const char *efd_unavailable(void)
-{
-	int fd = eventfd(0, EFD_CLOEXEC);
-
-	if (fd >= 0) {
-		close(fd);
-		return NULL;
-	}
-	if (errno == ENOSYS)
-		return "eventfd2: ENOSYS (kernel without CONFIG_EVENTFD, or a seccomp filter)";
-	if (errno == EPERM)
-		return "eventfd2: EPERM (refused here, e.g. by a seccomp filter)";
-	return NULL;
-}
-
-/* Inside a TEST body: skip with the reason when eventfd is unusable. */
-#define EFD_REQUIRE() CONFORM_REQUIRE(efd_unavailable())
-
-/*
- * Wait until thread tid sleeps inside system call nr, as shown by the first
- * field of /proc/self/task/<tid>/syscall (the kernel prints "running" while
- * the thread runs and the call number only while it is blocked).
- * Returns 1 when seen, 0 when not seen within 5 s, -1 if the file is unreadable.
- */
-static int efd_wait_blocked_in(pid_t tid, long nr)
-{
-	struct timespec start, now;
-	char path[64], buf[128];
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		ssize_t n;
-
-		if (fd < 0)
-			return -1;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			return -1;
-		buf[n] = '\0';
-		if (buf[0] != 'r' && strtol(buf, NULL, 10) == nr)
-			return 1;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec >= 5)
-			return 0;
-		sched_yield();
-	}
-}
 
 struct efd_reader {
 	int fd;
@@ -94,7 +41,7 @@ TEST(initial_value_is_read_back)
 	uint64_t v = 0;
 	int fd;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(42, EFD_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(8, read(fd, &v, sizeof(v)));
@@ -111,7 +58,7 @@ TEST(read_resets_counter_to_zero)
 	uint64_t v = 0;
 	int fd;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(7, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(8, read(fd, &v, sizeof(v)));
@@ -127,7 +74,7 @@ TEST(writes_add_to_counter)
 	uint64_t one = 1, big = 0x100000000ULL, v = 0;
 	int fd;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(5, EFD_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(8, write(fd, &one, sizeof(one)));
@@ -143,7 +90,7 @@ TEST(read_on_zero_counter_nonblocking_gets_eagain)
 	uint64_t v = 0xabababababababULL;
 	int fd;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-1, read(fd, &v, sizeof(v)));
@@ -164,13 +111,13 @@ TEST(blocking_read_waits_for_write)
 	pthread_t th;
 	int seen;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	r.fd = eventfd(0, EFD_CLOEXEC);
 	ASSERT_LE(0, r.fd);
 	ASSERT_EQ(0, pthread_create(&th, NULL, efd_reader_main, &r));
 	while (!atomic_load(&r.tid))
 		sched_yield();
-	seen = efd_wait_blocked_in(atomic_load(&r.tid), SYS_read);
+	seen = conform_wait_blocked_in(atomic_load(&r.tid), SYS_read);
 	if (seen < 0) {
 		/* Release the thread before skipping. */
 		ASSERT_EQ(8, write(r.fd, &val, sizeof(val)));
@@ -197,7 +144,7 @@ TEST(fork_child_shares_counter)
 	int fd, status;
 	pid_t pid;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fd);
 	pid = fork();

@@ -12,25 +12,6 @@
 
 CONFORM_SINCE("2.6.27", "eventfd2 flags");
 
-/* NULL if eventfd2 works; else why not (refused or missing). */
-static const char *efd_unavailable(void)
-{
-	int fd = eventfd(0, EFD_CLOEXEC);
-
-	if (fd >= 0) {
-		close(fd);
-		return NULL;
-	}
-	if (errno == ENOSYS)
-		return "eventfd2: ENOSYS (kernel without CONFIG_EVENTFD, or a seccomp filter)";
-	if (errno == EPERM)
-		return "eventfd2: EPERM (refused here, e.g. by a seccomp filter)";
-	return NULL;
-}
-
-/* Inside a TEST body: skip with the reason when eventfd is unusable. */
-#define EFD_REQUIRE() CONFORM_REQUIRE(efd_unavailable())
-
 /* eventfd2 itself, so that the flags reach the kernel exactly as given. */
 static int sys_eventfd2(unsigned int initval, int flags)
 {
@@ -42,7 +23,7 @@ TEST(efd_cloexec_sets_fd_cloexec)
 {
 	int fd;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	fd = sys_eventfd2(0, EFD_CLOEXEC);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(FD_CLOEXEC, fcntl(fd, F_GETFD));
@@ -55,7 +36,7 @@ TEST(efd_nonblock_sets_o_nonblock)
 {
 	int fd;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	fd = sys_eventfd2(0, EFD_NONBLOCK);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(O_NONBLOCK, fcntl(fd, F_GETFL) & O_NONBLOCK);
@@ -72,7 +53,7 @@ TEST(no_flags_sets_neither_cloexec_nor_nonblock)
 {
 	int fd;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	fd = sys_eventfd2(0, 0);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(0, fcntl(fd, F_GETFD));
@@ -89,7 +70,7 @@ TEST(unknown_flag_gets_einval)
 {
 	int fd;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	fd = sys_eventfd2(0, 0x2);
 	EXPECT_EQ(-1, fd);
 	EXPECT_EQ(EINVAL, errno);
@@ -107,7 +88,7 @@ TEST(all_documented_flags_together_accepted)
 	uint64_t v = 0;
 	int fd;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	fd = sys_eventfd2(2, EFD_CLOEXEC | EFD_NONBLOCK | EFD_SEMAPHORE);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(FD_CLOEXEC, fcntl(fd, F_GETFD));

@@ -13,32 +13,13 @@
 
 CONFORM_SINCE("2.6.22", "eventfd read/write argument checks");
 
-/* NULL if eventfd2 works; else why not (refused or missing). */
-static const char *efd_unavailable(void)
-{
-	int fd = eventfd(0, EFD_CLOEXEC);
-
-	if (fd >= 0) {
-		close(fd);
-		return NULL;
-	}
-	if (errno == ENOSYS)
-		return "eventfd2: ENOSYS (kernel without CONFIG_EVENTFD, or a seccomp filter)";
-	if (errno == EPERM)
-		return "eventfd2: EPERM (refused here, e.g. by a seccomp filter)";
-	return NULL;
-}
-
-/* Inside a TEST body: skip with the reason when eventfd is unusable. */
-#define EFD_REQUIRE() CONFORM_REQUIRE(efd_unavailable())
-
 /* eventfd(2): "A read(2) fails with the error EINVAL if the size of the supplied buffer is less than 8 bytes" (since 2.6.22). */
 TEST(read_with_7_byte_buffer_gets_einval)
 {
 	unsigned char buf[7];
 	int fd;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(3, EFD_CLOEXEC);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-1, read(fd, buf, sizeof(buf)));
@@ -56,7 +37,7 @@ TEST(short_read_leaves_counter_unchanged)
 	uint64_t v = 0;
 	int fd;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(3, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(-1, read(fd, buf, sizeof(buf)));
@@ -73,7 +54,7 @@ TEST(write_with_7_byte_buffer_gets_einval)
 	uint64_t v = 0;
 	int fd;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-1, write(fd, buf, sizeof(buf)));
@@ -90,7 +71,7 @@ TEST(write_of_all_ones_gets_einval)
 	uint64_t all = 0xffffffffffffffffULL;
 	int fd;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-1, write(fd, &all, sizeof(all)));
@@ -108,7 +89,7 @@ TEST(rejected_all_ones_write_leaves_counter_unchanged)
 	uint64_t all = 0xffffffffffffffffULL, v = 0;
 	int fd;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(11, EFD_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(-1, write(fd, &all, sizeof(all)));
@@ -127,7 +108,7 @@ TEST(read_with_16_byte_buffer_returns_8_bytes)
 	uint64_t buf[2] = { 0, 0x5a5a5a5a5a5a5a5aULL };
 	int fd;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(77, EFD_CLOEXEC);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(8, read(fd, buf, sizeof(buf)));

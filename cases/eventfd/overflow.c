@@ -11,66 +11,13 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
-#include <time.h>
 #include <sys/eventfd.h>
 
 #include "conform.h"
 
 CONFORM_SINCE("2.6.22", "eventfd counter maximum");
 
-/* NULL if eventfd2 works; else why not (refused or missing). */
-static const char *efd_unavailable(void)
-{
-	int fd = eventfd(0, EFD_CLOEXEC);
-
-	if (fd >= 0) {
-		close(fd);
-		return NULL;
-	}
-	if (errno == ENOSYS)
-		return "eventfd2: ENOSYS (kernel without CONFIG_EVENTFD, or a seccomp filter)";
-	if (errno == EPERM)
-		return "eventfd2: EPERM (refused here, e.g. by a seccomp filter)";
-	return NULL;
-}
-
-/* Inside a TEST body: skip with the reason when eventfd is unusable. */
-#define EFD_REQUIRE() CONFORM_REQUIRE(efd_unavailable())
-
 #define EFD_MAX 0xfffffffffffffffeULL
-
-/*
- * Wait until thread tid sleeps inside system call nr, as shown by the first
- * field of /proc/self/task/<tid>/syscall (the kernel prints "running" while
- * the thread runs and the call number only while it is blocked).
- * Returns 1 when seen, 0 when not seen within 5 s, -1 if the file is unreadable.
- */
-static int efd_wait_blocked_in(pid_t tid, long nr)
-{
-	struct timespec start, now;
-	char path[64], buf[128];
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		ssize_t n;
-
-		if (fd < 0)
-			return -1;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			return -1;
-		buf[n] = '\0';
-		if (buf[0] != 'r' && strtol(buf, NULL, 10) == nr)
-			return 1;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec >= 5)
-			return 0;
-		sched_yield();
-	}
-}
 
 struct efd_writer {
 	int fd;
@@ -96,7 +43,7 @@ TEST(write_up_to_maximum_succeeds)
 	uint64_t max = EFD_MAX, v = 0;
 	int fd;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(8, write(fd, &max, sizeof(max)));
@@ -114,7 +61,7 @@ TEST(nonblocking_write_past_maximum_gets_eagain)
 	uint64_t max = EFD_MAX, one = 1;
 	int fd;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(8, write(fd, &max, sizeof(max)));
@@ -133,7 +80,7 @@ TEST(overflowing_write_adds_nothing)
 	uint64_t add = EFD_MAX - 4, v = 0;
 	int fd;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(5, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(-1, write(fd, &add, sizeof(add)));
@@ -153,7 +100,7 @@ TEST(pollout_clear_when_counter_full)
 	struct pollfd pfd = { .events = POLLOUT };
 	uint64_t almost = EFD_MAX - 1, one = 1;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	pfd.fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, pfd.fd);
 	ASSERT_EQ(8, write(pfd.fd, &almost, sizeof(almost)));
@@ -175,7 +122,7 @@ TEST(read_of_full_counter_restores_pollout)
 	struct pollfd pfd = { .events = POLLOUT };
 	uint64_t max = EFD_MAX, v = 0;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	pfd.fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, pfd.fd);
 	ASSERT_EQ(8, write(pfd.fd, &max, sizeof(max)));
@@ -201,14 +148,14 @@ TEST(blocking_write_on_full_counter_waits_for_read)
 	pthread_t th;
 	int seen;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	w.fd = eventfd(0, EFD_CLOEXEC);
 	ASSERT_LE(0, w.fd);
 	ASSERT_EQ(8, write(w.fd, &max, sizeof(max)));
 	ASSERT_EQ(0, pthread_create(&th, NULL, efd_writer_main, &w));
 	while (!atomic_load(&w.tid))
 		sched_yield();
-	seen = efd_wait_blocked_in(atomic_load(&w.tid), SYS_write);
+	seen = conform_wait_blocked_in(atomic_load(&w.tid), SYS_write);
 	if (seen < 0) {
 		/* Release the thread before skipping. */
 		ASSERT_EQ(8, read(w.fd, &v, sizeof(v)));

@@ -14,25 +14,6 @@
 
 CONFORM_SINCE("2.6.22", "eventfd poll readiness");
 
-/* NULL if eventfd2 works; else why not (refused or missing). */
-static const char *efd_unavailable(void)
-{
-	int fd = eventfd(0, EFD_CLOEXEC);
-
-	if (fd >= 0) {
-		close(fd);
-		return NULL;
-	}
-	if (errno == ENOSYS)
-		return "eventfd2: ENOSYS (kernel without CONFIG_EVENTFD, or a seccomp filter)";
-	if (errno == EPERM)
-		return "eventfd2: EPERM (refused here, e.g. by a seccomp filter)";
-	return NULL;
-}
-
-/* Inside a TEST body: skip with the reason when eventfd is unusable. */
-#define EFD_REQUIRE() CONFORM_REQUIRE(efd_unavailable())
-
 /*
  * eventfd(2): a zero counter is not readable but is writable: poll reports
  * exactly POLLOUT (since 2.6.22).
@@ -41,7 +22,7 @@ TEST(zero_counter_polls_pollout_only)
 {
 	struct pollfd pfd = { .events = POLLIN | POLLOUT };
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	pfd.fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, pfd.fd);
 	ASSERT_EQ(1, poll(&pfd, 1, 0));
@@ -59,7 +40,7 @@ TEST(nonzero_counter_polls_pollin_and_pollout)
 	struct pollfd pfd = { .events = POLLIN | POLLOUT };
 	uint64_t one = 1;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	pfd.fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, pfd.fd);
 	ASSERT_EQ(8, write(pfd.fd, &one, sizeof(one)));
@@ -74,7 +55,7 @@ TEST(read_clears_pollin)
 	struct pollfd pfd = { .events = POLLIN };
 	uint64_t v;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	pfd.fd = eventfd(4, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, pfd.fd);
 	ASSERT_EQ(1, poll(&pfd, 1, 0));
@@ -97,7 +78,7 @@ TEST(select_readable_only_when_counter_nonzero)
 	fd_set rfds;
 	int fd;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fd);
 	ASSERT_GT(FD_SETSIZE, fd);
@@ -127,7 +108,7 @@ TEST(epoll_reports_epollin_after_write)
 	uint64_t one = 1;
 	int efd, ep;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	EPOLL_REQUIRE();
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, efd);

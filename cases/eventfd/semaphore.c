@@ -12,25 +12,6 @@
 
 CONFORM_SINCE("2.6.30", "EFD_SEMAPHORE");
 
-/* NULL if eventfd2 works; else why not (refused or missing). */
-static const char *efd_unavailable(void)
-{
-	int fd = eventfd(0, EFD_CLOEXEC);
-
-	if (fd >= 0) {
-		close(fd);
-		return NULL;
-	}
-	if (errno == ENOSYS)
-		return "eventfd2: ENOSYS (kernel without CONFIG_EVENTFD, or a seccomp filter)";
-	if (errno == EPERM)
-		return "eventfd2: EPERM (refused here, e.g. by a seccomp filter)";
-	return NULL;
-}
-
-/* Inside a TEST body: skip with the reason when eventfd is unusable. */
-#define EFD_REQUIRE() CONFORM_REQUIRE(efd_unavailable())
-
 /* An EFD_SEMAPHORE eventfd, or a skip when the kernel lacks the flag. */
 static int sem_eventfd(unsigned int initval, int flags)
 {
@@ -51,7 +32,7 @@ TEST(semaphore_read_returns_one)
 	uint64_t v = 0;
 	int fd;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	SEM_OPEN_OR_SKIP(fd, 5, 0);
 	ASSERT_EQ(8, read(fd, &v, sizeof(v)));
 	EXPECT_EQ((uint64_t)1, v);
@@ -68,7 +49,7 @@ TEST(semaphore_read_decrements_by_one)
 	uint64_t v;
 	int fd, i;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	SEM_OPEN_OR_SKIP(fd, 3, EFD_NONBLOCK);
 	for (i = 0; i < 3; i++) {
 		v = 0;
@@ -89,7 +70,7 @@ TEST(semaphore_write_adds_value)
 	uint64_t two = 2, v;
 	int fd;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	SEM_OPEN_OR_SKIP(fd, 0, EFD_NONBLOCK);
 	ASSERT_EQ(8, write(fd, &two, sizeof(two)));
 	v = 0;
@@ -113,7 +94,7 @@ TEST(semaphore_stays_readable_until_zero)
 	struct pollfd pfd = { .events = POLLIN };
 	uint64_t v;
 
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	SEM_OPEN_OR_SKIP(pfd.fd, 2, EFD_NONBLOCK);
 	ASSERT_EQ(8, read(pfd.fd, &v, sizeof(v)));
 	ASSERT_EQ(1, poll(&pfd, 1, 0));

@@ -8,7 +8,6 @@
  * io_uring_enter(2) IOSQE_ASYNC (since 5.6).
  */
 #include <liburing.h>
-#include <poll.h>
 #include <stdint.h>
 #include <sys/eventfd.h>
 
@@ -16,64 +15,14 @@
 
 CONFORM_SINCE("5.6", "IORING_REGISTER_EVENTFD_ASYNC");
 
-/* NULL if eventfd2 works; else why not (refused or missing). */
-static const char *efd_unavailable(void)
-{
-	int fd = eventfd(0, EFD_CLOEXEC);
-
-	if (fd >= 0) {
-		close(fd);
-		return NULL;
-	}
-	if (errno == ENOSYS)
-		return "eventfd2: ENOSYS (kernel without CONFIG_EVENTFD, or a seccomp filter)";
-	if (errno == EPERM)
-		return "eventfd2: EPERM (refused here, e.g. by a seccomp filter)";
-	return NULL;
-}
-
-/* Inside a TEST body: skip with the reason when eventfd is unusable. */
-#define EFD_REQUIRE() CONFORM_REQUIRE(efd_unavailable())
-
-static int ring_register(struct io_uring *ring, unsigned int op, void *arg,
-			 unsigned int nr)
-{
-	return conform_sys_io_uring_register(ring->ring_fd, op, arg, nr);
-}
-
-/* Submit one IORING_OP_NOP and reap its CQE (bounded wait): its res, or -errno. */
-static int ring_nop(struct io_uring *ring, unsigned int sqe_flags)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-	struct io_uring_cqe cqe;
-	int ret;
-
-	if (!sqe)
-		return -EBUSY;
-	io_uring_prep_nop(sqe);
-	sqe->flags |= sqe_flags;
-	ret = io_uring_submit(ring);
-	if (ret != 1)
-		return ret < 0 ? ret : -EIO;
-	ret = uring_reap_one(ring, &cqe);
-	return ret ? ret : cqe.res;
-}
-
-static int efd_readable(int efd, int timeout_ms)
-{
-	struct pollfd pfd = { .fd = efd, .events = POLLIN };
-
-	return poll(&pfd, 1, timeout_ms) == 1 && (pfd.revents & POLLIN);
-}
-
 /*
  * Register efd with IORING_REGISTER_EVENTFD_ASYNC; skip if the kernel does
  * not know the opcode (EINVAL before 5.6).
  */
 #define REGISTER_ASYNC_OR_SKIP(ring, efd)                                      \
 	do {                                                                   \
-		if (ring_register((ring), IORING_REGISTER_EVENTFD_ASYNC,        \
-				  &(efd), 1) < 0) {                              \
+		if (uring_register_raw((ring), IORING_REGISTER_EVENTFD_ASYNC, \
+				       &(efd), 1) < 0) {                       \
 			int err_ = errno;                                      \
 			io_uring_queue_exit(ring);                             \
 			close(efd);                                            \
@@ -94,13 +43,13 @@ TEST(inline_nop_completion_does_not_signal)
 	int efd;
 
 	CONFORM_REQUIRE_URING();
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, efd);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	REGISTER_ASYNC_OR_SKIP(&ring, efd);
-	ASSERT_EQ(0, ring_nop(&ring, 0));
-	EXPECT_FALSE(efd_readable(efd, 0));
+	ASSERT_EQ(0, uring_run_nop(&ring, 0));
+	EXPECT_FALSE(conform_fd_readable(efd, 0));
 	io_uring_queue_exit(&ring);
 	close(efd);
 }
@@ -118,13 +67,13 @@ TEST(iowq_completion_signals)
 	int efd;
 
 	CONFORM_REQUIRE_URING();
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, efd);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	REGISTER_ASYNC_OR_SKIP(&ring, efd);
-	ASSERT_EQ(0, ring_nop(&ring, IOSQE_ASYNC));
-	ASSERT_TRUE(efd_readable(efd, 1000));
+	ASSERT_EQ(0, uring_run_nop(&ring, IOSQE_ASYNC));
+	ASSERT_TRUE(conform_fd_readable(efd, 1000));
 	ASSERT_EQ(8, read(efd, &v, sizeof(v)));
 	EXPECT_LE((uint64_t)1, v);
 	io_uring_queue_exit(&ring);
@@ -142,16 +91,18 @@ TEST(register_async_over_registered_gets_ebusy)
 	int efd, efd2;
 
 	CONFORM_REQUIRE_URING();
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, efd);
 	efd2 = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, efd2);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	REGISTER_ASYNC_OR_SKIP(&ring, efd);
-	EXPECT_EQ(-1, ring_register(&ring, IORING_REGISTER_EVENTFD_ASYNC, &efd2, 1));
+	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_REGISTER_EVENTFD_ASYNC,
+					 &efd2, 1));
 	EXPECT_EQ(EBUSY, errno);
-	EXPECT_EQ(-1, ring_register(&ring, IORING_REGISTER_EVENTFD, &efd2, 1));
+	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_REGISTER_EVENTFD,
+					 &efd2, 1));
 	EXPECT_EQ(EBUSY, errno);
 	io_uring_queue_exit(&ring);
 	close(efd2);
@@ -169,14 +120,15 @@ TEST(unregister_removes_async_eventfd)
 	int efd;
 
 	CONFORM_REQUIRE_URING();
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, efd);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	REGISTER_ASYNC_OR_SKIP(&ring, efd);
-	ASSERT_EQ(0, ring_register(&ring, IORING_UNREGISTER_EVENTFD, NULL, 0));
-	ASSERT_EQ(0, ring_nop(&ring, IOSQE_ASYNC));
-	EXPECT_FALSE(efd_readable(efd, 0));
+	ASSERT_EQ(0, uring_register_raw(&ring, IORING_UNREGISTER_EVENTFD,
+					NULL, 0));
+	ASSERT_EQ(0, uring_run_nop(&ring, IOSQE_ASYNC));
+	EXPECT_FALSE(conform_fd_readable(efd, 0));
 	io_uring_queue_exit(&ring);
 	close(efd);
 }

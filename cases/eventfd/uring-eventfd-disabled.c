@@ -10,63 +10,12 @@
  * Available since 5.8." Kernels before 5.8 leave cq_off.flags 0.
  */
 #include <liburing.h>
-#include <poll.h>
 #include <stdint.h>
 #include <sys/eventfd.h>
 
 #include "conform_uring.h"
 
 CONFORM_SINCE("5.8", "IORING_CQ_EVENTFD_DISABLED");
-
-/* NULL if eventfd2 works; else why not (refused or missing). */
-static const char *efd_unavailable(void)
-{
-	int fd = eventfd(0, EFD_CLOEXEC);
-
-	if (fd >= 0) {
-		close(fd);
-		return NULL;
-	}
-	if (errno == ENOSYS)
-		return "eventfd2: ENOSYS (kernel without CONFIG_EVENTFD, or a seccomp filter)";
-	if (errno == EPERM)
-		return "eventfd2: EPERM (refused here, e.g. by a seccomp filter)";
-	return NULL;
-}
-
-/* Inside a TEST body: skip with the reason when eventfd is unusable. */
-#define EFD_REQUIRE() CONFORM_REQUIRE(efd_unavailable())
-
-static int ring_register(struct io_uring *ring, unsigned int op, void *arg,
-			 unsigned int nr)
-{
-	return conform_sys_io_uring_register(ring->ring_fd, op, arg, nr);
-}
-
-/* Submit one IORING_OP_NOP and reap its CQE (bounded wait): its res, or -errno. */
-static int ring_nop(struct io_uring *ring, unsigned int sqe_flags)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-	struct io_uring_cqe cqe;
-	int ret;
-
-	if (!sqe)
-		return -EBUSY;
-	io_uring_prep_nop(sqe);
-	sqe->flags |= sqe_flags;
-	ret = io_uring_submit(ring);
-	if (ret != 1)
-		return ret < 0 ? ret : -EIO;
-	ret = uring_reap_one(ring, &cqe);
-	return ret ? ret : cqe.res;
-}
-
-static int efd_readable(int efd, int timeout_ms)
-{
-	struct pollfd pfd = { .fd = efd, .events = POLLIN };
-
-	return poll(&pfd, 1, timeout_ms) == 1 && (pfd.revents & POLLIN);
-}
 
 /* The CQ ring's flags word, from the offset the kernel gave. */
 static unsigned int *cq_flags_word(struct io_uring *ring,
@@ -100,8 +49,9 @@ static void set_eventfd_disabled(unsigned int *flags, bool disabled)
 		}                                                              \
 		(efd) = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);                \
 		ASSERT_LE(0, (efd));                                           \
-		ASSERT_EQ(0, ring_register((ring), IORING_REGISTER_EVENTFD,     \
-					   &(efd), 1));                         \
+		ASSERT_EQ(0, uring_register_raw((ring),                        \
+						IORING_REGISTER_EVENTFD,       \
+						&(efd), 1));                   \
 	} while (0)
 
 /*
@@ -115,7 +65,7 @@ TEST(eventfd_disabled_bit_starts_clear)
 	int efd;
 
 	CONFORM_REQUIRE_URING();
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	SETUP_OR_SKIP(&ring, p, efd);
 	EXPECT_EQ(0u, __atomic_load_n(cq_flags_word(&ring, &p), __ATOMIC_ACQUIRE) &
 			      IORING_CQ_EVENTFD_DISABLED);
@@ -134,11 +84,11 @@ TEST(disabled_bit_suppresses_notification)
 	int efd;
 
 	CONFORM_REQUIRE_URING();
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	SETUP_OR_SKIP(&ring, p, efd);
 	set_eventfd_disabled(cq_flags_word(&ring, &p), true);
-	ASSERT_EQ(0, ring_nop(&ring, 0));
-	EXPECT_FALSE(efd_readable(efd, 0));
+	ASSERT_EQ(0, uring_run_nop(&ring, 0));
+	EXPECT_FALSE(conform_fd_readable(efd, 0));
 	io_uring_queue_exit(&ring);
 	close(efd);
 }
@@ -155,14 +105,14 @@ TEST(clearing_bit_restores_notification)
 	int efd;
 
 	CONFORM_REQUIRE_URING();
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	SETUP_OR_SKIP(&ring, p, efd);
 	set_eventfd_disabled(cq_flags_word(&ring, &p), true);
-	ASSERT_EQ(0, ring_nop(&ring, 0));
-	ASSERT_FALSE(efd_readable(efd, 0));
+	ASSERT_EQ(0, uring_run_nop(&ring, 0));
+	ASSERT_FALSE(conform_fd_readable(efd, 0));
 	set_eventfd_disabled(cq_flags_word(&ring, &p), false);
-	ASSERT_EQ(0, ring_nop(&ring, 0));
-	ASSERT_TRUE(efd_readable(efd, 1000));
+	ASSERT_EQ(0, uring_run_nop(&ring, 0));
+	ASSERT_TRUE(conform_fd_readable(efd, 1000));
 	ASSERT_EQ(8, read(efd, &v, sizeof(v)));
 	EXPECT_LE((uint64_t)1, v);
 	io_uring_queue_exit(&ring);
@@ -181,11 +131,11 @@ TEST(disabled_bit_covers_iowq_completion)
 	int efd;
 
 	CONFORM_REQUIRE_URING();
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	SETUP_OR_SKIP(&ring, p, efd);
 	set_eventfd_disabled(cq_flags_word(&ring, &p), true);
-	EXPECT_EQ(0, ring_nop(&ring, IOSQE_ASYNC));
-	EXPECT_FALSE(efd_readable(efd, 0));
+	EXPECT_EQ(0, uring_run_nop(&ring, IOSQE_ASYNC));
+	EXPECT_FALSE(conform_fd_readable(efd, 0));
 	io_uring_queue_exit(&ring);
 	close(efd);
 }

@@ -10,65 +10,12 @@
  * fs/io_uring.c).
  */
 #include <liburing.h>
-#include <poll.h>
 #include <stdint.h>
 #include <sys/eventfd.h>
 
 #include "conform_uring.h"
 
 CONFORM_SINCE("5.2", "IORING_REGISTER_EVENTFD");
-
-/* NULL if eventfd2 works; else why not (refused or missing). */
-static const char *efd_unavailable(void)
-{
-	int fd = eventfd(0, EFD_CLOEXEC);
-
-	if (fd >= 0) {
-		close(fd);
-		return NULL;
-	}
-	if (errno == ENOSYS)
-		return "eventfd2: ENOSYS (kernel without CONFIG_EVENTFD, or a seccomp filter)";
-	if (errno == EPERM)
-		return "eventfd2: EPERM (refused here, e.g. by a seccomp filter)";
-	return NULL;
-}
-
-/* Inside a TEST body: skip with the reason when eventfd is unusable. */
-#define EFD_REQUIRE() CONFORM_REQUIRE(efd_unavailable())
-
-/* io_uring_register(2) returning -1/errno, not liburing's -errno. */
-static int ring_register(struct io_uring *ring, unsigned int op, void *arg,
-			 unsigned int nr)
-{
-	return conform_sys_io_uring_register(ring->ring_fd, op, arg, nr);
-}
-
-/* Submit one IORING_OP_NOP and reap its CQE (bounded wait): its res, or -errno. */
-static int ring_nop(struct io_uring *ring, unsigned int sqe_flags)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-	struct io_uring_cqe cqe;
-	int ret;
-
-	if (!sqe)
-		return -EBUSY;
-	io_uring_prep_nop(sqe);
-	sqe->flags |= sqe_flags;
-	ret = io_uring_submit(ring);
-	if (ret != 1)
-		return ret < 0 ? ret : -EIO;
-	ret = uring_reap_one(ring, &cqe);
-	return ret ? ret : cqe.res;
-}
-
-/* eventfd's POLLIN after waiting at most timeout_ms (a bound, not a delay). */
-static int efd_readable(int efd, int timeout_ms)
-{
-	struct pollfd pfd = { .fd = efd, .events = POLLIN };
-
-	return poll(&pfd, 1, timeout_ms) == 1 && (pfd.revents & POLLIN);
-}
 
 /*
  * io_uring_register(2) IORING_REGISTER_EVENTFD: an eventfd registered this
@@ -83,14 +30,15 @@ TEST(nop_completion_signals_eventfd)
 	int efd;
 
 	CONFORM_REQUIRE_URING();
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, efd);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(0, ring_register(&ring, IORING_REGISTER_EVENTFD, &efd, 1));
-	ASSERT_FALSE(efd_readable(efd, 0));
-	ASSERT_EQ(0, ring_nop(&ring, 0));
-	ASSERT_TRUE(efd_readable(efd, 1000));
+	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_EVENTFD,
+					&efd, 1));
+	ASSERT_FALSE(conform_fd_readable(efd, 0));
+	ASSERT_EQ(0, uring_run_nop(&ring, 0));
+	ASSERT_TRUE(conform_fd_readable(efd, 1000));
 	ASSERT_EQ(8, read(efd, &v, sizeof(v)));
 	EXPECT_LE((uint64_t)1, v);
 	io_uring_queue_exit(&ring);
@@ -108,14 +56,16 @@ TEST(second_register_gets_ebusy)
 	int efd, efd2;
 
 	CONFORM_REQUIRE_URING();
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, efd);
 	efd2 = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, efd2);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(0, ring_register(&ring, IORING_REGISTER_EVENTFD, &efd, 1));
-	EXPECT_EQ(-1, ring_register(&ring, IORING_REGISTER_EVENTFD, &efd2, 1));
+	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_EVENTFD,
+					&efd, 1));
+	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_REGISTER_EVENTFD,
+					 &efd2, 1));
 	EXPECT_EQ(EBUSY, errno);
 	io_uring_queue_exit(&ring);
 	close(efd2);
@@ -134,13 +84,15 @@ TEST(unregister_stops_notifications)
 	int efd;
 
 	CONFORM_REQUIRE_URING();
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, efd);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(0, ring_register(&ring, IORING_REGISTER_EVENTFD, &efd, 1));
-	ASSERT_EQ(0, ring_register(&ring, IORING_UNREGISTER_EVENTFD, NULL, 0));
-	ASSERT_EQ(0, ring_nop(&ring, 0));
+	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_EVENTFD,
+					&efd, 1));
+	ASSERT_EQ(0, uring_register_raw(&ring, IORING_UNREGISTER_EVENTFD,
+					NULL, 0));
+	ASSERT_EQ(0, uring_run_nop(&ring, 0));
 	EXPECT_EQ(-1, read(efd, &v, sizeof(v)));
 	EXPECT_EQ(EAGAIN, errno);
 	io_uring_queue_exit(&ring);
@@ -157,7 +109,8 @@ TEST(unregister_without_eventfd_gets_enxio)
 
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	EXPECT_EQ(-1, ring_register(&ring, IORING_UNREGISTER_EVENTFD, NULL, 0));
+	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_UNREGISTER_EVENTFD,
+					 NULL, 0));
 	EXPECT_EQ(ENXIO, errno);
 	io_uring_queue_exit(&ring);
 }
@@ -172,14 +125,16 @@ TEST(register_with_nr_args_2_gets_einval)
 	int efd;
 
 	CONFORM_REQUIRE_URING();
-	EFD_REQUIRE();
+	CONFORM_REQUIRE_EVENTFD();
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, efd);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	EXPECT_EQ(-1, ring_register(&ring, IORING_REGISTER_EVENTFD, &efd, 2));
+	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_REGISTER_EVENTFD,
+					 &efd, 2));
 	EXPECT_EQ(EINVAL, errno);
 	/* Not registered: unregistering finds nothing. */
-	EXPECT_EQ(-1, ring_register(&ring, IORING_UNREGISTER_EVENTFD, NULL, 0));
+	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_UNREGISTER_EVENTFD,
+					 NULL, 0));
 	EXPECT_EQ(ENXIO, errno);
 	io_uring_queue_exit(&ring);
 	close(efd);
@@ -197,7 +152,8 @@ TEST(register_unopened_fd_gets_ebadf)
 
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	EXPECT_EQ(-1, ring_register(&ring, IORING_REGISTER_EVENTFD, &efd, 1));
+	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_REGISTER_EVENTFD,
+					 &efd, 1));
 	EXPECT_EQ(EBADF, errno);
 	io_uring_queue_exit(&ring);
 }
