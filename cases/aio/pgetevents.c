@@ -56,31 +56,6 @@ static const char *pgetevents_missing(void)
 	return why;
 }
 
-static volatile sig_atomic_t usr1_seen;
-
-static void on_usr1(int sig)
-{
-	(void)sig;
-	usr1_seen++;
-}
-
-/* Block SIGUSR1, install a counting handler (no SA_RESTART), make it pending. */
-static int make_usr1_pending(void)
-{
-	struct sigaction sa;
-	sigset_t set;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_usr1;
-	sigemptyset(&sa.sa_mask);
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	if (sigaction(SIGUSR1, &sa, NULL) || sigprocmask(SIG_BLOCK, &set, NULL))
-		return -1;
-	usr1_seen = 0;
-	return raise(SIGUSR1);
-}
-
 /* 7a074e96dee6 (4.18): with a NULL signal argument io_pgetevents behaves as io_getevents and returns the completed event. */
 TEST(null_sigmask_returns_completed_event)
 {
@@ -121,12 +96,11 @@ TEST(mask_unblocking_pending_signal_gets_eintr)
 	CONFORM_REQUIRE(pgetevents_missing());
 	sigemptyset(&none);
 	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
-	ASSERT_EQ(0, make_usr1_pending());
-	ASSERT_EQ(0, usr1_seen);
+	conform_pend_signal(_metadata, SIGUSR1);
 	errno = 0;
 	EXPECT_EQ(-1, aio_sys_pgetevents(ctx, 1, 1, &ev, &bound, &usig));
 	EXPECT_EQ(EINTR, errno);
-	EXPECT_EQ(1, usr1_seen);
+	EXPECT_EQ(1, conform_signal_count(SIGUSR1));
 	EXPECT_EQ(0, aio_sys_destroy(ctx));
 }
 
@@ -142,7 +116,7 @@ TEST(original_mask_is_restored_after_call)
 	CONFORM_REQUIRE(pgetevents_missing());
 	sigemptyset(&none);
 	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
-	ASSERT_EQ(0, make_usr1_pending());
+	conform_pend_signal(_metadata, SIGUSR1);
 	ASSERT_EQ(-1, aio_sys_pgetevents(ctx, 1, 1, &ev, &bound, &usig));
 	ASSERT_EQ(EINTR, errno);
 	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, NULL, &now));
@@ -167,9 +141,9 @@ TEST(mask_blocking_pending_signal_times_out)
 	sigemptyset(&usr1);
 	sigaddset(&usr1, SIGUSR1);
 	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
-	ASSERT_EQ(0, make_usr1_pending());
+	conform_pend_signal(_metadata, SIGUSR1);
 	EXPECT_EQ(0, aio_sys_pgetevents(ctx, 1, 1, &ev, &shortwait, &usig));
-	EXPECT_EQ(0, usr1_seen);
+	EXPECT_EQ(0, conform_signal_count(SIGUSR1));
 	EXPECT_EQ(0, aio_sys_destroy(ctx));
 }
 

@@ -35,6 +35,7 @@ TEST(completion_signals_eventfd)
 	int fd, efd;
 
 	CONFORM_REQUIRE_AIO();
+	CONFORM_REQUIRE_EVENTFD();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -64,6 +65,7 @@ TEST(each_completion_adds_one)
 	int fd, efd;
 
 	CONFORM_REQUIRE_AIO();
+	CONFORM_REQUIRE_EVENTFD();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -97,6 +99,7 @@ TEST(failed_completion_still_signals_eventfd)
 	int fd, efd;
 
 	CONFORM_REQUIRE_AIO();
+	CONFORM_REQUIRE_EVENTFD();
 	hole = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, hole);
 	fd = conform_temp_file(4096, 0);
@@ -133,6 +136,7 @@ TEST(eventfd_signalled_only_at_completion)
 	int p[2], efd, ret;
 
 	CONFORM_REQUIRE_AIO();
+	CONFORM_REQUIRE_EVENTFD();
 	ASSERT_EQ(0, conform_pipe(p));
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, efd);
