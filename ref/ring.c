@@ -336,8 +336,15 @@ int ref_ring_wait(struct ref_ring *ring, unsigned int wait_nr,
 	for (;;) {
 		int ret;
 
-		if (ref_ring_cq_ready(ring) >= wait_nr && !cq_needs_enter(ring))
+		/* Enough ready: done. Flush a backlog once, but do not wait
+		 * for it to clear: while the CQ is full IORING_SQ_CQ_OVERFLOW
+		 * stays set until the caller reaps, and waiting for it would
+		 * spin (to the deadline, or forever without a timeout). */
+		if (ref_ring_cq_ready(ring) >= wait_nr) {
+			if (cq_needs_enter(ring))
+				(void)enter(ring, 0, 0, IORING_ENTER_GETEVENTS);
 			return 0;
+		}
 		if (!timeout)
 			ret = enter(ring, 0, wait_nr, IORING_ENTER_GETEVENTS);
 		else

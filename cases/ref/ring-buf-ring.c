@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ref/ring-buf-ring: a provided-buffer ring (ref_buf_ring_*, registered with
+ * IORING_REGISTER_PBUF_RING, 5.19) feeding a multishot recv
+ * (ref_prep_recv_multishot, 6.0) on an AF_UNIX socketpair. Each message is
+ * sent after the previous CQE was reaped, so one message fills one buffer.
+ * Checked: buffer ids and data, recycling, running out (-ENOBUFS, no F_MORE),
+ * re-arming, and the registration errors.
+ */
+#include <limits.h>
+
+#include "ref/ring.h"
+
+#include "conform.h"
+
+CONFORM_SINCE("6.0", "IORING_RECV_MULTISHOT with IORING_REGISTER_PBUF_RING");
+
+/* ---- CQE collection (the same block in each cases/ref program) ---- */
+
+enum { LOG_MAX = 64 };
+#define NO_CQE INT_MIN	/* res_of() of a user_data that never completed */
+
+struct cqe_log {
+	unsigned int n;
+	struct io_uring_cqe cqe[LOG_MAX];
+};
+
+static inline void log_cqe(const struct io_uring_cqe *cqe, void *arg)
+{
+	struct cqe_log *log = arg;
+
+	if (log->n < LOG_MAX)
+		log->cqe[log->n] = *cqe;
+	log->n++;
+}
+
+/*
+ * Reap into log until it holds n CQEs. Each wait is bounded by 2 s: a guard
+ * against a hang, not a timing check. 0, or the wait's error (-ETIME).
+ */
+static inline int reap_until(struct ref_ring *ring, struct cqe_log *log,
+			     unsigned int n)
+{
+	const struct __kernel_timespec bound = { .tv_sec = 2 };
+
+	for (;;) {
+		int ret;
+
+		ref_ring_for_each_completion(ring, log_cqe, log);
+		if (log->n >= n)
+			return 0;
+		ret = ref_ring_wait(ring, 1, &bound);
+		if (ret)
+			return ret;
+	}
+}
+
+/* The first logged CQE with this user_data, or NULL. */
+static inline const struct io_uring_cqe *cqe_of(const struct cqe_log *log,
+						uint64_t ud)
+{
+	for (unsigned int i = 0; i < log->n && i < LOG_MAX; i++)
+		if (log->cqe[i].user_data == ud)
+			return &log->cqe[i];
+	return NULL;
+}
+
+static inline int res_of(const struct cqe_log *log, uint64_t ud)
+{
+	const struct io_uring_cqe *cqe = cqe_of(log, ud);
+
+	return cqe ? cqe->res : NO_CQE;
+}
+
+/* True when no CQE comes within 20 ms: what was submitted is still pending. */
+static inline bool nothing_completes(struct ref_ring *ring)
+{
+	const struct __kernel_timespec brief = { .tv_nsec = 20 * 1000 * 1000 };
+
+	return ref_ring_cq_ready(ring) == 0 &&
+	       ref_ring_wait(ring, 1, &brief) == -ETIME;
+}
+
+enum { BGID = 7, BUF_SIZE = 64, MSG_LEN = 40, TAG_RECV = 1 };
+
+/*
+ * Tests with a multishot recv still armed free the ring first (closing it
+ * ends the recv and drops the group), then ref_buf_ring_free only unmaps:
+ * its unregister then fails on the closed ring, which is expected.
+ */
+
+/*
+ * NULL if provided-buffer rings and multishot recv both work. The ring is
+ * refused with -EINVAL before 5.19; multishot recv, 6.0, ends with -EINVAL
+ * on 5.19. Probed on a ring and socketpair of their own.
+ */
+static const char *multishot_recv_missing(void)
+{
+	static char why[160];
+	const char *ret = "the multishot recv probe did not complete";
+	struct cqe_log log = { 0 };
+	struct ref_buf_ring bufs;
+	struct ref_ring ring;
+	int sv[2], err;
+
+	if (conform_socketpair(sv))
+		return "socketpair failed in the multishot recv probe";
+	if (ref_ring_init(&ring, 4, NULL)) {
+		ret = "ring setup failed in the multishot recv probe";
+		goto out;
+	}
+	err = ref_buf_ring_init(&ring, &bufs, 2, BUF_SIZE, BGID);
+	if (err) {
+		snprintf(why, sizeof(why),
+			 "IORING_REGISTER_PBUF_RING: %s (added in 5.19)", strerror(-err));
+		ret = why;
+	} else {
+		if (write(sv[1], "p", 1) == 1 &&
+		    ref_prep_recv_multishot(&ring, sv[0], BGID, 0, TAG_RECV) &&
+		    ref_ring_submit(&ring) == 1 && reap_until(&ring, &log, 1) == 0)
+			ret = res_of(&log, TAG_RECV) == -EINVAL ?
+			      "IORING_RECV_MULTISHOT rejected with -EINVAL (added in 6.0)" : NULL;
+		ref_buf_ring_free(&ring, &bufs);
+	}
+	ref_ring_free(&ring);
+out:
+	close(sv[0]);
+	close(sv[1]);
+	return ret;
+}
+
+/*
+ * Send message number i (MSG_LEN bytes of the pattern at i * MSG_LEN) and
+ * reap its CQE into log. 0 or -1.
+ */
+static int send_and_reap(int fd, struct ref_ring *ring, struct cqe_log *log,
+			 unsigned int i)
+{
+	char msg[MSG_LEN];
+
+	conform_fill_pattern(msg, sizeof(msg), (unsigned long long)i * MSG_LEN);
+	if (write(fd, msg, sizeof(msg)) != (ssize_t)sizeof(msg))
+		return -1;
+	return reap_until(ring, log, log->n + 1) ? -1 : 0;
+}
+
+/*
+ * io_uring_prep_recv_multishot(3): each CQE has IORING_CQE_F_BUFFER with the
+ * buffer id in the upper 16 bits of flags, the data is in that buffer, and
+ * IORING_CQE_F_MORE says the recv stays armed (since 6.0). Three messages,
+ * four buffers: three distinct ids, each buffer holding its message.
+ */
+TEST(multishot_recv_fills_provided_buffers)
+{
+	struct cqe_log log = { 0 };
+	struct ref_buf_ring bufs;
+	struct ref_ring ring;
+	bool used[4] = { false };
+	int sv[2];
+
+	CONFORM_REQUIRE_URING();
+	CONFORM_REQUIRE(multishot_recv_missing());
+	ASSERT_EQ(0, conform_socketpair(sv));
+	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
+	ASSERT_EQ(0, ref_buf_ring_init(&ring, &bufs, 4, BUF_SIZE, BGID));
+	ASSERT_TRUE(ref_prep_recv_multishot(&ring, sv[0], BGID, 0, TAG_RECV));
+	ASSERT_EQ(1, ref_ring_submit(&ring));
+	for (unsigned int i = 0; i < 3; i++) {
+		const struct io_uring_cqe *cqe;
+		int bid;
+
+		ASSERT_EQ(0, send_and_reap(sv[1], &ring, &log, i));
+		cqe = &log.cqe[i];
+		EXPECT_EQ((uint64_t)TAG_RECV, cqe->user_data);
+		EXPECT_EQ(MSG_LEN, cqe->res);
+		EXPECT_TRUE(ref_cqe_has_more(cqe));
+		bid = ref_cqe_buffer_id(cqe);
+		ASSERT_LE(0, bid);
+		ASSERT_GT(4, bid);
+		EXPECT_FALSE(used[bid]);
+		used[bid] = true;
+		EXPECT_TRUE(conform_check_pattern(ref_buf_ring_buf(&bufs, bid),
+						  MSG_LEN, (unsigned long long)i * MSG_LEN));
+	}
+	ref_ring_free(&ring);
+	ref_buf_ring_free(&ring, &bufs);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/*
+ * io_uring_register_buf_ring(3): buffers given back to the ring (here by
+ * ref_buf_ring_recycle after each CQE) are picked again, so a multishot recv
+ * with 2 buffers goes on for 6 messages, all with F_MORE (since 6.0).
+ */
+TEST(recycled_buffers_keep_multishot_going)
+{
+	struct cqe_log log = { 0 };
+	struct ref_buf_ring bufs;
+	struct ref_ring ring;
+	int sv[2];
+
+	CONFORM_REQUIRE_URING();
+	CONFORM_REQUIRE(multishot_recv_missing());
+	ASSERT_EQ(0, conform_socketpair(sv));
+	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
+	ASSERT_EQ(0, ref_buf_ring_init(&ring, &bufs, 2, BUF_SIZE, BGID));
+	ASSERT_TRUE(ref_prep_recv_multishot(&ring, sv[0], BGID, 0, TAG_RECV));
+	ASSERT_EQ(1, ref_ring_submit(&ring));
+	for (unsigned int i = 0; i < 6; i++) {
+		const struct io_uring_cqe *cqe;
+		int bid;
+
+		ASSERT_EQ(0, send_and_reap(sv[1], &ring, &log, i));
+		cqe = &log.cqe[i];
+		ASSERT_EQ(MSG_LEN, cqe->res);
+		EXPECT_TRUE(ref_cqe_has_more(cqe));
+		bid = ref_cqe_buffer_id(cqe);
+		ASSERT_LE(0, bid);
+		ASSERT_GT(2, bid);
+		EXPECT_TRUE(conform_check_pattern(ref_buf_ring_buf(&bufs, bid),
+						  MSG_LEN, (unsigned long long)i * MSG_LEN));
+		ref_buf_ring_recycle(&bufs, (uint16_t)bid);
+	}
+	ref_ring_free(&ring);
+	ref_buf_ring_free(&ring, &bufs);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/*
+ * io_uring_prep_recv_multishot(3): when no buffer is left the multishot recv
+ * terminates with -ENOBUFS, a CQE without IORING_CQE_F_MORE (and without a
+ * buffer); the data stays queued (since 6.0). 2 buffers, no recycling: the
+ * 3rd message ends it.
+ */
+TEST(out_of_buffers_ends_multishot_with_enobufs)
+{
+	struct cqe_log log = { 0 };
+	struct ref_buf_ring bufs;
+	struct ref_ring ring;
+	char peek[MSG_LEN];
+	int sv[2];
+
+	CONFORM_REQUIRE_URING();
+	CONFORM_REQUIRE(multishot_recv_missing());
+	ASSERT_EQ(0, conform_socketpair(sv));
+	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
+	ASSERT_EQ(0, ref_buf_ring_init(&ring, &bufs, 2, BUF_SIZE, BGID));
+	ASSERT_TRUE(ref_prep_recv_multishot(&ring, sv[0], BGID, 0, TAG_RECV));
+	ASSERT_EQ(1, ref_ring_submit(&ring));
+	for (unsigned int i = 0; i < 3; i++)
+		ASSERT_EQ(0, send_and_reap(sv[1], &ring, &log, i));
+	EXPECT_EQ(MSG_LEN, log.cqe[1].res);
+	EXPECT_TRUE(ref_cqe_has_more(&log.cqe[1]));
+	EXPECT_EQ(-ENOBUFS, log.cqe[2].res);
+	EXPECT_FALSE(ref_cqe_has_more(&log.cqe[2]));
+	EXPECT_EQ(-1, ref_cqe_buffer_id(&log.cqe[2]));
+	EXPECT_TRUE(nothing_completes(&ring));
+	EXPECT_EQ(MSG_LEN, recv(sv[0], peek, sizeof(peek), MSG_PEEK | MSG_DONTWAIT));
+	EXPECT_TRUE(conform_check_pattern(peek, MSG_LEN, 2 * MSG_LEN));
+	ref_ring_free(&ring);
+	ref_buf_ring_free(&ring, &bufs);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/*
+ * io_uring_prep_recv_multishot(3): after the final CQE the application
+ * re-arms; with a buffer recycled, the new recv gets the message that was
+ * left queued, with F_MORE again (since 6.0).
+ */
+TEST(rearm_after_enobufs_gets_queued_data)
+{
+	struct cqe_log log = { 0 };
+	struct ref_buf_ring bufs;
+	struct ref_ring ring;
+	int sv[2], bid;
+
+	CONFORM_REQUIRE_URING();
+	CONFORM_REQUIRE(multishot_recv_missing());
+	ASSERT_EQ(0, conform_socketpair(sv));
+	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
+	ASSERT_EQ(0, ref_buf_ring_init(&ring, &bufs, 2, BUF_SIZE, BGID));
+	ASSERT_TRUE(ref_prep_recv_multishot(&ring, sv[0], BGID, 0, TAG_RECV));
+	ASSERT_EQ(1, ref_ring_submit(&ring));
+	for (unsigned int i = 0; i < 3; i++)
+		ASSERT_EQ(0, send_and_reap(sv[1], &ring, &log, i));
+	ASSERT_EQ(-ENOBUFS, log.cqe[2].res);
+	bid = ref_cqe_buffer_id(&log.cqe[0]);
+	ASSERT_LE(0, bid);
+	ref_buf_ring_recycle(&bufs, (uint16_t)bid);
+	ASSERT_TRUE(ref_prep_recv_multishot(&ring, sv[0], BGID, 0, TAG_RECV + 1));
+	ASSERT_EQ(1, ref_ring_submit(&ring));
+	ASSERT_EQ(0, reap_until(&ring, &log, 4));
+	EXPECT_EQ((uint64_t)TAG_RECV + 1, log.cqe[3].user_data);
+	EXPECT_EQ(MSG_LEN, log.cqe[3].res);
+	EXPECT_TRUE(ref_cqe_has_more(&log.cqe[3]));
+	EXPECT_EQ(bid, ref_cqe_buffer_id(&log.cqe[3]));
+	EXPECT_TRUE(conform_check_pattern(ref_buf_ring_buf(&bufs, bid),
+					  MSG_LEN, 2 * MSG_LEN));
+	ref_ring_free(&ring);
+	ref_buf_ring_free(&ring, &bufs);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/*
+ * io_uring_register_buf_ring(3): ring_entries must be a power of two (at
+ * most 32768), else -EINVAL; ring.h has ref_buf_ring_init check that. A
+ * group id already registered gives -EEXIST (since 5.19).
+ */
+TEST(buf_ring_bad_size_einval_and_duplicate_group_eexist)
+{
+	struct ref_buf_ring a, b;
+	struct ref_ring ring;
+
+	CONFORM_REQUIRE_URING();
+	CONFORM_REQUIRE(multishot_recv_missing());
+	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
+	EXPECT_EQ(-EINVAL, ref_buf_ring_init(&ring, &b, 3, BUF_SIZE, BGID));
+	EXPECT_EQ(-EINVAL, ref_buf_ring_init(&ring, &b, 65536, BUF_SIZE, BGID));
+	ASSERT_EQ(0, ref_buf_ring_init(&ring, &a, 4, BUF_SIZE, BGID));
+	EXPECT_EQ(-EEXIST, ref_buf_ring_init(&ring, &b, 4, BUF_SIZE, BGID));
+	EXPECT_EQ(0, ref_buf_ring_free(&ring, &a));
+	ASSERT_EQ(0, ref_buf_ring_init(&ring, &b, 4, BUF_SIZE, BGID));
+	EXPECT_EQ(0, ref_buf_ring_free(&ring, &b));
+	ref_ring_free(&ring);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ref/ring-cancel: IORING_OP_ASYNC_CANCEL through the reference ring:
+ * ref_prep_cancel (by user_data, optionally IORING_ASYNC_CANCEL_ALL),
+ * ref_prep_cancel_fd and ref_prep_cancel_any. Targets are reads waiting on an
+ * empty pipe or recvs on an empty AF_UNIX socket; the flags added in 5.19
+ * are probed (older kernels reject any cancel_flags with -EINVAL).
+ */
+#include <limits.h>
+
+#include "ref/ring.h"
+
+#include "conform.h"
+
+CONFORM_SINCE("5.5", "IORING_OP_ASYNC_CANCEL");
+
+/* ---- CQE collection (the same block in each cases/ref program) ---- */
+
+enum { LOG_MAX = 64 };
+#define NO_CQE INT_MIN	/* res_of() of a user_data that never completed */
+
+struct cqe_log {
+	unsigned int n;
+	struct io_uring_cqe cqe[LOG_MAX];
+};
+
+static inline void log_cqe(const struct io_uring_cqe *cqe, void *arg)
+{
+	struct cqe_log *log = arg;
+
+	if (log->n < LOG_MAX)
+		log->cqe[log->n] = *cqe;
+	log->n++;
+}
+
+/*
+ * Reap into log until it holds n CQEs. Each wait is bounded by 2 s: a guard
+ * against a hang, not a timing check. 0, or the wait's error (-ETIME).
+ */
+static inline int reap_until(struct ref_ring *ring, struct cqe_log *log,
+			     unsigned int n)
+{
+	const struct __kernel_timespec bound = { .tv_sec = 2 };
+
+	for (;;) {
+		int ret;
+
+		ref_ring_for_each_completion(ring, log_cqe, log);
+		if (log->n >= n)
+			return 0;
+		ret = ref_ring_wait(ring, 1, &bound);
+		if (ret)
+			return ret;
+	}
+}
+
+/* The first logged CQE with this user_data, or NULL. */
+static inline const struct io_uring_cqe *cqe_of(const struct cqe_log *log,
+						uint64_t ud)
+{
+	for (unsigned int i = 0; i < log->n && i < LOG_MAX; i++)
+		if (log->cqe[i].user_data == ud)
+			return &log->cqe[i];
+	return NULL;
+}
+
+static inline int res_of(const struct cqe_log *log, uint64_t ud)
+{
+	const struct io_uring_cqe *cqe = cqe_of(log, ud);
+
+	return cqe ? cqe->res : NO_CQE;
+}
+
+/* True when no CQE comes within 20 ms: what was submitted is still pending. */
+static inline bool nothing_completes(struct ref_ring *ring)
+{
+	const struct __kernel_timespec brief = { .tv_nsec = 20 * 1000 * 1000 };
+
+	return ref_ring_cq_ready(ring) == 0 &&
+	       ref_ring_wait(ring, 1, &brief) == -ETIME;
+}
+
+enum { TAG_CANCEL = 100 };
+
+/*
+ * NULL if the kernel takes these cancel flags: on a ring of its own with
+ * nothing to cancel, 5.19+ answers -ENOENT (or a count of 0 with _ALL); older
+ * kernels reject cancel_flags with -EINVAL.
+ */
+static const char *cancel_flags_missing(unsigned int flags, const char *name)
+{
+	static char why[160];
+	struct cqe_log log = { 0 };
+	struct ref_ring ring;
+	bool ok;
+	int res;
+
+	if (ref_ring_init(&ring, 2, NULL))
+		return "ring setup failed in the cancel-flag probe";
+	if (flags & IORING_ASYNC_CANCEL_FD)
+		ok = ref_prep_cancel_fd(&ring, 0, flags & ~IORING_ASYNC_CANCEL_FD, 1);
+	else if (flags & IORING_ASYNC_CANCEL_ANY)
+		ok = ref_prep_cancel_any(&ring, flags & ~IORING_ASYNC_CANCEL_ANY, 1);
+	else
+		ok = ref_prep_cancel(&ring, 12345, flags, 1);
+	ok = ok && ref_ring_submit(&ring) == 1 && reap_until(&ring, &log, 1) == 0;
+	res = res_of(&log, 1);
+	ref_ring_free(&ring);
+	if (!ok)
+		return "the cancel-flag probe did not complete";
+	if (res != -EINVAL)
+		return NULL;
+	snprintf(why, sizeof(why), "%s rejected with -EINVAL (added in 5.19)", name);
+	return why;
+}
+
+/* Submit n recvs on sock tagged first..first+n-1; they wait (no data). */
+static int submit_recvs(struct ref_ring *ring, int sock, char *buf,
+			unsigned int n, uint64_t first)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (!ref_prep_recv(ring, sock, buf + 8 * i, 8, 0, first + i))
+			return -1;
+	return ref_ring_submit(ring) == (int)n ? 0 : -1;
+}
+
+/*
+ * io_uring_enter(2) IORING_OP_ASYNC_CANCEL: found -> res 0 and the target
+ * ends with -ECANCELED (since 5.5). Documented variant: a read already
+ * running in an io-wq worker gets the cancel -EALREADY and, being
+ * interruptible, ends with -EINTR (DESIGN.md 7). Each pair exactly.
+ */
+TEST(cancel_of_waiting_pipe_read_by_user_data)
+{
+	struct cqe_log log = { 0 };
+	struct ref_ring ring;
+	char buf[16];
+	int p[2];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
+	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
+	ASSERT_EQ(0, conform_pipe(p));
+	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
+	ASSERT_TRUE(ref_prep_read(&ring, p[0], buf, sizeof(buf), 0, 1));
+	ASSERT_EQ(1, ref_ring_submit(&ring));
+	ASSERT_TRUE(ref_prep_cancel(&ring, 1, 0, TAG_CANCEL));
+	ASSERT_EQ(1, ref_ring_submit(&ring));
+	ASSERT_EQ(0, reap_until(&ring, &log, 2));
+	if (res_of(&log, TAG_CANCEL) == -EALREADY) {
+		TH_LOG("read was running in io-wq: cancel -EALREADY");
+		EXPECT_EQ(-EINTR, res_of(&log, 1));
+	} else {
+		EXPECT_EQ(0, res_of(&log, TAG_CANCEL));
+		EXPECT_EQ(-ECANCELED, res_of(&log, 1));
+	}
+	ref_ring_free(&ring);
+	close(p[0]);
+	close(p[1]);
+}
+
+/*
+ * io_uring_enter(2) IORING_OP_ASYNC_CANCEL: "If not found, res will contain
+ * -ENOENT" (since 5.5); a pending request with another user_data is left
+ * alone and completes normally later.
+ */
+TEST(cancel_of_unknown_user_data_gets_enoent)
+{
+	struct cqe_log log = { 0 };
+	struct ref_ring ring;
+	char buf[8];
+	int sv[2];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
+	CONFORM_REQUIRE_URING_OP(IORING_OP_RECV);
+	ASSERT_EQ(0, conform_socketpair(sv));
+	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
+	ASSERT_EQ(0, submit_recvs(&ring, sv[0], buf, 1, 1));
+	ASSERT_TRUE(ref_prep_cancel(&ring, 0x5eed, 0, TAG_CANCEL));
+	ASSERT_EQ(1, ref_ring_submit(&ring));
+	ASSERT_EQ(0, reap_until(&ring, &log, 1));
+	EXPECT_EQ(-ENOENT, res_of(&log, TAG_CANCEL));
+	ASSERT_EQ(2, write(sv[1], "ok", 2));
+	ASSERT_EQ(0, reap_until(&ring, &log, 2));
+	EXPECT_EQ(2, res_of(&log, 1));
+	ref_ring_free(&ring);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/*
+ * io_uring_prep_cancel(3) IORING_ASYNC_CANCEL_ALL: cancel every request
+ * matching, res is the number cancelled (since 5.19). Three recvs sharing
+ * user_data 7: res 3, all -ECANCELED.
+ */
+TEST(cancel_all_by_user_data_counts_every_match)
+{
+	struct cqe_log log = { 0 };
+	struct ref_ring ring;
+	char buf[32];
+	int sv[2];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_RECV);
+	CONFORM_REQUIRE(cancel_flags_missing(IORING_ASYNC_CANCEL_ALL,
+					     "IORING_ASYNC_CANCEL_ALL"));
+	ASSERT_EQ(0, conform_socketpair(sv));
+	ASSERT_EQ(0, ref_ring_init(&ring, 8, NULL));
+	for (int i = 0; i < 3; i++)
+		ASSERT_TRUE(ref_prep_recv(&ring, sv[0], buf + 8 * i, 8, 0, 7));
+	ASSERT_EQ(3, ref_ring_submit(&ring));
+	ASSERT_TRUE(ref_prep_cancel(&ring, 7, IORING_ASYNC_CANCEL_ALL, TAG_CANCEL));
+	ASSERT_EQ(1, ref_ring_submit(&ring));
+	ASSERT_EQ(0, reap_until(&ring, &log, 4));
+	EXPECT_EQ(4u, log.n);
+	EXPECT_EQ(3, res_of(&log, TAG_CANCEL));
+	for (unsigned int i = 0; i < log.n; i++)
+		if (log.cqe[i].user_data == 7)
+			EXPECT_EQ(-ECANCELED, log.cqe[i].res);
+	ref_ring_free(&ring);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/*
+ * io_uring_prep_cancel(3) IORING_ASYNC_CANCEL_FD: match by file descriptor
+ * instead of user_data; with _ALL every request on it (since 5.19). Two
+ * recvs on socket A and one on socket B: res 2; B's recv stays and later
+ * completes normally.
+ */
+TEST(cancel_fd_all_cancels_only_requests_on_that_fd)
+{
+	struct cqe_log log = { 0 };
+	struct ref_ring ring;
+	char buf[32];
+	int a[2], b[2];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_RECV);
+	CONFORM_REQUIRE(cancel_flags_missing(IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_ALL,
+					     "IORING_ASYNC_CANCEL_FD|_ALL"));
+	ASSERT_EQ(0, conform_socketpair(a));
+	ASSERT_EQ(0, conform_socketpair(b));
+	ASSERT_EQ(0, ref_ring_init(&ring, 8, NULL));
+	ASSERT_EQ(0, submit_recvs(&ring, a[0], buf, 2, 1));
+	ASSERT_EQ(0, submit_recvs(&ring, b[0], buf + 16, 1, 3));
+	ASSERT_TRUE(ref_prep_cancel_fd(&ring, a[0], IORING_ASYNC_CANCEL_ALL, TAG_CANCEL));
+	ASSERT_EQ(1, ref_ring_submit(&ring));
+	ASSERT_EQ(0, reap_until(&ring, &log, 3));
+	EXPECT_EQ(2, res_of(&log, TAG_CANCEL));
+	EXPECT_EQ(-ECANCELED, res_of(&log, 1));
+	EXPECT_EQ(-ECANCELED, res_of(&log, 2));
+	EXPECT_EQ(NO_CQE, res_of(&log, 3));
+	ASSERT_EQ(3, write(b[1], "abc", 3));
+	ASSERT_EQ(0, reap_until(&ring, &log, 4));
+	EXPECT_EQ(3, res_of(&log, 3));
+	ref_ring_free(&ring);
+	close(a[0]);
+	close(a[1]);
+	close(b[0]);
+	close(b[1]);
+}
+
+/*
+ * io_uring_prep_cancel(3) IORING_ASYNC_CANCEL_ANY: match any request; with
+ * _ALL, all of them; res is the count (since 5.19). Three recvs on two
+ * sockets: res 3, each -ECANCELED.
+ */
+TEST(cancel_any_all_cancels_every_request)
+{
+	struct cqe_log log = { 0 };
+	struct ref_ring ring;
+	char buf[32];
+	int a[2], b[2];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_RECV);
+	CONFORM_REQUIRE(cancel_flags_missing(IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL,
+					     "IORING_ASYNC_CANCEL_ANY|_ALL"));
+	ASSERT_EQ(0, conform_socketpair(a));
+	ASSERT_EQ(0, conform_socketpair(b));
+	ASSERT_EQ(0, ref_ring_init(&ring, 8, NULL));
+	ASSERT_EQ(0, submit_recvs(&ring, a[0], buf, 2, 1));
+	ASSERT_EQ(0, submit_recvs(&ring, b[0], buf + 16, 1, 3));
+	ASSERT_TRUE(ref_prep_cancel_any(&ring, IORING_ASYNC_CANCEL_ALL, TAG_CANCEL));
+	ASSERT_EQ(1, ref_ring_submit(&ring));
+	ASSERT_EQ(0, reap_until(&ring, &log, 4));
+	EXPECT_EQ(3, res_of(&log, TAG_CANCEL));
+	for (uint64_t ud = 1; ud <= 3; ud++)
+		EXPECT_EQ(-ECANCELED, res_of(&log, ud));
+	ref_ring_free(&ring);
+	close(a[0]);
+	close(a[1]);
+	close(b[0]);
+	close(b[1]);
+}
+
+/*
+ * io_uring_prep_cancel(3) IORING_ASYNC_CANCEL_FD without _ALL: the first
+ * matching request only; res 0, and -ENOENT when no request uses the fd
+ * (since 5.19).
+ */
+TEST(cancel_fd_without_all_cancels_one_or_enoent)
+{
+	struct cqe_log log = { 0 };
+	struct ref_ring ring;
+	char buf[16];
+	int a[2], b[2];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_RECV);
+	CONFORM_REQUIRE(cancel_flags_missing(IORING_ASYNC_CANCEL_FD,
+					     "IORING_ASYNC_CANCEL_FD"));
+	ASSERT_EQ(0, conform_socketpair(a));
+	ASSERT_EQ(0, conform_socketpair(b));
+	ASSERT_EQ(0, ref_ring_init(&ring, 8, NULL));
+	ASSERT_EQ(0, submit_recvs(&ring, a[0], buf, 2, 1));
+	ASSERT_TRUE(ref_prep_cancel_fd(&ring, a[0], 0, TAG_CANCEL));
+	ASSERT_TRUE(ref_prep_cancel_fd(&ring, b[0], 0, TAG_CANCEL + 1));
+	ASSERT_EQ(2, ref_ring_submit(&ring));
+	ASSERT_EQ(0, reap_until(&ring, &log, 3));
+	EXPECT_EQ(3u, log.n);
+	EXPECT_EQ(0, res_of(&log, TAG_CANCEL));
+	EXPECT_EQ(-ENOENT, res_of(&log, TAG_CANCEL + 1));
+	/* exactly one of the two recvs was cancelled */
+	EXPECT_EQ(1, (res_of(&log, 1) == -ECANCELED) + (res_of(&log, 2) == -ECANCELED));
+	ref_ring_free(&ring);
+	close(a[0]);
+	close(a[1]);
+	close(b[0]);
+	close(b[1]);
+}
+
+TEST_HARNESS_MAIN

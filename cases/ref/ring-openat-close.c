@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ref/ring-openat-close: IORING_OP_OPENAT and IORING_OP_CLOSE through the
+ * reference ring, inside the program's private directory: creating a file
+ * with a mode, opening relative to a directory fd, the ENOENT/EEXIST errors,
+ * and closing (an fd closed by the ring is gone; a bad fd gives EBADF).
+ */
+#include <limits.h>
+
+#include "ref/ring.h"
+
+#include "conform.h"
+
+CONFORM_SINCE("5.6", "IORING_OP_OPENAT/IORING_OP_CLOSE");
+
+/* ---- CQE collection (the same block in each cases/ref program) ---- */
+
+enum { LOG_MAX = 64 };
+#define NO_CQE INT_MIN	/* res_of() of a user_data that never completed */
+
+struct cqe_log {
+	unsigned int n;
+	struct io_uring_cqe cqe[LOG_MAX];
+};
+
+static inline void log_cqe(const struct io_uring_cqe *cqe, void *arg)
+{
+	struct cqe_log *log = arg;
+
+	if (log->n < LOG_MAX)
+		log->cqe[log->n] = *cqe;
+	log->n++;
+}
+
+/*
+ * Reap into log until it holds n CQEs. Each wait is bounded by 2 s: a guard
+ * against a hang, not a timing check. 0, or the wait's error (-ETIME).
+ */
+static inline int reap_until(struct ref_ring *ring, struct cqe_log *log,
+			     unsigned int n)
+{
+	const struct __kernel_timespec bound = { .tv_sec = 2 };
+
+	for (;;) {
+		int ret;
+
+		ref_ring_for_each_completion(ring, log_cqe, log);
+		if (log->n >= n)
+			return 0;
+		ret = ref_ring_wait(ring, 1, &bound);
+		if (ret)
+			return ret;
+	}
+}
+
+/* The first logged CQE with this user_data, or NULL. */
+static inline const struct io_uring_cqe *cqe_of(const struct cqe_log *log,
+						uint64_t ud)
+{
+	for (unsigned int i = 0; i < log->n && i < LOG_MAX; i++)
+		if (log->cqe[i].user_data == ud)
+			return &log->cqe[i];
+	return NULL;
+}
+
+static inline int res_of(const struct cqe_log *log, uint64_t ud)
+{
+	const struct io_uring_cqe *cqe = cqe_of(log, ud);
+
+	return cqe ? cqe->res : NO_CQE;
+}
+
+/* True when no CQE comes within 20 ms: what was submitted is still pending. */
+static inline bool nothing_completes(struct ref_ring *ring)
+{
+	const struct __kernel_timespec brief = { .tv_nsec = 20 * 1000 * 1000 };
+
+	return ref_ring_cq_ready(ring) == 0 &&
+	       ref_ring_wait(ring, 1, &brief) == -ETIME;
+}
+
+static int run_one(struct ref_ring *ring, uint64_t ud)
+{
+	struct cqe_log log = { 0 };
+
+	if (ref_ring_submit(ring) != 1 || reap_until(ring, &log, 1))
+		return NO_CQE;
+	return res_of(&log, ud);
+}
+
+/*
+ * io_uring_enter(2) IORING_OP_OPENAT: like openat(2), res is the new fd;
+ * O_CREAT takes the mode from len (since 5.6). Mode 0600 (not reduced by a
+ * usual umask of 022); fstat shows a regular file with that mode.
+ */
+TEST(openat_creates_file_with_mode)
+{
+	char path[300];
+	struct ref_ring ring;
+	struct stat st;
+	int fd;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
+	conform_tmppath(path, sizeof(path), "created");
+	umask(022);
+	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
+	ASSERT_TRUE(ref_prep_openat(&ring, AT_FDCWD, path,
+				    O_CREAT | O_RDWR | O_CLOEXEC, 0600, 1));
+	fd = run_one(&ring, 1);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fstat(fd, &st));
+	EXPECT_TRUE(S_ISREG(st.st_mode));
+	EXPECT_EQ(0600u, st.st_mode & 07777);
+	EXPECT_EQ(FD_CLOEXEC, fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	close(fd);
+	ref_ring_free(&ring);
+	unlink(path);
+}
+
+/*
+ * openat(2): a relative pathname is resolved relative to dirfd
+ * (IORING_OP_OPENAT since 5.6). A file made in the private directory is
+ * opened through an O_DIRECTORY fd by its bare name and has its content.
+ */
+TEST(openat_resolves_relative_to_dirfd)
+{
+	char path[300], buf[8];
+	struct ref_ring ring;
+	int dfd, wfd, fd;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
+	conform_tmppath(path, sizeof(path), "rel");
+	wfd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	ASSERT_LE(0, wfd);
+	ASSERT_EQ(4, write(wfd, "data", 4));
+	close(wfd);
+	dfd = open(conform_tmpdir(), O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, dfd);
+	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
+	ASSERT_TRUE(ref_prep_openat(&ring, dfd, "rel", O_RDONLY | O_CLOEXEC, 0, 1));
+	fd = run_one(&ring, 1);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(4, read(fd, buf, sizeof(buf)));
+	EXPECT_EQ(0, memcmp(buf, "data", 4));
+	close(fd);
+	close(dfd);
+	ref_ring_free(&ring);
+	unlink(path);
+}
+
+/*
+ * openat(2) ENOENT: "O_CREAT is not set and the named file does not exist";
+ * EEXIST: "pathname already exists and O_CREAT and O_EXCL were used"
+ * (IORING_OP_OPENAT since 5.6).
+ */
+TEST(openat_missing_enoent_and_existing_excl_eexist)
+{
+	char missing[300], existing[300];
+	struct ref_ring ring;
+	int fd;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
+	conform_tmppath(missing, sizeof(missing), "no-such-file");
+	conform_tmppath(existing, sizeof(existing), "exists");
+	fd = open(existing, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	ASSERT_LE(0, fd);
+	close(fd);
+	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
+	ASSERT_TRUE(ref_prep_openat(&ring, AT_FDCWD, missing, O_RDONLY, 0, 1));
+	EXPECT_EQ(-ENOENT, run_one(&ring, 1));
+	ASSERT_TRUE(ref_prep_openat(&ring, AT_FDCWD, existing,
+				    O_CREAT | O_EXCL | O_WRONLY, 0600, 2));
+	EXPECT_EQ(-EEXIST, run_one(&ring, 2));
+	ref_ring_free(&ring);
+	unlink(existing);
+}
+
+/*
+ * io_uring_enter(2) IORING_OP_CLOSE: like close(2), res 0, and the fd is
+ * closed for the process: fcntl then fails with EBADF (since 5.6).
+ */
+TEST(close_closes_the_fd)
+{
+	struct ref_ring ring;
+	int p[2];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_CLOSE);
+	ASSERT_EQ(0, conform_pipe(p));
+	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
+	ASSERT_TRUE(ref_prep_close(&ring, p[1], 1));
+	EXPECT_EQ(0, run_one(&ring, 1));
+	errno = 0;
+	EXPECT_EQ(-1, fcntl(p[1], F_GETFD));
+	EXPECT_EQ(EBADF, errno);
+	ref_ring_free(&ring);
+	close(p[0]);
+}
+
+/* close(2) EBADF: "fd isn't a valid open file descriptor" (5.6). */
+TEST(close_of_bad_fd_gets_ebadf)
+{
+	struct ref_ring ring;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_CLOSE);
+	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
+	ASSERT_TRUE(ref_prep_close(&ring, conform_bad_fd(), 1));
+	EXPECT_EQ(-EBADF, run_one(&ring, 1));
+	ref_ring_free(&ring);
+}
+
+TEST_HARNESS_MAIN
