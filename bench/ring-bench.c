@@ -99,23 +99,6 @@ static inline int expected_res(enum workload wl)
 	return wl == W_NOP ? 0 : (int)CHUNK;
 }
 
-/* What ref_ring_for_each_completion's callback sees. */
-struct reap {
-	unsigned int n, bad;
-	int expect, first_bad;
-};
-
-static void ref_check_cqe(const struct io_uring_cqe *cqe, void *arg)
-{
-	struct reap *r = arg;
-
-	if (__builtin_expect(cqe->res != r->expect, 0)) {
-		if (!r->bad++)
-			r->first_bad = cqe->res;
-	}
-	r->n++;
-}
-
 /*
  * One iteration: prepare batch SQEs, submit and wait for batch CQEs, reap
  * them all checking res. wl is a constant at every call site, so each
@@ -128,9 +111,11 @@ loop_ref(struct bench *b, enum workload wl, unsigned long iters)
 	const unsigned int batch = b->batch;
 	uint64_t off = b->off[I_REF];
 
+	const int expect = expected_res(wl);
+
 	for (unsigned long it = 0; it < iters; it++) {
-		struct reap r = { .expect = expected_res(wl) };
-		int ret;
+		unsigned int head, n, bad = 0;
+		int ret, first_bad = 0;
 
 		for (unsigned int i = 0; i < batch; i++) {
 			bool ok;
@@ -148,10 +133,19 @@ loop_ref(struct bench *b, enum workload wl, unsigned long iters)
 		ret = ref_ring_submit_and_wait(ring, batch);
 		if (__builtin_expect(ret != (int)batch, 0))
 			die("ref: submit_and_wait(%u) returned %d", batch, ret);
-		ref_ring_for_each_completion(ring, ref_check_cqe, &r);
-		if (__builtin_expect(r.n != batch || r.bad, 0))
+		/* Reap in place, as the liburing side does with its
+		 * for_each_cqe + cq_advance. */
+		n = ref_ring_cq_peek(ring, &head);
+		for (unsigned int i = 0; i < n; i++) {
+			int res = ref_ring_cqe_at(ring, head + i)->res;
+
+			if (__builtin_expect(res != expect, 0) && !bad++)
+				first_bad = res;
+		}
+		ref_ring_cq_advance(ring, n);
+		if (__builtin_expect(n != batch || bad, 0))
 			die("ref: reaped %u of %u CQEs, %u with res %d (expected %d)",
-			    r.n, batch, r.bad, r.first_bad, r.expect);
+			    n, batch, bad, first_bad, expect);
 	}
 	b->off[I_REF] = off;
 }

@@ -25,11 +25,33 @@ static int sys_setup(unsigned int entries, struct io_uring_params *p)
 	return (int)syscall(__NR_io_uring_setup, entries, p);
 }
 
+/*
+ * io_uring_enter, returning -errno instead of setting errno. It is on the
+ * hot path, so on x86-64 it is the syscall instruction itself (glibc's
+ * syscall() adds an errno store and a call per submit: measured in bench/).
+ */
 static int sys_enter(int fd, unsigned int to_submit, unsigned int min_complete,
 		     unsigned int flags, void *arg, size_t argsz)
 {
-	return (int)syscall(__NR_io_uring_enter, fd, to_submit, min_complete,
-			    flags, arg, argsz);
+#if defined(__x86_64__)
+	register long r10 __asm__("r10") = (long)flags;
+	register long r8 __asm__("r8") = (long)arg;
+	register long r9 __asm__("r9") = (long)argsz;
+	long ret;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "0"((long)__NR_io_uring_enter), "D"((long)fd),
+			   "S"((long)to_submit), "d"((long)min_complete),
+			   "r"(r10), "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+	return (int)ret;
+#else
+	int ret = (int)syscall(__NR_io_uring_enter, fd, to_submit, min_complete,
+			       flags, arg, argsz);
+
+	return ret < 0 ? -errno : ret;
+#endif
 }
 
 static int sys_register(int fd, unsigned int opcode, const void *arg,
@@ -56,14 +78,12 @@ static void store_release(unsigned int *p, unsigned int v)
 static int enter(struct ref_ring *ring, unsigned int to_submit,
 		 unsigned int min_complete, unsigned int flags)
 {
-	for (;;) {
-		int ret = sys_enter(ring->fd, to_submit, min_complete, flags, NULL, 0);
+	int ret;
 
-		if (ret >= 0)
-			return ret;
-		if (errno != EINTR)
-			return -errno;
-	}
+	do
+		ret = sys_enter(ring->fd, to_submit, min_complete, flags, NULL, 0);
+	while (ret == -EINTR);
+	return ret;
 }
 
 /*
@@ -129,6 +149,7 @@ static int map_rings(struct ref_ring *ring, const struct io_uring_params *p)
 	sq->entries = *(unsigned int *)(sqm + p->sq_off.ring_entries);
 	sq->sqes = ring->sqe_map;
 	sq->tail = *sq->ktail;
+	sq->cached_head = *sq->khead;
 
 	cqm = ring->cq_map;
 	cq->khead = (unsigned int *)(cqm + p->cq_off.head);
@@ -193,30 +214,6 @@ void ref_ring_free(struct ref_ring *ring)
 /* submission                                                          */
 /* ------------------------------------------------------------------ */
 
-struct io_uring_sqe *ref_ring_get_sqe(struct ref_ring *ring)
-{
-	struct ref_sq *sq = &ring->sq;
-	/* Rule: load the head with acquire: with SQPOLL a kernel thread moves
-	 * it while we run, and the slots it freed must really be free. */
-	unsigned int head = load_acquire(sq->khead);
-	struct io_uring_sqe *sqe;
-
-	/* Rule: the SQ is full when tail - head >= entries. */
-	if (ref_ring_full(head, sq->tail, sq->entries))
-		return NULL;
-	sqe = &sq->sqes[ref_ring_slot(sq->tail, sq->mask)];
-	sq->tail++;
-	/* Rule: zero each SQE before use: a reused slot still holds the last
-	 * request's fields, and a stale flag or field changes the request. */
-	memset(sqe, 0, sizeof(*sqe));
-	return sqe;
-}
-
-struct io_uring_sqe *ref_ring_last_sqe(struct ref_ring *ring)
-{
-	return &ring->sq.sqes[ref_ring_slot(ring->sq.tail - 1, ring->sq.mask)];
-}
-
 unsigned int ref_ring_sq_pending(const struct ref_ring *ring)
 {
 	return ring->sq.tail - *ring->sq.ktail;
@@ -239,38 +236,38 @@ static unsigned int publish_sqes(struct ref_ring *ring)
 
 static int submit(struct ref_ring *ring, unsigned int wait_nr)
 {
+	struct ref_sq *sq = &ring->sq;
 	unsigned int published = publish_sqes(ring);
-	unsigned int flags = 0, to_submit;
+	unsigned int flags = 0;
 	int ret;
 
-	if (ring->setup_flags & IORING_SETUP_SQPOLL) {
-		/* Rule: with SQPOLL a full fence comes between the tail store
-		 * and reading IORING_SQ_NEED_WAKEUP. Otherwise the flag may be
-		 * read stale while the thread falls asleep, and nobody wakes it
-		 * for the SQEs just published. */
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		if (__atomic_load_n(ring->sq.kflags, __ATOMIC_RELAXED) &
-		    IORING_SQ_NEED_WAKEUP)
-			flags |= IORING_ENTER_SQ_WAKEUP;
-		to_submit = published;	/* the thread consumes them, not us */
-	} else {
-		/* Everything published that the kernel has not consumed yet:
-		 * after an -EBUSY earlier SQEs may still wait here. */
-		to_submit = *ring->sq.ktail - *ring->sq.khead;
-	}
 	/* Rule: enter with IORING_ENTER_GETEVENTS when waiting, or when
 	 * completions need the kernel's help to reach the CQ. */
 	if (wait_nr || cq_needs_enter(ring))
 		flags |= IORING_ENTER_GETEVENTS;
-	if (ring->setup_flags & IORING_SETUP_SQPOLL) {
-		if (!flags)
-			return (int)published;	/* no syscall at all */
-		ret = enter(ring, to_submit, wait_nr, flags);
-		return ret < 0 ? ret : (int)published;
+
+	if (!(ring->setup_flags & IORING_SETUP_SQPOLL)) {
+		/* Everything published that the kernel has not consumed yet:
+		 * after an -EBUSY earlier SQEs may still wait here. Without
+		 * SQPOLL only io_uring_enter moves the head: a plain load. */
+		unsigned int to_submit = sq->tail - *sq->khead;
+
+		if (!to_submit && !flags)
+			return 0;
+		return enter(ring, to_submit, wait_nr, flags);
 	}
-	if (!to_submit && !flags)
-		return 0;
-	return enter(ring, to_submit, wait_nr, flags);
+
+	/* Rule: with SQPOLL a full fence comes between the tail store and
+	 * reading IORING_SQ_NEED_WAKEUP. Otherwise the flag may be read stale
+	 * while the thread falls asleep, and nobody wakes it for the SQEs just
+	 * published. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(sq->kflags, __ATOMIC_RELAXED) & IORING_SQ_NEED_WAKEUP)
+		flags |= IORING_ENTER_SQ_WAKEUP;
+	if (!flags)
+		return (int)published;	/* the thread takes them: no syscall */
+	ret = enter(ring, published, wait_nr, flags);
+	return ret < 0 ? ret : (int)published;
 }
 
 int ref_ring_submit(struct ref_ring *ring)
@@ -314,7 +311,7 @@ static int wait_until(struct ref_ring *ring, unsigned int wait_nr, double deadli
 		ret = sys_enter(ring->fd, 0, wait_nr,
 				IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG,
 				&arg, sizeof(arg));
-		return ret < 0 && errno != EINTR ? -errno : 0;
+		return ret < 0 && ret != -EINTR ? ret : 0;
 	} else {
 		struct pollfd pfd = { .fd = ring->fd, .events = POLLIN };
 
@@ -360,13 +357,6 @@ int ref_ring_wait(struct ref_ring *ring, unsigned int wait_nr,
 /* completion                                                          */
 /* ------------------------------------------------------------------ */
 
-unsigned int ref_ring_cq_ready(const struct ref_ring *ring)
-{
-	/* Rule: load the CQ tail with acquire (the CQEs before it are then
-	 * complete); only we write the head. */
-	return ref_ring_used(*ring->cq.khead, load_acquire(ring->cq.ktail));
-}
-
 unsigned int ref_ring_for_each_completion(struct ref_ring *ring, ref_cqe_fn fn,
 					  void *arg)
 {
@@ -399,244 +389,6 @@ unsigned int ref_ring_for_each_completion(struct ref_ring *ring, ref_cqe_fn fn,
 			break;
 	}
 	return reaped;
-}
-
-/* ------------------------------------------------------------------ */
-/* requests                                                            */
-/* ------------------------------------------------------------------ */
-
-/* The fields most requests share; NULL when the SQ is full. */
-static struct io_uring_sqe *prep(struct ref_ring *ring, uint8_t opcode, int fd,
-				 const void *addr, unsigned int len,
-				 uint64_t offset, uint64_t user_data)
-{
-	struct io_uring_sqe *sqe = ref_ring_get_sqe(ring);
-
-	if (!sqe)
-		return NULL;
-	sqe->opcode = opcode;
-	sqe->fd = fd;
-	sqe->addr = (uint64_t)(uintptr_t)addr;
-	sqe->len = len;
-	sqe->off = offset;
-	sqe->user_data = user_data;
-	return sqe;
-}
-
-bool ref_prep_nop(struct ref_ring *ring, uint64_t user_data)
-{
-	return prep(ring, IORING_OP_NOP, -1, NULL, 0, 0, user_data);
-}
-
-bool ref_prep_read(struct ref_ring *ring, int fd, void *buf, unsigned int len,
-		   uint64_t offset, uint64_t user_data)
-{
-	return prep(ring, IORING_OP_READ, fd, buf, len, offset, user_data);
-}
-
-bool ref_prep_write(struct ref_ring *ring, int fd, const void *buf,
-		    unsigned int len, uint64_t offset, uint64_t user_data)
-{
-	return prep(ring, IORING_OP_WRITE, fd, buf, len, offset, user_data);
-}
-
-bool ref_prep_readv(struct ref_ring *ring, int fd, const struct iovec *iov,
-		    unsigned int nr_iov, uint64_t offset, uint64_t user_data)
-{
-	return prep(ring, IORING_OP_READV, fd, iov, nr_iov, offset, user_data);
-}
-
-bool ref_prep_writev(struct ref_ring *ring, int fd, const struct iovec *iov,
-		     unsigned int nr_iov, uint64_t offset, uint64_t user_data)
-{
-	return prep(ring, IORING_OP_WRITEV, fd, iov, nr_iov, offset, user_data);
-}
-
-bool ref_prep_read_fixed(struct ref_ring *ring, int fd, void *buf,
-			 unsigned int len, uint64_t offset, int buf_index,
-			 uint64_t user_data)
-{
-	struct io_uring_sqe *sqe = prep(ring, IORING_OP_READ_FIXED, fd, buf, len,
-					offset, user_data);
-
-	if (sqe)
-		sqe->buf_index = (uint16_t)buf_index;
-	return sqe;
-}
-
-bool ref_prep_write_fixed(struct ref_ring *ring, int fd, const void *buf,
-			  unsigned int len, uint64_t offset, int buf_index,
-			  uint64_t user_data)
-{
-	struct io_uring_sqe *sqe = prep(ring, IORING_OP_WRITE_FIXED, fd, buf,
-					len, offset, user_data);
-
-	if (sqe)
-		sqe->buf_index = (uint16_t)buf_index;
-	return sqe;
-}
-
-bool ref_prep_fsync(struct ref_ring *ring, int fd, unsigned int fsync_flags,
-		    uint64_t user_data)
-{
-	struct io_uring_sqe *sqe = prep(ring, IORING_OP_FSYNC, fd, NULL, 0, 0,
-					user_data);
-
-	if (sqe)
-		sqe->fsync_flags = fsync_flags;
-	return sqe;
-}
-
-bool ref_prep_poll_add(struct ref_ring *ring, int fd, unsigned int poll_mask,
-		       bool multishot, uint64_t user_data)
-{
-	struct io_uring_sqe *sqe = prep(ring, IORING_OP_POLL_ADD, fd, NULL,
-					multishot ? IORING_POLL_ADD_MULTI : 0,
-					0, user_data);
-
-	if (!sqe)
-		return false;
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	/* The kernel reads the 32-bit mask as two swapped 16-bit halves. */
-	poll_mask = (poll_mask << 16) | (poll_mask >> 16);
-#endif
-	sqe->poll32_events = poll_mask;
-	return true;
-}
-
-bool ref_prep_timeout(struct ref_ring *ring, const struct __kernel_timespec *ts,
-		      unsigned int count, unsigned int timeout_flags,
-		      uint64_t user_data)
-{
-	/* len is the number of timespecs (1); off is the completion count. */
-	struct io_uring_sqe *sqe = prep(ring, IORING_OP_TIMEOUT, -1, ts, 1, count,
-					user_data);
-
-	if (sqe)
-		sqe->timeout_flags = timeout_flags;
-	return sqe;
-}
-
-bool ref_prep_link_timeout(struct ref_ring *ring,
-			   const struct __kernel_timespec *ts,
-			   unsigned int timeout_flags, uint64_t user_data)
-{
-	struct io_uring_sqe *sqe = prep(ring, IORING_OP_LINK_TIMEOUT, -1, ts, 1,
-					0, user_data);
-
-	if (sqe)
-		sqe->timeout_flags = timeout_flags;
-	return sqe;
-}
-
-/* The target is named by its user_data, carried in addr. */
-static bool prep_cancel(struct ref_ring *ring, int fd, uint64_t target,
-			unsigned int flags, uint64_t user_data)
-{
-	struct io_uring_sqe *sqe = prep(ring, IORING_OP_ASYNC_CANCEL, fd, NULL,
-					0, 0, user_data);
-
-	if (!sqe)
-		return false;
-	sqe->addr = target;
-	sqe->cancel_flags = flags;
-	return true;
-}
-
-bool ref_prep_cancel(struct ref_ring *ring, uint64_t target,
-		     unsigned int flags, uint64_t user_data)
-{
-	return prep_cancel(ring, -1, target, flags, user_data);
-}
-
-bool ref_prep_cancel_fd(struct ref_ring *ring, int fd, unsigned int flags,
-			uint64_t user_data)
-{
-	return prep_cancel(ring, fd, 0, flags | IORING_ASYNC_CANCEL_FD, user_data);
-}
-
-bool ref_prep_cancel_any(struct ref_ring *ring, unsigned int flags,
-			 uint64_t user_data)
-{
-	return prep_cancel(ring, -1, 0, flags | IORING_ASYNC_CANCEL_ANY, user_data);
-}
-
-bool ref_prep_accept(struct ref_ring *ring, int fd, struct sockaddr *addr,
-		     socklen_t *addrlen, int accept_flags, bool multishot,
-		     uint64_t user_data)
-{
-	/* off carries the address of the addrlen in/out argument. */
-	struct io_uring_sqe *sqe = prep(ring, IORING_OP_ACCEPT, fd, addr, 0,
-					(uint64_t)(uintptr_t)addrlen, user_data);
-
-	if (!sqe)
-		return false;
-	sqe->accept_flags = (uint32_t)accept_flags;
-	if (multishot)
-		sqe->ioprio |= IORING_ACCEPT_MULTISHOT;
-	return true;
-}
-
-bool ref_prep_connect(struct ref_ring *ring, int fd,
-		      const struct sockaddr *addr, socklen_t addrlen,
-		      uint64_t user_data)
-{
-	/* off carries addrlen itself here, not its address. */
-	return prep(ring, IORING_OP_CONNECT, fd, addr, 0, addrlen, user_data);
-}
-
-bool ref_prep_recv(struct ref_ring *ring, int fd, void *buf, size_t len,
-		   int msg_flags, uint64_t user_data)
-{
-	struct io_uring_sqe *sqe = prep(ring, IORING_OP_RECV, fd, buf,
-					(unsigned int)len, 0, user_data);
-
-	if (sqe)
-		sqe->msg_flags = (uint32_t)msg_flags;
-	return sqe;
-}
-
-bool ref_prep_send(struct ref_ring *ring, int fd, const void *buf, size_t len,
-		   int msg_flags, uint64_t user_data)
-{
-	struct io_uring_sqe *sqe = prep(ring, IORING_OP_SEND, fd, buf,
-					(unsigned int)len, 0, user_data);
-
-	if (sqe)
-		sqe->msg_flags = (uint32_t)msg_flags;
-	return sqe;
-}
-
-bool ref_prep_recv_multishot(struct ref_ring *ring, int fd, uint16_t bgid,
-			     int msg_flags, uint64_t user_data)
-{
-	/* No buffer of its own: each CQE names the one the kernel picked. */
-	struct io_uring_sqe *sqe = prep(ring, IORING_OP_RECV, fd, NULL, 0, 0,
-					user_data);
-
-	if (!sqe)
-		return false;
-	sqe->msg_flags = (uint32_t)msg_flags;
-	sqe->flags |= IOSQE_BUFFER_SELECT;
-	sqe->buf_group = bgid;
-	sqe->ioprio |= IORING_RECV_MULTISHOT;
-	return true;
-}
-
-bool ref_prep_openat(struct ref_ring *ring, int dfd, const char *path,
-		     int open_flags, unsigned int mode, uint64_t user_data)
-{
-	struct io_uring_sqe *sqe = prep(ring, IORING_OP_OPENAT, dfd, path, mode, 0,
-					user_data);
-
-	if (sqe)
-		sqe->open_flags = (uint32_t)open_flags;
-	return sqe;
-}
-
-bool ref_prep_close(struct ref_ring *ring, int fd, uint64_t user_data)
-{
-	return prep(ring, IORING_OP_CLOSE, fd, NULL, 0, 0, user_data);
 }
 
 /* ------------------------------------------------------------------ */
