@@ -11,7 +11,7 @@ PY=/usr/bin/python3	# Debian's python3, not a pyenv one (DESIGN.md 4b)
 
 plan() { echo "1..$1"; }
 
-# ok CONDITION-STATUS DESCRIPTION: pass when the previous command's status is 0.
+# ok STATUS DESCRIPTION: pass when STATUS (usually $?) is 0; returns STATUS.
 ok() {
 	local status=$1; shift
 	TEST_NUM=$((TEST_NUM + 1))
@@ -21,6 +21,7 @@ ok() {
 		echo "not ok $TEST_NUM - $*"
 		TEST_FAILED=$((TEST_FAILED + 1))
 	fi
+	return "$status"	# so that `ok ... || show_details` works
 }
 
 # is GOT WANT DESCRIPTION
