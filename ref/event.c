@@ -369,10 +369,10 @@ int ref_driver_init(struct ref_driver *drv, struct ref_ring *ring,
 	return 0;
 }
 
-void ref_driver_free(struct ref_driver *drv)
+/* Cancel, asking the kernel, every live event not yet cancelled, and ask
+ * about those cancelled earlier without asking. */
+static void cancel_everything(struct ref_driver *drv)
 {
-	if (!drv->slots)
-		return;
 	for (unsigned int i = 0; i < drv->nslots; i++) {
 		struct ref_event_slot *slot = &drv->slots[i];
 
@@ -381,11 +381,20 @@ void ref_driver_free(struct ref_driver *drv)
 		if (slot->state != REF_EVENT_CANCEL_REQUESTED)
 			ref_driver_cancel(drv, make_id(drv, slot), true);
 		else if (!slot->target_done && !slot->cancel_pending)
-			ask_kernel_to_cancel(drv, slot);	/* was cancelled without asking */
+			ask_kernel_to_cancel(drv, slot);
 	}
+}
+
+void ref_driver_free(struct ref_driver *drv)
+{
+	if (!drv->slots)
+		return;
 	/* Rule: teardown cancels everything and drains before memory is
-	 * freed: the kernel may still write into what cancellations own. */
+	 * freed: the kernel may still write into what cancellations own.
+	 * Each round cancels again: a complete() callback run by the drain
+	 * may have started new events. */
 	while (drv->in_flight) {
+		cancel_everything(drv);
 		if (ref_driver_run(drv, 1, NULL) < 0)
 			break;
 	}

@@ -19,7 +19,9 @@ export -f run_one
 printf '%s\n' "${bins[@]}" | xargs -P 2 -I{} bash -c 'run_one {} "$0/$(basename {}).log"; echo $? > "$0/$(basename {}).rc"' "$TMP"
 for b in "${bins[@]}"; do
 	name=$(basename "$b")
-	[ "$(cat "$TMP/$name.rc")" = 0 ]
+	# Judge valgrind's own reports (lines "==PID== ...", exit 99), not the
+	# case's verdict: kernel conformance is the runner's business.
+	! grep -q '^==[0-9]*==' "$TMP/$name.log" && [ "$(cat "$TMP/$name.rc")" != 99 ]
 	ok $? "valgrind memcheck clean: ref/$name" ||
 		grep -E '^==|^not ok' "$TMP/$name.log" | head -40 | sed 's/^/# /'
 done

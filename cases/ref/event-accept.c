@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ref/event-accept: the accept event of the reference driver
+ * (ref/event_types.c) on a real ring with AF_UNIX stream sockets: it
+ * completes with a connected fd (SOCK_CLOEXEC); cancelled while waiting it
+ * ends with -ECANCELED and takes no connection; cancelled without asking when
+ * a connection then comes in, the fd the kernel still accepts is closed by
+ * the cancellation, never leaked; on a socket that is not listening it fails
+ * with -EINVAL.
+ * Sources: ref/event.h ("on cancel, an fd the kernel still accepts is
+ * closed"), io_uring_enter(2) IORING_OP_ACCEPT (like accept4(2), 5.5),
+ * accept(2) (EINVAL: socket is not listening).
+ */
+#include <sys/un.h>
+
+#include "ref/event.h"
+
+#include "conform.h"
+
+CONFORM_SINCE("5.5", "IORING_OP_ACCEPT");
+
+/* Run the driver until nothing is in flight; each wait bounded by 2 s. */
+static int drain(struct ref_driver *drv)
+{
+	struct __kernel_timespec ts = { .tv_sec = 2 };
+
+	while (drv->in_flight) {
+		int ret = ref_driver_run(drv, 1, &ts);
+
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * A cancellation wrapped to be watched: what the driver hands to the
+ * cancellation of an event is recorded in `seen` (one test per process),
+ * then passed on to the event type's own cancellation.
+ */
+static struct {
+	int completed;			/* CQEs handed to the cancellation */
+	int last_res;
+	unsigned int last_flags;
+	int cancel_results;		/* calls of cancel_result */
+	int cancel_res;
+	int releases;
+	int completed_at_release;	/* the counts when release ran */
+	int cancel_results_at_release;
+} seen;
+
+struct watched {
+	struct ref_cancellation inner;
+};
+
+static void watched_completed(void *data, const struct io_uring_cqe *cqe)
+{
+	struct watched *w = data;
+
+	seen.completed++;
+	seen.last_res = cqe->res;
+	seen.last_flags = cqe->flags;
+	if (w->inner.completed)
+		w->inner.completed(w->inner.data, cqe);
+}
+
+static void watched_cancel_result(void *data, int res)
+{
+	struct watched *w = data;
+
+	seen.cancel_results++;
+	seen.cancel_res = res;
+	if (w->inner.cancel_result)
+		w->inner.cancel_result(w->inner.data, res);
+}
+
+static void watched_release(void *data)
+{
+	struct watched *w = data;
+
+	seen.releases++;
+	seen.completed_at_release = seen.completed;
+	seen.cancel_results_at_release = seen.cancel_results;
+	if (w->inner.release)
+		w->inner.release(w->inner.data);
+	free(w);
+}
+
+static struct ref_cancellation watch(struct ref_cancellation inner)
+{
+	struct watched *w = malloc(sizeof(*w));
+	struct ref_cancellation c = {
+		.data = w, .completed = watched_completed,
+		.cancel_result = watched_cancel_result, .release = watched_release,
+	};
+
+	if (!w)
+		abort();
+	w->inner = inner;
+	return c;
+}
+
+
+/* An AF_UNIX stream socket bound to <tmpdir>/name (replacing any file of
+ * that name) and listening (backlog 8);
+ * *addr is set to its address. -1 on error. */
+static int unix_listener(const char *name, struct sockaddr_un *addr)
+{
+	char path[300];
+	int fd;
+
+	memset(addr, 0, sizeof(*addr));
+	addr->sun_family = AF_UNIX;
+	conform_tmppath(path, sizeof(path), name);
+	if (strlen(path) >= sizeof(addr->sun_path))
+		return -1;
+	memcpy(addr->sun_path, path, strlen(path) + 1);
+	unlink(path);	/* left by an earlier test of this program */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)addr, sizeof(*addr)) < 0 ||
+	    listen(fd, 8) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* A new AF_UNIX stream socket connected to addr, or -1. */
+static int unix_client(const struct sockaddr_un *addr)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (const struct sockaddr *)addr, sizeof(*addr)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static struct ref_cancellation watched_accept_cancel(void *event)
+{
+	return watch(ref_accept_ops.cancel(event));
+}
+
+static struct ref_event_ops watched_accept_ops(void)
+{
+	struct ref_event_ops ops = ref_accept_ops;
+
+	ops.cancel = watched_accept_cancel;
+	return ops;
+}
+
+struct setup {
+	struct sockaddr_un addr;
+	struct ref_accept_event ev;
+	struct ref_driver drv;
+	struct ref_ring ring;
+	ref_event_id id;
+	int lfd;
+};
+
+/* A listener and an accept event on it, submitted (no connection yet). */
+static void start_accept(struct __test_metadata *_metadata, struct setup *s,
+			 const struct ref_event_ops *ops)
+{
+	s->lfd = unix_listener("sock", &s->addr);
+	ASSERT_LE(0, s->lfd);
+	ASSERT_EQ(0, ref_ring_init(&s->ring, 4, NULL));
+	ASSERT_EQ(0, ref_driver_init(&s->drv, &s->ring, 2));
+	memset(&s->ev, 0, sizeof(s->ev));
+	s->ev.fd = s->lfd;
+	ASSERT_EQ(0, ref_driver_start(&s->drv, &s->ev, ops, &s->id));
+	ASSERT_EQ(1, ref_driver_submit(&s->drv));
+}
+
+static void teardown(struct setup *s)
+{
+	ref_driver_free(&s->drv);
+	ref_ring_free(&s->ring);
+	close(s->lfd);
+}
+
+/* io_uring_enter(2) IORING_OP_ACCEPT (5.5): completes with the fd of the new
+ * connection; bytes the client sends arrive on it. */
+TEST(accept_completes_with_connected_fd)
+{
+	struct setup s;
+	char buf[8];
+	int c;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_ACCEPT);
+	start_accept(_metadata, &s, &ref_accept_ops);
+	c = unix_client(&s.addr);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, drain(&s.drv));
+	ASSERT_TRUE(s.ev.done);
+	ASSERT_LE(0, s.ev.res);
+	ASSERT_EQ(4, write(c, "ping", 4));
+	EXPECT_EQ(4, read(s.ev.res, buf, sizeof(buf)));
+	EXPECT_EQ(0, memcmp(buf, "ping", 4));
+	close(s.ev.res);
+	close(c);
+	teardown(&s);
+}
+
+/* io_uring_enter(2): accept_flags are accept4(2)'s; the event asks for
+ * SOCK_CLOEXEC, so the new fd has FD_CLOEXEC (5.5). */
+TEST(accepted_fd_is_cloexec)
+{
+	struct setup s;
+	int c;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_ACCEPT);
+	start_accept(_metadata, &s, &ref_accept_ops);
+	c = unix_client(&s.addr);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, drain(&s.drv));
+	ASSERT_LE(0, s.ev.res);
+	EXPECT_EQ(FD_CLOEXEC, fcntl(s.ev.res, F_GETFD) & FD_CLOEXEC);
+	close(s.ev.res);
+	close(c);
+	teardown(&s);
+}
+
+/* io_uring_enter(2) IORING_OP_ASYNC_CANCEL: a waiting accept is found (0)
+ * and completes with -ECANCELED; it took nothing, so a connection made
+ * afterwards waits in the backlog for accept4(2). */
+TEST(cancel_of_waiting_accept_gets_ecanceled_and_takes_nothing)
+{
+	struct ref_event_ops ops = watched_accept_ops();
+	struct setup s;
+	int c, a;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_ACCEPT);
+	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
+	start_accept(_metadata, &s, &ops);
+	ASSERT_EQ(0, ref_driver_cancel(&s.drv, s.id, true));
+	ASSERT_EQ(0, drain(&s.drv));
+	EXPECT_EQ(0, seen.cancel_res);
+	EXPECT_EQ(1, seen.completed);
+	EXPECT_EQ(-ECANCELED, seen.last_res);
+	EXPECT_EQ(1, seen.releases);
+	EXPECT_FALSE(s.ev.done);
+	c = unix_client(&s.addr);
+	ASSERT_LE(0, c);
+	a = accept4(s.lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	EXPECT_LE(0, a);
+	if (a >= 0)
+		close(a);
+	close(c);
+	teardown(&s);
+}
+
+/*
+ * ref/event.h: "On cancel, an fd the kernel still accepts is closed, never
+ * leaked." Cancelled without asking, the accept still takes the connection
+ * that comes next; its fd reaches the cancellation and is closed there: the
+ * number is no longer open, and the client sees end-of-file.
+ */
+TEST(fd_accepted_after_cancel_is_closed)
+{
+	struct ref_event_ops ops = watched_accept_ops();
+	struct setup s;
+	char buf[4];
+	int c;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_ACCEPT);
+	start_accept(_metadata, &s, &ops);
+	ASSERT_EQ(0, ref_driver_cancel(&s.drv, s.id, false));
+	c = unix_client(&s.addr);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, drain(&s.drv));
+	ASSERT_EQ(1, seen.completed);
+	ASSERT_LE(0, seen.last_res);
+	EXPECT_EQ(-1, fcntl(seen.last_res, F_GETFD));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_EQ(0, read(c, buf, sizeof(buf)));
+	EXPECT_EQ(1, seen.releases);
+	EXPECT_FALSE(s.ev.done);
+	close(c);
+	teardown(&s);
+}
+
+/* accept(2): EINVAL "Socket is not listening for connections"; the event
+ * completes with -EINVAL (5.5). */
+TEST(accept_on_socket_not_listening_gets_einval)
+{
+	struct ref_accept_event ev = { 0 };
+	struct ref_driver drv;
+	struct ref_ring ring;
+	ref_event_id id;
+	int fd;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_ACCEPT);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
+	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
+	ev.fd = fd;
+	ASSERT_EQ(0, ref_driver_start(&drv, &ev, &ref_accept_ops, &id));
+	ASSERT_EQ(0, drain(&drv));
+	EXPECT_TRUE(ev.done);
+	EXPECT_EQ(-EINVAL, ev.res);
+	ref_driver_free(&drv);
+	ref_ring_free(&ring);
+	close(fd);
+}
+
+TEST_HARNESS_MAIN

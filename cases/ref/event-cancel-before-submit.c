@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ref/event-cancel-before-submit: cancelling an event of the reference
+ * driver (ref/event.c) that is prepared but not yet submitted. The kernel
+ * never saw the request, so the driver turns its SQE into a NOP whose
+ * completion it ignores (stats.ignored), releases the event's resources at
+ * once, never calls complete(), and asks the kernel nothing.
+ * Sources: ref/event.h, DESIGN.md section 7 ("cancelling a prepared-but-
+ * unsubmitted event turns its SQE into a NOP whose completion is ignored").
+ */
+#include "ref/event.h"
+
+#include "conform.h"
+
+CONFORM_SINCE("5.6", "IORING_OP_READ");
+
+/* Run the driver until nothing is in flight; each wait bounded by 2 s. */
+static int drain(struct ref_driver *drv)
+{
+	struct __kernel_timespec ts = { .tv_sec = 2 };
+
+	while (drv->in_flight) {
+		int ret = ref_driver_run(drv, 1, &ts);
+
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * A cancellation wrapped to be watched: what the driver hands to the
+ * cancellation of an event is recorded in `seen` (one test per process),
+ * then passed on to the event type's own cancellation.
+ */
+static struct {
+	int completed;			/* CQEs handed to the cancellation */
+	int last_res;
+	unsigned int last_flags;
+	int cancel_results;		/* calls of cancel_result */
+	int cancel_res;
+	int releases;
+	int completed_at_release;	/* the counts when release ran */
+	int cancel_results_at_release;
+} seen;
+
+struct watched {
+	struct ref_cancellation inner;
+};
+
+static void watched_completed(void *data, const struct io_uring_cqe *cqe)
+{
+	struct watched *w = data;
+
+	seen.completed++;
+	seen.last_res = cqe->res;
+	seen.last_flags = cqe->flags;
+	if (w->inner.completed)
+		w->inner.completed(w->inner.data, cqe);
+}
+
+static void watched_cancel_result(void *data, int res)
+{
+	struct watched *w = data;
+
+	seen.cancel_results++;
+	seen.cancel_res = res;
+	if (w->inner.cancel_result)
+		w->inner.cancel_result(w->inner.data, res);
+}
+
+static void watched_release(void *data)
+{
+	struct watched *w = data;
+
+	seen.releases++;
+	seen.completed_at_release = seen.completed;
+	seen.cancel_results_at_release = seen.cancel_results;
+	if (w->inner.release)
+		w->inner.release(w->inner.data);
+	free(w);
+}
+
+static struct ref_cancellation watch(struct ref_cancellation inner)
+{
+	struct watched *w = malloc(sizeof(*w));
+	struct ref_cancellation c = {
+		.data = w, .completed = watched_completed,
+		.cancel_result = watched_cancel_result, .release = watched_release,
+	};
+
+	if (!w)
+		abort();
+	w->inner = inner;
+	return c;
+}
+
+/* ref_read_ops with the cancellation watched. */
+static struct ref_cancellation watched_read_cancel(void *event)
+{
+	return watch(ref_read_ops.cancel(event));
+}
+
+static struct ref_event_ops watched_read_ops(void)
+{
+	struct ref_event_ops ops = ref_read_ops;
+
+	ops.cancel = watched_read_cancel;
+	return ops;
+}
+
+/* Counts complete() calls of a read event. */
+static int completes;
+
+static void counting_complete(void *event, const struct io_uring_cqe *cqe)
+{
+	completes++;
+	ref_read_ops.complete(event, cqe);
+}
+
+/*
+ * ref/event.h: a prepared event cancelled before submission has its SQE
+ * turned into a NOP; that NOP's CQE is counted in stats.ignored and
+ * complete() is never called; the id is inert at once (NOP since 5.1).
+ */
+TEST(cancelled_prepared_event_completes_as_ignored_nop)
+{
+	struct ref_event_ops ops = watched_read_ops();
+	struct ref_io_event r;
+	struct ref_driver drv;
+	struct ref_ring ring;
+	ref_event_id id;
+	int p[2];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
+	ops.complete = counting_complete;
+	ASSERT_EQ(0, conform_pipe(p));
+	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
+	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
+	ASSERT_EQ(0, ref_read_event_init(&r, p[0], 8, 0));
+	ASSERT_EQ(0, ref_driver_start(&drv, &r, &ops, &id));
+	ASSERT_EQ(0, ref_driver_cancel(&drv, id, false));
+	EXPECT_EQ(REF_EVENT_INERT, ref_driver_state(&drv, id));
+	EXPECT_EQ(0u, drv.in_flight);
+	/* The NOP still goes to the kernel and comes back. */
+	EXPECT_EQ(1u, ref_ring_sq_pending(&ring));
+	ASSERT_EQ(1, ref_driver_submit(&drv));
+	struct __kernel_timespec ts = { .tv_sec = 2 };
+	EXPECT_EQ(1, ref_driver_run(&drv, 1, &ts));
+	EXPECT_EQ(1u, drv.stats.ignored);
+	EXPECT_EQ(0u, drv.stats.completions);
+	EXPECT_EQ(0u, drv.stats.cancelled_completions);
+	EXPECT_EQ(0u, drv.stats.stray);
+	EXPECT_EQ(0, completes);
+	EXPECT_EQ(0, seen.completed);
+	ref_io_event_free(&r);
+	ref_driver_free(&drv);
+	ref_ring_free(&ring);
+	close(p[0]);
+	close(p[1]);
+}
+
+/*
+ * ref/event.h: "released at once": the cancellation's release runs inside
+ * ref_driver_cancel(), before anything was submitted, exactly once, and
+ * never again when the NOP's CQE comes.
+ */
+TEST(cancelled_prepared_event_is_released_at_once)
+{
+	struct ref_event_ops ops = watched_read_ops();
+	struct ref_io_event r;
+	struct ref_driver drv;
+	struct ref_ring ring;
+	ref_event_id id;
+	int p[2];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
+	ASSERT_EQ(0, conform_pipe(p));
+	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
+	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
+	ASSERT_EQ(0, ref_read_event_init(&r, p[0], 8, 0));
+	ASSERT_EQ(0, ref_driver_start(&drv, &r, &ops, &id));
+	ASSERT_EQ(0, seen.releases);
+	ASSERT_EQ(0, ref_driver_cancel(&drv, id, false));
+	EXPECT_EQ(1, seen.releases);
+	EXPECT_EQ(NULL, r.buf);		/* the buffer went to the cancellation */
+	struct __kernel_timespec ts = { .tv_sec = 2 };
+	EXPECT_EQ(1, ref_driver_run(&drv, 1, &ts));	/* the NOP */
+	EXPECT_EQ(1, seen.releases);
+	ref_io_event_free(&r);
+	ref_driver_free(&drv);
+	ref_ring_free(&ring);
+	close(p[0]);
+	close(p[1]);
+}
+
+/*
+ * ref/event.h: with ask_kernel the driver still sends no IORING_OP_ASYNC_CANCEL
+ * for an event the kernel never saw: only the NOP is queued, and
+ * cancel_result is never called.
+ */
+TEST(cancel_before_submit_asks_kernel_nothing)
+{
+	struct ref_event_ops ops = watched_read_ops();
+	struct ref_io_event r;
+	struct ref_driver drv;
+	struct ref_ring ring;
+	ref_event_id id;
+	int p[2];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
+	ASSERT_EQ(0, conform_pipe(p));
+	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
+	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
+	ASSERT_EQ(0, ref_read_event_init(&r, p[0], 8, 0));
+	ASSERT_EQ(0, ref_driver_start(&drv, &r, &ops, &id));
+	ASSERT_EQ(0, ref_driver_cancel(&drv, id, true));
+	EXPECT_EQ(1u, ref_ring_sq_pending(&ring));
+	EXPECT_EQ(1, ref_driver_submit(&drv));
+	struct __kernel_timespec ts = { .tv_sec = 2 };
+	EXPECT_EQ(1, ref_driver_run(&drv, 1, &ts));
+	EXPECT_EQ(0, seen.cancel_results);
+	EXPECT_EQ(1u, drv.stats.ignored);
+	EXPECT_EQ(0u, drv.stats.stray);
+	ref_io_event_free(&r);
+	ref_driver_free(&drv);
+	ref_ring_free(&ring);
+	close(p[0]);
+	close(p[1]);
+}
+
+/*
+ * ref/event.h: the cancelled read never runs: of three reads of 4 bytes
+ * prepared in a row on a pipe holding 12 bytes, the middle one is cancelled
+ * before submission; the first and the third read bytes 0-3 and 4-7 (SQEs
+ * are issued in order), and bytes 8-11 stay in the pipe (5.6).
+ */
+TEST(cancelled_prepared_read_consumes_no_data)
+{
+	unsigned char data[12], rest[12];
+	struct ref_io_event r[3];
+	ref_event_id id[3];
+	struct ref_driver drv;
+	struct ref_ring ring;
+	int p[2];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
+	ASSERT_EQ(0, conform_pipe(p));
+	conform_fill_pattern(data, sizeof(data), 0);
+	ASSERT_EQ((ssize_t)sizeof(data), write(p[1], data, sizeof(data)));
+	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
+	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 4));
+	for (int i = 0; i < 3; i++) {
+		ASSERT_EQ(0, ref_read_event_init(&r[i], p[0], 4, 0));
+		ASSERT_EQ(0, ref_driver_start(&drv, &r[i], &ref_read_ops, &id[i]));
+	}
+	ASSERT_EQ(0, ref_driver_cancel(&drv, id[1], true));
+	ASSERT_EQ(0, drain(&drv));
+	EXPECT_EQ(4, r[0].res);
+	EXPECT_TRUE(conform_check_pattern(r[0].buf, 4, 0));
+	EXPECT_FALSE(r[1].done);
+	EXPECT_EQ(4, r[2].res);
+	EXPECT_TRUE(conform_check_pattern(r[2].buf, 4, 4));
+	ASSERT_EQ(4, read(p[0], rest, sizeof(rest)));
+	EXPECT_TRUE(conform_check_pattern(rest, 4, 8));
+	struct __kernel_timespec ts = { .tv_sec = 2 };
+	ref_driver_run(&drv, 0, &ts);
+	EXPECT_EQ(1u, drv.stats.ignored);
+	for (int i = 0; i < 3; i++)
+		ref_io_event_free(&r[i]);
+	ref_driver_free(&drv);
+	ref_ring_free(&ring);
+	close(p[0]);
+	close(p[1]);
+}
+
+TEST_HARNESS_MAIN

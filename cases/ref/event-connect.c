@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ref/event-connect: the connect event of the reference driver
+ * (ref/event_types.c) on a real ring with AF_UNIX stream sockets: it
+ * connects to a listener (0), fails with the errno of connect(2) (-ENOENT
+ * for a path with no socket, -ECONNREFUSED for a socket not listening), uses
+ * its own copy of the address, and when cancelled before submission frees
+ * that copy at once and leaves the socket unconnected.
+ * Sources: io_uring_enter(2) IORING_OP_CONNECT (like connect(2), 5.5),
+ * connect(2) and unix(7) (ECONNREFUSED, ENOENT), ref/event.h.
+ */
+#include <sys/un.h>
+
+#include "ref/event.h"
+
+#include "conform.h"
+
+CONFORM_SINCE("5.5", "IORING_OP_CONNECT");
+
+/* Run the driver until nothing is in flight; each wait bounded by 2 s. */
+static int drain(struct ref_driver *drv)
+{
+	struct __kernel_timespec ts = { .tv_sec = 2 };
+
+	while (drv->in_flight) {
+		int ret = ref_driver_run(drv, 1, &ts);
+
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * A cancellation wrapped to be watched: what the driver hands to the
+ * cancellation of an event is recorded in `seen` (one test per process),
+ * then passed on to the event type's own cancellation.
+ */
+static struct {
+	int completed;			/* CQEs handed to the cancellation */
+	int last_res;
+	unsigned int last_flags;
+	int cancel_results;		/* calls of cancel_result */
+	int cancel_res;
+	int releases;
+	int completed_at_release;	/* the counts when release ran */
+	int cancel_results_at_release;
+} seen;
+
+struct watched {
+	struct ref_cancellation inner;
+};
+
+static void watched_completed(void *data, const struct io_uring_cqe *cqe)
+{
+	struct watched *w = data;
+
+	seen.completed++;
+	seen.last_res = cqe->res;
+	seen.last_flags = cqe->flags;
+	if (w->inner.completed)
+		w->inner.completed(w->inner.data, cqe);
+}
+
+static void watched_cancel_result(void *data, int res)
+{
+	struct watched *w = data;
+
+	seen.cancel_results++;
+	seen.cancel_res = res;
+	if (w->inner.cancel_result)
+		w->inner.cancel_result(w->inner.data, res);
+}
+
+static void watched_release(void *data)
+{
+	struct watched *w = data;
+
+	seen.releases++;
+	seen.completed_at_release = seen.completed;
+	seen.cancel_results_at_release = seen.cancel_results;
+	if (w->inner.release)
+		w->inner.release(w->inner.data);
+	free(w);
+}
+
+static struct ref_cancellation watch(struct ref_cancellation inner)
+{
+	struct watched *w = malloc(sizeof(*w));
+	struct ref_cancellation c = {
+		.data = w, .completed = watched_completed,
+		.cancel_result = watched_cancel_result, .release = watched_release,
+	};
+
+	if (!w)
+		abort();
+	w->inner = inner;
+	return c;
+}
+
+
+/* An AF_UNIX stream socket bound to <tmpdir>/name (replacing any file of
+ * that name) and listening (backlog 8);
+ * *addr is set to its address. -1 on error. */
+static int unix_listener(const char *name, struct sockaddr_un *addr)
+{
+	char path[300];
+	int fd;
+
+	memset(addr, 0, sizeof(*addr));
+	addr->sun_family = AF_UNIX;
+	conform_tmppath(path, sizeof(path), name);
+	if (strlen(path) >= sizeof(addr->sun_path))
+		return -1;
+	memcpy(addr->sun_path, path, strlen(path) + 1);
+	unlink(path);	/* left by an earlier test of this program */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)addr, sizeof(*addr)) < 0 ||
+	    listen(fd, 8) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static struct ref_cancellation watched_connect_cancel(void *event)
+{
+	return watch(ref_connect_ops.cancel(event));
+}
+
+/* Connect a new socket to addr through the driver; *res gets the result. */
+static void connect_via_driver(struct __test_metadata *_metadata,
+			       const struct sockaddr_un *addr, int *sock, int *res)
+{
+	struct ref_connect_event ev;
+	struct ref_driver drv;
+	struct ref_ring ring;
+	ref_event_id id;
+
+	*sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, *sock);
+	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
+	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
+	ASSERT_EQ(0, ref_connect_event_init(&ev, *sock, (const struct sockaddr *)addr,
+					    sizeof(*addr)));
+	ASSERT_EQ(0, ref_driver_start(&drv, &ev, &ref_connect_ops, &id));
+	ASSERT_EQ(0, drain(&drv));
+	ASSERT_TRUE(ev.done);
+	*res = ev.res;
+	ref_connect_event_free(&ev);
+	ref_driver_free(&drv);
+	ref_ring_free(&ring);
+}
+
+/* connect(2): 0 on success; the listener then accepts the peer and bytes
+ * sent arrive (IORING_OP_CONNECT, 5.5). */
+TEST(connect_to_listener_succeeds)
+{
+	struct sockaddr_un addr;
+	int lfd, sock, res, a;
+	char buf[4];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_CONNECT);
+	lfd = unix_listener("sock", &addr);
+	ASSERT_LE(0, lfd);
+	connect_via_driver(_metadata, &addr, &sock, &res);
+	EXPECT_EQ(0, res);
+	a = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	ASSERT_LE(0, a);
+	ASSERT_EQ(3, write(sock, "hey", 3));
+	EXPECT_EQ(3, read(a, buf, sizeof(buf)));
+	EXPECT_EQ(0, memcmp(buf, "hey", 3));
+	close(a);
+	close(sock);
+	close(lfd);
+}
+
+/* unix(7): connecting to a path where no socket exists fails with ENOENT;
+ * the event completes with -ENOENT (5.5). */
+TEST(connect_to_missing_path_gets_enoent)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	char path[300];
+	int sock, res;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_CONNECT);
+	conform_tmppath(path, sizeof(path), "no-such-socket");
+	ASSERT_GT(sizeof(addr.sun_path), strlen(path));
+	memcpy(addr.sun_path, path, strlen(path) + 1);
+	connect_via_driver(_metadata, &addr, &sock, &res);
+	EXPECT_EQ(-ENOENT, res);
+	close(sock);
+}
+
+/* connect(2) ECONNREFUSED: "No-one listening on the remote address"; a bound
+ * AF_UNIX socket that never called listen() refuses (5.5). */
+TEST(connect_to_socket_not_listening_gets_econnrefused)
+{
+	struct sockaddr_un addr;
+	char path[300];
+	int bound, sock, res;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_CONNECT);
+	bound = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, bound);
+	memset(&addr, 0, sizeof(addr));
+	addr.sun_family = AF_UNIX;
+	conform_tmppath(path, sizeof(path), "bound-only");
+	ASSERT_GT(sizeof(addr.sun_path), strlen(path));
+	memcpy(addr.sun_path, path, strlen(path) + 1);
+	ASSERT_EQ(0, bind(bound, (struct sockaddr *)&addr, sizeof(addr)));
+	connect_via_driver(_metadata, &addr, &sock, &res);
+	EXPECT_EQ(-ECONNREFUSED, res);
+	close(sock);
+	close(bound);
+}
+
+/* ref/event.h: the event owns a copy of the address: the caller's sockaddr
+ * rewritten after init (even before submission) changes nothing. */
+TEST(connect_uses_its_own_copy_of_the_address)
+{
+	struct sockaddr_un addr, scratch;
+	struct ref_connect_event ev;
+	struct ref_driver drv;
+	struct ref_ring ring;
+	ref_event_id id;
+	int lfd, sock, a;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_CONNECT);
+	lfd = unix_listener("sock", &addr);
+	ASSERT_LE(0, lfd);
+	scratch = addr;
+	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, sock);
+	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
+	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
+	ASSERT_EQ(0, ref_connect_event_init(&ev, sock, (struct sockaddr *)&scratch,
+					    sizeof(scratch)));
+	ASSERT_EQ(0, ref_driver_start(&drv, &ev, &ref_connect_ops, &id));
+	memset(scratch.sun_path, 'x', sizeof(scratch.sun_path) - 1);
+	ASSERT_EQ(0, drain(&drv));
+	EXPECT_EQ(0, ev.res);
+	a = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	EXPECT_LE(0, a);
+	if (a >= 0)
+		close(a);
+	ref_connect_event_free(&ev);
+	ref_driver_free(&drv);
+	ref_ring_free(&ring);
+	close(sock);
+	close(lfd);
+}
+
+/* ref/event.h: a connect cancelled before submission never runs: its
+ * address copy is released at once (once), and the socket stays unconnected
+ * (getpeername(2): ENOTCONN) while the listener has no connection pending
+ * (not readable, poll(2)). */
+TEST(connect_cancelled_before_submit_never_connects)
+{
+	struct ref_event_ops ops = ref_connect_ops;
+	struct sockaddr_un addr;
+	struct ref_connect_event ev;
+	struct ref_driver drv;
+	struct ref_ring ring;
+	struct sockaddr_un peer;
+	socklen_t len = sizeof(peer);
+	ref_event_id id;
+	int lfd, sock;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_CONNECT);
+	ops.cancel = watched_connect_cancel;
+	lfd = unix_listener("sock", &addr);
+	ASSERT_LE(0, lfd);
+	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, sock);
+	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
+	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
+	ASSERT_EQ(0, ref_connect_event_init(&ev, sock, (struct sockaddr *)&addr,
+					    sizeof(addr)));
+	ASSERT_EQ(0, ref_driver_start(&drv, &ev, &ops, &id));
+	ASSERT_EQ(0, ref_driver_cancel(&drv, id, true));
+	EXPECT_EQ(1, seen.releases);
+	EXPECT_EQ(NULL, ev.addr);
+	struct __kernel_timespec ts = { .tv_sec = 2 };
+	EXPECT_EQ(1, ref_driver_run(&drv, 1, &ts));	/* the NOP */
+	EXPECT_EQ(1u, drv.stats.ignored);
+	EXPECT_FALSE(ev.done);
+	EXPECT_EQ(-1, getpeername(sock, (struct sockaddr *)&peer, &len));
+	EXPECT_EQ(ENOTCONN, errno);
+	EXPECT_FALSE(conform_fd_readable(lfd, 0));	/* no pending connection */
+	ref_connect_event_free(&ev);
+	ref_driver_free(&drv);
+	ref_ring_free(&ring);
+	close(sock);
+	close(lfd);
+}
+
+TEST_HARNESS_MAIN

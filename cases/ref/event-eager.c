@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ref/event-eager: events whose is_eager() says yes are submitted by
+ * ref_driver_start() of the reference driver (ref/event.c) itself: when
+ * start returns the kernel has consumed the SQE (and SQEs prepared before
+ * it), so the event is submitted, and a read with data waiting has already
+ * completed. Events that are not eager wait in the SQ for the next submit,
+ * and a cancel of an eager event is a cancel of a submitted one.
+ * Sources: ref/event.h ("is_eager(): submit at once instead of waiting for
+ * the next submit"), io_uring_enter(2) (the kernel consumes SQEs up to the
+ * published tail on submission).
+ */
+#include "ref/event.h"
+
+#include "conform.h"
+
+CONFORM_SINCE("5.6", "IORING_OP_READ");
+
+static int drain(struct ref_driver *drv)
+{
+	struct __kernel_timespec ts = { .tv_sec = 2 };
+
+	while (drv->in_flight) {
+		int ret = ref_driver_run(drv, 1, &ts);
+
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static bool always(const void *event)
+{
+	(void)event;
+	return true;
+}
+
+static bool never(const void *event)
+{
+	(void)event;
+	return false;
+}
+
+static struct ref_event_ops read_ops_eager(bool (*is_eager)(const void *))
+{
+	struct ref_event_ops ops = ref_read_ops;
+
+	ops.is_eager = is_eager;
+	return ops;
+}
+
+struct setup {
+	struct ref_io_event r[2];
+	struct ref_driver drv;
+	struct ref_ring ring;
+	ref_event_id id[2];
+	int p[2];
+};
+
+static void setup(struct __test_metadata *_metadata, struct setup *s)
+{
+	ASSERT_EQ(0, conform_pipe(s->p));
+	ASSERT_EQ(0, ref_ring_init(&s->ring, 4, NULL));
+	ASSERT_EQ(0, ref_driver_init(&s->drv, &s->ring, 4));
+	for (int i = 0; i < 2; i++)
+		ASSERT_EQ(0, ref_read_event_init(&s->r[i], s->p[0], 4, 0));
+}
+
+static void teardown(struct setup *s)
+{
+	ref_driver_free(&s->drv);
+	for (int i = 0; i < 2; i++)
+		ref_io_event_free(&s->r[i]);
+	ref_ring_free(&s->ring);
+	close(s->p[0]);
+	close(s->p[1]);
+}
+
+/* ref/event.h: an eager event is submitted by start: its state is submitted
+ * and the kernel's SQ head has passed its SQE when start returns (5.6). */
+TEST(eager_event_is_submitted_by_start)
+{
+	struct ref_event_ops ops = read_ops_eager(always);
+	struct setup s;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
+	setup(_metadata, &s);
+	ASSERT_EQ(0, ref_driver_start(&s.drv, &s.r[0], &ops, &s.id[0]));
+	EXPECT_EQ(REF_EVENT_SUBMITTED, ref_driver_state(&s.drv, s.id[0]));
+	EXPECT_EQ(1u, *s.ring.sq.khead);
+	EXPECT_EQ(0u, ref_ring_sq_pending(&s.ring));
+	ASSERT_EQ(0, ref_driver_cancel(&s.drv, s.id[0], true));
+	teardown(&s);
+}
+
+/* ref/event.h: is_eager() false (or NULL) leaves the SQE for the next
+ * submit: the event is prepared and the SQ head has not moved. */
+TEST(event_not_eager_waits_for_submit)
+{
+	struct ref_event_ops ops = read_ops_eager(never);
+	struct setup s;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
+	setup(_metadata, &s);
+	ASSERT_EQ(0, ref_driver_start(&s.drv, &s.r[0], &ops, &s.id[0]));
+	ASSERT_EQ(0, ref_driver_start(&s.drv, &s.r[1], &ref_read_ops, &s.id[1]));
+	EXPECT_EQ(REF_EVENT_PREPARED, ref_driver_state(&s.drv, s.id[0]));
+	EXPECT_EQ(REF_EVENT_PREPARED, ref_driver_state(&s.drv, s.id[1]));
+	EXPECT_EQ(0u, *s.ring.sq.khead);
+	EXPECT_EQ(2u, ref_ring_sq_pending(&s.ring));
+	teardown(&s);
+}
+
+/* ref/event.h: start of an eager event submits what was prepared before it
+ * too (the SQ is consumed in order): both are submitted. */
+TEST(eager_start_submits_earlier_prepared_events)
+{
+	struct ref_event_ops eager = read_ops_eager(always);
+	struct setup s;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
+	setup(_metadata, &s);
+	ASSERT_EQ(0, ref_driver_start(&s.drv, &s.r[0], &ref_read_ops, &s.id[0]));
+	ASSERT_EQ(REF_EVENT_PREPARED, ref_driver_state(&s.drv, s.id[0]));
+	ASSERT_EQ(0, ref_driver_start(&s.drv, &s.r[1], &eager, &s.id[1]));
+	EXPECT_EQ(REF_EVENT_SUBMITTED, ref_driver_state(&s.drv, s.id[0]));
+	EXPECT_EQ(REF_EVENT_SUBMITTED, ref_driver_state(&s.drv, s.id[1]));
+	EXPECT_EQ(2u, *s.ring.sq.khead);
+	teardown(&s);
+}
+
+/* io_uring_enter(2): a read that can complete at once completes during the
+ * submission: an eager read with 4 bytes waiting has its CQE posted when
+ * start returns (5.6). */
+TEST(eager_read_with_data_waiting_completed_by_start)
+{
+	struct ref_event_ops ops = read_ops_eager(always);
+	struct setup s;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
+	setup(_metadata, &s);
+	ASSERT_EQ(4, write(s.p[1], "abcd", 4));
+	ASSERT_EQ(0, ref_driver_start(&s.drv, &s.r[0], &ops, &s.id[0]));
+	EXPECT_EQ(1u, ref_ring_cq_ready(&s.ring));
+	ASSERT_EQ(0, drain(&s.drv));
+	EXPECT_EQ(4, s.r[0].res);
+	EXPECT_EQ(0, memcmp(s.r[0].buf, "abcd", 4));
+	teardown(&s);
+}
+
+/* ref/event.h: an eager event cannot be cancelled as unsubmitted: its
+ * cancel is a cancel-requested one, its SQE is not turned into a NOP, and
+ * asking the kernel finds it (0) (IORING_OP_ASYNC_CANCEL 5.5). */
+TEST(cancel_of_eager_event_goes_through_the_kernel)
+{
+	struct ref_event_ops ops = read_ops_eager(always);
+	struct setup s;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
+	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
+	setup(_metadata, &s);
+	ASSERT_EQ(0, ref_driver_start(&s.drv, &s.r[0], &ops, &s.id[0]));
+	ASSERT_EQ(0, ref_driver_cancel(&s.drv, s.id[0], true));
+	EXPECT_EQ(REF_EVENT_CANCEL_REQUESTED, ref_driver_state(&s.drv, s.id[0]));
+	ASSERT_EQ(0, drain(&s.drv));
+	EXPECT_EQ(0u, s.drv.stats.ignored);
+	EXPECT_EQ(1u, s.drv.stats.cancelled_completions);
+	EXPECT_EQ(0u, s.drv.stats.stray);
+	teardown(&s);
+}
+
+TEST_HARNESS_MAIN

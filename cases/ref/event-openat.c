@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ref/event-openat: the openat event of the reference driver
+ * (ref/event_types.c) on a real ring: it opens the file (the new fd reads
+ * its bytes), fails with the errno of openat(2) (-ENOENT, -EEXIST), works
+ * from its own copy of the path, and when cancelled without asking after
+ * submission the fd the kernel still opens is closed by the cancellation and
+ * the path copy released once.
+ * Sources: io_uring_enter(2) IORING_OP_OPENAT (like openat(2), 5.6),
+ * openat(2) (ENOENT, EEXIST), ref/event.h ("an fd the kernel still opens is
+ * closed, never leaked").
+ */
+#include "ref/event.h"
+
+#include "conform.h"
+
+CONFORM_SINCE("5.6", "IORING_OP_OPENAT");
+
+/* Run the driver until nothing is in flight; each wait bounded by 2 s. */
+static int drain(struct ref_driver *drv)
+{
+	struct __kernel_timespec ts = { .tv_sec = 2 };
+
+	while (drv->in_flight) {
+		int ret = ref_driver_run(drv, 1, &ts);
+
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * A cancellation wrapped to be watched: what the driver hands to the
+ * cancellation of an event is recorded in `seen` (one test per process),
+ * then passed on to the event type's own cancellation.
+ */
+static struct {
+	int completed;			/* CQEs handed to the cancellation */
+	int last_res;
+	unsigned int last_flags;
+	int cancel_results;		/* calls of cancel_result */
+	int cancel_res;
+	int releases;
+	int completed_at_release;	/* the counts when release ran */
+	int cancel_results_at_release;
+} seen;
+
+struct watched {
+	struct ref_cancellation inner;
+};
+
+static void watched_completed(void *data, const struct io_uring_cqe *cqe)
+{
+	struct watched *w = data;
+
+	seen.completed++;
+	seen.last_res = cqe->res;
+	seen.last_flags = cqe->flags;
+	if (w->inner.completed)
+		w->inner.completed(w->inner.data, cqe);
+}
+
+static void watched_cancel_result(void *data, int res)
+{
+	struct watched *w = data;
+
+	seen.cancel_results++;
+	seen.cancel_res = res;
+	if (w->inner.cancel_result)
+		w->inner.cancel_result(w->inner.data, res);
+}
+
+static void watched_release(void *data)
+{
+	struct watched *w = data;
+
+	seen.releases++;
+	seen.completed_at_release = seen.completed;
+	seen.cancel_results_at_release = seen.cancel_results;
+	if (w->inner.release)
+		w->inner.release(w->inner.data);
+	free(w);
+}
+
+static struct ref_cancellation watch(struct ref_cancellation inner)
+{
+	struct watched *w = malloc(sizeof(*w));
+	struct ref_cancellation c = {
+		.data = w, .completed = watched_completed,
+		.cancel_result = watched_cancel_result, .release = watched_release,
+	};
+
+	if (!w)
+		abort();
+	w->inner = inner;
+	return c;
+}
+
+
+static struct ref_cancellation watched_openat_cancel(void *event)
+{
+	return watch(ref_openat_ops.cancel(event));
+}
+
+/* <tmpdir>/name holding 256 bytes of pattern; path gets its name. */
+static void make_file(struct __test_metadata *_metadata, const char *name,
+		      char *path, size_t len)
+{
+	unsigned char data[256];
+	int fd;
+
+	conform_tmppath(path, len, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ASSERT_LE(0, fd);
+	conform_fill_pattern(data, sizeof(data), 0);
+	ASSERT_EQ(256, write(fd, data, sizeof(data)));
+	close(fd);
+}
+
+/* Open path with flags through the driver; the event's result. */
+static int openat_via_driver(struct __test_metadata *_metadata,
+			     const char *path, int flags)
+{
+	struct ref_openat_event ev;
+	struct ref_driver drv;
+	struct ref_ring ring;
+	ref_event_id id;
+
+	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
+	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
+	ASSERT_EQ(0, ref_openat_event_init(&ev, AT_FDCWD, path, flags, 0600));
+	ASSERT_EQ(0, ref_driver_start(&drv, &ev, &ref_openat_ops, &id));
+	ASSERT_EQ(0, drain(&drv));
+	ASSERT_TRUE(ev.done);
+	ref_openat_event_free(&ev);
+	ref_driver_free(&drv);
+	ref_ring_free(&ring);
+	return ev.res;
+}
+
+/* openat(2): returns a new fd for the file; reading it gives the file's
+ * bytes (IORING_OP_OPENAT, 5.6). */
+TEST(openat_completes_with_fd_of_the_file)
+{
+	unsigned char back[256];
+	char path[300];
+	int fd;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
+	make_file(_metadata, "file", path, sizeof(path));
+	fd = openat_via_driver(_metadata, path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(256, read(fd, back, sizeof(back)));
+	EXPECT_TRUE(conform_check_pattern(back, sizeof(back), 0));
+	close(fd);
+}
+
+/* openat(2) ENOENT: "O_CREAT is not set and the named file does not
+ * exist" (5.6). */
+TEST(openat_of_missing_path_gets_enoent)
+{
+	char path[300];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
+	conform_tmppath(path, sizeof(path), "missing");
+	EXPECT_EQ(-ENOENT, openat_via_driver(_metadata, path, O_RDONLY | O_CLOEXEC));
+}
+
+/* openat(2) EEXIST: "pathname already exists and O_CREAT and O_EXCL were
+ * used" (5.6). */
+TEST(openat_excl_of_existing_path_gets_eexist)
+{
+	char path[300];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
+	make_file(_metadata, "file", path, sizeof(path));
+	EXPECT_EQ(-EEXIST, openat_via_driver(_metadata, path,
+					     O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC));
+}
+
+/* ref/event.h: the event owns a copy of the path: the caller's string
+ * rewritten after init, before submission, changes nothing. */
+TEST(openat_uses_its_own_copy_of_the_path)
+{
+	struct ref_openat_event ev;
+	struct ref_driver drv;
+	struct ref_ring ring;
+	ref_event_id id;
+	char path[300];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
+	make_file(_metadata, "file", path, sizeof(path));
+	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
+	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
+	ASSERT_EQ(0, ref_openat_event_init(&ev, AT_FDCWD, path,
+					   O_RDONLY | O_CLOEXEC, 0));
+	ASSERT_EQ(0, ref_driver_start(&drv, &ev, &ref_openat_ops, &id));
+	strcpy(path, "/nonexistent/elsewhere");
+	ASSERT_EQ(0, drain(&drv));
+	ASSERT_LE(0, ev.res);
+	close(ev.res);
+	ref_openat_event_free(&ev);
+	ref_driver_free(&drv);
+	ref_ring_free(&ring);
+}
+
+/*
+ * ref/event.h: an openat cancelled without asking after it was submitted
+ * still opens the file; that fd reaches the cancellation, which closes it
+ * (the number is no longer open afterwards); the path copy is released
+ * once, after the final CQE (5.6).
+ */
+TEST(fd_opened_after_cancel_is_closed_and_path_released)
+{
+	struct ref_event_ops ops = ref_openat_ops;
+	struct ref_openat_event ev;
+	struct ref_driver drv;
+	struct ref_ring ring;
+	ref_event_id id;
+	char path[300];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
+	ops.cancel = watched_openat_cancel;
+	make_file(_metadata, "file", path, sizeof(path));
+	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
+	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
+	ASSERT_EQ(0, ref_openat_event_init(&ev, AT_FDCWD, path,
+					   O_RDONLY | O_CLOEXEC, 0));
+	ASSERT_EQ(0, ref_driver_start(&drv, &ev, &ops, &id));
+	ASSERT_EQ(1, ref_driver_submit(&drv));
+	ASSERT_EQ(0, ref_driver_cancel(&drv, id, false));
+	EXPECT_EQ(NULL, ev.path);
+	EXPECT_EQ(0, seen.releases);
+	ASSERT_EQ(0, drain(&drv));
+	ASSERT_EQ(1, seen.completed);
+	ASSERT_LE(0, seen.last_res);
+	EXPECT_EQ(-1, fcntl(seen.last_res, F_GETFD));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_EQ(1, seen.releases);
+	EXPECT_EQ(1, seen.completed_at_release);
+	EXPECT_FALSE(ev.done);
+	ref_openat_event_free(&ev);
+	ref_driver_free(&drv);
+	ref_ring_free(&ring);
+}
+
+TEST_HARNESS_MAIN
