@@ -49,7 +49,7 @@ SAN_REF_OBJS := $(patsubst ref/%.c,$(BUILD)/san/ref/%.o,$(REF_SRCS))
 .PHONY: all deps cases fixtures unit fuzz bench sanitize check clean
 .DELETE_ON_ERROR:
 
-all: $(BUILD)/libref.a $(BUILD)/runner cases
+all: $(BUILD)/libref.a $(BUILD)/runner $(BUILD)/kernels/guest-exit cases
 
 cases: $(CASE_BINS)
 
@@ -71,6 +71,11 @@ $(BUILD)/libref.a: $(REF_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@
 	ar rcs $@ $(REF_OBJS)
+
+# Ends a QEMU guest through isa-debug-exit (Debian kernels have no /dev/port).
+$(BUILD)/kernels/guest-exit: kernels/guest-exit.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -static -Os -o $@ $<
 
 $(BUILD)/runner: harness/runner.c
 	@mkdir -p $(@D)

@@ -5,7 +5,8 @@
 set -eu
 
 PACKAGES="gcc make libc6-dev liburing-dev libaio-dev python3 perl busybox-static
-cpio qemu-system-x86 linux-source-6.1 xz-utils clang-14 libclang-rt-14-dev valgrind"
+cpio qemu-system-x86 linux-source-6.1 xz-utils clang-14 libclang-rt-14-dev valgrind
+lz4 zstd binutils e2fsprogs file"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps: not a Debian system; install the equivalents of: $(echo $PACKAGES)" >&2

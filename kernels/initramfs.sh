@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# aioconf: build the guest's initramfs (an uncompressed newc cpio).
+#
+#   kernels/initramfs.sh -o OUT.cpio [-d DIR] [-m MODULES] [-r RUNNER] [-k KNOWN] PROG...
+#
+# OUT.cpio holds busybox-static, /init (below), the runner (default
+# build/runner), every PROG (static programs: case binaries or foreign test
+# programs) and, with -m, a modules directory made by fetch.sh (it holds
+# lib/modules/<release>/ and the file `load`, the load order).
+#
+# A PROG whose path has a "cases/" component is put at /cases/<rest>, so
+# the runner names it <area>/<topic> as on the host; any other at
+# /progs/<basename>.
+# With -d DIR the programs go to DIR/aioconf/ instead, for boot.sh to put
+# on the scratch disk (mkfs.ext4 -d DIR): a smaller initramfs boots faster
+# under TCG (it is unpacked into memory). The guest then runs them from
+# /scratch/aioconf/, and a disk that does not mount is an error.
+#
+# The guest's /init: mounts proc, sys, devtmpfs and tmpfs; insmods the
+# modules in dependency order; mounts the ext4 disk /dev/vda (a scratch
+# image that boot.sh makes with mkfs.ext4) as TMPDIR, so that O_DIRECT and
+# true async AIO reach a block filesystem (without the disk: tmpfs, and
+# says so); runs `runner --dmesg -t T -o /results` with T from the kernel
+# argument aioconf.timeout=; writes the runner's stdout to /dev/ttyS1 (raw)
+# and after it, between the lines "@@aioconf-results-begin@@" and
+# "@@aioconf-results-end rc=N@@", the results directory as base64 of a
+# gzip'd tar; then ends QEMU through isa-debug-exit (port 0xf4) with
+# v = 16 + N (runner exit status 0, 1 or 2; 3 for any other), so QEMU exits
+# with 2v+1: 33 no failure, 35 failures, 37 runner set-up error, 39 other;
+# 41 when /init itself could not run the runner.
+# aioconf.probe=1 makes /init end at once with v = 32 (QEMU status 65):
+# boot.sh's KVM probe.
+set -eu
+PROG=initramfs.sh
+. "$(dirname "$0")/lib.sh"
+
+usage() { sed -n '4p' "$0" | sed 's/^# \{0,1\}//'; }
+
+out="" mods="" runner=$KROOT/build/runner known="" ddir=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-o) [ $# -ge 2 ] || die "-o needs a file"; out=$2; shift ;;
+	-m) [ $# -ge 2 ] || die "-m needs a directory"; mods=$2; shift ;;
+	-d) [ $# -ge 2 ] || die "-d needs a directory"; ddir=$2; shift ;;
+	-r) [ $# -ge 2 ] || die "-r needs the runner"; runner=$2; shift ;;
+	-k) [ $# -ge 2 ] || die "-k needs a file"; known=$2; shift ;;
+	-h|--help) usage; exit 0 ;;
+	--) shift; break ;;
+	-*) usage >&2; die "unknown option '$1'" ;;
+	*) break ;;
+	esac
+	shift
+done
+[ -n "$out" ] || { usage >&2; die "-o OUT.cpio is required"; }
+[ $# -gt 0 ] || { usage >&2; die "no program to run in the guest"; }
+need cpio cpio
+BUSYBOX=${AIOCONF_BUSYBOX:-/bin/busybox}
+[ -x "$BUSYBOX" ] || die "no $BUSYBOX: install it with: apt-get install -y busybox-static"
+case "$(file -b "$BUSYBOX" 2>/dev/null || echo static)" in
+*dynamically*) die "$BUSYBOX is not static: apt-get install -y busybox-static" ;;
+esac
+[ -x "$runner" ] || die "no runner at $runner (run: make -s all)"
+[ -z "$mods" ] || [ -d "$mods/lib/modules" ] || die "-m $mods: no lib/modules in it"
+[ -z "$known" ] || [ -r "$known" ] || die "-k $known: cannot read it"
+
+stage=$(mktemp -d "${TMPDIR:-/tmp}/aioconf-initramfs.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage"/{bin,dev,proc,sys,tmp,scratch,results,cases,progs,etc/aioconf,lib/modules}
+
+# Programs are stripped copies: less to copy into the guest's memory.
+strip_copy() {
+	if command -v strip >/dev/null 2>&1 && strip -o "$2" "$1" 2>/dev/null; then
+		chmod 755 "$2"
+	else
+		cp "$1" "$2"
+	fi
+}
+
+cp "$BUSYBOX" "$stage/bin/busybox"
+for a in $("$BUSYBOX" --list); do
+	[ "$a" = busybox ] || ln -s busybox "$stage/bin/$a"
+done
+strip_copy "$runner" "$stage/bin/runner"
+# guest-exit: the isa-debug-exit write (no /dev/port in Debian's kernels).
+gexit=$KBUILD/guest-exit
+if [ ! -x "$gexit" ] || [ "$KROOT/kernels/guest-exit.c" -nt "$gexit" ]; then
+	mkdir -p "$KBUILD"
+	${CC:-cc} -static -Os -Wall -Wextra -o "$gexit.part" "$KROOT/kernels/guest-exit.c" ||
+		die "cannot build $gexit (needs gcc and the static libc: apt-get install -y gcc libc6-dev)"
+	mv -f "$gexit.part" "$gexit"
+fi
+strip_copy "$gexit" "$stage/bin/guest-exit"
+: >"$stage/etc/aioconf/progs"
+for p in "$@"; do
+	[ -f "$p" ] && [ -x "$p" ] || die "$p: not an executable file"
+	case "$(file -b "$p" 2>/dev/null || echo static)" in
+	*dynamically*) die "$p is dynamically linked: the guest has no libraries; build it with -static" ;;
+	esac
+	case "/$p" in
+	*/cases/*/*) rel=cases/${p##*cases/} ;;
+	*) rel=progs/$(basename "$p") ;;
+	esac
+	if [ -n "$ddir" ]; then
+		dst=$ddir/aioconf/$rel guest=/scratch/aioconf/$rel
+	else
+		dst=$stage/$rel guest=/$rel
+	fi
+	[ ! -e "$dst" ] || die "$p: two programs would be $guest in the guest"
+	mkdir -p "$(dirname "$dst")"
+	strip_copy "$p" "$dst"
+	echo "$guest" >>"$stage/etc/aioconf/progs"
+done
+[ -z "$ddir" ] || : >"$stage/etc/aioconf/progs-on-disk"
+[ -z "$known" ] || cp "$known" "$stage/etc/aioconf/known-failures.txt"
+if [ -n "$mods" ]; then
+	cp -r "$mods/lib/modules/." "$stage/lib/modules/"
+	[ ! -f "$mods/load" ] || cp "$mods/load" "$stage/etc/aioconf/modules.load"
+fi
+printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$stage/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$stage/etc/group"
+
+cat >"$stage/init" <<'INIT'
+#!/bin/busybox sh
+# aioconf guest init (written by kernels/initramfs.sh)
+export PATH=/bin HOME=/ LANG=C
+mount -t devtmpfs dev /dev 2>/dev/null
+exec </dev/console >/dev/console 2>&1
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t tmpfs -o mode=1777 tmp /tmp
+mkdir -p /dev/shm /dev/pts && mount -t tmpfs -o mode=1777 shm /dev/shm
+
+say() { echo "aioconf-init: $*"; }
+
+# isa-debug-exit: QEMU exits with 2*v+1. Without the device: power off.
+leave() {
+	sync
+	/bin/guest-exit "$1"
+	say "isa-debug-exit did not end QEMU; powering off"
+	poweroff -f
+}
+
+arg() {
+	for w in $(cat /proc/cmdline); do
+		case "$w" in "aioconf.$1="*) echo "${w#*=}"; return ;; esac
+	done
+}
+
+[ "$(arg probe)" = 1 ] && leave 32
+
+say "up at $(cut -d' ' -f1 /proc/uptime) s, kernel $(uname -r)"
+ip link set lo up 2>/dev/null
+
+if [ -f /etc/aioconf/modules.load ]; then
+	mdir=$(ls -d /lib/modules/*/ | head -n 1)
+	while read -r m; do
+		insmod "$mdir$m" || say "insmod $m failed"
+	done </etc/aioconf/modules.load
+fi
+
+tmpdir=/tmp
+i=0
+while [ ! -b /dev/vda ] && [ $i -lt 20 ] && grep -q virtio /proc/modules /proc/devices 2>/dev/null; do
+	sleep 0.1; i=$((i + 1))
+done
+if [ -b /dev/vda ] && mount -t ext4 /dev/vda /scratch; then
+	mkdir -p /scratch/tmp && chmod 1777 /scratch/tmp && tmpdir=/scratch/tmp
+	say "TMPDIR is ext4 on /dev/vda"
+elif [ -f /etc/aioconf/progs-on-disk ]; then
+	say "the ext4 disk /dev/vda with the programs did not mount"
+	leave 20
+else
+	say "no ext4 disk (/dev/vda): TMPDIR is tmpfs; O_DIRECT cases may skip"
+fi
+
+[ -x /bin/runner ] || { say "no /bin/runner"; leave 20; }
+t=$(arg timeout)
+stty -F /dev/ttyS1 raw -echo 2>/dev/null || say "stty on /dev/ttyS1 failed"
+known=""
+[ -f /etc/aioconf/known-failures.txt ] && known="--known /etc/aioconf/known-failures.txt"
+say "runner starts at $(cut -d' ' -f1 /proc/uptime) s"
+# shellcheck disable=SC2046,SC2086
+TMPDIR=$tmpdir /bin/runner --dmesg ${t:+-t "$t"} -o /results $known \
+	$(cat /etc/aioconf/progs) >/dev/ttyS1 2>/tmp/runner.err
+rc=$?
+# stderr is kept off the console while running (its progress line).
+sed 's/^/runner: /' /tmp/runner.err | tr -d '\r' | grep -v '\[[0-9]*/[0-9]*\]' >&2
+say "runner exited $rc at $(cut -d' ' -f1 /proc/uptime) s"
+dmesg >/results/dmesg.txt 2>/dev/null
+{
+	echo "@@aioconf-results-begin@@"
+	tar -C /results -czf - . | base64
+	echo "@@aioconf-results-end rc=$rc@@"
+} >/dev/ttyS1
+[ -d /scratch/tmp ] && umount /scratch
+case $rc in
+0|1|2) leave $((16 + rc)) ;;
+*) leave 19 ;;
+esac
+INIT
+chmod 755 "$stage/init"
+
+mkdir -p "$(dirname "$out")"
+(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$out.part"
+mv -f "$out.part" "$out"
