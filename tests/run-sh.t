@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ./run.sh: bad input gets a clear message and exit 2; results are kept.
 . "$(dirname "$0")/lib.sh"
-plan 12
+plan 14
 
 check_refused() {	# check_refused PATTERN ARGS...: exit 2 and message
 	local pattern=$1; shift
@@ -16,7 +16,9 @@ check_refused "matches no case" --filter 'no-such-area/*'
 check_refused "above 0" --timeout 0
 check_refused "above 0" --timeout abc
 check_refused "above 0" -j 0
-check_refused "issue 4" --matrix
+check_refused "exclude each other" --kernel 6.1 --matrix
+check_refused "not an executable file" -- /no/such/program
+check_refused "neither a kernel" --kernel no-such-kernel --filter uring/nop
 
 ./run.sh --help | grep -q -- "--filter"; ok $? "--help describes the options"
 n_src=$(ls cases/*/*.c | wc -l)
