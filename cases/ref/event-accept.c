@@ -13,119 +13,9 @@
  */
 #include <sys/un.h>
 
-#include "ref/event.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.5", "IORING_OP_ACCEPT");
-
-/* Run the driver until nothing is in flight; each wait bounded by 2 s. */
-static int drain(struct ref_driver *drv)
-{
-	struct __kernel_timespec ts = { .tv_sec = 2 };
-
-	while (drv->in_flight) {
-		int ret = ref_driver_run(drv, 1, &ts);
-
-		if (ret < 0)
-			return ret;
-	}
-	return 0;
-}
-
-/*
- * A cancellation wrapped to be watched: what the driver hands to the
- * cancellation of an event is recorded in `seen` (one test per process),
- * then passed on to the event type's own cancellation.
- */
-static struct {
-	int completed;			/* CQEs handed to the cancellation */
-	int last_res;
-	unsigned int last_flags;
-	int cancel_results;		/* calls of cancel_result */
-	int cancel_res;
-	int releases;
-	int completed_at_release;	/* the counts when release ran */
-	int cancel_results_at_release;
-} seen;
-
-struct watched {
-	struct ref_cancellation inner;
-};
-
-static void watched_completed(void *data, const struct io_uring_cqe *cqe)
-{
-	struct watched *w = data;
-
-	seen.completed++;
-	seen.last_res = cqe->res;
-	seen.last_flags = cqe->flags;
-	if (w->inner.completed)
-		w->inner.completed(w->inner.data, cqe);
-}
-
-static void watched_cancel_result(void *data, int res)
-{
-	struct watched *w = data;
-
-	seen.cancel_results++;
-	seen.cancel_res = res;
-	if (w->inner.cancel_result)
-		w->inner.cancel_result(w->inner.data, res);
-}
-
-static void watched_release(void *data)
-{
-	struct watched *w = data;
-
-	seen.releases++;
-	seen.completed_at_release = seen.completed;
-	seen.cancel_results_at_release = seen.cancel_results;
-	if (w->inner.release)
-		w->inner.release(w->inner.data);
-	free(w);
-}
-
-static struct ref_cancellation watch(struct ref_cancellation inner)
-{
-	struct watched *w = malloc(sizeof(*w));
-	struct ref_cancellation c = {
-		.data = w, .completed = watched_completed,
-		.cancel_result = watched_cancel_result, .release = watched_release,
-	};
-
-	if (!w)
-		abort();
-	w->inner = inner;
-	return c;
-}
-
-
-/* An AF_UNIX stream socket bound to <tmpdir>/name (replacing any file of
- * that name) and listening (backlog 8);
- * *addr is set to its address. -1 on error. */
-static int unix_listener(const char *name, struct sockaddr_un *addr)
-{
-	char path[300];
-	int fd;
-
-	memset(addr, 0, sizeof(*addr));
-	addr->sun_family = AF_UNIX;
-	conform_tmppath(path, sizeof(path), name);
-	if (strlen(path) >= sizeof(addr->sun_path))
-		return -1;
-	memcpy(addr->sun_path, path, strlen(path) + 1);
-	unlink(path);	/* left by an earlier test of this program */
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	if (bind(fd, (struct sockaddr *)addr, sizeof(*addr)) < 0 ||
-	    listen(fd, 8) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
 
 /* A new AF_UNIX stream socket connected to addr, or -1. */
 static int unix_client(const struct sockaddr_un *addr)
@@ -141,19 +31,6 @@ static int unix_client(const struct sockaddr_un *addr)
 	return fd;
 }
 
-static struct ref_cancellation watched_accept_cancel(void *event)
-{
-	return watch(ref_accept_ops.cancel(event));
-}
-
-static struct ref_event_ops watched_accept_ops(void)
-{
-	struct ref_event_ops ops = ref_accept_ops;
-
-	ops.cancel = watched_accept_cancel;
-	return ops;
-}
-
 struct setup {
 	struct sockaddr_un addr;
 	struct ref_accept_event ev;
@@ -167,7 +44,7 @@ struct setup {
 static void start_accept(struct __test_metadata *_metadata, struct setup *s,
 			 const struct ref_event_ops *ops)
 {
-	s->lfd = unix_listener("sock", &s->addr);
+	s->lfd = ref_case_unix_listener("sock", &s->addr);
 	ASSERT_LE(0, s->lfd);
 	ASSERT_EQ(0, ref_ring_init(&s->ring, 4, NULL));
 	ASSERT_EQ(0, ref_driver_init(&s->drv, &s->ring, 2));
@@ -196,7 +73,7 @@ TEST(accept_completes_with_connected_fd)
 	start_accept(_metadata, &s, &ref_accept_ops);
 	c = unix_client(&s.addr);
 	ASSERT_LE(0, c);
-	ASSERT_EQ(0, drain(&s.drv));
+	ASSERT_EQ(0, ref_case_drain(&s.drv));
 	ASSERT_TRUE(s.ev.done);
 	ASSERT_LE(0, s.ev.res);
 	ASSERT_EQ(4, write(c, "ping", 4));
@@ -218,7 +95,7 @@ TEST(accepted_fd_is_cloexec)
 	start_accept(_metadata, &s, &ref_accept_ops);
 	c = unix_client(&s.addr);
 	ASSERT_LE(0, c);
-	ASSERT_EQ(0, drain(&s.drv));
+	ASSERT_EQ(0, ref_case_drain(&s.drv));
 	ASSERT_LE(0, s.ev.res);
 	EXPECT_EQ(FD_CLOEXEC, fcntl(s.ev.res, F_GETFD) & FD_CLOEXEC);
 	close(s.ev.res);
@@ -228,10 +105,10 @@ TEST(accepted_fd_is_cloexec)
 
 /* io_uring_enter(2) IORING_OP_ASYNC_CANCEL: a waiting accept is found (0)
  * and completes with -ECANCELED; it took nothing, so a connection made
- * afterwards waits in the backlog for accept4(2). */
+ * afterwards waits in the backlog for accept4(2) (5.5). */
 TEST(cancel_of_waiting_accept_gets_ecanceled_and_takes_nothing)
 {
-	struct ref_event_ops ops = watched_accept_ops();
+	struct ref_event_ops ops = ref_case_watched_ops(&ref_accept_ops);
 	struct setup s;
 	int c, a;
 
@@ -239,11 +116,11 @@ TEST(cancel_of_waiting_accept_gets_ecanceled_and_takes_nothing)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	start_accept(_metadata, &s, &ops);
 	ASSERT_EQ(0, ref_driver_cancel(&s.drv, s.id, true));
-	ASSERT_EQ(0, drain(&s.drv));
-	EXPECT_EQ(0, seen.cancel_res);
-	EXPECT_EQ(1, seen.completed);
-	EXPECT_EQ(-ECANCELED, seen.last_res);
-	EXPECT_EQ(1, seen.releases);
+	ASSERT_EQ(0, ref_case_drain(&s.drv));
+	EXPECT_EQ(0, ref_case_seen.cancel_res);
+	EXPECT_EQ(1, ref_case_seen.completed);
+	EXPECT_EQ(-ECANCELED, ref_case_seen.last_res);
+	EXPECT_EQ(1, ref_case_seen.releases);
 	EXPECT_FALSE(s.ev.done);
 	c = unix_client(&s.addr);
 	ASSERT_LE(0, c);
@@ -259,11 +136,11 @@ TEST(cancel_of_waiting_accept_gets_ecanceled_and_takes_nothing)
  * ref/event.h: "On cancel, an fd the kernel still accepts is closed, never
  * leaked." Cancelled without asking, the accept still takes the connection
  * that comes next; its fd reaches the cancellation and is closed there: the
- * number is no longer open, and the client sees end-of-file.
+ * number is no longer open, and the client sees end-of-file (5.5).
  */
 TEST(fd_accepted_after_cancel_is_closed)
 {
-	struct ref_event_ops ops = watched_accept_ops();
+	struct ref_event_ops ops = ref_case_watched_ops(&ref_accept_ops);
 	struct setup s;
 	char buf[4];
 	int c;
@@ -273,13 +150,13 @@ TEST(fd_accepted_after_cancel_is_closed)
 	ASSERT_EQ(0, ref_driver_cancel(&s.drv, s.id, false));
 	c = unix_client(&s.addr);
 	ASSERT_LE(0, c);
-	ASSERT_EQ(0, drain(&s.drv));
-	ASSERT_EQ(1, seen.completed);
-	ASSERT_LE(0, seen.last_res);
-	EXPECT_EQ(-1, fcntl(seen.last_res, F_GETFD));
+	ASSERT_EQ(0, ref_case_drain(&s.drv));
+	ASSERT_EQ(1, ref_case_seen.completed);
+	ASSERT_LE(0, ref_case_seen.last_res);
+	EXPECT_EQ(-1, fcntl(ref_case_seen.last_res, F_GETFD));
 	EXPECT_EQ(EBADF, errno);
 	EXPECT_EQ(0, read(c, buf, sizeof(buf)));
-	EXPECT_EQ(1, seen.releases);
+	EXPECT_EQ(1, ref_case_seen.releases);
 	EXPECT_FALSE(s.ev.done);
 	close(c);
 	teardown(&s);
@@ -302,7 +179,7 @@ TEST(accept_on_socket_not_listening_gets_einval)
 	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
 	ev.fd = fd;
 	ASSERT_EQ(0, ref_driver_start(&drv, &ev, &ref_accept_ops, &id));
-	ASSERT_EQ(0, drain(&drv));
+	ASSERT_EQ(0, ref_case_drain(&drv));
 	EXPECT_TRUE(ev.done);
 	EXPECT_EQ(-EINVAL, ev.res);
 	ref_driver_free(&drv);

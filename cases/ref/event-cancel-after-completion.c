@@ -9,24 +9,9 @@
  * Sources: ref/event.h ("0, or -ENOENT when id is not live"; ids retire
  * after the final completion), DESIGN.md section 7.
  */
-#include "ref/event.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.6", "IORING_OP_READ");
-
-static int drain(struct ref_driver *drv)
-{
-	struct __kernel_timespec ts = { .tv_sec = 2 };
-
-	while (drv->in_flight) {
-		int ret = ref_driver_run(drv, 1, &ts);
-
-		if (ret < 0)
-			return ret;
-	}
-	return 0;
-}
 
 /* ref_read_ops counting calls of cancel(), and trying a cancel of its own id
  * from complete() when self_cancel is set. */
@@ -78,7 +63,7 @@ static void complete_read(struct __test_metadata *_metadata, struct setup *s,
 	ASSERT_EQ(0, ref_read_event_init(&s->r, s->p[0], 16, 0));
 	ASSERT_EQ(0, ref_driver_start(&s->drv, &s->r, ops, &s->id));
 	self_drv = NULL;
-	ASSERT_EQ(0, drain(&s->drv));
+	ASSERT_EQ(0, ref_case_drain(&s->drv));
 	ASSERT_TRUE(s->r.done);
 	ASSERT_EQ(16, s->r.res);
 }
@@ -93,7 +78,7 @@ static void teardown(struct setup *s)
 }
 
 /* ref/event.h: after the final completion the id is not live: -ENOENT, with
- * and without ask_kernel. */
+ * and without ask_kernel (5.6). */
 TEST(cancel_after_final_completion_gets_enoent)
 {
 	struct ref_event_ops ops = counting_ops();
@@ -108,7 +93,7 @@ TEST(cancel_after_final_completion_gets_enoent)
 
 /* ref/event.h: a late cancel takes nothing from the event: its cancel() is
  * not called and the buffer with the data stays the user's (freed once, by
- * ref_io_event_free; under ASan a double free would abort). */
+ * ref_io_event_free; under ASan a double free would abort) (5.6). */
 TEST(late_cancel_takes_nothing_from_the_event)
 {
 	struct ref_event_ops ops = counting_ops();
@@ -125,7 +110,7 @@ TEST(late_cancel_takes_nothing_from_the_event)
 }
 
 /* ref/event.h: a late cancel queues no IORING_OP_ASYNC_CANCEL and leaves the
- * driver's counters alone. */
+ * driver's counters alone (5.6). */
 TEST(late_cancel_sends_nothing_to_the_kernel)
 {
 	struct ref_event_ops ops = counting_ops();
@@ -145,7 +130,7 @@ TEST(late_cancel_sends_nothing_to_the_kernel)
 }
 
 /* ref/event.h: the id retires before complete() of the final CQE runs, so a
- * cancel from inside complete() already gets -ENOENT. */
+ * cancel from inside complete() already gets -ENOENT (5.6). */
 TEST(cancel_from_inside_final_complete_gets_enoent)
 {
 	struct ref_event_ops ops = counting_ops();
@@ -160,7 +145,7 @@ TEST(cancel_from_inside_final_complete_gets_enoent)
 	ASSERT_EQ(0, ref_driver_start(&s.drv, &s.r, &ops, &s.id));
 	self_drv = &s.drv;
 	self_id = s.id;
-	ASSERT_EQ(0, drain(&s.drv));
+	ASSERT_EQ(0, ref_case_drain(&s.drv));
 	EXPECT_TRUE(s.r.done);
 	EXPECT_EQ(-ENOENT, self_cancel_ret);
 	EXPECT_EQ(0, cancels);

@@ -8,106 +8,9 @@
  * Sources: ref/event.h, DESIGN.md section 7 ("cancelling a prepared-but-
  * unsubmitted event turns its SQE into a NOP whose completion is ignored").
  */
-#include "ref/event.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.6", "IORING_OP_READ");
-
-/* Run the driver until nothing is in flight; each wait bounded by 2 s. */
-static int drain(struct ref_driver *drv)
-{
-	struct __kernel_timespec ts = { .tv_sec = 2 };
-
-	while (drv->in_flight) {
-		int ret = ref_driver_run(drv, 1, &ts);
-
-		if (ret < 0)
-			return ret;
-	}
-	return 0;
-}
-
-/*
- * A cancellation wrapped to be watched: what the driver hands to the
- * cancellation of an event is recorded in `seen` (one test per process),
- * then passed on to the event type's own cancellation.
- */
-static struct {
-	int completed;			/* CQEs handed to the cancellation */
-	int last_res;
-	unsigned int last_flags;
-	int cancel_results;		/* calls of cancel_result */
-	int cancel_res;
-	int releases;
-	int completed_at_release;	/* the counts when release ran */
-	int cancel_results_at_release;
-} seen;
-
-struct watched {
-	struct ref_cancellation inner;
-};
-
-static void watched_completed(void *data, const struct io_uring_cqe *cqe)
-{
-	struct watched *w = data;
-
-	seen.completed++;
-	seen.last_res = cqe->res;
-	seen.last_flags = cqe->flags;
-	if (w->inner.completed)
-		w->inner.completed(w->inner.data, cqe);
-}
-
-static void watched_cancel_result(void *data, int res)
-{
-	struct watched *w = data;
-
-	seen.cancel_results++;
-	seen.cancel_res = res;
-	if (w->inner.cancel_result)
-		w->inner.cancel_result(w->inner.data, res);
-}
-
-static void watched_release(void *data)
-{
-	struct watched *w = data;
-
-	seen.releases++;
-	seen.completed_at_release = seen.completed;
-	seen.cancel_results_at_release = seen.cancel_results;
-	if (w->inner.release)
-		w->inner.release(w->inner.data);
-	free(w);
-}
-
-static struct ref_cancellation watch(struct ref_cancellation inner)
-{
-	struct watched *w = malloc(sizeof(*w));
-	struct ref_cancellation c = {
-		.data = w, .completed = watched_completed,
-		.cancel_result = watched_cancel_result, .release = watched_release,
-	};
-
-	if (!w)
-		abort();
-	w->inner = inner;
-	return c;
-}
-
-/* ref_read_ops with the cancellation watched. */
-static struct ref_cancellation watched_read_cancel(void *event)
-{
-	return watch(ref_read_ops.cancel(event));
-}
-
-static struct ref_event_ops watched_read_ops(void)
-{
-	struct ref_event_ops ops = ref_read_ops;
-
-	ops.cancel = watched_read_cancel;
-	return ops;
-}
 
 /* Counts complete() calls of a read event. */
 static int completes;
@@ -125,7 +28,7 @@ static void counting_complete(void *event, const struct io_uring_cqe *cqe)
  */
 TEST(cancelled_prepared_event_completes_as_ignored_nop)
 {
-	struct ref_event_ops ops = watched_read_ops();
+	struct ref_event_ops ops = ref_case_watched_ops(&ref_read_ops);
 	struct ref_io_event r;
 	struct ref_driver drv;
 	struct ref_ring ring;
@@ -145,14 +48,13 @@ TEST(cancelled_prepared_event_completes_as_ignored_nop)
 	/* The NOP still goes to the kernel and comes back. */
 	EXPECT_EQ(1u, ref_ring_sq_pending(&ring));
 	ASSERT_EQ(1, ref_driver_submit(&drv));
-	struct __kernel_timespec ts = { .tv_sec = 2 };
-	EXPECT_EQ(1, ref_driver_run(&drv, 1, &ts));
+	EXPECT_EQ(1, ref_case_run(&drv, 1));
 	EXPECT_EQ(1u, drv.stats.ignored);
 	EXPECT_EQ(0u, drv.stats.completions);
 	EXPECT_EQ(0u, drv.stats.cancelled_completions);
 	EXPECT_EQ(0u, drv.stats.stray);
 	EXPECT_EQ(0, completes);
-	EXPECT_EQ(0, seen.completed);
+	EXPECT_EQ(0, ref_case_seen.completed);
 	ref_io_event_free(&r);
 	ref_driver_free(&drv);
 	ref_ring_free(&ring);
@@ -163,11 +65,11 @@ TEST(cancelled_prepared_event_completes_as_ignored_nop)
 /*
  * ref/event.h: "released at once": the cancellation's release runs inside
  * ref_driver_cancel(), before anything was submitted, exactly once, and
- * never again when the NOP's CQE comes.
+ * never again when the NOP's CQE comes (5.6).
  */
 TEST(cancelled_prepared_event_is_released_at_once)
 {
-	struct ref_event_ops ops = watched_read_ops();
+	struct ref_event_ops ops = ref_case_watched_ops(&ref_read_ops);
 	struct ref_io_event r;
 	struct ref_driver drv;
 	struct ref_ring ring;
@@ -180,13 +82,12 @@ TEST(cancelled_prepared_event_is_released_at_once)
 	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
 	ASSERT_EQ(0, ref_read_event_init(&r, p[0], 8, 0));
 	ASSERT_EQ(0, ref_driver_start(&drv, &r, &ops, &id));
-	ASSERT_EQ(0, seen.releases);
+	ASSERT_EQ(0, ref_case_seen.releases);
 	ASSERT_EQ(0, ref_driver_cancel(&drv, id, false));
-	EXPECT_EQ(1, seen.releases);
+	EXPECT_EQ(1, ref_case_seen.releases);
 	EXPECT_EQ(NULL, r.buf);		/* the buffer went to the cancellation */
-	struct __kernel_timespec ts = { .tv_sec = 2 };
-	EXPECT_EQ(1, ref_driver_run(&drv, 1, &ts));	/* the NOP */
-	EXPECT_EQ(1, seen.releases);
+	EXPECT_EQ(1, ref_case_run(&drv, 1));	/* the NOP */
+	EXPECT_EQ(1, ref_case_seen.releases);
 	ref_io_event_free(&r);
 	ref_driver_free(&drv);
 	ref_ring_free(&ring);
@@ -197,11 +98,11 @@ TEST(cancelled_prepared_event_is_released_at_once)
 /*
  * ref/event.h: with ask_kernel the driver still sends no IORING_OP_ASYNC_CANCEL
  * for an event the kernel never saw: only the NOP is queued, and
- * cancel_result is never called.
+ * cancel_result is never called (5.6).
  */
 TEST(cancel_before_submit_asks_kernel_nothing)
 {
-	struct ref_event_ops ops = watched_read_ops();
+	struct ref_event_ops ops = ref_case_watched_ops(&ref_read_ops);
 	struct ref_io_event r;
 	struct ref_driver drv;
 	struct ref_ring ring;
@@ -217,9 +118,8 @@ TEST(cancel_before_submit_asks_kernel_nothing)
 	ASSERT_EQ(0, ref_driver_cancel(&drv, id, true));
 	EXPECT_EQ(1u, ref_ring_sq_pending(&ring));
 	EXPECT_EQ(1, ref_driver_submit(&drv));
-	struct __kernel_timespec ts = { .tv_sec = 2 };
-	EXPECT_EQ(1, ref_driver_run(&drv, 1, &ts));
-	EXPECT_EQ(0, seen.cancel_results);
+	EXPECT_EQ(1, ref_case_run(&drv, 1));
+	EXPECT_EQ(0, ref_case_seen.cancel_results);
 	EXPECT_EQ(1u, drv.stats.ignored);
 	EXPECT_EQ(0u, drv.stats.stray);
 	ref_io_event_free(&r);
@@ -255,7 +155,7 @@ TEST(cancelled_prepared_read_consumes_no_data)
 		ASSERT_EQ(0, ref_driver_start(&drv, &r[i], &ref_read_ops, &id[i]));
 	}
 	ASSERT_EQ(0, ref_driver_cancel(&drv, id[1], true));
-	ASSERT_EQ(0, drain(&drv));
+	ASSERT_EQ(0, ref_case_drain(&drv));
 	EXPECT_EQ(4, r[0].res);
 	EXPECT_TRUE(conform_check_pattern(r[0].buf, 4, 0));
 	EXPECT_FALSE(r[1].done);
@@ -263,8 +163,7 @@ TEST(cancelled_prepared_read_consumes_no_data)
 	EXPECT_TRUE(conform_check_pattern(r[2].buf, 4, 4));
 	ASSERT_EQ(4, read(p[0], rest, sizeof(rest)));
 	EXPECT_TRUE(conform_check_pattern(rest, 4, 8));
-	struct __kernel_timespec ts = { .tv_sec = 2 };
-	ref_driver_run(&drv, 0, &ts);
+	ref_case_run(&drv, 0);
 	EXPECT_EQ(1u, drv.stats.ignored);
 	for (int i = 0; i < 3; i++)
 		ref_io_event_free(&r[i]);

@@ -10,106 +10,9 @@
  * IORING_OP_ASYNC_CANCEL ("res 0 if found and cancelled"; the target
  * completes with -ECANCELED).
  */
-#include "ref/event.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.6", "IORING_OP_READ");
-
-/* Run the driver until nothing is in flight; each wait bounded by 2 s. */
-static int drain(struct ref_driver *drv)
-{
-	struct __kernel_timespec ts = { .tv_sec = 2 };
-
-	while (drv->in_flight) {
-		int ret = ref_driver_run(drv, 1, &ts);
-
-		if (ret < 0)
-			return ret;
-	}
-	return 0;
-}
-
-/*
- * A cancellation wrapped to be watched: what the driver hands to the
- * cancellation of an event is recorded in `seen` (one test per process),
- * then passed on to the event type's own cancellation.
- */
-static struct {
-	int completed;			/* CQEs handed to the cancellation */
-	int last_res;
-	unsigned int last_flags;
-	int cancel_results;		/* calls of cancel_result */
-	int cancel_res;
-	int releases;
-	int completed_at_release;	/* the counts when release ran */
-	int cancel_results_at_release;
-} seen;
-
-struct watched {
-	struct ref_cancellation inner;
-};
-
-static void watched_completed(void *data, const struct io_uring_cqe *cqe)
-{
-	struct watched *w = data;
-
-	seen.completed++;
-	seen.last_res = cqe->res;
-	seen.last_flags = cqe->flags;
-	if (w->inner.completed)
-		w->inner.completed(w->inner.data, cqe);
-}
-
-static void watched_cancel_result(void *data, int res)
-{
-	struct watched *w = data;
-
-	seen.cancel_results++;
-	seen.cancel_res = res;
-	if (w->inner.cancel_result)
-		w->inner.cancel_result(w->inner.data, res);
-}
-
-static void watched_release(void *data)
-{
-	struct watched *w = data;
-
-	seen.releases++;
-	seen.completed_at_release = seen.completed;
-	seen.cancel_results_at_release = seen.cancel_results;
-	if (w->inner.release)
-		w->inner.release(w->inner.data);
-	free(w);
-}
-
-static struct ref_cancellation watch(struct ref_cancellation inner)
-{
-	struct watched *w = malloc(sizeof(*w));
-	struct ref_cancellation c = {
-		.data = w, .completed = watched_completed,
-		.cancel_result = watched_cancel_result, .release = watched_release,
-	};
-
-	if (!w)
-		abort();
-	w->inner = inner;
-	return c;
-}
-
-/* ref_read_ops with the cancellation watched. */
-static struct ref_cancellation watched_read_cancel(void *event)
-{
-	return watch(ref_read_ops.cancel(event));
-}
-
-static struct ref_event_ops watched_read_ops(void)
-{
-	struct ref_event_ops ops = ref_read_ops;
-
-	ops.cancel = watched_read_cancel;
-	return ops;
-}
 
 static int completes;
 
@@ -133,7 +36,7 @@ static void cancel_blocked_read(struct __test_metadata *_metadata, struct setup 
 {
 	static struct ref_event_ops ops;
 
-	ops = watched_read_ops();
+	ops = ref_case_watched_ops(&ref_read_ops);
 	ops.complete = counting_complete;
 	ASSERT_EQ(0, conform_pipe(s->p));
 	ASSERT_EQ(0, ref_ring_init(&s->ring, 4, NULL));
@@ -144,7 +47,7 @@ static void cancel_blocked_read(struct __test_metadata *_metadata, struct setup 
 	ASSERT_EQ(REF_EVENT_SUBMITTED, ref_driver_state(&s->drv, s->id));
 	ASSERT_EQ(0, ref_driver_cancel(&s->drv, s->id, true));
 	ASSERT_EQ(REF_EVENT_CANCEL_REQUESTED, ref_driver_state(&s->drv, s->id));
-	ASSERT_EQ(0, drain(&s->drv));
+	ASSERT_EQ(0, ref_case_drain(&s->drv));
 }
 
 static void teardown(struct setup *s)
@@ -165,8 +68,8 @@ TEST(cancel_result_is_zero)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	cancel_blocked_read(_metadata, &s);
-	EXPECT_EQ(1, seen.cancel_results);
-	EXPECT_EQ(0, seen.cancel_res);
+	EXPECT_EQ(1, ref_case_seen.cancel_results);
+	EXPECT_EQ(0, ref_case_seen.cancel_res);
 	teardown(&s);
 }
 
@@ -180,9 +83,9 @@ TEST(target_ecanceled_goes_to_cancellation_not_complete)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	cancel_blocked_read(_metadata, &s);
-	EXPECT_EQ(1, seen.completed);
-	EXPECT_EQ(-ECANCELED, seen.last_res);
-	EXPECT_EQ(0u, seen.last_flags & IORING_CQE_F_MORE);
+	EXPECT_EQ(1, ref_case_seen.completed);
+	EXPECT_EQ(-ECANCELED, ref_case_seen.last_res);
+	EXPECT_EQ(0u, ref_case_seen.last_flags & IORING_CQE_F_MORE);
 	EXPECT_EQ(0, completes);
 	EXPECT_FALSE(s.r.done);
 	EXPECT_EQ(1u, s.drv.stats.cancelled_completions);
@@ -192,7 +95,7 @@ TEST(target_ecanceled_goes_to_cancellation_not_complete)
 }
 
 /* ref/event.h: release is "called once, after the final CQE and the
- * cancel's CQE"; the id is then inert. */
+ * cancel's CQE"; the id is then inert (5.6). */
 TEST(release_runs_once_after_both_cqes)
 {
 	struct setup s;
@@ -200,16 +103,17 @@ TEST(release_runs_once_after_both_cqes)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	cancel_blocked_read(_metadata, &s);
-	EXPECT_EQ(1, seen.releases);
-	EXPECT_EQ(1, seen.completed_at_release);
-	EXPECT_EQ(1, seen.cancel_results_at_release);
+	EXPECT_EQ(1, ref_case_seen.releases);
+	EXPECT_EQ(1, ref_case_seen.completed_at_release);
+	EXPECT_EQ(1, ref_case_seen.cancel_results_at_release);
 	EXPECT_EQ(REF_EVENT_INERT, ref_driver_state(&s.drv, s.id));
 	EXPECT_EQ(0u, s.drv.in_flight);
 	teardown(&s);
 }
 
 /* io_uring_enter(2): a request cancelled before it read anything consumed
- * nothing: 8 bytes written after the cancel are all still in the pipe. */
+ * nothing: 8 bytes written after the cancel are all still in the pipe
+ * (5.6). */
 TEST(cancelled_read_consumes_no_later_data)
 {
 	unsigned char data[8], back[16];

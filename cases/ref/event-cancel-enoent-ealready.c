@@ -12,108 +12,9 @@
  * found, -EALREADY found and attempted: the request may or may not end),
  * DESIGN.md section 7, ref/event.h.
  */
-#include <dirent.h>
-
-#include "ref/event.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.5", "IORING_OP_ASYNC_CANCEL");
-
-/* Run the driver until nothing is in flight; each wait bounded by 2 s. */
-static int drain(struct ref_driver *drv)
-{
-	struct __kernel_timespec ts = { .tv_sec = 2 };
-
-	while (drv->in_flight) {
-		int ret = ref_driver_run(drv, 1, &ts);
-
-		if (ret < 0)
-			return ret;
-	}
-	return 0;
-}
-
-/*
- * A cancellation wrapped to be watched: what the driver hands to the
- * cancellation of an event is recorded in `seen` (one test per process),
- * then passed on to the event type's own cancellation.
- */
-static struct {
-	int completed;			/* CQEs handed to the cancellation */
-	int last_res;
-	unsigned int last_flags;
-	int cancel_results;		/* calls of cancel_result */
-	int cancel_res;
-	int releases;
-	int completed_at_release;	/* the counts when release ran */
-	int cancel_results_at_release;
-} seen;
-
-struct watched {
-	struct ref_cancellation inner;
-};
-
-static void watched_completed(void *data, const struct io_uring_cqe *cqe)
-{
-	struct watched *w = data;
-
-	seen.completed++;
-	seen.last_res = cqe->res;
-	seen.last_flags = cqe->flags;
-	if (w->inner.completed)
-		w->inner.completed(w->inner.data, cqe);
-}
-
-static void watched_cancel_result(void *data, int res)
-{
-	struct watched *w = data;
-
-	seen.cancel_results++;
-	seen.cancel_res = res;
-	if (w->inner.cancel_result)
-		w->inner.cancel_result(w->inner.data, res);
-}
-
-static void watched_release(void *data)
-{
-	struct watched *w = data;
-
-	seen.releases++;
-	seen.completed_at_release = seen.completed;
-	seen.cancel_results_at_release = seen.cancel_results;
-	if (w->inner.release)
-		w->inner.release(w->inner.data);
-	free(w);
-}
-
-static struct ref_cancellation watch(struct ref_cancellation inner)
-{
-	struct watched *w = malloc(sizeof(*w));
-	struct ref_cancellation c = {
-		.data = w, .completed = watched_completed,
-		.cancel_result = watched_cancel_result, .release = watched_release,
-	};
-
-	if (!w)
-		abort();
-	w->inner = inner;
-	return c;
-}
-
-/* ref_read_ops with the cancellation watched. */
-static struct ref_cancellation watched_read_cancel(void *event)
-{
-	return watch(ref_read_ops.cancel(event));
-}
-
-static struct ref_event_ops watched_read_ops(void)
-{
-	struct ref_event_ops ops = ref_read_ops;
-
-	ops.cancel = watched_read_cancel;
-	return ops;
-}
 
 /* ref_read_ops with IOSQE_ASYNC: the read is issued from io-wq (5.6). */
 static void async_read_prepare(void *event, struct io_uring_sqe *sqe)
@@ -151,65 +52,13 @@ static struct ref_cancellation splice_cancel(void *event)
 	struct ref_cancellation c = { 0 };
 
 	(void)event;
-	return watch(c);
+	return ref_case_watch(c);
 }
 
 static const struct ref_event_ops splice_ops = {
 	.prepare = splice_prepare, .complete = splice_complete,
 	.cancel = splice_cancel,
 };
-
-/*
- * Wait until an io-wq worker of this process (a thread named iou-wrk-*,
- * since 5.12) sleeps in the kernel function `where`, read from
- * /proc/self/task/<tid>/wchan. 1 when seen, 0 when not seen within 2 s (the
- * bound guards against a hang, and bounds the wait on kernels whose workers
- * are not threads of the process; polled with sched_yield()).
- */
-static int wait_worker_asleep_in(const char *where)
-{
-	struct timespec start, now;
-
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		DIR *dir = opendir("/proc/self/task");
-		struct dirent *de;
-		bool found = false;
-
-		if (!dir)
-			return 0;
-		while (!found && (de = readdir(dir))) {
-			char path[300], comm[32] = "", wchan[64] = "";
-			int fd;
-			ssize_t n;
-
-			if (de->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof(path), "/proc/self/task/%s/comm", de->d_name);
-			fd = open(path, O_RDONLY | O_CLOEXEC);
-			if (fd < 0)
-				continue;
-			n = read(fd, comm, sizeof(comm) - 1);
-			close(fd);
-			if (n <= 0 || strncmp(comm, "iou-wrk-", 8))
-				continue;
-			snprintf(path, sizeof(path), "/proc/self/task/%s/wchan", de->d_name);
-			fd = open(path, O_RDONLY | O_CLOEXEC);
-			if (fd < 0)
-				continue;
-			n = read(fd, wchan, sizeof(wchan) - 1);
-			close(fd);
-			found = n > 0 && !strcmp(wchan, where);
-		}
-		closedir(dir);
-		if (found)
-			return 1;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec >= 2)
-			return 0;
-		sched_yield();
-	}
-}
 
 /*
  * io_uring_enter(2) IORING_OP_ASYNC_CANCEL (5.5): "If not found, res will
@@ -220,7 +69,7 @@ static int wait_worker_asleep_in(const char *where)
  */
 TEST(cancel_of_completed_unreaped_read_gets_enoent)
 {
-	struct ref_event_ops ops = watched_read_ops();
+	struct ref_event_ops ops = ref_case_watched_ops(&ref_read_ops);
 	struct ref_io_event r;
 	struct ref_driver drv;
 	struct ref_ring ring;
@@ -238,14 +87,14 @@ TEST(cancel_of_completed_unreaped_read_gets_enoent)
 	ASSERT_EQ(1, ref_driver_submit(&drv));
 	ASSERT_EQ(1u, ref_ring_cq_ready(&ring));	/* posted, not reaped */
 	ASSERT_EQ(0, ref_driver_cancel(&drv, id, true));
-	ASSERT_EQ(0, drain(&drv));
-	EXPECT_EQ(1, seen.cancel_results);
-	EXPECT_EQ(-ENOENT, seen.cancel_res);
-	EXPECT_EQ(1, seen.completed);
-	EXPECT_EQ(8, seen.last_res);
-	EXPECT_EQ(1, seen.releases);
-	EXPECT_EQ(1, seen.completed_at_release);
-	EXPECT_EQ(1, seen.cancel_results_at_release);
+	ASSERT_EQ(0, ref_case_drain(&drv));
+	EXPECT_EQ(1, ref_case_seen.cancel_results);
+	EXPECT_EQ(-ENOENT, ref_case_seen.cancel_res);
+	EXPECT_EQ(1, ref_case_seen.completed);
+	EXPECT_EQ(8, ref_case_seen.last_res);
+	EXPECT_EQ(1, ref_case_seen.releases);
+	EXPECT_EQ(1, ref_case_seen.completed_at_release);
+	EXPECT_EQ(1, ref_case_seen.cancel_results_at_release);
 	EXPECT_FALSE(r.done);
 	ref_io_event_free(&r);
 	ref_driver_free(&drv);
@@ -266,7 +115,7 @@ TEST(cancel_of_completed_unreaped_read_gets_enoent)
  */
 TEST(cancel_of_async_pipe_read_gives_one_documented_pair)
 {
-	struct ref_event_ops ops = watched_read_ops();
+	struct ref_event_ops ops = ref_case_watched_ops(&ref_read_ops);
 	struct ref_io_event r;
 	struct ref_driver drv;
 	struct ref_ring ring;
@@ -283,21 +132,21 @@ TEST(cancel_of_async_pipe_read_gives_one_documented_pair)
 	ASSERT_EQ(0, ref_driver_start(&drv, &r, &ops, &id));
 	ASSERT_EQ(1, ref_driver_submit(&drv));
 	ASSERT_EQ(0, ref_driver_cancel(&drv, id, true));
-	ASSERT_EQ(0, drain(&drv));
-	ASSERT_EQ(1, seen.cancel_results);
-	ASSERT_EQ(1, seen.completed);
-	if (seen.cancel_res == 0) {
+	ASSERT_EQ(0, ref_case_drain(&drv));
+	ASSERT_EQ(1, ref_case_seen.cancel_results);
+	ASSERT_EQ(1, ref_case_seen.completed);
+	if (ref_case_seen.cancel_res == 0) {
 		TH_LOG("cancel 0, read -ECANCELED: found before running or in its poll");
-		EXPECT_EQ(-ECANCELED, seen.last_res);
+		EXPECT_EQ(-ECANCELED, ref_case_seen.last_res);
 	} else {
 		TH_LOG("cancel %d, read %d: found running in io-wq",
-		       seen.cancel_res, seen.last_res);
-		EXPECT_EQ(-EALREADY, seen.cancel_res);
-		EXPECT_EQ(-EINTR, seen.last_res);
+		       ref_case_seen.cancel_res, ref_case_seen.last_res);
+		EXPECT_EQ(-EALREADY, ref_case_seen.cancel_res);
+		EXPECT_EQ(-EINTR, ref_case_seen.last_res);
 	}
-	EXPECT_EQ(1, seen.releases);
-	EXPECT_EQ(1, seen.completed_at_release);
-	EXPECT_EQ(1, seen.cancel_results_at_release);
+	EXPECT_EQ(1, ref_case_seen.releases);
+	EXPECT_EQ(1, ref_case_seen.completed_at_release);
+	EXPECT_EQ(1, ref_case_seen.cancel_results_at_release);
 	ref_io_event_free(&r);
 	ref_driver_free(&drv);
 	ref_ring_free(&ring);
@@ -324,13 +173,13 @@ static int cancel_sleeping_splice(struct __test_metadata *_metadata,
 	ev.out = out[1];
 	ASSERT_EQ(0, ref_driver_start(&drv, &ev, &splice_ops, &id));
 	ASSERT_EQ(1, ref_driver_submit(&drv));
-	seen_asleep = wait_worker_asleep_in("pipe_wait_readable");
+	seen_asleep = ref_case_wait_worker_asleep_in("pipe_wait_readable");
 	/* Not seen asleep (the test will skip): feed the splice so that it
 	 * ends whatever the cancel does. */
 	if (!seen_asleep)
 		ASSERT_EQ(8, write(in[1], "12345678", 8));
 	ASSERT_EQ(0, ref_driver_cancel(&drv, id, true));
-	ASSERT_EQ(0, drain(&drv));
+	ASSERT_EQ(0, ref_case_drain(&drv));
 	ref_driver_free(&drv);
 	ref_ring_free(&ring);
 	return seen_asleep;
@@ -355,12 +204,12 @@ TEST(cancel_of_splice_asleep_in_io_wq_gets_ealready)
 		     "(workers are not threads of the process before 5.12, or "
 		     "/proc/self/task/*/wchan is unavailable)");
 	}
-	EXPECT_EQ(1, seen.cancel_results);
-	EXPECT_EQ(-EALREADY, seen.cancel_res);
-	EXPECT_EQ(1, seen.completed);
-	EXPECT_EQ(1, seen.releases);
-	EXPECT_EQ(1, seen.completed_at_release);
-	EXPECT_EQ(1, seen.cancel_results_at_release);
+	EXPECT_EQ(1, ref_case_seen.cancel_results);
+	EXPECT_EQ(-EALREADY, ref_case_seen.cancel_res);
+	EXPECT_EQ(1, ref_case_seen.completed);
+	EXPECT_EQ(1, ref_case_seen.releases);
+	EXPECT_EQ(1, ref_case_seen.completed_at_release);
+	EXPECT_EQ(1, ref_case_seen.cancel_results_at_release);
 	close(in[0]); close(in[1]); close(out[0]); close(out[1]);
 }
 
@@ -368,7 +217,8 @@ TEST(cancel_of_splice_asleep_in_io_wq_gets_ealready)
  * DESIGN.md section 7: a request running in io-wq, when the cancel reaches
  * it, usually completes with -EINTR; include/linux/errno.h: ERESTARTSYS
  * (512) and its kin "should never be seen by user programs". The splice
- * interrupted by the cancel above must end with -EINTR.
+ * interrupted by the cancel above must end with -EINTR (IORING_OP_SPLICE
+ * 5.7; the worker is seen asleep since 5.12).
  */
 TEST(splice_interrupted_in_io_wq_completes_with_eintr)
 {
@@ -382,8 +232,8 @@ TEST(splice_interrupted_in_io_wq_completes_with_eintr)
 		     "(workers are not threads of the process before 5.12, or "
 		     "/proc/self/task/*/wchan is unavailable)");
 	}
-	ASSERT_EQ(1, seen.completed);
-	EXPECT_EQ(-EINTR, seen.last_res);
+	ASSERT_EQ(1, ref_case_seen.completed);
+	EXPECT_EQ(-EINTR, ref_case_seen.last_res);
 	close(in[0]); close(in[1]); close(out[0]); close(out[1]);
 }
 

@@ -12,9 +12,7 @@
  * completion"), io_uring_enter(2) (the buffer of a request in flight must
  * stay valid until its completion).
  */
-#include "ref/event.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.6", "IORING_OP_READ");
 
@@ -98,19 +96,6 @@ static const struct ref_event_ops rec_ops = {
 	.prepare = rec_prepare, .complete = rec_complete, .cancel = rec_cancel,
 };
 
-static int drain(struct ref_driver *drv)
-{
-	struct __kernel_timespec ts = { .tv_sec = 2 };
-
-	while (drv->in_flight) {
-		int ret = ref_driver_run(drv, 1, &ts);
-
-		if (ret < 0)
-			return ret;
-	}
-	return 0;
-}
-
 struct setup {
 	struct rec_read ev;
 	struct ref_driver drv;
@@ -143,7 +128,7 @@ static void cancel_then_feed(struct __test_metadata *_metadata, struct setup *s)
 	ASSERT_EQ(0u, seen.releases);
 	conform_fill_pattern(data, sizeof(data), 0);
 	ASSERT_EQ(LEN, write(s->p[1], data, sizeof(data)));
-	ASSERT_EQ(0, drain(&s->drv));
+	ASSERT_EQ(0, ref_case_drain(&s->drv));
 }
 
 static void teardown(struct setup *s)
@@ -172,7 +157,8 @@ TEST(cancellation_sees_normal_result)
 }
 
 /* io_uring_enter(2): the kernel writes the buffer of a request in flight; the
- * cancellation kept it alive: it holds the bytes written after the cancel. */
+ * cancellation kept it alive: it holds the bytes written after the cancel
+ * (5.6). */
 TEST(buffer_written_after_cancel_holds_the_bytes)
 {
 	struct setup s;
@@ -183,7 +169,7 @@ TEST(buffer_written_after_cancel_holds_the_bytes)
 	teardown(&s);
 }
 
-/* ref/event.h: release runs once, after the final CQE (not at cancel). */
+/* ref/event.h: release runs once, after the final CQE (not at cancel) (5.6). */
 TEST(buffer_released_once_after_final_cqe)
 {
 	struct setup s;
@@ -197,7 +183,7 @@ TEST(buffer_released_once_after_final_cqe)
 }
 
 /* ref/event.h: without ask_kernel no IORING_OP_ASYNC_CANCEL is sent:
- * cancel_result is never called and nothing is queued by the cancel. */
+ * cancel_result is never called and nothing is queued by the cancel (5.6). */
 TEST(cancel_without_asking_sends_no_async_cancel)
 {
 	struct setup s;
@@ -235,7 +221,7 @@ TEST(completed_unreaped_read_result_goes_to_cancellation)
 	ASSERT_EQ(0, ref_driver_start(&s.drv, &s.ev, &rec_ops, &s.id));
 	ASSERT_EQ(1, ref_driver_submit(&s.drv));
 	ASSERT_EQ(0, ref_driver_cancel(&s.drv, s.id, false));
-	ASSERT_EQ(0, drain(&s.drv));
+	ASSERT_EQ(0, ref_case_drain(&s.drv));
 	EXPECT_EQ(1u, seen.completed);
 	EXPECT_EQ(LEN, seen.res);
 	EXPECT_TRUE(seen.bytes_ok);

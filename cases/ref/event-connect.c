@@ -11,124 +11,9 @@
  */
 #include <sys/un.h>
 
-#include "ref/event.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.5", "IORING_OP_CONNECT");
-
-/* Run the driver until nothing is in flight; each wait bounded by 2 s. */
-static int drain(struct ref_driver *drv)
-{
-	struct __kernel_timespec ts = { .tv_sec = 2 };
-
-	while (drv->in_flight) {
-		int ret = ref_driver_run(drv, 1, &ts);
-
-		if (ret < 0)
-			return ret;
-	}
-	return 0;
-}
-
-/*
- * A cancellation wrapped to be watched: what the driver hands to the
- * cancellation of an event is recorded in `seen` (one test per process),
- * then passed on to the event type's own cancellation.
- */
-static struct {
-	int completed;			/* CQEs handed to the cancellation */
-	int last_res;
-	unsigned int last_flags;
-	int cancel_results;		/* calls of cancel_result */
-	int cancel_res;
-	int releases;
-	int completed_at_release;	/* the counts when release ran */
-	int cancel_results_at_release;
-} seen;
-
-struct watched {
-	struct ref_cancellation inner;
-};
-
-static void watched_completed(void *data, const struct io_uring_cqe *cqe)
-{
-	struct watched *w = data;
-
-	seen.completed++;
-	seen.last_res = cqe->res;
-	seen.last_flags = cqe->flags;
-	if (w->inner.completed)
-		w->inner.completed(w->inner.data, cqe);
-}
-
-static void watched_cancel_result(void *data, int res)
-{
-	struct watched *w = data;
-
-	seen.cancel_results++;
-	seen.cancel_res = res;
-	if (w->inner.cancel_result)
-		w->inner.cancel_result(w->inner.data, res);
-}
-
-static void watched_release(void *data)
-{
-	struct watched *w = data;
-
-	seen.releases++;
-	seen.completed_at_release = seen.completed;
-	seen.cancel_results_at_release = seen.cancel_results;
-	if (w->inner.release)
-		w->inner.release(w->inner.data);
-	free(w);
-}
-
-static struct ref_cancellation watch(struct ref_cancellation inner)
-{
-	struct watched *w = malloc(sizeof(*w));
-	struct ref_cancellation c = {
-		.data = w, .completed = watched_completed,
-		.cancel_result = watched_cancel_result, .release = watched_release,
-	};
-
-	if (!w)
-		abort();
-	w->inner = inner;
-	return c;
-}
-
-
-/* An AF_UNIX stream socket bound to <tmpdir>/name (replacing any file of
- * that name) and listening (backlog 8);
- * *addr is set to its address. -1 on error. */
-static int unix_listener(const char *name, struct sockaddr_un *addr)
-{
-	char path[300];
-	int fd;
-
-	memset(addr, 0, sizeof(*addr));
-	addr->sun_family = AF_UNIX;
-	conform_tmppath(path, sizeof(path), name);
-	if (strlen(path) >= sizeof(addr->sun_path))
-		return -1;
-	memcpy(addr->sun_path, path, strlen(path) + 1);
-	unlink(path);	/* left by an earlier test of this program */
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	if (bind(fd, (struct sockaddr *)addr, sizeof(*addr)) < 0 ||
-	    listen(fd, 8) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static struct ref_cancellation watched_connect_cancel(void *event)
-{
-	return watch(ref_connect_ops.cancel(event));
-}
 
 /* Connect a new socket to addr through the driver; *res gets the result. */
 static void connect_via_driver(struct __test_metadata *_metadata,
@@ -146,7 +31,7 @@ static void connect_via_driver(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, ref_connect_event_init(&ev, *sock, (const struct sockaddr *)addr,
 					    sizeof(*addr)));
 	ASSERT_EQ(0, ref_driver_start(&drv, &ev, &ref_connect_ops, &id));
-	ASSERT_EQ(0, drain(&drv));
+	ASSERT_EQ(0, ref_case_drain(&drv));
 	ASSERT_TRUE(ev.done);
 	*res = ev.res;
 	ref_connect_event_free(&ev);
@@ -163,7 +48,7 @@ TEST(connect_to_listener_succeeds)
 	char buf[4];
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_CONNECT);
-	lfd = unix_listener("sock", &addr);
+	lfd = ref_case_unix_listener("sock", &addr);
 	ASSERT_LE(0, lfd);
 	connect_via_driver(_metadata, &addr, &sock, &res);
 	EXPECT_EQ(0, res);
@@ -181,14 +66,11 @@ TEST(connect_to_listener_succeeds)
  * the event completes with -ENOENT (5.5). */
 TEST(connect_to_missing_path_gets_enoent)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	char path[300];
+	struct sockaddr_un addr;
 	int sock, res;
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_CONNECT);
-	conform_tmppath(path, sizeof(path), "no-such-socket");
-	ASSERT_GT(sizeof(addr.sun_path), strlen(path));
-	memcpy(addr.sun_path, path, strlen(path) + 1);
+	ASSERT_EQ(0, ref_case_unix_addr(&addr, "no-such-socket"));
 	connect_via_driver(_metadata, &addr, &sock, &res);
 	EXPECT_EQ(-ENOENT, res);
 	close(sock);
@@ -199,17 +81,12 @@ TEST(connect_to_missing_path_gets_enoent)
 TEST(connect_to_socket_not_listening_gets_econnrefused)
 {
 	struct sockaddr_un addr;
-	char path[300];
 	int bound, sock, res;
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_CONNECT);
 	bound = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	ASSERT_LE(0, bound);
-	memset(&addr, 0, sizeof(addr));
-	addr.sun_family = AF_UNIX;
-	conform_tmppath(path, sizeof(path), "bound-only");
-	ASSERT_GT(sizeof(addr.sun_path), strlen(path));
-	memcpy(addr.sun_path, path, strlen(path) + 1);
+	ASSERT_EQ(0, ref_case_unix_addr(&addr, "bound-only"));
 	ASSERT_EQ(0, bind(bound, (struct sockaddr *)&addr, sizeof(addr)));
 	connect_via_driver(_metadata, &addr, &sock, &res);
 	EXPECT_EQ(-ECONNREFUSED, res);
@@ -218,7 +95,7 @@ TEST(connect_to_socket_not_listening_gets_econnrefused)
 }
 
 /* ref/event.h: the event owns a copy of the address: the caller's sockaddr
- * rewritten after init (even before submission) changes nothing. */
+ * rewritten after init (even before submission) changes nothing (5.5). */
 TEST(connect_uses_its_own_copy_of_the_address)
 {
 	struct sockaddr_un addr, scratch;
@@ -229,7 +106,7 @@ TEST(connect_uses_its_own_copy_of_the_address)
 	int lfd, sock, a;
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_CONNECT);
-	lfd = unix_listener("sock", &addr);
+	lfd = ref_case_unix_listener("sock", &addr);
 	ASSERT_LE(0, lfd);
 	scratch = addr;
 	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -240,7 +117,7 @@ TEST(connect_uses_its_own_copy_of_the_address)
 					    sizeof(scratch)));
 	ASSERT_EQ(0, ref_driver_start(&drv, &ev, &ref_connect_ops, &id));
 	memset(scratch.sun_path, 'x', sizeof(scratch.sun_path) - 1);
-	ASSERT_EQ(0, drain(&drv));
+	ASSERT_EQ(0, ref_case_drain(&drv));
 	EXPECT_EQ(0, ev.res);
 	a = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	EXPECT_LE(0, a);
@@ -256,10 +133,10 @@ TEST(connect_uses_its_own_copy_of_the_address)
 /* ref/event.h: a connect cancelled before submission never runs: its
  * address copy is released at once (once), and the socket stays unconnected
  * (getpeername(2): ENOTCONN) while the listener has no connection pending
- * (not readable, poll(2)). */
+ * (not readable, poll(2)) (5.5). */
 TEST(connect_cancelled_before_submit_never_connects)
 {
-	struct ref_event_ops ops = ref_connect_ops;
+	struct ref_event_ops ops = ref_case_watched_ops(&ref_connect_ops);
 	struct sockaddr_un addr;
 	struct ref_connect_event ev;
 	struct ref_driver drv;
@@ -270,8 +147,7 @@ TEST(connect_cancelled_before_submit_never_connects)
 	int lfd, sock;
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_CONNECT);
-	ops.cancel = watched_connect_cancel;
-	lfd = unix_listener("sock", &addr);
+	lfd = ref_case_unix_listener("sock", &addr);
 	ASSERT_LE(0, lfd);
 	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	ASSERT_LE(0, sock);
@@ -281,10 +157,9 @@ TEST(connect_cancelled_before_submit_never_connects)
 					    sizeof(addr)));
 	ASSERT_EQ(0, ref_driver_start(&drv, &ev, &ops, &id));
 	ASSERT_EQ(0, ref_driver_cancel(&drv, id, true));
-	EXPECT_EQ(1, seen.releases);
+	EXPECT_EQ(1, ref_case_seen.releases);
 	EXPECT_EQ(NULL, ev.addr);
-	struct __kernel_timespec ts = { .tv_sec = 2 };
-	EXPECT_EQ(1, ref_driver_run(&drv, 1, &ts));	/* the NOP */
+	EXPECT_EQ(1, ref_case_run(&drv, 1));	/* the NOP */
 	EXPECT_EQ(1u, drv.stats.ignored);
 	EXPECT_FALSE(ev.done);
 	EXPECT_EQ(-1, getpeername(sock, (struct sockaddr *)&peer, &len));

@@ -10,24 +10,9 @@
  * the next submit"), io_uring_enter(2) (the kernel consumes SQEs up to the
  * published tail on submission).
  */
-#include "ref/event.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.6", "IORING_OP_READ");
-
-static int drain(struct ref_driver *drv)
-{
-	struct __kernel_timespec ts = { .tv_sec = 2 };
-
-	while (drv->in_flight) {
-		int ret = ref_driver_run(drv, 1, &ts);
-
-		if (ret < 0)
-			return ret;
-	}
-	return 0;
-}
 
 static bool always(const void *event)
 {
@@ -94,7 +79,7 @@ TEST(eager_event_is_submitted_by_start)
 }
 
 /* ref/event.h: is_eager() false (or NULL) leaves the SQE for the next
- * submit: the event is prepared and the SQ head has not moved. */
+ * submit: the event is prepared and the SQ head has not moved (5.6). */
 TEST(event_not_eager_waits_for_submit)
 {
 	struct ref_event_ops ops = read_ops_eager(never);
@@ -112,7 +97,7 @@ TEST(event_not_eager_waits_for_submit)
 }
 
 /* ref/event.h: start of an eager event submits what was prepared before it
- * too (the SQ is consumed in order): both are submitted. */
+ * too (the SQ is consumed in order): both are submitted (5.6). */
 TEST(eager_start_submits_earlier_prepared_events)
 {
 	struct ref_event_ops eager = read_ops_eager(always);
@@ -142,7 +127,7 @@ TEST(eager_read_with_data_waiting_completed_by_start)
 	ASSERT_EQ(4, write(s.p[1], "abcd", 4));
 	ASSERT_EQ(0, ref_driver_start(&s.drv, &s.r[0], &ops, &s.id[0]));
 	EXPECT_EQ(1u, ref_ring_cq_ready(&s.ring));
-	ASSERT_EQ(0, drain(&s.drv));
+	ASSERT_EQ(0, ref_case_drain(&s.drv));
 	EXPECT_EQ(4, s.r[0].res);
 	EXPECT_EQ(0, memcmp(s.r[0].buf, "abcd", 4));
 	teardown(&s);
@@ -162,7 +147,7 @@ TEST(cancel_of_eager_event_goes_through_the_kernel)
 	ASSERT_EQ(0, ref_driver_start(&s.drv, &s.r[0], &ops, &s.id[0]));
 	ASSERT_EQ(0, ref_driver_cancel(&s.drv, s.id[0], true));
 	EXPECT_EQ(REF_EVENT_CANCEL_REQUESTED, ref_driver_state(&s.drv, s.id[0]));
-	ASSERT_EQ(0, drain(&s.drv));
+	ASSERT_EQ(0, ref_case_drain(&s.drv));
 	EXPECT_EQ(0u, s.drv.stats.ignored);
 	EXPECT_EQ(1u, s.drv.stats.cancelled_completions);
 	EXPECT_EQ(0u, s.drv.stats.stray);

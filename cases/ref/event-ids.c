@@ -10,57 +10,9 @@
  * index + generation in user_data; retire the id only after the final
  * completion"), io_uring_enter(2) (user_data is copied verbatim into the CQE).
  */
-#include "ref/event.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.6", "IORING_OP_READ");
-
-/* A NOP event: counts its completions. */
-struct nop_event {
-	int res;
-	unsigned int calls;
-};
-
-static void nop_prepare(void *event, struct io_uring_sqe *sqe)
-{
-	(void)event;
-	sqe->opcode = IORING_OP_NOP;
-}
-
-static void nop_complete(void *event, const struct io_uring_cqe *cqe)
-{
-	struct nop_event *ev = event;
-
-	ev->res = cqe->res;
-	ev->calls++;
-}
-
-static struct ref_cancellation nop_cancel(void *event)
-{
-	struct ref_cancellation c = { 0 };
-
-	(void)event;
-	return c;
-}
-
-static const struct ref_event_ops nop_ops = {
-	.prepare = nop_prepare, .complete = nop_complete, .cancel = nop_cancel,
-};
-
-/* Run the driver until nothing is in flight; each wait bounded by 2 s. */
-static int drain(struct ref_driver *drv)
-{
-	struct __kernel_timespec ts = { .tv_sec = 2 };
-
-	while (drv->in_flight) {
-		int ret = ref_driver_run(drv, 1, &ts);
-
-		if (ret < 0)
-			return ret;
-	}
-	return 0;
-}
 
 /*
  * ref/event.h: "0 is never a valid id"; the generation starts at 1 and skips
@@ -70,7 +22,7 @@ static int drain(struct ref_driver *drv)
 TEST(ids_are_never_zero_and_never_repeat)
 {
 	enum { ROUNDS = 16, SLOTS = 4 };
-	struct nop_event ev[ROUNDS * SLOTS];
+	struct ref_case_nop_event ev[ROUNDS * SLOTS];
 	ref_event_id ids[ROUNDS * SLOTS];
 	struct ref_driver drv;
 	struct ref_ring ring;
@@ -83,10 +35,11 @@ TEST(ids_are_never_zero_and_never_repeat)
 		for (int s = 0; s < SLOTS; s++) {
 			int i = r * SLOTS + s;
 
-			ASSERT_EQ(0, ref_driver_start(&drv, &ev[i], &nop_ops, &ids[i]));
+			ASSERT_EQ(0, ref_driver_start(&drv, &ev[i], &ref_case_nop_ops,
+						      &ids[i]));
 			EXPECT_NE(0u, ids[i]);
 		}
-		ASSERT_EQ(0, drain(&drv));
+		ASSERT_EQ(0, ref_case_drain(&drv));
 	}
 	for (int i = 0; i < ROUNDS * SLOTS; i++) {
 		EXPECT_EQ(1u, ev[i].calls);
@@ -103,11 +56,11 @@ TEST(ids_are_never_zero_and_never_repeat)
 /*
  * ref/event.h: after its final completion an event is retired: its id reports
  * REF_EVENT_INERT and ref_driver_cancel() on it gives -ENOENT, touching
- * nothing (the completed event is not called again).
+ * nothing (the completed event is not called again) (NOP since 5.1).
  */
 TEST(retired_id_is_inert_and_cancel_gets_enoent)
 {
-	struct nop_event ev = { 0 };
+	struct ref_case_nop_event ev = { 0 };
 	struct ref_driver drv;
 	struct ref_ring ring;
 	ref_event_id id;
@@ -115,8 +68,8 @@ TEST(retired_id_is_inert_and_cancel_gets_enoent)
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
-	ASSERT_EQ(0, ref_driver_start(&drv, &ev, &nop_ops, &id));
-	ASSERT_EQ(0, drain(&drv));
+	ASSERT_EQ(0, ref_driver_start(&drv, &ev, &ref_case_nop_ops, &id));
+	ASSERT_EQ(0, ref_case_drain(&drv));
 	ASSERT_EQ(1u, ev.calls);
 	EXPECT_EQ(REF_EVENT_INERT, ref_driver_state(&drv, id));
 	EXPECT_EQ(-ENOENT, ref_driver_cancel(&drv, id, true));
@@ -131,11 +84,12 @@ TEST(retired_id_is_inert_and_cancel_gets_enoent)
 /*
  * ref/event.h: a slot used again gets a new generation. With one slot, event
  * B takes the slot event A had: same index (low 32 bits), different id; A's
- * id stays inert, and cancelling it gives -ENOENT and leaves B alone.
+ * id stays inert, and cancelling it gives -ENOENT and leaves B alone (NOP
+ * since 5.1).
  */
 TEST(reused_slot_gets_new_generation)
 {
-	struct nop_event a = { 0 }, b = { 0 };
+	struct ref_case_nop_event a = { 0 }, b = { 0 };
 	ref_event_id ida, idb;
 	struct ref_driver drv;
 	struct ref_ring ring;
@@ -143,16 +97,16 @@ TEST(reused_slot_gets_new_generation)
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 1));
-	ASSERT_EQ(0, ref_driver_start(&drv, &a, &nop_ops, &ida));
-	ASSERT_EQ(0, drain(&drv));
-	ASSERT_EQ(0, ref_driver_start(&drv, &b, &nop_ops, &idb));
+	ASSERT_EQ(0, ref_driver_start(&drv, &a, &ref_case_nop_ops, &ida));
+	ASSERT_EQ(0, ref_case_drain(&drv));
+	ASSERT_EQ(0, ref_driver_start(&drv, &b, &ref_case_nop_ops, &idb));
 	EXPECT_EQ((uint32_t)ida, (uint32_t)idb);
 	EXPECT_NE(ida, idb);
 	EXPECT_EQ(REF_EVENT_INERT, ref_driver_state(&drv, ida));
 	EXPECT_EQ(REF_EVENT_PREPARED, ref_driver_state(&drv, idb));
 	EXPECT_EQ(-ENOENT, ref_driver_cancel(&drv, ida, true));
 	EXPECT_EQ(REF_EVENT_PREPARED, ref_driver_state(&drv, idb));
-	ASSERT_EQ(0, drain(&drv));
+	ASSERT_EQ(0, ref_case_drain(&drv));
 	EXPECT_EQ(1u, a.calls);
 	EXPECT_EQ(1u, b.calls);
 	EXPECT_EQ(0u, drv.stats.ignored);
@@ -194,7 +148,7 @@ TEST(start_with_all_slots_in_use_gets_ebusy)
 	EXPECT_NE(id[1], id[2]);
 	ASSERT_EQ(0, ref_driver_cancel(&drv, id[0], true));
 	ASSERT_EQ(0, ref_driver_cancel(&drv, id[2], true));
-	ASSERT_EQ(0, drain(&drv));
+	ASSERT_EQ(0, ref_case_drain(&drv));
 	EXPECT_FALSE(r[0].done);
 	EXPECT_FALSE(r[2].done);
 	for (int i = 0; i < 3; i++)
@@ -207,7 +161,8 @@ TEST(start_with_all_slots_in_use_gets_ebusy)
 
 /*
  * ref/event.h: an id that was never handed out (0, or a slot index beyond
- * the driver's slots) names no event: REF_EVENT_INERT, cancel -ENOENT.
+ * the driver's slots) names no event: REF_EVENT_INERT, cancel -ENOENT
+ * (io_uring_setup since 5.1).
  */
 TEST(ids_never_handed_out_are_inert)
 {

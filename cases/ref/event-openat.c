@@ -10,98 +10,9 @@
  * openat(2) (ENOENT, EEXIST), ref/event.h ("an fd the kernel still opens is
  * closed, never leaked").
  */
-#include "ref/event.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.6", "IORING_OP_OPENAT");
-
-/* Run the driver until nothing is in flight; each wait bounded by 2 s. */
-static int drain(struct ref_driver *drv)
-{
-	struct __kernel_timespec ts = { .tv_sec = 2 };
-
-	while (drv->in_flight) {
-		int ret = ref_driver_run(drv, 1, &ts);
-
-		if (ret < 0)
-			return ret;
-	}
-	return 0;
-}
-
-/*
- * A cancellation wrapped to be watched: what the driver hands to the
- * cancellation of an event is recorded in `seen` (one test per process),
- * then passed on to the event type's own cancellation.
- */
-static struct {
-	int completed;			/* CQEs handed to the cancellation */
-	int last_res;
-	unsigned int last_flags;
-	int cancel_results;		/* calls of cancel_result */
-	int cancel_res;
-	int releases;
-	int completed_at_release;	/* the counts when release ran */
-	int cancel_results_at_release;
-} seen;
-
-struct watched {
-	struct ref_cancellation inner;
-};
-
-static void watched_completed(void *data, const struct io_uring_cqe *cqe)
-{
-	struct watched *w = data;
-
-	seen.completed++;
-	seen.last_res = cqe->res;
-	seen.last_flags = cqe->flags;
-	if (w->inner.completed)
-		w->inner.completed(w->inner.data, cqe);
-}
-
-static void watched_cancel_result(void *data, int res)
-{
-	struct watched *w = data;
-
-	seen.cancel_results++;
-	seen.cancel_res = res;
-	if (w->inner.cancel_result)
-		w->inner.cancel_result(w->inner.data, res);
-}
-
-static void watched_release(void *data)
-{
-	struct watched *w = data;
-
-	seen.releases++;
-	seen.completed_at_release = seen.completed;
-	seen.cancel_results_at_release = seen.cancel_results;
-	if (w->inner.release)
-		w->inner.release(w->inner.data);
-	free(w);
-}
-
-static struct ref_cancellation watch(struct ref_cancellation inner)
-{
-	struct watched *w = malloc(sizeof(*w));
-	struct ref_cancellation c = {
-		.data = w, .completed = watched_completed,
-		.cancel_result = watched_cancel_result, .release = watched_release,
-	};
-
-	if (!w)
-		abort();
-	w->inner = inner;
-	return c;
-}
-
-
-static struct ref_cancellation watched_openat_cancel(void *event)
-{
-	return watch(ref_openat_ops.cancel(event));
-}
 
 /* <tmpdir>/name holding 256 bytes of pattern; path gets its name. */
 static void make_file(struct __test_metadata *_metadata, const char *name,
@@ -131,7 +42,7 @@ static int openat_via_driver(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
 	ASSERT_EQ(0, ref_openat_event_init(&ev, AT_FDCWD, path, flags, 0600));
 	ASSERT_EQ(0, ref_driver_start(&drv, &ev, &ref_openat_ops, &id));
-	ASSERT_EQ(0, drain(&drv));
+	ASSERT_EQ(0, ref_case_drain(&drv));
 	ASSERT_TRUE(ev.done);
 	ref_openat_event_free(&ev);
 	ref_driver_free(&drv);
@@ -180,7 +91,7 @@ TEST(openat_excl_of_existing_path_gets_eexist)
 }
 
 /* ref/event.h: the event owns a copy of the path: the caller's string
- * rewritten after init, before submission, changes nothing. */
+ * rewritten after init, before submission, changes nothing (5.6). */
 TEST(openat_uses_its_own_copy_of_the_path)
 {
 	struct ref_openat_event ev;
@@ -197,7 +108,7 @@ TEST(openat_uses_its_own_copy_of_the_path)
 					   O_RDONLY | O_CLOEXEC, 0));
 	ASSERT_EQ(0, ref_driver_start(&drv, &ev, &ref_openat_ops, &id));
 	strcpy(path, "/nonexistent/elsewhere");
-	ASSERT_EQ(0, drain(&drv));
+	ASSERT_EQ(0, ref_case_drain(&drv));
 	ASSERT_LE(0, ev.res);
 	close(ev.res);
 	ref_openat_event_free(&ev);
@@ -213,7 +124,7 @@ TEST(openat_uses_its_own_copy_of_the_path)
  */
 TEST(fd_opened_after_cancel_is_closed_and_path_released)
 {
-	struct ref_event_ops ops = ref_openat_ops;
+	struct ref_event_ops ops = ref_case_watched_ops(&ref_openat_ops);
 	struct ref_openat_event ev;
 	struct ref_driver drv;
 	struct ref_ring ring;
@@ -221,7 +132,6 @@ TEST(fd_opened_after_cancel_is_closed_and_path_released)
 	char path[300];
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
-	ops.cancel = watched_openat_cancel;
 	make_file(_metadata, "file", path, sizeof(path));
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
@@ -231,14 +141,14 @@ TEST(fd_opened_after_cancel_is_closed_and_path_released)
 	ASSERT_EQ(1, ref_driver_submit(&drv));
 	ASSERT_EQ(0, ref_driver_cancel(&drv, id, false));
 	EXPECT_EQ(NULL, ev.path);
-	EXPECT_EQ(0, seen.releases);
-	ASSERT_EQ(0, drain(&drv));
-	ASSERT_EQ(1, seen.completed);
-	ASSERT_LE(0, seen.last_res);
-	EXPECT_EQ(-1, fcntl(seen.last_res, F_GETFD));
+	EXPECT_EQ(0, ref_case_seen.releases);
+	ASSERT_EQ(0, ref_case_drain(&drv));
+	ASSERT_EQ(1, ref_case_seen.completed);
+	ASSERT_LE(0, ref_case_seen.last_res);
+	EXPECT_EQ(-1, fcntl(ref_case_seen.last_res, F_GETFD));
 	EXPECT_EQ(EBADF, errno);
-	EXPECT_EQ(1, seen.releases);
-	EXPECT_EQ(1, seen.completed_at_release);
+	EXPECT_EQ(1, ref_case_seen.releases);
+	EXPECT_EQ(1, ref_case_seen.completed_at_release);
 	EXPECT_FALSE(ev.done);
 	ref_openat_event_free(&ev);
 	ref_driver_free(&drv);

@@ -10,58 +10,11 @@
  * (5.5: completions are not dropped when the CQ ring is full; a submit may
  * fail with EBUSY until the backlog is reaped), ref/event.h.
  */
-#include "ref/event.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.5", "IORING_FEAT_NODROP");
 
 enum { SQ = 4, CQ = 4 };
-
-static int drain(struct ref_driver *drv)
-{
-	struct __kernel_timespec ts = { .tv_sec = 2 };
-
-	while (drv->in_flight) {
-		int ret = ref_driver_run(drv, 1, &ts);
-
-		if (ret < 0)
-			return ret;
-	}
-	return 0;
-}
-
-/* A NOP event that counts its completions. */
-struct nop_event {
-	unsigned int calls;
-	int res;
-};
-
-static void nop_prepare(void *event, struct io_uring_sqe *sqe)
-{
-	(void)event;
-	sqe->opcode = IORING_OP_NOP;
-}
-
-static void nop_complete(void *event, const struct io_uring_cqe *cqe)
-{
-	struct nop_event *ev = event;
-
-	ev->calls++;
-	ev->res = cqe->res;
-}
-
-static struct ref_cancellation nop_cancel(void *event)
-{
-	struct ref_cancellation c = { 0 };
-
-	(void)event;
-	return c;
-}
-
-static const struct ref_event_ops nop_ops = {
-	.prepare = nop_prepare, .complete = nop_complete, .cancel = nop_cancel,
-};
 
 static void small_ring(struct __test_metadata *_metadata, struct ref_ring *ring)
 {
@@ -82,7 +35,7 @@ static void small_ring(struct __test_metadata *_metadata, struct ref_ring *ring)
 TEST(many_nops_into_small_cq_each_complete_once)
 {
 	enum { N = 64 };
-	struct nop_event ev[N];
+	struct ref_case_nop_event ev[N];
 	struct ref_driver drv;
 	struct ref_ring ring;
 	ref_event_id id;
@@ -93,8 +46,8 @@ TEST(many_nops_into_small_cq_each_complete_once)
 	small_ring(_metadata, &ring);
 	ASSERT_EQ(0, ref_driver_init(&drv, &ring, N));
 	for (int i = 0; i < N; i++)
-		ASSERT_EQ(0, ref_driver_start(&drv, &ev[i], &nop_ops, &id));
-	ASSERT_EQ(0, drain(&drv));
+		ASSERT_EQ(0, ref_driver_start(&drv, &ev[i], &ref_case_nop_ops, &id));
+	ASSERT_EQ(0, ref_case_drain(&drv));
 	for (int i = 0; i < N; i++) {
 		EXPECT_EQ(1u, ev[i].calls);
 		EXPECT_EQ(0, ev[i].res);
@@ -138,7 +91,7 @@ TEST(blocked_reads_completing_at_once_all_arrive)
 		conform_fill_pattern(data, sizeof(data), (unsigned long long)i * 4);
 		ASSERT_EQ(4, write(p[i][1], data, sizeof(data)));
 	}
-	ASSERT_EQ(0, drain(&drv));
+	ASSERT_EQ(0, ref_case_drain(&drv));
 	for (int i = 0; i < N; i++) {
 		EXPECT_TRUE(r[i].done);
 		EXPECT_EQ(4, r[i].res);
@@ -165,7 +118,7 @@ TEST(blocked_reads_completing_at_once_all_arrive)
 TEST(events_started_on_overflowed_ring_complete)
 {
 	enum { N = 16 };
-	struct nop_event ev[N];
+	struct ref_case_nop_event ev[N];
 	struct ref_driver drv;
 	struct ref_ring ring;
 	ref_event_id id;
@@ -176,13 +129,13 @@ TEST(events_started_on_overflowed_ring_complete)
 	small_ring(_metadata, &ring);
 	ASSERT_EQ(0, ref_driver_init(&drv, &ring, N));
 	for (int i = 0; i < N / 2; i++)
-		ASSERT_EQ(0, ref_driver_start(&drv, &ev[i], &nop_ops, &id));
+		ASSERT_EQ(0, ref_driver_start(&drv, &ev[i], &ref_case_nop_ops, &id));
 	ASSERT_LE(0, ref_driver_submit(&drv));
 	ASSERT_EQ((unsigned int)CQ, ref_ring_cq_ready(&ring));
 	ASSERT_EQ(IORING_SQ_CQ_OVERFLOW, *ring.sq.kflags & IORING_SQ_CQ_OVERFLOW);
 	for (int i = N / 2; i < N; i++)
-		ASSERT_EQ(0, ref_driver_start(&drv, &ev[i], &nop_ops, &id));
-	ASSERT_EQ(0, drain(&drv));
+		ASSERT_EQ(0, ref_driver_start(&drv, &ev[i], &ref_case_nop_ops, &id));
+	ASSERT_EQ(0, ref_case_drain(&drv));
 	for (int i = 0; i < N; i++)
 		EXPECT_EQ(1u, ev[i].calls);
 	EXPECT_EQ((uint64_t)N, drv.stats.completions);

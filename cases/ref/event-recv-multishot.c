@@ -12,26 +12,11 @@
  * -ENOBUFS when no buffers are left), io_uring_register(2)
  * IORING_REGISTER_PBUF_RING (5.19), ref/event.h.
  */
-#include "ref/event.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("6.0", "IORING_RECV_MULTISHOT");
 
 enum { BUF_SIZE = 16, BGID = 7 };
-
-static int drain(struct ref_driver *drv)
-{
-	struct __kernel_timespec ts = { .tv_sec = 2 };
-
-	while (drv->in_flight) {
-		int ret = ref_driver_run(drv, 1, &ts);
-
-		if (ret < 0)
-			return ret;
-	}
-	return 0;
-}
 
 /* The bytes on_data was given, in order. */
 static unsigned char got[256];
@@ -129,13 +114,11 @@ static void teardown(struct setup *s)
  * IORING_RECV_MULTISHOT (its only CQE is -EINVAL). */
 static bool arm(struct __test_metadata *_metadata, struct setup *s)
 {
-	struct __kernel_timespec ts = { .tv_sec = 0, .tv_nsec = 0 };
-
 	s->ev.done = false;
 	ASSERT_EQ(0, ref_driver_start(&s->drv, &s->ev, &ref_recv_multishot_ops,
 				      &s->id));
 	ASSERT_EQ(1, ref_driver_submit(&s->drv));
-	ref_driver_run(&s->drv, 0, &ts);
+	ref_case_run(&s->drv, 0);
 	return !(s->ev.done && s->ev.res == -EINVAL && s->ev.received == 0);
 }
 
@@ -162,7 +145,6 @@ static bool arm(struct __test_metadata *_metadata, struct setup *s)
  */
 TEST(multishot_recv_delivers_sequence_and_recycles_buffers)
 {
-	struct __kernel_timespec ts = { .tv_sec = 2 };
 	unsigned char data[BUF_SIZE * 6];
 	struct setup s;
 
@@ -172,7 +154,7 @@ TEST(multishot_recv_delivers_sequence_and_recycles_buffers)
 	conform_fill_pattern(data, sizeof(data), 0);
 	for (int i = 0; i < 6; i++) {
 		ASSERT_EQ(BUF_SIZE, send(s.sv[1], data + i * BUF_SIZE, BUF_SIZE, 0));
-		ASSERT_EQ(1, ref_driver_run(&s.drv, 1, &ts));
+		ASSERT_EQ(1, ref_case_run(&s.drv, 1));
 		EXPECT_EQ(REF_EVENT_SUBMITTED, ref_driver_state(&s.drv, s.id));
 	}
 	EXPECT_EQ(6u, s.ev.received);
@@ -200,7 +182,7 @@ TEST(multishot_recv_ends_with_enobufs_when_buffers_run_out)
 	conform_fill_pattern(data, sizeof(data), 0);
 	ASSERT_EQ((ssize_t)sizeof(data), send(s.sv[1], data, sizeof(data), 0));
 	ARM_OR_SKIP(&s);
-	ASSERT_EQ(0, drain(&s.drv));
+	ASSERT_EQ(0, ref_case_drain(&s.drv));
 	EXPECT_TRUE(s.ev.done);
 	EXPECT_EQ(-ENOBUFS, s.ev.res);
 	EXPECT_EQ(2u, s.ev.received);
@@ -214,7 +196,6 @@ TEST(multishot_recv_ends_with_enobufs_when_buffers_run_out)
  * by then) the same event started again receives the remaining bytes (6.0). */
 TEST(multishot_recv_rearmed_after_enobufs_gets_the_rest)
 {
-	struct __kernel_timespec ts = { .tv_sec = 2 };
 	unsigned char data[BUF_SIZE * 4];
 	struct setup s;
 
@@ -223,11 +204,11 @@ TEST(multishot_recv_rearmed_after_enobufs_gets_the_rest)
 	conform_fill_pattern(data, sizeof(data), 0);
 	ASSERT_EQ((ssize_t)sizeof(data), send(s.sv[1], data, sizeof(data), 0));
 	ARM_OR_SKIP(&s);
-	ASSERT_EQ(0, drain(&s.drv));
+	ASSERT_EQ(0, ref_case_drain(&s.drv));
 	ASSERT_EQ(-ENOBUFS, s.ev.res);
 	ARM_OR_SKIP(&s);
 	while (got_len < sizeof(data))
-		ASSERT_LT(0, ref_driver_run(&s.drv, 1, &ts));
+		ASSERT_LT(0, ref_case_run(&s.drv, 1));
 	EXPECT_EQ(4u, s.ev.received);
 	EXPECT_FALSE(s.ev.done);
 	EXPECT_EQ(REF_EVENT_SUBMITTED, ref_driver_state(&s.drv, s.id));
@@ -246,7 +227,7 @@ TEST(multishot_recv_ends_with_zero_at_eof)
 	SETUP_OR_SKIP(&s, 2);
 	ARM_OR_SKIP(&s);
 	ASSERT_EQ(0, shutdown(s.sv[1], SHUT_WR));
-	ASSERT_EQ(0, drain(&s.drv));
+	ASSERT_EQ(0, ref_case_drain(&s.drv));
 	EXPECT_TRUE(s.ev.done);
 	EXPECT_EQ(0, s.ev.res);
 	EXPECT_EQ(0u, s.ev.received);
@@ -263,7 +244,6 @@ TEST(multishot_recv_ends_with_zero_at_eof)
  */
 TEST(cancelled_multishot_recv_recycles_buffers_of_late_cqes)
 {
-	struct __kernel_timespec ts = { .tv_sec = 2 };
 	unsigned char data[BUF_SIZE];
 	struct ref_event_ops ops = ref_recv_multishot_ops;
 	struct setup s;
@@ -273,7 +253,7 @@ TEST(cancelled_multishot_recv_recycles_buffers_of_late_cqes)
 	ARM_OR_SKIP(&s);
 	/* Re-start the armed event under watched ops: cancel it first. */
 	ASSERT_EQ(0, ref_driver_cancel(&s.drv, s.id, true));
-	ASSERT_EQ(0, drain(&s.drv));
+	ASSERT_EQ(0, ref_case_drain(&s.drv));
 	plain_cancel = ref_recv_multishot_ops.cancel;
 	ops.cancel = watched_cancel;
 	s.ev.done = false;
@@ -283,7 +263,7 @@ TEST(cancelled_multishot_recv_recycles_buffers_of_late_cqes)
 	conform_fill_pattern(data, sizeof(data), 0);
 	for (int i = 0; i < 3; i++) {
 		ASSERT_EQ(BUF_SIZE, send(s.sv[1], data, sizeof(data), 0));
-		ASSERT_EQ(1, ref_driver_run(&s.drv, 1, &ts));
+		ASSERT_EQ(1, ref_case_run(&s.drv, 1));
 	}
 	EXPECT_EQ(3u, late_cqes);
 	EXPECT_EQ(3u, late_with_buffer);

@@ -9,24 +9,9 @@
  * Sources: ref/event.h (state diagram), DESIGN.md section 7, io_uring_enter(2)
  * (IORING_CQE_F_MORE: the request will post more completions).
  */
-#include "ref/event.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.6", "IORING_OP_READ");
-
-static int drain(struct ref_driver *drv)
-{
-	struct __kernel_timespec ts = { .tv_sec = 2 };
-
-	while (drv->in_flight) {
-		int ret = ref_driver_run(drv, 1, &ts);
-
-		if (ret < 0)
-			return ret;
-	}
-	return 0;
-}
 
 /* A multishot poll for POLLIN (IORING_POLL_ADD_MULTI, 5.13). */
 struct poll_event {
@@ -102,7 +87,7 @@ TEST(start_prepares_submit_submits_final_completion_retires)
 	EXPECT_EQ(REF_EVENT_SUBMITTED, ref_driver_state(&drv, id));
 	conform_fill_pattern(msg, sizeof(msg), 0);
 	ASSERT_EQ((ssize_t)sizeof(msg), write(p[1], msg, sizeof(msg)));
-	ASSERT_EQ(0, drain(&drv));
+	ASSERT_EQ(0, ref_case_drain(&drv));
 	EXPECT_EQ(REF_EVENT_INERT, ref_driver_state(&drv, id));
 	EXPECT_TRUE(r.done);
 	EXPECT_EQ((int)sizeof(msg), r.res);
@@ -139,7 +124,7 @@ TEST(cancelled_submitted_event_is_cancel_requested_until_final_cqe)
 	EXPECT_EQ(REF_EVENT_CANCEL_REQUESTED, ref_driver_state(&drv, id));
 	/* Data ends the read; its CQE is the final one. */
 	ASSERT_EQ(3, write(p[1], "abc", 3));
-	ASSERT_EQ(0, drain(&drv));
+	ASSERT_EQ(0, ref_case_drain(&drv));
 	EXPECT_EQ(REF_EVENT_INERT, ref_driver_state(&drv, id));
 	EXPECT_FALSE(r.done);
 	EXPECT_EQ(1u, drv.stats.cancelled_completions);
@@ -173,13 +158,13 @@ TEST(multishot_stays_submitted_while_cqes_carry_more)
 	ASSERT_EQ(0, ref_driver_start(&drv, &ev, &poll_ops, &id));
 	ASSERT_EQ(1, ref_driver_submit(&drv));
 	for (unsigned int i = 1; i <= 2; i++) {
-		struct __kernel_timespec ts = { .tv_sec = 2 };
-
 		ASSERT_EQ(1, write(p[1], "x", 1));
-		ASSERT_EQ(1, ref_driver_run(&drv, 1, &ts));
+		ASSERT_EQ(1, ref_case_run(&drv, 1));
 		if (i == 1 && ev.with_more == 0 && ev.last_res == -EINVAL) {
 			ref_driver_free(&drv);
 			ref_ring_free(&ring);
+			close(p[0]);
+			close(p[1]);
 			SKIP(return, "IORING_POLL_ADD_MULTI not supported (5.13)");
 		}
 		ASSERT_EQ(i, ev.calls);
@@ -190,7 +175,7 @@ TEST(multishot_stays_submitted_while_cqes_carry_more)
 	}
 	/* Asking the kernel ends it: the final CQE goes to the cancellation. */
 	ASSERT_EQ(0, ref_driver_cancel(&drv, id, true));
-	ASSERT_EQ(0, drain(&drv));
+	ASSERT_EQ(0, ref_case_drain(&drv));
 	EXPECT_EQ(REF_EVENT_INERT, ref_driver_state(&drv, id));
 	EXPECT_EQ(-ECANCELED, poll_final_res);
 	EXPECT_EQ(0u, poll_final_flags & IORING_CQE_F_MORE);
@@ -225,7 +210,7 @@ TEST(completed_but_unreaped_event_is_still_submitted)
 	ASSERT_EQ(1, ref_driver_submit(&drv));
 	EXPECT_EQ(REF_EVENT_SUBMITTED, ref_driver_state(&drv, id));
 	EXPECT_FALSE(r.done);
-	ASSERT_EQ(0, drain(&drv));
+	ASSERT_EQ(0, ref_case_drain(&drv));
 	EXPECT_EQ(REF_EVENT_INERT, ref_driver_state(&drv, id));
 	EXPECT_EQ(4, r.res);
 	EXPECT_EQ(0, memcmp(r.buf, "data", 4));

@@ -14,9 +14,7 @@
  */
 #include <sys/un.h>
 
-#include "ref/event.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.6", "IORING_OP_READ");
 
@@ -81,39 +79,6 @@ static struct ref_cancellation recv_cancel(void *event)
 	return watch(K_RECV, ref_recv_multishot_ops.cancel(event));
 }
 
-/* Open fds among 0..1023 (fcntl, so that no /proc is needed). */
-static int count_open_fds(void)
-{
-	int n = 0;
-
-	for (int fd = 0; fd < 1024; fd++)
-		n += fcntl(fd, F_GETFD) >= 0;
-	return n;
-}
-
-static int unix_listener(const char *name, struct sockaddr_un *addr)
-{
-	char path[300];
-	int fd;
-
-	memset(addr, 0, sizeof(*addr));
-	addr->sun_family = AF_UNIX;
-	conform_tmppath(path, sizeof(path), name);
-	if (strlen(path) >= sizeof(addr->sun_path))
-		return -1;
-	memcpy(addr->sun_path, path, strlen(path) + 1);
-	unlink(path);	/* left by an earlier test of this program */
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	if (bind(fd, (struct sockaddr *)addr, sizeof(*addr)) < 0 ||
-	    listen(fd, 8) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 enum { NREADS = 4 };
 
 struct scene {
@@ -137,9 +102,9 @@ static void build_scene(struct __test_metadata *_metadata, struct scene *s)
 	struct __kernel_timespec ts = { .tv_sec = 2 };
 	ref_event_id id;
 
-	s->fds_before = count_open_fds();
+	s->fds_before = ref_case_count_open_fds();
 	ASSERT_EQ(0, conform_pipe(s->p));
-	s->lfd = unix_listener("sock", &s->addr);
+	s->lfd = ref_case_unix_listener("sock", &s->addr);
 	ASSERT_LE(0, s->lfd);
 	ASSERT_EQ(0, ref_ring_init(&s->ring, 16, NULL));
 	ASSERT_EQ(0, ref_driver_init(&s->drv, &s->ring, 16));
@@ -200,7 +165,7 @@ TEST(free_releases_every_cancellation_once)
 /* ref/event.h: teardown drains every final completion: nothing is in flight
  * after, and the driver's memory is freed (slots NULL). The read cancelled
  * earlier without asking is asked now: all 3 submitted reads and the
- * waiting accept end with -ECANCELED; the prepared read never ran. */
+ * waiting accept end with -ECANCELED; the prepared read never ran (5.6). */
 TEST(free_drains_everything_in_flight)
 {
 	struct scene s;
@@ -223,7 +188,7 @@ TEST(free_drains_everything_in_flight)
 
 /* ref/event.h: the connection accepted but not reaped at teardown is
  * closed, never leaked: after everything is closed the process has exactly
- * the fds it had before the scene. */
+ * the fds it had before the scene (5.6). */
 TEST(free_leaks_no_fd)
 {
 	struct scene s;
@@ -236,7 +201,7 @@ TEST(free_leaks_no_fd)
 	ASSERT_EQ(1, nlate_fds);
 	EXPECT_EQ(-1, fcntl(late_fds[0], F_GETFD));
 	free_scene(&s);
-	EXPECT_EQ(s.fds_before, count_open_fds());
+	EXPECT_EQ(s.fds_before, ref_case_count_open_fds());
 }
 
 /*
@@ -247,7 +212,6 @@ TEST(free_leaks_no_fd)
  */
 TEST(free_cancels_multishot_recv)
 {
-	struct __kernel_timespec ts = { .tv_sec = 2 };
 	struct ref_recv_multishot_event ev;
 	struct ref_event_ops ops = ref_recv_multishot_ops;
 	struct ref_buf_ring bufs;
@@ -276,7 +240,7 @@ TEST(free_cancels_multishot_recv)
 	ASSERT_EQ(1, ref_driver_submit(&drv));
 	/* One delivery proves it armed (and multishot recv exists). */
 	ASSERT_EQ(2, send(sv[1], "hi", 2, 0));
-	ASSERT_EQ(1, ref_driver_run(&drv, 1, &ts));
+	ASSERT_EQ(1, ref_case_run(&drv, 1));
 	if (ev.done && ev.res == -EINVAL) {
 		ref_driver_free(&drv);
 		ref_buf_ring_free(&ring, &bufs);

@@ -9,98 +9,9 @@
  * Sources: io_uring_enter(2) IORING_OP_WRITE (like pwrite(2), 5.6), write(2)
  * (EBADF, EPIPE), IORING_OP_ASYNC_CANCEL, ref/event.h.
  */
-#include "ref/event.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.6", "IORING_OP_WRITE");
-
-/* Run the driver until nothing is in flight; each wait bounded by 2 s. */
-static int drain(struct ref_driver *drv)
-{
-	struct __kernel_timespec ts = { .tv_sec = 2 };
-
-	while (drv->in_flight) {
-		int ret = ref_driver_run(drv, 1, &ts);
-
-		if (ret < 0)
-			return ret;
-	}
-	return 0;
-}
-
-/*
- * A cancellation wrapped to be watched: what the driver hands to the
- * cancellation of an event is recorded in `seen` (one test per process),
- * then passed on to the event type's own cancellation.
- */
-static struct {
-	int completed;			/* CQEs handed to the cancellation */
-	int last_res;
-	unsigned int last_flags;
-	int cancel_results;		/* calls of cancel_result */
-	int cancel_res;
-	int releases;
-	int completed_at_release;	/* the counts when release ran */
-	int cancel_results_at_release;
-} seen;
-
-struct watched {
-	struct ref_cancellation inner;
-};
-
-static void watched_completed(void *data, const struct io_uring_cqe *cqe)
-{
-	struct watched *w = data;
-
-	seen.completed++;
-	seen.last_res = cqe->res;
-	seen.last_flags = cqe->flags;
-	if (w->inner.completed)
-		w->inner.completed(w->inner.data, cqe);
-}
-
-static void watched_cancel_result(void *data, int res)
-{
-	struct watched *w = data;
-
-	seen.cancel_results++;
-	seen.cancel_res = res;
-	if (w->inner.cancel_result)
-		w->inner.cancel_result(w->inner.data, res);
-}
-
-static void watched_release(void *data)
-{
-	struct watched *w = data;
-
-	seen.releases++;
-	seen.completed_at_release = seen.completed;
-	seen.cancel_results_at_release = seen.cancel_results;
-	if (w->inner.release)
-		w->inner.release(w->inner.data);
-	free(w);
-}
-
-static struct ref_cancellation watch(struct ref_cancellation inner)
-{
-	struct watched *w = malloc(sizeof(*w));
-	struct ref_cancellation c = {
-		.data = w, .completed = watched_completed,
-		.cancel_result = watched_cancel_result, .release = watched_release,
-	};
-
-	if (!w)
-		abort();
-	w->inner = inner;
-	return c;
-}
-
-
-static struct ref_cancellation watched_write_cancel(void *event)
-{
-	return watch(ref_write_ops.cancel(event));
-}
 
 /* Write len bytes of data at off to fd through the driver; the result. */
 static int write_via_driver(struct __test_metadata *_metadata, int fd,
@@ -115,7 +26,7 @@ static int write_via_driver(struct __test_metadata *_metadata, int fd,
 	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
 	ASSERT_EQ(0, ref_write_event_init(&w, fd, data, len, off));
 	ASSERT_EQ(0, ref_driver_start(&drv, &w, &ref_write_ops, &id));
-	ASSERT_EQ(0, drain(&drv));
+	ASSERT_EQ(0, ref_case_drain(&drv));
 	ASSERT_TRUE(w.done);
 	ref_io_event_free(&w);
 	ref_driver_free(&drv);
@@ -144,7 +55,7 @@ TEST(write_puts_exact_bytes_at_offset)
 }
 
 /* ref/event.h: "A write of a copy of data": the caller's buffer rewritten
- * after init, before submission, does not change what is written. */
+ * after init, before submission, does not change what is written (5.6). */
 TEST(write_sends_its_own_copy_of_the_data)
 {
 	unsigned char data[64], back[64];
@@ -163,7 +74,7 @@ TEST(write_sends_its_own_copy_of_the_data)
 	ASSERT_EQ(0, ref_write_event_init(&w, fd, data, sizeof(data), 0));
 	ASSERT_EQ(0, ref_driver_start(&drv, &w, &ref_write_ops, &id));
 	memset(data, 0, sizeof(data));
-	ASSERT_EQ(0, drain(&drv));
+	ASSERT_EQ(0, ref_case_drain(&drv));
 	EXPECT_EQ(64, w.res);
 	ASSERT_EQ(64, pread(fd, back, sizeof(back), 0));
 	EXPECT_TRUE(conform_check_pattern(back, sizeof(back), 0));
@@ -208,7 +119,7 @@ TEST(write_to_pipe_without_readers_gets_epipe)
  */
 TEST(cancelled_write_on_full_pipe_writes_nothing)
 {
-	struct ref_event_ops ops = ref_write_ops;
+	struct ref_event_ops ops = ref_case_watched_ops(&ref_write_ops);
 	unsigned char data[512], chunk[4096];
 	struct ref_io_event w;
 	struct ref_driver drv;
@@ -219,7 +130,6 @@ TEST(cancelled_write_on_full_pipe_writes_nothing)
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_WRITE);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
-	ops.cancel = watched_write_cancel;
 	ASSERT_EQ(0, conform_pipe(p));
 	filled = conform_fill_until_full(p[1]);
 	ASSERT_LT(0, filled);
@@ -230,12 +140,12 @@ TEST(cancelled_write_on_full_pipe_writes_nothing)
 	ASSERT_EQ(0, ref_driver_start(&drv, &w, &ops, &id));
 	ASSERT_EQ(1, ref_driver_submit(&drv));
 	ASSERT_EQ(0, ref_driver_cancel(&drv, id, true));
-	ASSERT_EQ(0, drain(&drv));
-	EXPECT_EQ(0, seen.cancel_res);
-	EXPECT_EQ(-ECANCELED, seen.last_res);
-	EXPECT_EQ(1, seen.releases);
-	EXPECT_EQ(1, seen.completed_at_release);
-	EXPECT_EQ(1, seen.cancel_results_at_release);
+	ASSERT_EQ(0, ref_case_drain(&drv));
+	EXPECT_EQ(0, ref_case_seen.cancel_res);
+	EXPECT_EQ(-ECANCELED, ref_case_seen.last_res);
+	EXPECT_EQ(1, ref_case_seen.releases);
+	EXPECT_EQ(1, ref_case_seen.completed_at_release);
+	EXPECT_EQ(1, ref_case_seen.cancel_results_at_release);
 	ASSERT_EQ(0, fcntl(p[0], F_SETFL, O_NONBLOCK));
 	for (;;) {
 		ssize_t n = read(p[0], chunk, sizeof(chunk));

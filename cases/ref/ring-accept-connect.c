@@ -7,114 +7,14 @@
  * (IORING_ACCEPT_MULTISHOT, probed), and the errors for a refused connect
  * and an accept on a non-socket.
  */
-#include <limits.h>
 #include <netinet/in.h>
 #include <sys/un.h>
 
-#include "ref/ring.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.5", "IORING_OP_ACCEPT/IORING_OP_CONNECT");
 
-/* ---- CQE collection (the same block in each cases/ref program) ---- */
-
-enum { LOG_MAX = 64 };
-#define NO_CQE INT_MIN	/* res_of() of a user_data that never completed */
-
-struct cqe_log {
-	unsigned int n;
-	struct io_uring_cqe cqe[LOG_MAX];
-};
-
-static inline void log_cqe(const struct io_uring_cqe *cqe, void *arg)
-{
-	struct cqe_log *log = arg;
-
-	if (log->n < LOG_MAX)
-		log->cqe[log->n] = *cqe;
-	log->n++;
-}
-
-/*
- * Reap into log until it holds n CQEs. Each wait is bounded by 2 s: a guard
- * against a hang, not a timing check. 0, or the wait's error (-ETIME).
- */
-static inline int reap_until(struct ref_ring *ring, struct cqe_log *log,
-			     unsigned int n)
-{
-	const struct __kernel_timespec bound = { .tv_sec = 2 };
-
-	for (;;) {
-		int ret;
-
-		ref_ring_for_each_completion(ring, log_cqe, log);
-		if (log->n >= n)
-			return 0;
-		ret = ref_ring_wait(ring, 1, &bound);
-		if (ret)
-			return ret;
-	}
-}
-
-/* The first logged CQE with this user_data, or NULL. */
-static inline const struct io_uring_cqe *cqe_of(const struct cqe_log *log,
-						uint64_t ud)
-{
-	for (unsigned int i = 0; i < log->n && i < LOG_MAX; i++)
-		if (log->cqe[i].user_data == ud)
-			return &log->cqe[i];
-	return NULL;
-}
-
-static inline int res_of(const struct cqe_log *log, uint64_t ud)
-{
-	const struct io_uring_cqe *cqe = cqe_of(log, ud);
-
-	return cqe ? cqe->res : NO_CQE;
-}
-
-/* True when no CQE comes within 20 ms: what was submitted is still pending. */
-static inline bool nothing_completes(struct ref_ring *ring)
-{
-	const struct __kernel_timespec brief = { .tv_nsec = 20 * 1000 * 1000 };
-
-	return ref_ring_cq_ready(ring) == 0 &&
-	       ref_ring_wait(ring, 1, &brief) == -ETIME;
-}
-
 enum { TAG_ACCEPT = 1, TAG_CONNECT = 2, TAG_CANCEL = 3 };
-
-/* *sun = the AF_UNIX address <tmpdir>/name. 0, or -1 if the path is too long. */
-static int unix_addr(struct sockaddr_un *sun, const char *name)
-{
-	char path[400];
-
-	memset(sun, 0, sizeof(*sun));
-	sun->sun_family = AF_UNIX;
-	conform_tmppath(path, sizeof(path), name);
-	if (strlen(path) >= sizeof(sun->sun_path))
-		return -1;
-	memcpy(sun->sun_path, path, strlen(path) + 1);
-	return 0;
-}
-
-/* A listening AF_UNIX stream socket at <tmpdir>/name; its address in *sun. */
-static int unix_listener(const char *name, struct sockaddr_un *sun)
-{
-	int fd;
-
-	if (unix_addr(sun, name))
-		return -1;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	if (bind(fd, (struct sockaddr *)sun, sizeof(*sun)) || listen(fd, 8)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
 
 /*
  * NULL if multishot accept is accepted: IORING_ACCEPT_MULTISHOT is 5.19;
@@ -124,20 +24,21 @@ static int unix_listener(const char *name, struct sockaddr_un *sun)
 static const char *multishot_accept_missing(void)
 {
 	const char *why = "the multishot accept probe did not complete";
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct sockaddr_un sun;
 	struct ref_ring ring;
 	int lfd, cfd = -1;
 
-	lfd = unix_listener("probe.sock", &sun);
+	lfd = ref_case_unix_listener("probe.sock", &sun);
 	if (lfd < 0)
 		return "AF_UNIX listener failed in the multishot accept probe";
 	if (ref_ring_init(&ring, 4, NULL) == 0) {
 		cfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (cfd >= 0 && connect(cfd, (struct sockaddr *)&sun, sizeof(sun)) == 0 &&
 		    ref_prep_accept(&ring, lfd, NULL, NULL, SOCK_CLOEXEC, true, TAG_ACCEPT) &&
-		    ref_ring_submit(&ring) == 1 && reap_until(&ring, &log, 1) == 0) {
-			int res = res_of(&log, TAG_ACCEPT);
+		    ref_ring_submit(&ring) == 1 &&
+		    ref_case_reap_until(&ring, &log, 1) == 0) {
+			int res = ref_case_res_of(&log, TAG_ACCEPT);
 
 			if (res >= 0)
 				close(res);
@@ -160,7 +61,7 @@ static const char *multishot_accept_missing(void)
  */
 TEST(accept_and_connect_on_unix_socket)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct sockaddr_un sun;
 	struct ref_ring ring;
 	int lfd, cfd, afd;
@@ -168,19 +69,19 @@ TEST(accept_and_connect_on_unix_socket)
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ACCEPT);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_CONNECT);
-	lfd = unix_listener("a.sock", &sun);
+	lfd = ref_case_unix_listener("a.sock", &sun);
 	ASSERT_LE(0, lfd);
 	cfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	ASSERT_LE(0, cfd);
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_accept(&ring, lfd, NULL, NULL, SOCK_CLOEXEC, false, TAG_ACCEPT));
 	ASSERT_EQ(1, ref_ring_submit(&ring));
-	EXPECT_TRUE(nothing_completes(&ring));
+	EXPECT_TRUE(ref_case_nothing_completes(&ring));
 	ASSERT_TRUE(ref_prep_connect(&ring, cfd, (struct sockaddr *)&sun, sizeof(sun), TAG_CONNECT));
 	ASSERT_EQ(1, ref_ring_submit(&ring));
-	ASSERT_EQ(0, reap_until(&ring, &log, 2));
-	EXPECT_EQ(0, res_of(&log, TAG_CONNECT));
-	afd = res_of(&log, TAG_ACCEPT);
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 2));
+	EXPECT_EQ(0, ref_case_res_of(&log, TAG_CONNECT));
+	afd = ref_case_res_of(&log, TAG_ACCEPT);
 	ASSERT_LE(0, afd);
 	EXPECT_EQ(FD_CLOEXEC, fcntl(afd, F_GETFD) & FD_CLOEXEC);
 	ASSERT_EQ(3, write(cfd, "abc", 3));
@@ -201,7 +102,7 @@ TEST(tcp_accept_reports_peer_address)
 {
 	struct sockaddr_in srv = { .sin_family = AF_INET }, peer, cli;
 	socklen_t len = sizeof(srv), peer_len = sizeof(peer);
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 	int lfd, cfd, afd;
 
@@ -225,9 +126,9 @@ TEST(tcp_accept_reports_peer_address)
 	ASSERT_TRUE(ref_prep_accept(&ring, lfd, (struct sockaddr *)&peer, &peer_len, 0, false, TAG_ACCEPT));
 	ASSERT_TRUE(ref_prep_connect(&ring, cfd, (struct sockaddr *)&srv, sizeof(srv), TAG_CONNECT));
 	ASSERT_EQ(2, ref_ring_submit(&ring));
-	ASSERT_EQ(0, reap_until(&ring, &log, 2));
-	EXPECT_EQ(0, res_of(&log, TAG_CONNECT));
-	afd = res_of(&log, TAG_ACCEPT);
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 2));
+	EXPECT_EQ(0, ref_case_res_of(&log, TAG_CONNECT));
+	afd = ref_case_res_of(&log, TAG_ACCEPT);
 	ASSERT_LE(0, afd);
 	len = sizeof(cli);
 	ASSERT_EQ(0, getsockname(cfd, (struct sockaddr *)&cli, &len));
@@ -249,12 +150,12 @@ TEST(tcp_accept_reports_peer_address)
 TEST(connect_to_non_listening_socket_gets_econnrefused)
 {
 	struct sockaddr_un sun;
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 	int sfd, cfd;
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_CONNECT);
-	ASSERT_EQ(0, unix_addr(&sun, "bound.sock"));
+	ASSERT_EQ(0, ref_case_unix_addr(&sun, "bound.sock"));
 	sfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	ASSERT_LE(0, sfd);
 	ASSERT_EQ(0, bind(sfd, (struct sockaddr *)&sun, sizeof(sun)));
@@ -263,8 +164,8 @@ TEST(connect_to_non_listening_socket_gets_econnrefused)
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_connect(&ring, cfd, (struct sockaddr *)&sun, sizeof(sun), TAG_CONNECT));
 	ASSERT_EQ(1, ref_ring_submit(&ring));
-	ASSERT_EQ(0, reap_until(&ring, &log, 1));
-	EXPECT_EQ(-ECONNREFUSED, res_of(&log, TAG_CONNECT));
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 1));
+	EXPECT_EQ(-ECONNREFUSED, ref_case_res_of(&log, TAG_CONNECT));
 	ref_ring_free(&ring);
 	close(cfd);
 	close(sfd);
@@ -273,7 +174,7 @@ TEST(connect_to_non_listening_socket_gets_econnrefused)
 /* accept(2) ENOTSOCK: the fd does not refer to a socket (since 5.5). */
 TEST(accept_on_non_socket_gets_enotsock)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 	int fd;
 
@@ -283,8 +184,8 @@ TEST(accept_on_non_socket_gets_enotsock)
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_accept(&ring, fd, NULL, NULL, 0, false, TAG_ACCEPT));
 	ASSERT_EQ(1, ref_ring_submit(&ring));
-	ASSERT_EQ(0, reap_until(&ring, &log, 1));
-	EXPECT_EQ(-ENOTSOCK, res_of(&log, TAG_ACCEPT));
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 1));
+	EXPECT_EQ(-ENOTSOCK, ref_case_res_of(&log, TAG_ACCEPT));
 	ref_ring_free(&ring);
 	close(fd);
 }
@@ -296,7 +197,7 @@ TEST(accept_on_non_socket_gets_enotsock)
  */
 TEST(multishot_accept_posts_fd_per_connection)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	const struct io_uring_cqe *last = NULL;
 	struct sockaddr_un sun;
 	struct ref_ring ring;
@@ -304,7 +205,7 @@ TEST(multishot_accept_posts_fd_per_connection)
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ACCEPT);
 	CONFORM_REQUIRE(multishot_accept_missing());
-	lfd = unix_listener("m.sock", &sun);
+	lfd = ref_case_unix_listener("m.sock", &sun);
 	ASSERT_LE(0, lfd);
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_accept(&ring, lfd, NULL, NULL, SOCK_CLOEXEC, true, TAG_ACCEPT));
@@ -313,16 +214,16 @@ TEST(multishot_accept_posts_fd_per_connection)
 		cfd[i] = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		ASSERT_LE(0, cfd[i]);
 		ASSERT_EQ(0, connect(cfd[i], (struct sockaddr *)&sun, sizeof(sun)));
-		ASSERT_EQ(0, reap_until(&ring, &log, i + 1));
+		ASSERT_EQ(0, ref_case_reap_until(&ring, &log, i + 1));
 		EXPECT_EQ((uint64_t)TAG_ACCEPT, log.cqe[i].user_data);
 		EXPECT_LE(0, log.cqe[i].res);
 		EXPECT_TRUE(ref_cqe_has_more(&log.cqe[i]));
 	}
 	ASSERT_TRUE(ref_prep_cancel(&ring, TAG_ACCEPT, 0, TAG_CANCEL));
 	ASSERT_EQ(1, ref_ring_submit(&ring));
-	ASSERT_EQ(0, reap_until(&ring, &log, 5));
-	EXPECT_EQ(0, res_of(&log, TAG_CANCEL));
-	for (unsigned int i = 3; i < log.n && i < LOG_MAX; i++)
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 5));
+	EXPECT_EQ(0, ref_case_res_of(&log, TAG_CANCEL));
+	for (unsigned int i = 3; i < log.n && i < REF_CASE_LOG_MAX; i++)
 		if (log.cqe[i].user_data == TAG_ACCEPT)
 			last = &log.cqe[i];
 	ASSERT_NE(NULL, last);

@@ -7,79 +7,9 @@
  * Checked: buffer ids and data, recycling, running out (-ENOBUFS, no F_MORE),
  * re-arming, and the registration errors.
  */
-#include <limits.h>
-
-#include "ref/ring.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("6.0", "IORING_RECV_MULTISHOT with IORING_REGISTER_PBUF_RING");
-
-/* ---- CQE collection (the same block in each cases/ref program) ---- */
-
-enum { LOG_MAX = 64 };
-#define NO_CQE INT_MIN	/* res_of() of a user_data that never completed */
-
-struct cqe_log {
-	unsigned int n;
-	struct io_uring_cqe cqe[LOG_MAX];
-};
-
-static inline void log_cqe(const struct io_uring_cqe *cqe, void *arg)
-{
-	struct cqe_log *log = arg;
-
-	if (log->n < LOG_MAX)
-		log->cqe[log->n] = *cqe;
-	log->n++;
-}
-
-/*
- * Reap into log until it holds n CQEs. Each wait is bounded by 2 s: a guard
- * against a hang, not a timing check. 0, or the wait's error (-ETIME).
- */
-static inline int reap_until(struct ref_ring *ring, struct cqe_log *log,
-			     unsigned int n)
-{
-	const struct __kernel_timespec bound = { .tv_sec = 2 };
-
-	for (;;) {
-		int ret;
-
-		ref_ring_for_each_completion(ring, log_cqe, log);
-		if (log->n >= n)
-			return 0;
-		ret = ref_ring_wait(ring, 1, &bound);
-		if (ret)
-			return ret;
-	}
-}
-
-/* The first logged CQE with this user_data, or NULL. */
-static inline const struct io_uring_cqe *cqe_of(const struct cqe_log *log,
-						uint64_t ud)
-{
-	for (unsigned int i = 0; i < log->n && i < LOG_MAX; i++)
-		if (log->cqe[i].user_data == ud)
-			return &log->cqe[i];
-	return NULL;
-}
-
-static inline int res_of(const struct cqe_log *log, uint64_t ud)
-{
-	const struct io_uring_cqe *cqe = cqe_of(log, ud);
-
-	return cqe ? cqe->res : NO_CQE;
-}
-
-/* True when no CQE comes within 20 ms: what was submitted is still pending. */
-static inline bool nothing_completes(struct ref_ring *ring)
-{
-	const struct __kernel_timespec brief = { .tv_nsec = 20 * 1000 * 1000 };
-
-	return ref_ring_cq_ready(ring) == 0 &&
-	       ref_ring_wait(ring, 1, &brief) == -ETIME;
-}
 
 enum { BGID = 7, BUF_SIZE = 64, MSG_LEN = 40, TAG_RECV = 1 };
 
@@ -98,7 +28,7 @@ static const char *multishot_recv_missing(void)
 {
 	static char why[160];
 	const char *ret = "the multishot recv probe did not complete";
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_buf_ring bufs;
 	struct ref_ring ring;
 	int sv[2], err;
@@ -117,8 +47,9 @@ static const char *multishot_recv_missing(void)
 	} else {
 		if (write(sv[1], "p", 1) == 1 &&
 		    ref_prep_recv_multishot(&ring, sv[0], BGID, 0, TAG_RECV) &&
-		    ref_ring_submit(&ring) == 1 && reap_until(&ring, &log, 1) == 0)
-			ret = res_of(&log, TAG_RECV) == -EINVAL ?
+		    ref_ring_submit(&ring) == 1 &&
+		    ref_case_reap_until(&ring, &log, 1) == 0)
+			ret = ref_case_res_of(&log, TAG_RECV) == -EINVAL ?
 			      "IORING_RECV_MULTISHOT rejected with -EINVAL (added in 6.0)" : NULL;
 		ref_buf_ring_free(&ring, &bufs);
 	}
@@ -133,15 +64,15 @@ out:
  * Send message number i (MSG_LEN bytes of the pattern at i * MSG_LEN) and
  * reap its CQE into log. 0 or -1.
  */
-static int send_and_reap(int fd, struct ref_ring *ring, struct cqe_log *log,
-			 unsigned int i)
+static int send_and_reap(int fd, struct ref_ring *ring,
+			 struct ref_case_cqe_log *log, unsigned int i)
 {
 	char msg[MSG_LEN];
 
 	conform_fill_pattern(msg, sizeof(msg), (unsigned long long)i * MSG_LEN);
 	if (write(fd, msg, sizeof(msg)) != (ssize_t)sizeof(msg))
 		return -1;
-	return reap_until(ring, log, log->n + 1) ? -1 : 0;
+	return ref_case_reap_until(ring, log, log->n + 1) ? -1 : 0;
 }
 
 /*
@@ -152,7 +83,7 @@ static int send_and_reap(int fd, struct ref_ring *ring, struct cqe_log *log,
  */
 TEST(multishot_recv_fills_provided_buffers)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_buf_ring bufs;
 	struct ref_ring ring;
 	bool used[4] = { false };
@@ -195,7 +126,7 @@ TEST(multishot_recv_fills_provided_buffers)
  */
 TEST(recycled_buffers_keep_multishot_going)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_buf_ring bufs;
 	struct ref_ring ring;
 	int sv[2];
@@ -236,7 +167,7 @@ TEST(recycled_buffers_keep_multishot_going)
  */
 TEST(out_of_buffers_ends_multishot_with_enobufs)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_buf_ring bufs;
 	struct ref_ring ring;
 	char peek[MSG_LEN];
@@ -256,7 +187,7 @@ TEST(out_of_buffers_ends_multishot_with_enobufs)
 	EXPECT_EQ(-ENOBUFS, log.cqe[2].res);
 	EXPECT_FALSE(ref_cqe_has_more(&log.cqe[2]));
 	EXPECT_EQ(-1, ref_cqe_buffer_id(&log.cqe[2]));
-	EXPECT_TRUE(nothing_completes(&ring));
+	EXPECT_TRUE(ref_case_nothing_completes(&ring));
 	EXPECT_EQ(MSG_LEN, recv(sv[0], peek, sizeof(peek), MSG_PEEK | MSG_DONTWAIT));
 	EXPECT_TRUE(conform_check_pattern(peek, MSG_LEN, 2 * MSG_LEN));
 	ref_ring_free(&ring);
@@ -272,7 +203,7 @@ TEST(out_of_buffers_ends_multishot_with_enobufs)
  */
 TEST(rearm_after_enobufs_gets_queued_data)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_buf_ring bufs;
 	struct ref_ring ring;
 	int sv[2], bid;
@@ -292,7 +223,7 @@ TEST(rearm_after_enobufs_gets_queued_data)
 	ref_buf_ring_recycle(&bufs, (uint16_t)bid);
 	ASSERT_TRUE(ref_prep_recv_multishot(&ring, sv[0], BGID, 0, TAG_RECV + 1));
 	ASSERT_EQ(1, ref_ring_submit(&ring));
-	ASSERT_EQ(0, reap_until(&ring, &log, 4));
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 4));
 	EXPECT_EQ((uint64_t)TAG_RECV + 1, log.cqe[3].user_data);
 	EXPECT_EQ(MSG_LEN, log.cqe[3].res);
 	EXPECT_TRUE(ref_cqe_has_more(&log.cqe[3]));

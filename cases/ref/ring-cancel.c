@@ -6,79 +6,9 @@
  * empty pipe or recvs on an empty AF_UNIX socket; the flags added in 5.19
  * are probed (older kernels reject any cancel_flags with -EINVAL).
  */
-#include <limits.h>
-
-#include "ref/ring.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.5", "IORING_OP_ASYNC_CANCEL");
-
-/* ---- CQE collection (the same block in each cases/ref program) ---- */
-
-enum { LOG_MAX = 64 };
-#define NO_CQE INT_MIN	/* res_of() of a user_data that never completed */
-
-struct cqe_log {
-	unsigned int n;
-	struct io_uring_cqe cqe[LOG_MAX];
-};
-
-static inline void log_cqe(const struct io_uring_cqe *cqe, void *arg)
-{
-	struct cqe_log *log = arg;
-
-	if (log->n < LOG_MAX)
-		log->cqe[log->n] = *cqe;
-	log->n++;
-}
-
-/*
- * Reap into log until it holds n CQEs. Each wait is bounded by 2 s: a guard
- * against a hang, not a timing check. 0, or the wait's error (-ETIME).
- */
-static inline int reap_until(struct ref_ring *ring, struct cqe_log *log,
-			     unsigned int n)
-{
-	const struct __kernel_timespec bound = { .tv_sec = 2 };
-
-	for (;;) {
-		int ret;
-
-		ref_ring_for_each_completion(ring, log_cqe, log);
-		if (log->n >= n)
-			return 0;
-		ret = ref_ring_wait(ring, 1, &bound);
-		if (ret)
-			return ret;
-	}
-}
-
-/* The first logged CQE with this user_data, or NULL. */
-static inline const struct io_uring_cqe *cqe_of(const struct cqe_log *log,
-						uint64_t ud)
-{
-	for (unsigned int i = 0; i < log->n && i < LOG_MAX; i++)
-		if (log->cqe[i].user_data == ud)
-			return &log->cqe[i];
-	return NULL;
-}
-
-static inline int res_of(const struct cqe_log *log, uint64_t ud)
-{
-	const struct io_uring_cqe *cqe = cqe_of(log, ud);
-
-	return cqe ? cqe->res : NO_CQE;
-}
-
-/* True when no CQE comes within 20 ms: what was submitted is still pending. */
-static inline bool nothing_completes(struct ref_ring *ring)
-{
-	const struct __kernel_timespec brief = { .tv_nsec = 20 * 1000 * 1000 };
-
-	return ref_ring_cq_ready(ring) == 0 &&
-	       ref_ring_wait(ring, 1, &brief) == -ETIME;
-}
 
 enum { TAG_CANCEL = 100 };
 
@@ -90,7 +20,7 @@ enum { TAG_CANCEL = 100 };
 static const char *cancel_flags_missing(unsigned int flags, const char *name)
 {
 	static char why[160];
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 	bool ok;
 	int res;
@@ -103,8 +33,9 @@ static const char *cancel_flags_missing(unsigned int flags, const char *name)
 		ok = ref_prep_cancel_any(&ring, flags & ~IORING_ASYNC_CANCEL_ANY, 1);
 	else
 		ok = ref_prep_cancel(&ring, 12345, flags, 1);
-	ok = ok && ref_ring_submit(&ring) == 1 && reap_until(&ring, &log, 1) == 0;
-	res = res_of(&log, 1);
+	ok = ok && ref_ring_submit(&ring) == 1 &&
+	     ref_case_reap_until(&ring, &log, 1) == 0;
+	res = ref_case_res_of(&log, 1);
 	ref_ring_free(&ring);
 	if (!ok)
 		return "the cancel-flag probe did not complete";
@@ -132,7 +63,7 @@ static int submit_recvs(struct ref_ring *ring, int sock, char *buf,
  */
 TEST(cancel_of_waiting_pipe_read_by_user_data)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 	char buf[16];
 	int p[2];
@@ -145,13 +76,13 @@ TEST(cancel_of_waiting_pipe_read_by_user_data)
 	ASSERT_EQ(1, ref_ring_submit(&ring));
 	ASSERT_TRUE(ref_prep_cancel(&ring, 1, 0, TAG_CANCEL));
 	ASSERT_EQ(1, ref_ring_submit(&ring));
-	ASSERT_EQ(0, reap_until(&ring, &log, 2));
-	if (res_of(&log, TAG_CANCEL) == -EALREADY) {
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 2));
+	if (ref_case_res_of(&log, TAG_CANCEL) == -EALREADY) {
 		TH_LOG("read was running in io-wq: cancel -EALREADY");
-		EXPECT_EQ(-EINTR, res_of(&log, 1));
+		EXPECT_EQ(-EINTR, ref_case_res_of(&log, 1));
 	} else {
-		EXPECT_EQ(0, res_of(&log, TAG_CANCEL));
-		EXPECT_EQ(-ECANCELED, res_of(&log, 1));
+		EXPECT_EQ(0, ref_case_res_of(&log, TAG_CANCEL));
+		EXPECT_EQ(-ECANCELED, ref_case_res_of(&log, 1));
 	}
 	ref_ring_free(&ring);
 	close(p[0]);
@@ -165,7 +96,7 @@ TEST(cancel_of_waiting_pipe_read_by_user_data)
  */
 TEST(cancel_of_unknown_user_data_gets_enoent)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 	char buf[8];
 	int sv[2];
@@ -177,11 +108,11 @@ TEST(cancel_of_unknown_user_data_gets_enoent)
 	ASSERT_EQ(0, submit_recvs(&ring, sv[0], buf, 1, 1));
 	ASSERT_TRUE(ref_prep_cancel(&ring, 0x5eed, 0, TAG_CANCEL));
 	ASSERT_EQ(1, ref_ring_submit(&ring));
-	ASSERT_EQ(0, reap_until(&ring, &log, 1));
-	EXPECT_EQ(-ENOENT, res_of(&log, TAG_CANCEL));
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 1));
+	EXPECT_EQ(-ENOENT, ref_case_res_of(&log, TAG_CANCEL));
 	ASSERT_EQ(2, write(sv[1], "ok", 2));
-	ASSERT_EQ(0, reap_until(&ring, &log, 2));
-	EXPECT_EQ(2, res_of(&log, 1));
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 2));
+	EXPECT_EQ(2, ref_case_res_of(&log, 1));
 	ref_ring_free(&ring);
 	close(sv[0]);
 	close(sv[1]);
@@ -194,7 +125,7 @@ TEST(cancel_of_unknown_user_data_gets_enoent)
  */
 TEST(cancel_all_by_user_data_counts_every_match)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 	char buf[32];
 	int sv[2];
@@ -209,9 +140,9 @@ TEST(cancel_all_by_user_data_counts_every_match)
 	ASSERT_EQ(3, ref_ring_submit(&ring));
 	ASSERT_TRUE(ref_prep_cancel(&ring, 7, IORING_ASYNC_CANCEL_ALL, TAG_CANCEL));
 	ASSERT_EQ(1, ref_ring_submit(&ring));
-	ASSERT_EQ(0, reap_until(&ring, &log, 4));
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 4));
 	EXPECT_EQ(4u, log.n);
-	EXPECT_EQ(3, res_of(&log, TAG_CANCEL));
+	EXPECT_EQ(3, ref_case_res_of(&log, TAG_CANCEL));
 	for (unsigned int i = 0; i < log.n; i++)
 		if (log.cqe[i].user_data == 7)
 			EXPECT_EQ(-ECANCELED, log.cqe[i].res);
@@ -228,7 +159,7 @@ TEST(cancel_all_by_user_data_counts_every_match)
  */
 TEST(cancel_fd_all_cancels_only_requests_on_that_fd)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 	char buf[32];
 	int a[2], b[2];
@@ -243,14 +174,14 @@ TEST(cancel_fd_all_cancels_only_requests_on_that_fd)
 	ASSERT_EQ(0, submit_recvs(&ring, b[0], buf + 16, 1, 3));
 	ASSERT_TRUE(ref_prep_cancel_fd(&ring, a[0], IORING_ASYNC_CANCEL_ALL, TAG_CANCEL));
 	ASSERT_EQ(1, ref_ring_submit(&ring));
-	ASSERT_EQ(0, reap_until(&ring, &log, 3));
-	EXPECT_EQ(2, res_of(&log, TAG_CANCEL));
-	EXPECT_EQ(-ECANCELED, res_of(&log, 1));
-	EXPECT_EQ(-ECANCELED, res_of(&log, 2));
-	EXPECT_EQ(NO_CQE, res_of(&log, 3));
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 3));
+	EXPECT_EQ(2, ref_case_res_of(&log, TAG_CANCEL));
+	EXPECT_EQ(-ECANCELED, ref_case_res_of(&log, 1));
+	EXPECT_EQ(-ECANCELED, ref_case_res_of(&log, 2));
+	EXPECT_EQ(REF_CASE_NO_CQE, ref_case_res_of(&log, 3));
 	ASSERT_EQ(3, write(b[1], "abc", 3));
-	ASSERT_EQ(0, reap_until(&ring, &log, 4));
-	EXPECT_EQ(3, res_of(&log, 3));
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 4));
+	EXPECT_EQ(3, ref_case_res_of(&log, 3));
 	ref_ring_free(&ring);
 	close(a[0]);
 	close(a[1]);
@@ -265,7 +196,7 @@ TEST(cancel_fd_all_cancels_only_requests_on_that_fd)
  */
 TEST(cancel_any_all_cancels_every_request)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 	char buf[32];
 	int a[2], b[2];
@@ -280,10 +211,10 @@ TEST(cancel_any_all_cancels_every_request)
 	ASSERT_EQ(0, submit_recvs(&ring, b[0], buf + 16, 1, 3));
 	ASSERT_TRUE(ref_prep_cancel_any(&ring, IORING_ASYNC_CANCEL_ALL, TAG_CANCEL));
 	ASSERT_EQ(1, ref_ring_submit(&ring));
-	ASSERT_EQ(0, reap_until(&ring, &log, 4));
-	EXPECT_EQ(3, res_of(&log, TAG_CANCEL));
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 4));
+	EXPECT_EQ(3, ref_case_res_of(&log, TAG_CANCEL));
 	for (uint64_t ud = 1; ud <= 3; ud++)
-		EXPECT_EQ(-ECANCELED, res_of(&log, ud));
+		EXPECT_EQ(-ECANCELED, ref_case_res_of(&log, ud));
 	ref_ring_free(&ring);
 	close(a[0]);
 	close(a[1]);
@@ -298,7 +229,7 @@ TEST(cancel_any_all_cancels_every_request)
  */
 TEST(cancel_fd_without_all_cancels_one_or_enoent)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 	char buf[16];
 	int a[2], b[2];
@@ -313,12 +244,13 @@ TEST(cancel_fd_without_all_cancels_one_or_enoent)
 	ASSERT_TRUE(ref_prep_cancel_fd(&ring, a[0], 0, TAG_CANCEL));
 	ASSERT_TRUE(ref_prep_cancel_fd(&ring, b[0], 0, TAG_CANCEL + 1));
 	ASSERT_EQ(2, ref_ring_submit(&ring));
-	ASSERT_EQ(0, reap_until(&ring, &log, 3));
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 3));
 	EXPECT_EQ(3u, log.n);
-	EXPECT_EQ(0, res_of(&log, TAG_CANCEL));
-	EXPECT_EQ(-ENOENT, res_of(&log, TAG_CANCEL + 1));
+	EXPECT_EQ(0, ref_case_res_of(&log, TAG_CANCEL));
+	EXPECT_EQ(-ENOENT, ref_case_res_of(&log, TAG_CANCEL + 1));
 	/* exactly one of the two recvs was cancelled */
-	EXPECT_EQ(1, (res_of(&log, 1) == -ECANCELED) + (res_of(&log, 2) == -ECANCELED));
+	EXPECT_EQ(1, (ref_case_res_of(&log, 1) == -ECANCELED) +
+		     (ref_case_res_of(&log, 2) == -ECANCELED));
 	ref_ring_free(&ring);
 	close(a[0]);
 	close(a[1]);

@@ -8,9 +8,7 @@
  * and returns every user_data once, that ref_ring_wait returns at once on an
  * overflowed ring, and that the ring works normally afterwards.
  */
-#include "ref/ring.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.8", "IORING_FEAT_NODROP with IORING_SQ_CQ_OVERFLOW");
 

@@ -11,9 +11,8 @@
 #include <liburing.h>
 #include <poll.h>
 
-#include "ref/ring.h"
-
 #include "conform_uring.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.6", "IORING_OP_READ/IORING_OP_WRITE (ref/ring vs liburing)");
 

@@ -5,90 +5,11 @@
  * a round trip inside a registered buffer, transfers outside it or naming a
  * buffer index that does not exist, and the register/unregister errors.
  */
-#include <limits.h>
-
-#include "ref/ring.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.1", "IORING_REGISTER_BUFFERS");
 
-/* ---- CQE collection (the same block in each cases/ref program) ---- */
-
-enum { LOG_MAX = 64 };
-#define NO_CQE INT_MIN	/* res_of() of a user_data that never completed */
-
-struct cqe_log {
-	unsigned int n;
-	struct io_uring_cqe cqe[LOG_MAX];
-};
-
-static inline void log_cqe(const struct io_uring_cqe *cqe, void *arg)
-{
-	struct cqe_log *log = arg;
-
-	if (log->n < LOG_MAX)
-		log->cqe[log->n] = *cqe;
-	log->n++;
-}
-
-/*
- * Reap into log until it holds n CQEs. Each wait is bounded by 2 s: a guard
- * against a hang, not a timing check. 0, or the wait's error (-ETIME).
- */
-static inline int reap_until(struct ref_ring *ring, struct cqe_log *log,
-			     unsigned int n)
-{
-	const struct __kernel_timespec bound = { .tv_sec = 2 };
-
-	for (;;) {
-		int ret;
-
-		ref_ring_for_each_completion(ring, log_cqe, log);
-		if (log->n >= n)
-			return 0;
-		ret = ref_ring_wait(ring, 1, &bound);
-		if (ret)
-			return ret;
-	}
-}
-
-/* The first logged CQE with this user_data, or NULL. */
-static inline const struct io_uring_cqe *cqe_of(const struct cqe_log *log,
-						uint64_t ud)
-{
-	for (unsigned int i = 0; i < log->n && i < LOG_MAX; i++)
-		if (log->cqe[i].user_data == ud)
-			return &log->cqe[i];
-	return NULL;
-}
-
-static inline int res_of(const struct cqe_log *log, uint64_t ud)
-{
-	const struct io_uring_cqe *cqe = cqe_of(log, ud);
-
-	return cqe ? cqe->res : NO_CQE;
-}
-
-/* True when no CQE comes within 20 ms: what was submitted is still pending. */
-static inline bool nothing_completes(struct ref_ring *ring)
-{
-	const struct __kernel_timespec brief = { .tv_nsec = 20 * 1000 * 1000 };
-
-	return ref_ring_cq_ready(ring) == 0 &&
-	       ref_ring_wait(ring, 1, &brief) == -ETIME;
-}
-
 enum { BUF_LEN = 8192 };
-
-static int run_one(struct ref_ring *ring, uint64_t ud)
-{
-	struct cqe_log log = { 0 };
-
-	if (ref_ring_submit(ring) != 1 || reap_until(ring, &log, 1))
-		return NO_CQE;
-	return res_of(&log, ud);
-}
 
 /* An anonymous mapping for a registered buffer; NULL on failure. */
 static void *map_buf(size_t len)
@@ -125,9 +46,9 @@ TEST(write_fixed_then_read_fixed_roundtrips)
 	ASSERT_EQ(0, ref_ring_register_buffers(&ring, iov, 2));
 	conform_fill_pattern(b1 + 100, 1000, 3000);
 	ASSERT_TRUE(ref_prep_write_fixed(&ring, fd, b1 + 100, 1000, 3000, 1, 1));
-	EXPECT_EQ(1000, run_one(&ring, 1));
+	EXPECT_EQ(1000, ref_case_run_one(&ring, 1));
 	ASSERT_TRUE(ref_prep_read_fixed(&ring, fd, b0, 1000, 3000, 0, 2));
-	EXPECT_EQ(1000, run_one(&ring, 2));
+	EXPECT_EQ(1000, ref_case_run_one(&ring, 2));
 	EXPECT_TRUE(conform_check_pattern(b0, 1000, 3000));
 	EXPECT_EQ(0, ref_ring_unregister_buffers(&ring));
 	ref_ring_free(&ring);
@@ -157,7 +78,7 @@ TEST(read_fixed_past_buffer_end_gets_efault)
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_EQ(0, ref_ring_register_buffers(&ring, &iov, 1));
 	ASSERT_TRUE(ref_prep_read_fixed(&ring, fd, b + BUF_LEN - 50, 100, 0, 0, 1));
-	EXPECT_EQ(-EFAULT, run_one(&ring, 1));
+	EXPECT_EQ(-EFAULT, ref_case_run_one(&ring, 1));
 	ref_ring_free(&ring);
 	close(fd);
 	munmap(b, 2 * BUF_LEN);
@@ -184,10 +105,10 @@ TEST(read_fixed_with_unregistered_index_gets_efault)
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_EQ(0, ref_ring_register_buffers(&ring, &iov, 1));
 	ASSERT_TRUE(ref_prep_read_fixed(&ring, fd, b, 100, 0, 1, 1));
-	EXPECT_EQ(-EFAULT, run_one(&ring, 1));
+	EXPECT_EQ(-EFAULT, ref_case_run_one(&ring, 1));
 	ASSERT_EQ(0, ref_ring_unregister_buffers(&ring));
 	ASSERT_TRUE(ref_prep_read_fixed(&ring, fd, b, 100, 0, 0, 2));
-	EXPECT_EQ(-EFAULT, run_one(&ring, 2));
+	EXPECT_EQ(-EFAULT, ref_case_run_one(&ring, 2));
 	ref_ring_free(&ring);
 	close(fd);
 	munmap(b, BUF_LEN);

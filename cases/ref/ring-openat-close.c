@@ -5,88 +5,9 @@
  * with a mode, opening relative to a directory fd, the ENOENT/EEXIST errors,
  * and closing (an fd closed by the ring is gone; a bad fd gives EBADF).
  */
-#include <limits.h>
-
-#include "ref/ring.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.6", "IORING_OP_OPENAT/IORING_OP_CLOSE");
-
-/* ---- CQE collection (the same block in each cases/ref program) ---- */
-
-enum { LOG_MAX = 64 };
-#define NO_CQE INT_MIN	/* res_of() of a user_data that never completed */
-
-struct cqe_log {
-	unsigned int n;
-	struct io_uring_cqe cqe[LOG_MAX];
-};
-
-static inline void log_cqe(const struct io_uring_cqe *cqe, void *arg)
-{
-	struct cqe_log *log = arg;
-
-	if (log->n < LOG_MAX)
-		log->cqe[log->n] = *cqe;
-	log->n++;
-}
-
-/*
- * Reap into log until it holds n CQEs. Each wait is bounded by 2 s: a guard
- * against a hang, not a timing check. 0, or the wait's error (-ETIME).
- */
-static inline int reap_until(struct ref_ring *ring, struct cqe_log *log,
-			     unsigned int n)
-{
-	const struct __kernel_timespec bound = { .tv_sec = 2 };
-
-	for (;;) {
-		int ret;
-
-		ref_ring_for_each_completion(ring, log_cqe, log);
-		if (log->n >= n)
-			return 0;
-		ret = ref_ring_wait(ring, 1, &bound);
-		if (ret)
-			return ret;
-	}
-}
-
-/* The first logged CQE with this user_data, or NULL. */
-static inline const struct io_uring_cqe *cqe_of(const struct cqe_log *log,
-						uint64_t ud)
-{
-	for (unsigned int i = 0; i < log->n && i < LOG_MAX; i++)
-		if (log->cqe[i].user_data == ud)
-			return &log->cqe[i];
-	return NULL;
-}
-
-static inline int res_of(const struct cqe_log *log, uint64_t ud)
-{
-	const struct io_uring_cqe *cqe = cqe_of(log, ud);
-
-	return cqe ? cqe->res : NO_CQE;
-}
-
-/* True when no CQE comes within 20 ms: what was submitted is still pending. */
-static inline bool nothing_completes(struct ref_ring *ring)
-{
-	const struct __kernel_timespec brief = { .tv_nsec = 20 * 1000 * 1000 };
-
-	return ref_ring_cq_ready(ring) == 0 &&
-	       ref_ring_wait(ring, 1, &brief) == -ETIME;
-}
-
-static int run_one(struct ref_ring *ring, uint64_t ud)
-{
-	struct cqe_log log = { 0 };
-
-	if (ref_ring_submit(ring) != 1 || reap_until(ring, &log, 1))
-		return NO_CQE;
-	return res_of(&log, ud);
-}
 
 /*
  * io_uring_enter(2) IORING_OP_OPENAT: like openat(2), res is the new fd;
@@ -106,7 +27,7 @@ TEST(openat_creates_file_with_mode)
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_openat(&ring, AT_FDCWD, path,
 				    O_CREAT | O_RDWR | O_CLOEXEC, 0600, 1));
-	fd = run_one(&ring, 1);
+	fd = ref_case_run_one(&ring, 1);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, fstat(fd, &st));
 	EXPECT_TRUE(S_ISREG(st.st_mode));
@@ -138,7 +59,7 @@ TEST(openat_resolves_relative_to_dirfd)
 	ASSERT_LE(0, dfd);
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_openat(&ring, dfd, "rel", O_RDONLY | O_CLOEXEC, 0, 1));
-	fd = run_one(&ring, 1);
+	fd = ref_case_run_one(&ring, 1);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(4, read(fd, buf, sizeof(buf)));
 	EXPECT_EQ(0, memcmp(buf, "data", 4));
@@ -167,10 +88,10 @@ TEST(openat_missing_enoent_and_existing_excl_eexist)
 	close(fd);
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_openat(&ring, AT_FDCWD, missing, O_RDONLY, 0, 1));
-	EXPECT_EQ(-ENOENT, run_one(&ring, 1));
+	EXPECT_EQ(-ENOENT, ref_case_run_one(&ring, 1));
 	ASSERT_TRUE(ref_prep_openat(&ring, AT_FDCWD, existing,
 				    O_CREAT | O_EXCL | O_WRONLY, 0600, 2));
-	EXPECT_EQ(-EEXIST, run_one(&ring, 2));
+	EXPECT_EQ(-EEXIST, ref_case_run_one(&ring, 2));
 	ref_ring_free(&ring);
 	unlink(existing);
 }
@@ -188,7 +109,7 @@ TEST(close_closes_the_fd)
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_close(&ring, p[1], 1));
-	EXPECT_EQ(0, run_one(&ring, 1));
+	EXPECT_EQ(0, ref_case_run_one(&ring, 1));
 	errno = 0;
 	EXPECT_EQ(-1, fcntl(p[1], F_GETFD));
 	EXPECT_EQ(EBADF, errno);
@@ -204,7 +125,7 @@ TEST(close_of_bad_fd_gets_ebadf)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_CLOSE);
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_close(&ring, conform_bad_fd(), 1));
-	EXPECT_EQ(-EBADF, run_one(&ring, 1));
+	EXPECT_EQ(-EBADF, ref_case_run_one(&ring, 1));
 	ref_ring_free(&ring);
 }
 

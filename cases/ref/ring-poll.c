@@ -6,80 +6,11 @@
  * multishot CQE but the last has IORING_CQE_F_MORE (ref_cqe_has_more), and
  * IORING_OP_POLL_REMOVE (filled by hand: ring.h has no helper) ends it.
  */
-#include <limits.h>
 #include <poll.h>
 
-#include "ref/ring.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.1", "IORING_OP_POLL_ADD");
-
-/* ---- CQE collection (the same block in each cases/ref program) ---- */
-
-enum { LOG_MAX = 64 };
-#define NO_CQE INT_MIN	/* res_of() of a user_data that never completed */
-
-struct cqe_log {
-	unsigned int n;
-	struct io_uring_cqe cqe[LOG_MAX];
-};
-
-static inline void log_cqe(const struct io_uring_cqe *cqe, void *arg)
-{
-	struct cqe_log *log = arg;
-
-	if (log->n < LOG_MAX)
-		log->cqe[log->n] = *cqe;
-	log->n++;
-}
-
-/*
- * Reap into log until it holds n CQEs. Each wait is bounded by 2 s: a guard
- * against a hang, not a timing check. 0, or the wait's error (-ETIME).
- */
-static inline int reap_until(struct ref_ring *ring, struct cqe_log *log,
-			     unsigned int n)
-{
-	const struct __kernel_timespec bound = { .tv_sec = 2 };
-
-	for (;;) {
-		int ret;
-
-		ref_ring_for_each_completion(ring, log_cqe, log);
-		if (log->n >= n)
-			return 0;
-		ret = ref_ring_wait(ring, 1, &bound);
-		if (ret)
-			return ret;
-	}
-}
-
-/* The first logged CQE with this user_data, or NULL. */
-static inline const struct io_uring_cqe *cqe_of(const struct cqe_log *log,
-						uint64_t ud)
-{
-	for (unsigned int i = 0; i < log->n && i < LOG_MAX; i++)
-		if (log->cqe[i].user_data == ud)
-			return &log->cqe[i];
-	return NULL;
-}
-
-static inline int res_of(const struct cqe_log *log, uint64_t ud)
-{
-	const struct io_uring_cqe *cqe = cqe_of(log, ud);
-
-	return cqe ? cqe->res : NO_CQE;
-}
-
-/* True when no CQE comes within 20 ms: what was submitted is still pending. */
-static inline bool nothing_completes(struct ref_ring *ring)
-{
-	const struct __kernel_timespec brief = { .tv_nsec = 20 * 1000 * 1000 };
-
-	return ref_ring_cq_ready(ring) == 0 &&
-	       ref_ring_wait(ring, 1, &brief) == -ETIME;
-}
 
 enum { TAG_POLL = 1, TAG_REMOVE = 2 };
 
@@ -105,7 +36,7 @@ static bool prep_poll_remove(struct ref_ring *ring, uint64_t target, uint64_t ud
 static const char *multishot_missing(void)
 {
 	const char *why = "multishot poll probe did not complete";
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 	int p[2];
 
@@ -114,8 +45,8 @@ static const char *multishot_missing(void)
 	if (ref_ring_init(&ring, 4, NULL) == 0) {
 		if (ref_prep_poll_add(&ring, p[0], POLLIN, true, TAG_POLL) &&
 		    ref_ring_submit(&ring) == 1 && write(p[1], "a", 1) == 1 &&
-		    reap_until(&ring, &log, 1) == 0)
-			why = res_of(&log, TAG_POLL) == -EINVAL ?
+		    ref_case_reap_until(&ring, &log, 1) == 0)
+			why = ref_case_res_of(&log, TAG_POLL) == -EINVAL ?
 			      "IORING_POLL_ADD_MULTI rejected with -EINVAL (added in 5.13)" : NULL;
 		ref_ring_free(&ring);
 	}
@@ -131,7 +62,7 @@ static const char *multishot_missing(void)
  */
 TEST(poll_on_empty_pipe_completes_after_write)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 	int p[2];
 
@@ -140,9 +71,9 @@ TEST(poll_on_empty_pipe_completes_after_write)
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_poll_add(&ring, p[0], POLLIN, false, TAG_POLL));
 	ASSERT_EQ(1, ref_ring_submit(&ring));
-	EXPECT_TRUE(nothing_completes(&ring));
+	EXPECT_TRUE(ref_case_nothing_completes(&ring));
 	ASSERT_EQ(1, write(p[1], "x", 1));
-	ASSERT_EQ(0, reap_until(&ring, &log, 1));
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 1));
 	EXPECT_EQ((uint64_t)TAG_POLL, log.cqe[0].user_data);
 	EXPECT_EQ(POLLIN, log.cqe[0].res);
 	EXPECT_FALSE(ref_cqe_has_more(&log.cqe[0]));
@@ -158,7 +89,7 @@ TEST(poll_on_empty_pipe_completes_after_write)
  */
 TEST(poll_on_ready_fd_completes_with_mask)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 	int p[2];
 
@@ -167,7 +98,7 @@ TEST(poll_on_ready_fd_completes_with_mask)
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_poll_add(&ring, p[1], POLLOUT | POLLIN, false, TAG_POLL));
 	ASSERT_EQ(1, ref_ring_submit(&ring));
-	ASSERT_EQ(0, reap_until(&ring, &log, 1));
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 1));
 	EXPECT_EQ(POLLOUT, log.cqe[0].res);
 	ref_ring_free(&ring);
 	close(p[0]);
@@ -182,7 +113,7 @@ TEST(poll_on_ready_fd_completes_with_mask)
  */
 TEST(multishot_poll_posts_a_cqe_per_event_with_more)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 	int p[2];
 	char c;
@@ -195,7 +126,7 @@ TEST(multishot_poll_posts_a_cqe_per_event_with_more)
 	ASSERT_EQ(1, ref_ring_submit(&ring));
 	for (unsigned int i = 0; i < 3; i++) {
 		ASSERT_EQ(1, write(p[1], "x", 1));
-		ASSERT_EQ(0, reap_until(&ring, &log, i + 1));
+		ASSERT_EQ(0, ref_case_reap_until(&ring, &log, i + 1));
 		ASSERT_EQ(1, read(p[0], &c, 1));
 		EXPECT_EQ((uint64_t)TAG_POLL, log.cqe[i].user_data);
 		EXPECT_EQ(POLLIN, log.cqe[i].res);
@@ -214,7 +145,7 @@ TEST(multishot_poll_posts_a_cqe_per_event_with_more)
  */
 TEST(poll_remove_ends_multishot_without_more)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	const struct io_uring_cqe *last;
 	struct ref_ring ring;
 	int p[2];
@@ -226,20 +157,20 @@ TEST(poll_remove_ends_multishot_without_more)
 	ASSERT_TRUE(ref_prep_poll_add(&ring, p[0], POLLIN, true, TAG_POLL));
 	ASSERT_EQ(1, ref_ring_submit(&ring));
 	ASSERT_EQ(1, write(p[1], "x", 1));
-	ASSERT_EQ(0, reap_until(&ring, &log, 1));
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 1));
 	ASSERT_TRUE(ref_cqe_has_more(&log.cqe[0]));
 	log.n = 0;
 	ASSERT_TRUE(prep_poll_remove(&ring, TAG_POLL, TAG_REMOVE));
 	ASSERT_EQ(1, ref_ring_submit(&ring));
-	ASSERT_EQ(0, reap_until(&ring, &log, 2));
-	EXPECT_EQ(0, res_of(&log, TAG_REMOVE));
-	last = cqe_of(&log, TAG_POLL);
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 2));
+	EXPECT_EQ(0, ref_case_res_of(&log, TAG_REMOVE));
+	last = ref_case_cqe_of(&log, TAG_POLL);
 	ASSERT_NE(NULL, last);
 	EXPECT_EQ(-ECANCELED, last->res);
 	EXPECT_FALSE(ref_cqe_has_more(last));
 	EXPECT_EQ(2u, log.n);
 	ASSERT_EQ(1, write(p[1], "y", 1));
-	EXPECT_TRUE(nothing_completes(&ring));
+	EXPECT_TRUE(ref_case_nothing_completes(&ring));
 	ref_ring_free(&ring);
 	close(p[0]);
 	close(p[1]);
@@ -251,15 +182,15 @@ TEST(poll_remove_ends_multishot_without_more)
  */
 TEST(poll_remove_of_unknown_poll_gets_enoent)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_REMOVE);
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(prep_poll_remove(&ring, 0x5eed, TAG_REMOVE));
 	ASSERT_EQ(1, ref_ring_submit(&ring));
-	ASSERT_EQ(0, reap_until(&ring, &log, 1));
-	EXPECT_EQ(-ENOENT, res_of(&log, TAG_REMOVE));
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 1));
+	EXPECT_EQ(-ENOENT, ref_case_res_of(&log, TAG_REMOVE));
 	ref_ring_free(&ring);
 }
 

@@ -5,89 +5,9 @@
  * positioned transfers, short reads at end of file, the current-position
  * offset -1, and the errors for bad and wrong-mode fds.
  */
-#include <limits.h>
-
-#include "ref/ring.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.6", "IORING_OP_READ/IORING_OP_WRITE");
-
-/* ---- CQE collection (the same block in each cases/ref program) ---- */
-
-enum { LOG_MAX = 64 };
-#define NO_CQE INT_MIN	/* res_of() of a user_data that never completed */
-
-struct cqe_log {
-	unsigned int n;
-	struct io_uring_cqe cqe[LOG_MAX];
-};
-
-static inline void log_cqe(const struct io_uring_cqe *cqe, void *arg)
-{
-	struct cqe_log *log = arg;
-
-	if (log->n < LOG_MAX)
-		log->cqe[log->n] = *cqe;
-	log->n++;
-}
-
-/*
- * Reap into log until it holds n CQEs. Each wait is bounded by 2 s: a guard
- * against a hang, not a timing check. 0, or the wait's error (-ETIME).
- */
-static inline int reap_until(struct ref_ring *ring, struct cqe_log *log,
-			     unsigned int n)
-{
-	const struct __kernel_timespec bound = { .tv_sec = 2 };
-
-	for (;;) {
-		int ret;
-
-		ref_ring_for_each_completion(ring, log_cqe, log);
-		if (log->n >= n)
-			return 0;
-		ret = ref_ring_wait(ring, 1, &bound);
-		if (ret)
-			return ret;
-	}
-}
-
-/* The first logged CQE with this user_data, or NULL. */
-static inline const struct io_uring_cqe *cqe_of(const struct cqe_log *log,
-						uint64_t ud)
-{
-	for (unsigned int i = 0; i < log->n && i < LOG_MAX; i++)
-		if (log->cqe[i].user_data == ud)
-			return &log->cqe[i];
-	return NULL;
-}
-
-static inline int res_of(const struct cqe_log *log, uint64_t ud)
-{
-	const struct io_uring_cqe *cqe = cqe_of(log, ud);
-
-	return cqe ? cqe->res : NO_CQE;
-}
-
-/* True when no CQE comes within 20 ms: what was submitted is still pending. */
-static inline bool nothing_completes(struct ref_ring *ring)
-{
-	const struct __kernel_timespec brief = { .tv_nsec = 20 * 1000 * 1000 };
-
-	return ref_ring_cq_ready(ring) == 0 &&
-	       ref_ring_wait(ring, 1, &brief) == -ETIME;
-}
-
-/* Run the one request prepared on ring and return its res (NO_CQE if none). */
-static int run_one(struct ref_ring *ring, uint64_t ud)
-{
-	struct cqe_log log = { 0 };
-
-	if (ref_ring_submit(ring) != 1 || reap_until(ring, &log, 1))
-		return NO_CQE;
-	return res_of(&log, ud);
-}
 
 /*
  * io_uring_enter(2) IORING_OP_WRITE/READ: like pwrite(2)/pread(2) at offset
@@ -107,9 +27,9 @@ TEST(write_then_read_at_offset_roundtrips)
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	conform_fill_pattern(out, sizeof(out), 8192);
 	ASSERT_TRUE(ref_prep_write(&ring, fd, out, sizeof(out), 8192, 1));
-	EXPECT_EQ((int)sizeof(out), run_one(&ring, 1));
+	EXPECT_EQ((int)sizeof(out), ref_case_run_one(&ring, 1));
 	ASSERT_TRUE(ref_prep_read(&ring, fd, in, sizeof(in), 8192, 2));
-	EXPECT_EQ((int)sizeof(in), run_one(&ring, 2));
+	EXPECT_EQ((int)sizeof(in), ref_case_run_one(&ring, 2));
 	EXPECT_TRUE(conform_check_pattern(in, sizeof(in), 8192));
 	EXPECT_EQ(8192 + 4096, lseek(fd, 0, SEEK_END));
 	ref_ring_free(&ring);
@@ -132,10 +52,10 @@ TEST(read_across_eof_is_short_and_at_eof_is_zero)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_read(&ring, fd, buf, sizeof(buf), 0, 1));
-	EXPECT_EQ(1000, run_one(&ring, 1));
+	EXPECT_EQ(1000, ref_case_run_one(&ring, 1));
 	EXPECT_TRUE(conform_check_pattern(buf, 1000, 0));
 	ASSERT_TRUE(ref_prep_read(&ring, fd, buf, sizeof(buf), 1000, 2));
-	EXPECT_EQ(0, run_one(&ring, 2));
+	EXPECT_EQ(0, ref_case_run_one(&ring, 2));
 	ref_ring_free(&ring);
 	close(fd);
 }
@@ -158,10 +78,10 @@ TEST(offset_minus_one_reads_from_file_position)
 	ASSERT_EQ(300, lseek(fd, 300, SEEK_SET));
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_read(&ring, fd, buf, sizeof(buf), (uint64_t)-1, 1));
-	EXPECT_EQ(100, run_one(&ring, 1));
+	EXPECT_EQ(100, ref_case_run_one(&ring, 1));
 	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 300));
 	ASSERT_TRUE(ref_prep_read(&ring, fd, buf, sizeof(buf), (uint64_t)-1, 2));
-	EXPECT_EQ(100, run_one(&ring, 2));
+	EXPECT_EQ(100, ref_case_run_one(&ring, 2));
 	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 400));
 	EXPECT_EQ(500, lseek(fd, 0, SEEK_CUR));
 	ref_ring_free(&ring);
@@ -180,7 +100,7 @@ TEST(read_on_bad_fd_gets_ebadf)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_read(&ring, conform_bad_fd(), buf, sizeof(buf), 0, 1));
-	EXPECT_EQ(-EBADF, run_one(&ring, 1));
+	EXPECT_EQ(-EBADF, ref_case_run_one(&ring, 1));
 	ref_ring_free(&ring);
 }
 
@@ -198,7 +118,7 @@ TEST(write_on_read_only_fd_gets_ebadf)
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_write(&ring, p[0], buf, 1, 0, 1));
-	EXPECT_EQ(-EBADF, run_one(&ring, 1));
+	EXPECT_EQ(-EBADF, ref_case_run_one(&ring, 1));
 	ref_ring_free(&ring);
 	close(p[0]);
 	close(p[1]);

@@ -4,88 +4,9 @@
  * reference ring: gathering writes and scattering reads on a regular file, a
  * readv that waits on an empty pipe, and the iovec-count limit.
  */
-#include <limits.h>
-
-#include "ref/ring.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.1", "IORING_OP_READV/IORING_OP_WRITEV");
-
-/* ---- CQE collection (the same block in each cases/ref program) ---- */
-
-enum { LOG_MAX = 64 };
-#define NO_CQE INT_MIN	/* res_of() of a user_data that never completed */
-
-struct cqe_log {
-	unsigned int n;
-	struct io_uring_cqe cqe[LOG_MAX];
-};
-
-static inline void log_cqe(const struct io_uring_cqe *cqe, void *arg)
-{
-	struct cqe_log *log = arg;
-
-	if (log->n < LOG_MAX)
-		log->cqe[log->n] = *cqe;
-	log->n++;
-}
-
-/*
- * Reap into log until it holds n CQEs. Each wait is bounded by 2 s: a guard
- * against a hang, not a timing check. 0, or the wait's error (-ETIME).
- */
-static inline int reap_until(struct ref_ring *ring, struct cqe_log *log,
-			     unsigned int n)
-{
-	const struct __kernel_timespec bound = { .tv_sec = 2 };
-
-	for (;;) {
-		int ret;
-
-		ref_ring_for_each_completion(ring, log_cqe, log);
-		if (log->n >= n)
-			return 0;
-		ret = ref_ring_wait(ring, 1, &bound);
-		if (ret)
-			return ret;
-	}
-}
-
-/* The first logged CQE with this user_data, or NULL. */
-static inline const struct io_uring_cqe *cqe_of(const struct cqe_log *log,
-						uint64_t ud)
-{
-	for (unsigned int i = 0; i < log->n && i < LOG_MAX; i++)
-		if (log->cqe[i].user_data == ud)
-			return &log->cqe[i];
-	return NULL;
-}
-
-static inline int res_of(const struct cqe_log *log, uint64_t ud)
-{
-	const struct io_uring_cqe *cqe = cqe_of(log, ud);
-
-	return cqe ? cqe->res : NO_CQE;
-}
-
-/* True when no CQE comes within 20 ms: what was submitted is still pending. */
-static inline bool nothing_completes(struct ref_ring *ring)
-{
-	const struct __kernel_timespec brief = { .tv_nsec = 20 * 1000 * 1000 };
-
-	return ref_ring_cq_ready(ring) == 0 &&
-	       ref_ring_wait(ring, 1, &brief) == -ETIME;
-}
-
-static int run_one(struct ref_ring *ring, uint64_t ud)
-{
-	struct cqe_log log = { 0 };
-
-	if (ref_ring_submit(ring) != 1 || reap_until(ring, &log, 1))
-		return NO_CQE;
-	return res_of(&log, ud);
-}
 
 /*
  * io_uring_enter(2) IORING_OP_WRITEV: like pwritev(2), the buffers are
@@ -109,7 +30,7 @@ TEST(writev_gathers_iovecs_in_order)
 	conform_fill_pattern(c, sizeof(c), 510);
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_writev(&ring, fd, iov, 3, 500, 1));
-	EXPECT_EQ(100, run_one(&ring, 1));
+	EXPECT_EQ(100, ref_case_run_one(&ring, 1));
 	ASSERT_EQ(100, pread(fd, back, sizeof(back), 500));
 	EXPECT_TRUE(conform_check_pattern(back, sizeof(back), 500));
 	ref_ring_free(&ring);
@@ -134,7 +55,7 @@ TEST(readv_scatters_into_iovecs_in_order)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_readv(&ring, fd, iov, 3, 4000, 1));
-	EXPECT_EQ(4096, run_one(&ring, 1));
+	EXPECT_EQ(4096, ref_case_run_one(&ring, 1));
 	EXPECT_TRUE(conform_check_pattern(a, sizeof(a), 4000));
 	EXPECT_TRUE(conform_check_pattern(b, sizeof(b), 4064));
 	EXPECT_TRUE(conform_check_pattern(c, sizeof(c), 8064));
@@ -151,7 +72,7 @@ TEST(readv_on_empty_pipe_completes_after_write)
 {
 	char a[4], b[8] = { 0 };
 	struct iovec iov[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 	int p[2];
 
@@ -160,10 +81,10 @@ TEST(readv_on_empty_pipe_completes_after_write)
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_readv(&ring, p[0], iov, 2, 0, 1));
 	ASSERT_EQ(1, ref_ring_submit(&ring));
-	EXPECT_TRUE(nothing_completes(&ring));
+	EXPECT_TRUE(ref_case_nothing_completes(&ring));
 	ASSERT_EQ(6, write(p[1], "abcdef", 6));
-	ASSERT_EQ(0, reap_until(&ring, &log, 1));
-	EXPECT_EQ(6, res_of(&log, 1));
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 1));
+	EXPECT_EQ(6, ref_case_res_of(&log, 1));
 	EXPECT_EQ(0, memcmp(a, "abcd", 4));
 	EXPECT_EQ(0, memcmp(b, "ef", 2));
 	ref_ring_free(&ring);
@@ -192,7 +113,7 @@ TEST(readv_with_too_many_iovecs_gets_einval)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_readv(&ring, fd, iov, NR, 0, 1));
-	EXPECT_EQ(-EINVAL, run_one(&ring, 1));
+	EXPECT_EQ(-EINVAL, ref_case_run_one(&ring, 1));
 	ref_ring_free(&ring);
 	close(fd);
 }

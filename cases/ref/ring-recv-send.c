@@ -5,88 +5,9 @@
  * that waits for data, end of stream, MSG_PEEK, and the errors for a send
  * after shutdown and for a non-socket.
  */
-#include <limits.h>
-
-#include "ref/ring.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.6", "IORING_OP_SEND/IORING_OP_RECV");
-
-/* ---- CQE collection (the same block in each cases/ref program) ---- */
-
-enum { LOG_MAX = 64 };
-#define NO_CQE INT_MIN	/* res_of() of a user_data that never completed */
-
-struct cqe_log {
-	unsigned int n;
-	struct io_uring_cqe cqe[LOG_MAX];
-};
-
-static inline void log_cqe(const struct io_uring_cqe *cqe, void *arg)
-{
-	struct cqe_log *log = arg;
-
-	if (log->n < LOG_MAX)
-		log->cqe[log->n] = *cqe;
-	log->n++;
-}
-
-/*
- * Reap into log until it holds n CQEs. Each wait is bounded by 2 s: a guard
- * against a hang, not a timing check. 0, or the wait's error (-ETIME).
- */
-static inline int reap_until(struct ref_ring *ring, struct cqe_log *log,
-			     unsigned int n)
-{
-	const struct __kernel_timespec bound = { .tv_sec = 2 };
-
-	for (;;) {
-		int ret;
-
-		ref_ring_for_each_completion(ring, log_cqe, log);
-		if (log->n >= n)
-			return 0;
-		ret = ref_ring_wait(ring, 1, &bound);
-		if (ret)
-			return ret;
-	}
-}
-
-/* The first logged CQE with this user_data, or NULL. */
-static inline const struct io_uring_cqe *cqe_of(const struct cqe_log *log,
-						uint64_t ud)
-{
-	for (unsigned int i = 0; i < log->n && i < LOG_MAX; i++)
-		if (log->cqe[i].user_data == ud)
-			return &log->cqe[i];
-	return NULL;
-}
-
-static inline int res_of(const struct cqe_log *log, uint64_t ud)
-{
-	const struct io_uring_cqe *cqe = cqe_of(log, ud);
-
-	return cqe ? cqe->res : NO_CQE;
-}
-
-/* True when no CQE comes within 20 ms: what was submitted is still pending. */
-static inline bool nothing_completes(struct ref_ring *ring)
-{
-	const struct __kernel_timespec brief = { .tv_nsec = 20 * 1000 * 1000 };
-
-	return ref_ring_cq_ready(ring) == 0 &&
-	       ref_ring_wait(ring, 1, &brief) == -ETIME;
-}
-
-static int run_one(struct ref_ring *ring, uint64_t ud)
-{
-	struct cqe_log log = { 0 };
-
-	if (ref_ring_submit(ring) != 1 || reap_until(ring, &log, 1))
-		return NO_CQE;
-	return res_of(&log, ud);
-}
 
 /*
  * io_uring_enter(2) IORING_OP_SEND/RECV: like send(2)/recv(2); res is the
@@ -104,9 +25,9 @@ TEST(send_then_recv_moves_exact_bytes)
 	conform_fill_pattern(out, sizeof(out), 0);
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_send(&ring, sv[0], out, sizeof(out), 0, 1));
-	EXPECT_EQ(300, run_one(&ring, 1));
+	EXPECT_EQ(300, ref_case_run_one(&ring, 1));
 	ASSERT_TRUE(ref_prep_recv(&ring, sv[1], in, sizeof(in), 0, 2));
-	EXPECT_EQ(300, run_one(&ring, 2));
+	EXPECT_EQ(300, ref_case_run_one(&ring, 2));
 	EXPECT_TRUE(conform_check_pattern(in, 300, 0));
 	ref_ring_free(&ring);
 	close(sv[0]);
@@ -120,7 +41,7 @@ TEST(send_then_recv_moves_exact_bytes)
  */
 TEST(recv_waits_for_data)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 	char buf[64];
 	int sv[2];
@@ -130,10 +51,10 @@ TEST(recv_waits_for_data)
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_recv(&ring, sv[1], buf, sizeof(buf), 0, 1));
 	ASSERT_EQ(1, ref_ring_submit(&ring));
-	EXPECT_TRUE(nothing_completes(&ring));
+	EXPECT_TRUE(ref_case_nothing_completes(&ring));
 	ASSERT_EQ(7, write(sv[0], "payload", 7));
-	ASSERT_EQ(0, reap_until(&ring, &log, 1));
-	EXPECT_EQ(7, res_of(&log, 1));
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 1));
+	EXPECT_EQ(7, ref_case_res_of(&log, 1));
 	EXPECT_EQ(0, memcmp(buf, "payload", 7));
 	ref_ring_free(&ring);
 	close(sv[0]);
@@ -147,7 +68,7 @@ TEST(recv_waits_for_data)
  */
 TEST(recv_after_peer_shutdown_returns_zero)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 	char buf[64];
 	int sv[2];
@@ -157,10 +78,10 @@ TEST(recv_after_peer_shutdown_returns_zero)
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_recv(&ring, sv[1], buf, sizeof(buf), 0, 1));
 	ASSERT_EQ(1, ref_ring_submit(&ring));
-	EXPECT_TRUE(nothing_completes(&ring));
+	EXPECT_TRUE(ref_case_nothing_completes(&ring));
 	ASSERT_EQ(0, shutdown(sv[0], SHUT_WR));
-	ASSERT_EQ(0, reap_until(&ring, &log, 1));
-	EXPECT_EQ(0, res_of(&log, 1));
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 1));
+	EXPECT_EQ(0, ref_case_res_of(&log, 1));
 	ref_ring_free(&ring);
 	close(sv[0]);
 	close(sv[1]);
@@ -182,9 +103,9 @@ TEST(recv_msg_peek_leaves_data_queued)
 	ASSERT_EQ(5, write(sv[0], "peek!", 5));
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_recv(&ring, sv[1], a, sizeof(a), MSG_PEEK, 1));
-	EXPECT_EQ(5, run_one(&ring, 1));
+	EXPECT_EQ(5, ref_case_run_one(&ring, 1));
 	ASSERT_TRUE(ref_prep_recv(&ring, sv[1], b, sizeof(b), 0, 2));
-	EXPECT_EQ(5, run_one(&ring, 2));
+	EXPECT_EQ(5, ref_case_run_one(&ring, 2));
 	EXPECT_EQ(0, memcmp(a, "peek!", 5));
 	EXPECT_EQ(0, memcmp(b, "peek!", 5));
 	ref_ring_free(&ring);
@@ -206,7 +127,7 @@ TEST(send_after_shutdown_gets_epipe)
 	ASSERT_EQ(0, shutdown(sv[0], SHUT_WR));
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_send(&ring, sv[0], "x", 1, MSG_NOSIGNAL, 1));
-	EXPECT_EQ(-EPIPE, run_one(&ring, 1));
+	EXPECT_EQ(-EPIPE, ref_case_run_one(&ring, 1));
 	ref_ring_free(&ring);
 	close(sv[0]);
 	close(sv[1]);
@@ -226,7 +147,7 @@ TEST(recv_on_non_socket_gets_enotsock)
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_recv(&ring, p[0], buf, sizeof(buf), 0, 1));
-	EXPECT_EQ(-ENOTSOCK, run_one(&ring, 1));
+	EXPECT_EQ(-ENOTSOCK, ref_case_run_one(&ring, 1));
 	ref_ring_free(&ring);
 	close(p[0]);
 	close(p[1]);

@@ -6,88 +6,9 @@
  * index, a file that stays usable after its fd is closed, indexes out of
  * range or naming an empty (-1) slot, and the register/unregister errors.
  */
-#include <limits.h>
-
-#include "ref/ring.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.1", "IORING_REGISTER_FILES");
-
-/* ---- CQE collection (the same block in each cases/ref program) ---- */
-
-enum { LOG_MAX = 64 };
-#define NO_CQE INT_MIN	/* res_of() of a user_data that never completed */
-
-struct cqe_log {
-	unsigned int n;
-	struct io_uring_cqe cqe[LOG_MAX];
-};
-
-static inline void log_cqe(const struct io_uring_cqe *cqe, void *arg)
-{
-	struct cqe_log *log = arg;
-
-	if (log->n < LOG_MAX)
-		log->cqe[log->n] = *cqe;
-	log->n++;
-}
-
-/*
- * Reap into log until it holds n CQEs. Each wait is bounded by 2 s: a guard
- * against a hang, not a timing check. 0, or the wait's error (-ETIME).
- */
-static inline int reap_until(struct ref_ring *ring, struct cqe_log *log,
-			     unsigned int n)
-{
-	const struct __kernel_timespec bound = { .tv_sec = 2 };
-
-	for (;;) {
-		int ret;
-
-		ref_ring_for_each_completion(ring, log_cqe, log);
-		if (log->n >= n)
-			return 0;
-		ret = ref_ring_wait(ring, 1, &bound);
-		if (ret)
-			return ret;
-	}
-}
-
-/* The first logged CQE with this user_data, or NULL. */
-static inline const struct io_uring_cqe *cqe_of(const struct cqe_log *log,
-						uint64_t ud)
-{
-	for (unsigned int i = 0; i < log->n && i < LOG_MAX; i++)
-		if (log->cqe[i].user_data == ud)
-			return &log->cqe[i];
-	return NULL;
-}
-
-static inline int res_of(const struct cqe_log *log, uint64_t ud)
-{
-	const struct io_uring_cqe *cqe = cqe_of(log, ud);
-
-	return cqe ? cqe->res : NO_CQE;
-}
-
-/* True when no CQE comes within 20 ms: what was submitted is still pending. */
-static inline bool nothing_completes(struct ref_ring *ring)
-{
-	const struct __kernel_timespec brief = { .tv_nsec = 20 * 1000 * 1000 };
-
-	return ref_ring_cq_ready(ring) == 0 &&
-	       ref_ring_wait(ring, 1, &brief) == -ETIME;
-}
-
-static int run_one(struct ref_ring *ring, uint64_t ud)
-{
-	struct cqe_log log = { 0 };
-
-	if (ref_ring_submit(ring) != 1 || reap_until(ring, &log, 1))
-		return NO_CQE;
-	return res_of(&log, ud);
-}
 
 /* Prepare a read of registered file index idx. */
 static bool prep_fixed_read(struct ref_ring *ring, int idx, void *buf,
@@ -119,11 +40,11 @@ TEST(fixed_file_index_selects_registered_file)
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_EQ(0, ref_ring_register_files(&ring, table, 2));
 	ASSERT_TRUE(prep_fixed_read(&ring, 1, buf, 200, 1000, 1));
-	EXPECT_EQ(200, run_one(&ring, 1));
+	EXPECT_EQ(200, ref_case_run_one(&ring, 1));
 	EXPECT_TRUE(conform_check_pattern(buf, 200, 1000));
 	ASSERT_EQ(3, write(p[1], "abc", 3));
 	ASSERT_TRUE(prep_fixed_read(&ring, 0, buf, sizeof(buf), 0, 2));
-	EXPECT_EQ(3, run_one(&ring, 2));
+	EXPECT_EQ(3, ref_case_run_one(&ring, 2));
 	EXPECT_EQ(0, memcmp(buf, "abc", 3));
 	EXPECT_EQ(0, ref_ring_unregister_files(&ring));
 	ref_ring_free(&ring);
@@ -150,7 +71,7 @@ TEST(registered_file_outlives_closed_fd)
 	ASSERT_EQ(0, ref_ring_register_files(&ring, &fd, 1));
 	ASSERT_EQ(0, close(fd));
 	ASSERT_TRUE(prep_fixed_read(&ring, 0, buf, sizeof(buf), 64, 1));
-	EXPECT_EQ(64, run_one(&ring, 1));
+	EXPECT_EQ(64, ref_case_run_one(&ring, 1));
 	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 64));
 	ref_ring_free(&ring);
 }
@@ -176,9 +97,9 @@ TEST(fixed_index_out_of_range_or_empty_gets_ebadf)
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_EQ(0, ref_ring_register_files(&ring, table, 2));
 	ASSERT_TRUE(prep_fixed_read(&ring, 2, buf, sizeof(buf), 0, 1));
-	EXPECT_EQ(-EBADF, run_one(&ring, 1));
+	EXPECT_EQ(-EBADF, ref_case_run_one(&ring, 1));
 	ASSERT_TRUE(prep_fixed_read(&ring, 1, buf, sizeof(buf), 0, 2));
-	EXPECT_EQ(-EBADF, run_one(&ring, 2));
+	EXPECT_EQ(-EBADF, ref_case_run_one(&ring, 2));
 	ref_ring_free(&ring);
 	close(table[0]);
 }

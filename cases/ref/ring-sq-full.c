@@ -9,9 +9,7 @@
  */
 #include <poll.h>
 
-#include "ref/ring.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.1", "io_uring_setup");
 

@@ -8,80 +8,11 @@
  * win a race. Skips when the kernel refuses SQPOLL (before 5.11 it needs
  * privilege).
  */
-#include <limits.h>
 #include <time.h>
 
-#include "ref/ring.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.1", "IORING_SETUP_SQPOLL");
-
-/* ---- CQE collection (the same block in each cases/ref program) ---- */
-
-enum { LOG_MAX = 64 };
-#define NO_CQE INT_MIN	/* res_of() of a user_data that never completed */
-
-struct cqe_log {
-	unsigned int n;
-	struct io_uring_cqe cqe[LOG_MAX];
-};
-
-static inline void log_cqe(const struct io_uring_cqe *cqe, void *arg)
-{
-	struct cqe_log *log = arg;
-
-	if (log->n < LOG_MAX)
-		log->cqe[log->n] = *cqe;
-	log->n++;
-}
-
-/*
- * Reap into log until it holds n CQEs. Each wait is bounded by 2 s: a guard
- * against a hang, not a timing check. 0, or the wait's error (-ETIME).
- */
-static inline int reap_until(struct ref_ring *ring, struct cqe_log *log,
-			     unsigned int n)
-{
-	const struct __kernel_timespec bound = { .tv_sec = 2 };
-
-	for (;;) {
-		int ret;
-
-		ref_ring_for_each_completion(ring, log_cqe, log);
-		if (log->n >= n)
-			return 0;
-		ret = ref_ring_wait(ring, 1, &bound);
-		if (ret)
-			return ret;
-	}
-}
-
-/* The first logged CQE with this user_data, or NULL. */
-static inline const struct io_uring_cqe *cqe_of(const struct cqe_log *log,
-						uint64_t ud)
-{
-	for (unsigned int i = 0; i < log->n && i < LOG_MAX; i++)
-		if (log->cqe[i].user_data == ud)
-			return &log->cqe[i];
-	return NULL;
-}
-
-static inline int res_of(const struct cqe_log *log, uint64_t ud)
-{
-	const struct io_uring_cqe *cqe = cqe_of(log, ud);
-
-	return cqe ? cqe->res : NO_CQE;
-}
-
-/* True when no CQE comes within 20 ms: what was submitted is still pending. */
-static inline bool nothing_completes(struct ref_ring *ring)
-{
-	const struct __kernel_timespec brief = { .tv_nsec = 20 * 1000 * 1000 };
-
-	return ref_ring_cq_ready(ring) == 0 &&
-	       ref_ring_wait(ring, 1, &brief) == -ETIME;
-}
 
 /* Make an SQPOLL ring, or skip saying why the kernel refused it. */
 #define SQPOLL_RING(ring)                                                      \
@@ -131,7 +62,7 @@ static bool wait_for(bool (*cond)(const struct ref_ring *), const struct ref_rin
  */
 TEST(sqpoll_ring_completes_nops)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 
 	CONFORM_REQUIRE_URING();
@@ -139,9 +70,9 @@ TEST(sqpoll_ring_completes_nops)
 	ASSERT_TRUE(ref_prep_nop(&ring, 1));
 	ASSERT_TRUE(ref_prep_nop(&ring, 2));
 	EXPECT_EQ(2, ref_ring_submit(&ring));
-	ASSERT_EQ(0, reap_until(&ring, &log, 2));
-	EXPECT_EQ(0, res_of(&log, 1));
-	EXPECT_EQ(0, res_of(&log, 2));
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 2));
+	EXPECT_EQ(0, ref_case_res_of(&log, 1));
+	EXPECT_EQ(0, ref_case_res_of(&log, 2));
 	ref_ring_free(&ring);
 }
 
@@ -170,7 +101,7 @@ TEST(idle_sq_thread_sets_need_wakeup)
  */
 TEST(submit_after_idle_wakes_the_thread)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 
 	CONFORM_REQUIRE_URING();
@@ -179,8 +110,8 @@ TEST(submit_after_idle_wakes_the_thread)
 		ASSERT_TRUE(wait_for(need_wakeup, &ring));
 		ASSERT_TRUE(ref_prep_nop(&ring, 10 + round));
 		EXPECT_EQ(1, ref_ring_submit(&ring));
-		ASSERT_EQ(0, reap_until(&ring, &log, round + 1));
-		EXPECT_EQ(0, res_of(&log, 10 + round));
+		ASSERT_EQ(0, ref_case_reap_until(&ring, &log, round + 1));
+		EXPECT_EQ(0, ref_case_res_of(&log, 10 + round));
 	}
 	ref_ring_free(&ring);
 }
@@ -191,11 +122,11 @@ TEST(submit_after_idle_wakes_the_thread)
  * from the application (ref_ring_sq_space loads the head with acquire).
  * Fill all 4 slots and submit: the 4 CQEs arrive, all 4 slots become free
  * (the thread publishes the head right after posting, so that is awaited,
- * bounded) and a prep succeeds again.
+ * bounded) and a prep succeeds again (since 5.1).
  */
 TEST(sq_thread_frees_sq_slots)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 
 	CONFORM_REQUIRE_URING();
@@ -204,7 +135,7 @@ TEST(sq_thread_frees_sq_slots)
 		ASSERT_TRUE(ref_prep_nop(&ring, i));
 	ASSERT_EQ(0u, ref_ring_sq_space(&ring));
 	EXPECT_EQ((int)ring.sq.entries, ref_ring_submit(&ring));
-	ASSERT_EQ(0, reap_until(&ring, &log, ring.sq.entries));
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, ring.sq.entries));
 	EXPECT_EQ(ring.sq.entries, log.n);
 	/* The thread may post the CQEs just before it publishes the head. */
 	EXPECT_TRUE(wait_for(sq_all_free, &ring));
@@ -220,7 +151,7 @@ TEST(sq_thread_frees_sq_slots)
 TEST(sqpoll_read_write_on_plain_fd)
 {
 	char out[512], in[512];
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 	int fd;
 
@@ -234,9 +165,9 @@ TEST(sqpoll_read_write_on_plain_fd)
 	ref_ring_last_sqe(&ring)->flags |= IOSQE_IO_LINK;
 	ASSERT_TRUE(ref_prep_read(&ring, fd, in, sizeof(in), 100, 2));
 	EXPECT_EQ(2, ref_ring_submit(&ring));
-	ASSERT_EQ(0, reap_until(&ring, &log, 2));
-	EXPECT_EQ(512, res_of(&log, 1));
-	EXPECT_EQ(512, res_of(&log, 2));
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 2));
+	EXPECT_EQ(512, ref_case_res_of(&log, 1));
+	EXPECT_EQ(512, ref_case_res_of(&log, 2));
 	EXPECT_TRUE(conform_check_pattern(in, sizeof(in), 100));
 	ref_ring_free(&ring);
 	close(fd);

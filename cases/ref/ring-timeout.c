@@ -5,79 +5,9 @@
  * ref_ring_last_sqe(). Timers are either short and meant to expire or long
  * (10 s) and meant never to; waits are bounded.
  */
-#include <limits.h>
-
-#include "ref/ring.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.4", "IORING_OP_TIMEOUT");
-
-/* ---- CQE collection (the same block in each cases/ref program) ---- */
-
-enum { LOG_MAX = 64 };
-#define NO_CQE INT_MIN	/* res_of() of a user_data that never completed */
-
-struct cqe_log {
-	unsigned int n;
-	struct io_uring_cqe cqe[LOG_MAX];
-};
-
-static inline void log_cqe(const struct io_uring_cqe *cqe, void *arg)
-{
-	struct cqe_log *log = arg;
-
-	if (log->n < LOG_MAX)
-		log->cqe[log->n] = *cqe;
-	log->n++;
-}
-
-/*
- * Reap into log until it holds n CQEs. Each wait is bounded by 2 s: a guard
- * against a hang, not a timing check. 0, or the wait's error (-ETIME).
- */
-static inline int reap_until(struct ref_ring *ring, struct cqe_log *log,
-			     unsigned int n)
-{
-	const struct __kernel_timespec bound = { .tv_sec = 2 };
-
-	for (;;) {
-		int ret;
-
-		ref_ring_for_each_completion(ring, log_cqe, log);
-		if (log->n >= n)
-			return 0;
-		ret = ref_ring_wait(ring, 1, &bound);
-		if (ret)
-			return ret;
-	}
-}
-
-/* The first logged CQE with this user_data, or NULL. */
-static inline const struct io_uring_cqe *cqe_of(const struct cqe_log *log,
-						uint64_t ud)
-{
-	for (unsigned int i = 0; i < log->n && i < LOG_MAX; i++)
-		if (log->cqe[i].user_data == ud)
-			return &log->cqe[i];
-	return NULL;
-}
-
-static inline int res_of(const struct cqe_log *log, uint64_t ud)
-{
-	const struct io_uring_cqe *cqe = cqe_of(log, ud);
-
-	return cqe ? cqe->res : NO_CQE;
-}
-
-/* True when no CQE comes within 20 ms: what was submitted is still pending. */
-static inline bool nothing_completes(struct ref_ring *ring)
-{
-	const struct __kernel_timespec brief = { .tv_nsec = 20 * 1000 * 1000 };
-
-	return ref_ring_cq_ready(ring) == 0 &&
-	       ref_ring_wait(ring, 1, &brief) == -ETIME;
-}
 
 enum { TAG_T = 1, TAG_A = 2, TAG_B = 3 };
 
@@ -90,15 +20,15 @@ static const struct __kernel_timespec long_ts = { .tv_sec = 10 };
  */
 TEST(timeout_expires_with_etime)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_TIMEOUT);
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_timeout(&ring, &short_ts, 0, 0, TAG_T));
 	ASSERT_EQ(1, ref_ring_submit(&ring));
-	ASSERT_EQ(0, reap_until(&ring, &log, 1));
-	EXPECT_EQ(-ETIME, res_of(&log, TAG_T));
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 1));
+	EXPECT_EQ(-ETIME, ref_case_res_of(&log, TAG_T));
 	ref_ring_free(&ring);
 }
 
@@ -109,7 +39,7 @@ TEST(timeout_expires_with_etime)
  */
 TEST(timeout_with_count_completes_after_count_cqes)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_TIMEOUT);
@@ -119,10 +49,10 @@ TEST(timeout_with_count_completes_after_count_cqes)
 	ASSERT_TRUE(ref_prep_nop(&ring, TAG_A));
 	ASSERT_TRUE(ref_prep_nop(&ring, TAG_B));
 	ASSERT_EQ(2, ref_ring_submit(&ring));
-	ASSERT_EQ(0, reap_until(&ring, &log, 3));
-	EXPECT_EQ(0, res_of(&log, TAG_T));
-	EXPECT_EQ(0, res_of(&log, TAG_A));
-	EXPECT_EQ(0, res_of(&log, TAG_B));
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 3));
+	EXPECT_EQ(0, ref_case_res_of(&log, TAG_T));
+	EXPECT_EQ(0, ref_case_res_of(&log, TAG_A));
+	EXPECT_EQ(0, ref_case_res_of(&log, TAG_B));
 	ref_ring_free(&ring);
 }
 
@@ -134,7 +64,7 @@ TEST(timeout_with_count_completes_after_count_cqes)
  */
 TEST(link_timeout_cancels_blocked_request)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 	char buf[8];
 	int sv[2];
@@ -147,9 +77,9 @@ TEST(link_timeout_cancels_blocked_request)
 	ref_ring_last_sqe(&ring)->flags |= IOSQE_IO_LINK;
 	ASSERT_TRUE(ref_prep_link_timeout(&ring, &short_ts, 0, TAG_T));
 	ASSERT_EQ(2, ref_ring_submit(&ring));
-	ASSERT_EQ(0, reap_until(&ring, &log, 2));
-	EXPECT_EQ(-ECANCELED, res_of(&log, TAG_A));
-	EXPECT_EQ(-ETIME, res_of(&log, TAG_T));
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 2));
+	EXPECT_EQ(-ECANCELED, ref_case_res_of(&log, TAG_A));
+	EXPECT_EQ(-ETIME, ref_case_res_of(&log, TAG_T));
 	ref_ring_free(&ring);
 	close(sv[0]);
 	close(sv[1]);
@@ -162,7 +92,7 @@ TEST(link_timeout_cancels_blocked_request)
  */
 TEST(link_timeout_cancelled_when_request_completes_first)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_LINK_TIMEOUT);
@@ -171,9 +101,9 @@ TEST(link_timeout_cancelled_when_request_completes_first)
 	ref_ring_last_sqe(&ring)->flags |= IOSQE_IO_LINK;
 	ASSERT_TRUE(ref_prep_link_timeout(&ring, &long_ts, 0, TAG_T));
 	ASSERT_EQ(2, ref_ring_submit(&ring));
-	ASSERT_EQ(0, reap_until(&ring, &log, 2));
-	EXPECT_EQ(0, res_of(&log, TAG_A));
-	EXPECT_EQ(-ECANCELED, res_of(&log, TAG_T));
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 2));
+	EXPECT_EQ(0, ref_case_res_of(&log, TAG_A));
+	EXPECT_EQ(-ECANCELED, ref_case_res_of(&log, TAG_T));
 	ref_ring_free(&ring);
 }
 
@@ -183,15 +113,15 @@ TEST(link_timeout_cancelled_when_request_completes_first)
  */
 TEST(link_timeout_without_link_gets_einval)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_LINK_TIMEOUT);
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_link_timeout(&ring, &long_ts, 0, TAG_T));
 	ASSERT_EQ(1, ref_ring_submit(&ring));
-	ASSERT_EQ(0, reap_until(&ring, &log, 1));
-	EXPECT_EQ(-EINVAL, res_of(&log, TAG_T));
+	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 1));
+	EXPECT_EQ(-EINVAL, ref_case_res_of(&log, TAG_T));
 	ref_ring_free(&ring);
 }
 

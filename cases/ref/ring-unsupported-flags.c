@@ -6,9 +6,7 @@
  * IORING_SETUP_CQE32 itself with -EOPNOTSUPP (it does not implement the
  * larger entries). A failed ring can be passed to ref_ring_free safely.
  */
-#include "ref/ring.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.1", "io_uring_setup");
 

@@ -5,79 +5,9 @@
  * Timeouts here are bounds or are meant to run out on an empty ring; nothing
  * depends on how long a wait took.
  */
-#include <limits.h>
-
-#include "ref/ring.h"
-
-#include "conform.h"
+#include "conform_ref.h"
 
 CONFORM_SINCE("5.1", "io_uring_enter IORING_ENTER_GETEVENTS");
-
-/* ---- CQE collection (the same block in each cases/ref program) ---- */
-
-enum { LOG_MAX = 64 };
-#define NO_CQE INT_MIN	/* res_of() of a user_data that never completed */
-
-struct cqe_log {
-	unsigned int n;
-	struct io_uring_cqe cqe[LOG_MAX];
-};
-
-static inline void log_cqe(const struct io_uring_cqe *cqe, void *arg)
-{
-	struct cqe_log *log = arg;
-
-	if (log->n < LOG_MAX)
-		log->cqe[log->n] = *cqe;
-	log->n++;
-}
-
-/*
- * Reap into log until it holds n CQEs. Each wait is bounded by 2 s: a guard
- * against a hang, not a timing check. 0, or the wait's error (-ETIME).
- */
-static inline int reap_until(struct ref_ring *ring, struct cqe_log *log,
-			     unsigned int n)
-{
-	const struct __kernel_timespec bound = { .tv_sec = 2 };
-
-	for (;;) {
-		int ret;
-
-		ref_ring_for_each_completion(ring, log_cqe, log);
-		if (log->n >= n)
-			return 0;
-		ret = ref_ring_wait(ring, 1, &bound);
-		if (ret)
-			return ret;
-	}
-}
-
-/* The first logged CQE with this user_data, or NULL. */
-static inline const struct io_uring_cqe *cqe_of(const struct cqe_log *log,
-						uint64_t ud)
-{
-	for (unsigned int i = 0; i < log->n && i < LOG_MAX; i++)
-		if (log->cqe[i].user_data == ud)
-			return &log->cqe[i];
-	return NULL;
-}
-
-static inline int res_of(const struct cqe_log *log, uint64_t ud)
-{
-	const struct io_uring_cqe *cqe = cqe_of(log, ud);
-
-	return cqe ? cqe->res : NO_CQE;
-}
-
-/* True when no CQE comes within 20 ms: what was submitted is still pending. */
-static inline bool nothing_completes(struct ref_ring *ring)
-{
-	const struct __kernel_timespec brief = { .tv_nsec = 20 * 1000 * 1000 };
-
-	return ref_ring_cq_ready(ring) == 0 &&
-	       ref_ring_wait(ring, 1, &brief) == -ETIME;
-}
 
 static const struct __kernel_timespec brief = { .tv_nsec = 20 * 1000 * 1000 };
 static const struct __kernel_timespec bound = { .tv_sec = 2 };
@@ -106,7 +36,7 @@ TEST(wait_on_empty_ring_times_out_with_etime)
  */
 TEST(wait_returns_zero_when_cqe_ready_and_reaps_nothing)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 
 	CONFORM_REQUIRE_URING();
@@ -116,8 +46,8 @@ TEST(wait_returns_zero_when_cqe_ready_and_reaps_nothing)
 	EXPECT_EQ(0, ref_ring_wait(&ring, 1, &bound));
 	EXPECT_EQ(1u, ref_ring_cq_ready(&ring));
 	EXPECT_EQ(0, ref_ring_wait(&ring, 1, NULL));
-	EXPECT_EQ(1u, ref_ring_for_each_completion(&ring, log_cqe, &log));
-	EXPECT_EQ(0, res_of(&log, 7));
+	EXPECT_EQ(1u, ref_ring_for_each_completion(&ring, ref_case_log_cqe, &log));
+	EXPECT_EQ(0, ref_case_res_of(&log, 7));
 	ref_ring_free(&ring);
 }
 
@@ -146,7 +76,7 @@ TEST(wait_for_more_than_ready_times_out)
  */
 TEST(submit_and_wait_returns_count_with_n_ready)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 
 	CONFORM_REQUIRE_URING();
@@ -155,9 +85,9 @@ TEST(submit_and_wait_returns_count_with_n_ready)
 		ASSERT_TRUE(ref_prep_nop(&ring, 10 + i));
 	EXPECT_EQ(3, ref_ring_submit_and_wait(&ring, 3));
 	EXPECT_EQ(3u, ref_ring_cq_ready(&ring));
-	EXPECT_EQ(3u, ref_ring_for_each_completion(&ring, log_cqe, &log));
+	EXPECT_EQ(3u, ref_ring_for_each_completion(&ring, ref_case_log_cqe, &log));
 	for (int i = 0; i < 3; i++)
-		EXPECT_EQ(0, res_of(&log, 10 + i));
+		EXPECT_EQ(0, ref_case_res_of(&log, 10 + i));
 	ref_ring_free(&ring);
 }
 
@@ -169,7 +99,7 @@ TEST(submit_and_wait_returns_count_with_n_ready)
  */
 TEST(wait_returns_when_pending_read_completes)
 {
-	struct cqe_log log = { 0 };
+	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 	char buf[16];
 	int p[2];
@@ -182,8 +112,8 @@ TEST(wait_returns_when_pending_read_completes)
 	EXPECT_EQ(-ETIME, ref_ring_wait(&ring, 1, &brief));
 	ASSERT_EQ(5, write(p[1], "hello", 5));
 	EXPECT_EQ(0, ref_ring_wait(&ring, 1, NULL));
-	EXPECT_EQ(1u, ref_ring_for_each_completion(&ring, log_cqe, &log));
-	EXPECT_EQ(5, res_of(&log, 5));
+	EXPECT_EQ(1u, ref_ring_for_each_completion(&ring, ref_case_log_cqe, &log));
+	EXPECT_EQ(5, ref_case_res_of(&log, 5));
 	EXPECT_EQ(0, memcmp(buf, "hello", 5));
 	ref_ring_free(&ring);
 	close(p[0]);
