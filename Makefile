@@ -4,6 +4,7 @@
 #   make         libref.a, the runner and every case program
 #   make check   build, the project's own tests, then ./run.sh on this kernel
 #   make bench   ref/ring against liburing, side by side (bench/)
+#   make baseline  a full kernel matrix into results/baseline/ (committed)
 #   make clean
 
 BUILD    := build
@@ -46,7 +47,7 @@ REF_CASE_SRCS := $(sort $(wildcard cases/ref/*.c))
 SAN_CASE_BINS := $(patsubst cases/%.c,$(BUILD)/san/cases/%,$(REF_CASE_SRCS))
 SAN_REF_OBJS := $(patsubst ref/%.c,$(BUILD)/san/ref/%.o,$(REF_SRCS))
 
-.PHONY: all deps cases fixtures unit fuzz bench sanitize check clean
+.PHONY: all deps cases fixtures unit fuzz bench sanitize check baseline clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/libref.a $(BUILD)/runner $(BUILD)/kernels/guest-exit cases
@@ -139,10 +140,18 @@ sanitize: $(SAN_CASE_BINS) $(DYN_CASE_BINS)
 # The project's own tests (tests/*.t, TAP, run by prove), then every case on
 # this kernel. Each step stops the check when it fails.
 check:
+	harness/deps.sh --for-tests
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory -j$$(nproc) all fixtures unit fuzz sanitize
 	prove tests/
-	./run.sh
+	./run.sh; s=$$?; /usr/bin/python3 harness/report/compare_host.py results/latest \
+		--baseline results/baseline; exit $$s
+
+# Regenerate results/baseline/ (committed) from a full matrix run. Failures
+# (exit 1) still make a baseline; a set-up error or an interrupt does not.
+baseline:
+	./run.sh --matrix; s=$$?; [ $$s -le 1 ] || exit $$s
+	harness/report/baseline.sh "$$(ls -d results/*-matrix* | sort | tail -n 1)"
 
 clean:
 	rm -rf $(BUILD)

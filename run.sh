@@ -145,7 +145,8 @@ if [ $matrix -eq 0 ]; then
 	exit $?
 fi
 
-# The matrix: this kernel, then every kernel of kernels.conf, one folder each.
+# The matrix: this kernel, then every kernel of kernels.conf, one folder each;
+# then matrix.json/.md/.html, junit.xml and drift.md against results/baseline.
 out=$(new_run_dir matrix) || exit 2
 kernels/fetch.sh >&2 || echo "run.sh: some kernels could not be fetched (above); going on with the rest" >&2
 worst=0
@@ -158,6 +159,8 @@ for k in $(kernels/fetch.sh --list); do
 	status=$?
 	[ $status -gt $worst ] && worst=$status
 done
+/usr/bin/python3 harness/report/matrix.py "$out" --baseline results/baseline ||
+	echo "run.sh: the matrix reports for $out could not be written (above)" >&2
 /usr/bin/python3 - "$out" <<'PY'
 import json, os, sys
 top = sys.argv[1]
@@ -165,6 +168,8 @@ total = {"passed": 0, "failed": 0, "skipped": 0, "known": 0}
 print(f"# matrix in {top}")
 print(f"# {'kernel':<8} {'release':<32} {'passed':>7} {'failed':>7} {'skipped':>8} {'known':>6}")
 for name in sorted(os.listdir(top), key=lambda n: (n != "host", n)):
+    if not os.path.isdir(os.path.join(top, name)):
+        continue	# the reports: matrix.md, matrix.html, junit.xml, ...
     path = os.path.join(top, name, "summary.json")
     if not os.path.exists(path):
         print(f"# {name:<8} {'(no results)':<32}")

@@ -1,12 +1,21 @@
 #!/bin/sh
 # Install the Debian packages aioconf needs, if any are missing.
+#   harness/deps.sh              what ./run.sh needs (build, run, QEMU kernels)
+#   harness/deps.sh --for-tests  that plus what make check needs (fuzzer,
+#                                valgrind, a browser for the HTML report test)
 # Idempotent: when everything is present it only asks dpkg (well under a second).
 # Not root and no password-less sudo: print the exact command and exit 2.
 set -eu
 
 PACKAGES="gcc make libc6-dev liburing-dev libaio-dev python3 perl busybox-static
-cpio qemu-system-x86 linux-source-6.1 xz-utils clang-14 libclang-rt-14-dev valgrind
-lz4 zstd binutils e2fsprogs file"
+cpio qemu-system-x86 linux-source-6.1 xz-utils lz4 zstd binutils e2fsprogs file"
+TEST_PACKAGES="clang-14 libclang-rt-14-dev valgrind chromium"
+
+case "${1:-}" in
+"") ;;
+--for-tests) PACKAGES="$PACKAGES $TEST_PACKAGES" ;;
+*) echo "usage: harness/deps.sh [--for-tests]" >&2; exit 2 ;;
+esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps: not a Debian system; install the equivalents of: $(echo $PACKAGES)" >&2

@@ -130,4 +130,19 @@ TEST(clamp_turns_too_many_entries_into_maximum)
 	ref_ring_free(&ring);
 }
 
+/*
+ * io_uring_setup(2): IORING_SETUP_DEFER_TASKRUN requires
+ * IORING_SETUP_SINGLE_ISSUER; alone it gets EINVAL. Kernels before 6.1 do
+ * not know the flag and give EINVAL too, so every kernel agrees.
+ */
+TEST(defer_taskrun_without_single_issuer_gets_einval)
+{
+	struct ref_ring_opts opts = { .flags = IORING_SETUP_DEFER_TASKRUN };
+	struct ref_ring ring;
+
+	CONFORM_REQUIRE_URING();
+	EXPECT_EQ(-EINVAL, ref_ring_init(&ring, 4, &opts));
+	EXPECT_EQ(-1, ring.fd);
+}
+
 TEST_HARNESS_MAIN
