@@ -3,8 +3,9 @@
  * ref/event-eager: events whose is_eager() says yes are submitted by
  * ref_driver_start() of the reference driver (ref/event.c) itself: when
  * start returns the kernel has consumed the SQE (and SQEs prepared before
- * it), so the event is submitted, and a read with data waiting has already
- * completed. Events that are not eager wait in the SQ for the next submit,
+ * it), so the event is submitted, and a read with data waiting completes
+ * with that data (its CQE posted during the submit or after it: that is not
+ * promised). Events that are not eager wait in the SQ for the next submit,
  * and a cancel of an eager event is a cancel of a submitted one.
  * Sources: ref/event.h ("is_eager(): submit at once instead of waiting for
  * the next submit"), io_uring_enter(2) (the kernel consumes SQEs up to the
@@ -114,10 +115,17 @@ TEST(eager_start_submits_earlier_prepared_events)
 	teardown(&s);
 }
 
-/* io_uring_enter(2): a read that can complete at once completes during the
- * submission: an eager read with 4 bytes waiting has its CQE posted when
- * start returns (5.6). */
-TEST(eager_read_with_data_waiting_completed_by_start)
+/*
+ * ref/event.h: an eager read with 4 bytes waiting is submitted by start (the
+ * SQ head has passed it when start returns) and completes with those bytes
+ * (IORING_OP_READ 5.6). Whether its CQE is already posted when start returns
+ * is not promised and differs: 5.10 and 6.1 cannot read a blocking pipe
+ * without blocking (pipes lack FMODE_NOWAIT; 6.1 io_uring/rw.c io_read()
+ * punts the read, and it completes later, through task work and io-wq);
+ * 6.12, 6.18 and 7.2 were seen to read it during the submit. So the CQE is
+ * waited for (bounded), and which of the two happened is only logged.
+ */
+TEST(eager_read_with_data_waiting_completes_with_the_data)
 {
 	struct ref_event_ops ops = read_ops_eager(always);
 	struct setup s;
@@ -126,8 +134,13 @@ TEST(eager_read_with_data_waiting_completed_by_start)
 	setup(_metadata, &s);
 	ASSERT_EQ(4, write(s.p[1], "abcd", 4));
 	ASSERT_EQ(0, ref_driver_start(&s.drv, &s.r[0], &ops, &s.id[0]));
-	EXPECT_EQ(1u, ref_ring_cq_ready(&s.ring));
+	EXPECT_EQ(1u, *s.ring.sq.khead);
+	if (ref_ring_cq_ready(&s.ring))
+		TH_LOG("the read's CQE was posted during the submit");
+	else
+		TH_LOG("the read's CQE came after the submit (punted read: 5.10, 6.1)");
 	ASSERT_EQ(0, ref_case_drain(&s.drv));
+	EXPECT_TRUE(s.r[0].done);
 	EXPECT_EQ(4, s.r[0].res);
 	EXPECT_EQ(0, memcmp(s.r[0].buf, "abcd", 4));
 	teardown(&s);

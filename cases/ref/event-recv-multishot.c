@@ -192,11 +192,18 @@ TEST(multishot_recv_ends_with_enobufs_when_buffers_run_out)
 	teardown(&s);
 }
 
-/* ref/event.h: "start it again to re-arm": after -ENOBUFS (buffers recycled
- * by then) the same event started again receives the remaining bytes (6.0). */
+/*
+ * ref/event.h: "start it again to re-arm": after -ENOBUFS (buffers recycled
+ * by then) the same event started again receives the remaining bytes and
+ * stays armed (6.0). 48 bytes wait for a recv with 2 buffers of 16: 16, 16,
+ * -ENOBUFS; re-armed, it gets the last 16 with a buffer to spare. (With
+ * both buffers used up again the re-armed recv would end with -ENOBUFS on
+ * 6.1 and 6.12, which take the next buffer right after each CQE, but stay
+ * armed on 6.18 and 7.2: see ref/ring-buf-ring.)
+ */
 TEST(multishot_recv_rearmed_after_enobufs_gets_the_rest)
 {
-	unsigned char data[BUF_SIZE * 4];
+	unsigned char data[BUF_SIZE * 3];
 	struct setup s;
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_RECV);
@@ -206,10 +213,12 @@ TEST(multishot_recv_rearmed_after_enobufs_gets_the_rest)
 	ARM_OR_SKIP(&s);
 	ASSERT_EQ(0, ref_case_drain(&s.drv));
 	ASSERT_EQ(-ENOBUFS, s.ev.res);
+	ASSERT_EQ(2u, s.ev.received);
 	ARM_OR_SKIP(&s);
 	while (got_len < sizeof(data))
 		ASSERT_LT(0, ref_case_run(&s.drv, 1));
-	EXPECT_EQ(4u, s.ev.received);
+	EXPECT_TRUE(ref_case_nothing_completes(&s.ring));
+	EXPECT_EQ(3u, s.ev.received);
 	EXPECT_FALSE(s.ev.done);
 	EXPECT_EQ(REF_EVENT_SUBMITTED, ref_driver_state(&s.drv, s.id));
 	EXPECT_EQ(sizeof(data), got_len);

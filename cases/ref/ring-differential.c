@@ -30,6 +30,7 @@ struct run {
 	unsigned int n;
 	unsigned char data[DATA_LEN];	/* bytes the sequence read */
 	int err;			/* a step that failed: its line */
+	int submits[3];			/* seq_errors: what each submit took */
 };
 
 /* The operations a sequence uses, once per ring implementation. */
@@ -268,9 +269,10 @@ static void run_with(const struct backend *be, sequence_fn seq, struct run *run)
  * Run seq with both backends; expect both to finish, produce n_expected
  * CQEs, and agree CQE by CQE (user_data order) and in the data read.
  */
+static struct run a_, b_;	/* the last runs of EXPECT_SAME_RUNS */
+
 #define EXPECT_SAME_RUNS(seq, n_expected)                                      \
 	do {                                                                   \
-		static struct run a_, b_;                                      \
 		run_with(&ref_backend, (seq), &a_);                            \
 		run_with(&uring_backend, (seq), &b_);                          \
 		ASSERT_EQ(0, a_.err) TH_LOG("ref/ring run failed at line %d", a_.err); \
@@ -286,6 +288,7 @@ static void run_with(const struct backend *be, sequence_fn seq, struct run *run)
 			EXPECT_EQ(b_.r[i_].flags, a_.r[i_].flags);             \
 		}                                                              \
 		EXPECT_EQ(0, memcmp(a_.data, b_.data, DATA_LEN));              \
+		EXPECT_EQ(0, memcmp(a_.submits, b_.submits, sizeof(a_.submits))); \
 	} while (0)
 
 /* ---- the sequences ---- */
@@ -367,6 +370,11 @@ static void seq_cancel(const struct backend *be, void *ring, struct run *run)
 	close(p[1]);
 }
 
+/*
+ * Three SQEs that each fail. How many each submit takes depends on when the
+ * kernel checks them (see error_results_agree): 3 at once, or 1, 1, 1.
+ * Both rings must split alike.
+ */
 static void seq_errors(const struct backend *be, void *ring, struct run *run)
 {
 	static struct iovec many[1025];
@@ -378,7 +386,14 @@ static void seq_errors(const struct backend *be, void *ring, struct run *run)
 	STEP(be->read(ring, conform_bad_fd(), run->data, 8, 0, 1));	/* -EBADF */
 	STEP(be->write(ring, p[0], "x", 1, 0, 2));			/* -EBADF */
 	STEP(be->readv(ring, p[0], many, 1025, 0, 3));		/* -EINVAL */
-	STEP(be->submit(ring) == 3);
+	/* Submit until the kernel has taken all three (each submit takes at
+	 * least the SQE that fails on submission). */
+	for (int i = 0, taken = 0; taken < 3; i++) {
+		STEP(i < 3);
+		run->submits[i] = be->submit(ring);
+		STEP(run->submits[i] > 0);
+		taken += run->submits[i];
+	}
 	STEP(be->reap(ring, run, 3) == 0);
 	close(p[0]);
 	close(p[1]);
@@ -437,12 +452,35 @@ TEST(cancels_agree)
 /*
  * io_uring_enter(2) CQE errors: -EBADF for a bad fd and for writing a read
  * end, -EINVAL for more than UIO_MAXIOV iovecs (since 5.6).
+ * When the kernel finds the first two errors differs, and so does what each
+ * submit takes (the CQEs are the same):
+ * - 5.10 looks the fd up, and checks that the file is open for writing,
+ *   while it consumes the SQE; the SQE fails there and submission stops
+ *   after it (io_uring_setup(2) IORING_SETUP_SUBMIT_ALL, 5.18: "Normally
+ *   io_uring stops submitting a batch of request, if one of these requests
+ *   results in an error"): three submits take 1 SQE each;
+ * - 6.1 and later do both when the request is issued (6.1
+ *   io_uring/io_uring.c io_assign_file(), "Called for every request that is
+ *   issued"; io_uring/rw.c io_rw_init_file() checks the file mode): one
+ *   submit takes all 3, and each fails on issue.
  */
 TEST(error_results_agree)
 {
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_WRITE);
 	EXPECT_SAME_RUNS(seq_errors, 3);
+	if (a_.submits[0] == 1) {
+		TH_LOG("submits took 1, 1, 1 SQEs: checked on submission (5.10)");
+		EXPECT_EQ(1, a_.submits[1]);
+		EXPECT_EQ(1, a_.submits[2]);
+	} else {
+		TH_LOG("one submit took all 3 SQEs: checked on issue (6.1 and later)");
+		EXPECT_EQ(3, a_.submits[0]);
+	}
+	/* Sorted by user_data: 1, 2, 3. */
+	EXPECT_EQ(-EBADF, a_.r[0].res);
+	EXPECT_EQ(-EBADF, a_.r[1].res);
+	EXPECT_EQ(-EINVAL, a_.r[2].res);
 }
 
 TEST_HARNESS_MAIN

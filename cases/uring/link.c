@@ -59,32 +59,50 @@ TEST(linked_read_sees_data_of_preceding_write)
 }
 
 /*
+ * A directory opened for reading: a read of it is taken by the submit and
+ * then fails while it runs, with -EISDIR (read(2): "fd refers to a
+ * directory"), on every kernel. An fd that is not open would not do: 5.10
+ * looks fds up while consuming the SQE and fails the SQE there, and an SQE
+ * that fails on submission fails its whole chain, hard links included (6.1
+ * io_uring/io_uring.c io_queue_sqe_fallback(): "We don't submit, fail them
+ * all, for that replace hardlinks with normal links"); 6.1 and later look
+ * fds up when the request is issued. Returns the fd or -1.
+ */
+static int open_dir_to_read(void)
+{
+	return open(conform_tmpdir(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/*
  * io_uring_enter(2) IOSQE_IO_LINK: "A chain of SQEs will be broken, if any
  * request in that chain ends in error ... the remaining unstarted part of
  * the chain will be terminated and completed with -ECANCELED" (since 5.3).
- * Head: a read on an fd that is not open (-EBADF), then two linked NOPs.
+ * Head: a read of a directory (-EISDIR when it runs), then two linked NOPs.
  */
 TEST(failed_link_head_cancels_rest_of_chain)
 {
 	struct io_uring_sqe *sqe;
 	struct io_uring ring;
-	int res[3] = { 1, 1, 1 };
+	int dfd, res[3] = { 1, 1, 1 };
 	char buf[8];
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
+	dfd = open_dir_to_read();
+	ASSERT_LE(0, dfd);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_read(sqe, conform_bad_fd(), buf, sizeof(buf), 0);
+	io_uring_prep_read(sqe, dfd, buf, sizeof(buf), 0);
 	io_uring_sqe_set_data64(sqe, 0);
 	sqe->flags = IOSQE_IO_LINK;
 	queue_nop(&ring, 1, IOSQE_IO_LINK);
 	queue_nop(&ring, 2, 0);
 	ASSERT_EQ(3, io_uring_submit(&ring));
 	ASSERT_EQ(0, uring_reap_tagged(&ring, 3, tags, res));
-	EXPECT_EQ(-EBADF, res[0]);
+	EXPECT_EQ(-EISDIR, res[0]);
 	EXPECT_EQ(-ECANCELED, res[1]);
 	EXPECT_EQ(-ECANCELED, res[2]);
 	io_uring_queue_exit(&ring);
+	close(dfd);
 }
 
 /*
@@ -118,29 +136,32 @@ TEST(short_read_breaks_chain)
 
 /*
  * io_uring_enter(2) IOSQE_IO_HARDLINK: "Like IOSQE_IO_LINK, but it doesn't
- * sever regardless of the completion result" (since 5.5). Head: a read on an
- * fd that is not open, which completes -EBADF; the NOP still runs.
+ * sever regardless of the completion result" (since 5.5). Head: a read of
+ * a directory, which completes -EISDIR when it runs; the NOP still runs.
  */
 TEST(hardlink_continues_after_failed_result)
 {
 	struct io_uring_sqe *sqe;
 	struct io_uring ring;
-	int res[2] = { 1, 1 };
+	int dfd, res[2] = { 1, 1 };
 	char buf[8];
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	URING_REQUIRE_SQE_FLAG(IOSQE_IO_HARDLINK);
+	dfd = open_dir_to_read();
+	ASSERT_LE(0, dfd);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_read(sqe, conform_bad_fd(), buf, sizeof(buf), 0);
+	io_uring_prep_read(sqe, dfd, buf, sizeof(buf), 0);
 	io_uring_sqe_set_data64(sqe, 0);
 	sqe->flags = IOSQE_IO_HARDLINK;
 	queue_nop(&ring, 1, 0);
 	ASSERT_EQ(2, io_uring_submit(&ring));
 	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
-	EXPECT_EQ(-EBADF, res[0]);
+	EXPECT_EQ(-EISDIR, res[0]);
 	EXPECT_EQ(0, res[1]);
 	io_uring_queue_exit(&ring);
+	close(dfd);
 }
 
 /*
