@@ -16,6 +16,8 @@
 #   -m DIR        modules of a PATH kernel: DIR/lib/modules/<release>/ as
 #                 `make modules_install INSTALL_MOD_PATH=DIR` leaves it
 #   -k FILE       known-failures list for the runner (--known)
+#   -a FILE       an extra file for the programs, not run itself: the guest
+#                 has it at <programs' folder>/../aux/<basename> (repeatable)
 #   --accel A     tcg, kvm or auto (default: auto = KVM only when a probe
 #                 boot under KVM has succeeded on this host, else TCG)
 #   --mem MB      guest memory (default 1024)
@@ -32,15 +34,16 @@ set -eu
 PROG=boot.sh
 . "$(dirname "$0")/lib.sh"
 
-usage() { sed -n '4,30p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '4,32p' "$0" | sed 's/^# \{0,1\}//'; }
 
-outdir="" hostt=60 umods="" known="" accel=${AIOCONF_ACCEL:-auto} mem=1024
+outdir="" hostt=60 umods="" known="" accel=${AIOCONF_ACCEL:-auto} mem=1024 aux=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-o) [ $# -ge 2 ] || die "-o needs a directory"; outdir=$2; shift ;;
 	-t) [ $# -ge 2 ] || die "-t needs seconds"; hostt=$2; shift ;;
 	-m) [ $# -ge 2 ] || die "-m needs a directory"; umods=$2; shift ;;
 	-k) [ $# -ge 2 ] || die "-k needs a file"; known=$2; shift ;;
+	-a) [ $# -ge 2 ] || die "-a needs a file"; aux+=(-a "$2"); shift ;;
 	--accel) [ $# -ge 2 ] || die "--accel needs tcg, kvm or auto"; accel=$2; shift ;;
 	--mem) [ $# -ge 2 ] || die "--mem needs megabytes"; mem=$2; shift ;;
 	-h|--help) usage; exit 0 ;;
@@ -166,7 +169,7 @@ if grep -qs '/virtio_blk\.ko$' "${mods:-/nonexistent}/load" ||
 	mkdir -p "$ondisk"
 fi
 "$KROOT/kernels/initramfs.sh" -o "$work/initrd.cpio" ${mods:+-m "$mods"} \
-	${ondisk:+-d "$ondisk"} ${known:+-k "$known"} "${progs[@]}" ||
+	${ondisk:+-d "$ondisk"} ${known:+-k "$known"} ${aux[@]+"${aux[@]}"} "${progs[@]}" ||
 	die "could not build the initramfs"
 # The scratch ext4 for TMPDIR: inode tables and journal made here, so the
 # guest's ext4lazyinit has nothing to do under emulation.

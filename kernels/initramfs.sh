@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # aioconf: build the guest's initramfs (an uncompressed newc cpio).
 #
-#   kernels/initramfs.sh -o OUT.cpio [-d DIR] [-m MODULES] [-r RUNNER] [-k KNOWN] PROG...
+#   kernels/initramfs.sh -o OUT.cpio [-d DIR] [-m MODULES] [-r RUNNER] [-k KNOWN] [-a FILE]... PROG...
 #
 # OUT.cpio holds busybox-static, /init (below), the runner (default
 # build/runner), every PROG (static programs: case binaries or foreign test
@@ -11,6 +11,10 @@
 # A PROG whose path has a "cases/" component is put at /cases/<rest>, so
 # the runner names it <area>/<topic> as on the host; any other at
 # /progs/<basename>.
+# -a FILE (repeatable) copies FILE (following a symlink) to aux/<basename>
+# next to progs/ without running it: the real program behind a wrapper
+# script that run.sh writes for `-- 'PROG ARGS'` (the wrapper finds it as
+# ${0%/progs/*}/aux/<basename>).
 # With -d DIR the programs go to DIR/aioconf/ instead, for boot.sh to put
 # on the scratch disk (mkfs.ext4 -d DIR): a smaller initramfs boots faster
 # under TCG (it is unpacked into memory). The guest then runs them from
@@ -36,7 +40,7 @@ PROG=initramfs.sh
 
 usage() { sed -n '4p' "$0" | sed 's/^# \{0,1\}//'; }
 
-out="" mods="" runner=$KROOT/build/runner known="" ddir=""
+out="" mods="" runner=$KROOT/build/runner known="" ddir="" aux=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-o) [ $# -ge 2 ] || die "-o needs a file"; out=$2; shift ;;
@@ -44,6 +48,7 @@ while [ $# -gt 0 ]; do
 	-d) [ $# -ge 2 ] || die "-d needs a directory"; ddir=$2; shift ;;
 	-r) [ $# -ge 2 ] || die "-r needs the runner"; runner=$2; shift ;;
 	-k) [ $# -ge 2 ] || die "-k needs a file"; known=$2; shift ;;
+	-a) [ $# -ge 2 ] || die "-a needs a file"; aux+=("$2"); shift ;;
 	-h|--help) usage; exit 0 ;;
 	--) shift; break ;;
 	-*) usage >&2; die "unknown option '$1'" ;;
@@ -109,6 +114,16 @@ for p in "$@"; do
 	mkdir -p "$(dirname "$dst")"
 	strip_copy "$p" "$dst"
 	echo "$guest" >>"$stage/etc/aioconf/progs"
+done
+for p in ${aux[@]+"${aux[@]}"}; do
+	[ -f "$p" ] && [ -x "$p" ] || die "-a $p: not an executable file"
+	case "$(file -bL "$p" 2>/dev/null || echo static)" in
+	*dynamically*) die "$p is dynamically linked: the guest has no libraries; build it with -static" ;;
+	esac
+	if [ -n "$ddir" ]; then dst=$ddir/aioconf/aux/$(basename "$p"); else dst=$stage/aux/$(basename "$p"); fi
+	[ ! -e "$dst" ] || die "-a $p: two files would be aux/$(basename "$p") in the guest"
+	mkdir -p "$(dirname "$dst")"
+	strip_copy "$p" "$dst"
 done
 [ -z "$ddir" ] || : >"$stage/etc/aioconf/progs-on-disk"
 [ -z "$known" ] || cp "$known" "$stage/etc/aioconf/known-failures.txt"

@@ -13,6 +13,11 @@ each file complete or absent (written as NAME.part, then renamed):
   junit.xml    one testsuite per kernel, one testcase per test point
   drift.md     what changed against --baseline (default results/baseline)
 
+An interrupted run (run.sh --matrix got Ctrl-C) has a file INCOMPLETE in
+RESULTS_DIR: matrix.json then says "complete": false and matrix.md says so;
+a kernel folder with a file INTERRUPTED and no summary.json is a kernel
+without results ("interrupted before it finished").
+
 Only the runner's summary.json is read (it already holds every test point's
 result, reason and log), so no TAP is parsed here. Standard library only.
 Exit status: 0 reports written, 2 usage error or nothing to report.
@@ -85,6 +90,10 @@ def load_run(top):
              "boot": read_boot_env(os.path.join(folder, "boot.env"))}
         if not os.path.exists(path):
             # Only folders that look like kernel runs count as missing kernels.
+            if os.path.exists(os.path.join(folder, "INTERRUPTED")):
+                k["problem"] = "interrupted before it finished"
+                kernels[name] = k
+                continue
             if not (k["boot"] or os.path.exists(os.path.join(folder, "run.tap"))
                     or os.path.exists(os.path.join(folder, "console.log"))):
                 continue
@@ -457,6 +466,9 @@ def kernel_line(k):
 def render_md(m, drift):
     names = [k["name"] for k in m["kernels"]]
     lines = [f"# aioconf matrix: {m['run']}", ""]
+    if not m.get("complete", True):
+        lines += ["**Incomplete: the run was interrupted**; kernels without results "
+                  "did not finish.", ""]
     for k in m["kernels"]:
         lines.append(kernel_line(k))
     ndiff = sum(1 for c in m["cases"] if c["differs"])
@@ -778,6 +790,7 @@ def main(argv=None):
         baseline = os.path.join(os.path.dirname(os.path.abspath(top)), "baseline")
     run_name = os.path.basename(os.path.realpath(top))
     m = build_matrix(kernels, run_name)
+    m["complete"] = not os.path.exists(os.path.join(top, "INCOMPLETE"))
     drift = compute_drift(kernels, baseline)
     m["drift"] = drift
     write_atomic(os.path.join(top, "matrix.json"), json.dumps(m, indent=1) + "\n")
