@@ -273,7 +273,7 @@ run_guest() {
 		esac
 		break
 	done
-	/usr/bin/python3 harness/report/resume.py "$dir" --known "$known"
+	/usr/bin/python3 harness/report/resume.py "$dir"
 	rc=$?
 	echo "run.sh: kernel $k: $n boots merged into $dir/summary.json" >&2
 	case $status in

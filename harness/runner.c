@@ -2,7 +2,7 @@
 /*
  * runner - run aioconf case programs and say what happened to each.
  *
- *   runner [-j N] [-t SECS] [-o DIR] [--dmesg] [--known FILE] CASE...
+ *   runner [-j N] [-t SECS] [-o DIR] [--dmesg] [--known FILE] [--case-json] CASE...
  *
  * The same static binary runs on the host and as a QEMU guest's workload.
  * Contract: ../shared/DESIGN.md section 3. In short:
@@ -94,6 +94,7 @@ static struct {
 	double timeout;
 	const char *outdir;
 	bool dmesg;
+	bool case_json;		/* each case's record in the TAP as well */
 	const char *known_file;
 	struct known *known;
 	int nknown;
@@ -707,6 +708,7 @@ static bool unexpected(const struct kase *c)
 /* ------------------------------------------------------------------ */
 
 static FILE *tap_copy;	/* DIR/run.tap.part: the same TAP as stdout */
+static void json_case(FILE *f, const struct kase *c);
 
 static void emit(const char *fmt, ...)
 {
@@ -773,6 +775,20 @@ static void print_case(const struct kase *c, int number)
 			emit("#   %s\n", l);
 		free(copy);
 	}
+	if (opt.case_json) {
+		/* A guest that panics never sends summary.json: these lines let
+		 * the host rebuild every finished case from the TAP stream. */
+		char *record = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&record, &len);
+
+		if (!m)
+			die(2, "out of memory");
+		json_case(m, c);
+		fclose(m);
+		emit("# aioconf-case: %s\n", record);
+		free(record);
+	}
 	fflush(stdout);
 }
 
@@ -808,6 +824,44 @@ static void json_str(FILE *f, const char *s)
 			fputc(ch, f);
 	}
 	fputc('"', f);
+}
+
+/* One case as a JSON object on one line: in summary.json, and behind
+ * "# aioconf-case: " in the TAP with --case-json. */
+static void json_case(FILE *f, const struct kase *c)
+{
+	fprintf(f, "{\"id\": ");
+	json_str(f, c->id);
+	fprintf(f, ", \"status\": \"%s\", ", status_names[c->status]);
+	if (WIFEXITED(c->wstatus) && c->finished)
+		fprintf(f, "\"exit\": %d, ", WEXITSTATUS(c->wstatus));
+	else if (WIFSIGNALED(c->wstatus) && c->finished)
+		fprintf(f, "\"signal\": %d, ", WTERMSIG(c->wstatus));
+	fprintf(f, "\"duration_s\": %.3f, \"since\": ", c->duration);
+	json_str(f, c->since);
+	fprintf(f, ", \"feature\": ");
+	json_str(f, c->feature);
+	fprintf(f, ", \"counts\": {");
+	for (int r = P_PASS; r <= P_KNOWN; r++)
+		fprintf(f, "%s\"%s\": %d", r ? ", " : "", point_names[r], c->counts[r]);
+	fprintf(f, "}, \"diagnostics\": ");
+	json_str(f, c->diag);
+	fprintf(f, ", \"points\": [");
+	for (int p = 0; p < c->npoints; p++) {
+		fprintf(f, "%s{\"name\": ", p ? ", " : "");
+		json_str(f, c->points[p].name);
+		fprintf(f, ", \"result\": \"%s\"", point_names[c->points[p].result]);
+		if (c->points[p].reason && *c->points[p].reason) {
+			fprintf(f, ", \"reason\": ");
+			json_str(f, c->points[p].reason);
+		}
+		if (c->points[p].log) {
+			fprintf(f, ", \"log\": ");
+			json_str(f, c->points[p].log);
+		}
+		fputc('}', f);
+	}
+	fprintf(f, "]}");
 }
 
 /* A few facts about the kernel that explain skips. */
@@ -861,40 +915,9 @@ static void write_summary(struct kase *cases, int n, const int *totals,
 	}
 	fprintf(f, "}},\n  \"cases\": [\n");
 	for (int i = 0; i < n; i++) {
-		struct kase *c = &cases[i];
-
-		fprintf(f, "    {\"id\": ");
-		json_str(f, c->id);
-		fprintf(f, ", \"status\": \"%s\", ", status_names[c->status]);
-		if (WIFEXITED(c->wstatus) && c->finished)
-			fprintf(f, "\"exit\": %d, ", WEXITSTATUS(c->wstatus));
-		else if (WIFSIGNALED(c->wstatus) && c->finished)
-			fprintf(f, "\"signal\": %d, ", WTERMSIG(c->wstatus));
-		fprintf(f, "\"duration_s\": %.3f, \"since\": ", c->duration);
-		json_str(f, c->since);
-		fprintf(f, ", \"feature\": ");
-		json_str(f, c->feature);
-		fprintf(f, ", \"counts\": {");
-		for (int r = P_PASS; r <= P_KNOWN; r++)
-			fprintf(f, "%s\"%s\": %d", r ? ", " : "", point_names[r], c->counts[r]);
-		fprintf(f, "}, \"diagnostics\": ");
-		json_str(f, c->diag);
-		fprintf(f, ",\n     \"points\": [");
-		for (int p = 0; p < c->npoints; p++) {
-			fprintf(f, "%s\n      {\"name\": ", p ? "," : "");
-			json_str(f, c->points[p].name);
-			fprintf(f, ", \"result\": \"%s\"", point_names[c->points[p].result]);
-			if (c->points[p].reason && *c->points[p].reason) {
-				fprintf(f, ", \"reason\": ");
-				json_str(f, c->points[p].reason);
-			}
-			if (c->points[p].log) {
-				fprintf(f, ", \"log\": ");
-				json_str(f, c->points[p].log);
-			}
-			fputc('}', f);
-		}
-		fprintf(f, "]}%s\n", i + 1 < n ? "," : "");
+		fprintf(f, "    ");
+		json_case(f, &cases[i]);
+		fprintf(f, "%s\n", i + 1 < n ? "," : "");
 	}
 	fprintf(f, "  ]\n}\n");
 	if (fflush(f) || ferror(f) || fsync(fileno(f)) || fclose(f) || rename(tmp, final))
@@ -910,13 +933,16 @@ static void write_summary(struct kase *cases, int n, const int *totals,
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: runner [-j N] [-t SECS] [-o DIR] [--dmesg] [--known FILE] CASE...\n"
+		"usage: runner [-j N] [-t SECS] [-o DIR] [--dmesg] [--known FILE] [--case-json] CASE...\n"
 		"  -j N          run at most N cases at once (default: number of CPUs)\n"
 		"  -t SECS       kill a case's whole session after SECS seconds (default 60)\n"
 		"  -o DIR        write DIR/<id>.tap, DIR/run.tap and DIR/summary.json\n"
 		"  --dmesg       fail a case that logs WARNING/BUG/Oops/KASAN/UBSAN/Call Trace\n"
 		"                or taints the kernel (needs /dev/kmsg; runs cases one at a time)\n"
-		"  --known FILE  reviewed known failures: '<case>:<test> <release-glob> <reason>'\n");
+		"  --known FILE  reviewed known failures: '<case>:<test> <release-glob> <reason>'\n"
+		"  --case-json   after each case, its summary.json record as a TAP comment\n"
+		"                \"# aioconf-case: {...}\" (a QEMU guest uses it: a panic loses\n"
+		"                summary.json, not the TAP already sent)\n");
 }
 
 static double parse_timeout(const char *s)
@@ -973,6 +999,7 @@ int main(int argc, char **argv)
 	static const struct option longs[] = {
 		{ "dmesg", no_argument, NULL, 'D' },
 		{ "known", required_argument, NULL, 'K' },
+		{ "case-json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -990,6 +1017,7 @@ int main(int argc, char **argv)
 		case 'o': opt.outdir = optarg; break;
 		case 'D': opt.dmesg = true; break;
 		case 'K': opt.known_file = optarg; break;
+		case 'J': opt.case_json = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

@@ -24,7 +24,7 @@
 # modules in dependency order; mounts the ext4 disk /dev/vda (a scratch
 # image that boot.sh makes with mkfs.ext4) as TMPDIR, so that O_DIRECT and
 # true async AIO reach a block filesystem (without the disk: tmpfs, and
-# says so); runs `runner --dmesg -t T -o /results` with T from the kernel
+# says so); runs `runner --dmesg --case-json -t T -o /results` with T from the kernel
 # argument aioconf.timeout=; writes the runner's stdout to /dev/ttyS1 (raw)
 # and after it, between the lines "@@aioconf-results-begin@@" and
 # "@@aioconf-results-end rc=N@@", the results directory as base64 of a
@@ -199,7 +199,9 @@ known=""
 [ -f /etc/aioconf/known-failures.txt ] && known="--known /etc/aioconf/known-failures.txt"
 say "runner starts at $(upt) s"
 # shellcheck disable=SC2046,SC2086
-TMPDIR=$tmpdir /bin/runner --dmesg ${t:+-t "$t"} -o /results $known \
+# --case-json: each finished case's record also travels in the TAP, so
+# the host keeps it when a later case panics the guest.
+TMPDIR=$tmpdir /bin/runner --dmesg --case-json ${t:+-t "$t"} -o /results $known \
 	$(cat /etc/aioconf/progs) >/dev/ttyS1 2>/tmp/runner.err
 rc=$?
 # stderr is kept off the console while running (its progress line).

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """aioconf: merge the boots of one kernel after a guest panic or hang.
 
-usage: resume.py DIR [--known FILE]
+usage: resume.py DIR
 
 DIR is one kernel's results folder as kernels/boot.sh left it, and
 DIR/resume-1/, DIR/resume-2/, ... are the boots that run.sh made after a
@@ -9,13 +9,11 @@ panic or hang with the programs that had not run. Every boot folder holds
 boot.env, console.log, serial.tap and programs; a boot whose runner finished
 also holds the runner's summary.json and one .tap per case.
 
-A boot that did not finish has no summary.json: the cases it finished are
-rebuilt from its serial.tap (the runner's aggregate TAP: each case's own
-output nested behind "# ", then "ok N <id>" or "not ok N <id> # <status>",
-then its diagnostics behind "#   "). Test points are read as the runner reads
-them, and failed ones on the known-failures list (matched against the guest's
-release) become "known". What such a case cannot have: its exit code and
-duration (omitted, and 0), output past the runner's 1000 nested lines.
+A boot that did not finish has no summary.json: the cases it finished come
+from its serial.tap, where the guest's runner (--case-json) put each case's
+summary.json record on a line "# aioconf-case: {...}" right after the case.
+The case's own output, nested behind "# " before its result line, becomes
+its .tap file again (up to the runner's 1000 nested lines).
 
 The case that was running when a boot died is status "crash" with the
 console text (the panic, or the console's end for a hang) in its
@@ -32,7 +30,6 @@ timeout, error, notrun), 2 usage error or nothing to merge.
 """
 
 import argparse
-import fnmatch
 import json
 import os
 import re
@@ -41,7 +38,6 @@ import sys
 STATUSES = ["pass", "fail", "known", "skip", "timeout", "crash", "error", "notrun"]
 POINTS = ["pass", "fail", "skip", "xfail", "known"]
 CONSOLE_MARK = re.compile(r"Kernel panic|BUG:|Oops|general protection|sysrq: |WARNING:|Call Trace")
-RESULT = re.compile(r"^(not )?ok (\d+) (\S+)(?: # (.*))?$")
 
 
 def read_env(path):
@@ -66,131 +62,36 @@ def case_id(path):
     return hit if hit is not None else path.rsplit("/", 1)[-1]
 
 
-def load_known(path):
-    known = []
-    if not path:
-        return known
-    with open(path, errors="replace") as f:
-        for line in f:
-            s = line.strip()
-            if not s or s.startswith("#"):
-                continue
-            parts = s.split(None, 2)
-            if len(parts) == 3 and ":" in parts[0]:
-                known.append(parts)
-    return known
-
-
-def find_known(known, cid, test, release):
-    for pat, rel, why in known:
-        if fnmatch.fnmatchcase(f"{cid}:{test}", pat) and fnmatch.fnmatchcase(release, rel):
-            return why
-    return None
-
-
-def parse_points(lines, cid, known, release):
-    """A case's own TAP lines -> (points, counts, since, feature, diag), as
-    harness/runner.c parse_tap reads them."""
-    points, since, feature, diag = [], "", "", ""
-    last_run, pending = None, None
-    for line in lines:
-        if line.startswith("ok") or line.startswith("not ok"):
-            ok = line.startswith("ok")
-            s = line[2:] if ok else line[6:]
-            if s and not s[0].isspace():
-                continue
-            s = s.strip()
-            m = re.match(r"(\d+)", s)
-            if m:
-                s = s[m.end():]
-            directive = None
-            if "#" in s:
-                s, directive = s.split("#", 1)
-                directive = directive.strip()
-            desc = s.strip()
-            if desc.startswith("-"):
-                desc = desc[1:].strip()
-            if not desc and last_run:
-                desc = last_run
-            if desc.startswith("global."):
-                desc = desc[7:]
-            p = {"name": desc or "(unnamed)"}
-            d = (directive or "").lower()
-            if directive is not None and d.startswith("skip"):
-                p["result"], reason = "skip", directive[4:].strip()
-            elif directive is not None and d.startswith("xfail"):
-                p["result"], reason = ("xfail" if ok else "fail"), directive[5:].strip()
-            elif directive is not None and d.startswith("todo") and not ok:
-                p["result"], reason = "xfail", directive[4:].strip()
-            else:
-                p["result"], reason = ("pass" if ok else "fail"), directive or ""
-            if reason:
-                p["reason"] = reason
-            if p["result"] == "fail":
-                if pending is not None:
-                    p["log"] = pending
-                why = find_known(known, cid, p["name"], release)
-                if why:
-                    p["result"], p["reason"] = "known", why
-            elif p["result"] == "pass" and find_known(known, cid, p["name"], release):
-                diag += f"{p['name']} is on the known-failures list but passed\n"
-            points.append(p)
-            last_run, pending = None, None
-        elif line.startswith("# conform-since: "):
-            parts = line[17:].split(None, 1)
-            since = parts[0] if parts else ""
-            feature = parts[1].strip() if len(parts) > 1 else ""
-        elif line.startswith("#  RUN "):
-            last_run = line[7:].strip().split(" ...")[0]
-            pending = None
-        elif line.startswith("#") and last_run:
-            pending = (pending or "") + line + "\n"
-    counts = {r: 0 for r in POINTS}
-    for p in points:
-        counts[p["result"]] += 1
-    return points, counts, since, feature, diag
+RECORD = "# aioconf-case: "
 
 
 def parse_serial(path):
-    """The finished cases of an aggregate TAP: [(id, status, own lines, diag)]."""
+    """The finished cases of a boot's aggregate TAP: [(record, own lines)].
+    Each case is its own output nested behind "# ", its result line, its
+    diagnostics behind "#   ", then the record line the runner added."""
     try:
         with open(path, errors="replace") as f:
             lines = [line.rstrip("\r\n") for line in f]
     except OSError:
         return []
-    out, own, i = [], [], 0
-    # The runner's own head: "TAP version 13", "1..N", "# aioconf runner: ...".
-    while i < len(lines) and (lines[i].startswith("TAP version") or lines[i].startswith("1..")
-                              or lines[i].startswith("# aioconf runner:")):
-        i += 1
-    while i < len(lines):
-        line = lines[i]
-        i += 1
-        m = RESULT.match(line)
-        if not m:
-            if line.startswith("# "):
-                own.append(line[2:])
-            elif line == "#":
-                own.append("")
-            continue
-        cid, directive = m.group(3), m.group(4) or ""
-        if not m.group(1):
-            status = "skip" if directive.upper().startswith("SKIP") else "pass"
-        elif directive.startswith("TODO known-failing"):
-            status = "known"
-        elif directive.startswith("not run"):
-            status = "notrun"
-        else:
-            status = directive.split()[0] if directive.split() else "error"
-            if status not in STATUSES:
-                status = "error"
-        diag = ""
-        if status not in ("pass", "skip"):
-            while i < len(lines) and lines[i].startswith("#   "):
-                diag += lines[i][4:] + "\n"
-                i += 1
-        out.append((cid, status, own, diag))
-        own = []
+    out, chunk = [], []
+    for line in lines:
+        if line.startswith(RECORD):
+            try:
+                record = json.loads(line[len(RECORD):])
+            except ValueError:
+                chunk = []
+                continue	# a line cut short by the crash: that case is lost
+            own = []
+            for l in chunk:	# the nested output ends at the result line
+                if not l.startswith("#"):
+                    break
+                own.append(l[2:] if l.startswith("# ") else "")
+            out.append((record, own))
+            chunk = []
+        elif not (line.startswith("TAP version") or line.startswith("1..")
+                  or line.startswith("# aioconf runner:")):
+            chunk.append(line)
     return out
 
 
@@ -226,14 +127,13 @@ def boot_dirs(top):
     return dirs
 
 
-def merge(top, known_file):
+def merge(top):
     try:
         with open(os.path.join(top, "programs")) as f:
             progs = [line.rstrip("\n") for line in f if line.strip()]
     except OSError:
         raise SystemExit(f"resume.py: {top}/programs: cannot read it (not a boot.sh folder?)")
     order = [case_id(p) for p in progs]
-    known = load_known(known_file)
     results, own_tap, boots = {}, {}, []
     kernel, options, duration = None, None, 0.0
     stub = None
@@ -265,15 +165,11 @@ def merge(top, known_file):
             boots.append(boot)
             continue
         done = parse_serial(os.path.join(d, "serial.tap"))
-        for cid, status, own, diag in done:
-            points, counts, since, feature, pdiag = parse_points(own, cid, known, release)
-            results.setdefault(cid, {
-                "id": cid, "status": status, "duration_s": 0.0, "since": since,
-                "feature": feature, "counts": counts,
-                "diagnostics": pdiag + diag + f"(rebuilt from the serial TAP of boot {rel}: "
-                               "the guest did not finish that boot)\n",
-                "points": points})
-            own_tap.setdefault(cid, "\n".join(own) + "\n")
+        for record, own in done:
+            record["diagnostics"] = (record.get("diagnostics") or "") + \
+                f"(from the serial TAP of boot {rel}: the guest did not finish that boot)\n"
+            results.setdefault(record["id"], record)
+            own_tap.setdefault(record["id"], "\n".join(own) + "\n")
         # boot.sh names the first program without a result; it ran only if
         # the guest got as far as starting the runner.
         running = env.get("running_case", "") if env.get("guest_uptime_at_runner_s") else ""
@@ -357,12 +253,11 @@ def main(argv=None):
     ap = argparse.ArgumentParser(prog="resume.py", description="Merge the boots of one "
                                  "kernel after a guest panic or hang into DIR/summary.json.")
     ap.add_argument("dir")
-    ap.add_argument("--known", default=None, help="the known-failures list (runner --known)")
     args = ap.parse_args(argv)
     if not os.path.isdir(args.dir):
         print(f"resume.py: {args.dir}: not a folder", file=sys.stderr)
         return 2
-    return merge(args.dir.rstrip("/") or "/", args.known)
+    return merge(args.dir.rstrip("/") or "/")
 
 
 if __name__ == "__main__":
