@@ -4,8 +4,10 @@
  * driver of ref/, run against the kernel) share on top of conform.h:
  * - ring-*: a log of reaped CQEs filled with bounded waits, lookups in it by
  *   user_data, "nothing completes", and a one-request round trip;
- * - event-*: running a driver until nothing is in flight (bounded), a
- *   cancellation wrapper that records what the driver hands it, a NOP event;
+ * - event-*: the usual pipe + ring + driver of a TEST, set up and torn down
+ *   in one call each; running a driver until nothing is in flight
+ *   (bounded), a cancellation wrapper that records what the driver hands
+ *   it, a NOP event;
  * - helpers that are not about ref/ (an AF_UNIX address and listener,
  *   counting open fds, seeing an io-wq worker asleep), kept here for now.
  * Case programs include system headers first, then this header (which brings
@@ -122,6 +124,51 @@ static inline int ref_case_run_one(struct ref_ring *ring, uint64_t ud)
 	if (ref_ring_submit(ring) != 1 || ref_case_reap_until(ring, &log, 1))
 		return REF_CASE_NO_CQE;
 	return ref_case_res_of(&log, ud);
+}
+
+/* ------------------------------------------------------------------ */
+/* event-*: a pipe, a ring and a driver                                */
+/* ------------------------------------------------------------------ */
+
+/*
+ * What most event-* TESTs work on: a pipe (conform_pipe(): p[0] the read
+ * end, p[1] the write end), a ring, and a driver on that ring.
+ */
+struct ref_case_rig {
+	int p[2];
+	struct ref_ring ring;
+	struct ref_driver drv;
+};
+
+/*
+ * Open the pipe, set up a ring of ring_entries SQEs (kernel defaults) and a
+ * driver of max_events slots on it, ASSERTing each step as the TEST would.
+ * If a step fails the TEST ends there; what the earlier steps opened goes
+ * when the TEST's process exits.
+ */
+static inline void ref_case_rig_init(struct __test_metadata *_metadata,
+				     struct ref_case_rig *rig,
+				     unsigned int ring_entries,
+				     unsigned int max_events)
+{
+	ASSERT_EQ(0, conform_pipe(rig->p));
+	ASSERT_EQ(0, ref_ring_init(&rig->ring, ring_entries, NULL));
+	ASSERT_EQ(0, ref_driver_init(&rig->drv, &rig->ring, max_events));
+}
+
+/*
+ * Free the driver, then the ring, then close the pipe. The driver goes
+ * first: ref_driver_free() cancels and drains what is still in flight,
+ * which needs the ring (and the pipe, whose requests it waits for). A pipe
+ * end the TEST closed itself is set to -1 and skipped.
+ */
+static inline void ref_case_rig_free(struct ref_case_rig *rig)
+{
+	ref_driver_free(&rig->drv);
+	ref_ring_free(&rig->ring);
+	for (int i = 0; i < 2; i++)
+		if (rig->p[i] >= 0)
+			close(rig->p[i]);
 }
 
 /* ------------------------------------------------------------------ */

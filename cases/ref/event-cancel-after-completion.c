@@ -45,25 +45,21 @@ static struct ref_event_ops counting_ops(void)
 struct setup {
 	unsigned char data[16];
 	struct ref_io_event r;
-	struct ref_driver drv;
-	struct ref_ring ring;
+	struct ref_case_rig rig;
 	ref_event_id id;
-	int p[2];
 };
 
 /* A read of 16 bytes of pattern, started, completed and reaped. */
 static void complete_read(struct __test_metadata *_metadata, struct setup *s,
 			  const struct ref_event_ops *ops)
 {
-	ASSERT_EQ(0, conform_pipe(s->p));
+	ref_case_rig_init(_metadata, &s->rig, 4, 2);
 	conform_fill_pattern(s->data, sizeof(s->data), 0);
-	ASSERT_EQ(16, write(s->p[1], s->data, sizeof(s->data)));
-	ASSERT_EQ(0, ref_ring_init(&s->ring, 4, NULL));
-	ASSERT_EQ(0, ref_driver_init(&s->drv, &s->ring, 2));
-	ASSERT_EQ(0, ref_read_event_init(&s->r, s->p[0], 16, 0));
-	ASSERT_EQ(0, ref_driver_start(&s->drv, &s->r, ops, &s->id));
+	ASSERT_EQ(16, write(s->rig.p[1], s->data, sizeof(s->data)));
+	ASSERT_EQ(0, ref_read_event_init(&s->r, s->rig.p[0], 16, 0));
+	ASSERT_EQ(0, ref_driver_start(&s->rig.drv, &s->r, ops, &s->id));
 	self_drv = NULL;
-	ASSERT_EQ(0, ref_case_drain(&s->drv));
+	ASSERT_EQ(0, ref_case_drain(&s->rig.drv));
 	ASSERT_TRUE(s->r.done);
 	ASSERT_EQ(16, s->r.res);
 }
@@ -71,10 +67,7 @@ static void complete_read(struct __test_metadata *_metadata, struct setup *s,
 static void teardown(struct setup *s)
 {
 	ref_io_event_free(&s->r);
-	ref_driver_free(&s->drv);
-	ref_ring_free(&s->ring);
-	close(s->p[0]);
-	close(s->p[1]);
+	ref_case_rig_free(&s->rig);
 }
 
 /* ref/event.h: after the final completion the id is not live: -ENOENT, with
@@ -86,8 +79,8 @@ TEST(cancel_after_final_completion_gets_enoent)
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	complete_read(_metadata, &s, &ops);
-	EXPECT_EQ(-ENOENT, ref_driver_cancel(&s.drv, s.id, true));
-	EXPECT_EQ(-ENOENT, ref_driver_cancel(&s.drv, s.id, false));
+	EXPECT_EQ(-ENOENT, ref_driver_cancel(&s.rig.drv, s.id, true));
+	EXPECT_EQ(-ENOENT, ref_driver_cancel(&s.rig.drv, s.id, false));
 	teardown(&s);
 }
 
@@ -101,7 +94,7 @@ TEST(late_cancel_takes_nothing_from_the_event)
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	complete_read(_metadata, &s, &ops);
-	ASSERT_EQ(-ENOENT, ref_driver_cancel(&s.drv, s.id, true));
+	ASSERT_EQ(-ENOENT, ref_driver_cancel(&s.rig.drv, s.id, true));
 	EXPECT_EQ(0, cancels);
 	ASSERT_NE(NULL, s.r.buf);
 	EXPECT_TRUE(conform_check_pattern(s.r.buf, 16, 0));
@@ -119,13 +112,13 @@ TEST(late_cancel_sends_nothing_to_the_kernel)
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	complete_read(_metadata, &s, &ops);
-	before = s.drv.stats;
-	ASSERT_EQ(-ENOENT, ref_driver_cancel(&s.drv, s.id, true));
-	EXPECT_EQ(0u, ref_ring_sq_pending(&s.ring));
-	EXPECT_EQ(0u, s.drv.in_flight);
+	before = s.rig.drv.stats;
+	ASSERT_EQ(-ENOENT, ref_driver_cancel(&s.rig.drv, s.id, true));
+	EXPECT_EQ(0u, ref_ring_sq_pending(&s.rig.ring));
+	EXPECT_EQ(0u, s.rig.drv.in_flight);
 	struct __kernel_timespec ts = { .tv_sec = 0, .tv_nsec = 20000000 };
-	EXPECT_EQ(-ETIME, ref_driver_run(&s.drv, 1, &ts));	/* no CQE comes */
-	EXPECT_EQ(0, memcmp(&before, &s.drv.stats, sizeof(before)));
+	EXPECT_EQ(-ETIME, ref_driver_run(&s.rig.drv, 1, &ts));	/* no CQE comes */
+	EXPECT_EQ(0, memcmp(&before, &s.rig.drv.stats, sizeof(before)));
 	teardown(&s);
 }
 
@@ -137,15 +130,13 @@ TEST(cancel_from_inside_final_complete_gets_enoent)
 	struct setup s;
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
-	ASSERT_EQ(0, conform_pipe(s.p));
-	ASSERT_EQ(4, write(s.p[1], "abcd", 4));
-	ASSERT_EQ(0, ref_ring_init(&s.ring, 4, NULL));
-	ASSERT_EQ(0, ref_driver_init(&s.drv, &s.ring, 2));
-	ASSERT_EQ(0, ref_read_event_init(&s.r, s.p[0], 4, 0));
-	ASSERT_EQ(0, ref_driver_start(&s.drv, &s.r, &ops, &s.id));
-	self_drv = &s.drv;
+	ref_case_rig_init(_metadata, &s.rig, 4, 2);
+	ASSERT_EQ(4, write(s.rig.p[1], "abcd", 4));
+	ASSERT_EQ(0, ref_read_event_init(&s.r, s.rig.p[0], 4, 0));
+	ASSERT_EQ(0, ref_driver_start(&s.rig.drv, &s.r, &ops, &s.id));
+	self_drv = &s.rig.drv;
 	self_id = s.id;
-	ASSERT_EQ(0, ref_case_drain(&s.drv));
+	ASSERT_EQ(0, ref_case_drain(&s.rig.drv));
 	EXPECT_TRUE(s.r.done);
 	EXPECT_EQ(-ENOENT, self_cancel_ret);
 	EXPECT_EQ(0, cancels);

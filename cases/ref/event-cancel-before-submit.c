@@ -30,36 +30,29 @@ TEST(cancelled_prepared_event_completes_as_ignored_nop)
 {
 	struct ref_event_ops ops = ref_case_watched_ops(&ref_read_ops);
 	struct ref_io_event r;
-	struct ref_driver drv;
-	struct ref_ring ring;
+	struct ref_case_rig rig;
 	ref_event_id id;
-	int p[2];
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ops.complete = counting_complete;
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
-	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
-	ASSERT_EQ(0, ref_read_event_init(&r, p[0], 8, 0));
-	ASSERT_EQ(0, ref_driver_start(&drv, &r, &ops, &id));
-	ASSERT_EQ(0, ref_driver_cancel(&drv, id, false));
-	EXPECT_EQ(REF_EVENT_INERT, ref_driver_state(&drv, id));
-	EXPECT_EQ(0u, drv.in_flight);
+	ref_case_rig_init(_metadata, &rig, 4, 2);
+	ASSERT_EQ(0, ref_read_event_init(&r, rig.p[0], 8, 0));
+	ASSERT_EQ(0, ref_driver_start(&rig.drv, &r, &ops, &id));
+	ASSERT_EQ(0, ref_driver_cancel(&rig.drv, id, false));
+	EXPECT_EQ(REF_EVENT_INERT, ref_driver_state(&rig.drv, id));
+	EXPECT_EQ(0u, rig.drv.in_flight);
 	/* The NOP still goes to the kernel and comes back. */
-	EXPECT_EQ(1u, ref_ring_sq_pending(&ring));
-	ASSERT_EQ(1, ref_driver_submit(&drv));
-	EXPECT_EQ(1, ref_case_run(&drv, 1));
-	EXPECT_EQ(1u, drv.stats.ignored);
-	EXPECT_EQ(0u, drv.stats.completions);
-	EXPECT_EQ(0u, drv.stats.cancelled_completions);
-	EXPECT_EQ(0u, drv.stats.stray);
+	EXPECT_EQ(1u, ref_ring_sq_pending(&rig.ring));
+	ASSERT_EQ(1, ref_driver_submit(&rig.drv));
+	EXPECT_EQ(1, ref_case_run(&rig.drv, 1));
+	EXPECT_EQ(1u, rig.drv.stats.ignored);
+	EXPECT_EQ(0u, rig.drv.stats.completions);
+	EXPECT_EQ(0u, rig.drv.stats.cancelled_completions);
+	EXPECT_EQ(0u, rig.drv.stats.stray);
 	EXPECT_EQ(0, completes);
 	EXPECT_EQ(0, ref_case_seen.completed);
 	ref_io_event_free(&r);
-	ref_driver_free(&drv);
-	ref_ring_free(&ring);
-	close(p[0]);
-	close(p[1]);
+	ref_case_rig_free(&rig);
 }
 
 /*
@@ -71,28 +64,21 @@ TEST(cancelled_prepared_event_is_released_at_once)
 {
 	struct ref_event_ops ops = ref_case_watched_ops(&ref_read_ops);
 	struct ref_io_event r;
-	struct ref_driver drv;
-	struct ref_ring ring;
+	struct ref_case_rig rig;
 	ref_event_id id;
-	int p[2];
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
-	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
-	ASSERT_EQ(0, ref_read_event_init(&r, p[0], 8, 0));
-	ASSERT_EQ(0, ref_driver_start(&drv, &r, &ops, &id));
+	ref_case_rig_init(_metadata, &rig, 4, 2);
+	ASSERT_EQ(0, ref_read_event_init(&r, rig.p[0], 8, 0));
+	ASSERT_EQ(0, ref_driver_start(&rig.drv, &r, &ops, &id));
 	ASSERT_EQ(0, ref_case_seen.releases);
-	ASSERT_EQ(0, ref_driver_cancel(&drv, id, false));
+	ASSERT_EQ(0, ref_driver_cancel(&rig.drv, id, false));
 	EXPECT_EQ(1, ref_case_seen.releases);
 	EXPECT_EQ(NULL, r.buf);		/* the buffer went to the cancellation */
-	EXPECT_EQ(1, ref_case_run(&drv, 1));	/* the NOP */
+	EXPECT_EQ(1, ref_case_run(&rig.drv, 1));	/* the NOP */
 	EXPECT_EQ(1, ref_case_seen.releases);
 	ref_io_event_free(&r);
-	ref_driver_free(&drv);
-	ref_ring_free(&ring);
-	close(p[0]);
-	close(p[1]);
+	ref_case_rig_free(&rig);
 }
 
 /*
@@ -104,29 +90,22 @@ TEST(cancel_before_submit_asks_kernel_nothing)
 {
 	struct ref_event_ops ops = ref_case_watched_ops(&ref_read_ops);
 	struct ref_io_event r;
-	struct ref_driver drv;
-	struct ref_ring ring;
+	struct ref_case_rig rig;
 	ref_event_id id;
-	int p[2];
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
-	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
-	ASSERT_EQ(0, ref_read_event_init(&r, p[0], 8, 0));
-	ASSERT_EQ(0, ref_driver_start(&drv, &r, &ops, &id));
-	ASSERT_EQ(0, ref_driver_cancel(&drv, id, true));
-	EXPECT_EQ(1u, ref_ring_sq_pending(&ring));
-	EXPECT_EQ(1, ref_driver_submit(&drv));
-	EXPECT_EQ(1, ref_case_run(&drv, 1));
+	ref_case_rig_init(_metadata, &rig, 4, 2);
+	ASSERT_EQ(0, ref_read_event_init(&r, rig.p[0], 8, 0));
+	ASSERT_EQ(0, ref_driver_start(&rig.drv, &r, &ops, &id));
+	ASSERT_EQ(0, ref_driver_cancel(&rig.drv, id, true));
+	EXPECT_EQ(1u, ref_ring_sq_pending(&rig.ring));
+	EXPECT_EQ(1, ref_driver_submit(&rig.drv));
+	EXPECT_EQ(1, ref_case_run(&rig.drv, 1));
 	EXPECT_EQ(0, ref_case_seen.cancel_results);
-	EXPECT_EQ(1u, drv.stats.ignored);
-	EXPECT_EQ(0u, drv.stats.stray);
+	EXPECT_EQ(1u, rig.drv.stats.ignored);
+	EXPECT_EQ(0u, rig.drv.stats.stray);
 	ref_io_event_free(&r);
-	ref_driver_free(&drv);
-	ref_ring_free(&ring);
-	close(p[0]);
-	close(p[1]);
+	ref_case_rig_free(&rig);
 }
 
 /* ref_read_ops with IOSQE_IO_DRAIN: the read starts only after every SQE
@@ -153,40 +132,33 @@ TEST(cancelled_prepared_read_consumes_no_data)
 	unsigned char data[12], rest[12];
 	struct ref_io_event r[3];
 	ref_event_id id[3];
-	struct ref_driver drv;
-	struct ref_ring ring;
-	int p[2];
+	struct ref_case_rig rig;
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	drained.prepare = drained_read_prepare;
-	ASSERT_EQ(0, conform_pipe(p));
+	ref_case_rig_init(_metadata, &rig, 4, 4);
 	conform_fill_pattern(data, sizeof(data), 0);
-	ASSERT_EQ((ssize_t)sizeof(data), write(p[1], data, sizeof(data)));
-	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
-	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 4));
+	ASSERT_EQ((ssize_t)sizeof(data), write(rig.p[1], data, sizeof(data)));
 	for (int i = 0; i < 3; i++) {
-		ASSERT_EQ(0, ref_read_event_init(&r[i], p[0], 4, 0));
-		ASSERT_EQ(0, ref_driver_start(&drv, &r[i],
+		ASSERT_EQ(0, ref_read_event_init(&r[i], rig.p[0], 4, 0));
+		ASSERT_EQ(0, ref_driver_start(&rig.drv, &r[i],
 					      i == 2 ? &drained : &ref_read_ops,
 					      &id[i]));
 	}
-	ASSERT_EQ(0, ref_driver_cancel(&drv, id[1], true));
-	ASSERT_EQ(0, ref_case_drain(&drv));
+	ASSERT_EQ(0, ref_driver_cancel(&rig.drv, id[1], true));
+	ASSERT_EQ(0, ref_case_drain(&rig.drv));
 	EXPECT_EQ(4, r[0].res);
 	EXPECT_TRUE(conform_check_pattern(r[0].buf, 4, 0));
 	EXPECT_FALSE(r[1].done);
 	EXPECT_EQ(4, r[2].res);
 	EXPECT_TRUE(conform_check_pattern(r[2].buf, 4, 4));
-	ASSERT_EQ(4, read(p[0], rest, sizeof(rest)));
+	ASSERT_EQ(4, read(rig.p[0], rest, sizeof(rest)));
 	EXPECT_TRUE(conform_check_pattern(rest, 4, 8));
-	ref_case_run(&drv, 0);
-	EXPECT_EQ(1u, drv.stats.ignored);
+	ref_case_run(&rig.drv, 0);
+	EXPECT_EQ(1u, rig.drv.stats.ignored);
 	for (int i = 0; i < 3; i++)
 		ref_io_event_free(&r[i]);
-	ref_driver_free(&drv);
-	ref_ring_free(&ring);
-	close(p[0]);
-	close(p[1]);
+	ref_case_rig_free(&rig);
 }
 
 TEST_HARNESS_MAIN

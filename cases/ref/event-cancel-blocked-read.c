@@ -24,10 +24,8 @@ static void counting_complete(void *event, const struct io_uring_cqe *cqe)
 
 struct setup {
 	struct ref_io_event r;
-	struct ref_driver drv;
-	struct ref_ring ring;
+	struct ref_case_rig rig;
 	ref_event_id id;
-	int p[2];
 };
 
 /* A read of 8 bytes on an empty pipe, submitted, then cancelled asking the
@@ -38,25 +36,20 @@ static void cancel_blocked_read(struct __test_metadata *_metadata, struct setup 
 
 	ops = ref_case_watched_ops(&ref_read_ops);
 	ops.complete = counting_complete;
-	ASSERT_EQ(0, conform_pipe(s->p));
-	ASSERT_EQ(0, ref_ring_init(&s->ring, 4, NULL));
-	ASSERT_EQ(0, ref_driver_init(&s->drv, &s->ring, 2));
-	ASSERT_EQ(0, ref_read_event_init(&s->r, s->p[0], 8, 0));
-	ASSERT_EQ(0, ref_driver_start(&s->drv, &s->r, &ops, &s->id));
-	ASSERT_EQ(1, ref_driver_submit(&s->drv));
-	ASSERT_EQ(REF_EVENT_SUBMITTED, ref_driver_state(&s->drv, s->id));
-	ASSERT_EQ(0, ref_driver_cancel(&s->drv, s->id, true));
-	ASSERT_EQ(REF_EVENT_CANCEL_REQUESTED, ref_driver_state(&s->drv, s->id));
-	ASSERT_EQ(0, ref_case_drain(&s->drv));
+	ref_case_rig_init(_metadata, &s->rig, 4, 2);
+	ASSERT_EQ(0, ref_read_event_init(&s->r, s->rig.p[0], 8, 0));
+	ASSERT_EQ(0, ref_driver_start(&s->rig.drv, &s->r, &ops, &s->id));
+	ASSERT_EQ(1, ref_driver_submit(&s->rig.drv));
+	ASSERT_EQ(REF_EVENT_SUBMITTED, ref_driver_state(&s->rig.drv, s->id));
+	ASSERT_EQ(0, ref_driver_cancel(&s->rig.drv, s->id, true));
+	ASSERT_EQ(REF_EVENT_CANCEL_REQUESTED, ref_driver_state(&s->rig.drv, s->id));
+	ASSERT_EQ(0, ref_case_drain(&s->rig.drv));
 }
 
 static void teardown(struct setup *s)
 {
 	ref_io_event_free(&s->r);
-	ref_driver_free(&s->drv);
-	ref_ring_free(&s->ring);
-	close(s->p[0]);
-	close(s->p[1]);
+	ref_case_rig_free(&s->rig);
 }
 
 /* io_uring_enter(2) IORING_OP_ASYNC_CANCEL (5.5): res 0 when the target was
@@ -88,9 +81,9 @@ TEST(target_ecanceled_goes_to_cancellation_not_complete)
 	EXPECT_EQ(0u, ref_case_seen.last_flags & IORING_CQE_F_MORE);
 	EXPECT_EQ(0, completes);
 	EXPECT_FALSE(s.r.done);
-	EXPECT_EQ(1u, s.drv.stats.cancelled_completions);
-	EXPECT_EQ(0u, s.drv.stats.completions);
-	EXPECT_EQ(0u, s.drv.stats.stray);
+	EXPECT_EQ(1u, s.rig.drv.stats.cancelled_completions);
+	EXPECT_EQ(0u, s.rig.drv.stats.completions);
+	EXPECT_EQ(0u, s.rig.drv.stats.stray);
 	teardown(&s);
 }
 
@@ -106,8 +99,8 @@ TEST(release_runs_once_after_both_cqes)
 	EXPECT_EQ(1, ref_case_seen.releases);
 	EXPECT_EQ(1, ref_case_seen.completed_at_release);
 	EXPECT_EQ(1, ref_case_seen.cancel_results_at_release);
-	EXPECT_EQ(REF_EVENT_INERT, ref_driver_state(&s.drv, s.id));
-	EXPECT_EQ(0u, s.drv.in_flight);
+	EXPECT_EQ(REF_EVENT_INERT, ref_driver_state(&s.rig.drv, s.id));
+	EXPECT_EQ(0u, s.rig.drv.in_flight);
 	teardown(&s);
 }
 
@@ -123,8 +116,8 @@ TEST(cancelled_read_consumes_no_later_data)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	cancel_blocked_read(_metadata, &s);
 	conform_fill_pattern(data, sizeof(data), 0);
-	ASSERT_EQ((ssize_t)sizeof(data), write(s.p[1], data, sizeof(data)));
-	ASSERT_EQ((ssize_t)sizeof(data), read(s.p[0], back, sizeof(back)));
+	ASSERT_EQ((ssize_t)sizeof(data), write(s.rig.p[1], data, sizeof(data)));
+	ASSERT_EQ((ssize_t)sizeof(data), read(s.rig.p[0], back, sizeof(back)));
 	EXPECT_TRUE(conform_check_pattern(back, sizeof(data), 0));
 	teardown(&s);
 }

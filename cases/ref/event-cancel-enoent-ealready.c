@@ -82,26 +82,22 @@ TEST(cancel_of_completed_unreaped_read_gets_enoent)
 	const struct __kernel_timespec bound = { .tv_sec = REF_CASE_BOUND_S };
 	struct ref_event_ops ops = ref_case_watched_ops(&ref_read_ops);
 	struct ref_io_event r;
-	struct ref_driver drv;
-	struct ref_ring ring;
+	struct ref_case_rig rig;
 	ref_event_id id;
-	int p[2];
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, fcntl(p[0], F_SETFL, O_NONBLOCK));
-	ASSERT_EQ(8, write(p[1], "12345678", 8));
-	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
-	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
-	ASSERT_EQ(0, ref_read_event_init(&r, p[0], 8, 0));
-	ASSERT_EQ(0, ref_driver_start(&drv, &r, &ops, &id));
-	ASSERT_EQ(1, ref_driver_submit(&drv));
+	ref_case_rig_init(_metadata, &rig, 4, 2);
+	ASSERT_EQ(0, fcntl(rig.p[0], F_SETFL, O_NONBLOCK));
+	ASSERT_EQ(8, write(rig.p[1], "12345678", 8));
+	ASSERT_EQ(0, ref_read_event_init(&r, rig.p[0], 8, 0));
+	ASSERT_EQ(0, ref_driver_start(&rig.drv, &r, &ops, &id));
+	ASSERT_EQ(1, ref_driver_submit(&rig.drv));
 	/* Wait for the CQE without reaping it: posted, not reaped. */
-	ASSERT_EQ(0, ref_ring_wait(&ring, 1, &bound));
-	ASSERT_EQ(1u, ref_ring_cq_ready(&ring));
-	ASSERT_EQ(0, ref_driver_cancel(&drv, id, true));
-	ASSERT_EQ(0, ref_case_drain(&drv));
+	ASSERT_EQ(0, ref_ring_wait(&rig.ring, 1, &bound));
+	ASSERT_EQ(1u, ref_ring_cq_ready(&rig.ring));
+	ASSERT_EQ(0, ref_driver_cancel(&rig.drv, id, true));
+	ASSERT_EQ(0, ref_case_drain(&rig.drv));
 	EXPECT_EQ(1, ref_case_seen.cancel_results);
 	EXPECT_EQ(-ENOENT, ref_case_seen.cancel_res);
 	EXPECT_EQ(1, ref_case_seen.completed);
@@ -111,10 +107,7 @@ TEST(cancel_of_completed_unreaped_read_gets_enoent)
 	EXPECT_EQ(1, ref_case_seen.cancel_results_at_release);
 	EXPECT_FALSE(r.done);
 	ref_io_event_free(&r);
-	ref_driver_free(&drv);
-	ref_ring_free(&ring);
-	close(p[0]);
-	close(p[1]);
+	ref_case_rig_free(&rig);
 }
 
 /*
@@ -139,22 +132,18 @@ TEST(cancel_of_async_pipe_read_gives_one_documented_pair)
 {
 	struct ref_event_ops ops = ref_case_watched_ops(&ref_read_ops);
 	struct ref_io_event r;
-	struct ref_driver drv;
-	struct ref_ring ring;
+	struct ref_case_rig rig;
 	ref_event_id id;
-	int p[2];
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	ops.prepare = async_read_prepare;
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
-	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
-	ASSERT_EQ(0, ref_read_event_init(&r, p[0], 8, 0));
-	ASSERT_EQ(0, ref_driver_start(&drv, &r, &ops, &id));
-	ASSERT_EQ(1, ref_driver_submit(&drv));
-	ASSERT_EQ(0, ref_driver_cancel(&drv, id, true));
-	ASSERT_EQ(0, ref_case_drain(&drv));
+	ref_case_rig_init(_metadata, &rig, 4, 2);
+	ASSERT_EQ(0, ref_read_event_init(&r, rig.p[0], 8, 0));
+	ASSERT_EQ(0, ref_driver_start(&rig.drv, &r, &ops, &id));
+	ASSERT_EQ(1, ref_driver_submit(&rig.drv));
+	ASSERT_EQ(0, ref_driver_cancel(&rig.drv, id, true));
+	ASSERT_EQ(0, ref_case_drain(&rig.drv));
 	ASSERT_EQ(1, ref_case_seen.cancel_results);
 	ASSERT_EQ(1, ref_case_seen.completed);
 	if (ref_case_seen.cancel_res == 0) {
@@ -174,10 +163,7 @@ TEST(cancel_of_async_pipe_read_gives_one_documented_pair)
 	EXPECT_EQ(1, ref_case_seen.completed_at_release);
 	EXPECT_EQ(1, ref_case_seen.cancel_results_at_release);
 	ref_io_event_free(&r);
-	ref_driver_free(&drv);
-	ref_ring_free(&ring);
-	close(p[0]);
-	close(p[1]);
+	ref_case_rig_free(&rig);
 }
 
 /* The splice of splice_ops on two fresh pipes, seen asleep in its io-wq

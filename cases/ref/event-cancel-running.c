@@ -98,10 +98,8 @@ static const struct ref_event_ops rec_ops = {
 
 struct setup {
 	struct rec_read ev;
-	struct ref_driver drv;
-	struct ref_ring ring;
+	struct ref_case_rig rig;
 	ref_event_id id;
-	int p[2];
 };
 
 /*
@@ -114,29 +112,19 @@ static void cancel_then_feed(struct __test_metadata *_metadata, struct setup *s)
 	unsigned char data[LEN];
 
 	memset(&seen, 0, sizeof(seen));
-	ASSERT_EQ(0, conform_pipe(s->p));
-	ASSERT_EQ(0, ref_ring_init(&s->ring, 4, NULL));
-	ASSERT_EQ(0, ref_driver_init(&s->drv, &s->ring, 2));
-	s->ev.fd = s->p[0];
+	ref_case_rig_init(_metadata, &s->rig, 4, 2);
+	s->ev.fd = s->rig.p[0];
 	s->ev.completes = 0;
 	s->ev.rec = calloc(1, sizeof(*s->ev.rec));
 	ASSERT_NE(NULL, s->ev.rec);
-	ASSERT_EQ(0, ref_driver_start(&s->drv, &s->ev, &rec_ops, &s->id));
-	ASSERT_EQ(1, ref_driver_submit(&s->drv));
-	ASSERT_EQ(0, ref_driver_cancel(&s->drv, s->id, false));
+	ASSERT_EQ(0, ref_driver_start(&s->rig.drv, &s->ev, &rec_ops, &s->id));
+	ASSERT_EQ(1, ref_driver_submit(&s->rig.drv));
+	ASSERT_EQ(0, ref_driver_cancel(&s->rig.drv, s->id, false));
 	ASSERT_EQ(NULL, s->ev.rec);
 	ASSERT_EQ(0u, seen.releases);
 	conform_fill_pattern(data, sizeof(data), 0);
-	ASSERT_EQ(LEN, write(s->p[1], data, sizeof(data)));
-	ASSERT_EQ(0, ref_case_drain(&s->drv));
-}
-
-static void teardown(struct setup *s)
-{
-	ref_driver_free(&s->drv);
-	ref_ring_free(&s->ring);
-	close(s->p[0]);
-	close(s->p[1]);
+	ASSERT_EQ(LEN, write(s->rig.p[1], data, sizeof(data)));
+	ASSERT_EQ(0, ref_case_drain(&s->rig.drv));
 }
 
 /* ref/event.h: the cancelled read's normal result is not lost: completed()
@@ -151,9 +139,9 @@ TEST(cancellation_sees_normal_result)
 	EXPECT_EQ(LEN, seen.res);
 	EXPECT_EQ(0u, seen.flags & IORING_CQE_F_MORE);
 	EXPECT_EQ(0u, s.ev.completes);
-	EXPECT_EQ(1u, s.drv.stats.cancelled_completions);
-	EXPECT_EQ(0u, s.drv.stats.completions);
-	teardown(&s);
+	EXPECT_EQ(1u, s.rig.drv.stats.cancelled_completions);
+	EXPECT_EQ(0u, s.rig.drv.stats.completions);
+	ref_case_rig_free(&s.rig);
 }
 
 /* io_uring_enter(2): the kernel writes the buffer of a request in flight; the
@@ -166,7 +154,7 @@ TEST(buffer_written_after_cancel_holds_the_bytes)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	cancel_then_feed(_metadata, &s);
 	EXPECT_TRUE(seen.bytes_ok);
-	teardown(&s);
+	ref_case_rig_free(&s.rig);
 }
 
 /* ref/event.h: release runs once, after the final CQE (not at cancel) (5.6). */
@@ -178,8 +166,8 @@ TEST(buffer_released_once_after_final_cqe)
 	cancel_then_feed(_metadata, &s);
 	EXPECT_EQ(1u, seen.releases);
 	EXPECT_TRUE(seen.completed_before_release);
-	EXPECT_EQ(REF_EVENT_INERT, ref_driver_state(&s.drv, s.id));
-	teardown(&s);
+	EXPECT_EQ(REF_EVENT_INERT, ref_driver_state(&s.rig.drv, s.id));
+	ref_case_rig_free(&s.rig);
 }
 
 /* ref/event.h: without ask_kernel no IORING_OP_ASYNC_CANCEL is sent:
@@ -191,10 +179,10 @@ TEST(cancel_without_asking_sends_no_async_cancel)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	cancel_then_feed(_metadata, &s);
 	EXPECT_EQ(0u, seen.cancel_results);
-	EXPECT_EQ(0u, ref_ring_sq_pending(&s.ring));
-	EXPECT_EQ(*s.ring.sq.ktail, *s.ring.sq.khead);
-	EXPECT_EQ(1u, *s.ring.sq.khead);	/* only the read was ever submitted */
-	teardown(&s);
+	EXPECT_EQ(0u, ref_ring_sq_pending(&s.rig.ring));
+	EXPECT_EQ(*s.rig.ring.sq.ktail, *s.rig.ring.sq.khead);
+	EXPECT_EQ(1u, *s.rig.ring.sq.khead);	/* only the read was ever submitted */
+	ref_case_rig_free(&s.rig);
 }
 
 /*
@@ -209,25 +197,23 @@ TEST(completed_unreaped_read_result_goes_to_cancellation)
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	memset(&seen, 0, sizeof(seen));
-	ASSERT_EQ(0, conform_pipe(s.p));
+	ref_case_rig_init(_metadata, &s.rig, 4, 2);
 	conform_fill_pattern(data, sizeof(data), 0);
-	ASSERT_EQ(LEN, write(s.p[1], data, sizeof(data)));
-	ASSERT_EQ(0, ref_ring_init(&s.ring, 4, NULL));
-	ASSERT_EQ(0, ref_driver_init(&s.drv, &s.ring, 2));
-	s.ev.fd = s.p[0];
+	ASSERT_EQ(LEN, write(s.rig.p[1], data, sizeof(data)));
+	s.ev.fd = s.rig.p[0];
 	s.ev.completes = 0;
 	s.ev.rec = calloc(1, sizeof(*s.ev.rec));
 	ASSERT_NE(NULL, s.ev.rec);
-	ASSERT_EQ(0, ref_driver_start(&s.drv, &s.ev, &rec_ops, &s.id));
-	ASSERT_EQ(1, ref_driver_submit(&s.drv));
-	ASSERT_EQ(0, ref_driver_cancel(&s.drv, s.id, false));
-	ASSERT_EQ(0, ref_case_drain(&s.drv));
+	ASSERT_EQ(0, ref_driver_start(&s.rig.drv, &s.ev, &rec_ops, &s.id));
+	ASSERT_EQ(1, ref_driver_submit(&s.rig.drv));
+	ASSERT_EQ(0, ref_driver_cancel(&s.rig.drv, s.id, false));
+	ASSERT_EQ(0, ref_case_drain(&s.rig.drv));
 	EXPECT_EQ(1u, seen.completed);
 	EXPECT_EQ(LEN, seen.res);
 	EXPECT_TRUE(seen.bytes_ok);
 	EXPECT_EQ(1u, seen.releases);
 	EXPECT_EQ(0u, s.ev.completes);
-	teardown(&s);
+	ref_case_rig_free(&s.rig);
 }
 
 TEST_HARNESS_MAIN

@@ -61,30 +61,25 @@ TEST(close_of_write_end_ends_waiting_read_with_eof)
 {
 	struct ref_close_event cl = { 0 };
 	struct ref_io_event r;
-	struct ref_driver drv;
-	struct ref_ring ring;
+	struct ref_case_rig rig;
 	ref_event_id rid, cid;
-	int p[2];
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_CLOSE);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
-	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
-	ASSERT_EQ(0, ref_read_event_init(&r, p[0], 8, 0));
-	ASSERT_EQ(0, ref_driver_start(&drv, &r, &ref_read_ops, &rid));
-	ASSERT_EQ(1, ref_driver_submit(&drv));
-	ASSERT_EQ(REF_EVENT_SUBMITTED, ref_driver_state(&drv, rid));
-	cl.fd = p[1];
-	ASSERT_EQ(0, ref_driver_start(&drv, &cl, &ref_close_ops, &cid));
-	ASSERT_EQ(0, ref_case_drain(&drv));
+	ref_case_rig_init(_metadata, &rig, 4, 2);
+	ASSERT_EQ(0, ref_read_event_init(&r, rig.p[0], 8, 0));
+	ASSERT_EQ(0, ref_driver_start(&rig.drv, &r, &ref_read_ops, &rid));
+	ASSERT_EQ(1, ref_driver_submit(&rig.drv));
+	ASSERT_EQ(REF_EVENT_SUBMITTED, ref_driver_state(&rig.drv, rid));
+	cl.fd = rig.p[1];
+	ASSERT_EQ(0, ref_driver_start(&rig.drv, &cl, &ref_close_ops, &cid));
+	ASSERT_EQ(0, ref_case_drain(&rig.drv));
+	rig.p[1] = -1;		/* the close event closed it */
 	EXPECT_EQ(0, cl.res);
 	EXPECT_TRUE(r.done);
 	EXPECT_EQ(0, r.res);
 	ref_io_event_free(&r);
-	ref_driver_free(&drv);
-	ref_ring_free(&ring);
-	close(p[0]);
+	ref_case_rig_free(&rig);
 }
 
 /* ref/event.h: a close cancelled before submission becomes an ignored NOP:
@@ -92,29 +87,22 @@ TEST(close_of_write_end_ends_waiting_read_with_eof)
 TEST(close_cancelled_before_submit_leaves_fd_open)
 {
 	struct ref_close_event ev = { 0 };
-	struct ref_driver drv;
-	struct ref_ring ring;
+	struct ref_case_rig rig;
 	ref_event_id id;
 	char c;
-	int p[2];
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_CLOSE);
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
-	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
-	ev.fd = p[1];
-	ASSERT_EQ(0, ref_driver_start(&drv, &ev, &ref_close_ops, &id));
-	ASSERT_EQ(0, ref_driver_cancel(&drv, id, true));
-	EXPECT_EQ(1, ref_case_run(&drv, 1));
-	EXPECT_EQ(1u, drv.stats.ignored);
+	ref_case_rig_init(_metadata, &rig, 4, 2);
+	ev.fd = rig.p[1];
+	ASSERT_EQ(0, ref_driver_start(&rig.drv, &ev, &ref_close_ops, &id));
+	ASSERT_EQ(0, ref_driver_cancel(&rig.drv, id, true));
+	EXPECT_EQ(1, ref_case_run(&rig.drv, 1));
+	EXPECT_EQ(1u, rig.drv.stats.ignored);
 	EXPECT_FALSE(ev.done);
-	EXPECT_EQ(FD_CLOEXEC, fcntl(p[1], F_GETFD));
-	EXPECT_EQ(1, write(p[1], "z", 1));
-	EXPECT_EQ(1, read(p[0], &c, 1));
-	ref_driver_free(&drv);
-	ref_ring_free(&ring);
-	close(p[0]);
-	close(p[1]);
+	EXPECT_EQ(FD_CLOEXEC, fcntl(rig.p[1], F_GETFD));
+	EXPECT_EQ(1, write(rig.p[1], "z", 1));
+	EXPECT_EQ(1, read(rig.p[0], &c, 1));
+	ref_case_rig_free(&rig);
 }
 
 TEST_HARNESS_MAIN

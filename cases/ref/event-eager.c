@@ -37,29 +37,24 @@ static struct ref_event_ops read_ops_eager(bool (*is_eager)(const void *))
 
 struct setup {
 	struct ref_io_event r[2];
-	struct ref_driver drv;
-	struct ref_ring ring;
+	struct ref_case_rig rig;
 	ref_event_id id[2];
-	int p[2];
 };
 
 static void setup(struct __test_metadata *_metadata, struct setup *s)
 {
-	ASSERT_EQ(0, conform_pipe(s->p));
-	ASSERT_EQ(0, ref_ring_init(&s->ring, 4, NULL));
-	ASSERT_EQ(0, ref_driver_init(&s->drv, &s->ring, 4));
+	ref_case_rig_init(_metadata, &s->rig, 4, 4);
 	for (int i = 0; i < 2; i++)
-		ASSERT_EQ(0, ref_read_event_init(&s->r[i], s->p[0], 4, 0));
+		ASSERT_EQ(0, ref_read_event_init(&s->r[i], s->rig.p[0], 4, 0));
 }
 
+/* The reads' buffers are freed after the driver, whose teardown cancels
+ * what is still in flight and drains it. */
 static void teardown(struct setup *s)
 {
-	ref_driver_free(&s->drv);
+	ref_case_rig_free(&s->rig);
 	for (int i = 0; i < 2; i++)
 		ref_io_event_free(&s->r[i]);
-	ref_ring_free(&s->ring);
-	close(s->p[0]);
-	close(s->p[1]);
 }
 
 /* ref/event.h: an eager event is submitted by start: its state is submitted
@@ -71,11 +66,11 @@ TEST(eager_event_is_submitted_by_start)
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	setup(_metadata, &s);
-	ASSERT_EQ(0, ref_driver_start(&s.drv, &s.r[0], &ops, &s.id[0]));
-	EXPECT_EQ(REF_EVENT_SUBMITTED, ref_driver_state(&s.drv, s.id[0]));
-	EXPECT_EQ(1u, *s.ring.sq.khead);
-	EXPECT_EQ(0u, ref_ring_sq_pending(&s.ring));
-	ASSERT_EQ(0, ref_driver_cancel(&s.drv, s.id[0], true));
+	ASSERT_EQ(0, ref_driver_start(&s.rig.drv, &s.r[0], &ops, &s.id[0]));
+	EXPECT_EQ(REF_EVENT_SUBMITTED, ref_driver_state(&s.rig.drv, s.id[0]));
+	EXPECT_EQ(1u, *s.rig.ring.sq.khead);
+	EXPECT_EQ(0u, ref_ring_sq_pending(&s.rig.ring));
+	ASSERT_EQ(0, ref_driver_cancel(&s.rig.drv, s.id[0], true));
 	teardown(&s);
 }
 
@@ -88,12 +83,12 @@ TEST(event_not_eager_waits_for_submit)
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	setup(_metadata, &s);
-	ASSERT_EQ(0, ref_driver_start(&s.drv, &s.r[0], &ops, &s.id[0]));
-	ASSERT_EQ(0, ref_driver_start(&s.drv, &s.r[1], &ref_read_ops, &s.id[1]));
-	EXPECT_EQ(REF_EVENT_PREPARED, ref_driver_state(&s.drv, s.id[0]));
-	EXPECT_EQ(REF_EVENT_PREPARED, ref_driver_state(&s.drv, s.id[1]));
-	EXPECT_EQ(0u, *s.ring.sq.khead);
-	EXPECT_EQ(2u, ref_ring_sq_pending(&s.ring));
+	ASSERT_EQ(0, ref_driver_start(&s.rig.drv, &s.r[0], &ops, &s.id[0]));
+	ASSERT_EQ(0, ref_driver_start(&s.rig.drv, &s.r[1], &ref_read_ops, &s.id[1]));
+	EXPECT_EQ(REF_EVENT_PREPARED, ref_driver_state(&s.rig.drv, s.id[0]));
+	EXPECT_EQ(REF_EVENT_PREPARED, ref_driver_state(&s.rig.drv, s.id[1]));
+	EXPECT_EQ(0u, *s.rig.ring.sq.khead);
+	EXPECT_EQ(2u, ref_ring_sq_pending(&s.rig.ring));
 	teardown(&s);
 }
 
@@ -106,12 +101,12 @@ TEST(eager_start_submits_earlier_prepared_events)
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	setup(_metadata, &s);
-	ASSERT_EQ(0, ref_driver_start(&s.drv, &s.r[0], &ref_read_ops, &s.id[0]));
-	ASSERT_EQ(REF_EVENT_PREPARED, ref_driver_state(&s.drv, s.id[0]));
-	ASSERT_EQ(0, ref_driver_start(&s.drv, &s.r[1], &eager, &s.id[1]));
-	EXPECT_EQ(REF_EVENT_SUBMITTED, ref_driver_state(&s.drv, s.id[0]));
-	EXPECT_EQ(REF_EVENT_SUBMITTED, ref_driver_state(&s.drv, s.id[1]));
-	EXPECT_EQ(2u, *s.ring.sq.khead);
+	ASSERT_EQ(0, ref_driver_start(&s.rig.drv, &s.r[0], &ref_read_ops, &s.id[0]));
+	ASSERT_EQ(REF_EVENT_PREPARED, ref_driver_state(&s.rig.drv, s.id[0]));
+	ASSERT_EQ(0, ref_driver_start(&s.rig.drv, &s.r[1], &eager, &s.id[1]));
+	EXPECT_EQ(REF_EVENT_SUBMITTED, ref_driver_state(&s.rig.drv, s.id[0]));
+	EXPECT_EQ(REF_EVENT_SUBMITTED, ref_driver_state(&s.rig.drv, s.id[1]));
+	EXPECT_EQ(2u, *s.rig.ring.sq.khead);
 	teardown(&s);
 }
 
@@ -132,14 +127,14 @@ TEST(eager_read_with_data_waiting_completes_with_the_data)
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	setup(_metadata, &s);
-	ASSERT_EQ(4, write(s.p[1], "abcd", 4));
-	ASSERT_EQ(0, ref_driver_start(&s.drv, &s.r[0], &ops, &s.id[0]));
-	EXPECT_EQ(1u, *s.ring.sq.khead);
-	if (ref_ring_cq_ready(&s.ring))
+	ASSERT_EQ(4, write(s.rig.p[1], "abcd", 4));
+	ASSERT_EQ(0, ref_driver_start(&s.rig.drv, &s.r[0], &ops, &s.id[0]));
+	EXPECT_EQ(1u, *s.rig.ring.sq.khead);
+	if (ref_ring_cq_ready(&s.rig.ring))
 		TH_LOG("the read's CQE was posted during the submit");
 	else
 		TH_LOG("the read's CQE came after the submit (punted read: 5.10, 6.1)");
-	ASSERT_EQ(0, ref_case_drain(&s.drv));
+	ASSERT_EQ(0, ref_case_drain(&s.rig.drv));
 	EXPECT_TRUE(s.r[0].done);
 	EXPECT_EQ(4, s.r[0].res);
 	EXPECT_EQ(0, memcmp(s.r[0].buf, "abcd", 4));
@@ -157,13 +152,13 @@ TEST(cancel_of_eager_event_goes_through_the_kernel)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	setup(_metadata, &s);
-	ASSERT_EQ(0, ref_driver_start(&s.drv, &s.r[0], &ops, &s.id[0]));
-	ASSERT_EQ(0, ref_driver_cancel(&s.drv, s.id[0], true));
-	EXPECT_EQ(REF_EVENT_CANCEL_REQUESTED, ref_driver_state(&s.drv, s.id[0]));
-	ASSERT_EQ(0, ref_case_drain(&s.drv));
-	EXPECT_EQ(0u, s.drv.stats.ignored);
-	EXPECT_EQ(1u, s.drv.stats.cancelled_completions);
-	EXPECT_EQ(0u, s.drv.stats.stray);
+	ASSERT_EQ(0, ref_driver_start(&s.rig.drv, &s.r[0], &ops, &s.id[0]));
+	ASSERT_EQ(0, ref_driver_cancel(&s.rig.drv, s.id[0], true));
+	EXPECT_EQ(REF_EVENT_CANCEL_REQUESTED, ref_driver_state(&s.rig.drv, s.id[0]));
+	ASSERT_EQ(0, ref_case_drain(&s.rig.drv));
+	EXPECT_EQ(0u, s.rig.drv.stats.ignored);
+	EXPECT_EQ(1u, s.rig.drv.stats.cancelled_completions);
+	EXPECT_EQ(0u, s.rig.drv.stats.stray);
 	teardown(&s);
 }
 

@@ -125,38 +125,31 @@ TEST(start_with_all_slots_in_use_gets_ebusy)
 {
 	struct ref_io_event r[3];
 	ref_event_id id[3];
-	struct ref_driver drv;
-	struct ref_ring ring;
-	int p[2];
+	struct ref_case_rig rig;
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ref_ring_init(&ring, 8, NULL));
-	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
+	ref_case_rig_init(_metadata, &rig, 8, 2);
 	for (int i = 0; i < 3; i++)
-		ASSERT_EQ(0, ref_read_event_init(&r[i], p[0], 16, 0));
-	ASSERT_EQ(0, ref_driver_start(&drv, &r[0], &ref_read_ops, &id[0]));
-	ASSERT_EQ(0, ref_driver_start(&drv, &r[1], &ref_read_ops, &id[1]));
+		ASSERT_EQ(0, ref_read_event_init(&r[i], rig.p[0], 16, 0));
+	ASSERT_EQ(0, ref_driver_start(&rig.drv, &r[0], &ref_read_ops, &id[0]));
+	ASSERT_EQ(0, ref_driver_start(&rig.drv, &r[1], &ref_read_ops, &id[1]));
 	id[2] = 12345;
-	EXPECT_EQ(-EBUSY, ref_driver_start(&drv, &r[2], &ref_read_ops, &id[2]));
+	EXPECT_EQ(-EBUSY, ref_driver_start(&rig.drv, &r[2], &ref_read_ops, &id[2]));
 	EXPECT_EQ(12345u, id[2]);
-	EXPECT_EQ(2u, ref_ring_sq_pending(&ring));
-	EXPECT_EQ(2u, drv.in_flight);
+	EXPECT_EQ(2u, ref_ring_sq_pending(&rig.ring));
+	EXPECT_EQ(2u, rig.drv.in_flight);
 	/* Cancelled before submission: the slot is free at once. */
-	ASSERT_EQ(0, ref_driver_cancel(&drv, id[1], false));
-	ASSERT_EQ(0, ref_driver_start(&drv, &r[2], &ref_read_ops, &id[2]));
+	ASSERT_EQ(0, ref_driver_cancel(&rig.drv, id[1], false));
+	ASSERT_EQ(0, ref_driver_start(&rig.drv, &r[2], &ref_read_ops, &id[2]));
 	EXPECT_NE(id[1], id[2]);
-	ASSERT_EQ(0, ref_driver_cancel(&drv, id[0], true));
-	ASSERT_EQ(0, ref_driver_cancel(&drv, id[2], true));
-	ASSERT_EQ(0, ref_case_drain(&drv));
+	ASSERT_EQ(0, ref_driver_cancel(&rig.drv, id[0], true));
+	ASSERT_EQ(0, ref_driver_cancel(&rig.drv, id[2], true));
+	ASSERT_EQ(0, ref_case_drain(&rig.drv));
 	EXPECT_FALSE(r[0].done);
 	EXPECT_FALSE(r[2].done);
 	for (int i = 0; i < 3; i++)
 		ref_io_event_free(&r[i]);
-	ref_driver_free(&drv);
-	ref_ring_free(&ring);
-	close(p[0]);
-	close(p[1]);
+	ref_case_rig_free(&rig);
 }
 
 /*

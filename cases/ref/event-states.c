@@ -71,32 +71,25 @@ TEST(start_prepares_submit_submits_final_completion_retires)
 {
 	char msg[8];
 	struct ref_io_event r;
-	struct ref_driver drv;
-	struct ref_ring ring;
+	struct ref_case_rig rig;
 	ref_event_id id;
-	int p[2];
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
-	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
-	ASSERT_EQ(0, ref_read_event_init(&r, p[0], sizeof(msg), 0));
-	ASSERT_EQ(0, ref_driver_start(&drv, &r, &ref_read_ops, &id));
-	EXPECT_EQ(REF_EVENT_PREPARED, ref_driver_state(&drv, id));
-	ASSERT_EQ(1, ref_driver_submit(&drv));
-	EXPECT_EQ(REF_EVENT_SUBMITTED, ref_driver_state(&drv, id));
+	ref_case_rig_init(_metadata, &rig, 4, 2);
+	ASSERT_EQ(0, ref_read_event_init(&r, rig.p[0], sizeof(msg), 0));
+	ASSERT_EQ(0, ref_driver_start(&rig.drv, &r, &ref_read_ops, &id));
+	EXPECT_EQ(REF_EVENT_PREPARED, ref_driver_state(&rig.drv, id));
+	ASSERT_EQ(1, ref_driver_submit(&rig.drv));
+	EXPECT_EQ(REF_EVENT_SUBMITTED, ref_driver_state(&rig.drv, id));
 	conform_fill_pattern(msg, sizeof(msg), 0);
-	ASSERT_EQ((ssize_t)sizeof(msg), write(p[1], msg, sizeof(msg)));
-	ASSERT_EQ(0, ref_case_drain(&drv));
-	EXPECT_EQ(REF_EVENT_INERT, ref_driver_state(&drv, id));
+	ASSERT_EQ((ssize_t)sizeof(msg), write(rig.p[1], msg, sizeof(msg)));
+	ASSERT_EQ(0, ref_case_drain(&rig.drv));
+	EXPECT_EQ(REF_EVENT_INERT, ref_driver_state(&rig.drv, id));
 	EXPECT_TRUE(r.done);
 	EXPECT_EQ((int)sizeof(msg), r.res);
 	EXPECT_TRUE(conform_check_pattern(r.buf, sizeof(msg), 0));
 	ref_io_event_free(&r);
-	ref_driver_free(&drv);
-	ref_ring_free(&ring);
-	close(p[0]);
-	close(p[1]);
+	ref_case_rig_free(&rig);
 }
 
 /*
@@ -106,34 +99,27 @@ TEST(start_prepares_submit_submits_final_completion_retires)
 TEST(cancelled_submitted_event_is_cancel_requested_until_final_cqe)
 {
 	struct ref_io_event r;
-	struct ref_driver drv;
-	struct ref_ring ring;
+	struct ref_case_rig rig;
 	ref_event_id id;
-	int p[2];
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
-	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
-	ASSERT_EQ(0, ref_read_event_init(&r, p[0], 8, 0));
-	ASSERT_EQ(0, ref_driver_start(&drv, &r, &ref_read_ops, &id));
-	ASSERT_EQ(1, ref_driver_submit(&drv));
-	ASSERT_EQ(0, ref_driver_cancel(&drv, id, false));
-	EXPECT_EQ(REF_EVENT_CANCEL_REQUESTED, ref_driver_state(&drv, id));
-	EXPECT_EQ(-ENOENT, ref_driver_cancel(&drv, id, true));
-	EXPECT_EQ(REF_EVENT_CANCEL_REQUESTED, ref_driver_state(&drv, id));
+	ref_case_rig_init(_metadata, &rig, 4, 2);
+	ASSERT_EQ(0, ref_read_event_init(&r, rig.p[0], 8, 0));
+	ASSERT_EQ(0, ref_driver_start(&rig.drv, &r, &ref_read_ops, &id));
+	ASSERT_EQ(1, ref_driver_submit(&rig.drv));
+	ASSERT_EQ(0, ref_driver_cancel(&rig.drv, id, false));
+	EXPECT_EQ(REF_EVENT_CANCEL_REQUESTED, ref_driver_state(&rig.drv, id));
+	EXPECT_EQ(-ENOENT, ref_driver_cancel(&rig.drv, id, true));
+	EXPECT_EQ(REF_EVENT_CANCEL_REQUESTED, ref_driver_state(&rig.drv, id));
 	/* Data ends the read; its CQE is the final one. */
-	ASSERT_EQ(3, write(p[1], "abc", 3));
-	ASSERT_EQ(0, ref_case_drain(&drv));
-	EXPECT_EQ(REF_EVENT_INERT, ref_driver_state(&drv, id));
+	ASSERT_EQ(3, write(rig.p[1], "abc", 3));
+	ASSERT_EQ(0, ref_case_drain(&rig.drv));
+	EXPECT_EQ(REF_EVENT_INERT, ref_driver_state(&rig.drv, id));
 	EXPECT_FALSE(r.done);
-	EXPECT_EQ(1u, drv.stats.cancelled_completions);
-	EXPECT_EQ(0u, drv.stats.completions);
+	EXPECT_EQ(1u, rig.drv.stats.cancelled_completions);
+	EXPECT_EQ(0u, rig.drv.stats.completions);
 	ref_io_event_free(&r);
-	ref_driver_free(&drv);
-	ref_ring_free(&ring);
-	close(p[0]);
-	close(p[1]);
+	ref_case_rig_free(&rig);
 }
 
 /*
@@ -144,46 +130,36 @@ TEST(cancelled_submitted_event_is_cancel_requested_until_final_cqe)
 TEST(multishot_stays_submitted_while_cqes_carry_more)
 {
 	struct poll_event ev = { 0 };
-	struct ref_driver drv;
-	struct ref_ring ring;
+	struct ref_case_rig rig;
 	ref_event_id id;
 	char c;
-	int p[2];
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_ADD);
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
-	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
-	ev.fd = p[0];
-	ASSERT_EQ(0, ref_driver_start(&drv, &ev, &poll_ops, &id));
-	ASSERT_EQ(1, ref_driver_submit(&drv));
+	ref_case_rig_init(_metadata, &rig, 4, 2);
+	ev.fd = rig.p[0];
+	ASSERT_EQ(0, ref_driver_start(&rig.drv, &ev, &poll_ops, &id));
+	ASSERT_EQ(1, ref_driver_submit(&rig.drv));
 	for (unsigned int i = 1; i <= 2; i++) {
-		ASSERT_EQ(1, write(p[1], "x", 1));
-		ASSERT_EQ(1, ref_case_run(&drv, 1));
+		ASSERT_EQ(1, write(rig.p[1], "x", 1));
+		ASSERT_EQ(1, ref_case_run(&rig.drv, 1));
 		if (i == 1 && ev.with_more == 0 && ev.last_res == -EINVAL) {
-			ref_driver_free(&drv);
-			ref_ring_free(&ring);
-			close(p[0]);
-			close(p[1]);
+			ref_case_rig_free(&rig);
 			SKIP(return, "IORING_POLL_ADD_MULTI not supported (5.13)");
 		}
 		ASSERT_EQ(i, ev.calls);
 		EXPECT_EQ(i, ev.with_more);
 		EXPECT_EQ(POLLIN, ev.last_res & POLLIN);
-		EXPECT_EQ(REF_EVENT_SUBMITTED, ref_driver_state(&drv, id));
-		ASSERT_EQ(1, read(p[0], &c, 1));
+		EXPECT_EQ(REF_EVENT_SUBMITTED, ref_driver_state(&rig.drv, id));
+		ASSERT_EQ(1, read(rig.p[0], &c, 1));
 	}
 	/* Asking the kernel ends it: the final CQE goes to the cancellation. */
-	ASSERT_EQ(0, ref_driver_cancel(&drv, id, true));
-	ASSERT_EQ(0, ref_case_drain(&drv));
-	EXPECT_EQ(REF_EVENT_INERT, ref_driver_state(&drv, id));
+	ASSERT_EQ(0, ref_driver_cancel(&rig.drv, id, true));
+	ASSERT_EQ(0, ref_case_drain(&rig.drv));
+	EXPECT_EQ(REF_EVENT_INERT, ref_driver_state(&rig.drv, id));
 	EXPECT_EQ(-ECANCELED, poll_final_res);
 	EXPECT_EQ(0u, poll_final_flags & IORING_CQE_F_MORE);
 	EXPECT_EQ(2u, ev.calls);
-	ref_driver_free(&drv);
-	ref_ring_free(&ring);
-	close(p[0]);
-	close(p[1]);
+	ref_case_rig_free(&rig);
 }
 
 /*
@@ -195,30 +171,23 @@ TEST(multishot_stays_submitted_while_cqes_carry_more)
 TEST(completed_but_unreaped_event_is_still_submitted)
 {
 	struct ref_io_event r;
-	struct ref_driver drv;
-	struct ref_ring ring;
+	struct ref_case_rig rig;
 	ref_event_id id;
-	int p[2];
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(4, write(p[1], "data", 4));
-	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
-	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
-	ASSERT_EQ(0, ref_read_event_init(&r, p[0], 4, 0));
-	ASSERT_EQ(0, ref_driver_start(&drv, &r, &ref_read_ops, &id));
-	ASSERT_EQ(1, ref_driver_submit(&drv));
-	EXPECT_EQ(REF_EVENT_SUBMITTED, ref_driver_state(&drv, id));
+	ref_case_rig_init(_metadata, &rig, 4, 2);
+	ASSERT_EQ(4, write(rig.p[1], "data", 4));
+	ASSERT_EQ(0, ref_read_event_init(&r, rig.p[0], 4, 0));
+	ASSERT_EQ(0, ref_driver_start(&rig.drv, &r, &ref_read_ops, &id));
+	ASSERT_EQ(1, ref_driver_submit(&rig.drv));
+	EXPECT_EQ(REF_EVENT_SUBMITTED, ref_driver_state(&rig.drv, id));
 	EXPECT_FALSE(r.done);
-	ASSERT_EQ(0, ref_case_drain(&drv));
-	EXPECT_EQ(REF_EVENT_INERT, ref_driver_state(&drv, id));
+	ASSERT_EQ(0, ref_case_drain(&rig.drv));
+	EXPECT_EQ(REF_EVENT_INERT, ref_driver_state(&rig.drv, id));
 	EXPECT_EQ(4, r.res);
 	EXPECT_EQ(0, memcmp(r.buf, "data", 4));
 	ref_io_event_free(&r);
-	ref_driver_free(&drv);
-	ref_ring_free(&ring);
-	close(p[0]);
-	close(p[1]);
+	ref_case_rig_free(&rig);
 }
 
 TEST_HARNESS_MAIN

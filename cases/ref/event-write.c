@@ -122,33 +122,29 @@ TEST(cancelled_write_on_full_pipe_writes_nothing)
 	struct ref_event_ops ops = ref_case_watched_ops(&ref_write_ops);
 	unsigned char data[512], chunk[4096];
 	struct ref_io_event w;
-	struct ref_driver drv;
-	struct ref_ring ring;
+	struct ref_case_rig rig;
 	ref_event_id id;
 	long filled, drained = 0, nonzero = 0;
-	int p[2];
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_WRITE);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
-	ASSERT_EQ(0, conform_pipe(p));
-	filled = conform_fill_until_full(p[1]);
+	ref_case_rig_init(_metadata, &rig, 4, 2);
+	filled = conform_fill_until_full(rig.p[1]);
 	ASSERT_LT(0, filled);
 	memset(data, 0x5a, sizeof(data));
-	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
-	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
-	ASSERT_EQ(0, ref_write_event_init(&w, p[1], data, sizeof(data), 0));
-	ASSERT_EQ(0, ref_driver_start(&drv, &w, &ops, &id));
-	ASSERT_EQ(1, ref_driver_submit(&drv));
-	ASSERT_EQ(0, ref_driver_cancel(&drv, id, true));
-	ASSERT_EQ(0, ref_case_drain(&drv));
+	ASSERT_EQ(0, ref_write_event_init(&w, rig.p[1], data, sizeof(data), 0));
+	ASSERT_EQ(0, ref_driver_start(&rig.drv, &w, &ops, &id));
+	ASSERT_EQ(1, ref_driver_submit(&rig.drv));
+	ASSERT_EQ(0, ref_driver_cancel(&rig.drv, id, true));
+	ASSERT_EQ(0, ref_case_drain(&rig.drv));
 	EXPECT_EQ(0, ref_case_seen.cancel_res);
 	EXPECT_EQ(-ECANCELED, ref_case_seen.last_res);
 	EXPECT_EQ(1, ref_case_seen.releases);
 	EXPECT_EQ(1, ref_case_seen.completed_at_release);
 	EXPECT_EQ(1, ref_case_seen.cancel_results_at_release);
-	ASSERT_EQ(0, fcntl(p[0], F_SETFL, O_NONBLOCK));
+	ASSERT_EQ(0, fcntl(rig.p[0], F_SETFL, O_NONBLOCK));
 	for (;;) {
-		ssize_t n = read(p[0], chunk, sizeof(chunk));
+		ssize_t n = read(rig.p[0], chunk, sizeof(chunk));
 
 		if (n <= 0)
 			break;
@@ -159,10 +155,7 @@ TEST(cancelled_write_on_full_pipe_writes_nothing)
 	EXPECT_EQ(filled, drained);
 	EXPECT_EQ(0, nonzero);
 	ref_io_event_free(&w);
-	ref_driver_free(&drv);
-	ref_ring_free(&ring);
-	close(p[0]);
-	close(p[1]);
+	ref_case_rig_free(&rig);
 }
 
 TEST_HARNESS_MAIN
