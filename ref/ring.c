@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <time.h>
@@ -74,6 +75,80 @@ static void store_release(unsigned int *p, unsigned int v)
 	__atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 
+/* ------------------------------------------------------------------ */
+/* the registered ring fd                                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Rule: a registered ring fd (IORING_REGISTER_RING_FDS, 5.18) is an index
+ * into a table that belongs to the task (thread) that registered it.
+ * io_uring_enter takes the index with IORING_ENTER_REGISTERED_RING and skips
+ * the fd table on every call. Another thread, or a forked child, has a table
+ * of its own in which the same index names another ring or nothing, so they
+ * must enter by fd.
+ *
+ * A fork is noticed through a counter that only the child increments.
+ */
+static unsigned int forks_seen;
+static pthread_once_t fork_counter_once = PTHREAD_ONCE_INIT;
+
+static void count_fork(void)
+{
+	forks_seen++;
+}
+
+static void install_fork_counter(void)
+{
+	pthread_atfork(NULL, NULL, count_fork);
+}
+
+static bool enter_by_index(const struct ref_ring *ring)
+{
+	return ring->reg_index >= 0 && ring->reg_forks == forks_seen &&
+	       pthread_equal(ring->reg_thread, pthread_self());
+}
+
+/* Register the ring fd in this thread's table. On kernels before 5.18
+ * (-EINVAL) or with the table full (-EBUSY: 16 per thread) the ring simply
+ * enters by fd. */
+static void register_ring_fd(struct ref_ring *ring)
+{
+	struct io_uring_rsrc_update reg = {
+		.offset = -1U,	/* any free slot; the kernel writes it back */
+		.data = (uint64_t)ring->fd,
+	};
+
+	pthread_once(&fork_counter_once, install_fork_counter);
+	if (sys_register(ring->fd, IORING_REGISTER_RING_FDS, &reg, 1) != 1)
+		return;
+	ring->reg_index = (int)reg.offset;
+	ring->reg_thread = pthread_self();
+	ring->reg_forks = forks_seen;
+}
+
+/* Rule: the registration holds a reference to the ring of its own: close()
+ * alone would leave the ring alive until the registering thread exits. Only
+ * that thread can drop it. */
+static void unregister_ring_fd(struct ref_ring *ring)
+{
+	struct io_uring_rsrc_update reg = { .offset = (unsigned int)ring->reg_index };
+
+	if (enter_by_index(ring))
+		(void)sys_register(ring->fd, IORING_UNREGISTER_RING_FDS, &reg, 1);
+	ring->reg_index = -1;
+}
+
+/* One io_uring_enter, by index where this thread may use it. */
+static int enter_once(struct ref_ring *ring, unsigned int to_submit,
+		      unsigned int min_complete, unsigned int flags,
+		      void *arg, size_t argsz)
+{
+	if (enter_by_index(ring))
+		return sys_enter(ring->reg_index, to_submit, min_complete,
+				 flags | IORING_ENTER_REGISTERED_RING, arg, argsz);
+	return sys_enter(ring->fd, to_submit, min_complete, flags, arg, argsz);
+}
+
 /* Enter the kernel; Rule: retry EINTR (nothing was submitted then). */
 static int enter(struct ref_ring *ring, unsigned int to_submit,
 		 unsigned int min_complete, unsigned int flags)
@@ -81,7 +156,7 @@ static int enter(struct ref_ring *ring, unsigned int to_submit,
 	int ret;
 
 	do
-		ret = sys_enter(ring->fd, to_submit, min_complete, flags, NULL, 0);
+		ret = enter_once(ring, to_submit, min_complete, flags, NULL, 0);
 	while (ret == -EINTR);
 	return ret;
 }
@@ -115,7 +190,13 @@ static int map_rings(struct ref_ring *ring, const struct io_uring_params *p)
 	struct ref_cq *cq = &ring->cq;
 	unsigned char *sqm, *cqm;
 
-	ring->sq_map_len = p->sq_off.array + p->sq_entries * sizeof(unsigned int);
+	/* Rule: a ring set up with IORING_SETUP_NO_SQARRAY has no SQ index
+	 * array; its SQ fields sit in the one mapping sized for the CQ ring. */
+	if (p->flags & REF_IORING_SETUP_NO_SQARRAY)
+		ring->sq_map_len = 0;
+	else
+		ring->sq_map_len = p->sq_off.array +
+				   p->sq_entries * sizeof(unsigned int);
 	ring->cq_map_len = p->cq_off.cqes + p->cq_entries * sizeof(struct io_uring_cqe);
 	/* Rule: one mapping serves both rings when IORING_FEAT_SINGLE_MMAP. */
 	if (p->features & IORING_FEAT_SINGLE_MMAP) {
@@ -144,7 +225,9 @@ static int map_rings(struct ref_ring *ring, const struct io_uring_params *p)
 	sq->ktail = (unsigned int *)(sqm + p->sq_off.tail);
 	sq->kflags = (unsigned int *)(sqm + p->sq_off.flags);
 	sq->kdropped = (unsigned int *)(sqm + p->sq_off.dropped);
-	sq->array = (unsigned int *)(sqm + p->sq_off.array);
+	sq->array = NULL;
+	if (!(p->flags & REF_IORING_SETUP_NO_SQARRAY))
+		sq->array = (unsigned int *)(sqm + p->sq_off.array);
 	sq->mask = *(unsigned int *)(sqm + p->sq_off.ring_mask);
 	sq->entries = *(unsigned int *)(sqm + p->sq_off.ring_entries);
 	sq->sqes = ring->sqe_map;
@@ -162,9 +245,32 @@ static int map_rings(struct ref_ring *ring, const struct io_uring_params *p)
 
 	/* Rule: fill the SQ index array once: slot i always names SQE i, so
 	 * preparing a request never touches the array again. */
-	for (unsigned int i = 0; i < sq->entries; i++)
+	for (unsigned int i = 0; sq->array && i < sq->entries; i++)
 		sq->array[i] = i;
 	return 0;
+}
+
+/*
+ * io_uring_setup, asking for IORING_SETUP_NO_SQARRAY (6.6) on top of the
+ * caller's flags. Rule: without the index array the kernel takes SQE i for
+ * ring index i, one load less per SQE. A kernel before 6.6 rejects the
+ * unknown flag with -EINVAL; then set up again as asked, so that any error
+ * returned is the kernel's answer to the caller's own flags.
+ */
+static int setup(unsigned int entries, struct io_uring_params *p)
+{
+	struct io_uring_params asked = *p;
+	int fd;
+
+	if (!(asked.flags & REF_IORING_SETUP_NO_SQARRAY)) {
+		p->flags |= REF_IORING_SETUP_NO_SQARRAY;
+		fd = sys_setup(entries, p);
+		if (fd >= 0 || errno != EINVAL)
+			return fd >= 0 ? fd : -errno;
+		*p = asked;
+	}
+	fd = sys_setup(entries, p);
+	return fd >= 0 ? fd : -errno;
 }
 
 int ref_ring_init(struct ref_ring *ring, unsigned int entries,
@@ -175,6 +281,7 @@ int ref_ring_init(struct ref_ring *ring, unsigned int entries,
 
 	memset(ring, 0, sizeof(*ring));
 	ring->fd = -1;
+	ring->reg_index = -1;
 	memset(&p, 0, sizeof(p));
 	if (opts) {
 		p.flags = opts->flags;
@@ -185,19 +292,25 @@ int ref_ring_init(struct ref_ring *ring, unsigned int entries,
 	 * below; this ring does not implement them. */
 	if (p.flags & (IORING_SETUP_SQE128 | IORING_SETUP_CQE32))
 		return -EOPNOTSUPP;
-	ring->fd = sys_setup(entries, &p);
-	if (ring->fd < 0)
-		return -errno;
+	ret = setup(entries, &p);
+	if (ret < 0)
+		return ret;
+	ring->fd = ret;
 	ring->setup_flags = p.flags;
 	ring->features = p.features;
 	ret = map_rings(ring, &p);
-	if (ret < 0)
+	if (ret < 0) {
 		ref_ring_free(ring);
-	return ret;
+		return ret;
+	}
+	register_ring_fd(ring);
+	return 0;
 }
 
 void ref_ring_free(struct ref_ring *ring)
 {
+	if (ring->reg_index >= 0)
+		unregister_ring_fd(ring);
 	if (ring->sqe_map)
 		munmap(ring->sqe_map, ring->sqe_map_len);
 	if (ring->cq_map && ring->cq_map != ring->sq_map)
@@ -208,6 +321,7 @@ void ref_ring_free(struct ref_ring *ring)
 		close(ring->fd);
 	memset(ring, 0, sizeof(*ring));
 	ring->fd = -1;
+	ring->reg_index = -1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -308,7 +422,7 @@ static int wait_until(struct ref_ring *ring, unsigned int wait_nr, double deadli
 			.ts = (uint64_t)(uintptr_t)&ts,
 		};
 
-		ret = sys_enter(ring->fd, 0, wait_nr,
+		ret = enter_once(ring, 0, wait_nr,
 				IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG,
 				&arg, sizeof(arg));
 		return ret < 0 && ret != -EINTR ? ret : 0;

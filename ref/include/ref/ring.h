@@ -18,6 +18,7 @@
 #ifndef REF_RING_H
 #define REF_RING_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -52,8 +53,13 @@ struct ref_cq {
 
 struct ref_ring {
 	int fd;
-	unsigned int setup_flags;	/* as given to io_uring_setup */
+	unsigned int setup_flags;	/* as the kernel accepted them */
 	unsigned int features;		/* IORING_FEAT_* the kernel reported */
+	/* The ring fd registered in reg_thread's table (IORING_REGISTER_RING_FDS),
+	 * or -1; reg_forks tells whether this process is the one that did it. */
+	int reg_index;
+	pthread_t reg_thread;
+	unsigned int reg_forks;
 	struct ref_sq sq;
 	struct ref_cq cq;
 	void *sq_map, *cq_map, *sqe_map;
@@ -62,11 +68,22 @@ struct ref_ring {
 
 /* ---- life cycle ---- */
 
-/* Set up a ring of entries SQEs. 0, or the kernel's error (-EINVAL for an
- * unsupported flag, -ENOSYS, -EPERM when io_uring is disabled). */
+/*
+ * Set up a ring of entries SQEs. 0, or the kernel's error (-EINVAL for an
+ * unsupported flag, -ENOSYS, -EPERM when io_uring is disabled).
+ *
+ * Where the kernel has them, two more things save kernel work on every
+ * submit: the ring is set up with IORING_SETUP_NO_SQARRAY (6.6; then in
+ * setup_flags), and its fd is registered in the calling thread's table of
+ * ring fds (5.18; reg_index >= 0). Any thread may use the ring; the one
+ * that created it enters by index, the others by fd.
+ */
 int ref_ring_init(struct ref_ring *ring, unsigned int entries,
 		  const struct ref_ring_opts *opts);
-/* Unmap and close. Requests still in flight are the caller's business. */
+/* Drop the fd registration, unmap and close. Free a ring in the thread that
+ * created it: only that thread can drop the registration, which otherwise
+ * keeps the ring (and its requests) alive until that thread exits. Requests
+ * still in flight are the caller's business. */
 void ref_ring_free(struct ref_ring *ring);
 
 /* ---- submission ---- */
