@@ -87,25 +87,40 @@ static void store_release(unsigned int *p, unsigned int v)
  * of its own in which the same index names another ring or nothing, so they
  * must enter by fd.
  *
- * A fork is noticed through a counter that only the child increments.
+ * So a ring remembers which thread registered it by a serial number: given
+ * to a thread when it first registers a ring, never given again. A new
+ * thread starts with 0 (thread-local storage starts zeroed, even where the
+ * thread reuses an exited thread's memory), and a forked child's thread is
+ * set back to 0. (pthread_self() would not do: a new thread may get an
+ * exited thread's pthread_t, and a forked child keeps its parent's.)
  */
-static unsigned int forks_seen;
-static pthread_once_t fork_counter_once = PTHREAD_ONCE_INIT;
+static __thread uint64_t thread_serial;
+static uint64_t serials_given;
+static pthread_once_t fork_handler_once = PTHREAD_ONCE_INIT;
 
-static void count_fork(void)
+static void forget_thread_serial(void)
 {
-	forks_seen++;
+	thread_serial = 0;
 }
 
-static void install_fork_counter(void)
+static void install_fork_handler(void)
 {
-	pthread_atfork(NULL, NULL, count_fork);
+	pthread_atfork(NULL, NULL, forget_thread_serial);
 }
 
+static uint64_t this_thread_serial(void)
+{
+	if (!thread_serial)
+		thread_serial = __atomic_add_fetch(&serials_given, 1,
+						   __ATOMIC_RELAXED);
+	return thread_serial;
+}
+
+/* Registered rings have a non-zero reg_thread: a thread with serial 0 never
+ * registered anything, so it never matches. */
 static bool enter_by_index(const struct ref_ring *ring)
 {
-	return ring->reg_index >= 0 && ring->reg_forks == forks_seen &&
-	       pthread_equal(ring->reg_thread, pthread_self());
+	return ring->reg_index >= 0 && ring->reg_thread == thread_serial;
 }
 
 /* Register the ring fd in this thread's table. On kernels before 5.18
@@ -118,12 +133,11 @@ static void register_ring_fd(struct ref_ring *ring)
 		.data = (uint64_t)ring->fd,
 	};
 
-	pthread_once(&fork_counter_once, install_fork_counter);
+	pthread_once(&fork_handler_once, install_fork_handler);
 	if (sys_register(ring->fd, IORING_REGISTER_RING_FDS, &reg, 1) != 1)
 		return;
 	ring->reg_index = (int)reg.offset;
-	ring->reg_thread = pthread_self();
-	ring->reg_forks = forks_seen;
+	ring->reg_thread = this_thread_serial();
 }
 
 /* Rule: the registration holds a reference to the ring of its own: close()
@@ -143,10 +157,13 @@ static int enter_once(struct ref_ring *ring, unsigned int to_submit,
 		      unsigned int min_complete, unsigned int flags,
 		      void *arg, size_t argsz)
 {
-	if (enter_by_index(ring))
-		return sys_enter(ring->reg_index, to_submit, min_complete,
-				 flags | IORING_ENTER_REGISTERED_RING, arg, argsz);
-	return sys_enter(ring->fd, to_submit, min_complete, flags, arg, argsz);
+	int fd = ring->fd;
+
+	if (enter_by_index(ring)) {
+		fd = ring->reg_index;
+		flags |= IORING_ENTER_REGISTERED_RING;
+	}
+	return sys_enter(fd, to_submit, min_complete, flags, arg, argsz);
 }
 
 /* Enter the kernel; Rule: retry EINTR (nothing was submitted then). */

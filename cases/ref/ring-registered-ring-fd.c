@@ -15,7 +15,9 @@
 
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.18", "IORING_REGISTER_RING_FDS");
+/* The first test holds on every io_uring kernel (registered or not); the
+ * others need IORING_REGISTER_RING_FDS (5.18) and skip before it. */
+CONFORM_SINCE("5.1", "ref_ring_init registering the ring fd where it can");
 
 /* The kernel's table size (IO_RINGFD_REG_MAX, 16 from 5.18 to 7.2). */
 #define RING_FD_TABLE 16
@@ -136,6 +138,34 @@ TEST(other_thread_reaches_the_ring_not_its_own_index)
 	EXPECT_EQ(0, (int)(intptr_t)step);
 	/* And the creating thread still enters by index. */
 	EXPECT_EQ(0, run_nop(&a, 2));
+	ref_ring_free(&a);
+}
+
+static void *make_ring_thread(void *arg)
+{
+	return (void *)(intptr_t)ref_ring_init(arg, 4, NULL);
+}
+
+/*
+ * A thread that made a ring and exited took its table with it. A thread
+ * started after it (glibc hands it the exited thread's memory and often its
+ * pthread_t) and holding ring b at the same index still runs its request on
+ * the ring: it is not mistaken for the thread that registered it.
+ */
+TEST(ring_of_an_exited_thread_is_reached_from_the_next_thread)
+{
+	struct ref_ring a;
+	pthread_t t;
+	void *ret;
+
+	CONFORM_REQUIRE(ring_fd_registration_missing());
+	ASSERT_EQ(0, pthread_create(&t, NULL, make_ring_thread, &a));
+	ASSERT_EQ(0, pthread_join(t, &ret));
+	ASSERT_EQ(0, (int)(intptr_t)ret);
+	ASSERT_LE(0, a.reg_index);
+	ASSERT_EQ(0, pthread_create(&t, NULL, use_ring_past_a_clash_thread, &a));
+	ASSERT_EQ(0, pthread_join(t, &ret));
+	EXPECT_EQ(0, (int)(intptr_t)ret);
 	ref_ring_free(&a);
 }
 

@@ -18,7 +18,6 @@
 #ifndef REF_RING_H
 #define REF_RING_H
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -55,11 +54,11 @@ struct ref_ring {
 	int fd;
 	unsigned int setup_flags;	/* as the kernel accepted them */
 	unsigned int features;		/* IORING_FEAT_* the kernel reported */
-	/* The ring fd registered in reg_thread's table (IORING_REGISTER_RING_FDS),
-	 * or -1; reg_forks tells whether this process is the one that did it. */
+	/* The ring fd's index in the registering thread's table of ring fds
+	 * (IORING_REGISTER_RING_FDS), or -1; reg_thread is that thread's
+	 * serial number (ring.c). */
 	int reg_index;
-	pthread_t reg_thread;
-	unsigned int reg_forks;
+	uint64_t reg_thread;
 	struct ref_sq sq;
 	struct ref_cq cq;
 	void *sq_map, *cq_map, *sqe_map;
