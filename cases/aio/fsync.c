@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: MIT
+/*
+ * aio/fsync: IOCB_CMD_FSYNC and IOCB_CMD_FDSYNC, fsync(2) and fdatasync(2)
+ * submitted through io_submit(2), with the raw system calls and
+ * <linux/aio_abi.h>: completion with res 0, the fields that must be zero,
+ * and EINVAL for a file that has no fsync method (pipes, sockets).
+ * Sources: io_submit(2) (opcodes IOCB_CMD_FSYNC/FDSYNC; EINVAL "the
+ * operation specified is invalid for the file descriptor"), fsync(2)
+ * (EINVAL for a special file that does not support synchronization), kernel
+ * commit a3c0d439e727 "aio: implement IOCB_CMD_FSYNC and IOCB_CMD_FDSYNC"
+ * (Linux 4.18; before it, almost no file supported the opcodes: EINVAL).
+ */
+#include "conform_aio.h"
+
+CONFORM_SINCE("4.18", "IOCB_CMD_FSYNC/IOCB_CMD_FDSYNC");
+
+/* An fsync-type iocb on fd: only the opcode, fd and tag are set. */
+static void prep_sync(struct iocb *cb, unsigned int op, int fd, __u64 data)
+{
+	memset(cb, 0, sizeof(*cb));
+	cb->aio_lio_opcode = op;
+	cb->aio_fildes = fd;
+	cb->aio_data = data;
+}
+
+/*
+ * NULL if io_submit accepts IOCB_CMD_FSYNC on a regular file of the
+ * program's directory; else why not (EINVAL: kernel before 4.18).
+ */
+static const char *aio_fsync_missing(void)
+{
+	struct timespec bound = { .tv_sec = 5 };
+	struct iocb cb, *list[1] = { &cb };
+	struct io_event ev;
+	aio_context_t ctx = 0;
+	const char *why = conform_aio_unavailable();
+	long ret;
+	int fd, err;
+
+	if (why)
+		return why;
+	fd = conform_temp_file(16, 0);
+	if (fd < 0)
+		return "cannot make a temporary file for the IOCB_CMD_FSYNC probe";
+	if (aio_sys_setup(1, &ctx) < 0) {
+		close(fd);
+		return "io_setup failed for the IOCB_CMD_FSYNC probe";
+	}
+	prep_sync(&cb, IOCB_CMD_FSYNC, fd, 0);
+	ret = aio_sys_submit(ctx, 1, list);
+	err = errno;
+	if (ret == 1)
+		aio_sys_getevents(ctx, 1, 1, &ev, &bound);
+	aio_sys_destroy(ctx);
+	close(fd);
+	if (ret == 1)
+		return NULL;
+	snprintf(conform_why, sizeof(conform_why),
+		 "io_submit(IOCB_CMD_FSYNC): %s%s", strerror(err),
+		 err == EINVAL ? " (opcode not supported: kernel before 4.18)" : "");
+	return conform_why;
+}
+
+#define REQUIRE_AIO_FSYNC() CONFORM_REQUIRE(aio_fsync_missing())
+
+/*
+ * Submit cb alone on a new context and reap its event into *ev (5 s bound:
+ * the sync runs in a kernel worker). Returns io_submit's result; on -1 errno
+ * is io_submit's and nothing is reaped.
+ */
+static long submit_and_reap(struct __test_metadata *_metadata,
+			    struct iocb *cb, struct io_event *ev)
+{
+	struct timespec bound = { .tv_sec = 5 };
+	struct iocb *list[1] = { cb };
+	aio_context_t ctx = 0;
+	long ret;
+	int err;
+
+	ASSERT_EQ(0, aio_sys_setup(2, &ctx));
+	ret = aio_sys_submit(ctx, 1, list);
+	err = errno;
+	if (ret == 1)
+		EXPECT_EQ(1, aio_sys_getevents(ctx, 1, 1, ev, &bound));
+	EXPECT_EQ(0, aio_sys_destroy(ctx));
+	errno = err;
+	return ret;
+}
+
+/*
+ * io_submit(2) IOCB_CMD_FSYNC on a regular file: the request completes
+ * with res 0 and res2 0, carrying the iocb's address and aio_data, as
+ * fsync(2) returns 0 (since 4.18).
+ */
+TEST(fsync_of_regular_file_completes_with_res_zero)
+{
+	const __u64 tag = 0x5eed0f5eed0f0001ULL;
+	struct io_event ev;
+	struct iocb cb;
+	int fd;
+
+	REQUIRE_AIO_FSYNC();
+	ASSERT_LE(0, fd = conform_temp_file(8192, 0));
+	ASSERT_EQ(5, pwrite(fd, "dirty", 5, 100));
+	prep_sync(&cb, IOCB_CMD_FSYNC, fd, tag);
+	ASSERT_EQ(1, submit_and_reap(_metadata, &cb, &ev));
+	EXPECT_EQ((__u64)(unsigned long)&cb, ev.obj);
+	EXPECT_EQ(tag, ev.data);
+	EXPECT_EQ(0, ev.res);
+	EXPECT_EQ(0, ev.res2);
+	close(fd);
+}
+
+/*
+ * io_submit(2) IOCB_CMD_FDSYNC: the fdatasync(2) form, completing with
+ * res 0 on a regular file (since 4.18).
+ */
+TEST(fdsync_of_regular_file_completes_with_res_zero)
+{
+	const __u64 tag = 0x5eed0f5eed0f0002ULL;
+	struct io_event ev;
+	struct iocb cb;
+	int fd;
+
+	REQUIRE_AIO_FSYNC();
+	ASSERT_LE(0, fd = conform_temp_file(8192, 0));
+	ASSERT_EQ(5, pwrite(fd, "dirty", 5, 4000));
+	prep_sync(&cb, IOCB_CMD_FDSYNC, fd, tag);
+	ASSERT_EQ(1, submit_and_reap(_metadata, &cb, &ev));
+	EXPECT_EQ(tag, ev.data);
+	EXPECT_EQ(0, ev.res);
+	EXPECT_EQ(0, ev.res2);
+	close(fd);
+}
+
+/*
+ * fsync(2) needs no write access (its only EBADF is "not a valid open file
+ * descriptor"), and fs/aio.c aio_fsync() checks none: IOCB_CMD_FSYNC on a
+ * read-only descriptor completes with res 0 (since 4.18).
+ */
+TEST(fsync_of_read_only_fd_completes_with_res_zero)
+{
+	struct io_event ev;
+	struct iocb cb;
+	char self[64];
+	int fd, ro;
+
+	REQUIRE_AIO_FSYNC();
+	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	ro = open(self, O_RDONLY | O_CLOEXEC);
+	if (ro < 0) {
+		close(fd);
+		SKIP(return, "cannot reopen the file read-only through /proc/self/fd (no /proc?)");
+	}
+	prep_sync(&cb, IOCB_CMD_FSYNC, ro, 3);
+	ASSERT_EQ(1, submit_and_reap(_metadata, &cb, &ev));
+	EXPECT_EQ(3, ev.data);
+	EXPECT_EQ(0, ev.res);
+	close(ro);
+	close(fd);
+}
+
+/*
+ * fsync(2) EINVAL: "fd is bound to a special file (e.g., a pipe, FIFO, or
+ * socket) which does not support synchronization"; io_submit(2) EINVAL: the
+ * operation is invalid for the descriptor. A pipe has no fsync method, so
+ * io_submit itself fails with EINVAL for either opcode (since 4.18).
+ */
+TEST(fsync_or_fdsync_of_pipe_gets_einval)
+{
+	struct io_event ev;
+	struct iocb cb;
+	int p[2];
+
+	REQUIRE_AIO_FSYNC();
+	ASSERT_EQ(0, conform_pipe(p));
+	prep_sync(&cb, IOCB_CMD_FSYNC, p[1], 0);
+	errno = 0;
+	EXPECT_EQ(-1, submit_and_reap(_metadata, &cb, &ev));
+	EXPECT_EQ(EINVAL, errno);
+	prep_sync(&cb, IOCB_CMD_FDSYNC, p[0], 0);
+	errno = 0;
+	EXPECT_EQ(-1, submit_and_reap(_metadata, &cb, &ev));
+	EXPECT_EQ(EINVAL, errno);
+	close(p[0]);
+	close(p[1]);
+}
+
+/* As above for a socket, the other special file fsync(2) names (4.18). */
+TEST(fsync_of_socket_gets_einval)
+{
+	struct io_event ev;
+	struct iocb cb;
+	int sv[2];
+
+	REQUIRE_AIO_FSYNC();
+	ASSERT_EQ(0, conform_socketpair(sv));
+	prep_sync(&cb, IOCB_CMD_FSYNC, sv[0], 0);
+	errno = 0;
+	EXPECT_EQ(-1, submit_and_reap(_metadata, &cb, &ev));
+	EXPECT_EQ(EINVAL, errno);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/*
+ * fs/aio.c aio_fsync(): the sync opcodes carry no buffer, length or offset,
+ * and a request with aio_buf, aio_nbytes or aio_offset set is not properly
+ * initialized: io_submit fails with EINVAL (io_submit(2) EINVAL "The iocb
+ * ... is not properly initialized"; since 4.18). Each field is tried alone.
+ */
+TEST(fsync_with_buf_nbytes_or_offset_set_gets_einval)
+{
+	static char buf[64];
+	struct io_event ev;
+	struct iocb cb;
+	int fd;
+
+	REQUIRE_AIO_FSYNC();
+	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
+	prep_sync(&cb, IOCB_CMD_FSYNC, fd, 0);
+	cb.aio_buf = (__u64)(unsigned long)buf;
+	errno = 0;
+	EXPECT_EQ(-1, submit_and_reap(_metadata, &cb, &ev));
+	EXPECT_EQ(EINVAL, errno);
+	prep_sync(&cb, IOCB_CMD_FSYNC, fd, 0);
+	cb.aio_nbytes = sizeof(buf);
+	errno = 0;
+	EXPECT_EQ(-1, submit_and_reap(_metadata, &cb, &ev));
+	EXPECT_EQ(EINVAL, errno);
+	prep_sync(&cb, IOCB_CMD_FDSYNC, fd, 0);
+	cb.aio_offset = 512;
+	errno = 0;
+	EXPECT_EQ(-1, submit_and_reap(_metadata, &cb, &ev));
+	EXPECT_EQ(EINVAL, errno);
+	close(fd);
+}
+
+/*
+ * fs/aio.c aio_fsync(): aio_rw_flags (the RWF_* flags of reads and writes)
+ * must also be 0 for a sync request, else io_submit fails with EINVAL, not
+ * the EOPNOTSUPP a read or write gives for a flag it rejects (since 4.18).
+ */
+TEST(fsync_with_rw_flags_set_gets_einval)
+{
+	struct io_event ev;
+	struct iocb cb;
+	int fd;
+
+	REQUIRE_AIO_FSYNC();
+	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
+	prep_sync(&cb, IOCB_CMD_FSYNC, fd, 0);
+	cb.aio_rw_flags = RWF_DSYNC;
+	errno = 0;
+	EXPECT_EQ(-1, submit_and_reap(_metadata, &cb, &ev));
+	EXPECT_EQ(EINVAL, errno);
+	close(fd);
+}
+
+/*
+ * io_submit(2): a sync request on an fd that is not open fails at submit
+ * time with EBADF ("The file descriptor specified in the first iocb is
+ * invalid"), before the opcode is looked at (since 4.18 for these opcodes).
+ */
+TEST(fsync_of_unopened_fd_gets_ebadf)
+{
+	struct io_event ev;
+	struct iocb cb;
+
+	REQUIRE_AIO_FSYNC();
+	prep_sync(&cb, IOCB_CMD_FSYNC, conform_bad_fd(), 0);
+	errno = 0;
+	EXPECT_EQ(-1, submit_and_reap(_metadata, &cb, &ev));
+	EXPECT_EQ(EBADF, errno);
+}
+
+TEST_HARNESS_MAIN
