@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: MIT
+/*
+ * uring/msg-ring: IORING_OP_MSG_RING, one ring posting a CQE on another
+ * (5.18): the target CQE carries the SQE's len as res and off as user_data,
+ * the sender gets its own CQE with res 0, a ring may message itself, and
+ * the errors (a target that is no ring, unknown command, CQE_SKIP on a data
+ * message). Also IORING_MSG_SEND_FD (6.0), passing a fixed file from one
+ * ring's table to another's. Sources: io_uring_enter(2) IORING_OP_MSG_RING,
+ * io_uring_prep_msg_ring(3), <linux/io_uring.h> and the kernel's
+ * io_uring/msg_ring.c.
+ */
+#include <liburing.h>
+
+#include "conform_uring.h"
+
+CONFORM_SINCE("5.18", "IORING_OP_MSG_RING");
+
+/* Queue a MSG_RING data message to target_fd on ring, tagged tag. */
+static struct io_uring_sqe *queue_msg(struct io_uring *ring, int target_fd,
+				      unsigned int len, __u64 data, __u64 tag)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+	if (sqe) {
+		io_uring_prep_msg_ring(sqe, target_fd, len, data, 0);
+		io_uring_sqe_set_data64(sqe, tag);
+	}
+	return sqe;
+}
+
+/*
+ * io_uring_enter(2) IORING_OP_MSG_RING: "On the target ring, a CQE will be
+ * posted with the res field matching the len set, and a user_data field
+ * matching the off value" (since 5.18).
+ */
+TEST(target_ring_gets_cqe_with_len_as_res_and_off_as_user_data)
+{
+	struct io_uring src, dst;
+	struct io_uring_cqe cqe;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_MSG_RING);
+	ASSERT_EQ(0, io_uring_queue_init(4, &src, 0));
+	ASSERT_EQ(0, io_uring_queue_init(4, &dst, 0));
+	ASSERT_NE(NULL, queue_msg(&src, dst.ring_fd, 0x5a5a1234u,
+				  0x1122334455667788ULL, 1));
+	ASSERT_EQ(1, io_uring_submit(&src));
+	ASSERT_EQ(0, uring_reap_one(&dst, &cqe));
+	EXPECT_EQ(0x1122334455667788ULL, cqe.user_data);
+	EXPECT_EQ(0x5a5a1234, cqe.res);
+	EXPECT_EQ(0, cqe.flags);
+	io_uring_queue_exit(&src);
+	io_uring_queue_exit(&dst);
+}
+
+/*
+ * io_uring_prep_msg_ring(3): the request itself completes on the sending
+ * ring like any other, res 0 on success, with its own user_data; the
+ * message CQE does not appear there (since 5.18).
+ */
+TEST(sender_gets_own_cqe_with_res_zero_and_no_message)
+{
+	struct io_uring src, dst;
+	struct io_uring_cqe cqe;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_MSG_RING);
+	ASSERT_EQ(0, io_uring_queue_init(4, &src, 0));
+	ASSERT_EQ(0, io_uring_queue_init(4, &dst, 0));
+	ASSERT_NE(NULL, queue_msg(&src, dst.ring_fd, 9, 0xabc, 0x51));
+	ASSERT_EQ(1, io_uring_submit(&src));
+	ASSERT_EQ(0, uring_reap_one(&src, &cqe));
+	EXPECT_EQ(0x51, cqe.user_data);
+	EXPECT_EQ(0, cqe.res);
+	EXPECT_EQ(-ETIME, uring_wait_briefly(&src));
+	ASSERT_EQ(0, uring_reap_one(&dst, &cqe));
+	EXPECT_EQ(0xabc, cqe.user_data);
+	io_uring_queue_exit(&src);
+	io_uring_queue_exit(&dst);
+}
+
+/*
+ * io_uring_prep_msg_ring(3): "The targeted ring may be any ring that the
+ * user has access to, even the ring itself" (since 5.18): a ring messaging
+ * itself gets two CQEs, the request's (res 0) and the message (res = len).
+ */
+TEST(ring_may_message_itself)
+{
+	const __u64 tags[2] = { 0x77, 0xdead0001 };
+	struct io_uring ring;
+	int res[2] = { 1, 1 };
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_MSG_RING);
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	ASSERT_NE(NULL, queue_msg(&ring, ring.ring_fd, 42, tags[1], tags[0]));
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
+	EXPECT_EQ(0, res[0]);
+	EXPECT_EQ(42, res[1]);
+	io_uring_queue_exit(&ring);
+}
+
+/*
+ * io_uring_prep_msg_ring(3) ERRORS: "-EBADFD The descriptor passed in fd
+ * does not refer to an io_uring file descriptor" (since 5.18). A pipe.
+ */
+TEST(target_that_is_not_a_ring_gets_ebadfd)
+{
+	struct io_uring ring;
+	struct io_uring_cqe cqe;
+	int pfd[2];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_MSG_RING);
+	ASSERT_EQ(0, conform_pipe(pfd));
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	ASSERT_NE(NULL, queue_msg(&ring, pfd[1], 1, 2, 3));
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
+	EXPECT_EQ(-EBADFD, cqe.res);
+	io_uring_queue_exit(&ring);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
+/*
+ * io_uring_prep_msg_ring(3) ERRORS: "-EINVAL One of the fields set in the
+ * SQE was invalid". The command is in sqe->addr: IORING_MSG_DATA (0) and,
+ * since 6.0, IORING_MSG_SEND_FD (1); 5.18 and 5.19 require addr 0. An
+ * unknown command (99) fails with -EINVAL on every kernel, and no CQE
+ * reaches the target.
+ */
+TEST(unknown_command_gets_einval_and_posts_nothing)
+{
+	struct io_uring src, dst;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_MSG_RING);
+	ASSERT_EQ(0, io_uring_queue_init(4, &src, 0));
+	ASSERT_EQ(0, io_uring_queue_init(4, &dst, 0));
+	ASSERT_NE(NULL, sqe = queue_msg(&src, dst.ring_fd, 1, 2, 3));
+	sqe->addr = 99;
+	ASSERT_EQ(1, io_uring_submit(&src));
+	ASSERT_EQ(0, uring_reap_one(&src, &cqe));
+	EXPECT_EQ(-EINVAL, cqe.res);
+	EXPECT_EQ(-ETIME, uring_wait_briefly(&dst));
+	io_uring_queue_exit(&src);
+	io_uring_queue_exit(&dst);
+}
+
+/*
+ * <linux/io_uring.h>: IORING_MSG_RING_CQE_SKIP, "Don't post a CQE to the
+ * target ring. Not applicable for IORING_MSG_DATA" (flag since 6.0; on 5.18
+ * and 5.19 any msg_ring_flags bit is refused). A data message with it fails
+ * with -EINVAL.
+ */
+TEST(data_message_with_cqe_skip_gets_einval)
+{
+	struct io_uring src, dst;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_MSG_RING);
+	ASSERT_EQ(0, io_uring_queue_init(4, &src, 0));
+	ASSERT_EQ(0, io_uring_queue_init(4, &dst, 0));
+	ASSERT_NE(NULL, sqe = queue_msg(&src, dst.ring_fd, 1, 2, 3));
+	sqe->msg_ring_flags = IORING_MSG_RING_CQE_SKIP;
+	ASSERT_EQ(1, io_uring_submit(&src));
+	ASSERT_EQ(0, uring_reap_one(&src, &cqe));
+	EXPECT_EQ(-EINVAL, cqe.res);
+	EXPECT_EQ(-ETIME, uring_wait_briefly(&dst));
+	io_uring_queue_exit(&src);
+	io_uring_queue_exit(&dst);
+}
+
+/*
+ * Prepare an IORING_MSG_SEND_FD: the file in src_slot of the sending ring's
+ * table goes into dst_slot of the target's table. Fields as in
+ * <linux/io_uring.h> and io_uring/msg_ring.c: addr is the command, addr3
+ * the source slot, file_index the target slot plus one, off the user_data
+ * of the target's CQE. len stays 0: 6.0 and 6.1 copy len into the target's
+ * res, later kernels refuse a non-zero len (-EINVAL) and put the install
+ * result there, which is 0 for a chosen slot, so both post res 0.
+ */
+static void prep_send_fd(struct io_uring_sqe *sqe, int target_fd,
+			 unsigned int src_slot, unsigned int dst_slot,
+			 __u64 data)
+{
+	io_uring_prep_msg_ring(sqe, target_fd, 0, data, 0);
+	sqe->addr = IORING_MSG_SEND_FD;
+	sqe->addr3 = src_slot;
+	sqe->file_index = dst_slot + 1;
+}
+
+/*
+ * <linux/io_uring.h> IORING_MSG_SEND_FD: "send a registered fd to another
+ * ring" (since 6.0). The target gets the file in the chosen slot and a CQE
+ * with res 0 and user_data = off; the sender's CQE has res 0. Checked by
+ * writing through the target's slot into a pipe.
+ */
+TEST(send_fd_installs_fixed_file_in_target_slot)
+{
+	int pfd[2], sparse[2] = { -1, -1 };
+	struct io_uring src, dst;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	char c = 0;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_MSG_RING);
+	ASSERT_EQ(0, conform_pipe(pfd));
+	ASSERT_EQ(0, io_uring_queue_init(4, &src, 0));
+	ASSERT_EQ(0, io_uring_queue_init(4, &dst, 0));
+	ASSERT_EQ(0, io_uring_register_files(&src, &pfd[1], 1));
+	ASSERT_EQ(0, io_uring_register_files(&dst, sparse, 2));
+
+	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&src));
+	prep_send_fd(sqe, dst.ring_fd, 0, 1, 0xf00d);
+	io_uring_sqe_set_data64(sqe, 5);
+	ASSERT_EQ(1, io_uring_submit(&src));
+	ASSERT_EQ(0, uring_reap_one(&src, &cqe));
+	if (cqe.res == -EINVAL)
+		SKIP(goto out, "IORING_MSG_SEND_FD gets -EINVAL: command unknown (5.18/5.19)");
+	EXPECT_EQ(0, cqe.res);
+	ASSERT_EQ(0, uring_reap_one(&dst, &cqe));
+	EXPECT_EQ(0xf00d, cqe.user_data);
+	EXPECT_EQ(0, cqe.res);
+
+	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&dst));
+	io_uring_prep_write(sqe, 1, "m", 1, 0);
+	sqe->flags |= IOSQE_FIXED_FILE;
+	ASSERT_EQ(1, io_uring_submit(&dst));
+	ASSERT_EQ(0, uring_reap_one(&dst, &cqe));
+	EXPECT_EQ(1, cqe.res);
+	ASSERT_EQ(1, read(pfd[0], &c, 1));
+	EXPECT_EQ('m', c);
+out:
+	io_uring_queue_exit(&src);
+	io_uring_queue_exit(&dst);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
+/*
+ * <linux/io_uring.h> IORING_MSG_RING_CQE_SKIP: "Don't post a CQE to the
+ * target ring" (since 6.0): with it, IORING_MSG_SEND_FD still installs the
+ * file but the target's CQ stays empty.
+ */
+TEST(send_fd_with_cqe_skip_posts_no_target_cqe)
+{
+	int pfd[2], sparse[1] = { -1 };
+	struct io_uring src, dst;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_MSG_RING);
+	ASSERT_EQ(0, conform_pipe(pfd));
+	ASSERT_EQ(0, io_uring_queue_init(4, &src, 0));
+	ASSERT_EQ(0, io_uring_queue_init(4, &dst, 0));
+	ASSERT_EQ(0, io_uring_register_files(&src, &pfd[1], 1));
+	ASSERT_EQ(0, io_uring_register_files(&dst, sparse, 1));
+
+	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&src));
+	prep_send_fd(sqe, dst.ring_fd, 0, 0, 4);
+	sqe->msg_ring_flags = IORING_MSG_RING_CQE_SKIP;
+	ASSERT_EQ(1, io_uring_submit(&src));
+	ASSERT_EQ(0, uring_reap_one(&src, &cqe));
+	if (cqe.res == -EINVAL)
+		SKIP(goto out, "IORING_MSG_SEND_FD with CQE_SKIP gets -EINVAL: unknown (5.18/5.19)");
+	EXPECT_EQ(0, cqe.res);
+	EXPECT_EQ(-ETIME, uring_wait_briefly(&dst));
+
+	/* The file did arrive: the slot is usable. */
+	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&dst));
+	io_uring_prep_write(sqe, 0, "k", 1, 0);
+	sqe->flags |= IOSQE_FIXED_FILE;
+	ASSERT_EQ(1, io_uring_submit(&dst));
+	ASSERT_EQ(0, uring_reap_one(&dst, &cqe));
+	EXPECT_EQ(1, cqe.res);
+out:
+	io_uring_queue_exit(&src);
+	io_uring_queue_exit(&dst);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: MIT
+/*
+ * uring/sendmsg-recvmsg: IORING_OP_SENDMSG and IORING_OP_RECVMSG (5.3),
+ * sendmsg(2)/recvmsg(2) through a ring: gather and scatter over iovecs,
+ * passing a file descriptor as SCM_RIGHTS ancillary data, a control buffer
+ * too short for it (MSG_CTRUNC), the sender's address of a datagram
+ * (msg_name), a datagram longer than the buffer (MSG_TRUNC), and ENOTSOCK.
+ * Sources: io_uring_enter(2) IORING_OP_SENDMSG/RECVMSG, sendmsg(2),
+ * recvmsg(2), unix(7), cmsg(3). AF_UNIX sockets only.
+ */
+#include <liburing.h>
+#include <stddef.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+
+#include "conform_uring.h"
+
+CONFORM_SINCE("5.3", "IORING_OP_SENDMSG/IORING_OP_RECVMSG");
+
+/* Run one sendmsg (send) or recvmsg of msg on fd with flags; res or INT_MIN. */
+static int run_msg(struct io_uring *ring, bool send, int fd,
+		   struct msghdr *msg, unsigned int flags)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	struct io_uring_cqe cqe;
+
+	if (!sqe)
+		return INT_MIN;
+	if (send)
+		io_uring_prep_sendmsg(sqe, fd, msg, flags);
+	else
+		io_uring_prep_recvmsg(sqe, fd, msg, flags);
+	if (io_uring_submit(ring) != 1 || uring_reap_one(ring, &cqe))
+		return INT_MIN;
+	return cqe.res;
+}
+
+/* Fill *sun with <tmpdir>/<name>; its length for bind/sendto, or 0. */
+static socklen_t unix_addr(struct sockaddr_un *sun, const char *name)
+{
+	char path[300];
+
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	conform_tmppath(path, sizeof(path), name);
+	if (strlen(path) >= sizeof(sun->sun_path))
+		return 0;
+	memcpy(sun->sun_path, path, strlen(path) + 1);
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path) + 1);
+}
+
+/*
+ * sendmsg(2): the data are taken from the msg_iov array in order; the result
+ * is the number of bytes sent (since 5.3). 7 + 1000 + 3093 bytes, read back
+ * as one stream of the pattern.
+ */
+TEST(sendmsg_gathers_iovecs_in_order)
+{
+	static char buf[4100], in[4100];
+	struct iovec iov[3] = {
+		{ buf, 7 }, { buf + 7, 1000 }, { buf + 1007, 3093 },
+	};
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 3 };
+	struct io_uring ring;
+	size_t got = 0;
+	int sv[2];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_SENDMSG);
+	conform_fill_pattern(buf, sizeof(buf), 0);
+	ASSERT_EQ(0, conform_socketpair(sv));
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	ASSERT_EQ(4100, run_msg(&ring, true, sv[0], &msg, 0));
+	while (got < sizeof(in)) {
+		ssize_t n = read(sv[1], in + got, sizeof(in) - got);
+
+		ASSERT_LT(0, n);
+		got += (size_t)n;
+	}
+	EXPECT_TRUE(conform_check_pattern(in, sizeof(in), 0));
+	io_uring_queue_exit(&ring);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/*
+ * recvmsg(2): received data are scattered over msg_iov, each buffer filled
+ * before the next (since 5.3). 300 bytes into 100 + 50 + 150.
+ */
+TEST(recvmsg_scatters_into_iovecs_in_order)
+{
+	char out[300], a[100], b[50], c[150];
+	struct iovec iov[3] = { { a, sizeof(a) }, { b, sizeof(b) }, { c, sizeof(c) } };
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 3 };
+	struct io_uring ring;
+	int sv[2];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_RECVMSG);
+	conform_fill_pattern(out, sizeof(out), 0);
+	ASSERT_EQ(0, conform_socketpair(sv));
+	ASSERT_EQ((ssize_t)sizeof(out), write(sv[1], out, sizeof(out)));
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	ASSERT_EQ(300, run_msg(&ring, false, sv[0], &msg, 0));
+	EXPECT_TRUE(conform_check_pattern(a, sizeof(a), 0));
+	EXPECT_TRUE(conform_check_pattern(b, sizeof(b), 100));
+	EXPECT_TRUE(conform_check_pattern(c, sizeof(c), 150));
+	io_uring_queue_exit(&ring);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/*
+ * unix(7) SCM_RIGHTS: a set of open file descriptors sent in ancillary data
+ * arrives as new descriptors of the same open files (since 5.3 through the
+ * ring, both ways). A pipe's write end is sent; the received fd writes into
+ * that pipe; the control message is SOL_SOCKET/SCM_RIGHTS of
+ * CMSG_LEN(sizeof(int)).
+ */
+TEST(scm_rights_passes_a_working_fd)
+{
+	union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } ctl_out, ctl_in;
+	char byte = 'R', got;
+	struct iovec iov_out = { &byte, 1 }, iov_in = { &got, 1 };
+	struct msghdr out = {
+		.msg_iov = &iov_out, .msg_iovlen = 1,
+		.msg_control = ctl_out.buf, .msg_controllen = sizeof(ctl_out.buf),
+	};
+	struct msghdr in = {
+		.msg_iov = &iov_in, .msg_iovlen = 1,
+		.msg_control = ctl_in.buf, .msg_controllen = sizeof(ctl_in.buf),
+	};
+	struct cmsghdr *cm;
+	struct io_uring ring;
+	int sv[2], pfd[2], newfd;
+	char c;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_SENDMSG);
+	CONFORM_REQUIRE_URING_OP(IORING_OP_RECVMSG);
+	ASSERT_EQ(0, conform_socketpair(sv));
+	ASSERT_EQ(0, conform_pipe(pfd));
+	cm = CMSG_FIRSTHDR(&out);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &pfd[1], sizeof(int));
+	memset(ctl_in.buf, 0, sizeof(ctl_in.buf));
+
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	ASSERT_EQ(1, run_msg(&ring, true, sv[0], &out, 0));
+	close(pfd[1]);
+	ASSERT_EQ(1, run_msg(&ring, false, sv[1], &in, MSG_CMSG_CLOEXEC));
+	EXPECT_EQ('R', got);
+	EXPECT_EQ(0, in.msg_flags & MSG_CTRUNC);
+	ASSERT_NE(NULL, cm = CMSG_FIRSTHDR(&in));
+	EXPECT_EQ(SOL_SOCKET, cm->cmsg_level);
+	EXPECT_EQ(SCM_RIGHTS, cm->cmsg_type);
+	ASSERT_EQ(CMSG_LEN(sizeof(int)), cm->cmsg_len);
+	memcpy(&newfd, CMSG_DATA(cm), sizeof(int));
+	ASSERT_EQ(1, write(newfd, "p", 1));
+	ASSERT_EQ(1, read(pfd[0], &c, 1));
+	EXPECT_EQ('p', c);
+	EXPECT_EQ(FD_CLOEXEC, fcntl(newfd, F_GETFD) & FD_CLOEXEC);
+	close(newfd);
+	io_uring_queue_exit(&ring);
+	close(pfd[0]);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/*
+ * recvmsg(2): MSG_CTRUNC in msg_flags "indicates that some control data
+ * were discarded due to lack of space in the buffer for ancillary data";
+ * unix(7): descriptors that do not fit are closed, not installed. A control
+ * buffer with room for no descriptor (since 5.3 through the ring): the data
+ * byte arrives, msg_flags has MSG_CTRUNC, and the sent pipe end is gone
+ * (the read end sees POLLHUP once ours is closed).
+ */
+TEST(scm_rights_without_room_sets_msg_ctrunc)
+{
+	union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } ctl_out;
+	union { char buf[sizeof(struct cmsghdr)]; struct cmsghdr align; } ctl_in;
+	char byte = 'T', got = 0;
+	struct iovec iov_out = { &byte, 1 }, iov_in = { &got, 1 };
+	struct msghdr out = {
+		.msg_iov = &iov_out, .msg_iovlen = 1,
+		.msg_control = ctl_out.buf, .msg_controllen = sizeof(ctl_out.buf),
+	};
+	struct msghdr in = {
+		.msg_iov = &iov_in, .msg_iovlen = 1,
+		.msg_control = ctl_in.buf, .msg_controllen = sizeof(ctl_in.buf),
+	};
+	struct pollfd hup = { .events = POLLIN };
+	struct cmsghdr *cm;
+	struct io_uring ring;
+	int sv[2], pfd[2];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_SENDMSG);
+	CONFORM_REQUIRE_URING_OP(IORING_OP_RECVMSG);
+	ASSERT_EQ(0, conform_socketpair(sv));
+	ASSERT_EQ(0, conform_pipe(pfd));
+	hup.fd = pfd[0];
+	cm = CMSG_FIRSTHDR(&out);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &pfd[1], sizeof(int));
+
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	ASSERT_EQ(1, run_msg(&ring, true, sv[0], &out, 0));
+	close(pfd[1]);
+	ASSERT_EQ(1, run_msg(&ring, false, sv[1], &in, 0));
+	EXPECT_EQ('T', got);
+	EXPECT_EQ(MSG_CTRUNC, in.msg_flags & MSG_CTRUNC);
+	ASSERT_EQ(1, poll(&hup, 1, URING_REAP_BOUND_MS));
+	EXPECT_EQ(POLLHUP, hup.revents);
+	io_uring_queue_exit(&ring);
+	close(pfd[0]);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/*
+ * recvmsg(2): on an unconnected socket msg_name receives the source
+ * address and msg_namelen its length; unix(7): a bound socket's address is
+ * offsetof(sun_path) + the path with its NUL. sendmsg(2) with msg_name
+ * sends to that address (since 5.3 through the ring, both ways).
+ */
+TEST(datagram_carries_sender_address_in_msg_name)
+{
+	struct sockaddr_un a_addr, b_addr, from;
+	socklen_t a_len, b_len;
+	char data[5] = "hello", in[8];
+	struct iovec iov_out = { data, sizeof(data) }, iov_in = { in, sizeof(in) };
+	struct msghdr out = {
+		.msg_name = &b_addr, .msg_iov = &iov_out, .msg_iovlen = 1,
+	};
+	struct msghdr msg_in = {
+		.msg_name = &from, .msg_namelen = sizeof(from),
+		.msg_iov = &iov_in, .msg_iovlen = 1,
+	};
+	struct io_uring ring;
+	int a, b;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_SENDMSG);
+	CONFORM_REQUIRE_URING_OP(IORING_OP_RECVMSG);
+	ASSERT_NE(0, a_len = unix_addr(&a_addr, "a.sock"));
+	ASSERT_NE(0, b_len = unix_addr(&b_addr, "b.sock"));
+	out.msg_namelen = b_len;
+	ASSERT_LE(0, a = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+	ASSERT_LE(0, b = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+	ASSERT_EQ(0, bind(a, (struct sockaddr *)&a_addr, a_len));
+	ASSERT_EQ(0, bind(b, (struct sockaddr *)&b_addr, b_len));
+	memset(&from, 0, sizeof(from));
+
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	ASSERT_EQ(5, run_msg(&ring, true, a, &out, 0));
+	ASSERT_EQ(5, run_msg(&ring, false, b, &msg_in, 0));
+	EXPECT_EQ(0, memcmp(in, "hello", 5));
+	EXPECT_EQ(a_len, msg_in.msg_namelen);
+	EXPECT_EQ(AF_UNIX, from.sun_family);
+	EXPECT_STREQ(a_addr.sun_path, from.sun_path);
+	io_uring_queue_exit(&ring);
+	close(a);
+	close(b);
+	unlink(a_addr.sun_path);
+	unlink(b_addr.sun_path);
+}
+
+/*
+ * recvmsg(2): MSG_TRUNC in msg_flags "indicates that the trailing portion
+ * of a datagram was discarded because the datagram was larger than the
+ * buffer supplied"; the result is the bytes copied (since 5.3 through the
+ * ring). A 100-byte datagram into 40 bytes.
+ */
+TEST(long_datagram_sets_msg_trunc_and_returns_copied_bytes)
+{
+	char out[100], in[40];
+	struct iovec iov = { in, sizeof(in) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct io_uring ring;
+	int sv[2];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_RECVMSG);
+	conform_fill_pattern(out, sizeof(out), 0);
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
+	ASSERT_EQ((ssize_t)sizeof(out), write(sv[1], out, sizeof(out)));
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	ASSERT_EQ(40, run_msg(&ring, false, sv[0], &msg, 0));
+	EXPECT_EQ(MSG_TRUNC, msg.msg_flags & MSG_TRUNC);
+	EXPECT_TRUE(conform_check_pattern(in, sizeof(in), 0));
+	io_uring_queue_exit(&ring);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* recvmsg(2)/sendmsg(2): ENOTSOCK "The file descriptor sockfd does not
+ * refer to a socket" - a pipe (since 5.3 through the ring). */
+TEST(sendmsg_on_pipe_gets_enotsock)
+{
+	char byte = 0;
+	struct iovec iov = { &byte, 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct io_uring ring;
+	int pfd[2];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_SENDMSG);
+	ASSERT_EQ(0, conform_pipe(pfd));
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	EXPECT_EQ(-ENOTSOCK, run_msg(&ring, true, pfd[1], &msg, 0));
+	EXPECT_FALSE(conform_fd_readable(pfd[0], 0));
+	io_uring_queue_exit(&ring);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
+TEST_HARNESS_MAIN
