@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: MIT
+/*
+ * uring/register-files: what uring/files-update does not cover of
+ * IORING_REGISTER_FILES / IORING_UNREGISTER_FILES and IOSQE_FIXED_FILE: the
+ * table's own reference to a file whose fd was closed, IOSQE_FIXED_FILE on
+ * a ring without a table, IORING_REGISTER_FILES_SKIP in updates, and the
+ * EMFILE / EINVAL / EBADF limits of registration (too many files, arguments
+ * to unregister, a ring fd in its own table).
+ */
+#include <liburing.h>
+
+#include "conform_uring.h"
+
+CONFORM_SINCE("5.1", "IORING_REGISTER_FILES");
+
+/* Read 4096 bytes at offset 4096 through fixed file idx; the CQE's res. */
+static int read_fixed_file(struct io_uring *ring, int idx, char *buf)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	struct io_uring_cqe cqe;
+	int ret;
+
+	if (!sqe)
+		return -EBUSY;
+	io_uring_prep_read(sqe, idx, buf, 4096, 4096);
+	sqe->flags |= IOSQE_FIXED_FILE;
+	io_uring_sqe_set_data64(sqe, 0xf11e);
+	ret = io_uring_submit(ring);
+	if (ret != 1)
+		return ret < 0 ? ret : -EIO;
+	ret = uring_reap_one(ring, &cqe);
+	return ret ? ret : cqe.res;
+}
+
+/* IORING_REGISTER_FILES_UPDATE of nr fds at offset off, as the syscall returns. */
+static int files_update(struct io_uring *ring, unsigned int off, int *fds,
+			unsigned int nr)
+{
+	struct io_uring_files_update up;
+
+	memset(&up, 0, sizeof(up));
+	up.offset = off;
+	up.fds = (__u64)(uintptr_t)fds;
+	return uring_register_raw(ring, IORING_REGISTER_FILES_UPDATE, &up, nr);
+}
+
+/*
+ * io_uring_register(2): registering lets "the kernel ... take long term
+ * references" to the files: the table entry still works after the
+ * application closes its fd (since 5.1).
+ */
+TEST(fixed_file_usable_after_fd_is_closed)
+{
+	struct io_uring ring;
+	char buf[4096];
+	int fd;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
+	fd = conform_temp_file(16384, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_FILES, &fd, 1));
+	ASSERT_EQ(0, close(fd));
+	EXPECT_EQ(4096, read_fixed_file(&ring, 0, buf));
+	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 4096));
+	io_uring_queue_exit(&ring);
+}
+
+/*
+ * io_uring_enter(2) CQE ERRORS: EBADF when "the IOSQE_FIXED_FILE flag was
+ * set in the submission queue entry, but no files were registered"
+ * (since 5.1).
+ */
+TEST(fixed_file_without_registered_files_gets_ebadf)
+{
+	struct io_uring ring;
+	char buf[4096];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	EXPECT_EQ(-EBADF, read_fixed_file(&ring, 0, buf));
+	io_uring_queue_exit(&ring);
+}
+
+/*
+ * io_uring_register(2) IORING_REGISTER_FILES_UPDATE: an fd set to
+ * IORING_REGISTER_FILES_SKIP "will not touch the file associated with the
+ * previous fd at that index" (since 5.12; before, -2 is taken as an fd and
+ * the update fails with EBADF, which this test reports as a skip).
+ */
+TEST(files_update_skip_keeps_slot)
+{
+	struct io_uring ring;
+	char buf[4096];
+	int fd, pfd[2], upd[2], fds[2], ret;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
+	fd = conform_temp_file(16384, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, conform_pipe(pfd));
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	fds[0] = fd;
+	fds[1] = -1;
+	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_FILES, fds, 2));
+	upd[0] = IORING_REGISTER_FILES_SKIP;
+	upd[1] = pfd[0];
+	ret = files_update(&ring, 0, upd, 2);
+	if (ret == -1 && errno == EBADF) {
+		io_uring_queue_exit(&ring);
+		close(fd);
+		close(pfd[0]);
+		close(pfd[1]);
+		SKIP(return, "IORING_REGISTER_FILES_SKIP taken as an fd (EBADF): kernel before 5.12");
+	}
+	EXPECT_EQ(2, ret);
+	EXPECT_EQ(4096, read_fixed_file(&ring, 0, buf));
+	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 4096));
+	io_uring_queue_exit(&ring);
+	close(fd);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
+/*
+ * io_uring_register(2) ERRORS: EMFILE when IORING_REGISTER_FILES' "nr_args
+ * exceeds the maximum allowed number of files in a fixed file set"
+ * (IORING_MAX_FIXED_FILES: 1 << 15 before 5.15, 1 << 20 since); 2^20 + 1
+ * is above both, so the array is never read (since 5.1).
+ */
+TEST(register_too_many_files_gets_emfile)
+{
+	struct io_uring ring;
+	int fd = 0;
+
+	CONFORM_REQUIRE_URING();
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_REGISTER_FILES, &fd,
+					 (1U << 20) + 1));
+	EXPECT_EQ(EMFILE, errno);
+	io_uring_queue_exit(&ring);
+}
+
+/*
+ * io_uring_register(2) ERRORS: EINVAL when IORING_UNREGISTER_FILES "was
+ * specified, and nr_args is non-zero or arg is non-NULL"; the table stays
+ * (since 5.1).
+ */
+TEST(unregister_files_with_nonzero_nr_args_gets_einval)
+{
+	struct io_uring ring;
+	int pfd[2];
+
+	CONFORM_REQUIRE_URING();
+	ASSERT_EQ(0, conform_pipe(pfd));
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_FILES, pfd, 2));
+	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_UNREGISTER_FILES, NULL, 2));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, uring_register_raw(&ring, IORING_UNREGISTER_FILES, NULL, 0));
+	io_uring_queue_exit(&ring);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
+/*
+ * Kernel io_sqe_files_register() (since 5.1): io_uring instances are not
+ * allowed in a fixed file table (a ring in its own table would be a
+ * reference cycle); the ring's fd is refused like an invalid fd, EBADF
+ * (io_uring_register(2) ERRORS: "One or more fds in the fd array are
+ * invalid").
+ */
+TEST(register_ring_fd_in_file_table_gets_ebadf)
+{
+	struct io_uring ring;
+
+	CONFORM_REQUIRE_URING();
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_REGISTER_FILES, &ring.ring_fd, 1));
+	EXPECT_EQ(EBADF, errno);
+	io_uring_queue_exit(&ring);
+}
+
+TEST_HARNESS_MAIN
