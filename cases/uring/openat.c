@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: MIT
+/*
+ * uring/openat: IORING_OP_OPENAT and IORING_OP_OPENAT2, the asynchronous
+ * openat(2) and openat2(2): O_CREAT with a mode, paths relative to a dirfd,
+ * the returned descriptor, the ENOENT / EEXIST / EBADF errors, and the
+ * openat2 RESOLVE_* restrictions and struct open_how checks.
+ */
+#include <liburing.h>
+#include <linux/openat2.h>
+
+#include "conform_uring.h"
+
+CONFORM_SINCE("5.6", "IORING_OP_OPENAT/IORING_OP_OPENAT2");
+
+/* Run *sqe on a ring of its own; its CQE's res, or INT_MIN if none came. */
+static int run_op(const struct io_uring_sqe *sqe)
+{
+	struct io_uring_cqe cqe;
+
+	return uring_run_one_sqe(sqe, &cqe) ? INT_MIN : cqe.res;
+}
+
+/* Create path (it must not exist) holding size bytes of the pattern. */
+static int make_file(const char *path, size_t size)
+{
+	char chunk[4096];
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return -1;
+	for (size_t off = 0; off < size; off += sizeof(chunk)) {
+		size_t n = size - off < sizeof(chunk) ? size - off : sizeof(chunk);
+
+		conform_fill_pattern(chunk, n, off);
+		if (pwrite(fd, chunk, n, off) != (ssize_t)n) {
+			close(fd);
+			return -1;
+		}
+	}
+	return close(fd);
+}
+
+/* Prepare an OPENAT2 SQE with a zeroed struct open_how of size len. */
+static void prep_openat2(struct io_uring_sqe *sqe, int dfd, const char *path,
+			 struct open_how *how, unsigned int len)
+{
+	memset(sqe, 0, sizeof(*sqe));
+	io_uring_prep_openat2(sqe, dfd, path, how);
+	sqe->len = len;
+}
+
+/*
+ * io_uring_enter(2) IORING_OP_OPENAT, openat(2) O_CREAT: the file is created
+ * with the mode given in len (less the umask), and res is a new descriptor
+ * of it (since 5.6).
+ */
+TEST(openat_o_creat_makes_file_with_given_mode)
+{
+	struct io_uring_sqe sqe;
+	char path[300];
+	struct stat st;
+	int fd;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
+	umask(0);
+	conform_tmppath(path, sizeof(path), "creat-mode");
+	memset(&sqe, 0, sizeof(sqe));
+	io_uring_prep_openat(&sqe, AT_FDCWD, path, O_RDWR | O_CREAT | O_EXCL,
+			     0640);
+	fd = run_op(&sqe);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fstat(fd, &st));
+	EXPECT_EQ((unsigned int)(S_IFREG | 0640), (unsigned int)st.st_mode);
+	EXPECT_EQ(0, st.st_size);
+	EXPECT_EQ(O_RDWR, fcntl(fd, F_GETFL) & O_ACCMODE);
+	close(fd);
+	unlink(path);
+}
+
+/*
+ * openat(2): a relative pathname is resolved against dirfd; the returned
+ * descriptor refers to that file and reads its data (IORING_OP_OPENAT,
+ * since 5.6).
+ */
+TEST(openat_relative_path_resolves_against_dirfd)
+{
+	struct io_uring_sqe sqe;
+	char dir[300], path[320], buf[2000];
+	struct stat st, want;
+	int dfd, fd;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
+	conform_tmppath(dir, sizeof(dir), "reldir");
+	ASSERT_EQ(0, mkdir(dir, 0700));
+	snprintf(path, sizeof(path), "%s/data", dir);
+	ASSERT_EQ(0, make_file(path, 5000));
+	ASSERT_EQ(0, stat(path, &want));
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, dfd);
+	memset(&sqe, 0, sizeof(sqe));
+	io_uring_prep_openat(&sqe, dfd, "data", O_RDONLY, 0);
+	fd = run_op(&sqe);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fstat(fd, &st));
+	EXPECT_EQ(want.st_ino, st.st_ino);
+	EXPECT_EQ(want.st_dev, st.st_dev);
+	EXPECT_EQ((ssize_t)sizeof(buf), pread(fd, buf, sizeof(buf), 1000));
+	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 1000));
+	close(fd);
+	close(dfd);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* openat(2) ENOENT: O_CREAT is not set and the file does not exist (since 5.6). */
+TEST(openat_missing_file_gets_enoent)
+{
+	struct io_uring_sqe sqe;
+	char path[300];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
+	conform_tmppath(path, sizeof(path), "no-such-file");
+	memset(&sqe, 0, sizeof(sqe));
+	io_uring_prep_openat(&sqe, AT_FDCWD, path, O_RDONLY, 0);
+	EXPECT_EQ(-ENOENT, run_op(&sqe));
+}
+
+/* openat(2) EEXIST: pathname exists and O_CREAT and O_EXCL were used (since 5.6). */
+TEST(openat_o_excl_on_existing_file_gets_eexist)
+{
+	struct io_uring_sqe sqe;
+	char path[300];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
+	conform_tmppath(path, sizeof(path), "excl");
+	ASSERT_EQ(0, make_file(path, 10));
+	memset(&sqe, 0, sizeof(sqe));
+	io_uring_prep_openat(&sqe, AT_FDCWD, path, O_RDWR | O_CREAT | O_EXCL,
+			     0600);
+	EXPECT_EQ(-EEXIST, run_op(&sqe));
+	unlink(path);
+}
+
+/*
+ * openat(2) EBADF: pathname is relative but dirfd is neither AT_FDCWD nor a
+ * valid file descriptor (IORING_OP_OPENAT, since 5.6).
+ */
+TEST(openat_relative_path_with_bad_dirfd_gets_ebadf)
+{
+	struct io_uring_sqe sqe;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
+	memset(&sqe, 0, sizeof(sqe));
+	io_uring_prep_openat(&sqe, conform_bad_fd(), "anything", O_RDONLY, 0);
+	EXPECT_EQ(-EBADF, run_op(&sqe));
+}
+
+/*
+ * openat2(2) RESOLVE_IN_ROOT: the path is resolved as if dirfd were the root
+ * directory, so an absolute "/name" opens dirfd's "name" (IORING_OP_OPENAT2,
+ * since 5.6).
+ */
+TEST(openat2_resolve_in_root_treats_dirfd_as_root)
+{
+	struct io_uring_sqe sqe;
+	struct open_how how;
+	char dir[300], path[320];
+	struct stat st, want;
+	int dfd, fd;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT2);
+	conform_tmppath(dir, sizeof(dir), "inroot");
+	ASSERT_EQ(0, mkdir(dir, 0700));
+	snprintf(path, sizeof(path), "%s/name", dir);
+	ASSERT_EQ(0, make_file(path, 100));
+	ASSERT_EQ(0, stat(path, &want));
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, dfd);
+	memset(&how, 0, sizeof(how));
+	how.flags = O_RDONLY;
+	how.resolve = RESOLVE_IN_ROOT;
+	prep_openat2(&sqe, dfd, "/name", &how, sizeof(how));
+	fd = run_op(&sqe);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fstat(fd, &st));
+	EXPECT_EQ(want.st_ino, st.st_ino);
+	EXPECT_EQ(want.st_dev, st.st_dev);
+	close(fd);
+	close(dfd);
+	unlink(path);
+	rmdir(dir);
+}
+
+/*
+ * openat2(2) EXDEV: RESOLVE_BENEATH is set and resolution would leave dirfd
+ * ("..") (IORING_OP_OPENAT2, since 5.6).
+ */
+TEST(openat2_resolve_beneath_dotdot_gets_exdev)
+{
+	struct io_uring_sqe sqe;
+	struct open_how how;
+	char dir[300], outside[300];
+	int dfd;
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT2);
+	conform_tmppath(dir, sizeof(dir), "beneath");
+	conform_tmppath(outside, sizeof(outside), "outside");
+	ASSERT_EQ(0, mkdir(dir, 0700));
+	ASSERT_EQ(0, make_file(outside, 10));
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, dfd);
+	memset(&how, 0, sizeof(how));
+	how.flags = O_RDONLY;
+	how.resolve = RESOLVE_BENEATH;
+	prep_openat2(&sqe, dfd, "../outside", &how, sizeof(how));
+	EXPECT_EQ(-EXDEV, run_op(&sqe));
+	close(dfd);
+	unlink(outside);
+	rmdir(dir);
+}
+
+/*
+ * openat2(2) ELOOP: RESOLVE_NO_SYMLINKS is set and a path component is a
+ * symbolic link (IORING_OP_OPENAT2, since 5.6).
+ */
+TEST(openat2_resolve_no_symlinks_on_symlink_gets_eloop)
+{
+	struct io_uring_sqe sqe;
+	struct open_how how;
+	char target[300], link[300];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT2);
+	conform_tmppath(target, sizeof(target), "nosym-target");
+	conform_tmppath(link, sizeof(link), "nosym-link");
+	ASSERT_EQ(0, make_file(target, 10));
+	ASSERT_EQ(0, symlink(target, link));
+	memset(&how, 0, sizeof(how));
+	how.flags = O_RDONLY;
+	how.resolve = RESOLVE_NO_SYMLINKS;
+	prep_openat2(&sqe, AT_FDCWD, link, &how, sizeof(how));
+	EXPECT_EQ(-ELOOP, run_op(&sqe));
+	unlink(link);
+	unlink(target);
+}
+
+/*
+ * openat2(2) EINVAL: "An unknown flag or invalid value was specified in
+ * how": here a resolve bit no kernel defines (IORING_OP_OPENAT2, since 5.6).
+ */
+TEST(openat2_unknown_resolve_bit_gets_einval)
+{
+	struct io_uring_sqe sqe;
+	struct open_how how;
+	char path[300];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT2);
+	conform_tmppath(path, sizeof(path), "badresolve");
+	ASSERT_EQ(0, make_file(path, 10));
+	memset(&how, 0, sizeof(how));
+	how.flags = O_RDONLY;
+	how.resolve = 1ULL << 63;
+	prep_openat2(&sqe, AT_FDCWD, path, &how, sizeof(how));
+	EXPECT_EQ(-EINVAL, run_op(&sqe));
+	unlink(path);
+}
+
+/*
+ * openat2(2) EINVAL: size (here the SQE's len) is smaller than any known
+ * version of struct open_how (OPEN_HOW_SIZE_VER0 is 24) (since 5.6).
+ */
+TEST(openat2_open_how_size_below_ver0_gets_einval)
+{
+	struct io_uring_sqe sqe;
+	struct open_how how;
+	char path[300];
+
+	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT2);
+	conform_tmppath(path, sizeof(path), "smallhow");
+	ASSERT_EQ(0, make_file(path, 10));
+	memset(&how, 0, sizeof(how));
+	how.flags = O_RDONLY;
+	prep_openat2(&sqe, AT_FDCWD, path, &how, 16);
+	EXPECT_EQ(-EINVAL, run_op(&sqe));
+	unlink(path);
+}
+
+TEST_HARNESS_MAIN
