@@ -2,8 +2,11 @@
 /*
  * conform_uring.h - what the io_uring case programs (cases/uring/, and
  * cases/eventfd/uring-*) share on top of conform.h: bounded waits for CQEs,
- * reaping by tag, a NOP round trip, raw io_uring_register, and a probe for
- * SQE flags.
+ * reaping by tag, running one request and getting its result, a NOP round
+ * trip, raw io_uring_enter/io_uring_register, SQEs published without a
+ * system call, a probe for SQE flags, and the small fixtures several
+ * programs need (pattern files, anonymous buffers, AF_UNIX addresses, a
+ * call made from another thread).
  * Case programs include <liburing.h> first, then this header.
  */
 #ifndef AIOCONF_CONFORM_URING_H
@@ -13,7 +16,10 @@
 
 #include <liburing.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stddef.h>
 #include <time.h>
+#include <sys/un.h>
 
 enum {
 	/* Bound of a wait for a CQE that is expected: a guard against a hang,
@@ -85,6 +91,75 @@ static inline int uring_reap_one(struct io_uring *ring,
 }
 
 /*
+ * Submit the one SQE queued on ring and reap its CQE into *out (bounded
+ * wait, as uring_reap_one). Returns 0, or -1 when the submit did not take
+ * exactly one SQE or no CQE came.
+ */
+static inline int uring_submit_reap(struct io_uring *ring,
+				    struct io_uring_cqe *out)
+{
+	if (io_uring_submit(ring) != 1)
+		return -1;
+	return uring_reap_one(ring, out) ? -1 : 0;
+}
+
+/*
+ * As uring_submit_reap(), but returns the CQE's res, or INT_MIN when the
+ * submit or the wait failed: no request completes with INT_MIN, so a
+ * request that never ran cannot pass for an expected -errno.
+ */
+static inline int uring_submit_res(struct io_uring *ring)
+{
+	struct io_uring_cqe cqe;
+
+	return uring_submit_reap(ring, &cqe) ? INT_MIN : cqe.res;
+}
+
+/*
+ * Submit the one SQE queued on ring and reap its CQE; returns its res, or
+ * the submit's negative error (-EIO when it took nothing) or the wait's
+ * (-ETIME when no CQE came). Unlike uring_submit_res(), a refused submit
+ * shows as its own -errno: the convention of uring_run_nop() and of the
+ * programs written on it, kept as they assert it.
+ */
+static inline int uring_submit_res_or_error(struct io_uring *ring)
+{
+	struct io_uring_cqe cqe;
+	int ret = io_uring_submit(ring);
+
+	if (ret != 1)
+		return ret < 0 ? ret : -EIO;
+	ret = uring_reap_one(ring, &cqe);
+	return ret ? ret : cqe.res;
+}
+
+/*
+ * Copy *sqe (prepared on the stack, e.g. by an io_uring_prep_*() call) into
+ * the next free SQE of ring, submit it and reap its CQE into *out. Returns
+ * 0, or -1 when the SQ ring is full, the submit took nothing or no CQE came.
+ */
+static inline int uring_run_sqe(struct io_uring *ring,
+				const struct io_uring_sqe *sqe,
+				struct io_uring_cqe *out)
+{
+	struct io_uring_sqe *slot = io_uring_get_sqe(ring);
+
+	if (!slot)
+		return -1;
+	*slot = *sqe;
+	return uring_submit_reap(ring, out);
+}
+
+/* As uring_run_sqe(): the CQE's res, or INT_MIN when it did not run. */
+static inline int uring_run_sqe_res(struct io_uring *ring,
+				    const struct io_uring_sqe *sqe)
+{
+	struct io_uring_cqe cqe;
+
+	return uring_run_sqe(ring, sqe, &cqe) ? INT_MIN : cqe.res;
+}
+
+/*
  * Reap n CQEs whose completion order is not defined, and store the res of
  * the one whose user_data is tags[i] in res[i]. Returns 0, the wait's error
  * (-ETIME) if one did not come, or -ENOENT for a CQE with a tag not listed.
@@ -129,18 +204,12 @@ static inline int uring_wait_briefly(struct io_uring *ring)
 static inline int uring_run_nop(struct io_uring *ring, unsigned int sqe_flags)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-	struct io_uring_cqe cqe;
-	int ret;
 
 	if (!sqe)
 		return -EBUSY;
 	io_uring_prep_nop(sqe);
 	sqe->flags |= sqe_flags;
-	ret = io_uring_submit(ring);
-	if (ret != 1)
-		return ret < 0 ? ret : -EIO;
-	ret = uring_reap_one(ring, &cqe);
-	return ret ? ret : cqe.res;
+	return uring_submit_res_or_error(ring);
 }
 
 /*
@@ -155,6 +224,58 @@ static inline int uring_register_raw(struct io_uring *ring, unsigned int op,
 }
 
 /*
+ * io_uring_enter(2) itself, without an argument block: 0 or more (SQEs
+ * taken), or -1 with errno. For what liburing hides: a registered ring
+ * index with IORING_ENTER_REGISTERED_RING, an enter from another thread,
+ * exact errno values.
+ */
+static inline int uring_sys_enter(int fd, unsigned int to_submit,
+				  unsigned int min_complete, unsigned int flags)
+{
+	return (int)syscall(__NR_io_uring_enter, fd, to_submit, min_complete,
+			    flags, NULL, 0);
+}
+
+/*
+ * IORING_REGISTER_FILES_UPDATE of the nr fds in fds, from slot offset on;
+ * returns as the system call does (the number updated, or -1 with errno).
+ */
+static inline int uring_files_update_raw(struct io_uring *ring,
+					 unsigned int offset, int *fds,
+					 unsigned int nr)
+{
+	struct io_uring_files_update up;
+
+	memset(&up, 0, sizeof(up));
+	up.offset = offset;
+	up.fds = (__u64)(uintptr_t)fds;
+	return uring_register_raw(ring, IORING_REGISTER_FILES_UPDATE, &up, nr);
+}
+
+/*
+ * Make the SQEs got with io_uring_get_sqe() visible to the kernel by storing
+ * the SQ tail, without a system call: what an application of an SQPOLL ring
+ * does, and what a test needs that then enters by hand (uring_sys_enter())
+ * or from another thread. liburing's own head is moved along, so a later
+ * io_uring_submit() does not publish them again.
+ */
+static inline void uring_publish_sq(struct io_uring *ring)
+{
+	ring->sq.sqe_head = ring->sq.sqe_tail;
+	io_uring_smp_store_release(ring->sq.ktail, ring->sq.sqe_tail);
+}
+
+/* Put one NOP tagged tag in the SQ ring and publish it (uring_publish_sq). */
+static inline void uring_publish_nop(struct io_uring *ring, __u64 tag)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+	io_uring_prep_nop(sqe);
+	io_uring_sqe_set_data64(sqe, tag);
+	uring_publish_sq(ring);
+}
+
+/*
  * Run one request, a copy of *sqe, on a 2-entry ring of its own and copy its
  * CQE to *out: for probes that must not disturb the ring under test.
  * Returns 0, or -1 when the ring could not be made or the CQE did not come.
@@ -163,19 +284,25 @@ static inline int uring_run_one_sqe(const struct io_uring_sqe *sqe,
 				    struct io_uring_cqe *out)
 {
 	struct io_uring ring;
-	struct io_uring_sqe *slot;
-	int ret = -1;
+	int ret;
 
 	if (io_uring_queue_init(2, &ring, 0))
 		return -1;
-	slot = io_uring_get_sqe(&ring);
-	if (slot) {
-		*slot = *sqe;
-		if (io_uring_submit(&ring) == 1 && !uring_reap_one(&ring, out))
-			ret = 0;
-	}
+	ret = uring_run_sqe(&ring, sqe, out);
 	io_uring_queue_exit(&ring);
 	return ret;
+}
+
+/*
+ * As uring_run_one_sqe(): the CQE's res, or INT_MIN when the request did not
+ * run. For the tests of one opcode that fill an SQE with an io_uring_prep_*()
+ * helper (or by hand) and assert only its result.
+ */
+static inline int uring_run_one_sqe_res(const struct io_uring_sqe *sqe)
+{
+	struct io_uring_cqe cqe;
+
+	return uring_run_one_sqe(sqe, &cqe) ? INT_MIN : cqe.res;
 }
 
 /*
@@ -205,5 +332,91 @@ static inline const char *uring_sqe_flag_missing(unsigned char flag,
 /* In a TEST body: skip, with the reason, unless the kernel knows the flag. */
 #define URING_REQUIRE_SQE_FLAG(flag) \
 	CONFORM_REQUIRE(uring_sqe_flag_missing(flag, #flag))
+
+/* ------------------------------------------------------------------ */
+/* Fixtures several io_uring programs need                             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Create path (it must not exist yet) holding size bytes of the test
+ * pattern, for opcodes that take a path rather than an fd (conform_temp_file()
+ * gives an unlinked file). Returns 0, or -1 with errno.
+ */
+static inline int uring_make_file(const char *path, size_t size)
+{
+	char chunk[4096];
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return -1;
+	for (size_t off = 0; off < size; off += sizeof(chunk)) {
+		size_t n = size - off < sizeof(chunk) ? size - off : sizeof(chunk);
+
+		conform_fill_pattern(chunk, n, off);
+		if (pwrite(fd, chunk, n, off) != (ssize_t)n) {
+			close(fd);
+			return -1;
+		}
+	}
+	return close(fd);
+}
+
+/* The size of the file open as fd (fstat), or -1. */
+static inline off_t uring_file_size(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) ? -1 : st.st_size;
+}
+
+/*
+ * A page-aligned anonymous mapping of len bytes (free it with munmap), or
+ * NULL: memory to register as a fixed buffer. Kernels before 6.x refuse
+ * file-backed memory there, and a static array can share a page with the
+ * file-backed data segment.
+ */
+static inline void *uring_anon_buf(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/*
+ * Fill *sun with the AF_UNIX address <tmpdir>/<name>, inside the program's
+ * private directory. Returns its exact length (for bind, connect, sendto, or
+ * comparing a returned msg_namelen), or 0 when the path does not fit.
+ */
+static inline socklen_t uring_unix_addr(struct sockaddr_un *sun,
+					const char *name)
+{
+	char path[300];
+
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	conform_tmppath(path, sizeof(path), name);
+	if (strlen(path) >= sizeof(sun->sun_path))
+		return 0;
+	memcpy(sun->sun_path, path, strlen(path) + 1);
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+			   strlen(path) + 1);
+}
+
+/*
+ * Run fn(arg) on a new thread of this process and wait for it to end: for
+ * calls whose outcome depends on the calling task (a ring's single issuer,
+ * the per-task table of registered ring fds). fn stores what it saw, errno
+ * included, in *arg. Returns 0, or -1 when the thread could not be made or
+ * joined.
+ */
+static inline int uring_run_in_thread(void *(*fn)(void *), void *arg)
+{
+	pthread_t th;
+
+	if (pthread_create(&th, NULL, fn, arg))
+		return -1;
+	return pthread_join(th, NULL) ? -1 : 0;
+}
 
 #endif /* AIOCONF_CONFORM_URING_H */

@@ -19,15 +19,10 @@ CONFORM_SINCE("5.15", "IORING_OP_ACCEPT into a fixed file slot");
 /* A listening AF_UNIX stream socket bound to <tmpdir>/<name>; -1 on error. */
 static int unix_listener(const char *name, struct sockaddr_un *sun)
 {
-	char path[320];
 	int fd;
 
-	memset(sun, 0, sizeof(*sun));
-	sun->sun_family = AF_UNIX;
-	conform_tmppath(path, sizeof(path), name);
-	if (strlen(path) >= sizeof(sun->sun_path))
+	if (!uring_unix_addr(sun, name))
 		return -1;
-	memcpy(sun->sun_path, path, strlen(path) + 1);
 	unlink(sun->sun_path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)

@@ -12,14 +12,6 @@
 
 CONFORM_SINCE("5.6", "IORING_OP_FALLOCATE");
 
-/* Run *sqe on a ring of its own; its CQE's res, or INT_MIN if none came. */
-static int run_op(const struct io_uring_sqe *sqe)
-{
-	struct io_uring_cqe cqe;
-
-	return uring_run_one_sqe(sqe, &cqe) ? INT_MIN : cqe.res;
-}
-
 /* IORING_OP_FALLOCATE(fd, mode, off, len) on a ring of its own: the res. */
 static int uring_fallocate(int fd, int mode, off_t off, off_t len)
 {
@@ -27,7 +19,7 @@ static int uring_fallocate(int fd, int mode, off_t off, off_t len)
 
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_fallocate(&sqe, fd, mode, off, len);
-	return run_op(&sqe);
+	return uring_run_one_sqe_res(&sqe);
 }
 
 /* True when the len bytes of fd at off are all zero. */
@@ -66,13 +58,6 @@ static bool range_has_pattern(int fd, off_t off, size_t len)
 	return true;
 }
 
-static off_t file_size(int fd)
-{
-	struct stat st;
-
-	return fstat(fd, &st) ? -1 : st.st_size;
-}
-
 /*
  * io_uring_enter(2) IORING_OP_FALLOCATE, fallocate(2) mode 0: allocates the
  * range and, when it ends past end of file, the size becomes offset+len;
@@ -86,7 +71,7 @@ TEST(mode_zero_extends_file_with_zeros)
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, uring_fallocate(fd, 0, 4096, 8192));
-	EXPECT_EQ(12288, file_size(fd));
+	EXPECT_EQ(12288, uring_file_size(fd));
 	EXPECT_TRUE(range_has_pattern(fd, 0, 4096));
 	EXPECT_TRUE(range_is_zero(fd, 4096, 8192));
 	close(fd);
@@ -109,7 +94,7 @@ TEST(keep_size_leaves_file_size_unchanged)
 		SKIP(return, "the filesystem of TMPDIR does not support FALLOC_FL_KEEP_SIZE");
 	}
 	EXPECT_EQ(0, ret);
-	EXPECT_EQ(4096, file_size(fd));
+	EXPECT_EQ(4096, uring_file_size(fd));
 	EXPECT_TRUE(range_has_pattern(fd, 0, 4096));
 	close(fd);
 }
@@ -133,7 +118,7 @@ TEST(punch_hole_zeroes_range_and_keeps_size)
 		SKIP(return, "the filesystem of TMPDIR does not support FALLOC_FL_PUNCH_HOLE");
 	}
 	EXPECT_EQ(0, ret);
-	EXPECT_EQ(12288, file_size(fd));
+	EXPECT_EQ(12288, uring_file_size(fd));
 	EXPECT_TRUE(range_has_pattern(fd, 0, 4096));
 	EXPECT_TRUE(range_is_zero(fd, 4096, 4096));
 	EXPECT_TRUE(range_has_pattern(fd, 8192, 4096));
@@ -153,7 +138,7 @@ TEST(punch_hole_without_keep_size_gets_eopnotsupp)
 	fd = conform_temp_file(8192, 0);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-EOPNOTSUPP, uring_fallocate(fd, FALLOC_FL_PUNCH_HOLE, 0, 4096));
-	EXPECT_EQ(8192, file_size(fd));
+	EXPECT_EQ(8192, uring_file_size(fd));
 	EXPECT_TRUE(range_has_pattern(fd, 0, 8192));
 	close(fd);
 }
@@ -167,7 +152,7 @@ TEST(zero_length_gets_einval)
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-EINVAL, uring_fallocate(fd, 0, 0, 0));
-	EXPECT_EQ(4096, file_size(fd));
+	EXPECT_EQ(4096, uring_file_size(fd));
 	close(fd);
 }
 
@@ -180,7 +165,7 @@ TEST(range_past_max_file_size_gets_efbig)
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-EFBIG, uring_fallocate(fd, 0, LLONG_MAX - 4095, 8192));
-	EXPECT_EQ(4096, file_size(fd));
+	EXPECT_EQ(4096, uring_file_size(fd));
 	close(fd);
 }
 
@@ -201,7 +186,7 @@ TEST(read_only_fd_gets_ebadf)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-EBADF, uring_fallocate(fd, 0, 0, 4096));
-	EXPECT_EQ(0, file_size(fd));
+	EXPECT_EQ(0, uring_file_size(fd));
 	close(fd);
 	unlink(path);
 }

@@ -11,20 +11,6 @@
 
 CONFORM_SINCE("5.6", "IORING_REGISTER_FILES_UPDATE/IORING_OP_FILES_UPDATE");
 
-/* Copy *sqe into ring, submit it and reap its CQE: its res, or INT_MIN. */
-static int run_on(struct io_uring *ring, const struct io_uring_sqe *sqe)
-{
-	struct io_uring_sqe *slot = io_uring_get_sqe(ring);
-	struct io_uring_cqe cqe;
-
-	if (!slot)
-		return INT_MIN;
-	*slot = *sqe;
-	if (io_uring_submit(ring) != 1 || uring_reap_one(ring, &cqe))
-		return INT_MIN;
-	return cqe.res;
-}
-
 /* IORING_OP_READ of len bytes at off through fixed-file slot index. */
 static int fixed_read(struct io_uring *ring, int index, void *buf,
 		      unsigned int len, __u64 off)
@@ -34,19 +20,7 @@ static int fixed_read(struct io_uring *ring, int index, void *buf,
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_read(&sqe, index, buf, len, off);
 	sqe.flags |= IOSQE_FIXED_FILE;
-	return run_on(ring, &sqe);
-}
-
-/* Raw IORING_REGISTER_FILES_UPDATE of nr fds at offset: as the syscall returns. */
-static int register_update(struct io_uring *ring, unsigned int offset,
-			   int *fds, unsigned int nr)
-{
-	struct io_uring_files_update up;
-
-	memset(&up, 0, sizeof(up));
-	up.offset = offset;
-	up.fds = (__u64)(unsigned long)fds;
-	return uring_register_raw(ring, IORING_REGISTER_FILES_UPDATE, &up, nr);
+	return uring_run_sqe_res(ring, &sqe);
 }
 
 /*
@@ -85,7 +59,7 @@ TEST(register_files_update_fills_sparse_slot)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_FILES, fds, 2));
-	EXPECT_EQ(1, register_update(&ring, 1, &fd, 1));
+	EXPECT_EQ(1, uring_files_update_raw(&ring, 1, &fd, 1));
 	EXPECT_EQ((int)sizeof(buf), fixed_read(&ring, 1, buf, sizeof(buf), 100));
 	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 100));
 	io_uring_queue_exit(&ring);
@@ -109,7 +83,7 @@ TEST(register_files_update_minus_one_removes_entry)
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_FILES, &fd, 1));
 	ASSERT_EQ((int)sizeof(buf), fixed_read(&ring, 0, buf, sizeof(buf), 0));
-	EXPECT_EQ(1, register_update(&ring, 0, &none, 1));
+	EXPECT_EQ(1, uring_files_update_raw(&ring, 0, &none, 1));
 	EXPECT_EQ(-EBADF, fixed_read(&ring, 0, buf, sizeof(buf), 0));
 	io_uring_queue_exit(&ring);
 	close(fd);
@@ -138,7 +112,7 @@ TEST(op_files_update_res_is_count_and_slots_read_their_files)
 	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_FILES, sparse, 3));
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_files_update(&sqe, fds, 2, 1);
-	EXPECT_EQ(2, run_on(&ring, &sqe));
+	EXPECT_EQ(2, uring_run_sqe_res(&ring, &sqe));
 	EXPECT_EQ(-EBADF, fixed_read(&ring, 0, a, sizeof(a), 0));
 	EXPECT_EQ((int)sizeof(a), fixed_read(&ring, 1, a, sizeof(a), 0));
 	EXPECT_EQ((int)sizeof(b), fixed_read(&ring, 2, b, sizeof(b), 6000));
@@ -170,7 +144,7 @@ TEST(op_files_update_past_table_end_gets_einval)
 	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_FILES, sparse, 2));
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_files_update(&sqe, &fd, 1, 2);
-	EXPECT_EQ(-EINVAL, run_on(&ring, &sqe));
+	EXPECT_EQ(-EINVAL, uring_run_sqe_res(&ring, &sqe));
 	io_uring_queue_exit(&ring);
 	close(fd);
 }

@@ -17,14 +17,6 @@ CONFORM_SINCE("6.9", "IORING_OP_FTRUNCATE");
 	CONFORM_REQUIRE(conform_uring_op_missing(REF_IORING_OP_FTRUNCATE, \
 						 "IORING_OP_FTRUNCATE"))
 
-/* Run *sqe on a ring of its own; its CQE's res, or INT_MIN if none came. */
-static int run_op(const struct io_uring_sqe *sqe)
-{
-	struct io_uring_cqe cqe;
-
-	return uring_run_one_sqe(sqe, &cqe) ? INT_MIN : cqe.res;
-}
-
 /* An IORING_OP_FTRUNCATE SQE: fd in fd, the length in off, all else 0. */
 static void prep_ftruncate(struct io_uring_sqe *sqe, int fd, long long len)
 {
@@ -39,14 +31,7 @@ static int uring_ftruncate(int fd, long long len)
 	struct io_uring_sqe sqe;
 
 	prep_ftruncate(&sqe, fd, len);
-	return run_op(&sqe);
-}
-
-static off_t file_size(int fd)
-{
-	struct stat st;
-
-	return fstat(fd, &st) ? -1 : st.st_size;
+	return uring_run_one_sqe_res(&sqe);
 }
 
 /*
@@ -63,7 +48,7 @@ TEST(ftruncate_shrinks_file_to_length)
 	fd = conform_temp_file(8192, 0);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, uring_ftruncate(fd, 3000));
-	EXPECT_EQ(3000, file_size(fd));
+	EXPECT_EQ(3000, uring_file_size(fd));
 	EXPECT_EQ((ssize_t)sizeof(buf), pread(fd, buf, sizeof(buf), 0));
 	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 0));
 	EXPECT_EQ(0, pread(fd, buf, 1, 3000));
@@ -83,7 +68,7 @@ TEST(ftruncate_extends_file_with_zeros)
 	fd = conform_temp_file(1000, 0);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, uring_ftruncate(fd, 5000));
-	EXPECT_EQ(5000, file_size(fd));
+	EXPECT_EQ(5000, uring_file_size(fd));
 	ASSERT_EQ((ssize_t)sizeof(buf), pread(fd, buf, sizeof(buf), 1000));
 	for (size_t i = 0; i < sizeof(buf); i++)
 		ASSERT_EQ(0, buf[i]);
@@ -104,7 +89,7 @@ TEST(ftruncate_negative_length_gets_einval)
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-EINVAL, uring_ftruncate(fd, -1));
-	EXPECT_EQ(4096, file_size(fd));
+	EXPECT_EQ(4096, uring_file_size(fd));
 	close(fd);
 }
 
@@ -127,7 +112,7 @@ TEST(ftruncate_read_only_fd_gets_einval)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-EINVAL, uring_ftruncate(fd, 0));
-	EXPECT_EQ(100, file_size(fd));
+	EXPECT_EQ(100, uring_file_size(fd));
 	close(fd);
 	unlink(path);
 }
@@ -172,11 +157,11 @@ TEST(ftruncate_with_unused_fields_set_gets_einval)
 	ASSERT_LE(0, fd);
 	prep_ftruncate(&sqe, fd, 0);
 	sqe.len = 1;
-	EXPECT_EQ(-EINVAL, run_op(&sqe));
+	EXPECT_EQ(-EINVAL, uring_run_one_sqe_res(&sqe));
 	prep_ftruncate(&sqe, fd, 0);
 	sqe.addr = 1;
-	EXPECT_EQ(-EINVAL, run_op(&sqe));
-	EXPECT_EQ(4096, file_size(fd));
+	EXPECT_EQ(-EINVAL, uring_run_one_sqe_res(&sqe));
+	EXPECT_EQ(4096, uring_file_size(fd));
 	close(fd);
 }
 

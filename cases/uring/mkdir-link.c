@@ -11,41 +11,13 @@
 
 CONFORM_SINCE("5.15", "IORING_OP_MKDIRAT/IORING_OP_SYMLINKAT/IORING_OP_LINKAT");
 
-/* Run *sqe on a ring of its own; its CQE's res, or INT_MIN if none came. */
-static int run_op(const struct io_uring_sqe *sqe)
-{
-	struct io_uring_cqe cqe;
-
-	return uring_run_one_sqe(sqe, &cqe) ? INT_MIN : cqe.res;
-}
-
-/* Create path (it must not exist) holding size bytes of the pattern. */
-static int make_file(const char *path, size_t size)
-{
-	char chunk[4096];
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-
-	if (fd < 0)
-		return -1;
-	for (size_t off = 0; off < size; off += sizeof(chunk)) {
-		size_t n = size - off < sizeof(chunk) ? size - off : sizeof(chunk);
-
-		conform_fill_pattern(chunk, n, off);
-		if (pwrite(fd, chunk, n, off) != (ssize_t)n) {
-			close(fd);
-			return -1;
-		}
-	}
-	return close(fd);
-}
-
 static int uring_mkdirat(int dfd, const char *path, mode_t mode)
 {
 	struct io_uring_sqe sqe;
 
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_mkdirat(&sqe, dfd, path, mode);
-	return run_op(&sqe);
+	return uring_run_one_sqe_res(&sqe);
 }
 
 static int uring_symlinkat(const char *target, int dfd, const char *linkpath)
@@ -54,7 +26,7 @@ static int uring_symlinkat(const char *target, int dfd, const char *linkpath)
 
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_symlinkat(&sqe, target, dfd, linkpath);
-	return run_op(&sqe);
+	return uring_run_one_sqe_res(&sqe);
 }
 
 static int uring_linkat(int olddfd, const char *oldpath, int newdfd,
@@ -64,7 +36,7 @@ static int uring_linkat(int olddfd, const char *oldpath, int newdfd,
 
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_linkat(&sqe, olddfd, oldpath, newdfd, newpath, flags);
-	return run_op(&sqe);
+	return uring_run_one_sqe_res(&sqe);
 }
 
 /*
@@ -99,7 +71,7 @@ TEST(mkdirat_existing_path_gets_eexist)
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_MKDIRAT);
 	conform_tmppath(path, sizeof(path), "md-exists");
-	ASSERT_EQ(0, make_file(path, 1));
+	ASSERT_EQ(0, uring_make_file(path, 1));
 	EXPECT_EQ(-EEXIST, uring_mkdirat(AT_FDCWD, path, 0700));
 	unlink(path);
 }
@@ -157,7 +129,7 @@ TEST(symlinkat_existing_linkpath_gets_eexist)
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SYMLINKAT);
 	conform_tmppath(path, sizeof(path), "sl-exists");
-	ASSERT_EQ(0, make_file(path, 7));
+	ASSERT_EQ(0, uring_make_file(path, 7));
 	EXPECT_EQ(-EEXIST, uring_symlinkat("anything", AT_FDCWD, path));
 	ASSERT_EQ(0, lstat(path, &st));
 	EXPECT_TRUE(S_ISREG(st.st_mode));
@@ -178,7 +150,7 @@ TEST(linkat_creates_hard_link_to_same_inode)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_LINKAT);
 	conform_tmppath(oldp, sizeof(oldp), "ln-old");
 	conform_tmppath(newp, sizeof(newp), "ln-new");
-	ASSERT_EQ(0, make_file(oldp, 42));
+	ASSERT_EQ(0, uring_make_file(oldp, 42));
 	EXPECT_EQ(0, uring_linkat(AT_FDCWD, oldp, AT_FDCWD, newp, 0));
 	ASSERT_EQ(0, lstat(oldp, &a));
 	ASSERT_EQ(0, lstat(newp, &b));
@@ -198,8 +170,8 @@ TEST(linkat_existing_newpath_gets_eexist)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_LINKAT);
 	conform_tmppath(oldp, sizeof(oldp), "lnx-old");
 	conform_tmppath(newp, sizeof(newp), "lnx-new");
-	ASSERT_EQ(0, make_file(oldp, 1));
-	ASSERT_EQ(0, make_file(newp, 2));
+	ASSERT_EQ(0, uring_make_file(oldp, 1));
+	ASSERT_EQ(0, uring_make_file(newp, 2));
 	EXPECT_EQ(-EEXIST, uring_linkat(AT_FDCWD, oldp, AT_FDCWD, newp, 0));
 	ASSERT_EQ(0, lstat(oldp, &st));
 	EXPECT_EQ(1u, (unsigned int)st.st_nlink);
@@ -236,7 +208,7 @@ TEST(linkat_symlink_follow_links_the_target)
 	conform_tmppath(sym, sizeof(sym), "lnf-sym");
 	conform_tmppath(plain, sizeof(plain), "lnf-plain");
 	conform_tmppath(followed, sizeof(followed), "lnf-followed");
-	ASSERT_EQ(0, make_file(target, 5));
+	ASSERT_EQ(0, uring_make_file(target, 5));
 	ASSERT_EQ(0, symlink(target, sym));
 	ASSERT_EQ(0, lstat(target, &t));
 	ASSERT_EQ(0, lstat(sym, &s));

@@ -12,34 +12,6 @@
 
 CONFORM_SINCE("5.6", "IORING_OP_OPENAT/IORING_OP_OPENAT2");
 
-/* Run *sqe on a ring of its own; its CQE's res, or INT_MIN if none came. */
-static int run_op(const struct io_uring_sqe *sqe)
-{
-	struct io_uring_cqe cqe;
-
-	return uring_run_one_sqe(sqe, &cqe) ? INT_MIN : cqe.res;
-}
-
-/* Create path (it must not exist) holding size bytes of the pattern. */
-static int make_file(const char *path, size_t size)
-{
-	char chunk[4096];
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-
-	if (fd < 0)
-		return -1;
-	for (size_t off = 0; off < size; off += sizeof(chunk)) {
-		size_t n = size - off < sizeof(chunk) ? size - off : sizeof(chunk);
-
-		conform_fill_pattern(chunk, n, off);
-		if (pwrite(fd, chunk, n, off) != (ssize_t)n) {
-			close(fd);
-			return -1;
-		}
-	}
-	return close(fd);
-}
-
 /* Prepare an OPENAT2 SQE with a zeroed struct open_how of size len. */
 static void prep_openat2(struct io_uring_sqe *sqe, int dfd, const char *path,
 			 struct open_how *how, unsigned int len)
@@ -67,7 +39,7 @@ TEST(openat_o_creat_makes_file_with_given_mode)
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_openat(&sqe, AT_FDCWD, path, O_RDWR | O_CREAT | O_EXCL,
 			     0640);
-	fd = run_op(&sqe);
+	fd = uring_run_one_sqe_res(&sqe);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, fstat(fd, &st));
 	EXPECT_EQ((unsigned int)(S_IFREG | 0640), (unsigned int)st.st_mode);
@@ -93,13 +65,13 @@ TEST(openat_relative_path_resolves_against_dirfd)
 	conform_tmppath(dir, sizeof(dir), "reldir");
 	ASSERT_EQ(0, mkdir(dir, 0700));
 	snprintf(path, sizeof(path), "%s/data", dir);
-	ASSERT_EQ(0, make_file(path, 5000));
+	ASSERT_EQ(0, uring_make_file(path, 5000));
 	ASSERT_EQ(0, stat(path, &want));
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ASSERT_LE(0, dfd);
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_openat(&sqe, dfd, "data", O_RDONLY, 0);
-	fd = run_op(&sqe);
+	fd = uring_run_one_sqe_res(&sqe);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, fstat(fd, &st));
 	EXPECT_EQ(want.st_ino, st.st_ino);
@@ -122,7 +94,7 @@ TEST(openat_missing_file_gets_enoent)
 	conform_tmppath(path, sizeof(path), "no-such-file");
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_openat(&sqe, AT_FDCWD, path, O_RDONLY, 0);
-	EXPECT_EQ(-ENOENT, run_op(&sqe));
+	EXPECT_EQ(-ENOENT, uring_run_one_sqe_res(&sqe));
 }
 
 /* openat(2) EEXIST: pathname exists and O_CREAT and O_EXCL were used (since 5.6). */
@@ -133,11 +105,11 @@ TEST(openat_o_excl_on_existing_file_gets_eexist)
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
 	conform_tmppath(path, sizeof(path), "excl");
-	ASSERT_EQ(0, make_file(path, 10));
+	ASSERT_EQ(0, uring_make_file(path, 10));
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_openat(&sqe, AT_FDCWD, path, O_RDWR | O_CREAT | O_EXCL,
 			     0600);
-	EXPECT_EQ(-EEXIST, run_op(&sqe));
+	EXPECT_EQ(-EEXIST, uring_run_one_sqe_res(&sqe));
 	unlink(path);
 }
 
@@ -152,7 +124,7 @@ TEST(openat_relative_path_with_bad_dirfd_gets_ebadf)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_openat(&sqe, conform_bad_fd(), "anything", O_RDONLY, 0);
-	EXPECT_EQ(-EBADF, run_op(&sqe));
+	EXPECT_EQ(-EBADF, uring_run_one_sqe_res(&sqe));
 }
 
 /*
@@ -172,7 +144,7 @@ TEST(openat2_resolve_in_root_treats_dirfd_as_root)
 	conform_tmppath(dir, sizeof(dir), "inroot");
 	ASSERT_EQ(0, mkdir(dir, 0700));
 	snprintf(path, sizeof(path), "%s/name", dir);
-	ASSERT_EQ(0, make_file(path, 100));
+	ASSERT_EQ(0, uring_make_file(path, 100));
 	ASSERT_EQ(0, stat(path, &want));
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ASSERT_LE(0, dfd);
@@ -180,7 +152,7 @@ TEST(openat2_resolve_in_root_treats_dirfd_as_root)
 	how.flags = O_RDONLY;
 	how.resolve = RESOLVE_IN_ROOT;
 	prep_openat2(&sqe, dfd, "/name", &how, sizeof(how));
-	fd = run_op(&sqe);
+	fd = uring_run_one_sqe_res(&sqe);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, fstat(fd, &st));
 	EXPECT_EQ(want.st_ino, st.st_ino);
@@ -206,14 +178,14 @@ TEST(openat2_resolve_beneath_dotdot_gets_exdev)
 	conform_tmppath(dir, sizeof(dir), "beneath");
 	conform_tmppath(outside, sizeof(outside), "outside");
 	ASSERT_EQ(0, mkdir(dir, 0700));
-	ASSERT_EQ(0, make_file(outside, 10));
+	ASSERT_EQ(0, uring_make_file(outside, 10));
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ASSERT_LE(0, dfd);
 	memset(&how, 0, sizeof(how));
 	how.flags = O_RDONLY;
 	how.resolve = RESOLVE_BENEATH;
 	prep_openat2(&sqe, dfd, "../outside", &how, sizeof(how));
-	EXPECT_EQ(-EXDEV, run_op(&sqe));
+	EXPECT_EQ(-EXDEV, uring_run_one_sqe_res(&sqe));
 	close(dfd);
 	unlink(outside);
 	rmdir(dir);
@@ -232,13 +204,13 @@ TEST(openat2_resolve_no_symlinks_on_symlink_gets_eloop)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT2);
 	conform_tmppath(target, sizeof(target), "nosym-target");
 	conform_tmppath(link, sizeof(link), "nosym-link");
-	ASSERT_EQ(0, make_file(target, 10));
+	ASSERT_EQ(0, uring_make_file(target, 10));
 	ASSERT_EQ(0, symlink(target, link));
 	memset(&how, 0, sizeof(how));
 	how.flags = O_RDONLY;
 	how.resolve = RESOLVE_NO_SYMLINKS;
 	prep_openat2(&sqe, AT_FDCWD, link, &how, sizeof(how));
-	EXPECT_EQ(-ELOOP, run_op(&sqe));
+	EXPECT_EQ(-ELOOP, uring_run_one_sqe_res(&sqe));
 	unlink(link);
 	unlink(target);
 }
@@ -255,12 +227,12 @@ TEST(openat2_unknown_resolve_bit_gets_einval)
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT2);
 	conform_tmppath(path, sizeof(path), "badresolve");
-	ASSERT_EQ(0, make_file(path, 10));
+	ASSERT_EQ(0, uring_make_file(path, 10));
 	memset(&how, 0, sizeof(how));
 	how.flags = O_RDONLY;
 	how.resolve = 1ULL << 63;
 	prep_openat2(&sqe, AT_FDCWD, path, &how, sizeof(how));
-	EXPECT_EQ(-EINVAL, run_op(&sqe));
+	EXPECT_EQ(-EINVAL, uring_run_one_sqe_res(&sqe));
 	unlink(path);
 }
 
@@ -276,11 +248,11 @@ TEST(openat2_open_how_size_below_ver0_gets_einval)
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT2);
 	conform_tmppath(path, sizeof(path), "smallhow");
-	ASSERT_EQ(0, make_file(path, 10));
+	ASSERT_EQ(0, uring_make_file(path, 10));
 	memset(&how, 0, sizeof(how));
 	how.flags = O_RDONLY;
 	prep_openat2(&sqe, AT_FDCWD, path, &how, 16);
-	EXPECT_EQ(-EINVAL, run_op(&sqe));
+	EXPECT_EQ(-EINVAL, uring_run_one_sqe_res(&sqe));
 	unlink(path);
 }
 

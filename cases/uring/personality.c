@@ -19,36 +19,24 @@ enum { NOBODY = 65534 };
 static int nop_as(struct io_uring *ring, unsigned int id)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-	struct io_uring_cqe cqe;
-	int ret;
 
 	if (!sqe)
 		return -EBUSY;
 	io_uring_prep_nop(sqe);
 	sqe->personality = (__u16)id;
-	ret = io_uring_submit(ring);
-	if (ret != 1)
-		return ret < 0 ? ret : -EIO;
-	ret = uring_reap_one(ring, &cqe);
-	return ret ? ret : cqe.res;
+	return uring_submit_res_or_error(ring);
 }
 
 /* IORING_OP_OPENAT of path (read-only) as personality id; its CQE's res. */
 static int open_as(struct io_uring *ring, const char *path, unsigned int id)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-	struct io_uring_cqe cqe;
-	int ret;
 
 	if (!sqe)
 		return -EBUSY;
 	io_uring_prep_openat(sqe, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
 	sqe->personality = (__u16)id;
-	ret = io_uring_submit(ring);
-	if (ret != 1)
-		return ret < 0 ? ret : -EIO;
-	ret = uring_reap_one(ring, &cqe);
-	return ret ? ret : cqe.res;
+	return uring_submit_res_or_error(ring);
 }
 
 /*

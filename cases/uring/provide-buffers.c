@@ -12,40 +12,24 @@
 
 CONFORM_SINCE("5.7", "IORING_OP_PROVIDE_BUFFERS/IORING_OP_REMOVE_BUFFERS");
 
-/* Copy *sqe into ring, submit it and reap its CQE into *cqe: 0 or -1. */
-static int run_on(struct io_uring *ring, const struct io_uring_sqe *sqe,
-		  struct io_uring_cqe *cqe)
-{
-	struct io_uring_sqe *slot = io_uring_get_sqe(ring);
-
-	if (!slot)
-		return -1;
-	*slot = *sqe;
-	if (io_uring_submit(ring) != 1)
-		return -1;
-	return uring_reap_one(ring, cqe) ? -1 : 0;
-}
-
 /* PROVIDE_BUFFERS of nr buffers of len bytes from addr, group bgid, IDs from bid. */
 static int provide(struct io_uring *ring, void *addr, int len, int nr,
 		   int bgid, int bid)
 {
 	struct io_uring_sqe sqe;
-	struct io_uring_cqe cqe;
 
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_provide_buffers(&sqe, addr, len, nr, bgid, bid);
-	return run_on(ring, &sqe, &cqe) ? INT_MIN : cqe.res;
+	return uring_run_sqe_res(ring, &sqe);
 }
 
 static int remove_bufs(struct io_uring *ring, int nr, int bgid)
 {
 	struct io_uring_sqe sqe;
-	struct io_uring_cqe cqe;
 
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_remove_buffers(&sqe, nr, bgid);
-	return run_on(ring, &sqe, &cqe) ? INT_MIN : cqe.res;
+	return uring_run_sqe_res(ring, &sqe);
 }
 
 /* An IORING_OP_READ of len bytes at off with a buffer from group bgid. */
@@ -58,7 +42,7 @@ static int select_read(struct io_uring *ring, int fd, unsigned int len,
 	io_uring_prep_read(&sqe, fd, NULL, len, off);
 	sqe.flags |= IOSQE_BUFFER_SELECT;
 	sqe.buf_group = (__u16)bgid;
-	return run_on(ring, &sqe, cqe);
+	return uring_run_sqe(ring, &sqe, cqe);
 }
 
 /*
@@ -264,7 +248,7 @@ TEST(buffer_select_on_write_gets_einval)
 	io_uring_prep_write(&sqe, fd, NULL, 64, 0);
 	sqe.flags |= IOSQE_BUFFER_SELECT;
 	sqe.buf_group = 2;
-	ASSERT_EQ(0, run_on(&ring, &sqe, &cqe));
+	ASSERT_EQ(0, uring_run_sqe(&ring, &sqe, &cqe));
 	EXPECT_EQ(-EINVAL, cqe.res);
 	io_uring_queue_exit(&ring);
 	close(fd);

@@ -15,15 +15,6 @@ CONFORM_SINCE("5.1", "IORING_REGISTER_BUFFERS");
 
 enum { BUF_LEN = 8192 };
 
-/* A page-aligned anonymous buffer of len bytes, or NULL. */
-static void *anon_buf(size_t len)
-{
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
 /*
  * Run one READ_FIXED (write false) or WRITE_FIXED (write true) of len bytes
  * at addr, file offset off, buffer index idx, and return its CQE's res
@@ -33,8 +24,6 @@ static int run_fixed(struct io_uring *ring, bool write, int fd, void *addr,
 		     unsigned int len, __u64 off, int idx)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-	struct io_uring_cqe cqe;
-	int ret;
 
 	if (!sqe)
 		return -EBUSY;
@@ -43,11 +32,7 @@ static int run_fixed(struct io_uring *ring, bool write, int fd, void *addr,
 	else
 		io_uring_prep_read_fixed(sqe, fd, addr, len, off, idx);
 	io_uring_sqe_set_data64(sqe, 0x600d);
-	ret = io_uring_submit(ring);
-	if (ret != 1)
-		return ret < 0 ? ret : -EIO;
-	ret = uring_reap_one(ring, &cqe);
-	return ret ? ret : cqe.res;
+	return uring_submit_res_or_error(ring);
 }
 
 /*
@@ -64,8 +49,8 @@ TEST(write_fixed_writes_from_registered_buffer)
 	int fd;
 
 	CONFORM_REQUIRE_URING();
-	a = anon_buf(4096);
-	b = anon_buf(4096);
+	a = uring_anon_buf(4096);
+	b = uring_anon_buf(4096);
 	ASSERT_NE(NULL, a);
 	ASSERT_NE(NULL, b);
 	memset(a, 0, 4096);
@@ -99,7 +84,7 @@ TEST(read_fixed_into_part_of_registered_buffer)
 	int fd;
 
 	CONFORM_REQUIRE_URING();
-	buf = anon_buf(BUF_LEN);
+	buf = uring_anon_buf(BUF_LEN);
 	ASSERT_NE(NULL, buf);
 	memset(buf, 0xaa, BUF_LEN);
 	iov = (struct iovec){ .iov_base = buf, .iov_len = BUF_LEN };
@@ -129,7 +114,7 @@ TEST(read_fixed_past_end_of_buffer_gets_efault)
 	int fd;
 
 	CONFORM_REQUIRE_URING();
-	buf = anon_buf(BUF_LEN);
+	buf = uring_anon_buf(BUF_LEN);
 	ASSERT_NE(NULL, buf);
 	iov = (struct iovec){ .iov_base = buf, .iov_len = 4096 };
 	fd = conform_temp_file(16384, 0);
@@ -157,7 +142,7 @@ TEST(read_fixed_before_start_of_buffer_gets_efault)
 	int fd;
 
 	CONFORM_REQUIRE_URING();
-	buf = anon_buf(BUF_LEN);
+	buf = uring_anon_buf(BUF_LEN);
 	ASSERT_NE(NULL, buf);
 	iov = (struct iovec){ .iov_base = buf + 4096, .iov_len = 4096 };
 	fd = conform_temp_file(16384, 0);
@@ -184,7 +169,7 @@ TEST(read_fixed_with_index_past_table_gets_efault)
 	int fd;
 
 	CONFORM_REQUIRE_URING();
-	buf = anon_buf(4096);
+	buf = uring_anon_buf(4096);
 	ASSERT_NE(NULL, buf);
 	iov = (struct iovec){ .iov_base = buf, .iov_len = 4096 };
 	fd = conform_temp_file(16384, 0);
@@ -208,7 +193,7 @@ TEST(write_fixed_without_registered_buffers_gets_efault)
 	int fd;
 
 	CONFORM_REQUIRE_URING();
-	buf = anon_buf(4096);
+	buf = uring_anon_buf(4096);
 	ASSERT_NE(NULL, buf);
 	conform_fill_pattern(buf, 4096, 0);
 	fd = conform_temp_file(0, 0);
@@ -233,7 +218,7 @@ TEST(register_buffers_twice_gets_ebusy)
 	void *buf;
 
 	CONFORM_REQUIRE_URING();
-	buf = anon_buf(4096);
+	buf = uring_anon_buf(4096);
 	ASSERT_NE(NULL, buf);
 	iov = (struct iovec){ .iov_base = buf, .iov_len = 4096 };
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -308,7 +293,7 @@ TEST(buffer_larger_than_1gib_gets_efault)
 	void *buf;
 
 	CONFORM_REQUIRE_URING();
-	buf = anon_buf(4096);
+	buf = uring_anon_buf(4096);
 	ASSERT_NE(NULL, buf);
 	iov = (struct iovec){ .iov_base = buf, .iov_len = (1UL << 30) + 4096 };
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -331,7 +316,7 @@ TEST(unmapped_buffer_gets_efault)
 	CONFORM_REQUIRE_URING();
 	/* The ring first: its own mappings could reuse the freed range. */
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	buf = anon_buf(4096);
+	buf = uring_anon_buf(4096);
 	ASSERT_NE(NULL, buf);
 	ASSERT_EQ(0, munmap(buf, 4096));
 	iov = (struct iovec){ .iov_base = buf, .iov_len = 4096 };
@@ -352,7 +337,7 @@ TEST(unregister_buffers_with_nonzero_nr_args_gets_einval)
 	void *buf;
 
 	CONFORM_REQUIRE_URING();
-	buf = anon_buf(4096);
+	buf = uring_anon_buf(4096);
 	ASSERT_NE(NULL, buf);
 	iov = (struct iovec){ .iov_base = buf, .iov_len = 4096 };
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));

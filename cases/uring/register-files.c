@@ -17,31 +17,13 @@ CONFORM_SINCE("5.1", "IORING_REGISTER_FILES");
 static int read_fixed_file(struct io_uring *ring, int idx, char *buf)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-	struct io_uring_cqe cqe;
-	int ret;
 
 	if (!sqe)
 		return -EBUSY;
 	io_uring_prep_read(sqe, idx, buf, 4096, 4096);
 	sqe->flags |= IOSQE_FIXED_FILE;
 	io_uring_sqe_set_data64(sqe, 0xf11e);
-	ret = io_uring_submit(ring);
-	if (ret != 1)
-		return ret < 0 ? ret : -EIO;
-	ret = uring_reap_one(ring, &cqe);
-	return ret ? ret : cqe.res;
-}
-
-/* IORING_REGISTER_FILES_UPDATE of nr fds at offset off, as the syscall returns. */
-static int files_update(struct io_uring *ring, unsigned int off, int *fds,
-			unsigned int nr)
-{
-	struct io_uring_files_update up;
-
-	memset(&up, 0, sizeof(up));
-	up.offset = off;
-	up.fds = (__u64)(uintptr_t)fds;
-	return uring_register_raw(ring, IORING_REGISTER_FILES_UPDATE, &up, nr);
+	return uring_submit_res_or_error(ring);
 }
 
 /*
@@ -104,7 +86,7 @@ TEST(files_update_skip_keeps_slot)
 	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_FILES, fds, 2));
 	upd[0] = IORING_REGISTER_FILES_SKIP;
 	upd[1] = pfd[0];
-	ret = files_update(&ring, 0, upd, 2);
+	ret = uring_files_update_raw(&ring, 0, upd, 2);
 	if (ret == -1 && errno == EBADF) {
 		io_uring_queue_exit(&ring);
 		close(fd);

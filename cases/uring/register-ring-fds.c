@@ -8,7 +8,6 @@
  * through a registered ring with IORING_REGISTER_USE_REGISTERED_RING.
  */
 #include <liburing.h>
-#include <pthread.h>
 
 #include "conform_uring.h"
 #include "ref/uapi.h"
@@ -20,13 +19,6 @@ CONFORM_SINCE("5.18", "IORING_REGISTER_RING_FDS");
 
 /* IO_RINGFD_REG_MAX in the kernel; "currently limited to 16" (man page). */
 enum { RING_SLOTS = 16 };
-
-static int sys_enter(unsigned int fd, unsigned int to_submit,
-		     unsigned int min_complete, unsigned int flags)
-{
-	return (int)syscall(__NR_io_uring_enter, fd, to_submit, min_complete,
-			    flags, NULL, 0);
-}
 
 /* Register ring_fd at offset off (-1U: any); the syscall's result. */
 static int reg_ring(int ring_fd, unsigned int off, unsigned int *got)
@@ -77,17 +69,6 @@ static const char *ring_fds_missing(void)
 
 #define REQUIRE_RING_FDS() CONFORM_REQUIRE(ring_fds_missing())
 
-/* Put one NOP tagged tag in the SQ ring, without submitting it. */
-static void queue_nop(struct io_uring *ring, __u64 tag)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-
-	io_uring_prep_nop(sqe);
-	io_uring_sqe_set_data64(sqe, tag);
-	/* Publish the tail; the kernel takes it at the next enter. */
-	io_uring_smp_store_release(ring->sq.ktail, ring->sq.sqe_tail);
-}
-
 /*
  * io_uring_register(2) IORING_REGISTER_RING_FDS: with offset -1 "upon
  * successful return of this system call, the field will contain the value
@@ -121,9 +102,9 @@ TEST(enter_through_registered_slot_submits)
 	REQUIRE_RING_FDS();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_EQ(1, reg_ring(ring.ring_fd, -1U, &off));
-	queue_nop(&ring, 0x5107);
-	EXPECT_EQ(1, sys_enter(off, 1, 1, IORING_ENTER_GETEVENTS |
-				       IORING_ENTER_REGISTERED_RING));
+	uring_publish_nop(&ring, 0x5107);
+	EXPECT_EQ(1, uring_sys_enter(off, 1, 1, IORING_ENTER_GETEVENTS |
+					     IORING_ENTER_REGISTERED_RING));
 	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
 	EXPECT_EQ(0x5107u, cqe.user_data);
 	EXPECT_EQ(0, cqe.res);
@@ -151,9 +132,9 @@ TEST(registered_slot_works_after_ring_fd_closed)
 	EXPECT_EQ(7u, off);
 	ASSERT_EQ(0, close(ring.ring_fd));
 	ring.ring_fd = -1;
-	queue_nop(&ring, 0xc105ed);
-	EXPECT_EQ(1, sys_enter(off, 1, 1, IORING_ENTER_GETEVENTS |
-				       IORING_ENTER_REGISTERED_RING));
+	uring_publish_nop(&ring, 0xc105ed);
+	EXPECT_EQ(1, uring_sys_enter(off, 1, 1, IORING_ENTER_GETEVENTS |
+					     IORING_ENTER_REGISTERED_RING));
 	/* The wait for 1 CQE returned: it is in the ring. */
 	ASSERT_EQ(0, io_uring_peek_cqe(&ring, &cqe));
 	EXPECT_EQ(0xc105edu, cqe->user_data);
@@ -176,7 +157,7 @@ TEST(enter_through_empty_slot_gets_ebadf)
 	REQUIRE_RING_FDS();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_EQ(1, reg_ring(ring.ring_fd, 3, NULL));
-	EXPECT_EQ(-1, sys_enter(4, 0, 0, IORING_ENTER_REGISTERED_RING));
+	EXPECT_EQ(-1, uring_sys_enter(4, 0, 0, IORING_ENTER_REGISTERED_RING));
 	EXPECT_EQ(EBADF, errno);
 	EXPECT_EQ(1, unreg_ring(ring.ring_fd, 3));
 	io_uring_queue_exit(&ring);
@@ -194,7 +175,8 @@ TEST(enter_with_index_past_table_gets_einval)
 	REQUIRE_RING_FDS();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_EQ(1, reg_ring(ring.ring_fd, 0, NULL));
-	EXPECT_EQ(-1, sys_enter(RING_SLOTS, 0, 0, IORING_ENTER_REGISTERED_RING));
+	EXPECT_EQ(-1, uring_sys_enter(RING_SLOTS, 0, 0,
+				      IORING_ENTER_REGISTERED_RING));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(1, unreg_ring(ring.ring_fd, 0));
 	io_uring_queue_exit(&ring);
@@ -260,7 +242,7 @@ TEST(unregister_with_nonzero_data_gets_einval)
 	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_UNREGISTER_RING_FDS, &up, 1));
 	EXPECT_EQ(EINVAL, errno);
 	/* Still registered: entering through it works. */
-	EXPECT_EQ(0, sys_enter(5, 0, 0, IORING_ENTER_REGISTERED_RING));
+	EXPECT_EQ(0, uring_sys_enter(5, 0, 0, IORING_ENTER_REGISTERED_RING));
 	EXPECT_EQ(1, unreg_ring(ring.ring_fd, 5));
 	io_uring_queue_exit(&ring);
 }
@@ -301,9 +283,9 @@ static void *other_task_main(void *arg)
 
 	/* This thread registers the ring in slot 12 of its own table... */
 	t->own_reg = reg_ring(t->ring_fd, 12, NULL);
-	t->own_enter = sys_enter(12, 0, 0, IORING_ENTER_REGISTERED_RING);
+	t->own_enter = uring_sys_enter(12, 0, 0, IORING_ENTER_REGISTERED_RING);
 	/* ...and does not see the main thread's slot 9. */
-	t->enter_ret = sys_enter(9, 0, 0, IORING_ENTER_REGISTERED_RING);
+	t->enter_ret = uring_sys_enter(9, 0, 0, IORING_ENTER_REGISTERED_RING);
 	t->enter_err = errno;
 	t->own_unreg = unreg_ring(t->ring_fd, 12);
 	return NULL;
@@ -319,21 +301,19 @@ TEST(slot_is_private_to_registering_thread)
 {
 	struct other_task t = { 0 };
 	struct io_uring ring;
-	pthread_t th;
 
 	REQUIRE_RING_FDS();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_EQ(1, reg_ring(ring.ring_fd, 9, NULL));
 	t.ring_fd = ring.ring_fd;
-	ASSERT_EQ(0, pthread_create(&th, NULL, other_task_main, &t));
-	ASSERT_EQ(0, pthread_join(th, NULL));
+	ASSERT_EQ(0, uring_run_in_thread(other_task_main, &t));
 	EXPECT_EQ(1, t.own_reg);
 	EXPECT_EQ(0, t.own_enter);
 	EXPECT_EQ(-1, t.enter_ret);
 	EXPECT_EQ(EBADF, t.enter_err);
 	EXPECT_EQ(1, t.own_unreg);
 	/* The registering thread still has its slot. */
-	EXPECT_EQ(0, sys_enter(9, 0, 0, IORING_ENTER_REGISTERED_RING));
+	EXPECT_EQ(0, uring_sys_enter(9, 0, 0, IORING_ENTER_REGISTERED_RING));
 	EXPECT_EQ(1, unreg_ring(ring.ring_fd, 9));
 	io_uring_queue_exit(&ring);
 }
@@ -359,7 +339,7 @@ TEST(register_through_registered_ring_index)
 				  IORING_UNREGISTER_RING_FDS |
 				  IORING_REGISTER_USE_REGISTERED_RING, &up, 1));
 	/* The slot is empty now. */
-	EXPECT_EQ(-1, sys_enter(11, 0, 0, IORING_ENTER_REGISTERED_RING));
+	EXPECT_EQ(-1, uring_sys_enter(11, 0, 0, IORING_ENTER_REGISTERED_RING));
 	EXPECT_EQ(EBADF, errno);
 	io_uring_queue_exit(&ring);
 }

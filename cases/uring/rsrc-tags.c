@@ -17,19 +17,6 @@ CONFORM_SINCE("5.13", "IORING_FEAT_RSRC_TAGS");
 /* The ring gets this many CQEs' worth of room; the tests post few. */
 enum { RING_ENTRIES = 8 };
 
-/*
- * A page-aligned anonymous page, or NULL: kernels before 6.x refuse
- * file-backed memory, and a static array can share a
- * page with the file-backed data segment.
- */
-static void *anon_page(void)
-{
-	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
 /* io_uring_register(2) with a struct io_uring_rsrc_register (BUFFERS2/FILES2). */
 static int register2(struct io_uring *ring, unsigned int op, unsigned int nr,
 		     unsigned int flags, const void *data, const __u64 *tags)
@@ -68,7 +55,8 @@ static int update2(struct io_uring *ring, unsigned int op, unsigned int off,
 TEST(buffers_update_posts_tag_of_replaced_buffer)
 {
 	const __u64 tag_a = 0x1111, tag_b = 0x2222;
-	struct iovec iov_a = { anon_page(), 4096 }, iov_b = { anon_page(), 4096 };
+	struct iovec iov_a = { uring_anon_buf(4096), 4096 };
+	struct iovec iov_b = { uring_anon_buf(4096), 4096 };
 	struct io_uring ring;
 	struct io_uring_cqe cqe;
 
@@ -129,7 +117,7 @@ TEST(unregister_buffers_posts_only_nonzero_tags)
 
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_RSRC_TAGS);
 	for (int i = 0; i < 3; i++) {
-		iov[i] = (struct iovec){ anon_page(), 4096 };
+		iov[i] = (struct iovec){ uring_anon_buf(4096), 4096 };
 		ASSERT_NE(NULL, iov[i].iov_base);
 	}
 	ASSERT_EQ(0, io_uring_queue_init(RING_ENTRIES, &ring, 0));
@@ -204,7 +192,7 @@ TEST(tag_on_sparse_file_slot_gets_einval)
 TEST(tag_on_empty_buffer_slot_gets_einval)
 {
 	const __u64 tags[2] = { 0x1, 0x2 };
-	struct iovec iov[2] = { { anon_page(), 4096 }, { NULL, 0 } };
+	struct iovec iov[2] = { { uring_anon_buf(4096), 4096 }, { NULL, 0 } };
 	struct io_uring ring;
 
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_RSRC_TAGS);
@@ -225,7 +213,7 @@ TEST(tag_on_empty_buffer_slot_gets_einval)
  */
 TEST(read_fixed_on_sparse_buffer_slot_gets_efault)
 {
-	char *buf = anon_page();
+	char *buf = uring_anon_buf(4096);
 	struct iovec iov = { buf, 4096 };
 	struct io_uring_sqe *sqe;
 	struct io_uring_cqe cqe;

@@ -9,7 +9,6 @@
  * recvmsg(2), unix(7), cmsg(3). AF_UNIX sockets only.
  */
 #include <liburing.h>
-#include <stddef.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 
@@ -22,7 +21,6 @@ static int run_msg(struct io_uring *ring, bool send, int fd,
 		   struct msghdr *msg, unsigned int flags)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-	struct io_uring_cqe cqe;
 
 	if (!sqe)
 		return INT_MIN;
@@ -30,23 +28,7 @@ static int run_msg(struct io_uring *ring, bool send, int fd,
 		io_uring_prep_sendmsg(sqe, fd, msg, flags);
 	else
 		io_uring_prep_recvmsg(sqe, fd, msg, flags);
-	if (io_uring_submit(ring) != 1 || uring_reap_one(ring, &cqe))
-		return INT_MIN;
-	return cqe.res;
-}
-
-/* Fill *sun with <tmpdir>/<name>; its length for bind/sendto, or 0. */
-static socklen_t unix_addr(struct sockaddr_un *sun, const char *name)
-{
-	char path[300];
-
-	memset(sun, 0, sizeof(*sun));
-	sun->sun_family = AF_UNIX;
-	conform_tmppath(path, sizeof(path), name);
-	if (strlen(path) >= sizeof(sun->sun_path))
-		return 0;
-	memcpy(sun->sun_path, path, strlen(path) + 1);
-	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path) + 1);
+	return uring_submit_res(ring);
 }
 
 /*
@@ -242,8 +224,8 @@ TEST(datagram_carries_sender_address_in_msg_name)
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SENDMSG);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_RECVMSG);
-	ASSERT_NE(0, a_len = unix_addr(&a_addr, "a.sock"));
-	ASSERT_NE(0, b_len = unix_addr(&b_addr, "b.sock"));
+	ASSERT_NE(0, a_len = uring_unix_addr(&a_addr, "a.sock"));
+	ASSERT_NE(0, b_len = uring_unix_addr(&b_addr, "b.sock"));
 	out.msg_namelen = b_len;
 	ASSERT_LE(0, a = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
 	ASSERT_LE(0, b = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));

@@ -20,15 +20,12 @@ enum { TAG_SHUT = 1, TAG_IO = 2 };
 static int uring_shutdown(struct io_uring *ring, int fd, int how)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-	struct io_uring_cqe cqe;
 
 	if (!sqe)
 		return INT_MIN;
 	io_uring_prep_shutdown(sqe, fd, how);
 	io_uring_sqe_set_data64(sqe, TAG_SHUT);
-	if (io_uring_submit(ring) != 1 || uring_reap_one(ring, &cqe))
-		return INT_MIN;
-	return cqe.res;
+	return uring_submit_res(ring);
 }
 
 /*

@@ -7,7 +7,6 @@
  * that wait for the submitter to enter with IORING_ENTER_GETEVENTS.
  */
 #include <liburing.h>
-#include <pthread.h>
 
 #include "conform_uring.h"
 
@@ -16,24 +15,6 @@ CONFORM_SINCE("6.0", "IORING_SETUP_SINGLE_ISSUER");
 #define REQUIRE_DEFER_TASKRUN()                                                \
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_SINGLE_ISSUER |               \
 				    IORING_SETUP_DEFER_TASKRUN)
-
-static int sys_enter(int fd, unsigned int to_submit, unsigned int min_complete,
-		     unsigned int flags)
-{
-	return (int)syscall(__NR_io_uring_enter, fd, to_submit, min_complete,
-			    flags, NULL, 0);
-}
-
-/* Put a NOP tagged tag in the SQ ring and publish it, without entering. */
-static void publish_nop(struct io_uring *ring, __u64 tag)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-
-	io_uring_prep_nop(sqe);
-	io_uring_sqe_set_data64(sqe, tag);
-	ring->sq.sqe_head = ring->sq.sqe_tail;
-	io_uring_smp_store_release(ring->sq.ktail, ring->sq.sqe_tail);
-}
 
 /* One io_uring_enter(2) or io_uring_register(2) made by another thread. */
 struct other_call {
@@ -51,19 +32,10 @@ static void *other_call_main(void *arg)
 		c->ret = conform_sys_io_uring_register(c->fd,
 				IORING_REGISTER_ENABLE_RINGS, NULL, 0);
 	else
-		c->ret = sys_enter(c->fd, c->to_submit, c->min_complete, c->flags);
+		c->ret = uring_sys_enter(c->fd, c->to_submit, c->min_complete,
+					 c->flags);
 	c->err = c->ret < 0 ? errno : 0;
 	return NULL;
-}
-
-/* Make the call described by *c from a new thread and wait for it. */
-static int call_from_other_thread(struct other_call *c)
-{
-	pthread_t th;
-
-	if (pthread_create(&th, NULL, other_call_main, c))
-		return -1;
-	return pthread_join(th, NULL) ? -1 : 0;
 }
 
 /*
@@ -80,12 +52,12 @@ TEST(submit_from_other_thread_gets_eexist)
 
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_SINGLE_ISSUER);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, IORING_SETUP_SINGLE_ISSUER));
-	publish_nop(&ring, 0x0e1);
+	uring_publish_nop(&ring, 0x0e1);
 	c.fd = ring.ring_fd;
-	ASSERT_EQ(0, call_from_other_thread(&c));
+	ASSERT_EQ(0, uring_run_in_thread(other_call_main, &c));
 	EXPECT_EQ(-1, c.ret);
 	EXPECT_EQ(EEXIST, c.err);
-	EXPECT_EQ(1, sys_enter(ring.ring_fd, 1, 0, 0));
+	EXPECT_EQ(1, uring_sys_enter(ring.ring_fd, 1, 0, 0));
 	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
 	EXPECT_EQ(0x0e1u, cqe.user_data);
 	EXPECT_EQ(0, cqe.res);
@@ -108,10 +80,10 @@ TEST(enabling_task_becomes_the_submitter)
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, IORING_SETUP_SINGLE_ISSUER |
 						   IORING_SETUP_R_DISABLED));
 	c.fd = ring.ring_fd;
-	ASSERT_EQ(0, call_from_other_thread(&c));
+	ASSERT_EQ(0, uring_run_in_thread(other_call_main, &c));
 	ASSERT_EQ(0, c.ret);
-	publish_nop(&ring, 0x0e2);
-	EXPECT_EQ(-1, sys_enter(ring.ring_fd, 1, 0, 0));
+	uring_publish_nop(&ring, 0x0e2);
+	EXPECT_EQ(-1, uring_sys_enter(ring.ring_fd, 1, 0, 0));
 	EXPECT_EQ(EEXIST, errno);
 	io_uring_queue_exit(&ring);
 }
@@ -136,9 +108,9 @@ TEST(sqpoll_ring_accepts_enter_from_any_thread)
 	p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_SQPOLL;
 	p.sq_thread_idle = 10;
 	ASSERT_EQ(0, io_uring_queue_init_params(4, &ring, &p));
-	publish_nop(&ring, 0x0e3);
+	uring_publish_nop(&ring, 0x0e3);
 	c.fd = ring.ring_fd;
-	ASSERT_EQ(0, call_from_other_thread(&c));
+	ASSERT_EQ(0, uring_run_in_thread(other_call_main, &c));
 	EXPECT_EQ(1, c.ret);
 	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
 	EXPECT_EQ(0x0e3u, cqe.user_data);
@@ -183,9 +155,8 @@ static int defer_ring_with_pipe_read(struct io_uring *ring, unsigned int extra,
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_read(sqe, pfd[0], buf, 16, 0);
 	io_uring_sqe_set_data64(sqe, 0xdef);
-	ring->sq.sqe_head = ring->sq.sqe_tail;
-	io_uring_smp_store_release(ring->sq.ktail, ring->sq.sqe_tail);
-	return sys_enter(ring->ring_fd, 1, 0, 0) == 1 ? 0 : -1;
+	uring_publish_sq(ring);
+	return uring_sys_enter(ring->ring_fd, 1, 0, 0) == 1 ? 0 : -1;
 }
 
 /*
@@ -207,7 +178,8 @@ TEST(defer_taskrun_completes_only_on_getevents)
 	conform_fill_pattern(data, sizeof(data), 0);
 	ASSERT_EQ(16, write(pfd[1], data, sizeof(data)));
 	EXPECT_EQ(0u, io_uring_cq_ready(&ring));
-	EXPECT_EQ(0, sys_enter(ring.ring_fd, 0, 1, IORING_ENTER_GETEVENTS));
+	EXPECT_EQ(0, uring_sys_enter(ring.ring_fd, 0, 1,
+				     IORING_ENTER_GETEVENTS));
 	ASSERT_EQ(1u, io_uring_cq_ready(&ring));
 	ASSERT_EQ(0, io_uring_peek_cqe(&ring, &cqe));
 	EXPECT_EQ(0xdefu, cqe->user_data);
@@ -240,7 +212,8 @@ TEST(defer_taskrun_pending_work_sets_sq_taskrun)
 	ASSERT_EQ(16, write(pfd[1], data, sizeof(data)));
 	EXPECT_EQ((unsigned int)IORING_SQ_TASKRUN,
 		  io_uring_smp_load_acquire(ring.sq.kflags) & IORING_SQ_TASKRUN);
-	EXPECT_EQ(0, sys_enter(ring.ring_fd, 0, 1, IORING_ENTER_GETEVENTS));
+	EXPECT_EQ(0, uring_sys_enter(ring.ring_fd, 0, 1,
+				     IORING_ENTER_GETEVENTS));
 	EXPECT_EQ(0u, io_uring_smp_load_acquire(ring.sq.kflags) & IORING_SQ_TASKRUN);
 	EXPECT_EQ(1u, io_uring_cq_ready(&ring));
 	io_uring_queue_exit(&ring);
@@ -267,11 +240,12 @@ TEST(defer_taskrun_getevents_from_other_thread_gets_eexist)
 	conform_fill_pattern(data, sizeof(data), 0);
 	ASSERT_EQ(16, write(pfd[1], data, sizeof(data)));
 	c.fd = ring.ring_fd;
-	ASSERT_EQ(0, call_from_other_thread(&c));
+	ASSERT_EQ(0, uring_run_in_thread(other_call_main, &c));
 	EXPECT_EQ(-1, c.ret);
 	EXPECT_EQ(EEXIST, c.err);
 	EXPECT_EQ(0u, io_uring_cq_ready(&ring));
-	EXPECT_EQ(0, sys_enter(ring.ring_fd, 0, 1, IORING_ENTER_GETEVENTS));
+	EXPECT_EQ(0, uring_sys_enter(ring.ring_fd, 0, 1,
+				     IORING_ENTER_GETEVENTS));
 	EXPECT_EQ(1u, io_uring_cq_ready(&ring));
 	io_uring_queue_exit(&ring);
 	close(pfd[0]);

@@ -16,16 +16,6 @@
 
 CONFORM_SINCE("5.19", "IORING_OP_SOCKET");
 
-/* Run the one SQE queued on ring; the CQE res, or INT_MIN. */
-static int run_queued(struct io_uring *ring)
-{
-	struct io_uring_cqe cqe;
-
-	if (io_uring_submit(ring) != 1 || uring_reap_one(ring, &cqe))
-		return INT_MIN;
-	return cqe.res;
-}
-
 static int sock_opt(int fd, int opt)
 {
 	int val = -1;
@@ -51,7 +41,7 @@ TEST(socket_returns_fd_of_requested_domain_and_type)
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
 	io_uring_prep_socket(sqe, AF_UNIX, SOCK_DGRAM, 0, 0);
-	fd = run_queued(&ring);
+	fd = uring_submit_res(&ring);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(AF_UNIX, sock_opt(fd, SO_DOMAIN));
 	EXPECT_EQ(SOCK_DGRAM, sock_opt(fd, SO_TYPE));
@@ -74,10 +64,10 @@ TEST(socket_honours_sock_nonblock_and_sock_cloexec)
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
 	io_uring_prep_socket(sqe, AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, 0);
-	ASSERT_LE(0, fd = run_queued(&ring));
+	ASSERT_LE(0, fd = uring_submit_res(&ring));
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
 	io_uring_prep_socket(sqe, AF_UNIX, SOCK_STREAM, 0, 0);
-	ASSERT_LE(0, plain = run_queued(&ring));
+	ASSERT_LE(0, plain = uring_submit_res(&ring));
 
 	EXPECT_EQ(O_NONBLOCK, fcntl(fd, F_GETFL) & O_NONBLOCK);
 	EXPECT_EQ(FD_CLOEXEC, fcntl(fd, F_GETFD) & FD_CLOEXEC);
@@ -99,7 +89,7 @@ TEST(unknown_domain_gets_eafnosupport)
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
 	io_uring_prep_socket(sqe, 1000, SOCK_STREAM, 0, 0);
-	EXPECT_EQ(-EAFNOSUPPORT, run_queued(&ring));
+	EXPECT_EQ(-EAFNOSUPPORT, uring_submit_res(&ring));
 	io_uring_queue_exit(&ring);
 }
 
@@ -114,7 +104,7 @@ TEST(invalid_type_gets_einval)
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
 	io_uring_prep_socket(sqe, AF_UNIX, 1000, 0, 0);
-	EXPECT_EQ(-EINVAL, run_queued(&ring));
+	EXPECT_EQ(-EINVAL, uring_submit_res(&ring));
 	io_uring_queue_exit(&ring);
 }
 
@@ -129,7 +119,7 @@ TEST(nonzero_rw_flags_gets_einval)
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
 	io_uring_prep_socket(sqe, AF_UNIX, SOCK_DGRAM, 0, 1);
-	EXPECT_EQ(-EINVAL, run_queued(&ring));
+	EXPECT_EQ(-EINVAL, uring_submit_res(&ring));
 	io_uring_queue_exit(&ring);
 }
 
@@ -144,15 +134,13 @@ TEST(nonzero_rw_flags_gets_einval)
 TEST(direct_socket_in_chosen_slot_gets_zero_and_works)
 {
 	int files[2] = { -1, -1 }, rx;
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sockaddr_un sun;
 	struct io_uring ring;
 	struct io_uring_sqe *sqe;
-	char path[300], buf[8];
+	char buf[8];
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SOCKET);
-	conform_tmppath(path, sizeof(path), "rx.sock");
-	ASSERT_GT(sizeof(sun.sun_path), strlen(path));
-	memcpy(sun.sun_path, path, strlen(path) + 1);
+	ASSERT_NE(0, uring_unix_addr(&sun, "rx.sock"));
 	ASSERT_LE(0, rx = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
 	ASSERT_EQ(0, bind(rx, (struct sockaddr *)&sun, sizeof(sun)));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -160,22 +148,22 @@ TEST(direct_socket_in_chosen_slot_gets_zero_and_works)
 
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
 	io_uring_prep_socket_direct(sqe, AF_UNIX, SOCK_DGRAM, 0, 1, 0);
-	ASSERT_EQ(0, run_queued(&ring));
+	ASSERT_EQ(0, uring_submit_res(&ring));
 
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
 	io_uring_prep_connect(sqe, 1, (struct sockaddr *)&sun, sizeof(sun));
 	sqe->flags |= IOSQE_FIXED_FILE;
-	ASSERT_EQ(0, run_queued(&ring));
+	ASSERT_EQ(0, uring_submit_res(&ring));
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
 	io_uring_prep_send(sqe, 1, "slot", 4, 0);
 	sqe->flags |= IOSQE_FIXED_FILE;
-	ASSERT_EQ(4, run_queued(&ring));
+	ASSERT_EQ(4, uring_submit_res(&ring));
 	ASSERT_EQ(4, recv(rx, buf, sizeof(buf), MSG_DONTWAIT));
 	EXPECT_EQ(0, memcmp(buf, "slot", 4));
 
 	io_uring_queue_exit(&ring);
 	close(rx);
-	unlink(path);
+	unlink(sun.sun_path);
 }
 
 /*
@@ -198,7 +186,7 @@ TEST(direct_socket_alloc_returns_the_free_slot)
 	ASSERT_EQ(0, io_uring_register_files(&ring, files, 2));
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
 	io_uring_prep_socket_direct_alloc(sqe, AF_UNIX, SOCK_STREAM, 0, 0);
-	EXPECT_EQ(1, run_queued(&ring));
+	EXPECT_EQ(1, uring_submit_res(&ring));
 	io_uring_queue_exit(&ring);
 	close(pfd[0]);
 	close(pfd[1]);
@@ -218,7 +206,7 @@ TEST(direct_socket_alloc_with_full_table_gets_enfile)
 	ASSERT_EQ(0, io_uring_register_files(&ring, pfd, 2));
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
 	io_uring_prep_socket_direct_alloc(sqe, AF_UNIX, SOCK_STREAM, 0, 0);
-	EXPECT_EQ(-ENFILE, run_queued(&ring));
+	EXPECT_EQ(-ENFILE, uring_submit_res(&ring));
 	io_uring_queue_exit(&ring);
 	close(pfd[0]);
 	close(pfd[1]);

@@ -12,14 +12,6 @@
 
 CONFORM_SINCE("5.8", "IORING_OP_SPLICE/IORING_OP_TEE");
 
-/* Run *sqe on a ring of its own; its CQE's res, or INT_MIN if none came. */
-static int run_op(const struct io_uring_sqe *sqe)
-{
-	struct io_uring_cqe cqe;
-
-	return uring_run_one_sqe(sqe, &cqe) ? INT_MIN : cqe.res;
-}
-
 static int uring_splice(int fd_in, long long off_in, int fd_out,
 			long long off_out, unsigned int len, unsigned int flags)
 {
@@ -27,7 +19,7 @@ static int uring_splice(int fd_in, long long off_in, int fd_out,
 
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_splice(&sqe, fd_in, off_in, fd_out, off_out, len, flags);
-	return run_op(&sqe);
+	return uring_run_one_sqe_res(&sqe);
 }
 
 static int uring_tee(int fd_in, int fd_out, unsigned int len)
@@ -36,7 +28,7 @@ static int uring_tee(int fd_in, int fd_out, unsigned int len)
 
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_tee(&sqe, fd_in, fd_out, len, 0);
-	return run_op(&sqe);
+	return uring_run_one_sqe_res(&sqe);
 }
 
 /*

@@ -33,20 +33,6 @@ static int sqpoll_ring(struct io_uring *ring, unsigned int idle_ms,
 }
 
 /*
- * Put a NOP tagged tag in the SQ ring and publish the tail, as an
- * application of a polled ring does, without any system call.
- */
-static void publish_nop(struct io_uring *ring, __u64 tag)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-
-	io_uring_prep_nop(sqe);
-	io_uring_sqe_set_data64(sqe, tag);
-	ring->sq.sqe_head = ring->sq.sqe_tail;
-	io_uring_smp_store_release(ring->sq.ktail, ring->sq.sqe_tail);
-}
-
-/*
  * Wait (5 s bound, checking every millisecond) until the SQ ring flags
  * show IORING_SQ_NEED_WAKEUP. The flag is a state the thread reaches after
  * its idle time; the loop waits for that state, it does not race it.
@@ -82,7 +68,7 @@ TEST(sq_thread_takes_sqe_without_enter)
 	 * sleeps: the idle time counts from the thread's last work, and
 	 * right after creation it may already be asleep (seen on 6.18). */
 	ASSERT_EQ(0, uring_run_nop(&ring, 0));
-	publish_nop(&ring, 0x5e1f);
+	uring_publish_nop(&ring, 0x5e1f);
 	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
 	EXPECT_EQ(0x5e1fu, cqe.user_data);
 	EXPECT_EQ(0, cqe.res);
@@ -119,9 +105,9 @@ TEST(sq_wakeup_enter_resumes_sleeping_thread)
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_SQPOLL);
 	ASSERT_EQ(0, sqpoll_ring(&ring, SHORT_IDLE_MS, 0, 0));
 	ASSERT_TRUE(wait_need_wakeup(&ring));
-	publish_nop(&ring, 0xa1a3);
-	EXPECT_EQ(1, (int)syscall(__NR_io_uring_enter, ring.ring_fd, 1, 0,
-				  IORING_ENTER_SQ_WAKEUP, NULL, 0));
+	uring_publish_nop(&ring, 0xa1a3);
+	EXPECT_EQ(1, uring_sys_enter(ring.ring_fd, 1, 0,
+				     IORING_ENTER_SQ_WAKEUP));
 	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
 	EXPECT_EQ(0xa1a3u, cqe.user_data);
 	EXPECT_EQ(0, cqe.res);

@@ -11,34 +11,6 @@
 
 CONFORM_SINCE("5.6", "IORING_OP_STATX");
 
-/* Run *sqe on a ring of its own; its CQE's res, or INT_MIN if none came. */
-static int run_op(const struct io_uring_sqe *sqe)
-{
-	struct io_uring_cqe cqe;
-
-	return uring_run_one_sqe(sqe, &cqe) ? INT_MIN : cqe.res;
-}
-
-/* Create path (it must not exist) holding size bytes of the pattern. */
-static int make_file(const char *path, size_t size)
-{
-	char chunk[4096];
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-
-	if (fd < 0)
-		return -1;
-	for (size_t off = 0; off < size; off += sizeof(chunk)) {
-		size_t n = size - off < sizeof(chunk) ? size - off : sizeof(chunk);
-
-		conform_fill_pattern(chunk, n, off);
-		if (pwrite(fd, chunk, n, off) != (ssize_t)n) {
-			close(fd);
-			return -1;
-		}
-	}
-	return close(fd);
-}
-
 /* Run IORING_OP_STATX(dfd, path, flags, mask) into *stx; the CQE's res. */
 static int uring_statx(int dfd, const char *path, int flags, unsigned int mask,
 		       struct statx *stx)
@@ -48,7 +20,7 @@ static int uring_statx(int dfd, const char *path, int flags, unsigned int mask,
 	memset(stx, 0, sizeof(*stx));
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_statx(&sqe, dfd, path, flags, mask, stx);
-	return run_op(&sqe);
+	return uring_run_one_sqe_res(&sqe);
 }
 
 /*
@@ -67,7 +39,7 @@ TEST(statx_reports_exact_size_and_mode_relative_to_dirfd)
 	conform_tmppath(dir, sizeof(dir), "sdir");
 	ASSERT_EQ(0, mkdir(dir, 0700));
 	snprintf(path, sizeof(path), "%s/f", dir);
-	ASSERT_EQ(0, make_file(path, 12345));
+	ASSERT_EQ(0, uring_make_file(path, 12345));
 	ASSERT_EQ(0, chmod(path, 0604));
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ASSERT_LE(0, dfd);
@@ -114,7 +86,7 @@ TEST(statx_follows_symlink_by_default)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_STATX);
 	conform_tmppath(target, sizeof(target), "follow-target");
 	conform_tmppath(link, sizeof(link), "follow-link");
-	ASSERT_EQ(0, make_file(target, 333));
+	ASSERT_EQ(0, uring_make_file(target, 333));
 	ASSERT_EQ(0, symlink(target, link));
 	ASSERT_EQ(0, uring_statx(AT_FDCWD, link, 0, STATX_BASIC_STATS, &stx));
 	EXPECT_EQ((unsigned int)S_IFREG, stx.stx_mode & S_IFMT);
@@ -135,7 +107,7 @@ TEST(statx_symlink_nofollow_describes_the_link)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_STATX);
 	conform_tmppath(target, sizeof(target), "nofollow-target");
 	conform_tmppath(link, sizeof(link), "nofollow-link");
-	ASSERT_EQ(0, make_file(target, 333));
+	ASSERT_EQ(0, uring_make_file(target, 333));
 	ASSERT_EQ(0, symlink(target, link));
 	ASSERT_EQ(0, uring_statx(AT_FDCWD, link, AT_SYMLINK_NOFOLLOW,
 				 STATX_BASIC_STATS, &stx));
@@ -196,7 +168,7 @@ TEST(statx_unknown_flag_gets_einval)
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_STATX);
 	conform_tmppath(path, sizeof(path), "badflag");
-	ASSERT_EQ(0, make_file(path, 10));
+	ASSERT_EQ(0, uring_make_file(path, 10));
 	EXPECT_EQ(-EINVAL, uring_statx(AT_FDCWD, path, 0x10000000,
 				       STATX_BASIC_STATS, &stx));
 	unlink(path);
