@@ -2,7 +2,9 @@
 /*
  * conform_aio.h - what the cases/aio programs that drive Linux native AIO
  * through the raw system calls share: the io_* syscall wrappers, iocb
- * set-up, the completion ring header, and the IOCB_CMD_POLL probe.
+ * set-up, one request submitted and reaped on a context of its own (in a
+ * test, and in a probe), the completion ring header, and the IOCB_CMD_POLL
+ * probe.
  *
  * For raw-syscall cases only. <linux/aio_abi.h>, which this header includes,
  * and <libaio.h> both define struct iocb and struct io_event, so a case that
@@ -122,6 +124,78 @@ aio_ring_of(aio_context_t ctx)
 }
 
 /* ------------------------------------------------------------------ */
+/* One request on a context of its own                                  */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Inside a TEST: submit cb alone on a new context, reap its event into *ev
+ * and destroy the context, for tests that check one request's outcome
+ * either way: an io_submit error (errno) or the event's res. The reap is
+ * bounded by 5 s (a sync or a read may run in a kernel worker), only so
+ * that a lost completion fails instead of hanging. Returns io_submit's
+ * result with its errno; on -1 nothing was queued and *ev is untouched.
+ * io_setup is ASSERTed, the reap and io_destroy are EXPECTed.
+ */
+static inline long aio_submit_and_reap(struct __test_metadata *_metadata,
+				       struct iocb *cb, struct io_event *ev)
+{
+	struct timespec bound = { .tv_sec = 5 };
+	struct iocb *list[1] = { cb };
+	aio_context_t ctx = 0;
+	long ret;
+	int err;
+
+	ASSERT_EQ(0, aio_sys_setup(2, &ctx));
+	ret = aio_sys_submit(ctx, 1, list);
+	err = errno;
+	if (ret == 1)
+		EXPECT_EQ(1, aio_sys_getevents(ctx, 1, 1, ev, &bound));
+	EXPECT_EQ(0, aio_sys_destroy(ctx));
+	errno = err;
+	return ret;
+}
+
+/*
+ * For the probes (outside a TEST, asserting nothing): NULL if io_submit
+ * queues cb, else why not. cb goes alone on a new one-entry context; its
+ * event is reaped if it was queued (5 s bound) and the context destroyed.
+ * The reason, in conform_why, names the request as what
+ * ("io_submit(<what>): <error>"), and adds einval_means, what an EINVAL
+ * means here (e.g. a kernel before the feature), when that is the error.
+ */
+static inline const char *aio_probe_submit(struct iocb *cb, const char *what,
+					   const char *einval_means)
+{
+	struct timespec bound = { .tv_sec = 5 };
+	struct iocb *list[1] = { cb };
+	struct io_event ev;
+	aio_context_t ctx = 0;
+	long ret;
+	int err;
+
+	if (aio_sys_setup(1, &ctx) < 0) {
+		snprintf(conform_why, sizeof(conform_why),
+			 "io_setup for the %s probe: %s", what, strerror(errno));
+		return conform_why;
+	}
+	ret = aio_sys_submit(ctx, 1, list);
+	err = errno;
+	if (ret == 1)
+		aio_sys_getevents(ctx, 1, 1, &ev, &bound);
+	aio_sys_destroy(ctx);
+	if (ret == 1)
+		return NULL;
+	if (err == EINVAL)
+		snprintf(conform_why, sizeof(conform_why),
+			 "io_submit(%s): %s (%s)", what, strerror(err),
+			 einval_means);
+	else
+		snprintf(conform_why, sizeof(conform_why), "io_submit(%s): %s",
+			 what, strerror(err));
+	return conform_why;
+}
+
+/* ------------------------------------------------------------------ */
 /* Probes                                                               */
 /* ------------------------------------------------------------------ */
 
@@ -132,13 +206,9 @@ aio_ring_of(aio_context_t ctx)
  */
 static inline const char *aio_poll_missing(void)
 {
-	struct timespec bound = { .tv_sec = 1 };
-	struct iocb cb, *list[1] = { &cb };
-	struct io_event ev;
-	aio_context_t ctx = 0;
+	struct iocb cb;
 	const char *why = conform_aio_unavailable();
-	long ret;
-	int p[2], err;
+	int p[2];
 
 	if (why)
 		return why;
@@ -149,28 +219,12 @@ static inline const char *aio_poll_missing(void)
 		close(p[1]);
 		return "cannot write the pipe for the IOCB_CMD_POLL probe";
 	}
-	if (aio_sys_setup(1, &ctx) < 0) {
-		err = errno;
-		close(p[0]);
-		close(p[1]);
-		snprintf(conform_why, sizeof(conform_why),
-			 "io_setup for the IOCB_CMD_POLL probe: %s", strerror(err));
-		return conform_why;
-	}
 	aio_prep_poll(&cb, p[0], POLLIN);
-	ret = aio_sys_submit(ctx, 1, list);
-	err = errno;
-	if (ret == 1)
-		aio_sys_getevents(ctx, 1, 1, &ev, &bound);
-	aio_sys_destroy(ctx);
+	why = aio_probe_submit(&cb, "IOCB_CMD_POLL",
+			       "opcode not supported: kernel before 4.18");
 	close(p[0]);
 	close(p[1]);
-	if (ret == 1)
-		return NULL;
-	snprintf(conform_why, sizeof(conform_why),
-		 "io_submit(IOCB_CMD_POLL): %s%s", strerror(err),
-		 err == EINVAL ? " (opcode not supported: kernel before 4.18)" : "");
-	return conform_why;
+	return why;
 }
 
 /* Inside a TEST body: skip, with the reason, unless IOCB_CMD_POLL works. */

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * conform_epoll.h - helpers shared by the epoll case programs
- * (cases/epoll/), on top of conform.h. Include it instead of conform.h.
+ * (cases/epoll/, and the eventfd ones that use epoll), on top of
+ * conform.h. Include it instead of conform.h.
  */
 #ifndef AIOCONF_CONFORM_EPOLL_H
 #define AIOCONF_CONFORM_EPOLL_H
 
 #include "conform.h"
 
+#include <pthread.h>
 #include <sys/epoll.h>
 
 /*
@@ -59,6 +61,51 @@ static inline void epoll_new_watching_pipe(struct __test_metadata *_metadata,
 	ASSERT_LE(0, *ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, epoll_ctl_tag(*ep, EPOLL_CTL_ADD, p[0], events, tag));
+}
+
+/*
+ * A thread asleep in epoll_pwait(ep, &ev, 1, 5000, NULL), for the tests of
+ * what wakes a blocked wait. epoll_waiter_start() fills it in; the test
+ * then does what should wake the thread, joins th, and checks ret (what
+ * epoll_pwait returned) and ev. The 5 s timeout only ends a hang.
+ */
+struct epoll_waiter {
+	int ep;
+	pthread_t th;
+	pid_t tid;
+	int ret;	/* -3 starting, -2 about to wait, then the result */
+	struct epoll_event ev;
+};
+
+static inline void *epoll_waiter_main(void *arg)
+{
+	struct epoll_waiter *w = arg;
+
+	w->tid = gettid();
+	__atomic_store_n(&w->ret, -2, __ATOMIC_RELEASE);
+	w->ret = epoll_pwait(w->ep, &w->ev, 1, 5000, NULL);
+	return NULL;
+}
+
+/*
+ * Inside a TEST: start a waiter on ep (pthread_create is ASSERTed) and
+ * return once it is seen asleep in epoll_pwait, so that what the test does
+ * next acts on a blocked wait, with no race to win. Returns what
+ * conform_wait_blocked_in() says: 1 seen, 0 not seen within 5 s (the thread
+ * did not block), -1 cannot tell (no readable /proc/self/task/<tid>/syscall).
+ * Whatever it returns, the test wakes the thread and joins it; on -1 it then
+ * SKIPs, saying the waiter could not be seen blocking.
+ */
+static inline int epoll_waiter_start(struct __test_metadata *_metadata,
+				     struct epoll_waiter *w, int ep)
+{
+	memset(w, 0, sizeof(*w));
+	w->ep = ep;
+	w->ret = -3;
+	ASSERT_EQ(0, pthread_create(&w->th, NULL, epoll_waiter_main, w));
+	while (__atomic_load_n(&w->ret, __ATOMIC_ACQUIRE) == -3)
+		sched_yield();
+	return conform_wait_blocked_in(w->tid, SYS_epoll_pwait);
 }
 
 #endif /* AIOCONF_CONFORM_EPOLL_H */

@@ -4,8 +4,9 @@
  * top of conform.h.
  *
  * glibc runs POSIX AIO in its own worker threads (pread/pwrite/fsync), so
- * these helpers only fill control blocks and wait for requests through the
- * POSIX interface itself; none of them asserts anything.
+ * these helpers only fill control blocks, wait for requests through the
+ * POSIX interface itself, and ask for and take notification signals; none
+ * of them asserts anything.
  */
 #ifndef AIOCONF_CONFORM_POSIX_AIO_H
 #define AIOCONF_CONFORM_POSIX_AIO_H
@@ -82,6 +83,53 @@ static inline int posix_aio_wait_done64(struct aiocb64 *cb)
 		if (aio_suspend64(list, 1, &limit) < 0 && errno != EINTR)
 			return -1;
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* SIGEV_SIGNAL notification, taken without handlers or sleeps          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The notification tests block their signal in the test thread and take it
+ * with sigtimedwait. glibc's AIO worker threads block every signal, so a
+ * signal queued for a notification stays pending until taken: no handler,
+ * no race.
+ */
+
+/* Block signo in the calling thread; *set then holds it alone. 0 or -1. */
+static inline int posix_aio_block_signal(int signo, sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, signo);
+	return sigprocmask(SIG_BLOCK, set, NULL);
+}
+
+/*
+ * Take a pending signal of set within ms milliseconds, its details in
+ * *info (zeroed first). Returns the signal number, or -1 with errno EAGAIN
+ * when none came (a bound, e.g. 5000 for a signal that must come).
+ */
+static inline int posix_aio_take_signal(const sigset_t *set, siginfo_t *info,
+					long ms)
+{
+	const struct timespec limit = { ms / 1000, (ms % 1000) * 1000000L };
+	int sig;
+
+	memset(info, 0, sizeof(*info));
+	do
+		sig = sigtimedwait(set, info, &limit);
+	while (sig < 0 && errno == EINTR);
+	return sig;
+}
+
+/* Fill *sev (zeroed first) to ask for SIGEV_SIGNAL signo carrying value. */
+static inline void posix_aio_want_signal(struct sigevent *sev, int signo,
+					 void *value)
+{
+	memset(sev, 0, sizeof(*sev));
+	sev->sigev_notify = SIGEV_SIGNAL;
+	sev->sigev_signo = signo;
+	sev->sigev_value.sival_ptr = value;
 }
 
 #endif /* AIOCONF_CONFORM_POSIX_AIO_H */

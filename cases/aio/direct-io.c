@@ -70,10 +70,8 @@ static void *aligned_buf(size_t len)
 /* io_submit(2) + pread(2): an aligned O_DIRECT read completes with res = the byte count and the file's exact data (since 2.6). */
 TEST(direct_pread_returns_exact_data)
 {
-	struct timespec bound = { .tv_sec = 5 };
-	struct iocb cb, *list[1] = { &cb };
+	struct iocb cb;
 	struct io_event ev;
-	aio_context_t ctx = 0;
 	int dfd, bfd;
 	char *buf;
 
@@ -81,13 +79,10 @@ TEST(direct_pread_returns_exact_data)
 	CONFORM_REQUIRE(open_direct_pair(FILE_SIZE, &dfd, &bfd));
 	buf = aligned_buf(2 * BLK);
 	ASSERT_NE(NULL, buf);
-	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
 	aio_prep_rw(&cb, IOCB_CMD_PREAD, dfd, buf, 2 * BLK, BLK, 1);
-	ASSERT_EQ(1, aio_sys_submit(ctx, 1, list));
-	ASSERT_EQ(1, aio_sys_getevents(ctx, 1, 1, &ev, &bound));
+	ASSERT_EQ(1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(2 * BLK, ev.res);
 	EXPECT_TRUE(conform_check_pattern(buf, 2 * BLK, BLK));
-	EXPECT_EQ(0, aio_sys_destroy(ctx));
 	free(buf);
 	close(dfd);
 	close(bfd);
@@ -100,10 +95,8 @@ TEST(direct_pread_returns_exact_data)
  */
 TEST(direct_pwrite_is_seen_by_buffered_read)
 {
-	struct timespec bound = { .tv_sec = 5 };
-	struct iocb cb, *list[1] = { &cb };
+	struct iocb cb;
 	struct io_event ev;
-	aio_context_t ctx = 0;
 	static char back[BLK];
 	int dfd, bfd;
 	char *buf;
@@ -116,14 +109,11 @@ TEST(direct_pwrite_is_seen_by_buffered_read)
 	ASSERT_EQ(BLK, pread(bfd, back, BLK, 2 * BLK));
 	/* Data that differs from what the file held at that offset. */
 	conform_fill_pattern(buf, BLK, 100000);
-	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
 	aio_prep_rw(&cb, IOCB_CMD_PWRITE, dfd, buf, BLK, 2 * BLK, 2);
-	ASSERT_EQ(1, aio_sys_submit(ctx, 1, list));
-	ASSERT_EQ(1, aio_sys_getevents(ctx, 1, 1, &ev, &bound));
+	ASSERT_EQ(1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(BLK, ev.res);
 	EXPECT_EQ(BLK, pread(bfd, back, BLK, 2 * BLK));
 	EXPECT_TRUE(conform_check_pattern(back, BLK, 100000));
-	EXPECT_EQ(0, aio_sys_destroy(ctx));
 	free(buf);
 	close(dfd);
 	close(bfd);
@@ -132,10 +122,8 @@ TEST(direct_pwrite_is_seen_by_buffered_read)
 /* pread(2): at end of file no bytes are read: an O_DIRECT read there completes with res 0 (since 2.6). */
 TEST(direct_pread_at_eof_returns_zero)
 {
-	struct timespec bound = { .tv_sec = 5 };
-	struct iocb cb, *list[1] = { &cb };
+	struct iocb cb;
 	struct io_event ev;
-	aio_context_t ctx = 0;
 	int dfd, bfd;
 	char *buf;
 
@@ -143,12 +131,9 @@ TEST(direct_pread_at_eof_returns_zero)
 	CONFORM_REQUIRE(open_direct_pair(FILE_SIZE, &dfd, &bfd));
 	buf = aligned_buf(BLK);
 	ASSERT_NE(NULL, buf);
-	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
 	aio_prep_rw(&cb, IOCB_CMD_PREAD, dfd, buf, BLK, FILE_SIZE, 3);
-	ASSERT_EQ(1, aio_sys_submit(ctx, 1, list));
-	ASSERT_EQ(1, aio_sys_getevents(ctx, 1, 1, &ev, &bound));
+	ASSERT_EQ(1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(0, ev.res);
-	EXPECT_EQ(0, aio_sys_destroy(ctx));
 	free(buf);
 	close(dfd);
 	close(bfd);
@@ -161,10 +146,8 @@ TEST(direct_pread_at_eof_returns_zero)
  */
 TEST(direct_pread_across_eof_returns_partial_count)
 {
-	struct timespec bound = { .tv_sec = 5 };
-	struct iocb cb, *list[1] = { &cb };
+	struct iocb cb;
 	struct io_event ev;
-	aio_context_t ctx = 0;
 	int dfd, bfd;
 	char *buf;
 
@@ -177,13 +160,10 @@ TEST(direct_pread_across_eof_returns_partial_count)
 	ASSERT_EQ(100, pwrite(bfd, buf, 100, FILE_SIZE));
 	ASSERT_EQ(0, fsync(bfd));
 	memset(buf, 0, BLK);
-	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
 	aio_prep_rw(&cb, IOCB_CMD_PREAD, dfd, buf, BLK, FILE_SIZE, 4);
-	ASSERT_EQ(1, aio_sys_submit(ctx, 1, list));
-	ASSERT_EQ(1, aio_sys_getevents(ctx, 1, 1, &ev, &bound));
+	ASSERT_EQ(1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(100, ev.res);
 	EXPECT_TRUE(conform_check_pattern(buf, 100, FILE_SIZE));
-	EXPECT_EQ(0, aio_sys_destroy(ctx));
 	free(buf);
 	close(dfd);
 	close(bfd);

@@ -29,63 +29,23 @@ static void prep_sync(struct iocb *cb, unsigned int op, int fd, __u64 data)
  */
 static const char *aio_fsync_missing(void)
 {
-	struct timespec bound = { .tv_sec = 5 };
-	struct iocb cb, *list[1] = { &cb };
-	struct io_event ev;
-	aio_context_t ctx = 0;
+	struct iocb cb;
 	const char *why = conform_aio_unavailable();
-	long ret;
-	int fd, err;
+	int fd;
 
 	if (why)
 		return why;
 	fd = conform_temp_file(16, 0);
 	if (fd < 0)
 		return "cannot make a temporary file for the IOCB_CMD_FSYNC probe";
-	if (aio_sys_setup(1, &ctx) < 0) {
-		close(fd);
-		return "io_setup failed for the IOCB_CMD_FSYNC probe";
-	}
 	prep_sync(&cb, IOCB_CMD_FSYNC, fd, 0);
-	ret = aio_sys_submit(ctx, 1, list);
-	err = errno;
-	if (ret == 1)
-		aio_sys_getevents(ctx, 1, 1, &ev, &bound);
-	aio_sys_destroy(ctx);
+	why = aio_probe_submit(&cb, "IOCB_CMD_FSYNC",
+			       "opcode not supported: kernel before 4.18");
 	close(fd);
-	if (ret == 1)
-		return NULL;
-	snprintf(conform_why, sizeof(conform_why),
-		 "io_submit(IOCB_CMD_FSYNC): %s%s", strerror(err),
-		 err == EINVAL ? " (opcode not supported: kernel before 4.18)" : "");
-	return conform_why;
+	return why;
 }
 
 #define REQUIRE_AIO_FSYNC() CONFORM_REQUIRE(aio_fsync_missing())
-
-/*
- * Submit cb alone on a new context and reap its event into *ev (5 s bound:
- * the sync runs in a kernel worker). Returns io_submit's result; on -1 errno
- * is io_submit's and nothing is reaped.
- */
-static long submit_and_reap(struct __test_metadata *_metadata,
-			    struct iocb *cb, struct io_event *ev)
-{
-	struct timespec bound = { .tv_sec = 5 };
-	struct iocb *list[1] = { cb };
-	aio_context_t ctx = 0;
-	long ret;
-	int err;
-
-	ASSERT_EQ(0, aio_sys_setup(2, &ctx));
-	ret = aio_sys_submit(ctx, 1, list);
-	err = errno;
-	if (ret == 1)
-		EXPECT_EQ(1, aio_sys_getevents(ctx, 1, 1, ev, &bound));
-	EXPECT_EQ(0, aio_sys_destroy(ctx));
-	errno = err;
-	return ret;
-}
 
 /*
  * io_submit(2) IOCB_CMD_FSYNC on a regular file: the request completes
@@ -103,7 +63,7 @@ TEST(fsync_of_regular_file_completes_with_res_zero)
 	ASSERT_LE(0, fd = conform_temp_file(8192, 0));
 	ASSERT_EQ(5, pwrite(fd, "dirty", 5, 100));
 	prep_sync(&cb, IOCB_CMD_FSYNC, fd, tag);
-	ASSERT_EQ(1, submit_and_reap(_metadata, &cb, &ev));
+	ASSERT_EQ(1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ((__u64)(unsigned long)&cb, ev.obj);
 	EXPECT_EQ(tag, ev.data);
 	EXPECT_EQ(0, ev.res);
@@ -126,7 +86,7 @@ TEST(fdsync_of_regular_file_completes_with_res_zero)
 	ASSERT_LE(0, fd = conform_temp_file(8192, 0));
 	ASSERT_EQ(5, pwrite(fd, "dirty", 5, 4000));
 	prep_sync(&cb, IOCB_CMD_FDSYNC, fd, tag);
-	ASSERT_EQ(1, submit_and_reap(_metadata, &cb, &ev));
+	ASSERT_EQ(1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(tag, ev.data);
 	EXPECT_EQ(0, ev.res);
 	EXPECT_EQ(0, ev.res2);
@@ -154,7 +114,7 @@ TEST(fsync_of_read_only_fd_completes_with_res_zero)
 		SKIP(return, "cannot reopen the file read-only through /proc/self/fd (no /proc?)");
 	}
 	prep_sync(&cb, IOCB_CMD_FSYNC, ro, 3);
-	ASSERT_EQ(1, submit_and_reap(_metadata, &cb, &ev));
+	ASSERT_EQ(1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(3, ev.data);
 	EXPECT_EQ(0, ev.res);
 	close(ro);
@@ -177,11 +137,11 @@ TEST(fsync_or_fdsync_of_pipe_gets_einval)
 	ASSERT_EQ(0, conform_pipe(p));
 	prep_sync(&cb, IOCB_CMD_FSYNC, p[1], 0);
 	errno = 0;
-	EXPECT_EQ(-1, submit_and_reap(_metadata, &cb, &ev));
+	EXPECT_EQ(-1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(EINVAL, errno);
 	prep_sync(&cb, IOCB_CMD_FDSYNC, p[0], 0);
 	errno = 0;
-	EXPECT_EQ(-1, submit_and_reap(_metadata, &cb, &ev));
+	EXPECT_EQ(-1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(EINVAL, errno);
 	close(p[0]);
 	close(p[1]);
@@ -198,7 +158,7 @@ TEST(fsync_of_socket_gets_einval)
 	ASSERT_EQ(0, conform_socketpair(sv));
 	prep_sync(&cb, IOCB_CMD_FSYNC, sv[0], 0);
 	errno = 0;
-	EXPECT_EQ(-1, submit_and_reap(_metadata, &cb, &ev));
+	EXPECT_EQ(-1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(EINVAL, errno);
 	close(sv[0]);
 	close(sv[1]);
@@ -222,17 +182,17 @@ TEST(fsync_with_buf_nbytes_or_offset_set_gets_einval)
 	prep_sync(&cb, IOCB_CMD_FSYNC, fd, 0);
 	cb.aio_buf = (__u64)(unsigned long)buf;
 	errno = 0;
-	EXPECT_EQ(-1, submit_and_reap(_metadata, &cb, &ev));
+	EXPECT_EQ(-1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(EINVAL, errno);
 	prep_sync(&cb, IOCB_CMD_FSYNC, fd, 0);
 	cb.aio_nbytes = sizeof(buf);
 	errno = 0;
-	EXPECT_EQ(-1, submit_and_reap(_metadata, &cb, &ev));
+	EXPECT_EQ(-1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(EINVAL, errno);
 	prep_sync(&cb, IOCB_CMD_FDSYNC, fd, 0);
 	cb.aio_offset = 512;
 	errno = 0;
-	EXPECT_EQ(-1, submit_and_reap(_metadata, &cb, &ev));
+	EXPECT_EQ(-1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(EINVAL, errno);
 	close(fd);
 }
@@ -253,7 +213,7 @@ TEST(fsync_with_rw_flags_set_gets_einval)
 	prep_sync(&cb, IOCB_CMD_FSYNC, fd, 0);
 	cb.aio_rw_flags = RWF_DSYNC;
 	errno = 0;
-	EXPECT_EQ(-1, submit_and_reap(_metadata, &cb, &ev));
+	EXPECT_EQ(-1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(EINVAL, errno);
 	close(fd);
 }
@@ -271,7 +231,7 @@ TEST(fsync_of_unopened_fd_gets_ebadf)
 	REQUIRE_AIO_FSYNC();
 	prep_sync(&cb, IOCB_CMD_FSYNC, conform_bad_fd(), 0);
 	errno = 0;
-	EXPECT_EQ(-1, submit_and_reap(_metadata, &cb, &ev));
+	EXPECT_EQ(-1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(EBADF, errno);
 }
 

@@ -29,30 +29,19 @@ CONFORM_SINCE("4.18", "IOCB_FLAG_IOPRIO");
 
 /*
  * Read 512 bytes at offset 1024 of fd with the given aio_flags and
- * aio_reqprio, alone on a new context, reaping into *ev. Returns io_submit's
- * result; on -1, errno is io_submit's.
+ * aio_reqprio through aio_submit_and_reap (alone on a new context, reaping
+ * into *ev). Returns io_submit's result; on -1, errno is io_submit's.
  */
 static long read_with_prio(struct __test_metadata *_metadata, int fd,
 			   void *buf, unsigned int flags, __s16 prio,
 			   struct io_event *ev)
 {
-	struct timespec bound = { .tv_sec = 5 };
-	struct iocb cb, *list[1] = { &cb };
-	aio_context_t ctx = 0;
-	long ret;
-	int err;
+	struct iocb cb;
 
-	ASSERT_EQ(0, aio_sys_setup(2, &ctx));
 	aio_prep_rw(&cb, IOCB_CMD_PREAD, fd, buf, 512, 1024, 0);
 	cb.aio_flags = flags;
 	cb.aio_reqprio = prio;
-	ret = aio_sys_submit(ctx, 1, list);
-	err = errno;
-	if (ret == 1)
-		EXPECT_EQ(1, aio_sys_getevents(ctx, 1, 1, ev, &bound));
-	EXPECT_EQ(0, aio_sys_destroy(ctx));
-	errno = err;
-	return ret;
+	return aio_submit_and_reap(_metadata, &cb, ev);
 }
 
 /*

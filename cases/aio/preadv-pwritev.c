@@ -14,27 +14,11 @@ CONFORM_SINCE("2.6.19", "IOCB_CMD_PREADV/IOCB_CMD_PWRITEV");
 
 #define FILE_SIZE 8192
 
-/* Submit one iocb and reap its event with a 1 s bound: 0, or -1 with errno. */
-static int run_one(aio_context_t ctx, struct iocb *cb, struct io_event *ev)
-{
-	struct timespec bound = { .tv_sec = 1 };
-	struct iocb *list[1] = { cb };
-
-	if (aio_sys_submit(ctx, 1, list) != 1)
-		return -1;
-	if (aio_sys_getevents(ctx, 1, 1, ev, &bound) != 1) {
-		errno = ETIMEDOUT;
-		return -1;
-	}
-	return 0;
-}
-
 /* writev(2): buffers are written in array order as one contiguous run; IOCB_CMD_PWRITEV res is the total (since 2.6.19). */
 TEST(pwritev_gathers_buffers_in_order)
 {
 	static char a[100], c[3000], back[3100];
 	struct iovec iov[3];
-	aio_context_t ctx = 0;
 	struct io_event ev;
 	struct iocb cb;
 	int fd;
@@ -42,18 +26,16 @@ TEST(pwritev_gathers_buffers_in_order)
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(0, 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
 	conform_fill_pattern(a, sizeof(a), 512);
 	conform_fill_pattern(c, sizeof(c), 512 + sizeof(a));
 	iov[0] = (struct iovec){ a, sizeof(a) };
 	iov[1] = (struct iovec){ NULL, 0 };	/* an empty segment is skipped */
 	iov[2] = (struct iovec){ c, sizeof(c) };
 	aio_prep_rw(&cb, IOCB_CMD_PWRITEV, fd, iov, 3, 512, 0);
-	ASSERT_EQ(0, run_one(ctx, &cb, &ev));
+	ASSERT_EQ(1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(sizeof(a) + sizeof(c), (size_t)ev.res);
 	EXPECT_EQ(sizeof(back), pread(fd, back, sizeof(back), 512));
 	EXPECT_TRUE(conform_check_pattern(back, sizeof(back), 512));
-	EXPECT_EQ(0, aio_sys_destroy(ctx));
 	close(fd);
 }
 
@@ -64,7 +46,6 @@ TEST(preadv_scatters_in_order)
 	struct iovec iov[3] = {
 		{ a, sizeof(a) }, { b, sizeof(b) }, { c, sizeof(c) },
 	};
-	aio_context_t ctx = 0;
 	struct io_event ev;
 	struct iocb cb;
 	int fd;
@@ -72,17 +53,15 @@ TEST(preadv_scatters_in_order)
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(FILE_SIZE, 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
 	aio_prep_rw(&cb, IOCB_CMD_PREADV, fd, iov, 3, 7, 0);
 	cb.aio_data = 0xabcdef0123456789ULL;
-	ASSERT_EQ(0, run_one(ctx, &cb, &ev));
+	ASSERT_EQ(1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(sizeof(a) + sizeof(b) + sizeof(c), (size_t)ev.res);
 	EXPECT_EQ(0xabcdef0123456789ULL, ev.data);
 	EXPECT_EQ((__u64)(unsigned long)&cb, ev.obj);
 	EXPECT_TRUE(conform_check_pattern(a, sizeof(a), 7));
 	EXPECT_TRUE(conform_check_pattern(b, sizeof(b), 7 + sizeof(a)));
 	EXPECT_TRUE(conform_check_pattern(c, sizeof(c), 7 + sizeof(a) + sizeof(b)));
-	EXPECT_EQ(0, aio_sys_destroy(ctx));
 	close(fd);
 }
 
@@ -94,7 +73,6 @@ TEST(preadv_across_eof_fills_in_order)
 {
 	static char a[3000], b[3000];
 	struct iovec iov[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
-	aio_context_t ctx = 0;
 	struct io_event ev;
 	struct iocb cb;
 	int fd;
@@ -102,16 +80,14 @@ TEST(preadv_across_eof_fills_in_order)
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
 	memset(b, 0xee, sizeof(b));
 	aio_prep_rw(&cb, IOCB_CMD_PREADV, fd, iov, 2, 0, 0);
-	ASSERT_EQ(0, run_one(ctx, &cb, &ev));
+	ASSERT_EQ(1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(4096, ev.res);
 	EXPECT_TRUE(conform_check_pattern(a, sizeof(a), 0));
 	EXPECT_TRUE(conform_check_pattern(b, 4096 - sizeof(a), sizeof(a)));
 	/* Nothing written past the short count. */
 	EXPECT_EQ((char)0xee, b[4096 - sizeof(a)]);
-	EXPECT_EQ(0, aio_sys_destroy(ctx));
 	close(fd);
 }
 
@@ -121,8 +97,8 @@ TEST(preadv_with_too_many_iovecs_gets_einval)
 	enum { COUNT = 1025 };	/* UIO_MAXIOV + 1 */
 	static char byte[COUNT];
 	struct iovec *iov;
-	struct iocb cb, *list[1] = { &cb };
-	aio_context_t ctx = 0;
+	struct io_event ev;
+	struct iocb cb;
 	int fd;
 
 	CONFORM_REQUIRE_AIO();
@@ -132,12 +108,10 @@ TEST(preadv_with_too_many_iovecs_gets_einval)
 		iov[i] = (struct iovec){ &byte[i], 1 };
 	fd = conform_temp_file(FILE_SIZE, 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
 	aio_prep_rw(&cb, IOCB_CMD_PREADV, fd, iov, COUNT, 0, 0);
 	errno = 0;
-	EXPECT_EQ(-1, aio_sys_submit(ctx, 1, list));
+	EXPECT_EQ(-1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(0, aio_sys_destroy(ctx));
 	close(fd);
 	free(iov);
 }
@@ -147,27 +121,25 @@ TEST(preadv_with_oversized_iov_len_gets_einval)
 {
 	static char buf[16];
 	struct iovec iov[1] = { { buf, SIZE_MAX } };
-	struct iocb cb, *list[1] = { &cb };
-	aio_context_t ctx = 0;
+	struct io_event ev;
+	struct iocb cb;
 	int fd;
 
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(FILE_SIZE, 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
 	aio_prep_rw(&cb, IOCB_CMD_PREADV, fd, iov, 1, 0, 0);
 	errno = 0;
-	EXPECT_EQ(-1, aio_sys_submit(ctx, 1, list));
+	EXPECT_EQ(-1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(0, aio_sys_destroy(ctx));
 	close(fd);
 }
 
 /* io_submit(2) EFAULT: "One of the data structures points to invalid data": an iovec array in inaccessible (PROT_NONE) memory (since 2.6.19). */
 TEST(preadv_with_inaccessible_iovec_array_gets_efault)
 {
-	struct iocb cb, *list[1] = { &cb };
-	aio_context_t ctx = 0;
+	struct io_event ev;
+	struct iocb cb;
 	long page = sysconf(_SC_PAGESIZE);
 	void *hole;
 	int fd;
@@ -178,12 +150,10 @@ TEST(preadv_with_inaccessible_iovec_array_gets_efault)
 	ASSERT_NE(MAP_FAILED, hole);
 	fd = conform_temp_file(FILE_SIZE, 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
 	aio_prep_rw(&cb, IOCB_CMD_PREADV, fd, hole, 2, 0, 0);
 	errno = 0;
-	EXPECT_EQ(-1, aio_sys_submit(ctx, 1, list));
+	EXPECT_EQ(-1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(0, aio_sys_destroy(ctx));
 	close(fd);
 	munmap(hole, page);
 }
@@ -193,8 +163,8 @@ TEST(pwritev_on_read_only_fd_gets_ebadf)
 {
 	static char buf[64];
 	struct iovec iov[1] = { { buf, sizeof(buf) } };
-	struct iocb cb, *list[1] = { &cb };
-	aio_context_t ctx = 0;
+	struct io_event ev;
+	struct iocb cb;
 	char self[64];
 	int fd, rfd;
 
@@ -206,12 +176,10 @@ TEST(pwritev_on_read_only_fd_gets_ebadf)
 	if (rfd < 0)
 		SKIP(close(fd); return, "cannot reopen through /proc/self/fd: %s",
 		     strerror(errno));
-	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
 	aio_prep_rw(&cb, IOCB_CMD_PWRITEV, rfd, iov, 1, 0, 0);
 	errno = 0;
-	EXPECT_EQ(-1, aio_sys_submit(ctx, 1, list));
+	EXPECT_EQ(-1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(EBADF, errno);
-	EXPECT_EQ(0, aio_sys_destroy(ctx));
 	close(rfd);
 	close(fd);
 }

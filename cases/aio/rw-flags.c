@@ -22,67 +22,28 @@ CONFORM_SINCE("4.16", "iocb.aio_rw_flags (RWF_APPEND)");
 #define RWF_UNKNOWN_BIT 0x80000000u
 
 /*
- * Submit cb alone on a new context and reap its event into *ev (5 s bound).
- * Returns io_submit's result; on -1, errno is io_submit's.
- */
-static long submit_and_reap(struct __test_metadata *_metadata,
-			    struct iocb *cb, struct io_event *ev)
-{
-	struct timespec bound = { .tv_sec = 5 };
-	struct iocb *list[1] = { cb };
-	aio_context_t ctx = 0;
-	long ret;
-	int err;
-
-	ASSERT_EQ(0, aio_sys_setup(2, &ctx));
-	ret = aio_sys_submit(ctx, 1, list);
-	err = errno;
-	if (ret == 1)
-		EXPECT_EQ(1, aio_sys_getevents(ctx, 1, 1, ev, &bound));
-	EXPECT_EQ(0, aio_sys_destroy(ctx));
-	errno = err;
-	return ret;
-}
-
-/*
  * NULL if io_submit takes aio_rw_flags (a RWF_HIPRI read of a regular file
  * is accepted); before 4.13 the field was reserved and had to be 0
  * (EINVAL).
  */
 static const char *rw_flags_missing(void)
 {
-	struct timespec bound = { .tv_sec = 5 };
-	struct iocb cb, *list[1] = { &cb };
-	struct io_event ev;
-	aio_context_t ctx = 0;
+	struct iocb cb;
 	const char *why = conform_aio_unavailable();
 	char buf[8];
-	long ret;
-	int fd, err;
+	int fd;
 
 	if (why)
 		return why;
 	fd = conform_temp_file(sizeof(buf), 0);
 	if (fd < 0)
 		return "cannot make a temporary file for the aio_rw_flags probe";
-	if (aio_sys_setup(1, &ctx) < 0) {
-		close(fd);
-		return "io_setup failed for the aio_rw_flags probe";
-	}
 	aio_prep_rw(&cb, IOCB_CMD_PREAD, fd, buf, sizeof(buf), 0, 0);
 	cb.aio_rw_flags = RWF_HIPRI;
-	ret = aio_sys_submit(ctx, 1, list);
-	err = errno;
-	if (ret == 1)
-		aio_sys_getevents(ctx, 1, 1, &ev, &bound);
-	aio_sys_destroy(ctx);
+	why = aio_probe_submit(&cb, "aio_rw_flags=RWF_HIPRI",
+			       "field reserved: kernel before 4.13");
 	close(fd);
-	if (ret == 1)
-		return NULL;
-	snprintf(conform_why, sizeof(conform_why),
-		 "io_submit with aio_rw_flags=RWF_HIPRI: %s%s", strerror(err),
-		 err == EINVAL ? " (field reserved: kernel before 4.13)" : "");
-	return conform_why;
+	return why;
 }
 
 #define REQUIRE_RW_FLAGS() CONFORM_REQUIRE(rw_flags_missing())
@@ -104,7 +65,7 @@ TEST(unknown_rw_flag_gets_eopnotsupp)
 	aio_prep_rw(&cb, IOCB_CMD_PREAD, fd, buf, sizeof(buf), 0, 0);
 	cb.aio_rw_flags = RWF_UNKNOWN_BIT;
 	errno = 0;
-	EXPECT_EQ(-1, submit_and_reap(_metadata, &cb, &ev));
+	EXPECT_EQ(-1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(EOPNOTSUPP, errno);
 	close(fd);
 }
@@ -128,7 +89,7 @@ TEST(rwf_append_write_lands_at_end_ignoring_offset)
 	conform_fill_pattern(out, sizeof(out), 4096);
 	aio_prep_rw(&cb, IOCB_CMD_PWRITE, fd, out, sizeof(out), 0, 9);
 	cb.aio_rw_flags = RWF_APPEND;
-	ASSERT_EQ(1, submit_and_reap(_metadata, &cb, &ev));
+	ASSERT_EQ(1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(9, ev.data);
 	EXPECT_EQ((__s64)sizeof(out), ev.res);
 	ASSERT_EQ(0, fstat(fd, &st));
@@ -166,7 +127,7 @@ TEST(rwf_dsync_and_rwf_sync_writes_complete_with_byte_count)
 		aio_prep_rw(&cb, IOCB_CMD_PWRITE, fd, out[i], sizeof(out[i]),
 			    off, i);
 		cb.aio_rw_flags = flags[i];
-		ASSERT_EQ(1, submit_and_reap(_metadata, &cb, &ev));
+		ASSERT_EQ(1, aio_submit_and_reap(_metadata, &cb, &ev));
 		EXPECT_EQ((__s64)sizeof(out[i]), ev.res);
 		ASSERT_EQ((ssize_t)sizeof(back),
 			  pread(fd, back, sizeof(back), off));
@@ -191,7 +152,7 @@ TEST(rwf_hipri_buffered_read_returns_data)
 	ASSERT_LE(0, fd = conform_temp_file(8192, 0));
 	aio_prep_rw(&cb, IOCB_CMD_PREAD, fd, buf, sizeof(buf), 2000, 0);
 	cb.aio_rw_flags = RWF_HIPRI;
-	ASSERT_EQ(1, submit_and_reap(_metadata, &cb, &ev));
+	ASSERT_EQ(1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ((__s64)sizeof(buf), ev.res);
 	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 2000));
 	close(fd);
@@ -247,7 +208,7 @@ TEST(rwf_nowait_read_that_would_block_completes_with_eagain)
 	ASSERT_LE(0, efd = eventfd(0, EFD_CLOEXEC));
 	aio_prep_rw(&cb, IOCB_CMD_PREAD, efd, &v, sizeof(v), 0, 77);
 	cb.aio_rw_flags = RWF_NOWAIT;
-	ASSERT_EQ(1, submit_and_reap(_metadata, &cb, &ev));
+	ASSERT_EQ(1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(77, ev.data);
 	EXPECT_EQ(-EAGAIN, ev.res);
 	EXPECT_EQ(0x1111, v);
@@ -273,7 +234,7 @@ TEST(rwf_nowait_read_that_need_not_block_returns_data)
 	ASSERT_LE(0, efd = eventfd(5, EFD_CLOEXEC));
 	aio_prep_rw(&cb, IOCB_CMD_PREAD, efd, &v, sizeof(v), 0, 0);
 	cb.aio_rw_flags = RWF_NOWAIT;
-	ASSERT_EQ(1, submit_and_reap(_metadata, &cb, &ev));
+	ASSERT_EQ(1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(8, ev.res);
 	EXPECT_EQ(5, v);
 	EXPECT_FALSE(conform_fd_readable(efd, 0));
@@ -307,11 +268,11 @@ TEST(rwf_nowait_read_of_cached_file_returns_data_or_eopnotsupp)
 	if (n < 0 && err == EOPNOTSUPP) {
 		TH_LOG("this file's filesystem has no RWF_NOWAIT support: expecting EOPNOTSUPP");
 		errno = 0;
-		EXPECT_EQ(-1, submit_and_reap(_metadata, &cb, &ev));
+		EXPECT_EQ(-1, aio_submit_and_reap(_metadata, &cb, &ev));
 		EXPECT_EQ(EOPNOTSUPP, errno);
 	} else if (n == (ssize_t)sizeof(probe_buf)) {
 		TH_LOG("this file's filesystem supports RWF_NOWAIT: expecting the data");
-		ASSERT_EQ(1, submit_and_reap(_metadata, &cb, &ev));
+		ASSERT_EQ(1, aio_submit_and_reap(_metadata, &cb, &ev));
 		EXPECT_EQ((__s64)sizeof(buf), ev.res);
 		EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 4096));
 	} else {

@@ -18,29 +18,6 @@
 CONFORM_SINCE("4.1", "native AIO on pipes and sockets (read_iter/write_iter)");
 
 /*
- * Submit cb alone on a new context and reap its event into *ev (5 s bound).
- * Returns io_submit's result; on -1, errno is io_submit's.
- */
-static long submit_and_reap(struct __test_metadata *_metadata,
-			    struct iocb *cb, struct io_event *ev)
-{
-	struct timespec bound = { .tv_sec = 5 };
-	struct iocb *list[1] = { cb };
-	aio_context_t ctx = 0;
-	long ret;
-	int err;
-
-	ASSERT_EQ(0, aio_sys_setup(2, &ctx));
-	ret = aio_sys_submit(ctx, 1, list);
-	err = errno;
-	if (ret == 1)
-		EXPECT_EQ(1, aio_sys_getevents(ctx, 1, 1, ev, &bound));
-	EXPECT_EQ(0, aio_sys_destroy(ctx));
-	errno = err;
-	return ret;
-}
-
-/*
  * read(2) on a pipe holding fewer bytes than asked returns what is there:
  * IOCB_CMD_PREAD of 4096 bytes from a pipe holding 300 completes with res
  * 300 and exactly those bytes, leaving the pipe empty (since 4.1).
@@ -57,7 +34,7 @@ TEST(pread_of_pipe_returns_the_bytes_it_holds)
 	conform_fill_pattern(out, sizeof(out), 0);
 	ASSERT_EQ((ssize_t)sizeof(out), write(p[1], out, sizeof(out)));
 	aio_prep_rw(&cb, IOCB_CMD_PREAD, p[0], in, sizeof(in), 0, 1);
-	ASSERT_EQ(1, submit_and_reap(_metadata, &cb, &ev));
+	ASSERT_EQ(1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(1, ev.data);
 	EXPECT_EQ((__s64)sizeof(out), ev.res);
 	EXPECT_TRUE(conform_check_pattern(in, sizeof(out), 0));
@@ -81,7 +58,7 @@ TEST(pwrite_to_pipe_reaches_the_reader)
 	ASSERT_EQ(0, conform_pipe(p));
 	conform_fill_pattern(out, sizeof(out), 50);
 	aio_prep_rw(&cb, IOCB_CMD_PWRITE, p[1], out, sizeof(out), 0, 0);
-	ASSERT_EQ(1, submit_and_reap(_metadata, &cb, &ev));
+	ASSERT_EQ(1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ((__s64)sizeof(out), ev.res);
 	ASSERT_EQ((ssize_t)sizeof(out), read(p[0], in, sizeof(in)));
 	EXPECT_TRUE(conform_check_pattern(in, sizeof(out), 50));
@@ -104,7 +81,7 @@ TEST(pread_of_empty_nonblocking_pipe_completes_with_eagain)
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC | O_NONBLOCK));
 	aio_prep_rw(&cb, IOCB_CMD_PREAD, p[0], in, sizeof(in), 0, 2);
-	ASSERT_EQ(1, submit_and_reap(_metadata, &cb, &ev));
+	ASSERT_EQ(1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(2, ev.data);
 	EXPECT_EQ(-EAGAIN, ev.res);
 	close(p[0]);
@@ -127,7 +104,7 @@ TEST(pread_of_pipe_without_writer_completes_with_zero)
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, close(p[1]));
 	aio_prep_rw(&cb, IOCB_CMD_PREAD, p[0], in, sizeof(in), 0, 0);
-	ASSERT_EQ(1, submit_and_reap(_metadata, &cb, &ev));
+	ASSERT_EQ(1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(0, ev.res);
 	close(p[0]);
 }
@@ -148,7 +125,7 @@ TEST(pread_of_pipe_write_end_gets_ebadf)
 	ASSERT_EQ(0, conform_pipe(p));
 	aio_prep_rw(&cb, IOCB_CMD_PREAD, p[1], in, sizeof(in), 0, 0);
 	errno = 0;
-	EXPECT_EQ(-1, submit_and_reap(_metadata, &cb, &ev));
+	EXPECT_EQ(-1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(EBADF, errno);
 	close(p[0]);
 	close(p[1]);
@@ -170,10 +147,10 @@ TEST(socket_write_and_read_carry_exact_bytes)
 	ASSERT_EQ(0, conform_socketpair(sv));
 	conform_fill_pattern(out, sizeof(out), 300);
 	aio_prep_rw(&cb, IOCB_CMD_PWRITE, sv[0], out, sizeof(out), 0, 0);
-	ASSERT_EQ(1, submit_and_reap(_metadata, &cb, &ev));
+	ASSERT_EQ(1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ((__s64)sizeof(out), ev.res);
 	aio_prep_rw(&cb, IOCB_CMD_PREAD, sv[1], in, sizeof(in), 0, 0);
-	ASSERT_EQ(1, submit_and_reap(_metadata, &cb, &ev));
+	ASSERT_EQ(1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ((__s64)sizeof(out), ev.res);
 	EXPECT_TRUE(conform_check_pattern(in, sizeof(out), 300));
 	close(sv[0]);
@@ -197,10 +174,10 @@ TEST(socket_request_at_nonzero_offset_completes_with_espipe)
 	ASSERT_EQ(0, conform_socketpair(sv));
 	ASSERT_EQ(1, write(sv[0], "z", 1));
 	aio_prep_rw(&cb, IOCB_CMD_PREAD, sv[1], in, sizeof(in), 1, 0);
-	ASSERT_EQ(1, submit_and_reap(_metadata, &cb, &ev));
+	ASSERT_EQ(1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(-ESPIPE, ev.res);
 	aio_prep_rw(&cb, IOCB_CMD_PWRITE, sv[0], out, sizeof(out), 4096, 0);
-	ASSERT_EQ(1, submit_and_reap(_metadata, &cb, &ev));
+	ASSERT_EQ(1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(-ESPIPE, ev.res);
 	/* Exactly the one byte written with write(2) is queued. */
 	ASSERT_EQ(1, recv(sv[1], in, sizeof(in), MSG_DONTWAIT));
@@ -225,7 +202,7 @@ TEST(socket_read_after_peer_close_completes_with_zero)
 	ASSERT_EQ(0, conform_socketpair(sv));
 	ASSERT_EQ(0, close(sv[0]));
 	aio_prep_rw(&cb, IOCB_CMD_PREAD, sv[1], in, sizeof(in), 0, 0);
-	ASSERT_EQ(1, submit_and_reap(_metadata, &cb, &ev));
+	ASSERT_EQ(1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(0, ev.res);
 	close(sv[1]);
 }

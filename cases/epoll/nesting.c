@@ -52,25 +52,6 @@ TEST(readiness_climbs_three_levels_and_clears_when_drained)
 	close(p[1]);
 }
 
-struct waiter {
-	int ep;
-	pid_t tid;
-	int ret;
-	struct epoll_event ev;
-};
-
-static void *wait_outer(void *arg)
-{
-	struct waiter *w = arg;
-
-	w->tid = gettid();
-	__atomic_store_n(&w->ret, -2, __ATOMIC_RELEASE);
-	/* The bound only ends a hang: the main thread writes once this
-	 * thread is seen asleep in the call. */
-	w->ret = epoll_pwait(w->ep, &w->ev, 1, 5000, NULL);
-	return NULL;
-}
-
 /*
  * epoll(7) Q&A, epoll_wait(2) ("blocks until ... a file descriptor
  * delivers an event"): a thread asleep in epoll_pwait on an outer instance
@@ -80,27 +61,23 @@ static void *wait_outer(void *arg)
  */
 TEST(blocked_outer_wait_is_woken_by_inner_fd)
 {
-	struct waiter w = { .ret = -3 };
-	pthread_t th;
-	int inner, p[2], seen;
+	struct epoll_waiter w;
+	int outer, inner, p[2], seen;
 
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &inner, p, EPOLLIN, 1);
-	ASSERT_LE(0, w.ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, epoll_ctl_tag(w.ep, EPOLL_CTL_ADD, inner, EPOLLIN, 7));
-	ASSERT_EQ(0, pthread_create(&th, NULL, wait_outer, &w));
-	while (__atomic_load_n(&w.ret, __ATOMIC_ACQUIRE) == -3)
-		sched_yield();
-	seen = conform_wait_blocked_in(w.tid, SYS_epoll_pwait);
+	ASSERT_LE(0, outer = epoll_create1(EPOLL_CLOEXEC));
+	ASSERT_EQ(0, epoll_ctl_tag(outer, EPOLL_CTL_ADD, inner, EPOLLIN, 7));
+	seen = epoll_waiter_start(_metadata, &w, outer);
 	ASSERT_EQ(1, write(p[1], "x", 1));
-	ASSERT_EQ(0, pthread_join(th, NULL));
+	ASSERT_EQ(0, pthread_join(w.th, NULL));
 	if (seen < 0)
 		SKIP(return, "/proc/self/task/<tid>/syscall unreadable: cannot see the waiter block");
 	EXPECT_EQ(1, seen);
 	EXPECT_EQ(1, w.ret);
 	EXPECT_EQ(EPOLLIN, w.ev.events);
 	EXPECT_EQ(7, w.ev.data.u64);
-	close(w.ep);
+	close(outer);
 	close(inner);
 	close(p[0]);
 	close(p[1]);

@@ -173,19 +173,17 @@ TEST(signalled_completion_is_reapable_at_once)
 TEST(resfd_unopened_fd_gets_ebadf)
 {
 	static char buf[BLK];
-	struct iocb cb, *list[1] = { &cb };
-	aio_context_t ctx = 0;
+	struct io_event ev;
+	struct iocb cb;
 	int fd;
 
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(BLK, 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, aio_sys_setup(8, &ctx));
 	prep_read(&cb, fd, buf, 0, 0);
 	set_resfd(&cb, conform_bad_fd());
-	EXPECT_EQ(-1, aio_sys_submit(ctx, 1, list));
+	EXPECT_EQ(-1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(EBADF, errno);
-	aio_sys_destroy(ctx);
 	close(fd);
 }
 
@@ -197,19 +195,17 @@ TEST(resfd_unopened_fd_gets_ebadf)
 TEST(resfd_non_eventfd_gets_einval)
 {
 	static char buf[BLK];
-	struct iocb cb, *list[1] = { &cb };
-	aio_context_t ctx = 0;
+	struct io_event ev;
+	struct iocb cb;
 	int fd;
 
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(BLK, 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, aio_sys_setup(8, &ctx));
 	prep_read(&cb, fd, buf, 0, 0);
 	set_resfd(&cb, fd);
-	EXPECT_EQ(-1, aio_sys_submit(ctx, 1, list));
+	EXPECT_EQ(-1, aio_submit_and_reap(_metadata, &cb, &ev));
 	EXPECT_EQ(EINVAL, errno);
-	aio_sys_destroy(ctx);
 	close(fd);
 }
 

@@ -176,25 +176,6 @@ TEST(read_of_full_counter_is_an_epollout_edge)
 	close(efd);
 }
 
-struct waiter {
-	int ep;
-	pid_t tid;
-	int ret;
-	struct epoll_event ev;
-};
-
-static void *wait_thread(void *arg)
-{
-	struct waiter *w = arg;
-
-	w->tid = gettid();
-	__atomic_store_n(&w->ret, -2, __ATOMIC_RELEASE);
-	/* 5 s only ends a hang: the write comes once this thread is seen
-	 * asleep in the call. */
-	w->ret = epoll_pwait(w->ep, &w->ev, 1, 5000, NULL);
-	return NULL;
-}
-
 /*
  * eventfd(2) "the file descriptor may be monitored by ... epoll(7)";
  * epoll_wait(2) blocks until an fd delivers an event: a thread asleep in
@@ -203,29 +184,25 @@ static void *wait_thread(void *arg)
  */
 TEST(blocked_wait_is_woken_by_write)
 {
-	struct waiter w = { .ret = -3 };
+	struct epoll_waiter w;
 	uint64_t one = 1;
-	pthread_t th;
-	int efd, seen;
+	int efd, ep, seen;
 
 	CONFORM_REQUIRE_EVENTFD();
 	EPOLL_REQUIRE();
 	EFD_OPEN_OR_SKIP(efd, 0, EFD_SEMAPHORE);
-	ASSERT_LE(0, w.ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, epoll_ctl_tag(w.ep, EPOLL_CTL_ADD, efd, EPOLLIN, 9));
-	ASSERT_EQ(0, pthread_create(&th, NULL, wait_thread, &w));
-	while (__atomic_load_n(&w.ret, __ATOMIC_ACQUIRE) == -3)
-		sched_yield();
-	seen = conform_wait_blocked_in(w.tid, SYS_epoll_pwait);
+	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
+	ASSERT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, efd, EPOLLIN, 9));
+	seen = epoll_waiter_start(_metadata, &w, ep);
 	ASSERT_EQ(8, write(efd, &one, sizeof(one)));
-	ASSERT_EQ(0, pthread_join(th, NULL));
+	ASSERT_EQ(0, pthread_join(w.th, NULL));
 	if (seen < 0)
 		SKIP(return, "/proc/self/task/<tid>/syscall unreadable: cannot see the waiter block");
 	EXPECT_EQ(1, seen);
 	EXPECT_EQ(1, w.ret);
 	EXPECT_EQ(EPOLLIN, w.ev.events);
 	EXPECT_EQ(9, w.ev.data.u64);
-	close(w.ep);
+	close(ep);
 	close(efd);
 }
 

@@ -26,36 +26,6 @@ CONFORM_SINCE("3.2", "lio_listio notification (glibc worker threads)");
 
 #define NOTIFY_SIG (SIGRTMIN + 2)
 
-/* Block NOTIFY_SIG in the calling thread; set holds it. 0 or -1. */
-static int block_notify_signal(sigset_t *set)
-{
-	sigemptyset(set);
-	sigaddset(set, NOTIFY_SIG);
-	return sigprocmask(SIG_BLOCK, set, NULL);
-}
-
-/* Take a pending NOTIFY_SIG within ms milliseconds: the signal number, or
- * -1 with errno EAGAIN when none came. */
-static int take_signal(const sigset_t *set, siginfo_t *info, long ms)
-{
-	const struct timespec limit = { ms / 1000, (ms % 1000) * 1000000L };
-	int sig;
-
-	memset(info, 0, sizeof(*info));
-	do
-		sig = sigtimedwait(set, info, &limit);
-	while (sig < 0 && errno == EINTR);
-	return sig;
-}
-
-static void want_signal(struct sigevent *sev, void *value)
-{
-	memset(sev, 0, sizeof(*sev));
-	sev->sigev_notify = SIGEV_SIGNAL;
-	sev->sigev_signo = NOTIFY_SIG;
-	sev->sigev_value.sival_ptr = value;
-}
-
 /* What the SIGEV_THREAD function saw, and the pipe it reports through. */
 struct thread_note {
 	struct aiocb **list;
@@ -147,14 +117,14 @@ TEST(nowait_list_with_failing_entry_still_notifies)
 		close(fd);
 		SKIP(return, "cannot reopen the file write-only through /proc/self/fd (no /proc?)");
 	}
-	ASSERT_EQ(0, block_notify_signal(&set));
+	ASSERT_EQ(0, posix_aio_block_signal(NOTIFY_SIG, &set));
 	posix_aio_prep_lio(&cbs[0], LIO_READ, fd, good, sizeof(good), 512);
 	posix_aio_prep_lio(&cbs[1], LIO_READ, wo, bad, sizeof(bad), 0);
 	list[0] = &cbs[0];
 	list[1] = &cbs[1];
-	want_signal(&sev, list);
+	posix_aio_want_signal(&sev, NOTIFY_SIG, list);
 	ASSERT_EQ(0, lio_listio(LIO_NOWAIT, list, 2, &sev));
-	ASSERT_EQ(NOTIFY_SIG, take_signal(&set, &info, 5000));
+	ASSERT_EQ(NOTIFY_SIG, posix_aio_take_signal(&set, &info, 5000));
 	EXPECT_EQ((void *)list, info.si_value.sival_ptr);
 	ASSERT_EQ(0, posix_aio_wait_done(&cbs[0]));
 	ASSERT_EQ(0, posix_aio_wait_done(&cbs[1]));
@@ -183,12 +153,12 @@ TEST(wait_mode_ignores_sig)
 	int fd;
 
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
-	ASSERT_EQ(0, block_notify_signal(&set));
+	ASSERT_EQ(0, posix_aio_block_signal(NOTIFY_SIG, &set));
 	for (int i = 0; i < 2; i++) {
 		posix_aio_prep_lio(&cbs[i], LIO_READ, fd, buf[i], 256, i * 1024);
 		list[i] = &cbs[i];
 	}
-	want_signal(&sev, list);
+	posix_aio_want_signal(&sev, NOTIFY_SIG, list);
 	ASSERT_EQ(0, lio_listio(LIO_WAIT, list, 2, &sev));
 	for (int i = 0; i < 2; i++) {
 		EXPECT_EQ(0, aio_error(&cbs[i]));
@@ -197,7 +167,7 @@ TEST(wait_mode_ignores_sig)
 	ASSERT_EQ(0, sigpending(&pending));
 	EXPECT_EQ(0, sigismember(&pending, NOTIFY_SIG));
 	errno = 0;
-	EXPECT_EQ(-1, take_signal(&set, &info, 200));
+	EXPECT_EQ(-1, posix_aio_take_signal(&set, &info, 200));
 	EXPECT_EQ(EAGAIN, errno);
 	close(fd);
 }
@@ -220,17 +190,18 @@ TEST(nowait_entries_notify_individually)
 	int fd;
 
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
-	ASSERT_EQ(0, block_notify_signal(&set));
+	ASSERT_EQ(0, posix_aio_block_signal(NOTIFY_SIG, &set));
 	for (int i = 0; i < 3; i++) {
 		posix_aio_prep_lio(&cbs[i], LIO_READ, fd, buf[i], 300, i * 1000);
-		want_signal(&cbs[i].aio_sigevent, &cbs[i]);
+		posix_aio_want_signal(&cbs[i].aio_sigevent, NOTIFY_SIG,
+				      &cbs[i]);
 		list[i] = &cbs[i];
 	}
 	ASSERT_EQ(0, lio_listio(LIO_NOWAIT, list, 3, NULL));
 	for (int n = 0; n < 3; n++) {
 		int i;
 
-		ASSERT_EQ(NOTIFY_SIG, take_signal(&set, &info, 5000));
+		ASSERT_EQ(NOTIFY_SIG, posix_aio_take_signal(&set, &info, 5000));
 		for (i = 0; i < 3; i++)
 			if (info.si_value.sival_ptr == (void *)&cbs[i])
 				break;
@@ -259,18 +230,19 @@ TEST(wait_mode_still_sends_entry_notifications)
 	int fd;
 
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
-	ASSERT_EQ(0, block_notify_signal(&set));
+	ASSERT_EQ(0, posix_aio_block_signal(NOTIFY_SIG, &set));
 	for (int i = 0; i < 2; i++) {
 		posix_aio_prep_lio(&cbs[i], LIO_WRITE, fd, buf[i], 128, i * 128);
 		conform_fill_pattern(buf[i], 128, 9000 + i);
-		want_signal(&cbs[i].aio_sigevent, &cbs[i]);
+		posix_aio_want_signal(&cbs[i].aio_sigevent, NOTIFY_SIG,
+				      &cbs[i]);
 		list[i] = &cbs[i];
 	}
 	ASSERT_EQ(0, lio_listio(LIO_WAIT, list, 2, NULL));
 	for (int n = 0; n < 2; n++) {
 		int i;
 
-		ASSERT_EQ(NOTIFY_SIG, take_signal(&set, &info, 5000));
+		ASSERT_EQ(NOTIFY_SIG, posix_aio_take_signal(&set, &info, 5000));
 		for (i = 0; i < 2; i++)
 			if (info.si_value.sival_ptr == (void *)&cbs[i])
 				break;

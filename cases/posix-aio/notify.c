@@ -25,34 +25,8 @@
 
 CONFORM_SINCE("3.2", "POSIX AIO completion notification (glibc worker threads)");
 
-/* The signal used here; blocked in the calling thread. 0 or -1. */
-static int block_notify_signal(sigset_t *set)
-{
-	sigemptyset(set);
-	sigaddset(set, SIGRTMIN + 1);
-	return sigprocmask(SIG_BLOCK, set, NULL);
-}
-
-/* Take the pending notify signal (at most 5 s). Signal number or -1. */
-static int take_signal(const sigset_t *set, siginfo_t *info)
-{
-	const struct timespec limit = { 5, 0 };
-	int sig;
-
-	memset(info, 0, sizeof(*info));
-	do
-		sig = sigtimedwait(set, info, &limit);
-	while (sig < 0 && errno == EINTR);
-	return sig;
-}
-
-/* Ask for SIGEV_SIGNAL with this value. */
-static void want_signal(struct sigevent *sev, void *value)
-{
-	sev->sigev_notify = SIGEV_SIGNAL;
-	sev->sigev_signo = SIGRTMIN + 1;
-	sev->sigev_value.sival_ptr = value;
-}
+/* The signal the SIGEV_SIGNAL tests ask for. */
+#define NOTIFY_SIG (SIGRTMIN + 1)
 
 /*
  * aio(7), sigevent(3type): with SIGEV_SIGNAL the process gets sigev_signo on
@@ -69,12 +43,12 @@ TEST(sigev_signal_carries_sigev_value)
 	int fd = conform_temp_file(4096, 0);
 
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, block_notify_signal(&set));
+	ASSERT_EQ(0, posix_aio_block_signal(NOTIFY_SIG, &set));
 	posix_aio_prep(&cb, fd, buf, sizeof(buf), 0);
-	want_signal(&cb.aio_sigevent, &cb);
+	posix_aio_want_signal(&cb.aio_sigevent, NOTIFY_SIG, &cb);
 	ASSERT_EQ(0, aio_read(&cb));
-	ASSERT_EQ(SIGRTMIN + 1, take_signal(&set, &info));
-	EXPECT_EQ(SIGRTMIN + 1, info.si_signo);
+	ASSERT_EQ(NOTIFY_SIG, posix_aio_take_signal(&set, &info, 5000));
+	EXPECT_EQ(NOTIFY_SIG, info.si_signo);
 	EXPECT_EQ(&cb, info.si_value.sival_ptr);
 	ASSERT_EQ(0, posix_aio_wait_done(&cb));
 	close(fd);
@@ -95,11 +69,11 @@ TEST(sigev_signal_has_si_code_si_asyncio)
 	int fd = conform_temp_file(4096, 0);
 
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, block_notify_signal(&set));
+	ASSERT_EQ(0, posix_aio_block_signal(NOTIFY_SIG, &set));
 	posix_aio_prep(&cb, fd, buf, sizeof(buf), 0);
-	want_signal(&cb.aio_sigevent, &cb);
+	posix_aio_want_signal(&cb.aio_sigevent, NOTIFY_SIG, &cb);
 	ASSERT_EQ(0, aio_write(&cb));
-	ASSERT_EQ(SIGRTMIN + 1, take_signal(&set, &info));
+	ASSERT_EQ(NOTIFY_SIG, posix_aio_take_signal(&set, &info, 5000));
 	EXPECT_EQ(SI_ASYNCIO, info.si_code);
 	ASSERT_EQ(0, posix_aio_wait_done(&cb));
 	close(fd);
@@ -120,11 +94,11 @@ TEST(request_is_complete_when_signal_arrives)
 	int fd = conform_temp_file(4096, 0);
 
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, block_notify_signal(&set));
+	ASSERT_EQ(0, posix_aio_block_signal(NOTIFY_SIG, &set));
 	posix_aio_prep(&cb, fd, buf, sizeof(buf), 300);
-	want_signal(&cb.aio_sigevent, &cb);
+	posix_aio_want_signal(&cb.aio_sigevent, NOTIFY_SIG, &cb);
 	ASSERT_EQ(0, aio_read(&cb));
-	ASSERT_EQ(SIGRTMIN + 1, take_signal(&set, &info));
+	ASSERT_EQ(NOTIFY_SIG, posix_aio_take_signal(&set, &info, 5000));
 	EXPECT_EQ(0, aio_error(&cb));
 	EXPECT_EQ(700, aio_return(&cb));
 	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 300));
@@ -196,16 +170,15 @@ TEST(nowait_list_signals_once_all_complete)
 	int fd = conform_temp_file(8192, 0);
 
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, block_notify_signal(&set));
+	ASSERT_EQ(0, posix_aio_block_signal(NOTIFY_SIG, &set));
 	for (int i = 0; i < 3; i++) {
 		posix_aio_prep_lio(&cbs[i], LIO_READ, fd, buf[i], 1024,
 				   i * 2048);
 		list[i] = &cbs[i];
 	}
-	memset(&sev, 0, sizeof(sev));
-	want_signal(&sev, list);
+	posix_aio_want_signal(&sev, NOTIFY_SIG, list);
 	ASSERT_EQ(0, lio_listio(LIO_NOWAIT, list, 3, &sev));
-	ASSERT_EQ(SIGRTMIN + 1, take_signal(&set, &info));
+	ASSERT_EQ(NOTIFY_SIG, posix_aio_take_signal(&set, &info, 5000));
 	EXPECT_EQ((void *)list, info.si_value.sival_ptr);
 	for (int i = 0; i < 3; i++) {
 		EXPECT_EQ(0, aio_error(&cbs[i]));
@@ -232,15 +205,15 @@ TEST(canceled_request_is_notified)
 	sigset_t set;
 	int p[2];
 
-	ASSERT_EQ(0, block_notify_signal(&set));
+	ASSERT_EQ(0, posix_aio_block_signal(NOTIFY_SIG, &set));
 	ASSERT_EQ(0, conform_pipe(p));
 	posix_aio_prep(&cb1, p[0], buf1, sizeof(buf1), 0);
 	posix_aio_prep(&cb2, p[0], buf2, sizeof(buf2), 0);
-	want_signal(&cb2.aio_sigevent, &cb2);
+	posix_aio_want_signal(&cb2.aio_sigevent, NOTIFY_SIG, &cb2);
 	ASSERT_EQ(0, aio_read(&cb1));
 	ASSERT_EQ(0, aio_read(&cb2));
 	ASSERT_EQ(AIO_CANCELED, aio_cancel(p[0], &cb2));
-	ASSERT_EQ(SIGRTMIN + 1, take_signal(&set, &info));
+	ASSERT_EQ(NOTIFY_SIG, posix_aio_take_signal(&set, &info, 5000));
 	EXPECT_EQ(&cb2, info.si_value.sival_ptr);
 	EXPECT_EQ(ECANCELED, aio_error(&cb2));
 	/* Release the blocked read. */
