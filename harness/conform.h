@@ -149,6 +149,35 @@ static inline bool conform_check_pattern(const void *buf, size_t len,
 	return true;
 }
 
+/* Write size bytes of the pattern to fd from offset 0. 0, or -1 with errno. */
+static inline int conform_write_pattern(int fd, size_t size)
+{
+	char chunk[4096];
+
+	for (size_t off = 0; off < size; off += sizeof(chunk)) {
+		size_t n = size - off < sizeof(chunk) ? size - off : sizeof(chunk);
+
+		conform_fill_pattern(chunk, n, off);
+		if (pwrite(fd, chunk, n, off) != (ssize_t)n)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Open the file behind fd again, with other flags (O_RDONLY, O_WRONLY,
+ * O_DIRECT...; O_CLOEXEC is added), through /proc/self/fd: a new open file
+ * description of the same file, which works for unlinked files too. The new
+ * fd, or -1 with errno (no /proc, for one).
+ */
+static inline int conform_reopen(int fd, int flags)
+{
+	char self[64];
+
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	return open(self, flags | O_CLOEXEC);
+}
+
 /*
  * An anonymous regular file of size bytes of the test pattern, in the private
  * directory, already unlinked: closing the fd (or dying) frees it.
@@ -156,7 +185,7 @@ static inline bool conform_check_pattern(const void *buf, size_t len,
  */
 static inline int conform_temp_file(size_t size, int flags)
 {
-	char path[300], chunk[4096];
+	char path[300];
 	int fd;
 
 	conform_tmppath(path, sizeof(path), "file.XXXXXX");
@@ -164,27 +193,38 @@ static inline int conform_temp_file(size_t size, int flags)
 	if (fd < 0)
 		return -1;
 	unlink(path);
-	for (size_t off = 0; off < size; off += sizeof(chunk)) {
-		size_t n = size - off < sizeof(chunk) ? size - off : sizeof(chunk);
-
-		conform_fill_pattern(chunk, n, off);
-		if (pwrite(fd, chunk, n, off) != (ssize_t)n) {
-			close(fd);
-			return -1;
-		}
+	if (conform_write_pattern(fd, size) < 0) {
+		close(fd);
+		return -1;
 	}
 	if (flags & O_DIRECT) {
-		/* Reopen through /proc: the file must exist before O_DIRECT. */
-		char self[64];
+		/* The file must exist before it can be opened O_DIRECT. */
 		int dfd;
 
 		fsync(fd);
-		snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
-		dfd = open(self, O_RDWR | O_CLOEXEC | flags);
+		dfd = conform_reopen(fd, O_RDWR | flags);
 		close(fd);
 		return dfd;
 	}
 	return fd;
+}
+
+/*
+ * Create path (it must not exist yet) holding size bytes of the pattern,
+ * for calls that take a path rather than an fd (conform_temp_file() gives an
+ * unlinked file). Returns 0, or -1 with errno.
+ */
+static inline int conform_pattern_file(const char *path, size_t size)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return -1;
+	if (conform_write_pattern(fd, size) < 0) {
+		close(fd);
+		return -1;
+	}
+	return close(fd);
 }
 
 /*

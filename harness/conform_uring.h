@@ -337,30 +337,6 @@ static inline const char *uring_sqe_flag_missing(unsigned char flag,
 /* Fixtures several io_uring programs need                             */
 /* ------------------------------------------------------------------ */
 
-/*
- * Create path (it must not exist yet) holding size bytes of the test
- * pattern, for opcodes that take a path rather than an fd (conform_temp_file()
- * gives an unlinked file). Returns 0, or -1 with errno.
- */
-static inline int uring_make_file(const char *path, size_t size)
-{
-	char chunk[4096];
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-
-	if (fd < 0)
-		return -1;
-	for (size_t off = 0; off < size; off += sizeof(chunk)) {
-		size_t n = size - off < sizeof(chunk) ? size - off : sizeof(chunk);
-
-		conform_fill_pattern(chunk, n, off);
-		if (pwrite(fd, chunk, n, off) != (ssize_t)n) {
-			close(fd);
-			return -1;
-		}
-	}
-	return close(fd);
-}
-
 /* The size of the file open as fd (fstat), or -1. */
 static inline off_t uring_file_size(int fd)
 {

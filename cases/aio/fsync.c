@@ -102,13 +102,11 @@ TEST(fsync_of_read_only_fd_completes_with_res_zero)
 {
 	struct io_event ev;
 	struct iocb cb;
-	char self[64];
 	int fd, ro;
 
 	REQUIRE_AIO_FSYNC();
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
-	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
-	ro = open(self, O_RDONLY | O_CLOEXEC);
+	ro = conform_reopen(fd, O_RDONLY);
 	if (ro < 0) {
 		close(fd);
 		SKIP(return, "cannot reopen the file read-only through /proc/self/fd (no /proc?)");

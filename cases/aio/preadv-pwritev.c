@@ -165,14 +165,12 @@ TEST(pwritev_on_read_only_fd_gets_ebadf)
 	struct iovec iov[1] = { { buf, sizeof(buf) } };
 	struct io_event ev;
 	struct iocb cb;
-	char self[64];
 	int fd, rfd;
 
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(FILE_SIZE, 0);
 	ASSERT_LE(0, fd);
-	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
-	rfd = open(self, O_RDONLY | O_CLOEXEC);
+	rfd = conform_reopen(fd, O_RDONLY);
 	if (rfd < 0)
 		SKIP(close(fd); return, "cannot reopen through /proc/self/fd: %s",
 		     strerror(errno));

@@ -107,12 +107,10 @@ TEST(nowait_list_with_failing_entry_still_notifies)
 	struct sigevent sev;
 	siginfo_t info;
 	sigset_t set;
-	char self[64];
 	int fd, wo;
 
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
-	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
-	wo = open(self, O_WRONLY | O_CLOEXEC);
+	wo = conform_reopen(fd, O_WRONLY);
 	if (wo < 0) {
 		close(fd);
 		SKIP(return, "cannot reopen the file write-only through /proc/self/fd (no /proc?)");

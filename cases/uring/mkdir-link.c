@@ -71,7 +71,7 @@ TEST(mkdirat_existing_path_gets_eexist)
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_MKDIRAT);
 	conform_tmppath(path, sizeof(path), "md-exists");
-	ASSERT_EQ(0, uring_make_file(path, 1));
+	ASSERT_EQ(0, conform_pattern_file(path, 1));
 	EXPECT_EQ(-EEXIST, uring_mkdirat(AT_FDCWD, path, 0700));
 	unlink(path);
 }
@@ -129,7 +129,7 @@ TEST(symlinkat_existing_linkpath_gets_eexist)
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SYMLINKAT);
 	conform_tmppath(path, sizeof(path), "sl-exists");
-	ASSERT_EQ(0, uring_make_file(path, 7));
+	ASSERT_EQ(0, conform_pattern_file(path, 7));
 	EXPECT_EQ(-EEXIST, uring_symlinkat("anything", AT_FDCWD, path));
 	ASSERT_EQ(0, lstat(path, &st));
 	EXPECT_TRUE(S_ISREG(st.st_mode));
@@ -150,7 +150,7 @@ TEST(linkat_creates_hard_link_to_same_inode)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_LINKAT);
 	conform_tmppath(oldp, sizeof(oldp), "ln-old");
 	conform_tmppath(newp, sizeof(newp), "ln-new");
-	ASSERT_EQ(0, uring_make_file(oldp, 42));
+	ASSERT_EQ(0, conform_pattern_file(oldp, 42));
 	EXPECT_EQ(0, uring_linkat(AT_FDCWD, oldp, AT_FDCWD, newp, 0));
 	ASSERT_EQ(0, lstat(oldp, &a));
 	ASSERT_EQ(0, lstat(newp, &b));
@@ -170,8 +170,8 @@ TEST(linkat_existing_newpath_gets_eexist)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_LINKAT);
 	conform_tmppath(oldp, sizeof(oldp), "lnx-old");
 	conform_tmppath(newp, sizeof(newp), "lnx-new");
-	ASSERT_EQ(0, uring_make_file(oldp, 1));
-	ASSERT_EQ(0, uring_make_file(newp, 2));
+	ASSERT_EQ(0, conform_pattern_file(oldp, 1));
+	ASSERT_EQ(0, conform_pattern_file(newp, 2));
 	EXPECT_EQ(-EEXIST, uring_linkat(AT_FDCWD, oldp, AT_FDCWD, newp, 0));
 	ASSERT_EQ(0, lstat(oldp, &st));
 	EXPECT_EQ(1u, (unsigned int)st.st_nlink);
@@ -208,7 +208,7 @@ TEST(linkat_symlink_follow_links_the_target)
 	conform_tmppath(sym, sizeof(sym), "lnf-sym");
 	conform_tmppath(plain, sizeof(plain), "lnf-plain");
 	conform_tmppath(followed, sizeof(followed), "lnf-followed");
-	ASSERT_EQ(0, uring_make_file(target, 5));
+	ASSERT_EQ(0, conform_pattern_file(target, 5));
 	ASSERT_EQ(0, symlink(target, sym));
 	ASSERT_EQ(0, lstat(target, &t));
 	ASSERT_EQ(0, lstat(sym, &s));

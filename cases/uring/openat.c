@@ -65,7 +65,7 @@ TEST(openat_relative_path_resolves_against_dirfd)
 	conform_tmppath(dir, sizeof(dir), "reldir");
 	ASSERT_EQ(0, mkdir(dir, 0700));
 	snprintf(path, sizeof(path), "%s/data", dir);
-	ASSERT_EQ(0, uring_make_file(path, 5000));
+	ASSERT_EQ(0, conform_pattern_file(path, 5000));
 	ASSERT_EQ(0, stat(path, &want));
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ASSERT_LE(0, dfd);
@@ -105,7 +105,7 @@ TEST(openat_o_excl_on_existing_file_gets_eexist)
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
 	conform_tmppath(path, sizeof(path), "excl");
-	ASSERT_EQ(0, uring_make_file(path, 10));
+	ASSERT_EQ(0, conform_pattern_file(path, 10));
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_openat(&sqe, AT_FDCWD, path, O_RDWR | O_CREAT | O_EXCL,
 			     0600);
@@ -144,7 +144,7 @@ TEST(openat2_resolve_in_root_treats_dirfd_as_root)
 	conform_tmppath(dir, sizeof(dir), "inroot");
 	ASSERT_EQ(0, mkdir(dir, 0700));
 	snprintf(path, sizeof(path), "%s/name", dir);
-	ASSERT_EQ(0, uring_make_file(path, 100));
+	ASSERT_EQ(0, conform_pattern_file(path, 100));
 	ASSERT_EQ(0, stat(path, &want));
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ASSERT_LE(0, dfd);
@@ -178,7 +178,7 @@ TEST(openat2_resolve_beneath_dotdot_gets_exdev)
 	conform_tmppath(dir, sizeof(dir), "beneath");
 	conform_tmppath(outside, sizeof(outside), "outside");
 	ASSERT_EQ(0, mkdir(dir, 0700));
-	ASSERT_EQ(0, uring_make_file(outside, 10));
+	ASSERT_EQ(0, conform_pattern_file(outside, 10));
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ASSERT_LE(0, dfd);
 	memset(&how, 0, sizeof(how));
@@ -204,7 +204,7 @@ TEST(openat2_resolve_no_symlinks_on_symlink_gets_eloop)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT2);
 	conform_tmppath(target, sizeof(target), "nosym-target");
 	conform_tmppath(link, sizeof(link), "nosym-link");
-	ASSERT_EQ(0, uring_make_file(target, 10));
+	ASSERT_EQ(0, conform_pattern_file(target, 10));
 	ASSERT_EQ(0, symlink(target, link));
 	memset(&how, 0, sizeof(how));
 	how.flags = O_RDONLY;
@@ -227,7 +227,7 @@ TEST(openat2_unknown_resolve_bit_gets_einval)
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT2);
 	conform_tmppath(path, sizeof(path), "badresolve");
-	ASSERT_EQ(0, uring_make_file(path, 10));
+	ASSERT_EQ(0, conform_pattern_file(path, 10));
 	memset(&how, 0, sizeof(how));
 	how.flags = O_RDONLY;
 	how.resolve = 1ULL << 63;
@@ -248,7 +248,7 @@ TEST(openat2_open_how_size_below_ver0_gets_einval)
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT2);
 	conform_tmppath(path, sizeof(path), "smallhow");
-	ASSERT_EQ(0, uring_make_file(path, 10));
+	ASSERT_EQ(0, conform_pattern_file(path, 10));
 	memset(&how, 0, sizeof(how));
 	how.flags = O_RDONLY;
 	prep_openat2(&sqe, AT_FDCWD, path, &how, 16);

@@ -57,7 +57,7 @@ TEST(renameat_moves_file_between_dirfds)
 	ASSERT_EQ(0, mkdir(b, 0700));
 	snprintf(oldp, sizeof(oldp), "%s/old", a);
 	snprintf(newp, sizeof(newp), "%s/new", b);
-	ASSERT_EQ(0, uring_make_file(oldp, 100));
+	ASSERT_EQ(0, conform_pattern_file(oldp, 100));
 	ino = inode_of(oldp);
 	ASSERT_NE(0, ino);
 	adfd = open(a, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -88,8 +88,8 @@ TEST(renameat_replaces_existing_target)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_RENAMEAT);
 	conform_tmppath(src, sizeof(src), "repl-src");
 	conform_tmppath(dst, sizeof(dst), "repl-dst");
-	ASSERT_EQ(0, uring_make_file(src, 10));
-	ASSERT_EQ(0, uring_make_file(dst, 20));
+	ASSERT_EQ(0, conform_pattern_file(src, 10));
+	ASSERT_EQ(0, conform_pattern_file(dst, 20));
 	ino = inode_of(src);
 	EXPECT_EQ(0, uring_renameat(AT_FDCWD, src, AT_FDCWD, dst, 0));
 	EXPECT_EQ(0, inode_of(src));
@@ -111,8 +111,8 @@ TEST(renameat_noreplace_onto_existing_gets_eexist)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_RENAMEAT);
 	conform_tmppath(src, sizeof(src), "norepl-src");
 	conform_tmppath(dst, sizeof(dst), "norepl-dst");
-	ASSERT_EQ(0, uring_make_file(src, 10));
-	ASSERT_EQ(0, uring_make_file(dst, 20));
+	ASSERT_EQ(0, conform_pattern_file(src, 10));
+	ASSERT_EQ(0, conform_pattern_file(dst, 20));
 	ino_src = inode_of(src);
 	ino_dst = inode_of(dst);
 	EXPECT_EQ(-EEXIST, uring_renameat(AT_FDCWD, src, AT_FDCWD, dst,
@@ -136,8 +136,8 @@ TEST(renameat_exchange_swaps_two_names)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_RENAMEAT);
 	conform_tmppath(x, sizeof(x), "xchg-x");
 	conform_tmppath(y, sizeof(y), "xchg-y");
-	ASSERT_EQ(0, uring_make_file(x, 10));
-	ASSERT_EQ(0, uring_make_file(y, 20));
+	ASSERT_EQ(0, conform_pattern_file(x, 10));
+	ASSERT_EQ(0, conform_pattern_file(y, 20));
 	ino_x = inode_of(x);
 	ino_y = inode_of(y);
 	ret = uring_renameat(AT_FDCWD, x, AT_FDCWD, y, RENAME_EXCHANGE);
@@ -178,7 +178,7 @@ TEST(unlinkat_removes_file_relative_to_dirfd)
 	conform_tmppath(dir, sizeof(dir), "ul-dir");
 	ASSERT_EQ(0, mkdir(dir, 0700));
 	snprintf(path, sizeof(path), "%s/victim", dir);
-	ASSERT_EQ(0, uring_make_file(path, 10));
+	ASSERT_EQ(0, conform_pattern_file(path, 10));
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ASSERT_LE(0, dfd);
 	EXPECT_EQ(0, uring_unlinkat(dfd, "victim", 0));
@@ -217,7 +217,7 @@ TEST(unlinkat_removedir_nonempty_gets_enotempty)
 	conform_tmppath(dir, sizeof(dir), "ul-full");
 	ASSERT_EQ(0, mkdir(dir, 0700));
 	snprintf(path, sizeof(path), "%s/entry", dir);
-	ASSERT_EQ(0, uring_make_file(path, 1));
+	ASSERT_EQ(0, conform_pattern_file(path, 1));
 	EXPECT_EQ(-ENOTEMPTY, uring_unlinkat(AT_FDCWD, dir, AT_REMOVEDIR));
 	EXPECT_NE(0, inode_of(path));
 	unlink(path);
@@ -250,7 +250,7 @@ TEST(unlinkat_unknown_flag_gets_einval)
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_UNLINKAT);
 	conform_tmppath(path, sizeof(path), "ul-badflag");
-	ASSERT_EQ(0, uring_make_file(path, 1));
+	ASSERT_EQ(0, conform_pattern_file(path, 1));
 	EXPECT_EQ(-EINVAL, uring_unlinkat(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW));
 	EXPECT_NE(0, inode_of(path));
 	unlink(path);

@@ -39,7 +39,7 @@ TEST(statx_reports_exact_size_and_mode_relative_to_dirfd)
 	conform_tmppath(dir, sizeof(dir), "sdir");
 	ASSERT_EQ(0, mkdir(dir, 0700));
 	snprintf(path, sizeof(path), "%s/f", dir);
-	ASSERT_EQ(0, uring_make_file(path, 12345));
+	ASSERT_EQ(0, conform_pattern_file(path, 12345));
 	ASSERT_EQ(0, chmod(path, 0604));
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ASSERT_LE(0, dfd);
@@ -86,7 +86,7 @@ TEST(statx_follows_symlink_by_default)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_STATX);
 	conform_tmppath(target, sizeof(target), "follow-target");
 	conform_tmppath(link, sizeof(link), "follow-link");
-	ASSERT_EQ(0, uring_make_file(target, 333));
+	ASSERT_EQ(0, conform_pattern_file(target, 333));
 	ASSERT_EQ(0, symlink(target, link));
 	ASSERT_EQ(0, uring_statx(AT_FDCWD, link, 0, STATX_BASIC_STATS, &stx));
 	EXPECT_EQ((unsigned int)S_IFREG, stx.stx_mode & S_IFMT);
@@ -107,7 +107,7 @@ TEST(statx_symlink_nofollow_describes_the_link)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_STATX);
 	conform_tmppath(target, sizeof(target), "nofollow-target");
 	conform_tmppath(link, sizeof(link), "nofollow-link");
-	ASSERT_EQ(0, uring_make_file(target, 333));
+	ASSERT_EQ(0, conform_pattern_file(target, 333));
 	ASSERT_EQ(0, symlink(target, link));
 	ASSERT_EQ(0, uring_statx(AT_FDCWD, link, AT_SYMLINK_NOFOLLOW,
 				 STATX_BASIC_STATS, &stx));
@@ -168,7 +168,7 @@ TEST(statx_unknown_flag_gets_einval)
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_STATX);
 	conform_tmppath(path, sizeof(path), "badflag");
-	ASSERT_EQ(0, uring_make_file(path, 10));
+	ASSERT_EQ(0, conform_pattern_file(path, 10));
 	EXPECT_EQ(-EINVAL, uring_statx(AT_FDCWD, path, 0x10000000,
 				       STATX_BASIC_STATS, &stx));
 	unlink(path);
