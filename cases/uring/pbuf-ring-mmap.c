@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: MIT
+/*
+ * uring/pbuf-ring-mmap: provided-buffer rings whose memory the kernel
+ * allocates, IOU_PBUF_RING_MMAP (6.4): registration without a ring
+ * address, the ring mapped from the ring fd at IORING_OFF_PBUF_RING plus
+ * the group ID shifted by IORING_OFF_PBUF_SHIFT, a read served from it,
+ * and the refusals: bad ring sizes, a taken group, mapping a group that
+ * is not kernel-allocated or is gone.
+ */
+#include <liburing.h>
+
+#include "conform_uring.h"
+
+CONFORM_SINCE("6.4", "IOU_PBUF_RING_MMAP");
+
+/* Numbers of the 6.4 uapi (the 6.1 header calls the flags field "pad"). */
+#define PBUF_RING_MMAP		1U		/* IOU_PBUF_RING_MMAP, 6.4 */
+#define OFF_PBUF_RING		0x80000000ULL	/* IORING_OFF_PBUF_RING, 6.4 */
+#define OFF_PBUF_SHIFT		16		/* IORING_OFF_PBUF_SHIFT, 6.4 */
+
+enum { ENTRIES = 8, BUF_LEN = 64 };
+
+/* IORING_REGISTER_PBUF_RING as the system call returns it (0 or -1/errno). */
+static int reg_pbuf(struct io_uring *ring, __u64 addr, unsigned int entries,
+		    unsigned int bgid, unsigned int flags)
+{
+	struct io_uring_buf_reg reg;
+
+	memset(&reg, 0, sizeof(reg));
+	reg.ring_addr = addr;
+	reg.ring_entries = entries;
+	reg.bgid = (__u16)bgid;
+	reg.pad = (__u16)flags;
+	return uring_register_raw(ring, IORING_REGISTER_PBUF_RING, &reg, 1);
+}
+
+static int unreg_pbuf(struct io_uring *ring, unsigned int bgid)
+{
+	struct io_uring_buf_reg reg;
+
+	memset(&reg, 0, sizeof(reg));
+	reg.bgid = (__u16)bgid;
+	return uring_register_raw(ring, IORING_UNREGISTER_PBUF_RING, &reg, 1);
+}
+
+static size_t ring_bytes(void)
+{
+	return (size_t)ENTRIES * sizeof(struct io_uring_buf);
+}
+
+/* mmap the buffer ring of group bgid; NULL with *err = errno on failure. */
+static struct io_uring_buf_ring *map_pbuf(struct io_uring *ring,
+					  unsigned int bgid, int *err)
+{
+	void *p = mmap(NULL, ring_bytes(), PROT_READ | PROT_WRITE, MAP_SHARED,
+		       ring->ring_fd,
+		       (off_t)(OFF_PBUF_RING | ((__u64)bgid << OFF_PBUF_SHIFT)));
+
+	*err = p == MAP_FAILED ? errno : 0;
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/*
+ * The kernel refuses the mmap of a region it has not allocated with EINVAL
+ * from io_uring_mmap(), which io_uring_get_unmapped_area() (the hook that
+ * runs first, where the ring file has it) reports as ENOMEM. Each exactly.
+ */
+static void expect_map_refused(struct __test_metadata *_metadata,
+			       struct io_uring *ring, unsigned int bgid)
+{
+	struct io_uring_buf_ring *br;
+	int err;
+
+	br = map_pbuf(ring, bgid, &err);
+	EXPECT_EQ(NULL, br);
+	if (br) {
+		munmap(br, ring_bytes());
+	} else if (err == EINVAL) {
+		TH_LOG("refused by io_uring_mmap(): EINVAL");
+	} else {
+		TH_LOG("refused by io_uring_get_unmapped_area(): ENOMEM");
+		EXPECT_EQ(ENOMEM, err);
+	}
+}
+
+static const char *mmap_flag_missing(void)
+{
+	struct io_uring ring;
+	int ret, err;
+
+	if (conform_uring_unavailable())
+		return conform_uring_unavailable();
+	if (io_uring_queue_init(2, &ring, 0))
+		return "io_uring_queue_init failed";
+	ret = reg_pbuf(&ring, 0, ENTRIES, 1, PBUF_RING_MMAP);
+	err = errno;
+	io_uring_queue_exit(&ring);
+	if (ret == 0)
+		return NULL;
+	snprintf(conform_why, sizeof(conform_why),
+		 "IORING_REGISTER_PBUF_RING with IOU_PBUF_RING_MMAP: %s "
+		 "(not supported by this kernel)", strerror(err));
+	return conform_why;
+}
+
+#define REQUIRE_PBUF_MMAP() CONFORM_REQUIRE(mmap_flag_missing())
+
+/*
+ * io_uring_register(2) IORING_REGISTER_PBUF_RING, IOU_PBUF_RING_MMAP: the
+ * kernel allocates the ring and the application maps it at
+ * IORING_OFF_PBUF_RING | (bgid << IORING_OFF_PBUF_SHIFT); it starts empty,
+ * every entry and the tail zero (since 6.4).
+ */
+TEST(kernel_allocated_ring_maps_at_group_offset_and_starts_empty)
+{
+	struct io_uring ring;
+	struct io_uring_buf_ring *br;
+	unsigned char zero[ENTRIES * sizeof(struct io_uring_buf)];
+	int err;
+
+	REQUIRE_PBUF_MMAP();
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	ASSERT_EQ(0, reg_pbuf(&ring, 0, ENTRIES, 7, PBUF_RING_MMAP));
+	br = map_pbuf(&ring, 7, &err);
+	ASSERT_NE(NULL, br) TH_LOG("mmap: %s", strerror(err));
+	memset(zero, 0, sizeof(zero));
+	EXPECT_EQ(0, memcmp(br, zero, sizeof(zero)));
+	EXPECT_EQ(0, br->tail);
+	munmap(br, ring_bytes());
+	io_uring_queue_exit(&ring);
+}
+
+/*
+ * IOU_PBUF_RING_MMAP: a buffer added through the mapping is selected by a
+ * read with IOSQE_BUFFER_SELECT on that group: the CQE has
+ * IORING_CQE_F_BUFFER and the buffer ID, and the data is in that buffer
+ * (since 6.4).
+ */
+TEST(buffer_added_through_mapping_serves_a_read)
+{
+	struct io_uring ring;
+	struct io_uring_buf_ring *br;
+	struct io_uring_sqe sqe;
+	struct io_uring_cqe cqe;
+	char data[10], *buf;
+	int p[2], err;
+
+	REQUIRE_PBUF_MMAP();
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	ASSERT_EQ(0, reg_pbuf(&ring, 0, ENTRIES, 3, PBUF_RING_MMAP));
+	br = map_pbuf(&ring, 3, &err);
+	ASSERT_NE(NULL, br) TH_LOG("mmap: %s", strerror(err));
+	buf = uring_anon_buf(BUF_LEN);
+	ASSERT_NE(NULL, buf);
+	io_uring_buf_ring_add(br, buf, BUF_LEN, 5,
+			      io_uring_buf_ring_mask(ENTRIES), 0);
+	io_uring_buf_ring_advance(br, 1);
+	ASSERT_EQ(0, conform_pipe(p));
+	conform_fill_pattern(data, sizeof(data), 0);
+	ASSERT_EQ((ssize_t)sizeof(data), write(p[1], data, sizeof(data)));
+	memset(&sqe, 0, sizeof(sqe));
+	io_uring_prep_read(&sqe, p[0], NULL, BUF_LEN, 0);
+	sqe.flags |= IOSQE_BUFFER_SELECT;
+	sqe.buf_group = 3;
+	ASSERT_EQ(0, uring_run_sqe(&ring, &sqe, &cqe));
+	EXPECT_EQ((int)sizeof(data), cqe.res);
+	EXPECT_EQ((unsigned int)IORING_CQE_F_BUFFER, cqe.flags & IORING_CQE_F_BUFFER);
+	EXPECT_EQ(5u, cqe.flags >> IORING_CQE_BUFFER_SHIFT);
+	EXPECT_TRUE(conform_check_pattern(buf, sizeof(data), 0));
+	close(p[0]);
+	close(p[1]);
+	munmap(buf, BUF_LEN);
+	munmap(br, ring_bytes());
+	io_uring_queue_exit(&ring);
+}
+
+/*
+ * io_uring_register(2) IORING_REGISTER_PBUF_RING: ring_entries must be a
+ * power of two, with or without IOU_PBUF_RING_MMAP; 6 gets EINVAL (5.19,
+ * the flag since 6.4).
+ */
+TEST(mmap_flag_with_non_power_of_two_entries_gets_einval)
+{
+	struct io_uring ring;
+
+	REQUIRE_PBUF_MMAP();
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	EXPECT_EQ(-1, reg_pbuf(&ring, 0, 6, 1, PBUF_RING_MMAP));
+	EXPECT_EQ(EINVAL, errno);
+	io_uring_queue_exit(&ring);
+}
+
+/*
+ * io_uring_register(2) IORING_REGISTER_PBUF_RING: a group ID that already
+ * has a ring gets EEXIST, kernel-allocated or not (5.19, the flag 6.4).
+ */
+TEST(second_ring_for_same_group_gets_eexist)
+{
+	struct io_uring ring;
+
+	REQUIRE_PBUF_MMAP();
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	ASSERT_EQ(0, reg_pbuf(&ring, 0, ENTRIES, 2, PBUF_RING_MMAP));
+	EXPECT_EQ(-1, reg_pbuf(&ring, 0, ENTRIES, 2, PBUF_RING_MMAP));
+	EXPECT_EQ(EEXIST, errno);
+	io_uring_queue_exit(&ring);
+}
+
+/*
+ * Kernel io_uring_validate_mmap_request (6.4): only a kernel-allocated
+ * buffer ring can be mapped; the offset of a group registered with the
+ * application's own memory is refused.
+ */
+TEST(user_memory_ring_cannot_be_mapped)
+{
+	struct io_uring ring;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	void *mem;
+
+	REQUIRE_PBUF_MMAP();
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	mem = uring_anon_buf(page);
+	ASSERT_NE(NULL, mem);
+	ASSERT_EQ(0, reg_pbuf(&ring, (__u64)(uintptr_t)mem, ENTRIES, 4, 0));
+	expect_map_refused(_metadata, &ring, 4);
+	EXPECT_EQ(0, unreg_pbuf(&ring, 4));
+	munmap(mem, page);
+	io_uring_queue_exit(&ring);
+}
+
+/*
+ * IORING_UNREGISTER_PBUF_RING frees the kernel-allocated ring: its offset
+ * can no longer be mapped (kernel io_uring_validate_mmap_request, 6.4).
+ */
+TEST(unregistered_group_cannot_be_mapped)
+{
+	struct io_uring ring;
+
+	REQUIRE_PBUF_MMAP();
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	ASSERT_EQ(0, reg_pbuf(&ring, 0, ENTRIES, 6, PBUF_RING_MMAP));
+	ASSERT_EQ(0, unreg_pbuf(&ring, 6));
+	expect_map_refused(_metadata, &ring, 6);
+	io_uring_queue_exit(&ring);
+}
+
+TEST_HARNESS_MAIN
