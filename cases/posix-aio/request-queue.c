@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: MIT
+/*
+ * posix-aio/request-queue: glibc's queue of POSIX AIO requests and its
+ * worker threads as the application can steer and see them: aio_init's
+ * aio_threads limit (requests beyond it wait, still cancelable, until a
+ * worker is free; a value below 1 means 1; a limit of 2 lets two blocked
+ * requests run side by side), and aio_cancel on a descriptor with nothing
+ * queued, which leaves other descriptors' requests alone.
+ * Sources: aio_init(3) (GNU extension, glibc 2.1; "to be effective, it must
+ * be called before employing any other functions in the POSIX AIO API");
+ * POSIX.1-2017 XSH aio_cancel; aio_cancel(3).
+ *
+ * Each TEST runs in a fresh child of a process that made no AIO call, so
+ * aio_init comes first there. Requests block on empty pipes; a request that
+ * must not have run is shown by a bounded aio_suspend running out (EAGAIN).
+ * Only threads and pipes are asked of the kernel: the floor is 3.2, the
+ * oldest kernel a static glibc 2.36 binary starts on.
+ */
+#include <aio.h>
+
+#include "conform_posix_aio.h"
+
+CONFORM_SINCE("3.2", "glibc aio_init and the POSIX AIO request queue");
+
+/* aio_init with aio_threads = threads, the other fields at their defaults. */
+static void init_threads(int threads)
+{
+	struct aioinit init;
+
+	memset(&init, 0, sizeof(init));
+	init.aio_threads = threads;
+	init.aio_num = 64;
+	init.aio_idle_time = 1;
+	aio_init(&init);
+}
+
+/* True when cb is still in progress after a 50 ms aio_suspend ran out. */
+static bool still_in_progress(const struct aiocb *cb)
+{
+	const struct aiocb *list[1] = { cb };
+	struct timespec brief = { 0, 50 * 1000 * 1000 };
+
+	return aio_suspend(list, 1, &brief) == -1 && errno == EAGAIN &&
+	       aio_error(cb) == EINPROGRESS;
+}
+
+/*
+ * aio_init(3) aio_threads: "If the number of outstanding I/O operations
+ * exceeds this limit, then excess operations will be queued until a worker
+ * thread becomes free." With one thread, held by a read of an empty pipe, a
+ * read of a pipe that holds data waits; it runs, with its data, once the
+ * first request is done (glibc 2.1).
+ */
+TEST(request_beyond_thread_limit_waits_for_a_free_worker)
+{
+	unsigned char b1[8], b2[8];
+	struct aiocb cb1, cb2;
+	int p1[2], p2[2];
+
+	init_threads(1);
+	ASSERT_EQ(0, conform_pipe(p1));
+	ASSERT_EQ(0, conform_pipe(p2));
+	ASSERT_EQ(3, write(p2[1], "two", 3));
+	posix_aio_prep(&cb1, p1[0], b1, sizeof(b1), 0);
+	posix_aio_prep(&cb2, p2[0], b2, sizeof(b2), 0);
+	ASSERT_EQ(0, aio_read(&cb1));
+	ASSERT_EQ(0, aio_read(&cb2));
+	EXPECT_TRUE(still_in_progress(&cb2));
+	ASSERT_EQ(3, write(p1[1], "one", 3));
+	ASSERT_EQ(0, posix_aio_wait_done(&cb1));
+	EXPECT_EQ(3, aio_return(&cb1));
+	ASSERT_EQ(0, posix_aio_wait_done(&cb2));
+	EXPECT_EQ(0, aio_error(&cb2));
+	EXPECT_EQ(3, aio_return(&cb2));
+	EXPECT_EQ(0, memcmp(b2, "two", 3));
+	close(p1[0]);
+	close(p1[1]);
+	close(p2[0]);
+	close(p2[1]);
+}
+
+/*
+ * aio_init(3) aio_threads: "If this field is specified with a value less
+ * than 1, the value 1 is used." With 0, a second request on another pipe
+ * waits behind a blocked first one exactly as with 1 (glibc 2.1).
+ */
+TEST(thread_limit_below_one_means_one)
+{
+	unsigned char b1[8], b2[8];
+	struct aiocb cb1, cb2;
+	int p1[2], p2[2];
+
+	init_threads(0);
+	ASSERT_EQ(0, conform_pipe(p1));
+	ASSERT_EQ(0, conform_pipe(p2));
+	ASSERT_EQ(1, write(p2[1], "2", 1));
+	posix_aio_prep(&cb1, p1[0], b1, sizeof(b1), 0);
+	posix_aio_prep(&cb2, p2[0], b2, sizeof(b2), 0);
+	ASSERT_EQ(0, aio_read(&cb1));
+	ASSERT_EQ(0, aio_read(&cb2));
+	EXPECT_TRUE(still_in_progress(&cb2));
+	ASSERT_EQ(1, write(p1[1], "1", 1));
+	ASSERT_EQ(0, posix_aio_wait_done(&cb1));
+	ASSERT_EQ(0, posix_aio_wait_done(&cb2));
+	EXPECT_EQ(1, aio_return(&cb1));
+	EXPECT_EQ(1, aio_return(&cb2));
+	close(p1[0]);
+	close(p1[1]);
+	close(p2[0]);
+	close(p2[1]);
+}
+
+/*
+ * aio_init(3) aio_threads is a maximum, not a single worker: with 2, two
+ * reads of two empty pipes both run (each blocked in its own worker), so
+ * the second completes as soon as its pipe is written while the first is
+ * still in progress (glibc 2.1).
+ */
+TEST(two_threads_run_two_blocked_requests_side_by_side)
+{
+	unsigned char b1[8], b2[8];
+	struct aiocb cb1, cb2;
+	int p1[2], p2[2];
+
+	init_threads(2);
+	ASSERT_EQ(0, conform_pipe(p1));
+	ASSERT_EQ(0, conform_pipe(p2));
+	posix_aio_prep(&cb1, p1[0], b1, sizeof(b1), 0);
+	posix_aio_prep(&cb2, p2[0], b2, sizeof(b2), 0);
+	ASSERT_EQ(0, aio_read(&cb1));
+	ASSERT_EQ(0, aio_read(&cb2));
+	ASSERT_EQ(2, write(p2[1], "b2", 2));
+	ASSERT_EQ(0, posix_aio_wait_done(&cb2));
+	EXPECT_EQ(2, aio_return(&cb2));
+	EXPECT_EQ(EINPROGRESS, aio_error(&cb1));
+	ASSERT_EQ(2, write(p1[1], "b1", 2));
+	ASSERT_EQ(0, posix_aio_wait_done(&cb1));
+	EXPECT_EQ(2, aio_return(&cb1));
+	close(p1[0]);
+	close(p1[1]);
+	close(p2[0]);
+	close(p2[1]);
+}
+
+/*
+ * POSIX aio_cancel: AIO_CANCELED when the request was canceled; it gets
+ * ECANCELED and -1. aio_init(3): a request beyond the thread limit is only
+ * queued, not started, so it is cancelable although it is on a descriptor
+ * with no other request (glibc 2.1).
+ */
+TEST(request_queued_behind_thread_limit_is_canceled)
+{
+	unsigned char b1[8], b2[8];
+	struct aiocb cb1, cb2;
+	int p1[2], p2[2];
+
+	init_threads(1);
+	ASSERT_EQ(0, conform_pipe(p1));
+	ASSERT_EQ(0, conform_pipe(p2));
+	posix_aio_prep(&cb1, p1[0], b1, sizeof(b1), 0);
+	posix_aio_prep(&cb2, p2[0], b2, sizeof(b2), 0);
+	ASSERT_EQ(0, aio_read(&cb1));
+	ASSERT_EQ(0, aio_read(&cb2));
+	EXPECT_EQ(AIO_CANCELED, aio_cancel(p2[0], &cb2));
+	EXPECT_EQ(ECANCELED, aio_error(&cb2));
+	EXPECT_EQ(-1, aio_return(&cb2));
+	ASSERT_EQ(1, write(p1[1], "x", 1));
+	ASSERT_EQ(0, posix_aio_wait_done(&cb1));
+	EXPECT_EQ(1, aio_return(&cb1));
+	close(p1[0]);
+	close(p1[1]);
+	close(p2[0]);
+	close(p2[1]);
+}
+
+/*
+ * POSIX aio_cancel: AIO_ALLDONE when all the operations "have already
+ * completed"; on a valid descriptor that never had a request, there is
+ * nothing left to cancel, and the result is AIO_ALLDONE (glibc 2.1).
+ */
+TEST(cancel_on_fd_with_nothing_queued_gets_alldone)
+{
+	int p[2];
+
+	ASSERT_EQ(0, conform_pipe(p));
+	EXPECT_EQ(AIO_ALLDONE, aio_cancel(p[0], NULL));
+	EXPECT_EQ(AIO_ALLDONE, aio_cancel(p[1], NULL));
+	close(p[0]);
+	close(p[1]);
+}
+
+/*
+ * POSIX aio_cancel cancels the requests "against fildes" only: on another
+ * descriptor, with nothing queued, it gets AIO_ALLDONE and a request
+ * pending on the first pipe stays in progress and later completes normally
+ * (glibc 2.1).
+ */
+TEST(cancel_on_idle_fd_leaves_other_fds_requests_alone)
+{
+	unsigned char buf[8];
+	struct aiocb cb;
+	int p[2], q[2];
+
+	ASSERT_EQ(0, conform_pipe(p));
+	ASSERT_EQ(0, conform_pipe(q));
+	posix_aio_prep(&cb, p[0], buf, sizeof(buf), 0);
+	ASSERT_EQ(0, aio_read(&cb));
+	EXPECT_EQ(AIO_ALLDONE, aio_cancel(q[0], NULL));
+	EXPECT_EQ(EINPROGRESS, aio_error(&cb));
+	ASSERT_EQ(4, write(p[1], "data", 4));
+	ASSERT_EQ(0, posix_aio_wait_done(&cb));
+	EXPECT_EQ(0, aio_error(&cb));
+	EXPECT_EQ(4, aio_return(&cb));
+	close(p[0]);
+	close(p[1]);
+	close(q[0]);
+	close(q[1]);
+}
+
+TEST_HARNESS_MAIN
