@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: MIT
+/*
+ * uring/timeout-flags: the timeout_flags of IORING_OP_TIMEOUT beyond the
+ * basics: clock selection with IORING_TIMEOUT_BOOTTIME and
+ * IORING_TIMEOUT_REALTIME (5.15), alone and with IORING_TIMEOUT_ABS, the
+ * -EINVAL for two clocks, and IORING_TIMEOUT_ETIME_SUCCESS (5.16), which
+ * keeps an expired timeout from breaking its link. Long timers (10 s) are
+ * meant never to expire in a passing run; each wait is bounded.
+ */
+#include <liburing.h>
+
+#include "conform_uring.h"
+
+CONFORM_SINCE("5.15", "IORING_TIMEOUT_BOOTTIME/REALTIME");
+
+enum { TAG_TIMEOUT = 1, TAG_NOP = 2, TAG_REMOVE = 3 };
+
+/* Meant to expire. */
+static struct __kernel_timespec short_ts = { .tv_nsec = 10 * 1000 * 1000 };
+
+/*
+ * NULL if a 10 ms timeout with these flags expires with -ETIME; kernels
+ * that do not know a flag fail the timeout with -EINVAL. Probed on a ring
+ * of its own.
+ */
+static const char *timeout_flag_missing(unsigned int flags, const char *name,
+					const char *release)
+{
+	static char why[160];
+	struct io_uring_sqe sqe;
+	struct io_uring_cqe cqe;
+
+	memset(&sqe, 0, sizeof(sqe));
+	io_uring_prep_timeout(&sqe, &short_ts, 0, flags);
+	if (uring_run_one_sqe(&sqe, &cqe))
+		return "the timeout-flag probe (on a ring of its own) did not complete";
+	if (cqe.res == -ETIME)
+		return NULL;
+	snprintf(why, sizeof(why),
+		 "%s: a 10 ms timeout with it completes with %d, not -ETIME (added in %s)",
+		 name, cqe.res, release);
+	return why;
+}
+
+#define REQUIRE_TIMEOUT_FLAG(flag, release)                                    \
+	do {                                                                   \
+		CONFORM_REQUIRE_URING_OP(IORING_OP_TIMEOUT);                   \
+		CONFORM_REQUIRE(timeout_flag_missing(flag, #flag, release));   \
+	} while (0)
+
+/* The time on clock clk, shifted by delta_sec seconds, as a kernel timespec. */
+static struct __kernel_timespec clock_plus(clockid_t clk, long delta_sec)
+{
+	struct __kernel_timespec ts = { 0 };
+	struct timespec now;
+
+	if (clock_gettime(clk, &now) == 0) {
+		ts.tv_sec = now.tv_sec + delta_sec;
+		ts.tv_nsec = now.tv_nsec;
+	}
+	return ts;
+}
+
+/* Submit one timeout of *ts with flags and count 0; reap it; its res. */
+static int run_timeout(struct io_uring *ring, struct __kernel_timespec *ts,
+		       unsigned int flags)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+	io_uring_prep_timeout(sqe, ts, 0, flags);
+	io_uring_sqe_set_data64(sqe, TAG_TIMEOUT);
+	return uring_submit_res(ring);
+}
+
+/*
+ * io_uring_enter(2) IORING_OP_TIMEOUT: with IORING_TIMEOUT_REALTIME "the
+ * clocksource used is CLOCK_REALTIME instead of CLOCK_MONOTONIC" (since
+ * 5.15). An absolute deadline one second before CLOCK_REALTIME's now has
+ * passed and expires at once with -ETIME; read on CLOCK_MONOTONIC (seconds
+ * since boot) the same value would lie decades ahead.
+ */
+TEST(realtime_absolute_deadline_in_past_expires_with_etime)
+{
+	struct __kernel_timespec ts;
+	struct io_uring ring;
+
+	REQUIRE_TIMEOUT_FLAG(IORING_TIMEOUT_REALTIME, "5.15");
+	ts = clock_plus(CLOCK_REALTIME, -1);
+	ASSERT_GT(ts.tv_sec, 0);
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	EXPECT_EQ(-ETIME, run_timeout(&ring, &ts,
+				      IORING_TIMEOUT_REALTIME | IORING_TIMEOUT_ABS));
+	io_uring_queue_exit(&ring);
+}
+
+/*
+ * io_uring_enter(2) IORING_OP_TIMEOUT: with IORING_TIMEOUT_BOOTTIME the
+ * clock is CLOCK_BOOTTIME (since 5.15). An absolute deadline one second
+ * before that clock's now expires at once with -ETIME.
+ */
+TEST(boottime_absolute_deadline_in_past_expires_with_etime)
+{
+	struct __kernel_timespec ts;
+	struct io_uring ring;
+
+	REQUIRE_TIMEOUT_FLAG(IORING_TIMEOUT_BOOTTIME, "5.15");
+	ts = clock_plus(CLOCK_BOOTTIME, -1);
+	ASSERT_GT(ts.tv_sec, 0);
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	EXPECT_EQ(-ETIME, run_timeout(&ring, &ts,
+				      IORING_TIMEOUT_BOOTTIME | IORING_TIMEOUT_ABS));
+	io_uring_queue_exit(&ring);
+}
+
+/*
+ * io_uring_enter(2) IORING_OP_TIMEOUT, IORING_TIMEOUT_REALTIME with
+ * IORING_TIMEOUT_ABS (since 5.15): a deadline 10 s after CLOCK_REALTIME's
+ * now has not come: no CQE within the brief wait, and a removal finds the
+ * timeout (0) and ends it with -ECANCELED.
+ */
+TEST(realtime_absolute_future_deadline_stays_pending)
+{
+	const __u64 tags[2] = { TAG_TIMEOUT, TAG_REMOVE };
+	struct __kernel_timespec ts;
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+	int res[2] = { 1, 1 };
+
+	REQUIRE_TIMEOUT_FLAG(IORING_TIMEOUT_REALTIME, "5.15");
+	ts = clock_plus(CLOCK_REALTIME, 10);
+	ASSERT_GT(ts.tv_sec, 10);
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_timeout(sqe, &ts, 0,
+			      IORING_TIMEOUT_REALTIME | IORING_TIMEOUT_ABS);
+	io_uring_sqe_set_data64(sqe, TAG_TIMEOUT);
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	EXPECT_EQ(-ETIME, uring_wait_briefly(&ring));
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_timeout_remove(sqe, TAG_TIMEOUT, 0);
+	io_uring_sqe_set_data64(sqe, TAG_REMOVE);
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
+	EXPECT_EQ(0, res[1]);
+	EXPECT_EQ(-ECANCELED, res[0]);
+	io_uring_queue_exit(&ring);
+}
+
+/*
+ * io_uring_enter(2) IORING_OP_TIMEOUT: a relative timeout on
+ * IORING_TIMEOUT_BOOTTIME expires like one on CLOCK_MONOTONIC, with -ETIME
+ * (since 5.15).
+ */
+TEST(boottime_relative_timeout_expires_with_etime)
+{
+	struct io_uring ring;
+
+	REQUIRE_TIMEOUT_FLAG(IORING_TIMEOUT_BOOTTIME, "5.15");
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	EXPECT_EQ(-ETIME, run_timeout(&ring, &short_ts, IORING_TIMEOUT_BOOTTIME));
+	io_uring_queue_exit(&ring);
+}
+
+/*
+ * io_uring_prep_timeout(3) ERRORS: -EINVAL when "two clocksources where
+ * given": IORING_TIMEOUT_BOOTTIME with IORING_TIMEOUT_REALTIME fails the
+ * timeout at once (since 5.15).
+ */
+TEST(timeout_with_two_clocks_gets_einval)
+{
+	struct io_uring ring;
+
+	REQUIRE_TIMEOUT_FLAG(IORING_TIMEOUT_REALTIME, "5.15");
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	EXPECT_EQ(-EINVAL, run_timeout(&ring, &short_ts,
+				       IORING_TIMEOUT_BOOTTIME |
+				       IORING_TIMEOUT_REALTIME));
+	io_uring_queue_exit(&ring);
+}
+
+/*
+ * io_uring_prep_timeout(3) ERRORS: -EINVAL when "the specified timeout
+ * seconds or nanoseconds where < 0", also on a selected clock (since 5.15).
+ */
+TEST(realtime_timeout_with_negative_seconds_gets_einval)
+{
+	struct __kernel_timespec ts = { .tv_sec = -1 };
+	struct io_uring ring;
+
+	REQUIRE_TIMEOUT_FLAG(IORING_TIMEOUT_REALTIME, "5.15");
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	EXPECT_EQ(-EINVAL, run_timeout(&ring, &ts, IORING_TIMEOUT_REALTIME));
+	io_uring_queue_exit(&ring);
+}
+
+/*
+ * IORING_TIMEOUT_ETIME_SUCCESS (io_uring_prep_timeout_update(3): "Consider
+ * an expired timeout a success in terms of the posted completion"; kernel
+ * commit "io_uring: add flag to not fail link after timeout", 5.16): the
+ * expired timeout still posts -ETIME, but the NOP linked after it runs
+ * (res 0) instead of being cancelled with -ECANCELED.
+ */
+TEST(etime_success_timeout_does_not_break_link)
+{
+	const __u64 tags[2] = { TAG_TIMEOUT, TAG_NOP };
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+	int res[2] = { 1, 1 };
+
+	REQUIRE_TIMEOUT_FLAG(IORING_TIMEOUT_ETIME_SUCCESS, "5.16");
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_timeout(sqe, &short_ts, 0, IORING_TIMEOUT_ETIME_SUCCESS);
+	io_uring_sqe_set_data64(sqe, TAG_TIMEOUT);
+	sqe->flags |= IOSQE_IO_LINK;
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_nop(sqe);
+	io_uring_sqe_set_data64(sqe, TAG_NOP);
+	ASSERT_EQ(2, io_uring_submit(&ring));
+	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
+	EXPECT_EQ(-ETIME, res[0]);
+	EXPECT_EQ(0, res[1]);
+	io_uring_queue_exit(&ring);
+}
+
+/*
+ * The contrast (io_uring_enter(2) IOSQE_IO_LINK: "io_uring considers any
+ * unexpected result an error"): without IORING_TIMEOUT_ETIME_SUCCESS the
+ * expired timeout's -ETIME breaks the link and the NOP gets -ECANCELED.
+ * Asserted where ETIME_SUCCESS exists (5.16), to show the flag is the
+ * difference.
+ */
+TEST(expired_timeout_without_etime_success_breaks_link)
+{
+	const __u64 tags[2] = { TAG_TIMEOUT, TAG_NOP };
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+	int res[2] = { 1, 1 };
+
+	REQUIRE_TIMEOUT_FLAG(IORING_TIMEOUT_ETIME_SUCCESS, "5.16");
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_timeout(sqe, &short_ts, 0, 0);
+	io_uring_sqe_set_data64(sqe, TAG_TIMEOUT);
+	sqe->flags |= IOSQE_IO_LINK;
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_nop(sqe);
+	io_uring_sqe_set_data64(sqe, TAG_NOP);
+	ASSERT_EQ(2, io_uring_submit(&ring));
+	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
+	EXPECT_EQ(-ETIME, res[0]);
+	EXPECT_EQ(-ECANCELED, res[1]);
+	io_uring_queue_exit(&ring);
+}
+
+TEST_HARNESS_MAIN
