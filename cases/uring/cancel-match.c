@@ -311,8 +311,8 @@ TEST(cancel_op_cancels_only_requests_of_that_opcode)
 /*
  * <linux/io_uring.h> (6.6): "IORING_ASYNC_CANCEL_USERDATA Match on
  * user_data, default for no other key"; given with OP, both keys must
- * match (since 6.6). Two polls; the cancel names the opcode and TAG_B: only that
- * one is cancelled (0, -ECANCELED), the other stays.
+ * match (since 6.6). Two polls; the cancel names the opcode and TAG_B: only
+ * that one is cancelled (0, -ECANCELED), the other stays.
  */
 TEST(cancel_op_with_userdata_needs_both_to_match)
 {
