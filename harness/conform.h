@@ -45,6 +45,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <netinet/in.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <linux/io_uring.h>
 
 #include "kselftest_harness.h"
@@ -80,6 +83,10 @@
  */
 static pid_t conform_main_pid;
 static char conform_tmpdir_path[256];
+
+/* The reason a probe or fixture gives for being unusable, returned to the
+ * caller as a const char * (for CONFORM_REQUIRE()); the next call reuses it. */
+static char conform_why[256];
 
 static void __attribute__((constructor)) conform_init(void)
 {
@@ -256,6 +263,86 @@ static inline int conform_socketpair(int sv[2])
 	return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
 }
 
+/* Is the loopback interface up? sock: any socket, for the ioctl. */
+static inline bool conform_loopback_up(int sock)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	return ioctl(sock, SIOCGIFFLAGS, &ifr) == 0 && (ifr.ifr_flags & IFF_UP);
+}
+
+/*
+ * A TCP listener on 127.0.0.1 with a port chosen by the kernel (backlog 4):
+ * the fd, with its address in *sin for connect(2); or -1 with the reason in
+ * conform_why. In a bare guest whose loopback interface is not up the bind
+ * or listen fails: callers then SKIP with that reason rather than fail.
+ */
+static inline int conform_tcp_listener(struct sockaddr_in *sin)
+{
+	socklen_t len = sizeof(*sin);
+	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (lfd < 0) {
+		snprintf(conform_why, sizeof(conform_why), "socket(AF_INET): %s",
+			 strerror(errno));
+		return -1;
+	}
+	/* Binding to 127.0.0.1 works even with lo down (a fresh network
+	 * namespace); connecting then fails with ENETUNREACH. So ask lo. */
+	if (!conform_loopback_up(lfd)) {
+		snprintf(conform_why, sizeof(conform_why),
+			 "loopback interface lo is not up");
+		close(lfd);
+		return -1;
+	}
+	if (bind(lfd, (struct sockaddr *)sin, sizeof(*sin)) < 0 ||
+	    listen(lfd, 4) < 0 ||
+	    getsockname(lfd, (struct sockaddr *)sin, &len) < 0) {
+		snprintf(conform_why, sizeof(conform_why),
+			 "cannot listen on 127.0.0.1 (%s): loopback not up",
+			 strerror(errno));
+		close(lfd);
+		return -1;
+	}
+	return lfd;
+}
+
+/*
+ * A connected TCP pair over 127.0.0.1 (conform_tcp_listener()), for what
+ * AF_UNIX sockets lack (urgent data, resets, zero-copy sends): *c is the
+ * connecting end, *s the accepted one, both blocking and CLOEXEC; the
+ * listener is closed again. NULL, or why not with both -1: meant for
+ * CONFORM_REQUIRE(), so that a guest without loopback skips.
+ */
+static inline const char *conform_tcp_pair(int *c, int *s)
+{
+	struct sockaddr_in sin;
+	int lfd = conform_tcp_listener(&sin);
+
+	*c = *s = -1;
+	if (lfd < 0)
+		return conform_why;
+	*c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (*c < 0 || connect(*c, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
+	    (*s = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0) {
+		snprintf(conform_why, sizeof(conform_why),
+			 "cannot connect over 127.0.0.1 (%s): loopback not up",
+			 strerror(errno));
+		if (*c >= 0)
+			close(*c);
+		*c = -1;
+		close(lfd);
+		return conform_why;
+	}
+	close(lfd);
+	return NULL;
+}
+
 /*
  * Write into fd (a pipe's write end or a socket) until the kernel would
  * block, so that the next write really blocks. Returns the bytes written,
@@ -401,8 +488,6 @@ static inline void conform_pend_signal(struct __test_metadata *_metadata,
 /* ------------------------------------------------------------------ */
 /* Probes: each returns NULL when usable, else the reason it is not     */
 /* ------------------------------------------------------------------ */
-
-static char conform_why[256];
 
 static inline int conform_sys_io_uring_setup(unsigned int entries,
 					     struct io_uring_params *p)
@@ -623,9 +708,30 @@ static inline const char *conform_eventfd_unavailable(void)
 	return NULL;
 }
 
+/*
+ * NULL when running as the real root: euid 0 in the initial user
+ * namespace. uid 0 inside another user namespace (unshare -r, rootless
+ * containers) lacks what root tests need (CAP_SYS_ADMIN over the system,
+ * switching to ids outside its map), so it counts as not root. The initial
+ * namespace maps every id to itself: /proc/self/uid_map "0 0 4294967295".
+ * Without /proc the namespace cannot be told: euid 0 is taken as root.
+ */
 static inline const char *conform_not_root(void)
 {
-	return geteuid() == 0 ? NULL : "needs root (euid 0)";
+	unsigned long inside, outside, count;
+	FILE *f;
+	int n;
+
+	if (geteuid() != 0)
+		return "needs root (euid 0)";
+	f = fopen("/proc/self/uid_map", "re");
+	if (!f)
+		return NULL;
+	n = fscanf(f, "%lu %lu %lu", &inside, &outside, &count);
+	fclose(f);
+	if (n == 3 && inside == 0 && outside == 0 && count == 4294967295UL)
+		return NULL;
+	return "needs root of the initial user namespace (euid 0 here is root of a user namespace only)";
 }
 
 /* ------------------------------------------------------------------ */

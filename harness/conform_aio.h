@@ -3,8 +3,8 @@
  * conform_aio.h - what the cases/aio programs that drive Linux native AIO
  * through the raw system calls share: the io_* syscall wrappers, iocb
  * set-up, one request submitted and reaped on a context of its own (in a
- * test, and in a probe), the completion ring header, and the IOCB_CMD_POLL
- * probe.
+ * test, at once or after it was seen pending, and in a probe), the
+ * completion ring header, and the IOCB_CMD_POLL probe.
  *
  * For raw-syscall cases only. <linux/aio_abi.h>, which this header includes,
  * and <libaio.h> both define struct iocb and struct io_event, so a case that
@@ -128,18 +128,32 @@ aio_ring_of(aio_context_t ctx)
 /* ------------------------------------------------------------------ */
 
 /*
+ * Inside a TEST: reap the one event of the context ctx into *ev, then
+ * destroy ctx; both are EXPECTed. The reap is bounded by 5 s (a sync or a
+ * read may run in a kernel worker), only so that a lost completion fails
+ * instead of hanging. Returns true when the event came.
+ */
+static inline bool aio_reap_and_destroy(struct __test_metadata *_metadata,
+					aio_context_t ctx, struct io_event *ev)
+{
+	struct timespec bound = { .tv_sec = 5 };
+	long got = aio_sys_getevents(ctx, 1, 1, ev, &bound);
+
+	EXPECT_EQ(1, got);
+	EXPECT_EQ(0, aio_sys_destroy(ctx));
+	return got == 1;
+}
+
+/*
  * Inside a TEST: submit cb alone on a new context, reap its event into *ev
- * and destroy the context, for tests that check one request's outcome
- * either way: an io_submit error (errno) or the event's res. The reap is
- * bounded by 5 s (a sync or a read may run in a kernel worker), only so
- * that a lost completion fails instead of hanging. Returns io_submit's
- * result with its errno; on -1 nothing was queued and *ev is untouched.
- * io_setup is ASSERTed, the reap and io_destroy are EXPECTed.
+ * and destroy the context (aio_reap_and_destroy()), for tests that check
+ * one request's outcome either way: an io_submit error (errno) or the
+ * event's res. Returns io_submit's result with its errno; on -1 nothing
+ * was queued and *ev is untouched. io_setup is ASSERTed.
  */
 static inline long aio_submit_and_reap(struct __test_metadata *_metadata,
 				       struct iocb *cb, struct io_event *ev)
 {
-	struct timespec bound = { .tv_sec = 5 };
 	struct iocb *list[1] = { cb };
 	aio_context_t ctx = 0;
 	long ret;
@@ -149,10 +163,31 @@ static inline long aio_submit_and_reap(struct __test_metadata *_metadata,
 	ret = aio_sys_submit(ctx, 1, list);
 	err = errno;
 	if (ret == 1)
-		EXPECT_EQ(1, aio_sys_getevents(ctx, 1, 1, ev, &bound));
-	EXPECT_EQ(0, aio_sys_destroy(ctx));
+		aio_reap_and_destroy(_metadata, ctx, ev);
+	else
+		EXPECT_EQ(0, aio_sys_destroy(ctx));
 	errno = err;
 	return ret;
+}
+
+/*
+ * Inside a TEST, for a request that must be seen waiting before the test
+ * makes it complete (a poll of an fd not ready yet): submit cb alone on a
+ * new context *ctx (io_setup and io_submit ASSERTed) and EXPECT that
+ * io_getevents with a zero timeout finds no event. The test then makes the
+ * request complete and ends with aio_reap_and_destroy(*ctx).
+ */
+static inline void aio_submit_pending(struct __test_metadata *_metadata,
+				      aio_context_t *ctx, struct iocb *cb)
+{
+	struct timespec zero = { 0, 0 };
+	struct iocb *list[1] = { cb };
+	struct io_event ev;
+
+	*ctx = 0;
+	ASSERT_EQ(0, aio_sys_setup(2, ctx));
+	ASSERT_EQ(1, aio_sys_submit(*ctx, 1, list));
+	EXPECT_EQ(0, aio_sys_getevents(*ctx, 1, 1, &ev, &zero));
 }
 
 /*

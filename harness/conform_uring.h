@@ -4,9 +4,10 @@
  * cases/eventfd/uring-*) share on top of conform.h: bounded waits for CQEs,
  * reaping by tag, running one request and getting its result, a NOP round
  * trip, raw io_uring_enter/io_uring_register, SQEs published without a
- * system call, a probe for SQE flags, and the small fixtures several
- * programs need (pattern files, anonymous buffers, AF_UNIX addresses, a
- * call made from another thread).
+ * system call, probes for SQE flags, request flags and register opcodes,
+ * and the small fixtures several programs need (pattern files, anonymous
+ * buffers, AF_UNIX addresses, a call made from another thread, two pending
+ * polls to cancel, provided-buffer ring registration, refused mmaps).
  * Case programs include <liburing.h> first, then this header.
  */
 #ifndef AIOCONF_CONFORM_URING_H
@@ -265,13 +266,30 @@ static inline void uring_publish_sq(struct io_uring *ring)
 	io_uring_smp_store_release(ring->sq.ktail, ring->sq.sqe_tail);
 }
 
-/* Put one NOP tagged tag in the SQ ring and publish it (uring_publish_sq). */
-static inline void uring_publish_nop(struct io_uring *ring, __u64 tag)
+/*
+ * Queue (not submit) one NOP tagged tag, with the SQE flags given
+ * (IOSQE_IO_LINK, IOSQE_IO_DRAIN, IOSQE_CQE_SKIP_SUCCESS...): the request
+ * the tests of links, drains and skipped CQEs chain. Returns the SQE, or
+ * NULL when the SQ ring is full (nothing queued).
+ */
+static inline struct io_uring_sqe *uring_queue_nop(struct io_uring *ring,
+						   __u64 tag,
+						   unsigned char flags)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
 
+	if (!sqe)
+		return NULL;
 	io_uring_prep_nop(sqe);
 	io_uring_sqe_set_data64(sqe, tag);
+	sqe->flags = flags;
+	return sqe;
+}
+
+/* Put one NOP tagged tag in the SQ ring and publish it (uring_publish_sq). */
+static inline void uring_publish_nop(struct io_uring *ring, __u64 tag)
+{
+	uring_queue_nop(ring, tag, 0);
 	uring_publish_sq(ring);
 }
 
@@ -333,6 +351,76 @@ static inline const char *uring_sqe_flag_missing(unsigned char flag,
 #define URING_REQUIRE_SQE_FLAG(flag) \
 	CONFORM_REQUIRE(uring_sqe_flag_missing(flag, #flag))
 
+/* known of uring_flag_result_missing(): any result but -EINVAL will do. */
+#define URING_PROBE_NOT_EINVAL INT_MIN
+
+/*
+ * The probe for a request flag (or a field given a meaning) that neither
+ * the opcode probe nor io_uring_params show: run *sqe, a request that uses
+ * the flag and leaves nothing behind, on a ring of its own
+ * (uring_run_one_sqe()). Kernels that do not know such a flag complete the
+ * request with -EINVAL. NULL when it completes with known, the result the
+ * flag's documented behaviour gives (-ENOENT for an update or a cancel
+ * that matches nothing, -ETIME for a short timeout), or, with known
+ * URING_PROBE_NOT_EINVAL, with anything but -EINVAL (for a request whose
+ * result depends on more than the flag). Else why not, in conform_why:
+ * what describes the request, name the flag, release the kernel that
+ * added it.
+ */
+static inline const char *uring_flag_result_missing(
+	const struct io_uring_sqe *sqe, int known, const char *what,
+	const char *name, const char *release)
+{
+	struct io_uring_cqe cqe;
+
+	if (uring_run_one_sqe(sqe, &cqe)) {
+		snprintf(conform_why, sizeof(conform_why),
+			 "%s: the probe (%s, on a ring of its own) did not complete",
+			 name, what);
+		return conform_why;
+	}
+	if (known == URING_PROBE_NOT_EINVAL ? cqe.res != -EINVAL :
+					      cqe.res == known)
+		return NULL;
+	if (cqe.res == -EINVAL)
+		snprintf(conform_why, sizeof(conform_why),
+			 "%s: %s with it gets -EINVAL (flag unknown; added in %s)",
+			 name, what, release);
+	else
+		snprintf(conform_why, sizeof(conform_why),
+			 "%s: %s with it completes with %d, not %d (added in %s)",
+			 name, what, cqe.res, known, release);
+	return conform_why;
+}
+
+/*
+ * The probe for a register opcode, or a flag in its argument, that the
+ * opcode probe cannot show: NULL if io_uring_register(op, arg, nr) returns
+ * 0 or more on a new 2-entry ring (then closed, which undoes what the call
+ * set up); else why not, in conform_why, naming it name.
+ */
+static inline const char *uring_register_missing(unsigned int op, void *arg,
+						 unsigned int nr,
+						 const char *name)
+{
+	const char *why = conform_uring_unavailable();
+	struct io_uring ring;
+	int ret, err;
+
+	if (why)
+		return why;
+	if (io_uring_queue_init(2, &ring, 0))
+		return "io_uring_queue_init failed";
+	ret = uring_register_raw(&ring, op, arg, nr);
+	err = errno;
+	io_uring_queue_exit(&ring);
+	if (ret >= 0)
+		return NULL;
+	snprintf(conform_why, sizeof(conform_why),
+		 "%s: %s (not supported by this kernel)", name, strerror(err));
+	return conform_why;
+}
+
 /* ------------------------------------------------------------------ */
 /* Fixtures several io_uring programs need                             */
 /* ------------------------------------------------------------------ */
@@ -377,6 +465,134 @@ static inline socklen_t uring_unix_addr(struct sockaddr_un *sun,
 	memcpy(sun->sun_path, path, strlen(path) + 1);
 	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
 			   strlen(path) + 1);
+}
+
+/*
+ * Inside a TEST: EXPECT that an mmap of a ring fd was refused because the
+ * kernel has not allocated the region asked for (the rings of an
+ * IORING_SETUP_NO_MMAP ring, a buffer ring in application memory or one
+ * unregistered). map and err are what mmap returned and its errno; a
+ * mapping wrongly made (len bytes) is unmapped again. The errno depends on
+ * where the refusal is seen: io_uring_mmap() passes on its EINVAL, while
+ * io_uring_get_unmapped_area(), which runs first wherever the ring file has
+ * that hook, turns any refusal into ENOMEM. Each is accepted exactly, and
+ * the log says which one this kernel gave.
+ */
+static inline void uring_expect_mmap_refused(struct __test_metadata *_metadata,
+					     void *map, int err, size_t len)
+{
+	EXPECT_EQ(MAP_FAILED, map);
+	if (map != MAP_FAILED) {
+		munmap(map, len);
+	} else if (err == EINVAL) {
+		TH_LOG("refused by io_uring_mmap(): EINVAL");
+	} else {
+		TH_LOG("refused by io_uring_get_unmapped_area(): ENOMEM");
+		EXPECT_EQ(ENOMEM, err);
+	}
+}
+
+/*
+ * The argument of IORING_REGISTER_PBUF_RING (5.19): a buffer ring of
+ * entries entries for group bgid at addr (0 with IOU_PBUF_RING_MMAP, 6.4,
+ * where the kernel allocates it), with the IOU_PBUF_RING_* flags. The 6.1
+ * uapi header, and liburing 2.3's copy of it, still call the flags field
+ * "pad" (6.4 named it "flags"): the same 16 bits, so this builds with
+ * either.
+ */
+static inline struct io_uring_buf_reg uring_pbuf_reg(__u64 addr,
+						     unsigned int entries,
+						     unsigned int bgid,
+						     unsigned int flags)
+{
+	struct io_uring_buf_reg reg;
+
+	memset(&reg, 0, sizeof(reg));
+	reg.ring_addr = addr;
+	reg.ring_entries = entries;
+	reg.bgid = (__u16)bgid;
+	reg.pad = (__u16)flags;
+	return reg;
+}
+
+/*
+ * IORING_REGISTER_PBUF_RING of uring_pbuf_reg(addr, entries, bgid, flags)
+ * on ring, returning as the system call does: 0, or -1 with errno, which
+ * the tests assert exactly (liburing returns -errno, and 2.3 has no way to
+ * pass the flags).
+ */
+static inline int uring_register_pbuf_ring_raw(struct io_uring *ring,
+					       __u64 addr,
+					       unsigned int entries,
+					       unsigned int bgid,
+					       unsigned int flags)
+{
+	struct io_uring_buf_reg reg = uring_pbuf_reg(addr, entries, bgid, flags);
+
+	return uring_register_raw(ring, IORING_REGISTER_PBUF_RING, &reg, 1);
+}
+
+/*
+ * Two requests that cannot finish by themselves, for the cancel tests: on
+ * a new 8-entry ring, POLLIN polls on the read ends of two empty pipes,
+ * tagged tag1 (pipe p1) and tag2 (pipe p2). With fixed, both read ends are
+ * registered files, slots 0 and 1, and the polls name the slots
+ * (IOSQE_FIXED_FILE). Writing a byte into p1[1] or p2[1] completes a poll.
+ */
+struct uring_two_polls {
+	struct io_uring ring;
+	int p1[2], p2[2];
+};
+
+static inline void uring_two_polls_end(struct uring_two_polls *t)
+{
+	io_uring_queue_exit(&t->ring);
+	close(t->p1[0]);
+	close(t->p1[1]);
+	close(t->p2[0]);
+	close(t->p2[1]);
+}
+
+/* Set up *t and submit both polls: 0, or -1 with everything released. */
+static inline int uring_two_polls_start(struct uring_two_polls *t, bool fixed,
+					__u64 tag1, __u64 tag2)
+{
+	const __u64 tags[2] = { tag1, tag2 };
+	int files[2];
+
+	if (conform_pipe(t->p1))
+		return -1;
+	if (conform_pipe(t->p2)) {
+		close(t->p1[0]);
+		close(t->p1[1]);
+		return -1;
+	}
+	if (io_uring_queue_init(8, &t->ring, 0)) {
+		close(t->p1[0]);
+		close(t->p1[1]);
+		close(t->p2[0]);
+		close(t->p2[1]);
+		return -1;
+	}
+	files[0] = t->p1[0];
+	files[1] = t->p2[0];
+	if (fixed && io_uring_register_files(&t->ring, files, 2)) {
+		uring_two_polls_end(t);
+		return -1;
+	}
+	for (int i = 0; i < 2; i++) {
+		struct io_uring_sqe *sqe = io_uring_get_sqe(&t->ring);
+
+		io_uring_prep_poll_add(sqe, fixed ? i : files[i], POLLIN);
+		io_uring_sqe_set_data64(sqe, tags[i]);
+		if (fixed)
+			sqe->flags |= IOSQE_FIXED_FILE;
+	}
+	if (io_uring_submit(&t->ring) != 2) {
+		uring_two_polls_end(t);
+		return -1;
+	}
+	return 0;
 }
 
 /*

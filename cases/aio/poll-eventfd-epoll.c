@@ -22,35 +22,16 @@ enum { POLL_TAG = 0x9011 };
 #define EFD_MAX 0xfffffffffffffffeULL
 
 /*
- * Inside a TEST: submit the prepared poll cb on a new context *ctx and
- * check that it is still pending (io_getevents with a zero timeout finds
- * nothing). The test then makes the fd ready and calls reap_poll().
+ * Reap the poll submitted with aio_submit_pending() (tagged POLL_TAG) and
+ * destroy ctx; its event must name cb and the tag. Returns the event's
+ * res, or LLONG_MIN when none came.
  */
-static void submit_pending_poll(struct __test_metadata *_metadata,
-				aio_context_t *ctx, struct iocb *cb)
-{
-	struct timespec zero = { 0, 0 };
-	struct iocb *list[1] = { cb };
-	struct io_event ev;
-
-	*ctx = 0;
-	ASSERT_EQ(0, aio_sys_setup(2, ctx));
-	cb->aio_data = POLL_TAG;
-	ASSERT_EQ(1, aio_sys_submit(*ctx, 1, list));
-	EXPECT_EQ(0, aio_sys_getevents(*ctx, 1, 1, &ev, &zero));
-}
-
-/* Reap the one event of ctx (5 s bound against a hang) and destroy ctx;
- * returns the event's res, or LLONG_MIN when none came. */
 static long long reap_poll(struct __test_metadata *_metadata,
 			   aio_context_t ctx, struct iocb *cb)
 {
-	struct timespec bound = { 5, 0 };
 	struct io_event ev;
-	long got = aio_sys_getevents(ctx, 1, 1, &ev, &bound);
 
-	EXPECT_EQ(0, aio_sys_destroy(ctx));
-	if (got != 1)
+	if (!aio_reap_and_destroy(_metadata, ctx, &ev))
 		return LLONG_MIN;
 	EXPECT_EQ(POLL_TAG, ev.data);
 	EXPECT_EQ((__u64)(unsigned long)cb, ev.obj);
@@ -91,7 +72,8 @@ TEST(pollin_on_zero_eventfd_completes_when_written)
 	AIO_REQUIRE_POLL();
 	ASSERT_LE(0, efd = eventfd(0, EFD_CLOEXEC));
 	aio_prep_poll(&cb, efd, POLLIN);
-	submit_pending_poll(_metadata, &ctx, &cb);
+	cb.aio_data = POLL_TAG;
+	aio_submit_pending(_metadata, &ctx, &cb);
 	ASSERT_EQ(8, write(efd, &one, sizeof(one)));
 	EXPECT_EQ(POLLIN, reap_poll(_metadata, ctx, &cb));
 	close(efd);
@@ -133,7 +115,8 @@ TEST(pollout_on_full_eventfd_completes_when_read)
 	ASSERT_LE(0, efd = eventfd(0, EFD_CLOEXEC));
 	ASSERT_EQ(8, write(efd, &val, sizeof(val)));
 	aio_prep_poll(&cb, efd, POLLOUT);
-	submit_pending_poll(_metadata, &ctx, &cb);
+	cb.aio_data = POLL_TAG;
+	aio_submit_pending(_metadata, &ctx, &cb);
 	ASSERT_EQ(8, read(efd, &val, sizeof(val)));
 	EXPECT_EQ(EFD_MAX, val);
 	EXPECT_EQ(POLLOUT, reap_poll(_metadata, ctx, &cb));
@@ -159,7 +142,8 @@ TEST(poll_completion_signals_its_resfd_eventfd)
 	aio_prep_poll(&cb, efd, POLLIN);
 	cb.aio_flags = IOCB_FLAG_RESFD;
 	cb.aio_resfd = resfd;
-	submit_pending_poll(_metadata, &ctx, &cb);
+	cb.aio_data = POLL_TAG;
+	aio_submit_pending(_metadata, &ctx, &cb);
 	EXPECT_EQ(-1, read(resfd, &val, sizeof(val)));
 	EXPECT_EQ(EAGAIN, errno);
 	ASSERT_EQ(8, write(efd, &val, sizeof(val)));
@@ -216,7 +200,8 @@ TEST(pollin_on_idle_epoll_fd_completes_when_entry_turns_ready)
 			       &(struct epoll_event){ .events = EPOLLIN,
 						      .data.u64 = 0xe0 }));
 	aio_prep_poll(&cb, ep, POLLIN);
-	submit_pending_poll(_metadata, &ctx, &cb);
+	cb.aio_data = POLL_TAG;
+	aio_submit_pending(_metadata, &ctx, &cb);
 	ASSERT_EQ(1, write(p[1], "e", 1));
 	EXPECT_EQ(POLLIN, reap_poll(_metadata, ctx, &cb));
 	ASSERT_EQ(1, epoll_wait(ep, &out, 1, 0));

@@ -23,60 +23,7 @@ enum { TAG = 0x7c9 };
 /* A wait for an event that must come (or for nothing): a bound only. */
 #define WAIT_MS 2000
 
-static char why_lo[160];
-
-/*
- * A listener on 127.0.0.1 with a kernel-chosen port: the fd, its address in
- * *sin, or -1 with the reason in why_lo (loopback down in a bare guest).
- */
-static int tcp_listener(struct sockaddr_in *sin)
-{
-	socklen_t len = sizeof(*sin);
-	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	memset(sin, 0, sizeof(*sin));
-	sin->sin_family = AF_INET;
-	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (lfd < 0) {
-		snprintf(why_lo, sizeof(why_lo), "socket(AF_INET): %s", strerror(errno));
-		return -1;
-	}
-	if (bind(lfd, (struct sockaddr *)sin, sizeof(*sin)) < 0 ||
-	    listen(lfd, 4) < 0 ||
-	    getsockname(lfd, (struct sockaddr *)sin, &len) < 0) {
-		snprintf(why_lo, sizeof(why_lo),
-			 "cannot listen on 127.0.0.1 (%s): loopback not up", strerror(errno));
-		close(lfd);
-		return -1;
-	}
-	return lfd;
-}
-
-/* A connected TCP pair over 127.0.0.1: *c the client, *s the accepted end.
- * NULL, or why not. */
-static const char *tcp_pair(int *c, int *s)
-{
-	struct sockaddr_in sin;
-	int lfd = tcp_listener(&sin);
-
-	*c = *s = -1;
-	if (lfd < 0)
-		return why_lo;
-	*c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (*c < 0 || connect(*c, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
-	    (*s = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0) {
-		snprintf(why_lo, sizeof(why_lo),
-			 "cannot connect over 127.0.0.1 (%s): loopback not up", strerror(errno));
-		if (*c >= 0)
-			close(*c);
-		close(lfd);
-		return why_lo;
-	}
-	close(lfd);
-	return NULL;
-}
-
-#define REQUIRE_TCP_PAIR(c, s) CONFORM_REQUIRE(tcp_pair(&(c), &(s)))
+#define REQUIRE_TCP_PAIR(c, s) CONFORM_REQUIRE(conform_tcp_pair(&(c), &(s)))
 
 /* A new instance watching fd for events (tag TAG); ASSERTed. */
 static int watch(struct __test_metadata *_metadata, int fd, unsigned int events)
@@ -101,9 +48,9 @@ TEST(listener_reports_epollin_for_pending_connection)
 	int lfd, cfd, afd, ep;
 
 	EPOLL_REQUIRE();
-	lfd = tcp_listener(&sin);
+	lfd = conform_tcp_listener(&sin);
 	if (lfd < 0)
-		SKIP(return, "%s", why_lo);
+		SKIP(return, "%s", conform_why);
 	ep = watch(_metadata, lfd, EPOLLIN | EPOLLOUT);
 	EXPECT_EQ(0, epoll_wait(ep, ev, 2, 0));
 	ASSERT_LE(0, cfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
@@ -283,6 +230,10 @@ TEST(refused_nonblocking_connect_reports_epollout_epollerr_epollhup)
 	EPOLL_REQUIRE();
 	/* Reserve a port on which nobody listens. */
 	ASSERT_LE(0, closed_port = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+	if (!conform_loopback_up(closed_port)) {
+		close(closed_port);
+		SKIP(return, "loopback interface lo is not up");
+	}
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);

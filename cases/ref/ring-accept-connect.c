@@ -111,6 +111,10 @@ TEST(tcp_accept_reports_peer_address)
 	srv.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	ASSERT_LE(0, lfd);
+	if (!conform_loopback_up(lfd)) {
+		close(lfd);
+		SKIP(return, "loopback interface lo is not up");
+	}
 	if (bind(lfd, (struct sockaddr *)&srv, sizeof(srv))) {
 		int err = errno;
 

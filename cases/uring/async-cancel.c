@@ -35,24 +35,18 @@ static void queue_cancel(struct io_uring *ring, __u64 target, int flags)
 /*
  * Cancel flags (IORING_ASYNC_CANCEL_*) came in 5.19; earlier kernels reject
  * a non-zero cancel_flags with -EINVAL. Returns NULL if the flag is taken.
- * Probed with a cancel that matches nothing, on a ring of its own.
+ * Probed with a cancel that matches nothing, on a ring of its own
+ * (uring_flag_result_missing()).
  */
 static const char *cancel_flag_missing(int flag, const char *name)
 {
-	static char why[128];
 	struct io_uring_sqe sqe;
-	struct io_uring_cqe cqe;
 
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_cancel64(&sqe, 0xdeadbeef, flag);
-	if (uring_run_one_sqe(&sqe, &cqe))
-		return "the cancel-flag probe (on a ring of its own) did not complete";
-	if (cqe.res != -EINVAL)
-		return NULL;
-	snprintf(why, sizeof(why),
-		 "%s: cancel with it gets -EINVAL (flag not supported, added in 5.19)",
-		 name);
-	return why;
+	return uring_flag_result_missing(&sqe, URING_PROBE_NOT_EINVAL,
+					 "a cancel of an unknown user_data",
+					 name, "5.19");
 }
 
 /*

@@ -29,28 +29,21 @@ static struct __kernel_timespec long_ts = { .tv_sec = 10 };
 /*
  * NULL if a cancel with flags (and fd, opcode as given) on a ring of its own
  * gets anything but -EINVAL, which is what kernels that do not know one of
- * the flags answer.
+ * the flags answer (uring_flag_result_missing()).
  */
 static const char *cancel_flags_missing(unsigned int flags, int fd,
 					unsigned int opcode, const char *name,
 					const char *release)
 {
-	static char why[160];
 	struct io_uring_sqe sqe;
-	struct io_uring_cqe cqe;
 
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_cancel64(&sqe, 0x5eed, (int)flags);
 	sqe.fd = fd;
 	sqe.len = opcode;
-	if (uring_run_one_sqe(&sqe, &cqe))
-		return "the cancel-flag probe (on a ring of its own) did not complete";
-	if (cqe.res != -EINVAL)
-		return NULL;
-	snprintf(why, sizeof(why),
-		 "%s: a cancel with it gets -EINVAL (flag unknown; added in %s)",
-		 name, release);
-	return why;
+	return uring_flag_result_missing(&sqe, URING_PROBE_NOT_EINVAL,
+					 "a cancel of an unknown user_data",
+					 name, release);
 }
 
 #define REQUIRE_CANCEL_FD_FIXED()                                              \
@@ -75,15 +68,13 @@ static const char *cancel_flags_missing(unsigned int flags, int fd,
 			"IORING_ASYNC_CANCEL_OP/USERDATA", "6.6"));            \
 	} while (0)
 
-/* Queue a POLLIN poll on fd (a slot index when fixed), tagged tag. */
-static void queue_poll(struct io_uring *ring, int fd, bool fixed, __u64 tag)
+/* Queue a POLLIN poll on fd, tagged tag. */
+static void queue_poll(struct io_uring *ring, int fd, __u64 tag)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
 
 	io_uring_prep_poll_add(sqe, fd, POLLIN);
 	io_uring_sqe_set_data64(sqe, tag);
-	if (fixed)
-		sqe->flags |= IOSQE_FIXED_FILE;
 }
 
 /* Queue a cancel with flags, fd, opcode (in len) and addr, tagged TAG_CANCEL. */
@@ -119,38 +110,6 @@ static void reap_tagged_partial(struct io_uring *ring, unsigned int n,
 	}
 }
 
-/* Two pipes; both read ends polled (fixed slots 0 and 1 when fixed). */
-struct two_polls {
-	struct io_uring ring;
-	int p1[2], p2[2];
-};
-
-static int two_polls_start(struct two_polls *t, bool fixed)
-{
-	int files[2];
-
-	if (conform_pipe(t->p1) || conform_pipe(t->p2))
-		return -1;
-	if (io_uring_queue_init(8, &t->ring, 0))
-		return -1;
-	files[0] = t->p1[0];
-	files[1] = t->p2[0];
-	if (fixed && io_uring_register_files(&t->ring, files, 2))
-		return -1;
-	queue_poll(&t->ring, fixed ? 0 : t->p1[0], fixed, TAG_A);
-	queue_poll(&t->ring, fixed ? 1 : t->p2[0], fixed, TAG_B);
-	return io_uring_submit(&t->ring) == 2 ? 0 : -1;
-}
-
-static void two_polls_end(struct two_polls *t)
-{
-	io_uring_queue_exit(&t->ring);
-	close(t->p1[0]);
-	close(t->p1[1]);
-	close(t->p2[0]);
-	close(t->p2[1]);
-}
-
 /*
  * <linux/io_uring.h> (6.0): "IORING_ASYNC_CANCEL_FD_FIXED 'fd' passed in
  * is a fixed descriptor": with IORING_ASYNC_CANCEL_FD, fd
@@ -162,12 +121,12 @@ TEST(cancel_fd_fixed_cancels_only_request_on_that_slot)
 {
 	const __u64 tags[2] = { TAG_A, TAG_CANCEL };
 	struct io_uring_cqe cqe;
-	struct two_polls t;
+	struct uring_two_polls t;
 	int res[2] = { 1, 1 };
 
 	CONFORM_REQUIRE_URING();
 	REQUIRE_CANCEL_FD_FIXED();
-	ASSERT_EQ(0, two_polls_start(&t, true));
+	ASSERT_EQ(0, uring_two_polls_start(&t, true, TAG_A, TAG_B));
 	queue_cancel(&t.ring, 0, IORING_ASYNC_CANCEL_FD |
 		     IORING_ASYNC_CANCEL_FD_FIXED, 0, 0);
 	ASSERT_EQ(1, io_uring_submit(&t.ring));
@@ -179,7 +138,7 @@ TEST(cancel_fd_fixed_cancels_only_request_on_that_slot)
 	ASSERT_EQ(0, uring_reap_one(&t.ring, &cqe));
 	EXPECT_EQ((__u64)TAG_B, cqe.user_data);
 	EXPECT_EQ(POLLIN, cqe.res);
-	two_polls_end(&t);
+	uring_two_polls_end(&t);
 }
 
 /*
@@ -190,18 +149,18 @@ TEST(cancel_fd_fixed_cancels_only_request_on_that_slot)
 TEST(cancel_fd_fixed_of_unregistered_slot_gets_ebadf)
 {
 	struct io_uring_cqe cqe;
-	struct two_polls t;
+	struct uring_two_polls t;
 
 	CONFORM_REQUIRE_URING();
 	REQUIRE_CANCEL_FD_FIXED();
-	ASSERT_EQ(0, two_polls_start(&t, true));
+	ASSERT_EQ(0, uring_two_polls_start(&t, true, TAG_A, TAG_B));
 	queue_cancel(&t.ring, 0, IORING_ASYNC_CANCEL_FD |
 		     IORING_ASYNC_CANCEL_FD_FIXED, 7, 0);
 	ASSERT_EQ(0, uring_submit_reap(&t.ring, &cqe));
 	EXPECT_EQ((__u64)TAG_CANCEL, cqe.user_data);
 	EXPECT_EQ(-EBADF, cqe.res);
 	EXPECT_EQ(-ETIME, uring_wait_briefly(&t.ring));
-	two_polls_end(&t);
+	uring_two_polls_end(&t);
 }
 
 /*
@@ -213,19 +172,19 @@ TEST(cancel_fd_fixed_of_unregistered_slot_gets_ebadf)
 TEST(cancel_any_cancels_every_pending_request_and_counts)
 {
 	const __u64 tags[3] = { TAG_A, TAG_B, TAG_CANCEL };
-	struct two_polls t;
+	struct uring_two_polls t;
 	int res[3] = { 1, 1, 1 };
 
 	CONFORM_REQUIRE_URING();
 	REQUIRE_CANCEL_ANY();
-	ASSERT_EQ(0, two_polls_start(&t, false));
+	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
 	queue_cancel(&t.ring, 0, IORING_ASYNC_CANCEL_ANY, 0, 0);
 	ASSERT_EQ(1, io_uring_submit(&t.ring));
 	ASSERT_EQ(0, uring_reap_tagged(&t.ring, 3, tags, res));
 	EXPECT_EQ(2, res[2]);
 	EXPECT_EQ(-ECANCELED, res[0]);
 	EXPECT_EQ(-ECANCELED, res[1]);
-	two_polls_end(&t);
+	uring_two_polls_end(&t);
 }
 
 /*
@@ -258,18 +217,18 @@ TEST(cancel_any_with_nothing_pending_counts_zero)
 TEST(cancel_fd_with_any_gets_einval)
 {
 	struct io_uring_cqe cqe;
-	struct two_polls t;
+	struct uring_two_polls t;
 
 	CONFORM_REQUIRE_URING();
 	REQUIRE_CANCEL_ANY();
-	ASSERT_EQ(0, two_polls_start(&t, false));
+	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
 	queue_cancel(&t.ring, 0, IORING_ASYNC_CANCEL_FD |
 		     IORING_ASYNC_CANCEL_ANY, t.p1[0], 0);
 	ASSERT_EQ(0, uring_submit_reap(&t.ring, &cqe));
 	EXPECT_EQ((__u64)TAG_CANCEL, cqe.user_data);
 	EXPECT_EQ(-EINVAL, cqe.res);
 	EXPECT_EQ(-ETIME, uring_wait_briefly(&t.ring));
-	two_polls_end(&t);
+	uring_two_polls_end(&t);
 }
 
 /*
@@ -291,7 +250,7 @@ TEST(cancel_op_cancels_only_requests_of_that_opcode)
 	REQUIRE_CANCEL_OP();
 	ASSERT_EQ(0, conform_pipe(fds));
 	ASSERT_EQ(0, io_uring_queue_init(8, &ring, 0));
-	queue_poll(&ring, fds[0], false, TAG_A);
+	queue_poll(&ring, fds[0], TAG_A);
 	sqe = io_uring_get_sqe(&ring);
 	io_uring_prep_timeout(sqe, &long_ts, 0, 0);
 	io_uring_sqe_set_data64(sqe, TAG_B);
@@ -317,12 +276,12 @@ TEST(cancel_op_cancels_only_requests_of_that_opcode)
 TEST(cancel_op_with_userdata_needs_both_to_match)
 {
 	const __u64 tags[2] = { TAG_B, TAG_CANCEL };
-	struct two_polls t;
+	struct uring_two_polls t;
 	int res[2] = { 1, 1 };
 
 	CONFORM_REQUIRE_URING();
 	REQUIRE_CANCEL_OP();
-	ASSERT_EQ(0, two_polls_start(&t, false));
+	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
 	queue_cancel(&t.ring, TAG_B, IORING_ASYNC_CANCEL_OP |
 		     IORING_ASYNC_CANCEL_USERDATA, 0, IORING_OP_POLL_ADD);
 	ASSERT_EQ(1, io_uring_submit(&t.ring));
@@ -330,7 +289,7 @@ TEST(cancel_op_with_userdata_needs_both_to_match)
 	EXPECT_EQ(0, res[1]);
 	EXPECT_EQ(-ECANCELED, res[0]);
 	EXPECT_EQ(-ETIME, uring_wait_briefly(&t.ring));
-	two_polls_end(&t);
+	uring_two_polls_end(&t);
 }
 
 /*
@@ -341,18 +300,18 @@ TEST(cancel_op_with_userdata_needs_both_to_match)
 TEST(cancel_op_with_userdata_of_other_opcode_gets_enoent)
 {
 	struct io_uring_cqe cqe;
-	struct two_polls t;
+	struct uring_two_polls t;
 
 	CONFORM_REQUIRE_URING();
 	REQUIRE_CANCEL_OP();
-	ASSERT_EQ(0, two_polls_start(&t, false));
+	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
 	queue_cancel(&t.ring, TAG_A, IORING_ASYNC_CANCEL_OP |
 		     IORING_ASYNC_CANCEL_USERDATA, 0, IORING_OP_TIMEOUT);
 	ASSERT_EQ(0, uring_submit_reap(&t.ring, &cqe));
 	EXPECT_EQ((__u64)TAG_CANCEL, cqe.user_data);
 	EXPECT_EQ(-ENOENT, cqe.res);
 	EXPECT_EQ(-ETIME, uring_wait_briefly(&t.ring));
-	two_polls_end(&t);
+	uring_two_polls_end(&t);
 }
 
 TEST_HARNESS_MAIN

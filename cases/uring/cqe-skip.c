@@ -18,15 +18,6 @@ enum { TAG_A = 1, TAG_B = 2, TAG_C = 3, TAG_TIMEOUT = 4 };
 
 #define REQUIRE_CQE_SKIP() CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_CQE_SKIP)
 
-static void queue_nop(struct io_uring *ring, __u64 tag, unsigned char flags)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-
-	io_uring_prep_nop(sqe);
-	io_uring_sqe_set_data64(sqe, tag);
-	sqe->flags |= flags;
-}
-
 /* A request that fails when it runs: a cancel that finds nothing. */
 static void queue_failing(struct io_uring *ring, __u64 tag, unsigned char flags)
 {
@@ -49,8 +40,8 @@ TEST(successful_request_with_skip_posts_no_cqe)
 
 	REQUIRE_CQE_SKIP();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	queue_nop(&ring, TAG_A, IOSQE_CQE_SKIP_SUCCESS);
-	queue_nop(&ring, TAG_B, 0);
+	uring_queue_nop(&ring, TAG_A, IOSQE_CQE_SKIP_SUCCESS);
+	uring_queue_nop(&ring, TAG_B, 0);
 	ASSERT_EQ(2, io_uring_submit(&ring));
 	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
 	EXPECT_EQ((__u64)TAG_B, cqe.user_data);
@@ -91,9 +82,9 @@ TEST(skip_on_all_but_last_of_chain_gives_one_cqe)
 
 	REQUIRE_CQE_SKIP();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	queue_nop(&ring, TAG_A, IOSQE_CQE_SKIP_SUCCESS | IOSQE_IO_LINK);
-	queue_nop(&ring, TAG_B, IOSQE_CQE_SKIP_SUCCESS | IOSQE_IO_LINK);
-	queue_nop(&ring, TAG_C, 0);
+	uring_queue_nop(&ring, TAG_A, IOSQE_CQE_SKIP_SUCCESS | IOSQE_IO_LINK);
+	uring_queue_nop(&ring, TAG_B, IOSQE_CQE_SKIP_SUCCESS | IOSQE_IO_LINK);
+	uring_queue_nop(&ring, TAG_C, 0);
 	ASSERT_EQ(3, io_uring_submit(&ring));
 	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
 	EXPECT_EQ((__u64)TAG_C, cqe.user_data);
@@ -116,8 +107,8 @@ TEST(failed_skip_head_omits_cqes_of_rest_of_chain)
 	REQUIRE_CQE_SKIP();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	queue_failing(&ring, TAG_A, IOSQE_CQE_SKIP_SUCCESS | IOSQE_IO_LINK);
-	queue_nop(&ring, TAG_B, IOSQE_IO_LINK);
-	queue_nop(&ring, TAG_C, 0);
+	uring_queue_nop(&ring, TAG_B, IOSQE_IO_LINK);
+	uring_queue_nop(&ring, TAG_C, 0);
 	ASSERT_EQ(3, io_uring_submit(&ring));
 	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
 	EXPECT_EQ((__u64)TAG_A, cqe.user_data);
@@ -140,7 +131,7 @@ TEST(failed_skip_head_of_hardlink_lets_next_run_and_post)
 	REQUIRE_CQE_SKIP();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	queue_failing(&ring, TAG_A, IOSQE_CQE_SKIP_SUCCESS | IOSQE_IO_HARDLINK);
-	queue_nop(&ring, TAG_B, 0);
+	uring_queue_nop(&ring, TAG_B, 0);
 	ASSERT_EQ(2, io_uring_submit(&ring));
 	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
 	EXPECT_EQ(-ENOENT, res[0]);
@@ -235,9 +226,9 @@ TEST(drain_after_skip_on_same_ring_fails_eopnotsupp)
 
 	REQUIRE_CQE_SKIP();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	queue_nop(&ring, TAG_A, IOSQE_CQE_SKIP_SUCCESS);
+	uring_queue_nop(&ring, TAG_A, IOSQE_CQE_SKIP_SUCCESS);
 	ASSERT_EQ(1, io_uring_submit(&ring));
-	queue_nop(&ring, TAG_B, IOSQE_IO_DRAIN);
+	uring_queue_nop(&ring, TAG_B, IOSQE_IO_DRAIN);
 	ASSERT_EQ(0, uring_submit_reap(&ring, &cqe));
 	EXPECT_EQ((__u64)TAG_B, cqe.user_data);
 	EXPECT_EQ(-EOPNOTSUPP, cqe.res);

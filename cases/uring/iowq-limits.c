@@ -57,22 +57,8 @@ static const char *max_workers_missing(void)
 
 static const char *iowq_aff_missing(void)
 {
-	struct io_uring ring;
-	int ret, err;
-
-	if (conform_uring_unavailable())
-		return conform_uring_unavailable();
-	if (io_uring_queue_init(2, &ring, 0))
-		return "io_uring_queue_init failed";
-	ret = uring_register_raw(&ring, IORING_UNREGISTER_IOWQ_AFF, NULL, 0);
-	err = errno;
-	io_uring_queue_exit(&ring);
-	if (ret == 0)
-		return NULL;
-	snprintf(conform_why, sizeof(conform_why),
-		 "IORING_UNREGISTER_IOWQ_AFF: %s (not supported by this kernel)",
-		 strerror(err));
-	return conform_why;
+	return uring_register_missing(IORING_UNREGISTER_IOWQ_AFF, NULL, 0,
+				      "IORING_UNREGISTER_IOWQ_AFF");
 }
 
 #define REQUIRE_MAX_WORKERS() CONFORM_REQUIRE(max_workers_missing())

@@ -14,17 +14,6 @@ CONFORM_SINCE("5.3", "IOSQE_IO_LINK");
 /* The SQEs of a test are tagged 0, 1, 2 in submission order. */
 static const __u64 tags[] = { 0, 1, 2 };
 
-static struct io_uring_sqe *queue_nop(struct io_uring *ring, __u64 tag,
-				    unsigned char flags)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-
-	io_uring_prep_nop(sqe);
-	io_uring_sqe_set_data64(sqe, tag);
-	sqe->flags = flags;
-	return sqe;
-}
-
 /*
  * io_uring_enter(2) IOSQE_IO_LINK: "That next SQE will not be started before
  * the previous request completes" (since 5.3). A write linked to a read of
@@ -94,8 +83,8 @@ TEST(failed_link_head_cancels_rest_of_chain)
 	io_uring_prep_read(sqe, dfd, buf, sizeof(buf), 0);
 	io_uring_sqe_set_data64(sqe, 0);
 	sqe->flags = IOSQE_IO_LINK;
-	queue_nop(&ring, 1, IOSQE_IO_LINK);
-	queue_nop(&ring, 2, 0);
+	uring_queue_nop(&ring, 1, IOSQE_IO_LINK);
+	uring_queue_nop(&ring, 2, 0);
 	ASSERT_EQ(3, io_uring_submit(&ring));
 	ASSERT_EQ(0, uring_reap_tagged(&ring, 3, tags, res));
 	EXPECT_EQ(-EISDIR, res[0]);
@@ -125,7 +114,7 @@ TEST(short_read_breaks_chain)
 	io_uring_prep_read(sqe, fd, buf, sizeof(buf), 0);
 	io_uring_sqe_set_data64(sqe, 0);
 	sqe->flags = IOSQE_IO_LINK;
-	queue_nop(&ring, 1, 0);
+	uring_queue_nop(&ring, 1, 0);
 	ASSERT_EQ(2, io_uring_submit(&ring));
 	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
 	EXPECT_EQ(4096, res[0]);
@@ -155,7 +144,7 @@ TEST(hardlink_continues_after_failed_result)
 	io_uring_prep_read(sqe, dfd, buf, sizeof(buf), 0);
 	io_uring_sqe_set_data64(sqe, 0);
 	sqe->flags = IOSQE_IO_HARDLINK;
-	queue_nop(&ring, 1, 0);
+	uring_queue_nop(&ring, 1, 0);
 	ASSERT_EQ(2, io_uring_submit(&ring));
 	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
 	EXPECT_EQ(-EISDIR, res[0]);
@@ -185,7 +174,7 @@ TEST(drain_waits_for_earlier_requests)
 	io_uring_prep_read(sqe, fds[0], buf, sizeof(buf), 0);
 	io_uring_sqe_set_data64(sqe, 0);
 	ASSERT_EQ(1, io_uring_submit(&ring));
-	queue_nop(&ring, 1, IOSQE_IO_DRAIN);
+	uring_queue_nop(&ring, 1, IOSQE_IO_DRAIN);
 	ASSERT_EQ(1, io_uring_submit(&ring));
 	EXPECT_EQ(-ETIME, uring_wait_briefly(&ring));
 	ASSERT_EQ(3, write(fds[1], "abc", 3));

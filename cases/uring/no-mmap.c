@@ -168,7 +168,8 @@ TEST(no_mmap_nop_round_trip_through_user_memory)
  * where the refusal is seen: io_uring_mmap() passes on its EINVAL, while
  * io_uring_get_unmapped_area(), which runs first wherever the ring file
  * has that hook (all architectures in the kernels tested here), turns any
- * refusal into ENOMEM. Both are accepted, each exactly.
+ * refusal into ENOMEM. Both are accepted, each exactly
+ * (uring_expect_mmap_refused()).
  */
 TEST(no_mmap_ring_refuses_mmap_of_sq_ring)
 {
@@ -181,15 +182,7 @@ TEST(no_mmap_ring_refuses_mmap_of_sq_ring)
 	map = mmap(NULL, r.page, PROT_READ | PROT_WRITE, MAP_SHARED, r.fd,
 		   IORING_OFF_SQ_RING);
 	err = errno;
-	EXPECT_EQ(MAP_FAILED, map);
-	if (map != MAP_FAILED) {
-		munmap(map, r.page);
-	} else if (err == EINVAL) {
-		TH_LOG("refused by io_uring_mmap(): EINVAL");
-	} else {
-		TH_LOG("refused by io_uring_get_unmapped_area(): ENOMEM");
-		EXPECT_EQ(ENOMEM, err);
-	}
+	uring_expect_mmap_refused(_metadata, map, err, r.page);
 	user_ring_free(&r);
 }
 

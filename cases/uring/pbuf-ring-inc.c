@@ -12,7 +12,7 @@
 
 CONFORM_SINCE("6.12", "IOU_PBUF_RING_INC");
 
-/* Numbers of the 6.12 uapi (the 6.1 header calls the flags field "pad"). */
+/* Numbers of the 6.12 uapi, missing from the 6.1 header. */
 #define PBUF_RING_INC	2U		/* IOU_PBUF_RING_INC, 6.12 */
 #define CQE_F_BUF_MORE	(1U << 4)	/* IORING_CQE_F_BUF_MORE, 6.12 */
 
@@ -26,17 +26,12 @@ struct inc_ring {
 	int pipe[2];
 };
 
-/* IORING_REGISTER_PBUF_RING as the system call returns it (0 or -1/errno). */
+/* Register mem as the buffer ring of group BGID, with flags; as the system
+ * call returns (uring_register_pbuf_ring_raw()). */
 static int reg_pbuf(struct io_uring *ring, void *mem, unsigned int flags)
 {
-	struct io_uring_buf_reg reg;
-
-	memset(&reg, 0, sizeof(reg));
-	reg.ring_addr = (__u64)(uintptr_t)mem;
-	reg.ring_entries = ENTRIES;
-	reg.bgid = BGID;
-	reg.pad = (__u16)flags;
-	return uring_register_raw(ring, IORING_REGISTER_PBUF_RING, &reg, 1);
+	return uring_register_pbuf_ring_raw(ring, (__u64)(uintptr_t)mem, ENTRIES,
+					    BGID, flags);
 }
 
 /* Set up ring, buffer ring (flags) and pipe; 0, or the errno. */

@@ -13,33 +13,17 @@
 
 CONFORM_SINCE("6.4", "IOU_PBUF_RING_MMAP");
 
-/* Numbers of the 6.4 uapi (the 6.1 header calls the flags field "pad"). */
+/* Numbers of the 6.4 uapi, missing from the 6.1 header. */
 #define PBUF_RING_MMAP		1U		/* IOU_PBUF_RING_MMAP, 6.4 */
 #define OFF_PBUF_RING		0x80000000ULL	/* IORING_OFF_PBUF_RING, 6.4 */
 #define OFF_PBUF_SHIFT		16		/* IORING_OFF_PBUF_SHIFT, 6.4 */
 
 enum { ENTRIES = 8, BUF_LEN = 64 };
 
-/* IORING_REGISTER_PBUF_RING as the system call returns it (0 or -1/errno). */
-static int reg_pbuf(struct io_uring *ring, __u64 addr, unsigned int entries,
-		    unsigned int bgid, unsigned int flags)
-{
-	struct io_uring_buf_reg reg;
-
-	memset(&reg, 0, sizeof(reg));
-	reg.ring_addr = addr;
-	reg.ring_entries = entries;
-	reg.bgid = (__u16)bgid;
-	reg.pad = (__u16)flags;
-	return uring_register_raw(ring, IORING_REGISTER_PBUF_RING, &reg, 1);
-}
-
 static int unreg_pbuf(struct io_uring *ring, unsigned int bgid)
 {
-	struct io_uring_buf_reg reg;
+	struct io_uring_buf_reg reg = uring_pbuf_reg(0, 0, bgid, 0);
 
-	memset(&reg, 0, sizeof(reg));
-	reg.bgid = (__u16)bgid;
 	return uring_register_raw(ring, IORING_UNREGISTER_PBUF_RING, &reg, 1);
 }
 
@@ -48,59 +32,24 @@ static size_t ring_bytes(void)
 	return (size_t)ENTRIES * sizeof(struct io_uring_buf);
 }
 
-/* mmap the buffer ring of group bgid; NULL with *err = errno on failure. */
-static struct io_uring_buf_ring *map_pbuf(struct io_uring *ring,
-					  unsigned int bgid, int *err)
+/* mmap the buffer ring of group bgid: the mapping, or MAP_FAILED with
+ * *err = errno. */
+static void *map_pbuf(struct io_uring *ring, unsigned int bgid, int *err)
 {
 	void *p = mmap(NULL, ring_bytes(), PROT_READ | PROT_WRITE, MAP_SHARED,
 		       ring->ring_fd,
 		       (off_t)(OFF_PBUF_RING | ((__u64)bgid << OFF_PBUF_SHIFT)));
 
 	*err = p == MAP_FAILED ? errno : 0;
-	return p == MAP_FAILED ? NULL : p;
-}
-
-/*
- * The kernel refuses the mmap of a region it has not allocated with EINVAL
- * from io_uring_mmap(), which io_uring_get_unmapped_area() (the hook that
- * runs first, where the ring file has it) reports as ENOMEM. Each exactly.
- */
-static void expect_map_refused(struct __test_metadata *_metadata,
-			       struct io_uring *ring, unsigned int bgid)
-{
-	struct io_uring_buf_ring *br;
-	int err;
-
-	br = map_pbuf(ring, bgid, &err);
-	EXPECT_EQ(NULL, br);
-	if (br) {
-		munmap(br, ring_bytes());
-	} else if (err == EINVAL) {
-		TH_LOG("refused by io_uring_mmap(): EINVAL");
-	} else {
-		TH_LOG("refused by io_uring_get_unmapped_area(): ENOMEM");
-		EXPECT_EQ(ENOMEM, err);
-	}
+	return p;
 }
 
 static const char *mmap_flag_missing(void)
 {
-	struct io_uring ring;
-	int ret, err;
+	struct io_uring_buf_reg reg = uring_pbuf_reg(0, ENTRIES, 1, PBUF_RING_MMAP);
 
-	if (conform_uring_unavailable())
-		return conform_uring_unavailable();
-	if (io_uring_queue_init(2, &ring, 0))
-		return "io_uring_queue_init failed";
-	ret = reg_pbuf(&ring, 0, ENTRIES, 1, PBUF_RING_MMAP);
-	err = errno;
-	io_uring_queue_exit(&ring);
-	if (ret == 0)
-		return NULL;
-	snprintf(conform_why, sizeof(conform_why),
-		 "IORING_REGISTER_PBUF_RING with IOU_PBUF_RING_MMAP: %s "
-		 "(not supported by this kernel)", strerror(err));
-	return conform_why;
+	return uring_register_missing(IORING_REGISTER_PBUF_RING, &reg, 1,
+				      "IORING_REGISTER_PBUF_RING with IOU_PBUF_RING_MMAP");
 }
 
 #define REQUIRE_PBUF_MMAP() CONFORM_REQUIRE(mmap_flag_missing())
@@ -120,9 +69,10 @@ TEST(kernel_allocated_ring_maps_at_group_offset_and_starts_empty)
 
 	REQUIRE_PBUF_MMAP();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(0, reg_pbuf(&ring, 0, ENTRIES, 7, PBUF_RING_MMAP));
+	ASSERT_EQ(0, uring_register_pbuf_ring_raw(&ring, 0, ENTRIES, 7,
+						  PBUF_RING_MMAP));
 	br = map_pbuf(&ring, 7, &err);
-	ASSERT_NE(NULL, br) TH_LOG("mmap: %s", strerror(err));
+	ASSERT_NE(MAP_FAILED, (void *)br) TH_LOG("mmap: %s", strerror(err));
 	memset(zero, 0, sizeof(zero));
 	EXPECT_EQ(0, memcmp(br, zero, sizeof(zero)));
 	EXPECT_EQ(0, br->tail);
@@ -147,9 +97,10 @@ TEST(buffer_added_through_mapping_serves_a_read)
 
 	REQUIRE_PBUF_MMAP();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(0, reg_pbuf(&ring, 0, ENTRIES, 3, PBUF_RING_MMAP));
+	ASSERT_EQ(0, uring_register_pbuf_ring_raw(&ring, 0, ENTRIES, 3,
+						  PBUF_RING_MMAP));
 	br = map_pbuf(&ring, 3, &err);
-	ASSERT_NE(NULL, br) TH_LOG("mmap: %s", strerror(err));
+	ASSERT_NE(MAP_FAILED, (void *)br) TH_LOG("mmap: %s", strerror(err));
 	buf = uring_anon_buf(BUF_LEN);
 	ASSERT_NE(NULL, buf);
 	io_uring_buf_ring_add(br, buf, BUF_LEN, 5,
@@ -185,7 +136,7 @@ TEST(mmap_flag_with_non_power_of_two_entries_gets_einval)
 
 	REQUIRE_PBUF_MMAP();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	EXPECT_EQ(-1, reg_pbuf(&ring, 0, 6, 1, PBUF_RING_MMAP));
+	EXPECT_EQ(-1, uring_register_pbuf_ring_raw(&ring, 0, 6, 1, PBUF_RING_MMAP));
 	EXPECT_EQ(EINVAL, errno);
 	io_uring_queue_exit(&ring);
 }
@@ -200,8 +151,10 @@ TEST(second_ring_for_same_group_gets_eexist)
 
 	REQUIRE_PBUF_MMAP();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(0, reg_pbuf(&ring, 0, ENTRIES, 2, PBUF_RING_MMAP));
-	EXPECT_EQ(-1, reg_pbuf(&ring, 0, ENTRIES, 2, PBUF_RING_MMAP));
+	ASSERT_EQ(0, uring_register_pbuf_ring_raw(&ring, 0, ENTRIES, 2,
+						  PBUF_RING_MMAP));
+	EXPECT_EQ(-1, uring_register_pbuf_ring_raw(&ring, 0, ENTRIES, 2,
+						   PBUF_RING_MMAP));
 	EXPECT_EQ(EEXIST, errno);
 	io_uring_queue_exit(&ring);
 }
@@ -215,14 +168,17 @@ TEST(user_memory_ring_cannot_be_mapped)
 {
 	struct io_uring ring;
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	void *mem;
+	void *mem, *map;
+	int err;
 
 	REQUIRE_PBUF_MMAP();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	mem = uring_anon_buf(page);
 	ASSERT_NE(NULL, mem);
-	ASSERT_EQ(0, reg_pbuf(&ring, (__u64)(uintptr_t)mem, ENTRIES, 4, 0));
-	expect_map_refused(_metadata, &ring, 4);
+	ASSERT_EQ(0, uring_register_pbuf_ring_raw(&ring, (__u64)(uintptr_t)mem,
+						  ENTRIES, 4, 0));
+	map = map_pbuf(&ring, 4, &err);
+	uring_expect_mmap_refused(_metadata, map, err, ring_bytes());
 	EXPECT_EQ(0, unreg_pbuf(&ring, 4));
 	munmap(mem, page);
 	io_uring_queue_exit(&ring);
@@ -235,12 +191,16 @@ TEST(user_memory_ring_cannot_be_mapped)
 TEST(unregistered_group_cannot_be_mapped)
 {
 	struct io_uring ring;
+	void *map;
+	int err;
 
 	REQUIRE_PBUF_MMAP();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(0, reg_pbuf(&ring, 0, ENTRIES, 6, PBUF_RING_MMAP));
+	ASSERT_EQ(0, uring_register_pbuf_ring_raw(&ring, 0, ENTRIES, 6,
+						  PBUF_RING_MMAP));
 	ASSERT_EQ(0, unreg_pbuf(&ring, 6));
-	expect_map_refused(_metadata, &ring, 6);
+	map = map_pbuf(&ring, 6, &err);
+	uring_expect_mmap_refused(_metadata, map, err, ring_bytes());
 	io_uring_queue_exit(&ring);
 }
 

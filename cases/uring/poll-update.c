@@ -21,26 +21,20 @@ enum { TAG_POLL = 0x10, TAG_NEW = 0x20, TAG_UPDATE = 0x30 };
 /*
  * NULL when the kernel knows poll updates; else why not. Before 5.13
  * IORING_OP_POLL_REMOVE takes no flags in len and fails with -EINVAL; since,
- * an update of a user_data that matches nothing gets -ENOENT.
+ * an update of a user_data that matches nothing gets -ENOENT
+ * (uring_flag_result_missing()).
  */
 static const char *poll_update_missing(void)
 {
-	static char why[128];
 	struct io_uring_sqe sqe;
-	struct io_uring_cqe cqe;
 
 	if (conform_uring_op_missing(IORING_OP_POLL_REMOVE, "IORING_OP_POLL_REMOVE"))
 		return conform_why;
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_poll_update(&sqe, 0x9999, 0, POLLIN, IORING_POLL_UPDATE_EVENTS);
-	if (uring_run_one_sqe(&sqe, &cqe))
-		return "the poll update probe did not complete";
-	if (cqe.res == -ENOENT)
-		return NULL;
-	if (cqe.res == -EINVAL)
-		return "IORING_POLL_UPDATE_EVENTS refused with -EINVAL (before 5.13)";
-	snprintf(why, sizeof(why), "the poll update probe gave %d", cqe.res);
-	return why;
+	return uring_flag_result_missing(&sqe, -ENOENT,
+					 "an update of an unknown poll",
+					 "IORING_POLL_UPDATE_EVENTS", "5.13");
 }
 
 /* Queue a single-shot poll for events on fd, tagged TAG_POLL. */

@@ -28,19 +28,14 @@ struct bundle {
 
 static int bundle_init(struct bundle *b)
 {
-	struct io_uring_buf_reg reg;
-
 	memset(b, 0, sizeof(*b));
 	b->br_len = (size_t)sysconf(_SC_PAGESIZE);
 	b->br = uring_anon_buf(b->br_len);
 	b->mem = uring_anon_buf(ENTRIES * STRIDE);
 	if (!b->br || !b->mem || io_uring_queue_init(4, &b->ring, 0))
 		return -1;
-	memset(&reg, 0, sizeof(reg));
-	reg.ring_addr = (__u64)(uintptr_t)b->br;
-	reg.ring_entries = ENTRIES;
-	reg.bgid = BGID;
-	if (uring_register_raw(&b->ring, IORING_REGISTER_PBUF_RING, &reg, 1))
+	if (uring_register_pbuf_ring_raw(&b->ring, (__u64)(uintptr_t)b->br,
+					 ENTRIES, BGID, 0))
 		return -1;
 	return conform_socketpair(b->sv);
 }

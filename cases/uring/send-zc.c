@@ -32,50 +32,6 @@ CONFORM_SINCE("6.0", "IORING_OP_SEND_ZC");
 
 enum { ZC_LEN = 3000, TAG = 0x2c2c };
 
-static char why_lo[160];
-
-/*
- * A connected TCP pair over 127.0.0.1 (port chosen by the kernel): *tx is
- * the client end, *rx the accepted one. Returns NULL or why not (loopback
- * down in a bare guest: bind or connect fails).
- */
-static const char *tcp_loopback_pair(int *tx, int *rx)
-{
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sin);
-	int lfd, cfd = -1, afd = -1;
-
-	*tx = *rx = -1;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (lfd < 0) {
-		snprintf(why_lo, sizeof(why_lo), "socket(AF_INET): %s", strerror(errno));
-		return why_lo;
-	}
-	if (bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
-	    listen(lfd, 1) < 0 ||
-	    getsockname(lfd, (struct sockaddr *)&sin, &len) < 0) {
-		snprintf(why_lo, sizeof(why_lo),
-			 "cannot listen on 127.0.0.1 (%s): loopback not up", strerror(errno));
-		close(lfd);
-		return why_lo;
-	}
-	cfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (cfd < 0 || connect(cfd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
-	    (afd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0) {
-		snprintf(why_lo, sizeof(why_lo),
-			 "cannot connect over 127.0.0.1 (%s): loopback not up", strerror(errno));
-		if (cfd >= 0)
-			close(cfd);
-		close(lfd);
-		return why_lo;
-	}
-	close(lfd);
-	*tx = cfd;
-	*rx = afd;
-	return NULL;
-}
-
 /* Read exactly len bytes from fd (blocking); true when all came. */
 static bool read_all(int fd, void *buf, size_t len)
 {
@@ -121,7 +77,7 @@ TEST(first_cqe_has_byte_count_and_f_more)
 	int tx, rx;
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SEND_ZC);
-	CONFORM_REQUIRE(tcp_loopback_pair(&tx, &rx));
+	CONFORM_REQUIRE(conform_tcp_pair(&tx, &rx));
 	conform_fill_pattern(buf, sizeof(buf), 0);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
@@ -152,7 +108,7 @@ TEST(notification_has_same_user_data_res_zero_and_f_notif)
 	int tx, rx;
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SEND_ZC);
-	CONFORM_REQUIRE(tcp_loopback_pair(&tx, &rx));
+	CONFORM_REQUIRE(conform_tcp_pair(&tx, &rx));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
 	io_uring_prep_send_zc(sqe, tx, buf, sizeof(buf), 0, 0);
@@ -180,7 +136,7 @@ TEST(peer_receives_exact_bytes)
 	int tx, rx;
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SEND_ZC);
-	CONFORM_REQUIRE(tcp_loopback_pair(&tx, &rx));
+	CONFORM_REQUIRE(conform_tcp_pair(&tx, &rx));
 	conform_fill_pattern(buf, sizeof(buf), 0);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
@@ -212,7 +168,7 @@ TEST(fixed_buffer_send_sends_the_registered_range)
 	int tx, rx;
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SEND_ZC);
-	CONFORM_REQUIRE(tcp_loopback_pair(&tx, &rx));
+	CONFORM_REQUIRE(conform_tcp_pair(&tx, &rx));
 	conform_fill_pattern(bufs[1], sizeof(bufs[1]), 0);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_EQ(0, io_uring_register_buffers(&ring, iov, 2));
@@ -278,7 +234,7 @@ TEST(unknown_zc_flag_gets_einval)
 	int tx, rx;
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SEND_ZC);
-	CONFORM_REQUIRE(tcp_loopback_pair(&tx, &rx));
+	CONFORM_REQUIRE(conform_tcp_pair(&tx, &rx));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
 	io_uring_prep_send_zc(sqe, tx, buf, sizeof(buf), 0, 1U << 15);
@@ -308,7 +264,7 @@ TEST(report_usage_marks_loopback_data_as_copied)
 	int tx, rx;
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SEND_ZC);
-	CONFORM_REQUIRE(tcp_loopback_pair(&tx, &rx));
+	CONFORM_REQUIRE(conform_tcp_pair(&tx, &rx));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
 	io_uring_prep_send_zc(sqe, tx, buf, sizeof(buf), 0,
@@ -347,7 +303,7 @@ TEST(sendmsg_zc_gathers_iovecs_and_posts_notification)
 	int tx, rx;
 
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SENDMSG_ZC);
-	CONFORM_REQUIRE(tcp_loopback_pair(&tx, &rx));
+	CONFORM_REQUIRE(conform_tcp_pair(&tx, &rx));
 	conform_fill_pattern(buf, sizeof(buf), 0);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));

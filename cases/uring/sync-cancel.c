@@ -57,44 +57,6 @@ static const char *sync_cancel_missing(void)
 		CONFORM_REQUIRE(sync_cancel_missing());                        \
 	} while (0)
 
-/* Two empty pipes, their read ends polled (fixed slots 0 and 1 if fixed). */
-struct two_polls {
-	struct io_uring ring;
-	int p1[2], p2[2];
-};
-
-static int two_polls_start(struct two_polls *t, bool fixed)
-{
-	struct io_uring_sqe *sqe;
-	int files[2];
-
-	if (conform_pipe(t->p1) || conform_pipe(t->p2))
-		return -1;
-	if (io_uring_queue_init(8, &t->ring, 0))
-		return -1;
-	files[0] = t->p1[0];
-	files[1] = t->p2[0];
-	if (fixed && io_uring_register_files(&t->ring, files, 2))
-		return -1;
-	for (int i = 0; i < 2; i++) {
-		sqe = io_uring_get_sqe(&t->ring);
-		io_uring_prep_poll_add(sqe, fixed ? i : files[i], POLLIN);
-		io_uring_sqe_set_data64(sqe, i ? TAG_B : TAG_A);
-		if (fixed)
-			sqe->flags |= IOSQE_FIXED_FILE;
-	}
-	return io_uring_submit(&t->ring) == 2 ? 0 : -1;
-}
-
-static void two_polls_end(struct two_polls *t)
-{
-	io_uring_queue_exit(&t->ring);
-	close(t->p1[0]);
-	close(t->p1[1]);
-	close(t->p2[0]);
-	close(t->p2[1]);
-}
-
 /*
  * io_uring_register_sync_cancel(3): "performs a synchronous cancelation
  * request"; the return value is that of io_uring_prep_cancel(3): 0 when
@@ -105,17 +67,17 @@ TEST(sync_cancel_by_user_data_cancels_that_request)
 {
 	struct io_uring_sync_cancel_reg reg = cancel_reg(TAG_A, 0, 0);
 	struct io_uring_cqe cqe;
-	struct two_polls t;
+	struct uring_two_polls t;
 
 	REQUIRE_SYNC_CANCEL();
-	ASSERT_EQ(0, two_polls_start(&t, false));
+	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
 	EXPECT_EQ(0, uring_register_raw(&t.ring, IORING_REGISTER_SYNC_CANCEL,
 					&reg, 1));
 	ASSERT_EQ(0, uring_reap_one(&t.ring, &cqe));
 	EXPECT_EQ((__u64)TAG_A, cqe.user_data);
 	EXPECT_EQ(-ECANCELED, cqe.res);
 	EXPECT_EQ(-ETIME, uring_wait_briefly(&t.ring));
-	two_polls_end(&t);
+	uring_two_polls_end(&t);
 }
 
 /*
@@ -126,16 +88,16 @@ TEST(sync_cancel_by_user_data_cancels_that_request)
 TEST(sync_cancel_of_unknown_user_data_fails_enoent)
 {
 	struct io_uring_sync_cancel_reg reg = cancel_reg(0x5eed, 0, 0);
-	struct two_polls t;
+	struct uring_two_polls t;
 
 	REQUIRE_SYNC_CANCEL();
-	ASSERT_EQ(0, two_polls_start(&t, false));
+	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
 	errno = 0;
 	EXPECT_EQ(-1, uring_register_raw(&t.ring, IORING_REGISTER_SYNC_CANCEL,
 					 &reg, 1));
 	EXPECT_EQ(ENOENT, errno);
 	EXPECT_EQ(-ETIME, uring_wait_briefly(&t.ring));
-	two_polls_end(&t);
+	uring_two_polls_end(&t);
 }
 
 /*
@@ -146,10 +108,10 @@ TEST(sync_cancel_by_fd_cancels_request_on_that_fd)
 {
 	struct io_uring_sync_cancel_reg reg;
 	struct io_uring_cqe cqe;
-	struct two_polls t;
+	struct uring_two_polls t;
 
 	REQUIRE_SYNC_CANCEL();
-	ASSERT_EQ(0, two_polls_start(&t, false));
+	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
 	reg = cancel_reg(0, IORING_ASYNC_CANCEL_FD, t.p2[0]);
 	EXPECT_EQ(0, uring_register_raw(&t.ring, IORING_REGISTER_SYNC_CANCEL,
 					&reg, 1));
@@ -157,7 +119,7 @@ TEST(sync_cancel_by_fd_cancels_request_on_that_fd)
 	EXPECT_EQ((__u64)TAG_B, cqe.user_data);
 	EXPECT_EQ(-ECANCELED, cqe.res);
 	EXPECT_EQ(-ETIME, uring_wait_briefly(&t.ring));
-	two_polls_end(&t);
+	uring_two_polls_end(&t);
 }
 
 /*
@@ -169,10 +131,10 @@ TEST(sync_cancel_by_fixed_slot_cancels_request_on_that_slot)
 {
 	struct io_uring_sync_cancel_reg reg;
 	struct io_uring_cqe cqe;
-	struct two_polls t;
+	struct uring_two_polls t;
 
 	REQUIRE_SYNC_CANCEL();
-	ASSERT_EQ(0, two_polls_start(&t, true));
+	ASSERT_EQ(0, uring_two_polls_start(&t, true, TAG_A, TAG_B));
 	reg = cancel_reg(0, IORING_ASYNC_CANCEL_FD |
 			 IORING_ASYNC_CANCEL_FD_FIXED, 1);
 	EXPECT_EQ(0, uring_register_raw(&t.ring, IORING_REGISTER_SYNC_CANCEL,
@@ -181,7 +143,7 @@ TEST(sync_cancel_by_fixed_slot_cancels_request_on_that_slot)
 	EXPECT_EQ((__u64)TAG_B, cqe.user_data);
 	EXPECT_EQ(-ECANCELED, cqe.res);
 	EXPECT_EQ(-ETIME, uring_wait_briefly(&t.ring));
-	two_polls_end(&t);
+	uring_two_polls_end(&t);
 }
 
 /*
@@ -191,17 +153,17 @@ TEST(sync_cancel_by_fixed_slot_cancels_request_on_that_slot)
 TEST(sync_cancel_by_closed_fd_fails_ebadf)
 {
 	struct io_uring_sync_cancel_reg reg;
-	struct two_polls t;
+	struct uring_two_polls t;
 
 	REQUIRE_SYNC_CANCEL();
-	ASSERT_EQ(0, two_polls_start(&t, false));
+	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
 	reg = cancel_reg(0, IORING_ASYNC_CANCEL_FD, conform_bad_fd());
 	errno = 0;
 	EXPECT_EQ(-1, uring_register_raw(&t.ring, IORING_REGISTER_SYNC_CANCEL,
 					 &reg, 1));
 	EXPECT_EQ(EBADF, errno);
 	EXPECT_EQ(-ETIME, uring_wait_briefly(&t.ring));
-	two_polls_end(&t);
+	uring_two_polls_end(&t);
 }
 
 /*
@@ -214,17 +176,17 @@ TEST(sync_cancel_any_returns_count_of_cancelled)
 {
 	struct io_uring_sync_cancel_reg reg = cancel_reg(0, IORING_ASYNC_CANCEL_ANY, 0);
 	struct io_uring_cqe cqe;
-	struct two_polls t;
+	struct uring_two_polls t;
 
 	REQUIRE_SYNC_CANCEL();
-	ASSERT_EQ(0, two_polls_start(&t, false));
+	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
 	EXPECT_EQ(2, uring_register_raw(&t.ring, IORING_REGISTER_SYNC_CANCEL,
 					&reg, 1));
 	for (int i = 0; i < 2; i++) {
 		ASSERT_EQ(0, uring_reap_one(&t.ring, &cqe));
 		EXPECT_EQ(-ECANCELED, cqe.res);
 	}
-	two_polls_end(&t);
+	uring_two_polls_end(&t);
 }
 
 /*
@@ -235,16 +197,16 @@ TEST(sync_cancel_any_returns_count_of_cancelled)
 TEST(sync_cancel_with_unknown_flag_fails_einval)
 {
 	struct io_uring_sync_cancel_reg reg = cancel_reg(TAG_A, 1U << 30, 0);
-	struct two_polls t;
+	struct uring_two_polls t;
 
 	REQUIRE_SYNC_CANCEL();
-	ASSERT_EQ(0, two_polls_start(&t, false));
+	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
 	errno = 0;
 	EXPECT_EQ(-1, uring_register_raw(&t.ring, IORING_REGISTER_SYNC_CANCEL,
 					 &reg, 1));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-ETIME, uring_wait_briefly(&t.ring));
-	two_polls_end(&t);
+	uring_two_polls_end(&t);
 }
 
 /*
@@ -256,17 +218,17 @@ TEST(sync_cancel_with_unknown_flag_fails_einval)
 TEST(sync_cancel_with_nonzero_pad_fails_einval)
 {
 	struct io_uring_sync_cancel_reg reg = cancel_reg(TAG_A, 0, 0);
-	struct two_polls t;
+	struct uring_two_polls t;
 
 	REQUIRE_SYNC_CANCEL();
 	reg.pad[3] = 1;
-	ASSERT_EQ(0, two_polls_start(&t, false));
+	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
 	errno = 0;
 	EXPECT_EQ(-1, uring_register_raw(&t.ring, IORING_REGISTER_SYNC_CANCEL,
 					 &reg, 1));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-ETIME, uring_wait_briefly(&t.ring));
-	two_polls_end(&t);
+	uring_two_polls_end(&t);
 }
 
 TEST_HARNESS_MAIN

@@ -21,25 +21,17 @@ static struct __kernel_timespec short_ts = { .tv_nsec = 10 * 1000 * 1000 };
 /*
  * NULL if a 10 ms timeout with these flags expires with -ETIME; kernels
  * that do not know a flag fail the timeout with -EINVAL. Probed on a ring
- * of its own.
+ * of its own (uring_flag_result_missing()).
  */
 static const char *timeout_flag_missing(unsigned int flags, const char *name,
 					const char *release)
 {
-	static char why[160];
 	struct io_uring_sqe sqe;
-	struct io_uring_cqe cqe;
 
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_timeout(&sqe, &short_ts, 0, flags);
-	if (uring_run_one_sqe(&sqe, &cqe))
-		return "the timeout-flag probe (on a ring of its own) did not complete";
-	if (cqe.res == -ETIME)
-		return NULL;
-	snprintf(why, sizeof(why),
-		 "%s: a 10 ms timeout with it completes with %d, not -ETIME (added in %s)",
-		 name, cqe.res, release);
-	return why;
+	return uring_flag_result_missing(&sqe, -ETIME, "a 10 ms timeout", name,
+					 release);
 }
 
 #define REQUIRE_TIMEOUT_FLAG(flag, release)                                    \

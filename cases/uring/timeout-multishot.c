@@ -33,24 +33,17 @@ static void queue_multishot(struct io_uring *ring, unsigned int count,
 
 /*
  * NULL if a multishot timeout of one period completes with a single -ETIME;
- * older kernels fail the unknown flag with -EINVAL. On a ring of its own.
+ * older kernels fail the unknown flag with -EINVAL. On a ring of its own
+ * (uring_flag_result_missing()).
  */
 static const char *multishot_timeout_missing(void)
 {
-	static char why[160];
 	struct io_uring_sqe sqe;
-	struct io_uring_cqe cqe;
 
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_timeout(&sqe, &period_ts, 1, IORING_TIMEOUT_MULTISHOT);
-	if (uring_run_one_sqe(&sqe, &cqe))
-		return "the multishot-timeout probe (on a ring of its own) did not complete";
-	if (cqe.res == -ETIME)
-		return NULL;
-	snprintf(why, sizeof(why),
-		 "IORING_TIMEOUT_MULTISHOT: a timeout with it completes with %d, not -ETIME (added in 6.4)",
-		 cqe.res);
-	return why;
+	return uring_flag_result_missing(&sqe, -ETIME, "a one-period timeout",
+					 "IORING_TIMEOUT_MULTISHOT", "6.4");
 }
 
 #define REQUIRE_MULTISHOT_TIMEOUT()                                            \

@@ -24,26 +24,19 @@ static struct __kernel_timespec short_ts = { .tv_nsec = 10 * 1000 * 1000 };
  * NULL if an update with these timeout_flags (IORING_TIMEOUT_UPDATE added)
  * of a user_data no timeout carries gets -ENOENT; kernels that do not know
  * the flag refuse it with -EINVAL (a removal takes no flags). Probed on a
- * ring of its own.
+ * ring of its own (uring_flag_result_missing()).
  */
 static const char *update_flag_missing(unsigned int flags, const char *name,
 				       const char *release)
 {
-	static char why[160];
 	struct __kernel_timespec ts = { .tv_sec = 1 };
 	struct io_uring_sqe sqe;
-	struct io_uring_cqe cqe;
 
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_timeout_update(&sqe, &ts, 0x5eed, flags);
-	if (uring_run_one_sqe(&sqe, &cqe))
-		return "the timeout-update probe (on a ring of its own) did not complete";
-	if (cqe.res == -ENOENT)
-		return NULL;
-	snprintf(why, sizeof(why),
-		 "%s: an update of an unknown timeout gets %d, not -ENOENT (added in %s)",
-		 name, cqe.res, release);
-	return why;
+	return uring_flag_result_missing(&sqe, -ENOENT,
+					 "an update of an unknown timeout",
+					 name, release);
 }
 
 #define REQUIRE_TIMEOUT_UPDATE()                                               \
