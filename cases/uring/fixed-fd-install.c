@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: MIT
+/*
+ * uring/fixed-fd-install: IORING_OP_FIXED_FD_INSTALL (Linux 6.8), which
+ * installs a registered (fixed) file into the process's file table as a
+ * normal fd: O_CLOEXEC by default, IORING_FIXED_FD_NO_CLOEXEC to leave it
+ * off, the same open file description as the slot's, and the refusals
+ * (no IOSQE_FIXED_FILE, an empty slot, unknown flags, a personality).
+ * The 6.1 header and liburing 2.3 lack the opcode and the flag: SQEs are
+ * filled by hand (fd: the slot, install_fd_flags: the rw_flags word).
+ */
+#include <liburing.h>
+
+#include "conform_uring.h"
+#include "ref/uapi.h"
+
+CONFORM_SINCE("6.8", "IORING_OP_FIXED_FD_INSTALL");
+
+/* 6.8 uapi: the one flag of IORING_OP_FIXED_FD_INSTALL. */
+#define FIXED_FD_NO_CLOEXEC	(1U << 0)	/* IORING_FIXED_FD_NO_CLOEXEC */
+
+#define REQUIRE_FD_INSTALL()                                                   \
+	CONFORM_REQUIRE(conform_uring_op_missing(REF_IORING_OP_FIXED_FD_INSTALL, \
+						 "IORING_OP_FIXED_FD_INSTALL"))
+
+/* A request installing slot; sqe_flags normally IOSQE_FIXED_FILE. */
+static void prep_install(struct io_uring_sqe *sqe, int slot,
+			 unsigned char sqe_flags, unsigned int flags)
+{
+	memset(sqe, 0, sizeof(*sqe));
+	sqe->opcode = REF_IORING_OP_FIXED_FD_INSTALL;
+	sqe->fd = slot;
+	sqe->flags = sqe_flags;
+	sqe->rw_flags = flags;
+	sqe->user_data = 0x1d;
+}
+
+/* A ring with a pipe's write end in slot 0, slot 1 left empty. */
+struct inst {
+	struct io_uring ring;
+	int p[2];
+};
+
+static int inst_start(struct inst *t)
+{
+	int files[2];
+
+	if (conform_pipe(t->p) || io_uring_queue_init(4, &t->ring, 0))
+		return -1;
+	files[0] = t->p[1];
+	files[1] = -1;
+	return io_uring_register_files(&t->ring, files, 2) ? -1 : 0;
+}
+
+static void inst_end(struct inst *t)
+{
+	io_uring_queue_exit(&t->ring);
+	close(t->p[0]);
+	close(t->p[1]);
+}
+
+/*
+ * io_uring_enter(2) IORING_OP_FIXED_FD_INSTALL: completes with a new fd
+ * for the registered file; it is close-on-exec by default (since 6.8),
+ * and a write through it reaches the pipe.
+ */
+TEST(installs_fixed_file_as_cloexec_fd)
+{
+	struct io_uring_sqe sqe;
+	struct inst t;
+	char buf[8];
+	int fd;
+
+	REQUIRE_FD_INSTALL();
+	ASSERT_EQ(0, inst_start(&t));
+	prep_install(&sqe, 0, IOSQE_FIXED_FILE, 0);
+	fd = uring_run_sqe_res(&t.ring, &sqe);
+	ASSERT_LE(0, fd) TH_LOG("install: %s", strerror(-fd));
+	EXPECT_NE(t.p[1], fd);
+	EXPECT_EQ(FD_CLOEXEC, fcntl(fd, F_GETFD));
+	conform_fill_pattern(buf, sizeof(buf), 0);
+	EXPECT_EQ((ssize_t)sizeof(buf), write(fd, buf, sizeof(buf)));
+	memset(buf, 0, sizeof(buf));
+	EXPECT_EQ((ssize_t)sizeof(buf), read(t.p[0], buf, sizeof(buf)));
+	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 0));
+	close(fd);
+	inst_end(&t);
+}
+
+/*
+ * io_uring_enter(2) IORING_OP_FIXED_FD_INSTALL with
+ * IORING_FIXED_FD_NO_CLOEXEC: the new fd is not close-on-exec (since 6.8).
+ */
+TEST(no_cloexec_flag_leaves_fd_inheritable)
+{
+	struct io_uring_sqe sqe;
+	struct inst t;
+	int fd;
+
+	REQUIRE_FD_INSTALL();
+	ASSERT_EQ(0, inst_start(&t));
+	prep_install(&sqe, 0, IOSQE_FIXED_FILE, FIXED_FD_NO_CLOEXEC);
+	fd = uring_run_sqe_res(&t.ring, &sqe);
+	ASSERT_LE(0, fd) TH_LOG("install: %s", strerror(-fd));
+	EXPECT_EQ(0, fcntl(fd, F_GETFD));
+	close(fd);
+	inst_end(&t);
+}
+
+/*
+ * IORING_OP_FIXED_FD_INSTALL installs the registered file itself: the fd
+ * shares its open file description with the one registered, so a status
+ * flag set through one shows through the other; the slot stays registered,
+ * and closing the new fd leaves it usable (since 6.8).
+ */
+TEST(installed_fd_shares_the_open_file_and_slot_stays)
+{
+	struct io_uring_sqe sqe;
+	struct inst t;
+	int fd, fd2;
+
+	REQUIRE_FD_INSTALL();
+	ASSERT_EQ(0, inst_start(&t));
+	prep_install(&sqe, 0, IOSQE_FIXED_FILE, 0);
+	fd = uring_run_sqe_res(&t.ring, &sqe);
+	ASSERT_LE(0, fd) TH_LOG("install: %s", strerror(-fd));
+	EXPECT_EQ(0, fcntl(t.p[1], F_GETFL) & O_NONBLOCK);
+	ASSERT_EQ(0, fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK));
+	EXPECT_EQ(O_NONBLOCK, fcntl(t.p[1], F_GETFL) & O_NONBLOCK);
+	EXPECT_EQ(0, close(fd));
+	fd2 = uring_run_sqe_res(&t.ring, &sqe);
+	ASSERT_LE(0, fd2) TH_LOG("second install: %s", strerror(-fd2));
+	EXPECT_EQ(O_NONBLOCK, fcntl(fd2, F_GETFL) & O_NONBLOCK);
+	close(fd2);
+	inst_end(&t);
+}
+
+/*
+ * io_uring_enter(2) IORING_OP_FIXED_FD_INSTALL works on fixed files only:
+ * without IOSQE_FIXED_FILE the request fails with -EBADF (since 6.8).
+ */
+TEST(without_fixed_file_flag_gets_ebadf)
+{
+	struct io_uring_sqe sqe;
+	struct inst t;
+
+	REQUIRE_FD_INSTALL();
+	ASSERT_EQ(0, inst_start(&t));
+	prep_install(&sqe, t.p[1], 0, 0);
+	EXPECT_EQ(-EBADF, uring_run_sqe_res(&t.ring, &sqe));
+	inst_end(&t);
+}
+
+/*
+ * io_uring_enter(2) CQE errors: a fixed-file request naming an empty slot,
+ * or a slot past the table, fails with -EBADF; so does
+ * IORING_OP_FIXED_FD_INSTALL (since 6.8).
+ */
+TEST(empty_or_out_of_range_slot_gets_ebadf)
+{
+	struct io_uring_sqe sqe;
+	struct inst t;
+
+	REQUIRE_FD_INSTALL();
+	ASSERT_EQ(0, inst_start(&t));
+	prep_install(&sqe, 1, IOSQE_FIXED_FILE, 0);
+	EXPECT_EQ(-EBADF, uring_run_sqe_res(&t.ring, &sqe));
+	prep_install(&sqe, 2, IOSQE_FIXED_FILE, 0);
+	EXPECT_EQ(-EBADF, uring_run_sqe_res(&t.ring, &sqe));
+	inst_end(&t);
+}
+
+/*
+ * IORING_OP_FIXED_FD_INSTALL knows only IORING_FIXED_FD_NO_CLOEXEC: any
+ * other flag bit, or a field it does not use (sqe->off), gives -EINVAL
+ * (kernel io_uring/openclose.c io_install_fixed_fd_prep, since 6.8).
+ */
+TEST(unknown_flag_or_used_field_gets_einval)
+{
+	struct io_uring_sqe sqe;
+	struct inst t;
+
+	REQUIRE_FD_INSTALL();
+	ASSERT_EQ(0, inst_start(&t));
+	prep_install(&sqe, 0, IOSQE_FIXED_FILE, 2);
+	EXPECT_EQ(-EINVAL, uring_run_sqe_res(&t.ring, &sqe));
+	prep_install(&sqe, 0, IOSQE_FIXED_FILE, 0);
+	sqe.off = 1;
+	EXPECT_EQ(-EINVAL, uring_run_sqe_res(&t.ring, &sqe));
+	inst_end(&t);
+}
+
+/*
+ * IORING_OP_FIXED_FD_INSTALL installs with the submitting task's
+ * credentials: a request carrying a registered personality (sqe
+ * personality) is refused with -EPERM (kernel io_install_fixed_fd_prep,
+ * since 6.8).
+ */
+TEST(with_personality_gets_eperm)
+{
+	struct io_uring_sqe sqe;
+	struct inst t;
+	int id;
+
+	REQUIRE_FD_INSTALL();
+	ASSERT_EQ(0, inst_start(&t));
+	id = io_uring_register_personality(&t.ring);
+	ASSERT_LT(0, id) TH_LOG("register personality: %s", strerror(-id));
+	prep_install(&sqe, 0, IOSQE_FIXED_FILE, 0);
+	sqe.personality = (__u16)id;
+	EXPECT_EQ(-EPERM, uring_run_sqe_res(&t.ring, &sqe));
+	inst_end(&t);
+}
+
+TEST_HARNESS_MAIN
