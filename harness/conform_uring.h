@@ -533,6 +533,48 @@ static inline int uring_register_pbuf_ring_raw(struct io_uring *ring,
 }
 
 /*
+ * A provided-buffer ring of entries slots (a power of two) in anonymous
+ * memory, registered on ring as group bgid, and entries buffers of buf_len
+ * bytes at *bufs, of which the first nbufs (ids 0..nbufs-1) are put in the
+ * ring. 0, or -1; *br and *bufs are then what was mapped (or NULL), and
+ * uring_pbuf_ring_unmap() releases them either way.
+ */
+static inline int uring_pbuf_ring_setup(struct io_uring *ring,
+					unsigned int entries,
+					unsigned int buf_len,
+					unsigned short bgid, unsigned int nbufs,
+					struct io_uring_buf_ring **br,
+					unsigned char **bufs)
+{
+	*br = uring_anon_buf(entries * sizeof(struct io_uring_buf));
+	*bufs = uring_anon_buf((size_t)entries * buf_len);
+	if (!*br || !*bufs)
+		return -1;
+	io_uring_buf_ring_init(*br);
+	if (uring_register_pbuf_ring_raw(ring, (__u64)(uintptr_t)*br, entries,
+					 bgid, 0))
+		return -1;
+	for (unsigned int i = 0; i < nbufs; i++)
+		io_uring_buf_ring_add(*br, *bufs + (size_t)i * buf_len, buf_len,
+				      (unsigned short)i,
+				      io_uring_buf_ring_mask(entries), (int)i);
+	io_uring_buf_ring_advance(*br, (int)nbufs);
+	return 0;
+}
+
+/* Unmap what uring_pbuf_ring_setup() mapped (NULL parts are skipped). */
+static inline void uring_pbuf_ring_unmap(struct io_uring_buf_ring *br,
+					 unsigned char *bufs,
+					 unsigned int entries,
+					 unsigned int buf_len)
+{
+	if (br)
+		munmap(br, entries * sizeof(struct io_uring_buf));
+	if (bufs)
+		munmap(bufs, (size_t)entries * buf_len);
+}
+
+/*
  * Two requests that cannot finish by themselves, for the cancel tests: on
  * a new 8-entry ring, POLLIN polls on the read ends of two empty pipes,
  * tagged tag1 (pipe p1) and tag2 (pipe p2). With fixed, both read ends are

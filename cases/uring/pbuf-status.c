@@ -78,27 +78,14 @@ static int ps_start(struct ps *t)
 {
 	if (conform_pipe(t->p) || io_uring_queue_init(4, &t->ring, 0))
 		return -1;
-	t->br = uring_anon_buf(ENTRIES * sizeof(struct io_uring_buf));
-	t->bufs = uring_anon_buf(ENTRIES * BUF_LEN);
-	if (!t->br || !t->bufs)
-		return -1;
-	io_uring_buf_ring_init(t->br);
-	if (uring_register_pbuf_ring_raw(&t->ring, (__u64)(uintptr_t)t->br,
-					 ENTRIES, BGID, 0))
-		return -1;
-	for (int i = 0; i < ENTRIES; i++)
-		io_uring_buf_ring_add(t->br, t->bufs + i * BUF_LEN, BUF_LEN,
-				      (unsigned short)i,
-				      io_uring_buf_ring_mask(ENTRIES), i);
-	io_uring_buf_ring_advance(t->br, ENTRIES);
-	return 0;
+	return uring_pbuf_ring_setup(&t->ring, ENTRIES, BUF_LEN, BGID, ENTRIES,
+				     &t->br, &t->bufs);
 }
 
 static void ps_end(struct ps *t)
 {
 	io_uring_queue_exit(&t->ring);
-	munmap(t->br, ENTRIES * sizeof(struct io_uring_buf));
-	munmap(t->bufs, ENTRIES * BUF_LEN);
+	uring_pbuf_ring_unmap(t->br, t->bufs, ENTRIES, BUF_LEN);
 	close(t->p[0]);
 	close(t->p[1]);
 }

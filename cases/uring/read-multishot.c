@@ -32,33 +32,18 @@ struct mshot {
 
 static int mshot_start(struct mshot *m, unsigned int nbufs)
 {
-	size_t rlen = ENTRIES * sizeof(struct io_uring_buf);
-
 	if (conform_pipe(m->p))
 		return -1;
 	if (io_uring_queue_init(8, &m->ring, 0))
 		return -1;
-	m->br = uring_anon_buf(rlen);
-	m->bufs = uring_anon_buf(ENTRIES * BUF_LEN);
-	if (!m->br || !m->bufs)
-		return -1;
-	io_uring_buf_ring_init(m->br);
-	if (uring_register_pbuf_ring_raw(&m->ring, (__u64)(uintptr_t)m->br,
-					 ENTRIES, BGID, 0))
-		return -1;
-	for (unsigned int i = 0; i < nbufs; i++)
-		io_uring_buf_ring_add(m->br, m->bufs + i * BUF_LEN, BUF_LEN,
-				      (unsigned short)i,
-				      io_uring_buf_ring_mask(ENTRIES), (int)i);
-	io_uring_buf_ring_advance(m->br, (int)nbufs);
-	return 0;
+	return uring_pbuf_ring_setup(&m->ring, ENTRIES, BUF_LEN, BGID, nbufs,
+				     &m->br, &m->bufs);
 }
 
 static void mshot_end(struct mshot *m)
 {
 	io_uring_queue_exit(&m->ring);
-	munmap(m->br, ENTRIES * sizeof(struct io_uring_buf));
-	munmap(m->bufs, ENTRIES * BUF_LEN);
+	uring_pbuf_ring_unmap(m->br, m->bufs, ENTRIES, BUF_LEN);
 	close(m->p[0]);
 	if (m->p[1] >= 0)
 		close(m->p[1]);
