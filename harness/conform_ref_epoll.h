@@ -57,6 +57,27 @@ static inline int ref_case_ep_pipe_nb(int p[2])
 	return -1;
 }
 
+/*
+ * What most ref/epoll-* TESTs work on: a ref epoll context and a pipe
+ * (conform_pipe(): p[0] the read end, p[1] the write end), each step
+ * ASSERTed as the TEST would; if one fails the TEST ends there, and what
+ * the earlier step opened goes when the TEST's process exits.
+ */
+static inline void ref_case_ep_open(struct __test_metadata *_metadata,
+				    struct ref_epoll *ep, int p[2])
+{
+	ASSERT_EQ(0, ref_epoll_init(ep));
+	ASSERT_EQ(0, conform_pipe(p));
+}
+
+/* Free the context, then close both ends of the pipe. */
+static inline void ref_case_ep_close(struct ref_epoll *ep, int p[2])
+{
+	ref_epoll_free(ep);
+	close(p[0]);
+	close(p[1]);
+}
+
 /* What ref_case_ep_log_event() saw, in call order; n counts all calls. */
 struct ref_case_ep_log {
 	int n;

@@ -29,17 +29,14 @@ TEST(deleted_ready_watch_is_not_reported)
 	int p[2];
 
 	EPOLL_REQUIRE();
-	ASSERT_EQ(0, ref_epoll_init(&ep));
-	ASSERT_EQ(0, conform_pipe(p));
+	ref_case_ep_open(_metadata, &ep, p);
 	ASSERT_EQ(0, ref_epoll_add(&ep, p[0], EPOLLIN, 1));
 	ASSERT_EQ(1, write(p[1], "x", 1));
 	ASSERT_EQ(1, ref_epoll_wait(&ep, ev, 2, REF_CASE_EP_BOUND_MS, NULL));
 	EXPECT_EQ(0, ref_epoll_del(&ep, p[0]));
 	EXPECT_EQ(0, ref_epoll_wait(&ep, ev, 2, 0, NULL));
 	EXPECT_TRUE(conform_fd_readable(p[0], 0));
-	ref_epoll_free(&ep);
-	close(p[0]);
-	close(p[1]);
+	ref_case_ep_close(&ep, p);
 }
 
 /*
@@ -53,15 +50,12 @@ TEST(deleted_idle_watch_is_not_reported_later)
 	int p[2];
 
 	EPOLL_REQUIRE();
-	ASSERT_EQ(0, ref_epoll_init(&ep));
-	ASSERT_EQ(0, conform_pipe(p));
+	ref_case_ep_open(_metadata, &ep, p);
 	ASSERT_EQ(0, ref_epoll_add(&ep, p[0], EPOLLIN | EPOLLET, 1));
 	EXPECT_EQ(0, ref_epoll_del(&ep, p[0]));
 	ASSERT_EQ(1, write(p[1], "x", 1));
 	EXPECT_EQ(0, ref_epoll_wait(&ep, ev, 2, 0, NULL));
-	ref_epoll_free(&ep);
-	close(p[0]);
-	close(p[1]);
+	ref_case_ep_close(&ep, p);
 }
 
 /*
@@ -75,15 +69,12 @@ TEST(deleted_watch_is_gone_for_del_and_mod)
 	int p[2];
 
 	EPOLL_REQUIRE();
-	ASSERT_EQ(0, ref_epoll_init(&ep));
-	ASSERT_EQ(0, conform_pipe(p));
+	ref_case_ep_open(_metadata, &ep, p);
 	ASSERT_EQ(0, ref_epoll_add(&ep, p[0], EPOLLIN, 1));
 	ASSERT_EQ(0, ref_epoll_del(&ep, p[0]));
 	EXPECT_EQ(-ENOENT, ref_epoll_del(&ep, p[0]));
 	EXPECT_EQ(-ENOENT, ref_epoll_mod(&ep, p[0], EPOLLIN, 2));
-	ref_epoll_free(&ep);
-	close(p[0]);
-	close(p[1]);
+	ref_case_ep_close(&ep, p);
 }
 
 /*
@@ -97,8 +88,7 @@ TEST(add_after_delete_reports_with_new_data)
 	int p[2];
 
 	EPOLL_REQUIRE();
-	ASSERT_EQ(0, ref_epoll_init(&ep));
-	ASSERT_EQ(0, conform_pipe(p));
+	ref_case_ep_open(_metadata, &ep, p);
 	ASSERT_EQ(0, ref_epoll_add(&ep, p[0], EPOLLIN, 1));
 	ASSERT_EQ(1, write(p[1], "x", 1));
 	ASSERT_EQ(0, ref_epoll_del(&ep, p[0]));
@@ -106,9 +96,7 @@ TEST(add_after_delete_reports_with_new_data)
 	ASSERT_EQ(1, ref_epoll_wait(&ep, ev, 2, REF_CASE_EP_BOUND_MS, NULL));
 	EXPECT_EQ(EPOLLIN, ev[0].events);
 	EXPECT_EQ(0xadd2, ev[0].data.u64);
-	ref_epoll_free(&ep);
-	close(p[0]);
-	close(p[1]);
+	ref_case_ep_close(&ep, p);
 }
 
 /* Two ready pipes; the callback of whichever comes first deletes the other. */
@@ -150,8 +138,7 @@ TEST(delete_does_not_withdraw_collected_events)
 	int p[2], q[2];
 
 	EPOLL_REQUIRE();
-	ASSERT_EQ(0, ref_epoll_init(&ep));
-	ASSERT_EQ(0, conform_pipe(p));
+	ref_case_ep_open(_metadata, &ep, p);
 	ASSERT_EQ(0, conform_pipe(q));
 	b.ep = &ep;
 	b.fd[0] = p[0];
@@ -171,9 +158,7 @@ TEST(delete_does_not_withdraw_collected_events)
 	/* Level-triggered, both still readable: only the survivor remains. */
 	EXPECT_EQ(1, ref_epoll_dispatch(&ep, 0, ref_case_ep_log_event, &log));
 	EXPECT_EQ((uint64_t)b.first, log.ev[0].data.u64);
-	ref_epoll_free(&ep);
-	close(p[0]);
-	close(p[1]);
+	ref_case_ep_close(&ep, p);
 	close(q[0]);
 	close(q[1]);
 }

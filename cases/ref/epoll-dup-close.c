@@ -120,8 +120,7 @@ TEST(ref_close_of_unwatched_fd_gets_enoent_and_closes)
 	int p[2];
 
 	EPOLL_REQUIRE();
-	ASSERT_EQ(0, ref_epoll_init(&ep));
-	ASSERT_EQ(0, conform_pipe(p));
+	ref_case_ep_open(_metadata, &ep, p);
 	EXPECT_EQ(-ENOENT, ref_epoll_close(&ep, p[0]));
 	errno = 0;
 	EXPECT_EQ(-1, fcntl(p[0], F_GETFD));
@@ -143,8 +142,7 @@ TEST(closing_the_last_fd_removes_the_watch)
 	int p[2], q[2], number;
 
 	EPOLL_REQUIRE();
-	ASSERT_EQ(0, ref_epoll_init(&ep));
-	ASSERT_EQ(0, conform_pipe(p));
+	ref_case_ep_open(_metadata, &ep, p);
 	ASSERT_EQ(0, ref_epoll_add(&ep, p[0], EPOLLIN, 1));
 	ASSERT_EQ(1, write(p[1], "x", 1));
 	ASSERT_EQ(1, ref_epoll_wait(&ep, ev, 2, REF_CASE_EP_BOUND_MS, NULL));

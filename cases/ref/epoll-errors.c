@@ -72,16 +72,13 @@ TEST(add_twice_gets_eexist)
 	int p[2];
 
 	EPOLL_REQUIRE();
-	ASSERT_EQ(0, ref_epoll_init(&ep));
-	ASSERT_EQ(0, conform_pipe(p));
+	ref_case_ep_open(_metadata, &ep, p);
 	ASSERT_EQ(0, ref_epoll_add(&ep, p[0], EPOLLIN, 1));
 	EXPECT_EQ(-EEXIST, ref_epoll_add(&ep, p[0], EPOLLIN, 2));
 	ASSERT_EQ(1, write(p[1], "x", 1));
 	ASSERT_EQ(1, ref_epoll_wait(&ep, ev, 2, REF_CASE_EP_BOUND_MS, NULL));
 	EXPECT_EQ(1, ev[0].data.u64);
-	ref_epoll_free(&ep);
-	close(p[0]);
-	close(p[1]);
+	ref_case_ep_close(&ep, p);
 }
 
 /*
@@ -95,13 +92,10 @@ TEST(del_or_mod_of_unknown_fd_gets_enoent)
 	int p[2];
 
 	EPOLL_REQUIRE();
-	ASSERT_EQ(0, ref_epoll_init(&ep));
-	ASSERT_EQ(0, conform_pipe(p));
+	ref_case_ep_open(_metadata, &ep, p);
 	EXPECT_EQ(-ENOENT, ref_epoll_del(&ep, p[0]));
 	EXPECT_EQ(-ENOENT, ref_epoll_mod(&ep, p[0], EPOLLIN, 1));
-	ref_epoll_free(&ep);
-	close(p[0]);
-	close(p[1]);
+	ref_case_ep_close(&ep, p);
 }
 
 /*
@@ -117,16 +111,13 @@ TEST(mod_with_exclusive_gets_einval_and_changes_nothing)
 	int p[2];
 
 	EPOLL_REQUIRE();
-	ASSERT_EQ(0, ref_epoll_init(&ep));
-	ASSERT_EQ(0, conform_pipe(p));
+	ref_case_ep_open(_metadata, &ep, p);
 	ASSERT_EQ(0, ref_epoll_add(&ep, p[0], EPOLLIN, 1));
 	EXPECT_EQ(-EINVAL, ref_epoll_mod(&ep, p[0], EPOLLIN | EPOLLEXCLUSIVE, 2));
 	ASSERT_EQ(1, write(p[1], "x", 1));
 	ASSERT_EQ(1, ref_epoll_wait(&ep, ev, 2, REF_CASE_EP_BOUND_MS, NULL));
 	EXPECT_EQ(1, ev[0].data.u64);
-	ref_epoll_free(&ep);
-	close(p[0]);
-	close(p[1]);
+	ref_case_ep_close(&ep, p);
 }
 
 /*
@@ -141,14 +132,11 @@ TEST(mod_of_exclusive_watch_gets_einval)
 	int p[2];
 
 	EPOLL_REQUIRE();
-	ASSERT_EQ(0, ref_epoll_init(&ep));
-	ASSERT_EQ(0, conform_pipe(p));
+	ref_case_ep_open(_metadata, &ep, p);
 	ASSERT_EQ(0, ref_epoll_add(&ep, p[0], EPOLLIN | EPOLLEXCLUSIVE, 1));
 	EXPECT_EQ(-EINVAL, ref_epoll_mod(&ep, p[0], EPOLLIN, 2));
 	EXPECT_EQ(0, ref_epoll_del(&ep, p[0]));
-	ref_epoll_free(&ep);
-	close(p[0]);
-	close(p[1]);
+	ref_case_ep_close(&ep, p);
 }
 
 /*
@@ -196,8 +184,7 @@ TEST(freed_context_gets_ebadf)
 	int p[2];
 
 	EPOLL_REQUIRE();
-	ASSERT_EQ(0, ref_epoll_init(&ep));
-	ASSERT_EQ(0, conform_pipe(p));
+	ref_case_ep_open(_metadata, &ep, p);
 	ref_epoll_free(&ep);
 	ref_epoll_free(&ep);
 	EXPECT_EQ(-1, ep.fd);

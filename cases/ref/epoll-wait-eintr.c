@@ -104,8 +104,7 @@ TEST(wait_goes_on_after_handler_to_its_event)
 	int p[2];
 
 	EPOLL_REQUIRE();
-	ASSERT_EQ(0, ref_epoll_init(&ep));
-	ASSERT_EQ(0, conform_pipe(p));
+	ref_case_ep_open(_metadata, &ep, p);
 	ASSERT_EQ(0, ref_epoll_add(&ep, p[0], EPOLLIN, 0x5e1f));
 	raises_left = 0;
 	wake_fd = p[1];
@@ -115,9 +114,7 @@ TEST(wait_goes_on_after_handler_to_its_event)
 	EXPECT_EQ(EPOLLIN, ev[0].events);
 	EXPECT_EQ(0x5e1f, ev[0].data.u64);
 	EXPECT_EQ(1, handler_calls);
-	ref_epoll_free(&ep);
-	close(p[0]);
-	close(p[1]);
+	ref_case_ep_close(&ep, p);
 }
 
 /*
@@ -136,8 +133,7 @@ TEST(endless_signals_do_not_stretch_the_deadline)
 	int p[2];
 
 	EPOLL_REQUIRE();
-	ASSERT_EQ(0, ref_epoll_init(&ep));
-	ASSERT_EQ(0, conform_pipe(p));
+	ref_case_ep_open(_metadata, &ep, p);
 	ASSERT_EQ(0, ref_epoll_add(&ep, p[0], EPOLLIN, 1));
 	raises_left = -1;
 	wake_fd = -1;
@@ -147,9 +143,7 @@ TEST(endless_signals_do_not_stretch_the_deadline)
 	EXPECT_LE(2, handler_calls);
 	/* The pipe never became ready: nothing was lost. */
 	EXPECT_FALSE(conform_fd_readable(p[0], 0));
-	ref_epoll_free(&ep);
-	close(p[0]);
-	close(p[1]);
+	ref_case_ep_close(&ep, p);
 }
 
 /*
@@ -165,8 +159,7 @@ TEST(unlimited_wait_retries_every_interruption)
 	int p[2];
 
 	EPOLL_REQUIRE();
-	ASSERT_EQ(0, ref_epoll_init(&ep));
-	ASSERT_EQ(0, conform_pipe(p));
+	ref_case_ep_open(_metadata, &ep, p);
 	ASSERT_EQ(0, ref_epoll_add(&ep, p[0], EPOLLIN, 0x44));
 	raises_left = 3;
 	wake_fd = p[1];
@@ -175,9 +168,7 @@ TEST(unlimited_wait_retries_every_interruption)
 	EXPECT_EQ(1, ref_epoll_wait(&ep, ev, 2, -1, &none));
 	EXPECT_EQ(0x44, ev[0].data.u64);
 	EXPECT_EQ(4, handler_calls);
-	ref_epoll_free(&ep);
-	close(p[0]);
-	close(p[1]);
+	ref_case_ep_close(&ep, p);
 }
 
 /* A thread that waits with no limit and no sigmask (plain epoll_wait). */
@@ -215,8 +206,7 @@ TEST(blocked_wait_in_thread_survives_a_signal)
 	int p[2], seen;
 
 	EPOLL_REQUIRE();
-	ASSERT_EQ(0, ref_epoll_init(&ep));
-	ASSERT_EQ(0, conform_pipe(p));
+	ref_case_ep_open(_metadata, &ep, p);
 	ASSERT_EQ(0, ref_epoll_add(&ep, p[0], EPOLLIN, 0x77));
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -245,9 +235,7 @@ TEST(blocked_wait_in_thread_survives_a_signal)
 	EXPECT_EQ(0x77, w.ev[0].data.u64);
 	EXPECT_EQ(1, handler_calls);
 out:
-	ref_epoll_free(&ep);
-	close(p[0]);
-	close(p[1]);
+	ref_case_ep_close(&ep, p);
 }
 
 TEST_HARNESS_MAIN
