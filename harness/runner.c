@@ -9,14 +9,26 @@
  * - every case runs in its own session and process group with stdout and
  *   stderr in DIR/<id>.tap; at most N run at once; at the timeout the whole
  *   session is killed;
+ * - the working directory of each case is its own TMPDIR, removed when the
+ *   case ends (tests that write into "." leave nothing behind);
  * - each case program is classified pass, fail, known (every failure is on
  *   the known list), skip (every test skipped), timeout, crash or error
  *   (no plan, malformed or truncated TAP, an exit code its TAP contradicts);
+ * - a program that speaks no TAP (liburing's tests, automake tests: no line
+ *   starts with "TAP version", "1..", "ok", "not ok" or "Bail out!") is
+ *   judged by its exit status, as one test point named "exit-status":
+ *   0 pass, 77 (automake) or 4 (KSFT_SKIP) skip, anything else fail with the
+ *   last output attached; 126/127, timeouts and signals as for any case;
  * - test points are counted pass / fail / skip / xfail / known: a skip is
  *   never a pass, and a case that times out, crashes or errs counts as one
  *   failed point on top of its own;
- * - stdout gets aggregate TAP 13, each case's lines nested behind "# ", and
- *   last the plain line "N passed, N failed, N skipped";
+ * - a known-failures entry whose reason starts "intermittent:" is expected
+ *   to pass on most runs: its passes are only counted in the trailer;
+ * - io_uring, AIO and epoll are probed at the start; a refused interface is
+ *   named in the trailer and in summary.json's kernel.interfaces;
+ * - stdout gets aggregate TAP 13, each case's lines nested behind "# ", a
+ *   trailer of "# " lines (see print_trailer()) and last the plain line
+ *   "N passed, N failed, N skipped";
  * - DIR/summary.json and DIR/run.tap are written atomically at the end.
  * Exit status: 0 no unexpected failure, 1 some, 2 usage or set-up error,
  * 130 interrupted (SIGINT/SIGTERM/SIGHUP; what finished is kept).
@@ -37,10 +49,18 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/aio_abi.h>
+#include <linux/io_uring.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+
+/* Since 5.1 the same number on every architecture. */
+#ifndef __NR_io_uring_setup
+#define __NR_io_uring_setup 425
+#endif
 
 /* Nested output per case on stdout is capped; the .tap file keeps it all. */
 #define NEST_MAX_LINES 1000
@@ -54,21 +74,27 @@ static const char *const status_names[] = {
 	"pass", "fail", "known", "skip", "timeout", "crash", "error", "notrun"
 };
 
+struct known {
+	char *pattern;	/* <case>:<test>, fnmatch glob */
+	char *release;	/* kernel release glob */
+	char *reason;
+	bool intermittent;	/* reason starts "intermittent:" */
+};
+
 struct point {
 	char *name;
 	enum point_result result;
 	char *reason;	/* skip reason, known-failure reason, directive text */
 	char *log;	/* the test's "#" lines, kept for failures */
+	const struct known *listed;	/* a pass that the known list expected to fail */
 };
 
-struct known {
-	char *pattern;	/* <case>:<test>, fnmatch glob */
-	char *release;	/* kernel release glob */
-	char *reason;
-};
+/* A foreign program without TAP is one test point of this name. */
+#define EXIT_POINT "exit-status"
 
 struct kase {
-	const char *path;
+	const char *path;	/* as given: the id comes from it */
+	char *exec;	/* absolute: the case runs in its TMPDIR */
 	char *id;
 	pid_t pid;
 	double start, duration;
@@ -77,6 +103,7 @@ struct kase {
 	/* from the TAP */
 	struct point *points;
 	int npoints, plan;
+	bool tap;	/* some line is TAP: judge the TAP, not the exit */
 	bool have_plan, plan_skip, bailed;
 	char *malformed;
 	char since[32], feature[128];
@@ -104,6 +131,17 @@ static struct {
 	char tmproot[PATH_MAX];	/* each case gets <tmproot>/<n> as TMPDIR */
 	struct kase *cases;
 } opt = { .jobs = 0, .timeout = 60, .outdir = "results/runner" };
+
+/* The interfaces under test, probed once: a refused one explains skips. */
+enum { IF_URING, IF_AIO, IF_EPOLL, IF_COUNT };
+static struct {
+	const char *name, *call;
+	char *why;	/* NULL while available */
+} ifaces[IF_COUNT] = {
+	[IF_URING] = { "io_uring", "io_uring_setup", NULL },
+	[IF_AIO] = { "aio", "io_setup", NULL },
+	[IF_EPOLL] = { "epoll", "epoll_create1", NULL },
+};
 
 /* ------------------------------------------------------------------ */
 /* small utilities                                                     */
@@ -207,6 +245,19 @@ static long read_long_file(const char *path)
 	return v;
 }
 
+/* PATH made absolute against our working directory; symlinks are kept, so
+ * a program that looks at its argv[0] sees the name it was given. */
+static char *absolute(const char *path)
+{
+	char cwd[PATH_MAX];
+
+	if (path[0] == '/')
+		return xstrdup(path);
+	if (!getcwd(cwd, sizeof(cwd)))
+		die(2, "cannot get the working directory: %s", strerror(errno));
+	return xasprintf("%s/%s", cwd, path);
+}
+
 static char *trim(char *s)
 {
 	char *e;
@@ -226,6 +277,8 @@ static char *trim(char *s)
 /*
  * File format, one entry a line, '#' starts a comment:
  *   <case>:<test>   <kernel release glob>   <reason with a reference>
+ * A reason that starts "intermittent:" marks a failure seen only on some
+ * runs: its passes are expected, so they are counted, not noted per case.
  */
 static void load_known(const char *path)
 {
@@ -253,6 +306,8 @@ static void load_known(const char *path)
 		opt.known[opt.nknown].pattern = xstrdup(pat);
 		opt.known[opt.nknown].release = xstrdup(rel);
 		opt.known[opt.nknown].reason = xstrdup(trim(why));
+		opt.known[opt.nknown].intermittent =
+			!strncasecmp(opt.known[opt.nknown].reason, "intermittent:", 13);
 		opt.nknown++;
 	}
 	free(line);
@@ -270,6 +325,89 @@ static const struct known *find_known(const char *case_id, const char *test)
 			hit = &opt.known[i];
 	free(full);
 	return hit;
+}
+
+/* A listed failure is known-failing; a listed pass is remembered for the
+ * trailer, and noted in the case unless the entry is intermittent. */
+static void apply_known(struct kase *c, struct point *p)
+{
+	const struct known *k;
+
+	if (p->result != P_FAIL && p->result != P_PASS)
+		return;
+	k = find_known(c->id, p->name);
+	if (!k)
+		return;
+	if (p->result == P_FAIL) {
+		p->result = P_KNOWN;
+		free(p->reason);
+		p->reason = xstrdup(k->reason);
+		return;
+	}
+	p->listed = k;
+	if (!k->intermittent) {
+		char *note = xasprintf("%s is on the known-failures list but passed\n", p->name);
+
+		append(&c->diag, note);
+		free(note);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* interfaces                                                          */
+/* ------------------------------------------------------------------ */
+
+/* Why an interface is refused, e.g. "io_uring is disabled: io_uring_setup
+ * gives EPERM (kernel.io_uring_disabled=2)", with the knob that may say why. */
+static void refused(int which, int err)
+{
+	const char *errname = strerrorname_np(err);
+	char num[32], extra[128] = "";
+
+	if (!errname) {
+		snprintf(num, sizeof(num), "errno %d", err);
+		errname = num;
+	}
+	if (which == IF_URING) {
+		long v = read_long_file("/proc/sys/kernel/io_uring_disabled");
+
+		if (v >= 0)
+			snprintf(extra, sizeof(extra), " (kernel.io_uring_disabled=%ld)", v);
+	} else if (which == IF_AIO && err == EAGAIN) {
+		snprintf(extra, sizeof(extra), " (fs.aio-nr %ld of fs.aio-max-nr %ld)",
+			 read_long_file("/proc/sys/fs/aio-nr"),
+			 read_long_file("/proc/sys/fs/aio-max-nr"));
+	}
+	ifaces[which].why = xasprintf("%s is disabled: %s gives %s%s", ifaces[which].name,
+				      ifaces[which].call, errname, extra);
+}
+
+/*
+ * Raw syscalls, as a container's seccomp filter or a sysctl sees them: a
+ * refused interface turns its cases into skips, and the reader of the
+ * results should see that once rather than in every skip reason.
+ */
+static void probe_interfaces(void)
+{
+	struct io_uring_params params;
+	aio_context_t ctx = 0;
+	long fd;
+
+	memset(&params, 0, sizeof(params));
+	fd = syscall(__NR_io_uring_setup, 1, &params);
+	if (fd >= 0)
+		close((int)fd);
+	else
+		refused(IF_URING, errno);
+	if (syscall(__NR_io_setup, 1, &ctx) == 0)
+		syscall(__NR_io_destroy, ctx);
+	else
+		refused(IF_AIO, errno);
+	fd = syscall(__NR_epoll_create1, 0);
+	if (fd >= 0)
+		close((int)fd);
+	else
+		refused(IF_EPOLL, errno);
 }
 
 /* ------------------------------------------------------------------ */
@@ -358,10 +496,14 @@ static void start_case(struct kase *c)
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		signal(SIGPIPE, SIG_DFL);
+		/* Tests that create files in "." (liburing's do) write them
+		 * into TMPDIR, which goes when the case ends; PWD follows so
+		 * that a shell's pwd agrees. */
 		if (out < 0 || in < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
-		    dup2(out, 2) < 0 || setenv("TMPDIR", tmp, 1) < 0)
+		    dup2(out, 2) < 0 || setenv("TMPDIR", tmp, 1) < 0 ||
+		    chdir(tmp) < 0 || setenv("PWD", tmp, 1) < 0)
 			_exit(126);
-		execl(c->path, c->path, (char *)NULL);
+		execl(c->exec, c->exec, (char *)NULL);
 		dprintf(2, "runner: cannot execute %s: %s\n", c->path, strerror(errno));
 		_exit(127);
 	}
@@ -474,22 +616,22 @@ static void parse_result(struct kase *c, char *line, const char *last_run,
 			p->reason = xstrdup(directive);
 	}
 	if (p->result == P_FAIL) {
-		const struct known *k = find_known(c->id, p->name);
-
 		p->log = *pending_log;
 		*pending_log = NULL;
-		if (k) {
-			p->result = P_KNOWN;
-			free(p->reason);
-			p->reason = xstrdup(k->reason);
-		}
-	} else if (p->result == P_PASS && find_known(c->id, p->name)) {
-		char *note = xasprintf("%s is on the known-failures list but passed\n", p->name);
-
-		append(&c->diag, note);
-		free(note);
 	}
+	apply_known(c, p);
 	c->counts[p->result]++;
+}
+
+/* Lines only a TAP producer prints ("okay" is not a result line). */
+static bool tap_marker(const char *line)
+{
+	if (!strncmp(line, "not ok", 6))
+		line += 4;
+	if (!strncmp(line, "ok", 2))
+		return !line[2] || isspace((unsigned char)line[2]);
+	return !strncmp(line, "TAP version", 11) || !strncmp(line, "1..", 3) ||
+	       !strncmp(line, "Bail out!", 9);
 }
 
 static void parse_tap(struct kase *c)
@@ -506,6 +648,8 @@ static void parse_tap(struct kase *c)
 	while ((len = getline(&line, &cap, f)) >= 0) {
 		if (len && line[len - 1] == '\n')
 			line[--len] = '\0';
+		if (tap_marker(line))
+			c->tap = true;
 		if (!strncmp(line, "ok", 2) || !strncmp(line, "not ok", 6)) {
 			parse_result(c, line, last_run, &pending_log);
 			free(last_run);
@@ -551,18 +695,18 @@ static void parse_tap(struct kase *c)
 	fclose(f);
 }
 
-/* The last lines of the output, for crashes and timeouts. */
-static void attach_tail(struct kase *c, int nlines)
+/* The last lines of the output (up to LOG_MAX bytes), or NULL. */
+static char *tail_text(const struct kase *c, int nlines)
 {
 	char *path = tap_path(c, false);
 	FILE *f = fopen(path, "re");
-	char *ring[32] = { 0 }, *line = NULL;
+	char *ring[32] = { 0 }, *line = NULL, *text = NULL;
 	size_t cap = 0;
 	long n = 0;
 
 	free(path);
 	if (!f)
-		return;
+		return NULL;
 	if (nlines > 32)
 		nlines = 32;
 	while (getline(&line, &cap, f) >= 0) {
@@ -570,13 +714,25 @@ static void attach_tail(struct kase *c, int nlines)
 		ring[n % nlines] = xstrdup(line);
 		n++;
 	}
-	append(&c->diag, "last output:\n");
 	for (long i = n > nlines ? n - nlines : 0; i < n; i++)
-		append(&c->diag, ring[i % nlines]);
+		append(&text, ring[i % nlines]);
 	for (int i = 0; i < nlines; i++)
 		free(ring[i]);
 	free(line);
 	fclose(f);
+	return text;
+}
+
+/* The last lines of the output, for crashes, timeouts and failures. */
+static void attach_tail(struct kase *c, int nlines)
+{
+	char *text = tail_text(c, nlines);
+
+	if (!text)
+		return;		/* no output at all: nothing to show */
+	append(&c->diag, "last output:\n");
+	append(&c->diag, text);
+	free(text);
 }
 
 /* ------------------------------------------------------------------ */
@@ -629,6 +785,44 @@ static bool dmesg_after(struct kase *c)
 	return bad;
 }
 
+/*
+ * A program that prints no TAP at all (liburing's tests, automake tests) is
+ * one test point judged by its exit status, as automake and kselftest do:
+ * 0 pass, 77 or 4 (KSFT_SKIP) skip, anything else fail.
+ */
+static void judge_exit(struct kase *c, int code)
+{
+	struct point *p = add_point(c);
+
+	p->name = xstrdup(EXIT_POINT);
+	if (code == 0) {
+		p->result = P_PASS;
+	} else if (code == 77 || code == 4) {
+		p->result = P_SKIP;
+		p->reason = xasprintf("exit %d (%s), no TAP output", code,
+				      code == 77 ? "skip" : "KSFT_SKIP");
+	} else {
+		p->result = P_FAIL;
+		p->reason = xasprintf("exit %d, no TAP output", code);
+		p->log = tail_text(c, 15);
+	}
+	apply_known(c, p);
+	c->counts[p->result]++;
+	switch (p->result) {
+	case P_PASS: c->status = S_PASS; break;
+	case P_SKIP: c->status = S_SKIP; break;
+	case P_KNOWN: c->status = S_KNOWN; break;
+	default: c->status = S_FAIL; break;
+	}
+	if (p->result == P_FAIL || p->result == P_KNOWN) {
+		char *s = xasprintf("exit %d, no TAP output\n", code);
+
+		append(&c->diag, s);
+		free(s);
+		attach_tail(c, 15);
+	}
+}
+
 static void classify(struct kase *c)
 {
 	int code = WIFEXITED(c->wstatus) ? WEXITSTATUS(c->wstatus) : -1;
@@ -648,6 +842,8 @@ static void classify(struct kase *c)
 	} else if (code == 126 || code == 127) {
 		c->status = S_ERROR;
 		s = xasprintf("could not be executed (exit %d)\n", code);
+	} else if (!c->tap) {
+		judge_exit(c, code);
 	} else if (c->bailed) {
 		c->status = S_ERROR;
 	} else if (!c->have_plan) {
@@ -884,7 +1080,12 @@ static void json_kernel(FILE *f)
 	fprintf(f, ", \"euid\": %u", (unsigned)geteuid());
 	for (size_t i = 0; i < sizeof(sysctls) / sizeof(*sysctls); i++)
 		fprintf(f, ", \"%s\": %ld", sysctls[i][0], read_long_file(sysctls[i][1]));
-	fprintf(f, "},\n");
+	fprintf(f, ", \"interfaces\": {");
+	for (int i = 0; i < IF_COUNT; i++) {
+		fprintf(f, "%s\"%s\": ", i ? ", " : "", ifaces[i].name);
+		json_str(f, ifaces[i].why ? ifaces[i].why : "available");
+	}
+	fprintf(f, "}},\n");
 }
 
 static void write_summary(struct kase *cases, int n, const int *totals,
@@ -926,6 +1127,101 @@ static void write_summary(struct kase *cases, int n, const int *totals,
 	free(final);
 }
 
+/* A comma-separated list of names, for one trailer line. */
+struct list {
+	char *text;
+	size_t len;
+	FILE *f;
+	int count;
+};
+
+static void list_open(struct list *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->f = open_memstream(&l->text, &l->len);
+	if (!l->f)
+		die(2, "out of memory");
+}
+
+static void list_add(struct list *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (l->count++)
+		fputs(", ", l->f);
+	va_start(ap, fmt);
+	vfprintf(l->f, fmt, ap);
+	va_end(ap);
+}
+
+/* Print "PREFIX<list>" when the list has anything in it. */
+static void list_emit(struct list *l, const char *prefix)
+{
+	fclose(l->f);
+	if (l->count)
+		emit("%s%s\n", prefix, l->text);
+	free(l->text);
+}
+
+/*
+ * The lines between the last case and "# results in DIR (T s)". A terminal
+ * view reads them by their prefixes, so keep those as they are:
+ *   # cases: N pass, N fail, ...                       always
+ *   # test points: N xfail, N known-failing ...        always
+ *   # known-failing: ID, ...                           cases with status known
+ *   # unexpected: ID (STATUS), ...                     not pass, skip or known
+ *   # disabled: WHY                                    one per refused interface
+ *   # known-failures that passed: ID:TEST, ...         remove these entries
+ *   # intermittent known-failures that did not show: N (ID:TEST, ...)
+ * Each line after the first two only when it has something to list.
+ */
+static void print_trailer(const struct kase *cases, int n, const int *totals)
+{
+	int by_status[S_NOTRUN + 1] = { 0 };
+	struct list known_cases, unexp, passed, quiet;
+
+	for (int i = 0; i < n; i++)
+		by_status[cases[i].status]++;
+	emit("# cases: %d pass, %d fail, %d known-failing, %d skip, %d timeout, "
+	     "%d crash, %d error, %d not run\n",
+	     by_status[S_PASS], by_status[S_FAIL], by_status[S_KNOWN], by_status[S_SKIP],
+	     by_status[S_TIMEOUT], by_status[S_CRASH], by_status[S_ERROR],
+	     by_status[S_NOTRUN]);
+	emit("# test points: %d xfail, %d known-failing (not counted as passed)\n",
+	     totals[P_XFAIL], totals[P_KNOWN]);
+
+	list_open(&known_cases);
+	list_open(&unexp);
+	list_open(&passed);
+	list_open(&quiet);
+	for (int i = 0; i < n; i++) {
+		const struct kase *c = &cases[i];
+
+		if (c->status == S_KNOWN)
+			list_add(&known_cases, "%s", c->id);
+		else if (unexpected(c))
+			list_add(&unexp, "%s (%s)", c->id, status_names[c->status]);
+		for (int p = 0; p < c->npoints; p++) {
+			const struct point *pt = &c->points[p];
+
+			if (pt->listed)
+				list_add(pt->listed->intermittent ? &quiet : &passed,
+					 "%s:%s", c->id, pt->name);
+		}
+	}
+	list_emit(&known_cases, "# known-failing: ");
+	list_emit(&unexp, "# unexpected: ");
+	for (int i = 0; i < IF_COUNT; i++)
+		if (ifaces[i].why)
+			emit("# disabled: %s\n", ifaces[i].why);
+	list_emit(&passed, "# known-failures that passed: ");
+	fclose(quiet.f);
+	if (quiet.count)
+		emit("# intermittent known-failures that did not show: %d (%s)\n",
+		     quiet.count, quiet.text);
+	free(quiet.text);
+}
+
 /* ------------------------------------------------------------------ */
 /* main loop                                                           */
 /* ------------------------------------------------------------------ */
@@ -942,7 +1238,14 @@ static void usage(FILE *f)
 		"  --known FILE  reviewed known failures: '<case>:<test> <release-glob> <reason>'\n"
 		"  --case-json   after each case, its summary.json record as a TAP comment\n"
 		"                \"# aioconf-case: {...}\" (a QEMU guest uses it: a panic loses\n"
-		"                summary.json, not the TAP already sent)\n");
+		"                summary.json, not the TAP already sent)\n"
+		"Each case runs in a fresh directory, also its TMPDIR, removed afterwards.\n"
+		"A CASE that prints TAP is judged by its TAP. One that prints none (no line\n"
+		"starting \"TAP version\", \"1..\", \"ok\", \"not ok\" or \"Bail out!\") is judged\n"
+		"by its exit status as one test point \"%s\": 0 pass, 77 or 4 skip,\n"
+		"anything else fail; 126 or 127 (could not run) is an error.\n"
+		"Known-failures entries whose reason starts \"intermittent:\" may pass.\n",
+		EXIT_POINT);
 }
 
 static double parse_timeout(const char *s)
@@ -1028,6 +1331,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	uname(&opt.uts);
+	probe_interfaces();
 	if (opt.known_file)
 		load_known(opt.known_file);
 	if (opt.jobs == 0) {
@@ -1048,6 +1352,7 @@ int main(int argc, char **argv)
 	cases = opt.cases = xcalloc(n, sizeof(*cases));
 	for (int i = 0; i < n; i++) {
 		cases[i].path = argv[optind + i];
+		cases[i].exec = absolute(cases[i].path);
 		cases[i].id = case_id(cases[i].path);
 		cases[i].status = S_NOTRUN;
 		cases[i].kmsg_fd = -1;
@@ -1056,10 +1361,12 @@ int main(int argc, char **argv)
 	}
 	opt.progress = isatty(STDERR_FILENO);
 	{
-		const char *base = getenv("TMPDIR");
+		const char *env = getenv("TMPDIR");
+		/* Absolute: each case runs inside its own directory. */
+		char *base = absolute(env && *env ? env : "/tmp");
 
-		snprintf(opt.tmproot, sizeof(opt.tmproot), "%s/aioconf-run.XXXXXX",
-			 base && *base ? base : "/tmp");
+		snprintf(opt.tmproot, sizeof(opt.tmproot), "%s/aioconf-run.XXXXXX", base);
+		free(base);
 		if (!mkdtemp(opt.tmproot))
 			die(2, "cannot create a temporary directory %s: %s",
 			    opt.tmproot, strerror(errno));
@@ -1148,9 +1455,17 @@ int main(int argc, char **argv)
 			cases[i].running = false;
 			{
 				char *tmp = case_tmpdir(&cases[i]);
+				char *part = tap_path(&cases[i], true);
+				char *final = tap_path(&cases[i], false);
 
 				remove_tree(tmp);
+				/* What it wrote up to now is worth keeping. */
+				if (rename(part, final) < 0)
+					fprintf(stderr, "runner: cannot rename %s: %s\n",
+						part, strerror(errno));
 				free(tmp);
+				free(part);
+				free(final);
 			}
 			append(&cases[i].diag, "interrupted while running\n");
 		}
@@ -1166,19 +1481,7 @@ int main(int argc, char **argv)
 		failed += failed_points(&cases[i]);
 		unexpected_cases += unexpected(&cases[i]);
 	}
-	{
-		int by_status[S_NOTRUN + 1] = { 0 };
-
-		for (int i = 0; i < n; i++)
-			by_status[cases[i].status]++;
-		emit("# cases: %d pass, %d fail, %d known-failing, %d skip, %d timeout, "
-		     "%d crash, %d error, %d not run\n",
-		     by_status[S_PASS], by_status[S_FAIL], by_status[S_KNOWN], by_status[S_SKIP],
-		     by_status[S_TIMEOUT], by_status[S_CRASH], by_status[S_ERROR],
-		     by_status[S_NOTRUN]);
-	}
-	emit("# test points: %d xfail, %d known-failing (not counted as passed)\n",
-	     totals[P_XFAIL], totals[P_KNOWN]);
+	print_trailer(cases, n, totals);
 	emit("# results in %s (%.1f s)\n", opt.outdir, now() - t0);
 	emit("%d passed, %d failed, %d skipped\n", totals[P_PASS], failed, totals[P_SKIP]);
 	fflush(stdout);
