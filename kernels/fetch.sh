@@ -18,10 +18,12 @@
 #              what they need, decompressed, and a modules.dep made here
 #              with `busybox depmod`; modules/load lists them in load order
 # Nothing is installed into the system. A kernel already fetched is not
-# fetched again ("cached"); --refresh resolves and downloads anew.
+# fetched again ("cached") unless its vmlinuz or vmlinux is damaged (cut
+# short: lib.sh cache_check); --refresh resolves and downloads anew.
 # Exit status: 0 every kernel is there, 1 some could not be fetched (each
 # named on stderr; the others are done), 2 usage error.
 set -eu
+# shellcheck disable=SC2034  # read by lib.sh
 PROG=fetch.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -132,7 +134,7 @@ newest_match() {
 }
 
 fetch_one() {
-	local name=$1 line suite pats dest stamp tmp p pkg star pkgs=() rel
+	local name=$1 line suite pats dest stamp tmp p pkg star pkgs=() rel why
 	line=$(conf_line "$name")
 	set -f
 	# shellcheck disable=SC2086
@@ -149,8 +151,12 @@ fetch_one() {
 	stamp="$line"
 	if [ $refresh -eq 0 ] && [ -s "$dest/release" ] && [ -s "$dest/vmlinuz" ] &&
 	   [ "$(cat "$dest/conf" 2>/dev/null)" = "$stamp" ]; then
-		echo "$name: cached ($(cat "$dest/release"))"
-		return 0
+		# A copy cut short (a full disk, a killed copy) is fetched again.
+		if why=$(cache_check "$dest"); then
+			echo "$name: cached ($(cat "$dest/release"))"
+			return 0
+		fi
+		echo "$name: the cached kernel in $dest is damaged ($why): fetching it again"
 	fi
 	local t0=$SECONDS
 	echo "$name: updating the package lists of $suite"

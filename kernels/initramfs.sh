@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # aioconf: build the guest's initramfs (an uncompressed newc cpio).
 #
-#   kernels/initramfs.sh -o OUT.cpio [-d DIR] [-m MODULES] [-r RUNNER] [-k KNOWN] [-a FILE]... PROG...
+#   kernels/initramfs.sh -o OUT.cpio [-d DIR] [-m MODULES] [-r RUNNER] [-k KNOWN] [-a FILE]... [-f FILE]... PROG...
 #
 # OUT.cpio holds busybox-static, /init (below), the runner (default
 # build/runner), every PROG (static programs: case binaries or foreign test
@@ -15,6 +15,11 @@
 # next to progs/ without running it: the real program behind a wrapper
 # script that run.sh writes for `-- 'PROG ARGS'` (the wrapper finds it as
 # ${0%/progs/*}/aux/<basename>).
+# -f FILE (repeatable) copies FILE (following a symlink, mode kept, not
+# stripped) to progs/<basename>, beside the programs named by basename,
+# without running it: a data file or helper script a program finds as
+# "$(dirname "$0")/<basename>". A name that a program or another -f FILE
+# has is an error.
 # With -d DIR the programs go to DIR/aioconf/ instead, for boot.sh to put
 # on the scratch disk (mkfs.ext4 -d DIR): a smaller initramfs boots faster
 # under TCG (it is unpacked into memory). The guest then runs them from
@@ -35,12 +40,13 @@
 # aioconf.probe=1 makes /init end at once with v = 32 (QEMU status 65):
 # boot.sh's KVM probe.
 set -eu
+# shellcheck disable=SC2034  # read by lib.sh
 PROG=initramfs.sh
 . "$(dirname "$0")/lib.sh"
 
 usage() { sed -n '4p' "$0" | sed 's/^# \{0,1\}//'; }
 
-out="" mods="" runner=$KROOT/build/runner known="" ddir="" aux=()
+out="" mods="" runner=$KROOT/build/runner known="" ddir="" aux=() files=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-o) [ $# -ge 2 ] || die "-o needs a file"; out=$2; shift ;;
@@ -49,6 +55,7 @@ while [ $# -gt 0 ]; do
 	-r) [ $# -ge 2 ] || die "-r needs the runner"; runner=$2; shift ;;
 	-k) [ $# -ge 2 ] || die "-k needs a file"; known=$2; shift ;;
 	-a) [ $# -ge 2 ] || die "-a needs a file"; aux+=("$2"); shift ;;
+	-f) [ $# -ge 2 ] || die "-f needs a file"; files+=("$2"); shift ;;
 	-h|--help) usage; exit 0 ;;
 	--) shift; break ;;
 	-*) usage >&2; die "unknown option '$1'" ;;
@@ -98,9 +105,7 @@ strip_copy "$gexit" "$stage/bin/guest-exit"
 : >"$stage/etc/aioconf/progs"
 for p in "$@"; do
 	[ -f "$p" ] && [ -x "$p" ] || die "$p: not an executable file"
-	case "$(file -b "$p" 2>/dev/null || echo static)" in
-	*dynamically*) die "$p is dynamically linked: the guest has no libraries; build it with -static" ;;
-	esac
+	! is_dynamic "$p" || die "$p is dynamically linked: the guest has no libraries; build it with -static"
 	case "/$p" in
 	*/cases/*/*) rel=cases/${p##*cases/} ;;
 	*) rel=progs/$(basename "$p") ;;
@@ -117,13 +122,18 @@ for p in "$@"; do
 done
 for p in ${aux[@]+"${aux[@]}"}; do
 	[ -f "$p" ] && [ -x "$p" ] || die "-a $p: not an executable file"
-	case "$(file -bL "$p" 2>/dev/null || echo static)" in
-	*dynamically*) die "$p is dynamically linked: the guest has no libraries; build it with -static" ;;
-	esac
+	! is_dynamic "$p" || die "$p is dynamically linked: the guest has no libraries; build it with -static"
 	if [ -n "$ddir" ]; then dst=$ddir/aioconf/aux/$(basename "$p"); else dst=$stage/aux/$(basename "$p"); fi
 	[ ! -e "$dst" ] || die "-a $p: two files would be aux/$(basename "$p") in the guest"
 	mkdir -p "$(dirname "$dst")"
 	strip_copy "$p" "$dst"
+done
+for p in ${files[@]+"${files[@]}"}; do
+	[ -f "$p" ] && [ -r "$p" ] || die "-f $p: not a readable file"
+	if [ -n "$ddir" ]; then dst=$ddir/aioconf/progs/$(basename "$p"); else dst=$stage/progs/$(basename "$p"); fi
+	[ ! -e "$dst" ] || die "-f $p: progs/$(basename "$p") in the guest is already a program's or another -f file's name"
+	mkdir -p "$(dirname "$dst")"
+	cp -L --preserve=mode "$p" "$dst"
 done
 [ -z "$ddir" ] || : >"$stage/etc/aioconf/progs-on-disk"
 [ -z "$known" ] || cp "$known" "$stage/etc/aioconf/known-failures.txt"

@@ -139,6 +139,16 @@ security_mirror() {
 	return 1
 }
 
+# is_dynamic FILE: FILE (a symlink followed) is a dynamically linked
+# executable, which the guest (no libraries) cannot run. Without `file`,
+# nothing is.
+is_dynamic() {
+	case "$(file -bL "$1" 2>/dev/null || echo static)" in
+	*dynamically*) return 0 ;;
+	esac
+	return 1
+}
+
 # ------------------------------------------------------------------
 # Kernel images
 # ------------------------------------------------------------------
@@ -152,7 +162,7 @@ le() {
 kernel_kind() {
 	local f=$1 size magic setup syssize need
 	[ -f "$f" ] || { echo "no such file"; return 1; }
-	size=$(stat -c %s "$f")
+	size=$(stat -L -c %s "$f")
 	if [ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ]; then
 		echo elf
 		return 0
@@ -175,6 +185,50 @@ kernel_kind() {
 		return 1
 	fi
 	echo bzimage
+}
+
+# elf_check FILE: FILE is a whole ELF file: the magic, an ELF header that
+# readelf accepts, and a length that reaches the end of every program
+# header's data and of the section header table (a vmlinux cut short by a
+# killed copy or a full disk fails here, before QEMU sees it). Otherwise
+# prints why and fails.
+elf_check() {
+	local f=$1 size hdr shoff shent shnum end off filesz
+	[ -f "$f" ] || { echo "no such file"; return 1; }
+	if [ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" != '177ELF' ]; then
+		echo "not an ELF file (no ELF magic)"
+		return 1
+	fi
+	command -v readelf >/dev/null 2>&1 || return 0	# nothing more to check with
+	size=$(stat -L -c %s "$f")
+	if ! hdr=$(readelf -hW "$f" 2>/dev/null); then
+		echo "readelf rejects its ELF header (corrupt)"
+		return 1
+	fi
+	shoff=$(printf '%s\n' "$hdr" | sed -n 's/^ *Start of section headers: *\([0-9]*\).*/\1/p')
+	shent=$(printf '%s\n' "$hdr" | sed -n 's/^ *Size of section headers: *\([0-9]*\).*/\1/p')
+	shnum=$(printf '%s\n' "$hdr" | sed -n 's/^ *Number of section headers: *\([0-9]*\).*/\1/p')
+	end=$(( ${shoff:-0} + ${shent:-0} * ${shnum:-0} ))
+	while read -r off filesz; do
+		[ $((off + filesz)) -le "$end" ] || end=$((off + filesz))
+	done < <(readelf -lW "$f" 2>/dev/null | awk '$1 ~ /^[A-Z_]+$/ && $2 ~ /^0x/ && $5 ~ /^0x/ { print $2, $5 }')
+	if [ "$size" -lt "$end" ]; then
+		echo "truncated: $size bytes, its headers say $end"
+		return 1
+	fi
+}
+
+# cache_check DIR: the kernel fetch.sh keeps in DIR is whole: vmlinuz a
+# bzImage as long as its boot header says, vmlinux (when there) a whole
+# ELF. Otherwise prints which file is damaged and why, and fails.
+cache_check() {
+	local d=$1 why
+	why=$(kernel_kind "$d/vmlinuz") || { echo "vmlinuz: $why"; return 1; }
+	[ "$why" = bzimage ] || { echo "vmlinuz: an ELF, not a bzImage"; return 1; }
+	if [ -e "$d/vmlinux" ]; then
+		why=$(elf_check "$d/vmlinux") || { echo "vmlinux: $why"; return 1; }
+	fi
+	return 0
 }
 
 # bzimage_to_vmlinux BZIMAGE OUT: decompress the kernel inside a bzImage
@@ -234,6 +288,26 @@ has_pvh_note() {
 	readelf -Wn "$1" 2>/dev/null | awk '
 		$1 == "Xen" && ($0 ~ /\(0x0*12\)/ || $0 ~ /PHYS32_ENTRY/) { found = 1 }
 		END { exit !found }'
+}
+
+# config_lacks CONFIG: the options of kernels/guest.config that the kernel
+# config CONFIG sets neither =y nor =m, one a line as "CONFIG_X=y: reason"
+# (the comment above it in guest.config).
+config_lacks() {
+	awk '
+		FNR == NR {
+			if ($0 ~ /^#( |$)/) { w = substr($0, 3); if (w != "") why = (why == "" ? w : why " " w); next }
+			if ($0 ~ /^[ \t]*$/) { why = ""; next }
+			if ($0 ~ /^CONFIG_[A-Za-z0-9_]+=/) { opt[++n] = $0; reason[n] = why; why = "" }
+			next
+		}
+		/^CONFIG_[A-Za-z0-9_]+=[ym]$/ { have[substr($0, 1, index($0, "=") - 1)] = 1 }
+		END {
+			for (i = 1; i <= n; i++)
+				if (!have[substr(opt[i], 1, index(opt[i], "=") - 1)])
+					print opt[i] ": " reason[i]
+		}
+	' "$KROOT/kernels/guest.config" "$1"
 }
 
 # ------------------------------------------------------------------
