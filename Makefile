@@ -11,6 +11,10 @@ BUILD    := build
 KSFT_INC := $(BUILD)/ksft
 
 CC      ?= gcc
+# Quiet by default: one "  CC  target" line per program (run.sh counts them
+# for its progress line); V=1 prints the commands.
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
 WERROR  ?= -Werror
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(WERROR)
@@ -65,30 +69,36 @@ $(KSFT_HDRS): harness/ksft-headers.sh
 
 $(BUILD)/ref/%.o: ref/%.c $(REF_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Iref/include -c -o $@ $<
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) -Iref/include -c -o $@ $<
 
 # An archive with no members is valid; ref/ grows in its own issue.
 $(BUILD)/libref.a: $(REF_OBJS)
 	@mkdir -p $(@D)
-	rm -f $@
-	ar rcs $@ $(REF_OBJS)
+	@echo "  AR      $@"
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $(REF_OBJS)
 
 # Ends a QEMU guest through isa-debug-exit (Debian kernels have no /dev/port).
 $(BUILD)/kernels/guest-exit: kernels/guest-exit.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -static -Os -o $@ $<
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) -static -Os -o $@ $<
 
 $(BUILD)/runner: harness/runner.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -static -o $@ $<
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) -static -o $@ $<
 
 $(BUILD)/cases/%: cases/%.c $(wildcard harness/*.h) $(KSFT_HDRS) $(BUILD)/libref.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(CASE_CPPFLAGS) $(CASE_LDFLAGS) -o $@ $< $(CASE_LDLIBS)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) $(CASE_CPPFLAGS) $(CASE_LDFLAGS) -o $@ $< $(CASE_LDLIBS)
 
 $(BUILD)/fixtures/%: tests/fixtures/%.c $(wildcard harness/*.h) $(KSFT_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(CASE_CPPFLAGS) -static -o $@ $<
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) $(CASE_CPPFLAGS) -static -o $@ $<
 
 fixtures: $(FIXTURE_BINS)
 

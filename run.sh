@@ -11,13 +11,19 @@ usage: ./run.sh [options] [-- PROG...]
   --list           list the case ids and exit
   --filter GLOB    run only cases whose id matches GLOB (e.g. 'uring/*');
                    may be given more than once
-  -j N             run N cases at once (default: number of CPUs); in a
-                   QEMU guest the runner checks dmesg and runs one at a time
+  -j N             run N cases at once (1-1024; default: number of CPUs); in
+                   a QEMU guest the runner checks dmesg and runs one at a time
   --timeout S      kill a case after S seconds (default 60; scaled x5 in
                    a QEMU guest under TCG)
+  -v, --verbose    print the full TAP (every case's own output nested behind
+                   "# ") on a terminal too; without a terminal it always is
   --kernel K       run in a QEMU guest: K is a name of kernels/kernels.conf
                    (5.10, 6.1, 6.12, 7.2; fetched once, then cached) or the
                    path of your own kernel image (bzImage or vmlinux)
+  --cpus N         guest CPUs (default 1)
+  --mem MB         guest memory in MiB (default 1024)
+  --file FILE      with --kernel: send FILE into the guest beside the
+                   programs (a helper script, a data file); repeatable
   --matrix         run on this kernel and every kernel of kernels.conf
   --vms N          with --matrix: boot up to N kernels at once (default:
                    number of CPUs); the host run goes alongside
@@ -29,16 +35,20 @@ usage: ./run.sh [options] [-- PROG...]
                    (a word that is itself an executable's path is taken
                    whole). A program with arguments runs through a small
                    generated /bin/sh wrapper; its id is its file name.
+                   A program that prints TAP is judged by its TAP; one that
+                   prints none by its exit status: 0 pass, 77 or 4 skip,
+                   anything else fail.
   -h, --help       this text
 Results go to results/<run-id>/ (run.tap, summary.json, one .tap per case;
-for a guest also console.log and boot.env); results/latest points at the
-newest run. When a guest panics or hangs, the kernel is booted again with
-the cases not yet run (DIR/resume-N/), and the results are merged into one
-summary.json: the case that was running is a crash with the console text.
-A matrix writes each kernel's output to <kernel>/output.log and prints one
-line per kernel as it starts and ends, then the table. Ctrl-C (or SIGTERM)
-stops the guests, keeps what finished, writes the reports for it, marks
-the run INCOMPLETE and exits 130.
+for a guest also console.log and boot.env), or under $AIOCONF_RESULTS when
+set; results/latest points at the newest run that ran. When a guest panics
+or hangs, the kernel is booted again with the cases not yet run
+(DIR/resume-N/), and the results are merged into one summary.json: the
+case that was running is a crash with the console text. A matrix writes
+each kernel's output to <kernel>/output.log and prints one line per kernel
+as it starts and ends, then the table. Ctrl-C (or SIGTERM) stops the
+runner or the guests, keeps what finished, marks the run interrupted and
+exits 130.
 USAGE
 }
 
@@ -49,8 +59,11 @@ jobs=""
 timeout=60
 list=0
 kernel=""
+kernel_given=0
 matrix=0
 vms=""
+verbose=0
+guest_opts=()	# boot.sh options: --cpus, --mem, -f
 programs=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -61,8 +74,13 @@ while [ $# -gt 0 ]; do
 	-j*) jobs=${1#-j} ;;
 	--timeout) [ $# -ge 2 ] || die "--timeout needs seconds"; timeout=$2; shift ;;
 	--timeout=*) timeout=${1#--timeout=} ;;
-	--kernel) [ $# -ge 2 ] || die "--kernel needs a NAME or a PATH"; kernel=$2; shift ;;
-	--kernel=*) kernel=${1#--kernel=} ;;
+	-v|--verbose) verbose=1 ;;
+	--kernel) [ $# -ge 2 ] || die "--kernel needs a NAME or a PATH"; kernel=$2 kernel_given=1; shift ;;
+	--kernel=*) kernel=${1#--kernel=} kernel_given=1 ;;
+	--cpus|--mem|--file)
+		[ $# -ge 2 ] || die "$1 needs a value"
+		case "$1" in --file) guest_opts+=(-f "$2") ;; *) guest_opts+=("$1" "$2") ;; esac
+		shift ;;
 	--matrix) matrix=1 ;;
 	--vms) [ $# -ge 2 ] || die "--vms needs a number"; vms=$2; shift ;;
 	--vms=*) vms=${1#--vms=} ;;
@@ -73,8 +91,9 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
-if [ -n "$jobs" ] && ! [[ "$jobs" =~ ^[1-9][0-9]*$ ]]; then
-	die "-j wants a whole number above 0, not '$jobs'"
+[ $kernel_given -eq 0 ] || [ -n "$kernel" ] || die "--kernel wants a NAME or a PATH, not an empty word"
+if [ -n "$jobs" ] && ! { [[ "$jobs" =~ ^[1-9][0-9]{0,3}$ ]] && [ "$jobs" -le 1024 ]; }; then
+	die "-j wants a whole number from 1 to 1024, not '$jobs'"
 fi
 if [ -n "$vms" ] && ! [[ "$vms" =~ ^[1-9][0-9]*$ ]]; then
 	die "--vms wants a whole number above 0, not '$vms'"
@@ -82,6 +101,14 @@ fi
 if ! [[ "$timeout" =~ ^[0-9]+(\.[0-9]+)?$ ]] || ! awk "BEGIN { exit !($timeout > 0) }"; then
 	die "--timeout wants a number of seconds above 0, not '$timeout'"
 fi
+[ ${#guest_opts[@]} -eq 0 ] || [ -n "$kernel" ] || [ $matrix -eq 1 ] ||
+	die "--cpus, --mem and --file are for a guest (--kernel or --matrix)"
+# Every run needs a temporary directory (the runner's, the guest's disk).
+if [ -n "${TMPDIR+set}" ] && ! { [ -d "$TMPDIR" ] && [ -w "$TMPDIR" ]; }; then
+	die "TMPDIR='$TMPDIR' is not a writable directory (unset it or point it at one)"
+fi
+RESULTS=${AIOCONF_RESULTS:-results}
+[ -n "$RESULTS" ] || die "AIOCONF_RESULTS is set but empty"
 
 # Case ids come from the sources, so --list needs no build.
 all_ids=()
@@ -90,19 +117,26 @@ for src in cases/*/*.c; do
 	all_ids+=("${id%.c}")
 done
 ids=()
+declare -A glob_hits=()
 for id in "${all_ids[@]}"; do
 	if [ ${#filters[@]} -eq 0 ]; then
 		ids+=("$id")
 		continue
 	fi
+	hit=0
 	for glob in "${filters[@]}"; do
 		# shellcheck disable=SC2053  # the glob is meant to match
-		if [[ "$id" == $glob ]]; then ids+=("$id"); break; fi
+		if [[ "$id" == $glob ]]; then glob_hits[$glob]=1; hit=1; fi
 	done
+	[ $hit -eq 0 ] || ids+=("$id")
 done
 if [ ${#ids[@]} -eq 0 ]; then
 	die "--filter '${filters[*]}' matches no case (see ./run.sh --list)"
 fi
+for glob in ${filters[@]+"${filters[@]}"}; do
+	[ -n "${glob_hits[$glob]:-}" ] ||
+		echo "run.sh: warning: --filter '$glob' matches no case (see ./run.sh --list)" >&2
+done
 if [ $list -eq 1 ]; then
 	printf '%s\n' "${ids[@]}"
 	exit 0
@@ -157,17 +191,56 @@ print(" ".join(shlex.quote(w) for w in words[1:]))' "$w" 2>&1) ||
 done
 
 harness/deps.sh || die "missing dependencies (see above)"
-make -s -j"$(nproc)" all >&2 || die "build failed"
+
+# The build says what it does: on a terminal a counter, else one line. The
+# first build compiles every case program (about 80 s on 2 cores).
+build() {
+	local todo n=0 line
+	todo=$(make -n all 2>/dev/null | grep -c '^echo "  CC ')
+	if [ "$todo" -eq 0 ]; then
+		return 0
+	fi
+	echo "run.sh: building $todo program(s)" >&2
+	if ! [ -t 2 ]; then
+		make -s -j"$(nproc)" all >&2
+		return
+	fi
+	make -s -j"$(nproc)" all 2>&1 | while IFS= read -r line; do
+		case "$line" in
+		"  AR "*) ;;
+		"  CC "*) n=$((n + 1)); printf '\r\033[K[%d/%d] %s' "$n" "$todo" "${line##* }" >&2 ;;
+		*) printf '\r\033[K%s\n' "$line" >&2 ;;
+		esac
+	done
+	local st=${PIPESTATUS[0]}
+	printf '\r\033[K' >&2
+	return "$st"
+}
+build || die "build failed"
 known=cases/known-failures.txt
 
-# A fresh results folder (never reused) and results/latest pointing at it.
+# A fresh results folder (never reused). results/latest moves to it only
+# when the run ran (ran_into), so it never points at an empty folder.
 new_run_dir() {
-	local base="results/$(date -u +%Y%m%dT%H%M%SZ)-$1" dir n=1
+	local base dir n=1
+	base="$RESULTS/$(date -u +%Y%m%dT%H%M%SZ)-$1"
 	dir=$base
 	while [ -e "$dir" ]; do dir="$base.$n"; n=$((n + 1)); done
 	mkdir -p "$dir" || die "cannot create $dir"
-	ln -sfn "$(basename "$dir")" results/latest.tmp && mv -T results/latest.tmp results/latest
 	echo "$dir"
+}
+
+# ran_into DIR STATUS: after a run. A folder with results becomes
+# results/latest; one a set-up error left empty (only run.sh's .programs/)
+# is removed, as if it had never been made.
+ran_into() {
+	local dir=$1 st=$2
+	if [ -e "$dir/summary.json" ] || [ -e "$dir/serial.tap" ] || [ -e "$dir/console.log" ] ||
+	   [ -e "$dir/host/summary.json" ] || [ "$st" -ne 2 ]; then
+		ln -sfn "$(basename "$dir")" "$RESULTS/latest.tmp" && mv -T "$RESULTS/latest.tmp" "$RESULTS/latest"
+	elif [ -z "$(find "$dir" -mindepth 1 -maxdepth 1 ! -name .programs -print -quit)" ]; then
+		rm -rf "$dir"
+	fi
 }
 
 # set_bins DIR: bins (what the runner runs) and aux (boot.sh -a: files the
@@ -242,7 +315,8 @@ run_guest() {
 	local -a todo=("${bins[@]}") next
 	[ "$whole" -ge 1 ] 2>/dev/null || whole=1
 	while :; do
-		in_bg kernels/boot.sh -t "$whole" -k "$known" ${aux[@]+"${aux[@]}"} -o "$sub" "$k" -- "${todo[@]}"
+		in_bg kernels/boot.sh -t "$whole" -k "$known" ${aux[@]+"${aux[@]}"} \
+			${guest_opts[@]+"${guest_opts[@]}"} -o "$sub" "$k" -- "${todo[@]}"
 		status=$?
 		[ $interrupted -eq 0 ] || status=130
 		case $status in
@@ -267,15 +341,17 @@ run_guest() {
 				continue
 			fi
 		     fi ;;
-		130) echo "run.sh: kernel $k: interrupted (boot $n stopped)" >&2
-		     [ $n -eq 1 ] && return 130 ;;
+		130) echo "run.sh: kernel $k: interrupted (boot $n stopped); what finished is kept" >&2
+		     # boot.sh kept the serial TAP: merged below like a panic's.
+		     [ -f "$sub/programs" ] || return 130 ;;
 		*) [ $n -eq 1 ] && return 2 ;;
 		esac
 		break
 	done
+	# Before the merge's closing line, which is the last line of the run.
+	[ $n -eq 1 ] || echo "run.sh: kernel $k: merging $n boots into $dir/summary.json" >&2
 	/usr/bin/python3 harness/report/resume.py "$dir"
 	rc=$?
-	echo "run.sh: kernel $k: $n boots merged into $dir/summary.json" >&2
 	case $status in
 	130) return 130 ;;
 	0|1|3|4) return $rc ;;
@@ -283,20 +359,60 @@ run_guest() {
 	esac
 }
 
+# On a terminal (and without -v) a host or --kernel run shows one line per
+# case (harness/report/terminal.py); the full TAP is in DIR/run.tap.
+terminal=0
+[ -t 1 ] && [ $verbose -eq 0 ] && terminal=1
+viewed() {	# viewed CMD...: CMD's stdout through the terminal view, if any
+	local st vpid
+	if [ $terminal -eq 0 ]; then
+		"$@"
+		return
+	fi
+	exec 3> >(/usr/bin/python3 harness/report/terminal.py)
+	vpid=$!
+	"$@" >&3
+	st=$?
+	exec 3>&-
+	wait "$vpid" 2>/dev/null
+	return $st
+}
+
+# The programs a guest gets: what boot.sh --check validates before a
+# results folder is made (a wrapper's real program is what it checks).
+guest_check() {	# guest_check KERNEL
+	local -a progs=()
+	if [ ${#prog_paths[@]} -eq 0 ]; then
+		for id in "${ids[@]}"; do progs+=("build/cases/$id"); done
+	else
+		progs=("${prog_paths[@]}")
+	fi
+	kernels/boot.sh --check ${guest_opts[@]+"${guest_opts[@]}"} "$1" -- "${progs[@]}" ||
+		die "kernel $1: cannot run in a guest (above)"
+}
+
 if [ -n "$kernel" ]; then
+	guest_check "$kernel"
 	out=$(new_run_dir "$(basename "$kernel")") || exit 2
 	echo "run.sh: results in $out" >&2
 	set_bins "$out"
 	trap on_signal INT TERM
-	run_guest "$kernel" "$out"
-	exit $?
+	viewed run_guest "$kernel" "$out"
+	st=$?
+	ran_into "$out" $st
+	exit $st
 fi
 if [ $matrix -eq 0 ]; then
 	out=$(new_run_dir "host-$(uname -r)") || exit 2
 	set_bins "$out"
+	json=()
+	[ $terminal -eq 0 ] || json=(--case-json)
 	# In the foreground: the runner gets Ctrl-C itself and keeps what finished.
-	build/runner ${jobs:+-j "$jobs"} -t "$timeout" -o "$out" --known "$known" "${bins[@]}"
-	exit $?
+	viewed build/runner ${jobs:+-j "$jobs"} -t "$timeout" -o "$out" --known "$known" \
+		${json[@]+"${json[@]}"} "${bins[@]}"
+	st=$?
+	ran_into "$out" $st
+	exit $st
 fi
 
 # ------------------------------------------------------------------
@@ -426,10 +542,12 @@ for name in sorted(os.listdir(top), key=lambda n: (n != "host", n)):
     t = d["totals"]
     for key in total:
         total[key] += t[key]
-    print(f"# {name:<8} {d['kernel']['release']:<32} {t['passed']:>7} {t['failed']:>7} {t['skipped']:>8} {t['known']:>6}")
+    cut = " (interrupted)" if os.path.exists(os.path.join(top, name, "INTERRUPTED")) else ""
+    print(f"# {name:<8} {d['kernel']['release']:<32} {t['passed']:>7} {t['failed']:>7} {t['skipped']:>8} {t['known']:>6}{cut}")
 if os.path.exists(os.path.join(top, "INCOMPLETE")):
     print(f"# INCOMPLETE: the run was interrupted ({top}/INCOMPLETE)")
 print(f"{total['passed']} passed, {total['failed']} failed, {total['skipped']} skipped")
 PY
+ran_into "$out" 0
 [ $interrupted -eq 1 ] && exit 130
 exit $worst

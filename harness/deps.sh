@@ -9,7 +9,7 @@ set -eu
 
 PACKAGES="gcc make libc6-dev liburing-dev libaio-dev python3 perl busybox-static
 cpio qemu-system-x86 linux-source-6.1 xz-utils lz4 zstd binutils e2fsprogs file"
-TEST_PACKAGES="clang-14 libclang-rt-14-dev valgrind chromium"
+TEST_PACKAGES="clang-14 libclang-rt-14-dev valgrind chromium shellcheck python3-pyflakes"
 
 case "${1:-}" in
 "") ;;

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the tests/*.t scripts: a tiny TAP producer and result readers.
 # Each .t script runs from the repository root with build/ already made.
 set -u
@@ -8,6 +9,8 @@ TEST_FAILED=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/aioconf-tests.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 PY=/usr/bin/python3	# Debian's python3, not a pyenv one (DESIGN.md 4b)
+# ./run.sh from a test writes its results here, not into the user's results/.
+export AIOCONF_RESULTS=$TMP/results
 
 plan() { echo "1..$1"; }
 

@@ -3,11 +3,14 @@
 # synthetic matrix (kernels 5.10 and 6.1 with results, 7.2 without), checked
 # file by file; the HTML is rendered in headless Chromium.
 . "$(dirname "$0")/lib.sh"
-plan 56
+plan 58
 
 REPORT=harness/report
 M=$TMP/run		# the matrix run
 B=$TMP/baseline		# its baseline
+C=$TMP/cases		# the suite's sources: drift compares only these programs
+mkdir -p "$C/aio" "$C/epoll" "$C/ref" "$C/uring"
+for id in aio/cancel epoll/pwait2 ref/hang uring/newop uring/nop uring/numeric; do : >"$C/$id.c"; done
 
 # summary.json files in the runner's format (harness/runner.c write_summary).
 "$PY" - "$M" "$B" <<'PY'
@@ -92,7 +95,7 @@ write(base, "6.1", summary("6.1.0-55-cloud-amd64", b61))
 PY
 ok $? "synthetic matrix and baseline written"
 
-"$PY" $REPORT/matrix.py "$M" --baseline "$B" > "$TMP/matrix.out" 2>&1
+"$PY" $REPORT/matrix.py "$M" --baseline "$B" --cases "$C" > "$TMP/matrix.out" 2>&1
 is "$?" 0 "matrix.py exits 0"
 for f in matrix.json matrix.md matrix.html junit.xml drift.md; do
 	[ -s "$M/$f" ]; ok $? "$f written"
@@ -170,6 +173,9 @@ is "$n510" 0 "drift: 5.10 does not list 6.1's change"
 # matrix.html in headless Chromium: the DOM has every cell.
 CHROMIUM=/usr/bin/chromium
 if [ -x "$CHROMIUM" ]; then
+	# Its crash reports and dconf settings go under HOME: a private one.
+	mkdir -p "$TMP/home"
+	HOME=$TMP/home XDG_CONFIG_HOME=$TMP/home/.config XDG_CACHE_HOME=$TMP/home/.cache \
 	$CHROMIUM --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 		--disable-background-networking --disable-component-update --disable-sync \
 		--user-data-dir="$TMP/chromium" --dump-dom "file://$M/matrix.html" \
@@ -218,7 +224,7 @@ ok $? "matrix.html is self-contained (no external assets)"
 mkdir -p "$B/host" "$TMP/hostrun"
 cp "$B/6.1/summary.json" "$B/host/summary.json"
 cp "$M/6.1/summary.json" "$TMP/hostrun/summary.json"
-"$PY" $REPORT/compare_host.py "$TMP/hostrun" --baseline "$B" > "$TMP/host.out" 2>&1
+"$PY" $REPORT/compare_host.py "$TMP/hostrun" --baseline "$B" --cases "$C" > "$TMP/host.out" 2>&1
 is "$?" 0 "compare_host exits 0 with drift"
 grep -q '`uring/nop:b` | fail | \*\*pass\*\*' "$TMP/host.out"; ok $? "compare_host prints the changed point" || cat "$TMP/host.out"
 "$PY" $REPORT/compare_host.py "$TMP/hostrun" --baseline "$TMP/nobase" > "$TMP/host2.out" 2>&1
@@ -226,6 +232,25 @@ is "$?" 0 "compare_host without a baseline: exit 0"
 grep -q "no host baseline" "$TMP/host2.out"; ok $? "... and says there is none"
 "$PY" $REPORT/compare_host.py "$TMP/nothing" --baseline "$B" >/dev/null 2>&1
 is "$?" 2 "compare_host with no run summary: exit 2"
+
+# Drift compares only the suite's programs: a run of other programs is not
+# compared at all, and a filtered run's left-out cases are not "removed".
+mkdir -p "$TMP/foreign/host" "$TMP/filtered/host"
+"$PY" - "$M/6.1/summary.json" "$TMP/foreign/host/summary.json" "$TMP/filtered/host/summary.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+foreign = dict(s, cases=[dict(c, id=f"test{n}.t") for n, c in enumerate(s["cases"])])
+json.dump(foreign, open(sys.argv[2], "w"))
+json.dump(dict(s, cases=[c for c in s["cases"] if c["id"] == "uring/nop"]), open(sys.argv[3], "w"))
+PY
+"$PY" $REPORT/compare_host.py "$TMP/foreign" --baseline "$B" --cases "$C" > "$TMP/foreign.out" 2>&1
+grep -q "other programs than the baseline's (6 not from cases/): not compared" "$TMP/foreign.out" &&
+	! grep -q "New case\|Removed case" "$TMP/foreign.out"
+ok $? "a run of other programs is not compared with the baseline" || cat "$TMP/foreign.out"
+"$PY" $REPORT/compare_host.py "$TMP/filtered" --baseline "$B" --cases "$C" > "$TMP/filtered.out" 2>&1
+grep -q 'uring/nop:b' "$TMP/filtered.out" && grep -q 'Removed case: `epoll/old`' "$TMP/filtered.out" &&
+	! grep -q 'Removed case: `aio/cancel`' "$TMP/filtered.out"
+ok $? "a filtered run: its cases compared, only a case whose source is gone is removed" || cat "$TMP/filtered.out"
 
 # baseline.sh: refuses the run with a kernel lacking results, takes it with
 # --allow-incomplete, swaps the folder whole.

@@ -5,7 +5,7 @@
 # put in serial.tap; each running case is a crash with its console text;
 # what no boot reached is notrun and the summary incomplete.
 . "$(dirname "$0")/lib.sh"
-plan 14
+plan 19
 D=$TMP/k
 mkdir -p "$D/resume-1" "$D/resume-2"
 printf 'build/cases/t/p1\nbuild/cases/t/p2\nbuild/cases/t/p3\n/x/p4\n/x/p5\n' >"$D/programs"
@@ -56,4 +56,22 @@ is "$(tail -n 1 "$TMP/out")" "1 passed, 2 failed, 0 skipped" "the closing line"
 grep -q 'Expected 1' "$D/t/p1.tap" && ! prove -e cat "$D/t/p1.tap" >/dev/null 2>&1
 ok $? "t/p1.tap is rebuilt from the nested TAP (and fails prove, as the case did)"
 is "$(field "$S" t/cut status)" missing "a record cut short by the crash is dropped, not half-read"
+grep -q '^# known-failing: t/p1$' "$TMP/out" && grep -q '^# unexpected: t/p2 (crash), t/p3 (crash), p4 (notrun), p5 (notrun)$' "$TMP/out"
+ok $? "the trailer names the known-failing and the unexpected cases, as the runner's does"
+
+# A boot stopped by Ctrl-C (boot.sh status=interrupted): the case that was
+# running is not a crash but notrun, and nothing finished is lost.
+I=$TMP/i
+mkdir -p "$I"
+printf 'build/cases/t/p1\nbuild/cases/t/p2\n/x/p3\n' >"$I/programs"
+printf 'status=interrupted\nrelease=6.1.0-test\nguest_uptime_at_runner_s=3.1\ntotal_s=9\nrunning_case=t/p2\nnot_run=p3\n' >"$I/boot.env"
+sed -n '1,3p;/^# aioconf-case: {"id": "t\/p1"/p' "$D/serial.tap" >"$I/serial.tap"
+echo "aioconf-init: runner starts" >"$I/console.log"
+"$PY" harness/report/resume.py "$I" >"$TMP/iout" 2>&1
+is "$(field "$I/summary.json" t/p1 status)" known "interrupted boot: the finished case keeps its result"
+is "$(field "$I/summary.json" t/p2 status)" notrun "interrupted boot: the running case is notrun, not a crash"
+field "$I/summary.json" t/p2 diagnostics | grep "interrupted while running" >/dev/null
+ok $? "interrupted boot: its diagnostics say it was interrupted"
+is "$(total "$I/summary.json" complete)/$(total "$I/summary.json" totals.failed)" False/0 \
+	"interrupted boot: incomplete, and no failed point is made up"
 finish

@@ -1,12 +1,16 @@
 #!/usr/bin/python3
 """Compare a host run with the baseline's host results and print the drift.
 
-usage: compare_host.py [RUN] [--baseline DIR] [--fail-on-drift]
+usage: compare_host.py [RUN] [--baseline DIR] [--cases DIR] [--fail-on-drift]
 
 RUN is a host run folder (results/<time>-host-<release>/), a matrix folder
 (its host/ is used) or a summary.json; default results/latest. The baseline
 is DIR/host/summary.json (default results/baseline). Prints which test points
 changed result, new and removed cases and points, and a release change.
+Only programs of the suite (the sources in --cases, default cases/) are
+compared: a run of other programs (`./run.sh -- PROG`) prints that it was
+not compared, and a filtered run does not count the cases it left out as
+removed (only a case whose source is gone is).
 Exit status: 0 (also when there is drift or no baseline yet), 1 drift with
 --fail-on-drift, 2 RUN has no readable summary.json or a usage error.
 """
@@ -34,6 +38,8 @@ def main(argv=None):
     ap.add_argument("run", nargs="?", default="results/latest")
     ap.add_argument("--baseline", default="results/baseline")
     ap.add_argument("--fail-on-drift", action="store_true")
+    ap.add_argument("--cases", default=matrix.CASES_DIR,
+                    help="the suite's case sources (only its programs are compared)")
     args = ap.parse_args(argv)
 
     path = find_summary(args.run)
@@ -56,7 +62,10 @@ def main(argv=None):
         why = "absent" if isinstance(e, FileNotFoundError) else f"unreadable: {e}"
         print(f"# drift: no host baseline to compare with ({base_path} {why}; make one with `make baseline`)")
         return 0
-    d = matrix.drift_kernel("host", cur, base)
+    d = matrix.drift_kernel("host", cur, base, matrix.suite_ids(args.cases))
+    if d["state"] != "compared":
+        print(f"# drift of {path}: {d['state']}")
+        return 0
     n = matrix.drift_count(d)
     print(f"# drift of {path} against {base_path}: "
           + (f"{n} change(s)" if n else "no change"))

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """aioconf matrix reports.
 
-usage: matrix.py RESULTS_DIR [--baseline DIR]
+usage: matrix.py RESULTS_DIR [--baseline DIR] [--cases DIR]
 
 RESULTS_DIR is a matrix run (results/<time>-matrix/): one folder per kernel
 (host, 5.10, ...) holding the runner's summary.json. Writes into RESULTS_DIR,
@@ -11,12 +11,16 @@ each file complete or absent (written as NAME.part, then renamed):
   matrix.md    one table per area, kernel summary lines, differing points
   matrix.html  the same as a self-contained coloured page (reasons on hover)
   junit.xml    one testsuite per kernel, one testcase per test point
-  drift.md     what changed against --baseline (default results/baseline)
+  drift.md     what changed against --baseline (default results/baseline),
+               for the programs of the suite only (the sources in --cases,
+               default cases/): other programs (`run.sh -- PROG`) are not
+               compared, and cases a filtered run left out are not "removed"
 
 An interrupted run (run.sh --matrix got Ctrl-C) has a file INCOMPLETE in
 RESULTS_DIR: matrix.json then says "complete": false and matrix.md says so;
-a kernel folder with a file INTERRUPTED and no summary.json is a kernel
-without results ("interrupted before it finished").
+a kernel folder with a file INTERRUPTED is "interrupted before it
+finished": without summary.json a kernel without results, with one (what
+the guest finished before the interrupt, "complete": false) present.
 
 Only the runner's summary.json is read (it already holds every test point's
 result, reason and log), so no TAP is parsed here. Standard library only.
@@ -105,6 +109,9 @@ def load_run(top):
                 if not isinstance(k["summary"].get("cases"), list):
                     raise ValueError("no 'cases' list")
                 k["present"] = True
+                # run.sh merged what the guest finished before Ctrl-C.
+                if os.path.exists(os.path.join(folder, "INTERRUPTED")):
+                    k["problem"] = "interrupted before it finished"
             except (OSError, ValueError) as e:
                 k["summary"] = None
                 k["problem"] = f"unreadable summary.json: {e}"
@@ -276,11 +283,30 @@ def point_map(summary):
     return out
 
 
-def drift_kernel(name, cur, base):
-    """Differences of one kernel's summary (cur) against the baseline's."""
+CASES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "cases")
+
+
+def suite_ids(top=CASES_DIR):
+    """The ids of the case programs in cases/ (<area>/<topic>), the suite
+    a run of ./run.sh without `-- PROG` draws from."""
+    out = set()
+    for area in os.listdir(top) if os.path.isdir(top) else []:
+        if os.path.isdir(os.path.join(top, area)):
+            out |= {f"{area}/{f[:-2]}" for f in os.listdir(os.path.join(top, area))
+                    if f.endswith(".c")}
+    return out
+
+
+def drift_kernel(name, cur, base, suite=None):
+    """Differences of one kernel's summary (cur) against the baseline's.
+
+    Only programs of the suite (suite_ids) are compared: a run of other
+    programs (`-- PROG`) has nothing to compare, and a case of the
+    baseline that a filtered run left out is not "removed" while its
+    source is still in cases/ (only one whose source is gone is)."""
     d = {"kernel": name, "state": "compared", "release": None, "new_cases": [],
          "removed_cases": [], "status_changes": [], "point_changes": [],
-         "new_points": [], "removed_points": []}
+         "new_points": [], "removed_points": [], "not_compared": 0}
     if cur is None and base is None:
         d["state"] = "no results on either side"
         return d
@@ -295,11 +321,21 @@ def drift_kernel(name, cur, base):
     if old_rel != new_rel:
         d["release"] = [old_rel, new_rel]
     old, new = point_map(base), point_map(cur)
+    suite = suite_ids() if suite is None else suite
+    foreign = [cid for cid in new if cid not in suite]
+    d["not_compared"] = len(foreign)
+    for cid in foreign:
+        del new[cid]
+    if not new:
+        d["state"] = (f"other programs than the baseline's ({len(foreign)} not from cases/): "
+                      "not compared")
+        d["release"] = None
+        return d
     for cid in new:
         if cid not in old:
             d["new_cases"].append(cid)
     for cid in old:
-        if cid not in new:
+        if cid not in new and cid not in suite:
             d["removed_cases"].append(cid)
     for cid in new:
         if cid not in old:
@@ -325,7 +361,7 @@ def drift_count(d):
                                    "point_changes", "new_points", "removed_points"))
 
 
-def compute_drift(kernels, baseline_dir):
+def compute_drift(kernels, baseline_dir, cases_dir=CASES_DIR):
     """Drift of every kernel against baseline_dir (<kernel>/summary.json)."""
     if not baseline_dir or not os.path.isdir(baseline_dir):
         return {"baseline": baseline_dir, "available": False, "kernels": [], "changes": 0}
@@ -333,11 +369,11 @@ def compute_drift(kernels, baseline_dir):
     if not any(k["present"] for k in base.values()):
         return {"baseline": baseline_dir, "available": False, "kernels": [], "changes": 0}
     names = sorted(set(kernels) | set(base), key=kernel_order)
-    out = []
+    out, suite = [], suite_ids(cases_dir)
     for n in names:
         cur = kernels[n]["summary"] if n in kernels else None
         old = base[n]["summary"] if n in base else None
-        out.append(drift_kernel(n, cur, old))
+        out.append(drift_kernel(n, cur, old, suite))
     return {"baseline": baseline_dir, "available": True, "kernels": out,
             "changes": sum(drift_count(d) for d in out)}
 
@@ -382,7 +418,9 @@ def drift_lines(d, heading="###", limit=None):
     lines += [f"- {e}" for e in shown]
     if more:
         lines.append(f"- ... and {more} more (new cases: {len(d['new_cases'])}, "
-                     f"removed cases: {len(d['removed_cases'])}; a filtered run lacks cases)")
+                     f"removed cases: {len(d['removed_cases'])})")
+    if d["not_compared"]:
+        lines.append(f"- {d['not_compared']} program(s) not from cases/: not compared")
     lines.append("")
     return lines
 
@@ -776,6 +814,8 @@ def main(argv=None):
                     help="baseline folder (<kernel>/summary.json); default results/baseline "
                          "next to RESULTS_DIR")
     ap.add_argument("--quiet", action="store_true", help="print nothing")
+    ap.add_argument("--cases", default=CASES_DIR,
+                    help="the suite's case sources (drift compares only its programs)")
     args = ap.parse_args(argv)
     top = args.results_dir.rstrip("/") or "/"
     if not os.path.isdir(top):
@@ -791,7 +831,7 @@ def main(argv=None):
     run_name = os.path.basename(os.path.realpath(top))
     m = build_matrix(kernels, run_name)
     m["complete"] = not os.path.exists(os.path.join(top, "INCOMPLETE"))
-    drift = compute_drift(kernels, baseline)
+    drift = compute_drift(kernels, baseline, args.cases)
     m["drift"] = drift
     write_atomic(os.path.join(top, "matrix.json"), json.dumps(m, indent=1) + "\n")
     write_atomic(os.path.join(top, "matrix.md"), render_md(m, drift))

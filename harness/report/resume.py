@@ -174,7 +174,14 @@ def merge(top):
         # the guest got as far as starting the runner.
         running = env.get("running_case", "") if env.get("guest_uptime_at_runner_s") else ""
         boot["cases"] = len(done)
-        if running:
+        if running and env.get("status") == "interrupted":
+            boot["running_case"] = running
+            results.setdefault(running, {
+                "id": running, "status": "notrun", "duration_s": 0.0, "since": "",
+                "feature": "", "counts": {r: 0 for r in POINTS},
+                "diagnostics": f"interrupted while running (boot {rel} was stopped)\n",
+                "points": []})
+        elif running:
             hang = env.get("status") == "hang"
             what = ("hung (no output for the timeout; QEMU killed)" if hang
                     else "panicked" if env.get("status") == "panic"
@@ -224,9 +231,11 @@ def merge(top):
         if not os.path.exists(path):
             os.makedirs(os.path.dirname(path), exist_ok=True)
             write_atomic(path, text)
+    why = ("interrupted" if any(b["status"] == "interrupted" for b in boots)
+           else "the guest panicked or hung")
     tap = ["TAP version 13", f"1..{len(cases)}",
            f"# aioconf: kernel {summary['kernel'].get('release', '')}, {len(cases)} cases "
-           f"merged from {len(boots)} boots (the guest panicked or hung)"]
+           f"merged from {len(boots)} boot(s) ({why})"]
     for n, c in enumerate(cases, 1):
         tap += ["# " + line for line in own_tap.get(c["id"], "").splitlines()]
         st = c["status"]
@@ -241,11 +250,21 @@ def merge(top):
             tap.append(f"not ok {n} {c['id']} # {st}")
         if st not in ("pass", "skip"):
             tap += ["#   " + line for line in (c.get("diagnostics") or "").splitlines() if line]
+    # The runner's trailer, so that a merged run reads like any other.
+    trailer = ["# cases: " + ", ".join(f"{totals['cases'].get(s, 0)} {s}" for s in STATUSES)]
+    known = [c["id"] for c in cases if c["status"] == "known"]
+    bad = [f"{c['id']} ({c['status']})" for c in cases
+           if c["status"] not in ("pass", "skip", "known")]
+    if known:
+        trailer.append("# known-failing: " + ", ".join(known))
+    if bad:
+        trailer.append("# unexpected: " + ", ".join(bad))
+    trailer.append(f"# results in {top}")
     closing = f"{totals['passed']} passed, {totals['failed']} failed, {totals['skipped']} skipped"
-    tap.append(closing)
+    tap += trailer + [closing]
     write_atomic(os.path.join(top, "run.tap"), "\n".join(tap) + "\n")
     write_atomic(os.path.join(top, "summary.json"), json.dumps(summary, indent=1) + "\n")
-    print(closing)
+    print("\n".join(trailer + [closing]))
     return 1 if unexpected else 0
 
 
