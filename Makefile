@@ -104,44 +104,51 @@ fixtures: $(FIXTURE_BINS)
 
 $(BUILD)/unit/%: tests/unit/%.c $(REF_HDRS) $(BUILD)/libref.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Iref/include -o $@ $< $(BUILD)/libref.a
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) -Iref/include -o $@ $< $(BUILD)/libref.a
 
 unit: $(UNIT_BINS)
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(REF_SRCS) $(REF_HDRS)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -g -O1 -Wall -Wextra -D_GNU_SOURCE -Iref/include \
+	@echo "  CC      $@"
+	$(Q)$(FUZZ_CC) -g -O1 -Wall -Wextra -D_GNU_SOURCE -Iref/include \
 		-fsanitize=fuzzer,address,undefined -o $@ $< $(REF_SRCS)
 
 fuzz: $(FUZZ_BINS)
 
 $(BUILD)/bench/%: bench/%.c $(REF_HDRS) $(BUILD)/libref.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Iref/include -o $@ $< $(BUILD)/libref.a -luring
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) -Iref/include -o $@ $< $(BUILD)/libref.a -luring
 
 bench: $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do $$b || exit 1; done
 
 $(BUILD)/san/ref/%.o: ref/%.c $(REF_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) -Iref/include -c -o $@ $<
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -Iref/include -c -o $@ $<
 
 $(BUILD)/san/libref.a: $(SAN_REF_OBJS)
 	@mkdir -p $(@D)
-	rm -f $@
-	ar rcs $@ $(SAN_REF_OBJS)
+	$(Q)rm -f $@
+	@echo "  AR      $@"
+	$(Q)ar rcs $@ $(SAN_REF_OBJS)
 
 # Test children end with _exit(), which skips LeakSanitizer: san-exit.c runs
 # the leak check first.
 $(BUILD)/san/cases/%: cases/%.c harness/san-exit.c $(wildcard harness/*.h) $(KSFT_HDRS) $(BUILD)/san/libref.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) $(CASE_CPPFLAGS) -Wl,--wrap=_exit -o $@ $< harness/san-exit.c \
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $(CASE_CPPFLAGS) -Wl,--wrap=_exit -o $@ $< harness/san-exit.c \
 		$(BUILD)/san/libref.a -luring -laio -lpthread
 
 # valgrind cannot replace malloc in a static binary: a dynamic build for it.
 $(BUILD)/dyn/cases/%: cases/%.c $(wildcard harness/*.h) $(KSFT_HDRS) $(BUILD)/libref.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(CASE_CPPFLAGS) -o $@ $< $(BUILD)/libref.a -luring -laio -lpthread
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) $(CASE_CPPFLAGS) -o $@ $< $(BUILD)/libref.a -luring -laio -lpthread
 
 DYN_CASE_BINS := $(patsubst cases/%.c,$(BUILD)/dyn/cases/%,$(REF_CASE_SRCS))
 

@@ -108,7 +108,6 @@ if [ -n "${TMPDIR+set}" ] && ! { [ -d "$TMPDIR" ] && [ -w "$TMPDIR" ]; }; then
 	die "TMPDIR='$TMPDIR' is not a writable directory (unset it or point it at one)"
 fi
 RESULTS=${AIOCONF_RESULTS:-results}
-[ -n "$RESULTS" ] || die "AIOCONF_RESULTS is set but empty"
 
 # Case ids come from the sources, so --list needs no build.
 all_ids=()
@@ -343,6 +342,7 @@ run_guest() {
 		     fi ;;
 		130) echo "run.sh: kernel $k: interrupted (boot $n stopped); what finished is kept" >&2
 		     # boot.sh kept the serial TAP: merged below like a panic's.
+		     : >"$dir/INTERRUPTED"
 		     [ -f "$sub/programs" ] || return 130 ;;
 		*) [ $n -eq 1 ] && return 2 ;;
 		esac
@@ -423,6 +423,8 @@ fi
 # Ctrl-C / SIGTERM: the guests are stopped, unfinished kernels get a file
 # INTERRUPTED, the run a file INCOMPLETE; reports for what finished; 130.
 # ------------------------------------------------------------------
+# The programs and guest options, once (the kernels come from kernels.conf).
+guest_check "$(kernels/fetch.sh --list | head -n 1)" >/dev/null
 out=$(new_run_dir matrix) || exit 2
 set_bins "$out"
 trap on_signal INT TERM
