@@ -57,6 +57,29 @@
 /* ------------------------------------------------------------------ */
 
 /*
+ * CONFORM_DECLARE(since, feature, source) - the first statement of every
+ * TEST body (after its variable declarations), three string literals:
+ *   since    the first mainline kernel on which the behaviour this TEST
+ *            asserts holds ("5.1"), from the uapi history (man pages are
+ *            wrong for several: ../shared/DESIGN.md section 8);
+ *   feature  what the TEST needs, as the kernel or libc names it: a uapi
+ *            name ("IORING_OP_NOP", "IORING_SETUP_SQPOLL"), a syscall
+ *            ("io_setup") or a function ("aio_read");
+ *   source   where the behaviour is documented: a man page and the entry
+ *            ("io_uring_enter(2) IORING_OP_NOP"), a POSIX clause, a commit.
+ * It prints the TAP diagnostic "# conform-test: <since> | <feature> |
+ * <source>" at the start of the test, so the runner gives the test point
+ * these three whether it then passes, fails or skips. No '|' in a field.
+ * tests/declarations.t fails when a TEST has none.
+ */
+#define CONFORM_DECLARE(since, feature, source)                                \
+	do {                                                                    \
+		/* A test child leaves with _exit(): flush it now. */           \
+		printf("# conform-test: %s | %s | %s\n", since, feature, source); \
+		fflush(stdout);                                                 \
+	} while (0)
+
+/*
  * CONFORM_SINCE(version, feature) - once per program, at file scope.
  * Prints "# conform-since: <version> <feature>" as a TAP diagnostic when the
  * program ends. The runner records it; the reports flag a skip at or after

@@ -81,12 +81,18 @@ struct known {
 	bool intermittent;	/* reason starts "intermittent:" */
 };
 
+/* A TEST's CONFORM_DECLARE line: "# conform-test: SINCE | FEATURE | SOURCE". */
+struct decl {
+	char *since, *feature, *source;
+};
+
 struct point {
 	char *name;
 	enum point_result result;
 	char *reason;	/* skip reason, known-failure reason, directive text */
 	char *log;	/* the test's "#" lines, kept for failures */
 	const struct known *listed;	/* a pass that the known list expected to fail */
+	struct decl decl;	/* what the TEST declared, if it did */
 };
 
 /* A foreign program without TAP is one test point of this name. */
@@ -572,7 +578,7 @@ static void set_malformed(struct kase *c, const char *why)
 
 /* "ok 3 global.name # SKIP why" and the like, at the line's start. */
 static void parse_result(struct kase *c, char *line, const char *last_run,
-			 char **pending_log)
+			 char **pending_log, struct decl *pending_decl)
 {
 	bool ok = strncmp(line, "ok", 2) == 0;
 	char *s = line + (ok ? 2 : 6), *hash, *desc, *directive = NULL;
@@ -619,8 +625,48 @@ static void parse_result(struct kase *c, char *line, const char *last_run,
 		p->log = *pending_log;
 		*pending_log = NULL;
 	}
+	p->decl = *pending_decl;
+	memset(pending_decl, 0, sizeof(*pending_decl));
 	apply_known(c, p);
 	c->counts[p->result]++;
+}
+
+static void free_decl(struct decl *d)
+{
+	free(d->since);
+	free(d->feature);
+	free(d->source);
+	memset(d, 0, sizeof(*d));
+}
+
+/* "SINCE | FEATURE | SOURCE" into d; a line without three fields is ignored. */
+static void parse_decl(char *text, struct decl *d)
+{
+	char *bar1 = strstr(text, " | "), *bar2 = bar1 ? strstr(bar1 + 3, " | ") : NULL;
+
+	if (!bar2)
+		return;
+	*bar1 = *bar2 = '\0';
+	free_decl(d);
+	d->since = xstrdup(trim(text));
+	d->feature = xstrdup(trim(bar1 + 3));
+	d->source = xstrdup(trim(bar2 + 3));
+}
+
+/* Dotted versions compared number by number: "5.10" comes after "5.9". */
+static int version_cmp(const char *a, const char *b)
+{
+	for (;;) {
+		char *ea, *eb;
+		long x = strtol(a, &ea, 10), y = strtol(b, &eb, 10);
+
+		if (x != y)
+			return x < y ? -1 : 1;
+		if (*ea != '.' || *eb != '.')
+			return (*ea == '.') - (*eb == '.');	/* 5.1 before 5.1.3 */
+		a = ea + 1;
+		b = eb + 1;
+	}
 }
 
 /* Lines only a TAP producer prints ("okay" is not a result line). */
@@ -639,6 +685,7 @@ static void parse_tap(struct kase *c)
 	char *path = tap_path(c, false);
 	FILE *f = fopen(path, "re");
 	char *line = NULL, *last_run = NULL, *pending_log = NULL;
+	struct decl pending_decl = { 0 };
 	size_t cap = 0;
 	ssize_t len;
 
@@ -651,7 +698,7 @@ static void parse_tap(struct kase *c)
 		if (tap_marker(line))
 			c->tap = true;
 		if (!strncmp(line, "ok", 2) || !strncmp(line, "not ok", 6)) {
-			parse_result(c, line, last_run, &pending_log);
+			parse_result(c, line, last_run, &pending_log, &pending_decl);
 			free(last_run);
 			last_run = NULL;
 			free(pending_log);
@@ -675,6 +722,8 @@ static void parse_tap(struct kase *c)
 			append(&c->diag, "\n");
 		} else if (!strncmp(line, "# conform-since: ", 17)) {
 			sscanf(line + 17, "%31s %127[^\n]", c->since, c->feature);
+		} else if (!strncmp(line, "# conform-test: ", 16)) {
+			parse_decl(line + 16, &pending_decl);
 		} else if (!strncmp(line, "#  RUN ", 7)) {
 			char *name = trim(line + 7), *dots = strstr(name, " ...");
 
@@ -692,7 +741,22 @@ static void parse_tap(struct kase *c)
 	free(line);
 	free(last_run);
 	free(pending_log);
+	free_decl(&pending_decl);
 	fclose(f);
+	/* Without a program-wide CONFORM_SINCE, the case's since is its
+	 * earliest TEST's: the first kernel where any of its behaviours holds. */
+	for (int i = 0; i < c->npoints && !c->since[0]; i++) {
+		const struct decl *d = &c->points[i].decl, *best = d;
+
+		if (!d->since)
+			continue;
+		for (int j = i + 1; j < c->npoints; j++)
+			if (c->points[j].decl.since &&
+			    version_cmp(c->points[j].decl.since, best->since) < 0)
+				best = &c->points[j].decl;
+		snprintf(c->since, sizeof(c->since), "%s", best->since);
+		snprintf(c->feature, sizeof(c->feature), "%s", best->feature);
+	}
 }
 
 /* The last lines of the output (up to LOG_MAX bytes), or NULL. */
@@ -1054,6 +1118,14 @@ static void json_case(FILE *f, const struct kase *c)
 		if (c->points[p].log) {
 			fprintf(f, ", \"log\": ");
 			json_str(f, c->points[p].log);
+		}
+		if (c->points[p].decl.since) {
+			fprintf(f, ", \"since\": ");
+			json_str(f, c->points[p].decl.since);
+			fprintf(f, ", \"feature\": ");
+			json_str(f, c->points[p].decl.feature);
+			fprintf(f, ", \"source\": ");
+			json_str(f, c->points[p].decl.source);
 		}
 		fputc('}', f);
 	}

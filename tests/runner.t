@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The runner classifies purpose-built fixtures the way DESIGN.md section 3 says.
 . "$(dirname "$0")/lib.sh"
-plan 73
+plan 78
 
 F=build/fixtures
 R=build/runner
@@ -197,4 +197,21 @@ cat > "$TMP/trailer.want" <<'EOF'
 EOF
 diff "$TMP/trailer.want" "$TMP/trailer.got" >&2
 ok $? "the trailer has every line, in order"
+# CONFORM_DECLARE: each test point carries its since, feature and source,
+# skipped ones too; the case's since is its earliest TEST's (5.9 < 5.10).
+$R -o "$TMP/decl" $F/declared >/dev/null 2>&1
+D=$TMP/decl/summary.json
+point() {	# point NAME KEY: a test point's field of the declared fixture
+	"$PY" -c 'import json,sys
+p={p["name"]: p for p in json.load(open(sys.argv[1]))["cases"][0]["points"]}[sys.argv[2]]
+print(p.get(sys.argv[3], "-"))' "$D" "$1" "$2"
+}
+is "$(point declared_and_passes since)|$(point declared_and_passes feature)" "5.10|IORING_OP_NOP" \
+	"a passing point carries its declared since and feature"
+is "$(point declared_and_passes source)" "io_uring_enter(2) IORING_OP_NOP" "... and its source"
+is "$(point declared_and_skips since)|$(point declared_and_skips result)" "5.9|skip" \
+	"a skipped point carries its declaration too"
+is "$(point undeclared since)" "-" "a point without a declaration has none"
+is "$(field "$D" declared since)|$(field "$D" declared feature)" "5.9|IORING_SETUP_SQPOLL" \
+	"the case's since and feature are its earliest TEST's (5.9 before 5.10)"
 finish
