@@ -3,7 +3,7 @@
 # synthetic matrix (kernels 5.10 and 6.1 with results, 7.2 without), checked
 # file by file; the HTML is rendered in headless Chromium.
 . "$(dirname "$0")/lib.sh"
-plan 58
+plan 59
 
 REPORT=harness/report
 M=$TMP/run		# the matrix run
@@ -75,6 +75,10 @@ k61 = [
     case("uring/nop", "pass", "5.1", [pt("a", "pass"), pt("b", "pass")]),
     case("uring/numeric", "pass", "5.9", [pt("numbers", "pass")]),
 ]
+# A point that declares its since (CONFORM_DECLARE) is judged by it.
+for c in k510 + k61:
+    if c["id"] == "epoll/pwait2":
+        c["points"][0].update(since="5.11", feature="epoll_pwait2", source="epoll_pwait2(2)")
 write(run, "5.10", summary("5.10.0-46-cloud-amd64", k510))
 write(run, "6.1", summary("6.1.0-56-cloud-amd64", k61))
 os.makedirs(os.path.join(run, "7.2"))
@@ -232,6 +236,17 @@ is "$?" 0 "compare_host without a baseline: exit 0"
 grep -q "no host baseline" "$TMP/host2.out"; ok $? "... and says there is none"
 "$PY" $REPORT/compare_host.py "$TMP/nothing" --baseline "$B" >/dev/null 2>&1
 is "$?" 2 "compare_host with no run summary: exit 2"
+
+# Point level: a declared point carries since/feature/source, and a pass
+# before its since is flagged on that point.
+"$PY" - "$M/matrix.json" >"$TMP/pt" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+c = next(c for c in m["cases"] if c["id"] == "epoll/pwait2")
+p = c["points"][0]
+print(p["since"], p["feature"], p["results"]["5.10"].get("unexpected"), p["results"]["6.1"].get("unexpected"))
+PY
+is "$(cat "$TMP/pt")" "5.11 epoll_pwait2 unexpected-pass None" "matrix.json: a point's declaration and its own since flag"
 
 # Drift compares only the suite's programs: a run of other programs is not
 # compared at all, and a filtered run's left-out cases are not "removed".

@@ -245,7 +245,7 @@ def build_matrix(kernels, run_name):
             cells[n] = cell
         points = []
         for pname in point_names:
-            results = {}
+            results, decl = {}, {}
             for n in names:
                 c = by_kernel[n].get(cid)
                 p = next((p for p in (c or {}).get("points", []) if p["name"] == pname), None)
@@ -256,9 +256,15 @@ def build_matrix(kernels, run_name):
                 reason = point_reason(p)
                 if reason and entry["result"] != "pass":
                     entry["reason"] = reason
+                # The TEST's own declaration (CONFORM_DECLARE) judges it.
+                if p.get("since"):
+                    decl = decl or {k: p.get(k, "") for k in ("since", "feature", "source")}
+                    flag = since_check(entry["result"], p["since"], releases[n])
+                    if flag:
+                        entry["unexpected"] = flag
                 results[n] = entry
             distinct = {results[n]["result"] for n in present}
-            points.append({"name": pname, "id": f"{cid}:{pname}",
+            points.append({"name": pname, "id": f"{cid}:{pname}", **decl,
                            "differs": len(distinct) > 1, "results": results})
         distinct = {cells[n]["status"] for n in present}
         cases.append({"id": cid, "area": cid.split("/", 1)[0] if "/" in cid else "(other)",
