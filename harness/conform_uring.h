@@ -369,7 +369,7 @@ static inline const char *uring_sqe_flag_missing(unsigned char flag,
  */
 static inline const char *uring_flag_result_missing(
 	const struct io_uring_sqe *sqe, int known, const char *what,
-	const char *name, const char *release)
+	const char *name)
 {
 	struct io_uring_cqe cqe;
 
@@ -384,12 +384,12 @@ static inline const char *uring_flag_result_missing(
 		return NULL;
 	if (cqe.res == -EINVAL)
 		snprintf(conform_why, sizeof(conform_why),
-			 "%s: %s with it gets -EINVAL (flag unknown; added in %s)",
-			 name, what, release);
+			 "%s: %s with it gets -EINVAL (the flag is unknown)",
+			 name, what);
 	else
 		snprintf(conform_why, sizeof(conform_why),
-			 "%s: %s with it completes with %d, not %d (added in %s)",
-			 name, what, cqe.res, known, release);
+			 "%s: %s with it completes with %d, not %d",
+			 name, what, cqe.res, known);
 	return conform_why;
 }
 

@@ -14,8 +14,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.15", "IORING_OP_ACCEPT into a fixed file slot");
-
 /* A listening AF_UNIX stream socket bound to <tmpdir>/<name>; -1 on error. */
 static int unix_listener(const char *name, struct sockaddr_un *sun)
 {
@@ -107,7 +105,7 @@ static const char *direct_accept_missing(void)
 	if (res == 0)
 		return NULL;
 	if (res > 0)
-		return "accept with file_index set returned a regular fd: the kernel ignores file_index (before 5.15)";
+		return "accept with file_index set returned a regular fd: the kernel ignores file_index";
 	snprintf(why, sizeof(why), "the direct accept probe gave %d", res);
 	return why;
 }
@@ -125,7 +123,7 @@ static const char *alloc_accept_missing(void)
 	if (res == 0)
 		return NULL;
 	if (res == -EINVAL)
-		return "accept with IORING_FILE_INDEX_ALLOC gets -EINVAL: slot allocation unknown (before 5.19)";
+		return "accept with IORING_FILE_INDEX_ALLOC gets -EINVAL: slot allocation unknown";
 	snprintf(why, sizeof(why), "the IORING_FILE_INDEX_ALLOC accept probe gave %d", res);
 	return why;
 }
@@ -157,6 +155,8 @@ TEST(accept_into_chosen_slot_gets_zero_and_slot_carries_connection)
 	char buf[sizeof(msg)];
 	int lfd, cfd;
 
+	CONFORM_DECLARE("5.15", "IORING_OP_ACCEPT file_index",
+			"io_uring_prep_accept_direct(3) file_index");
 	CONFORM_REQUIRE(direct_accept_missing());
 	ASSERT_LE(0, lfd = unix_listener("l.sock", &sun));
 	ASSERT_LE(0, cfd = unix_client(&sun));
@@ -200,6 +200,9 @@ TEST(accept_into_occupied_slot_closes_previous_file)
 	int pfd[2], lfd, cfd;
 	char c;
 
+	CONFORM_DECLARE("5.15", "IORING_OP_ACCEPT file_index",
+			"io_uring_prep_accept_direct(3) existing entry is "
+			"removed and closed");
 	CONFORM_REQUIRE(direct_accept_missing());
 	ASSERT_LE(0, lfd = unix_listener("l.sock", &sun));
 	ASSERT_LE(0, cfd = unix_client(&sun));
@@ -238,6 +241,9 @@ TEST(accept_direct_without_file_table_gets_enxio)
 	struct io_uring_cqe cqe;
 	int lfd, cfd;
 
+	CONFORM_DECLARE("5.15", "IORING_OP_ACCEPT file_index",
+			"io_uring/filetable.c io_install_fixed_file(): -ENXIO "
+			"without a file table");
 	CONFORM_REQUIRE(direct_accept_missing());
 	ASSERT_LE(0, lfd = unix_listener("l.sock", &sun));
 	ASSERT_LE(0, cfd = unix_client(&sun));
@@ -265,6 +271,9 @@ TEST(accept_direct_into_slot_beyond_table_gets_einval)
 	struct io_uring_cqe cqe;
 	int lfd, cfd;
 
+	CONFORM_DECLARE("5.15", "IORING_OP_ACCEPT file_index",
+			"io_uring/filetable.c io_install_fixed_file(): "
+			"-EINVAL for a slot past the table");
 	CONFORM_REQUIRE(direct_accept_missing());
 	ASSERT_LE(0, lfd = unix_listener("l.sock", &sun));
 	ASSERT_LE(0, cfd = unix_client(&sun));
@@ -294,6 +303,9 @@ TEST(accept_direct_with_sock_cloexec_gets_einval)
 	struct io_uring_cqe cqe;
 	int lfd, cfd;
 
+	CONFORM_DECLARE("5.15", "IORING_OP_ACCEPT file_index",
+			"io_uring/net.c io_accept_prep(): SOCK_CLOEXEC with a "
+			"file_index is -EINVAL");
 	CONFORM_REQUIRE(direct_accept_missing());
 	ASSERT_LE(0, lfd = unix_listener("l.sock", &sun));
 	ASSERT_LE(0, cfd = unix_client(&sun));
@@ -322,6 +334,9 @@ TEST(accept_alloc_returns_the_free_slot_index)
 	struct io_uring_cqe cqe;
 	int pfd[2], files[3], lfd, cfd;
 
+	CONFORM_DECLARE("5.19", "IORING_FILE_INDEX_ALLOC",
+			"io_uring_prep_accept_direct(3) "
+			"IORING_FILE_INDEX_ALLOC");
 	CONFORM_REQUIRE(alloc_accept_missing());
 	ASSERT_LE(0, lfd = unix_listener("l.sock", &sun));
 	ASSERT_LE(0, cfd = unix_client(&sun));
@@ -356,6 +371,9 @@ TEST(accept_alloc_with_full_table_gets_enfile)
 	struct io_uring_cqe cqe;
 	int pfd[2], lfd, cfd;
 
+	CONFORM_DECLARE("5.19", "IORING_FILE_INDEX_ALLOC",
+			"io_uring_prep_accept_direct(3) -ENFILE when no free "
+			"entry");
 	CONFORM_REQUIRE(alloc_accept_missing());
 	ASSERT_LE(0, lfd = unix_listener("l.sock", &sun));
 	ASSERT_LE(0, cfd = unix_client(&sun));
@@ -389,6 +407,8 @@ TEST(multishot_accept_direct_posts_one_free_slot_per_connection)
 	struct io_uring_cqe cqe;
 	int lfd, cfd[2], seen = 0;
 
+	CONFORM_DECLARE("5.19", "IORING_ACCEPT_MULTISHOT",
+			"io_uring_prep_multishot_accept_direct(3)");
 	CONFORM_REQUIRE(alloc_accept_missing());
 	ASSERT_LE(0, lfd = unix_listener("l.sock", &sun));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -431,6 +451,9 @@ TEST(multishot_accept_direct_ends_with_enfile_when_table_full)
 	struct io_uring_cqe cqe;
 	int lfd, cfd[2];
 
+	CONFORM_DECLARE("5.19", "IORING_ACCEPT_MULTISHOT",
+			"io_uring_prep_multishot_accept_direct(3) -ENFILE; "
+			"io_uring_enter(2) IORING_CQE_F_MORE");
 	CONFORM_REQUIRE(alloc_accept_missing());
 	ASSERT_LE(0, lfd = unix_listener("l.sock", &sun));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));

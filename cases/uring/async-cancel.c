@@ -9,8 +9,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.5", "IORING_OP_ASYNC_CANCEL");
-
 enum { TAG_TARGET = 0x100, TAG_OTHER = 0x101, TAG_CANCEL = 0x200 };
 
 /* Queue a read of the (empty) pipe read end fd, tagged tag. */
@@ -46,7 +44,7 @@ static const char *cancel_flag_missing(int flag, const char *name)
 	io_uring_prep_cancel64(&sqe, 0xdeadbeef, flag);
 	return uring_flag_result_missing(&sqe, URING_PROBE_NOT_EINVAL,
 					 "a cancel of an unknown user_data",
-					 name, "5.19");
+					 name);
 }
 
 /*
@@ -63,6 +61,8 @@ TEST(cancel_of_waiting_read_gets_zero_and_read_ecanceled)
 	char buf[16];
 	int fds[2], res[2] = { 1, 1 };
 
+	CONFORM_DECLARE("5.5", "IORING_OP_ASYNC_CANCEL",
+			"io_uring_enter(2) IORING_OP_ASYNC_CANCEL");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	ASSERT_EQ(0, conform_pipe(fds));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -92,6 +92,8 @@ TEST(cancel_of_unknown_user_data_gets_enoent)
 	struct io_uring ring;
 	struct io_uring_cqe cqe;
 
+	CONFORM_DECLARE("5.5", "IORING_OP_ASYNC_CANCEL",
+			"io_uring_enter(2) IORING_OP_ASYNC_CANCEL -ENOENT");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	queue_cancel(&ring, 0x5eed, 0);
@@ -112,6 +114,9 @@ TEST(cancel_of_completed_request_gets_enoent)
 	struct io_uring ring;
 	struct io_uring_cqe cqe;
 
+	CONFORM_DECLARE("5.5", "IORING_OP_ASYNC_CANCEL",
+			"io_uring_prep_cancel(3) -ENOENT for a completed "
+			"request");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	sqe = io_uring_get_sqe(&ring);
@@ -140,6 +145,8 @@ TEST(cancel_all_cancels_every_match_and_counts_them)
 	char buf[2][16];
 	int a[2], b[2], cancel_res = 1, nr_target = 0;
 
+	CONFORM_DECLARE("5.19", "IORING_ASYNC_CANCEL_ALL",
+			"io_uring_prep_cancel(3) IORING_ASYNC_CANCEL_ALL");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	CONFORM_REQUIRE(cancel_flag_missing(IORING_ASYNC_CANCEL_ALL,
 					    "IORING_ASYNC_CANCEL_ALL"));
@@ -186,6 +193,8 @@ TEST(cancel_by_fd_cancels_only_the_request_on_that_fd)
 	char buf[2][16];
 	int a[2], b[2], res[2] = { 1, 1 };
 
+	CONFORM_DECLARE("5.19", "IORING_ASYNC_CANCEL_FD",
+			"io_uring_prep_cancel(3) IORING_ASYNC_CANCEL_FD");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	CONFORM_REQUIRE(cancel_flag_missing(IORING_ASYNC_CANCEL_FD,
 					    "IORING_ASYNC_CANCEL_FD"));

@@ -9,8 +9,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.19", "IORING_SETUP_SQE128/IORING_SETUP_CQE32");
-
 enum { CQE32_BYTES = 32, SQE128_BYTES = 128 };
 
 /* The raw CQE at byte offset idx * 32 of a CQE32 ring's CQE array. */
@@ -42,6 +40,8 @@ TEST(cqe32_nop_completes_with_zeroed_big_cqe)
 	struct io_uring_cqe *cqe;
 	struct io_uring_sqe *sqe;
 
+	CONFORM_DECLARE("5.19", "IORING_SETUP_CQE32",
+			"io_uring_setup(2) IORING_SETUP_CQE32");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_CQE32);
 	ASSERT_EQ(0, big_ring(&ring, IORING_SETUP_CQE32));
 	memset(ring.cq.cqes, 0xff, (size_t)*ring.cq.kring_entries * CQE32_BYTES);
@@ -69,6 +69,8 @@ TEST(cqe32_consecutive_cqes_are_32_bytes_apart)
 {
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.19", "IORING_SETUP_CQE32",
+			"io_uring_setup(2) IORING_SETUP_CQE32");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_CQE32);
 	ASSERT_EQ(0, big_ring(&ring, IORING_SETUP_CQE32));
 	memset(ring.cq.cqes, 0, (size_t)*ring.cq.kring_entries * CQE32_BYTES);
@@ -102,6 +104,8 @@ TEST(sqe128_second_sqe_is_read_128_bytes_further)
 	__u64 tags[2] = { 11, 12 };
 	int res[2] = { -1, -1 };
 
+	CONFORM_DECLARE("5.19", "IORING_SETUP_SQE128",
+			"io_uring_setup(2) IORING_SETUP_SQE128");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_SQE128);
 	ASSERT_EQ(0, big_ring(&ring, IORING_SETUP_SQE128));
 	first = io_uring_get_sqe(&ring);
@@ -141,6 +145,9 @@ TEST(sqe128_sqe_array_spans_128_bytes_per_entry)
 	struct io_uring_params p;
 	unsigned char *map;
 
+	CONFORM_DECLARE("5.19", "IORING_SETUP_SQE128",
+			"io_uring_setup(2) IORING_OFF_SQES and "
+			"IORING_SETUP_SQE128");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_SQE128);
 	memset(&p, 0, sizeof(p));
 	p.flags = IORING_SETUP_SQE128;
@@ -166,6 +173,9 @@ TEST(sqe128_and_cqe32_together_run_a_nop)
 	struct io_uring_cqe *cqe;
 	struct io_uring_sqe *sqe;
 
+	CONFORM_DECLARE("5.19", "IORING_SETUP_SQE128",
+			"io_uring_setup(2) IORING_SETUP_SQE128 and "
+			"IORING_SETUP_CQE32");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_SQE128 | IORING_SETUP_CQE32);
 	ASSERT_EQ(0, big_ring(&ring, IORING_SETUP_SQE128 | IORING_SETUP_CQE32));
 	memset(ring.cq.cqes, 0xff, (size_t)*ring.cq.kring_entries * CQE32_BYTES);

@@ -20,8 +20,6 @@
 #define IORING_ASYNC_CANCEL_OP		(1U << 5)	/* 6.6 */
 #endif
 
-CONFORM_SINCE("6.0", "IORING_ASYNC_CANCEL_FD_FIXED");
-
 enum { TAG_A = 0x10, TAG_B = 0x11, TAG_CANCEL = 0x20 };
 
 static struct __kernel_timespec long_ts = { .tv_sec = 10 };
@@ -32,8 +30,7 @@ static struct __kernel_timespec long_ts = { .tv_sec = 10 };
  * the flags answer (uring_flag_result_missing()).
  */
 static const char *cancel_flags_missing(unsigned int flags, int fd,
-					unsigned int opcode, const char *name,
-					const char *release)
+					unsigned int opcode, const char *name)
 {
 	struct io_uring_sqe sqe;
 
@@ -43,30 +40,20 @@ static const char *cancel_flags_missing(unsigned int flags, int fd,
 	sqe.len = opcode;
 	return uring_flag_result_missing(&sqe, URING_PROBE_NOT_EINVAL,
 					 "a cancel of an unknown user_data",
-					 name, release);
+					 name);
 }
 
 #define REQUIRE_CANCEL_FD_FIXED()                                              \
 	CONFORM_REQUIRE(cancel_flags_missing(IORING_ASYNC_CANCEL_FD |          \
 					     IORING_ASYNC_CANCEL_FD_FIXED, 0, 0, \
-					     "IORING_ASYNC_CANCEL_FD_FIXED",   \
-					     "6.0"))
+					     "IORING_ASYNC_CANCEL_FD_FIXED"))
 #define REQUIRE_CANCEL_ANY()                                                   \
-	do {                                                                   \
-		REQUIRE_CANCEL_FD_FIXED();                                     \
-		CONFORM_REQUIRE(cancel_flags_missing(IORING_ASYNC_CANCEL_ANY,  \
-						     0, 0,                     \
-						     "IORING_ASYNC_CANCEL_ANY", \
-						     "5.19"));                 \
-	} while (0)
+	CONFORM_REQUIRE(cancel_flags_missing(IORING_ASYNC_CANCEL_ANY, 0, 0,    \
+					     "IORING_ASYNC_CANCEL_ANY"))
 #define REQUIRE_CANCEL_OP()                                                    \
-	do {                                                                   \
-		REQUIRE_CANCEL_FD_FIXED();                                     \
-		CONFORM_REQUIRE(cancel_flags_missing(                          \
-			IORING_ASYNC_CANCEL_OP | IORING_ASYNC_CANCEL_USERDATA, \
-			0, IORING_OP_NOP,                                      \
-			"IORING_ASYNC_CANCEL_OP/USERDATA", "6.6"));            \
-	} while (0)
+	CONFORM_REQUIRE(cancel_flags_missing(                                  \
+		IORING_ASYNC_CANCEL_OP | IORING_ASYNC_CANCEL_USERDATA,         \
+		0, IORING_OP_NOP, "IORING_ASYNC_CANCEL_OP/USERDATA"))
 
 /* Queue a POLLIN poll on fd, tagged tag. */
 static void queue_poll(struct io_uring *ring, int fd, __u64 tag)
@@ -124,6 +111,8 @@ TEST(cancel_fd_fixed_cancels_only_request_on_that_slot)
 	struct uring_two_polls t;
 	int res[2] = { 1, 1 };
 
+	CONFORM_DECLARE("6.0", "IORING_ASYNC_CANCEL_FD_FIXED",
+			"linux/io_uring.h IORING_ASYNC_CANCEL_FD_FIXED");
 	CONFORM_REQUIRE_URING();
 	REQUIRE_CANCEL_FD_FIXED();
 	ASSERT_EQ(0, uring_two_polls_start(&t, true, TAG_A, TAG_B));
@@ -151,6 +140,8 @@ TEST(cancel_fd_fixed_of_unregistered_slot_gets_ebadf)
 	struct io_uring_cqe cqe;
 	struct uring_two_polls t;
 
+	CONFORM_DECLARE("6.0", "IORING_ASYNC_CANCEL_FD_FIXED",
+			"io_uring_enter(2) EBADF; io_uring/cancel.c");
 	CONFORM_REQUIRE_URING();
 	REQUIRE_CANCEL_FD_FIXED();
 	ASSERT_EQ(0, uring_two_polls_start(&t, true, TAG_A, TAG_B));
@@ -175,6 +166,8 @@ TEST(cancel_any_cancels_every_pending_request_and_counts)
 	struct uring_two_polls t;
 	int res[3] = { 1, 1, 1 };
 
+	CONFORM_DECLARE("5.19", "IORING_ASYNC_CANCEL_ANY",
+			"io_uring_prep_cancel(3) IORING_ASYNC_CANCEL_ANY");
 	CONFORM_REQUIRE_URING();
 	REQUIRE_CANCEL_ANY();
 	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
@@ -199,6 +192,9 @@ TEST(cancel_any_with_nothing_pending_counts_zero)
 	struct io_uring_cqe cqe;
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.19", "IORING_ASYNC_CANCEL_ANY",
+			"io_uring_prep_cancel(3) count; io_uring/cancel.c "
+			"__io_async_cancel()");
 	CONFORM_REQUIRE_URING();
 	REQUIRE_CANCEL_ANY();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -219,6 +215,8 @@ TEST(cancel_fd_with_any_gets_einval)
 	struct io_uring_cqe cqe;
 	struct uring_two_polls t;
 
+	CONFORM_DECLARE("5.19", "IORING_ASYNC_CANCEL_ANY",
+			"io_uring_prep_cancel(3) -EINVAL; io_uring/cancel.c");
 	CONFORM_REQUIRE_URING();
 	REQUIRE_CANCEL_ANY();
 	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
@@ -246,6 +244,8 @@ TEST(cancel_op_cancels_only_requests_of_that_opcode)
 	struct io_uring ring;
 	int fds[2], res[2] = { 1, 1 };
 
+	CONFORM_DECLARE("6.6", "IORING_ASYNC_CANCEL_OP",
+			"linux/io_uring.h IORING_ASYNC_CANCEL_OP");
 	CONFORM_REQUIRE_URING();
 	REQUIRE_CANCEL_OP();
 	ASSERT_EQ(0, conform_pipe(fds));
@@ -279,6 +279,8 @@ TEST(cancel_op_with_userdata_needs_both_to_match)
 	struct uring_two_polls t;
 	int res[2] = { 1, 1 };
 
+	CONFORM_DECLARE("6.6", "IORING_ASYNC_CANCEL_USERDATA",
+			"linux/io_uring.h IORING_ASYNC_CANCEL_USERDATA");
 	CONFORM_REQUIRE_URING();
 	REQUIRE_CANCEL_OP();
 	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
@@ -302,6 +304,8 @@ TEST(cancel_op_with_userdata_of_other_opcode_gets_enoent)
 	struct io_uring_cqe cqe;
 	struct uring_two_polls t;
 
+	CONFORM_DECLARE("6.6", "IORING_ASYNC_CANCEL_OP",
+			"io_uring_prep_cancel(3) -ENOENT");
 	CONFORM_REQUIRE_URING();
 	REQUIRE_CANCEL_OP();
 	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));

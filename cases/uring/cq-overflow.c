@@ -10,8 +10,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.5", "IORING_FEAT_NODROP");
-
 enum { RING_SQ = 4, RING_CQ = 8, NR_NOPS = 12 };
 
 /*
@@ -70,6 +68,9 @@ TEST(overflowed_cq_ring_holds_exactly_cq_entries)
 {
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.5", "IORING_FEAT_NODROP",
+			"io_uring_queue_init(3) overflow; io_uring_setup(2) "
+			"IORING_FEAT_NODROP");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_NODROP);
 	overflow_ring(&ring, _metadata);
 	EXPECT_EQ((unsigned int)RING_CQ, io_uring_cq_ready(&ring));
@@ -84,6 +85,8 @@ TEST(overflow_sets_sq_cq_overflow_flag)
 {
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.8", "IORING_SQ_CQ_OVERFLOW",
+			"io_uring_queue_init(3) IORING_SQ_CQ_OVERFLOW");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_NODROP);
 	overflow_ring(&ring, _metadata);
 	EXPECT_EQ(IORING_SQ_CQ_OVERFLOW, sq_flags(&ring) & IORING_SQ_CQ_OVERFLOW);
@@ -100,6 +103,8 @@ TEST(nodrop_overflow_loses_no_cqe)
 	struct io_uring ring;
 	int seen[NR_NOPS] = { 0 }, once = 0;
 
+	CONFORM_DECLARE("5.5", "IORING_FEAT_NODROP",
+			"io_uring_setup(2) IORING_FEAT_NODROP");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_NODROP);
 	overflow_ring(&ring, _metadata);
 	EXPECT_EQ(NR_NOPS, reap_all(&ring, seen));
@@ -119,6 +124,8 @@ TEST(nodrop_overflow_leaves_dropped_counter_zero)
 	struct io_uring ring;
 	int seen[NR_NOPS] = { 0 };
 
+	CONFORM_DECLARE("5.5", "IORING_FEAT_NODROP",
+			"io_uring_setup(2) IORING_FEAT_NODROP");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_NODROP);
 	overflow_ring(&ring, _metadata);
 	EXPECT_EQ(0u, __atomic_load_n(ring.cq.koverflow, __ATOMIC_ACQUIRE));
@@ -137,6 +144,8 @@ TEST(overflow_flag_clears_once_backlog_is_reaped)
 	struct io_uring ring;
 	int seen[NR_NOPS] = { 0 };
 
+	CONFORM_DECLARE("5.8", "IORING_SQ_CQ_OVERFLOW",
+			"io_uring_queue_init(3) IORING_SQ_CQ_OVERFLOW");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_NODROP);
 	overflow_ring(&ring, _metadata);
 	ASSERT_EQ(IORING_SQ_CQ_OVERFLOW, sq_flags(&ring) & IORING_SQ_CQ_OVERFLOW);

@@ -12,8 +12,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.17", "IOSQE_CQE_SKIP_SUCCESS");
-
 enum { TAG_A = 1, TAG_B = 2, TAG_C = 3, TAG_TIMEOUT = 4 };
 
 #define REQUIRE_CQE_SKIP() CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_CQE_SKIP)
@@ -38,6 +36,8 @@ TEST(successful_request_with_skip_posts_no_cqe)
 	struct io_uring_cqe cqe;
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.17", "IOSQE_CQE_SKIP_SUCCESS",
+			"io_uring_enter(2) IOSQE_CQE_SKIP_SUCCESS");
 	REQUIRE_CQE_SKIP();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	uring_queue_nop(&ring, TAG_A, IOSQE_CQE_SKIP_SUCCESS);
@@ -60,6 +60,9 @@ TEST(failed_request_with_skip_still_posts_cqe)
 	struct io_uring_cqe cqe;
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.17", "IOSQE_CQE_SKIP_SUCCESS",
+			"io_uring_enter(2) IOSQE_CQE_SKIP_SUCCESS failed "
+			"request posts a CQE");
 	REQUIRE_CQE_SKIP();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	queue_failing(&ring, TAG_A, IOSQE_CQE_SKIP_SUCCESS);
@@ -80,6 +83,9 @@ TEST(skip_on_all_but_last_of_chain_gives_one_cqe)
 	struct io_uring_cqe cqe;
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.17", "IOSQE_CQE_SKIP_SUCCESS",
+			"io_uring_enter(2) IOSQE_CQE_SKIP_SUCCESS one CQE per "
+			"link");
 	REQUIRE_CQE_SKIP();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	uring_queue_nop(&ring, TAG_A, IOSQE_CQE_SKIP_SUCCESS | IOSQE_IO_LINK);
@@ -104,6 +110,9 @@ TEST(failed_skip_head_omits_cqes_of_rest_of_chain)
 	struct io_uring_cqe cqe;
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.17", "IOSQE_CQE_SKIP_SUCCESS",
+			"io_uring_enter(2) IOSQE_CQE_SKIP_SUCCESS CQEs of "
+			"linked requests omitted");
 	REQUIRE_CQE_SKIP();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	queue_failing(&ring, TAG_A, IOSQE_CQE_SKIP_SUCCESS | IOSQE_IO_LINK);
@@ -128,6 +137,9 @@ TEST(failed_skip_head_of_hardlink_lets_next_run_and_post)
 	struct io_uring ring;
 	int res[2] = { 1, 1 };
 
+	CONFORM_DECLARE("5.17", "IOSQE_CQE_SKIP_SUCCESS",
+			"io_uring_enter(2) IOSQE_CQE_SKIP_SUCCESS with "
+			"IOSQE_IO_HARDLINK");
 	REQUIRE_CQE_SKIP();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	queue_failing(&ring, TAG_A, IOSQE_CQE_SKIP_SUCCESS | IOSQE_IO_HARDLINK);
@@ -155,6 +167,9 @@ TEST(expired_link_timeout_with_skip_posts_no_cqe)
 	int fds[2];
 	char buf[16];
 
+	CONFORM_DECLARE("5.17", "IOSQE_CQE_SKIP_SUCCESS",
+			"io_uring_enter(2) IOSQE_CQE_SKIP_SUCCESS linked "
+			"timeout");
 	REQUIRE_CQE_SKIP();
 	ASSERT_EQ(0, conform_pipe(fds));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -190,6 +205,9 @@ TEST(cancelled_link_timeout_with_skip_posts_no_cqe)
 	int fds[2];
 	char buf[16];
 
+	CONFORM_DECLARE("5.17", "IOSQE_CQE_SKIP_SUCCESS",
+			"io_uring_enter(2) IOSQE_CQE_SKIP_SUCCESS linked "
+			"timeout");
 	REQUIRE_CQE_SKIP();
 	ASSERT_EQ(0, conform_pipe(fds));
 	ASSERT_EQ(5, write(fds[1], "hello", 5));
@@ -224,6 +242,9 @@ TEST(drain_after_skip_on_same_ring_fails_eopnotsupp)
 	struct io_uring_cqe cqe;
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.17", "IOSQE_CQE_SKIP_SUCCESS",
+			"io_uring_enter(2) IOSQE_CQE_SKIP_SUCCESS drain; "
+			"io_uring.c io_init_req()");
 	REQUIRE_CQE_SKIP();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	uring_queue_nop(&ring, TAG_A, IOSQE_CQE_SKIP_SUCCESS);

@@ -11,8 +11,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.11", "IORING_ENTER_EXT_ARG");
-
 /* io_uring_enter(2) with an argument block: as the system call returns. */
 static int enter2(int fd, unsigned int to_submit, unsigned int min_complete,
 		  unsigned int flags, const void *arg, size_t argsz)
@@ -45,6 +43,8 @@ TEST(wait_on_empty_ring_times_out_with_etime)
 	struct io_uring_getevents_arg arg;
 	struct __kernel_timespec ts;
 
+	CONFORM_DECLARE("5.11", "IORING_ENTER_EXT_ARG",
+			"io_uring_enter(2) IORING_ENTER_EXT_ARG ETIME");
 	REQUIRE_EXT_ARG();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ext_arg(&arg, &ts, URING_BRIEF_WAIT_MS);
@@ -65,6 +65,8 @@ TEST(wait_with_cqe_ready_returns_zero)
 	struct io_uring_getevents_arg arg;
 	struct __kernel_timespec ts;
 
+	CONFORM_DECLARE("5.11", "IORING_ENTER_EXT_ARG",
+			"io_uring_enter(2) IORING_ENTER_EXT_ARG min_complete");
 	REQUIRE_EXT_ARG();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	uring_publish_nop(&ring, 3);
@@ -87,6 +89,8 @@ TEST(submit_and_wait_returns_submitted_count)
 	struct __kernel_timespec ts;
 	struct io_uring_cqe cqe;
 
+	CONFORM_DECLARE("5.11", "IORING_ENTER_EXT_ARG",
+			"io_uring_enter(2) return value");
 	REQUIRE_EXT_ARG();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	uring_publish_nop(&ring, 8);
@@ -112,6 +116,8 @@ TEST(sigmask_lets_pending_signal_interrupt_wait_with_eintr)
 	struct __kernel_timespec ts;
 	sigset_t open_mask;
 
+	CONFORM_DECLARE("5.11", "IORING_ENTER_EXT_ARG",
+			"io_uring_enter(2) IORING_ENTER_EXT_ARG sigmask EINTR");
 	REQUIRE_EXT_ARG();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	conform_pend_signal(_metadata, SIGUSR1);
@@ -135,6 +141,8 @@ TEST(wrong_argsz_gets_einval)
 	struct io_uring_getevents_arg arg;
 	struct __kernel_timespec ts;
 
+	CONFORM_DECLARE("5.11", "IORING_ENTER_EXT_ARG",
+			"io_uring_enter(2) IORING_ENTER_EXT_ARG argsz EINVAL");
 	REQUIRE_EXT_ARG();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ext_arg(&arg, &ts, URING_BRIEF_WAIT_MS);
@@ -155,6 +163,8 @@ TEST(wrong_sigmask_size_gets_einval)
 	struct __kernel_timespec ts;
 	sigset_t mask;
 
+	CONFORM_DECLARE("5.11", "IORING_ENTER_EXT_ARG",
+			"io_uring_enter(2) sigmask_sz EINVAL");
 	REQUIRE_EXT_ARG();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	sigemptyset(&mask);
@@ -178,6 +188,8 @@ TEST(unreadable_argument_memory_gets_efault)
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	void *gone;
 
+	CONFORM_DECLARE("5.11", "IORING_ENTER_EXT_ARG",
+			"io_uring_enter(2) EFAULT");
 	REQUIRE_EXT_ARG();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	gone = uring_anon_buf(page);

@@ -11,8 +11,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.6", "IORING_OP_EPOLL_CTL");
-
 #define REQUIRE_EPOLL_CTL() CONFORM_REQUIRE_URING_OP(IORING_OP_EPOLL_CTL)
 
 /* Run epoll_ctl(epfd, op, fd, {events, data}) through ring: the CQE res,
@@ -60,6 +58,9 @@ TEST(add_registers_fd_with_events_and_data)
 	struct epoll_event out;
 	struct ep t;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_EPOLL_CTL",
+			"io_uring_enter(2) IORING_OP_EPOLL_CTL; epoll_ctl(2) "
+			"EPOLL_CTL_ADD");
 	REQUIRE_EPOLL_CTL();
 	ASSERT_EQ(0, ep_start(&t));
 	EXPECT_EQ(0, ring_epoll_ctl(&t.ring, t.epfd, EPOLL_CTL_ADD, t.p[0],
@@ -82,6 +83,8 @@ TEST(mod_replaces_events_and_data)
 	struct epoll_event out;
 	struct ep t;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_EPOLL_CTL",
+			"epoll_ctl(2) EPOLL_CTL_MOD");
 	REQUIRE_EPOLL_CTL();
 	ASSERT_EQ(0, ep_start(&t));
 	ASSERT_EQ(1, write(t.p[1], "x", 1));
@@ -107,6 +110,8 @@ TEST(del_removes_fd_from_interest_list)
 	struct epoll_event out;
 	struct ep t;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_EPOLL_CTL",
+			"epoll_ctl(2) EPOLL_CTL_DEL");
 	REQUIRE_EPOLL_CTL();
 	ASSERT_EQ(0, ep_start(&t));
 	ASSERT_EQ(1, write(t.p[1], "x", 1));
@@ -129,6 +134,7 @@ TEST(add_twice_gets_eexist)
 {
 	struct ep t;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_EPOLL_CTL", "epoll_ctl(2) EEXIST");
 	REQUIRE_EPOLL_CTL();
 	ASSERT_EQ(0, ep_start(&t));
 	ASSERT_EQ(0, ring_epoll_ctl(&t.ring, t.epfd, EPOLL_CTL_ADD, t.p[0],
@@ -146,6 +152,7 @@ TEST(mod_or_del_of_unregistered_fd_gets_enoent)
 {
 	struct ep t;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_EPOLL_CTL", "epoll_ctl(2) ENOENT");
 	REQUIRE_EPOLL_CTL();
 	ASSERT_EQ(0, ep_start(&t));
 	EXPECT_EQ(-ENOENT, ring_epoll_ctl(&t.ring, t.epfd, EPOLL_CTL_MOD,
@@ -164,6 +171,7 @@ TEST(not_epoll_or_self_or_bad_op_gets_einval)
 {
 	struct ep t;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_EPOLL_CTL", "epoll_ctl(2) EINVAL");
 	REQUIRE_EPOLL_CTL();
 	ASSERT_EQ(0, ep_start(&t));
 	EXPECT_EQ(-EINVAL, ring_epoll_ctl(&t.ring, t.p[0], EPOLL_CTL_ADD,
@@ -185,6 +193,8 @@ TEST(bad_fd_gets_ebadf_and_regular_file_gets_eperm)
 	struct ep t;
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_EPOLL_CTL",
+			"epoll_ctl(2) EBADF and EPERM");
 	REQUIRE_EPOLL_CTL();
 	ASSERT_EQ(0, ep_start(&t));
 	EXPECT_EQ(-EBADF, ring_epoll_ctl(&t.ring, conform_bad_fd(),
@@ -212,6 +222,7 @@ TEST(nested_epoll_add_works_and_loop_gets_eloop)
 	struct ep t;
 	int inner;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_EPOLL_CTL", "epoll_ctl(2) ELOOP");
 	REQUIRE_EPOLL_CTL();
 	ASSERT_EQ(0, ep_start(&t));
 	inner = epoll_create1(EPOLL_CLOEXEC);

@@ -10,8 +10,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.6", "IORING_OP_FALLOCATE");
-
 /* IORING_OP_FALLOCATE(fd, mode, off, len) on a ring of its own: the res. */
 static int uring_fallocate(int fd, int mode, off_t off, off_t len)
 {
@@ -67,6 +65,9 @@ TEST(mode_zero_extends_file_with_zeros)
 {
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_FALLOCATE",
+			"io_uring_enter(2) IORING_OP_FALLOCATE; fallocate(2) "
+			"mode 0");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_FALLOCATE);
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -85,6 +86,8 @@ TEST(keep_size_leaves_file_size_unchanged)
 {
 	int fd, ret;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_FALLOCATE",
+			"fallocate(2) FALLOC_FL_KEEP_SIZE");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_FALLOCATE);
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -108,6 +111,8 @@ TEST(punch_hole_zeroes_range_and_keeps_size)
 {
 	int fd, ret;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_FALLOCATE",
+			"fallocate(2) FALLOC_FL_PUNCH_HOLE");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_FALLOCATE);
 	fd = conform_temp_file(12288, 0);
 	ASSERT_LE(0, fd);
@@ -134,6 +139,9 @@ TEST(punch_hole_without_keep_size_gets_eopnotsupp)
 {
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_FALLOCATE",
+			"fallocate(2) FALLOC_FL_PUNCH_HOLE needs "
+			"FALLOC_FL_KEEP_SIZE");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_FALLOCATE);
 	fd = conform_temp_file(8192, 0);
 	ASSERT_LE(0, fd);
@@ -148,6 +156,7 @@ TEST(zero_length_gets_einval)
 {
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_FALLOCATE", "fallocate(2) EINVAL");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_FALLOCATE);
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -161,6 +170,7 @@ TEST(range_past_max_file_size_gets_efbig)
 {
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_FALLOCATE", "fallocate(2) EFBIG");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_FALLOCATE);
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -178,6 +188,7 @@ TEST(read_only_fd_gets_ebadf)
 	char path[300];
 	int fd, wfd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_FALLOCATE", "fallocate(2) EBADF");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_FALLOCATE);
 	conform_tmppath(path, sizeof(path), "readonly");
 	wfd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -196,6 +207,7 @@ TEST(pipe_gets_espipe)
 {
 	int p[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_FALLOCATE", "fallocate(2) ESPIPE");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_FALLOCATE);
 	ASSERT_EQ(0, conform_pipe(p));
 	EXPECT_EQ(-ESPIPE, uring_fallocate(p[1], 0, 0, 4096));

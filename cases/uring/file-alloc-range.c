@@ -12,8 +12,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("6.0", "IORING_REGISTER_FILE_ALLOC_RANGE");
-
 enum { TABLE = 8 };
 
 /* IORING_REGISTER_FILE_ALLOC_RANGE as the system call returns it. */
@@ -96,6 +94,8 @@ TEST(alloc_picks_slots_from_start_of_range)
 	struct io_uring ring;
 	int p[2], slot;
 
+	CONFORM_DECLARE("6.0", "IORING_REGISTER_FILE_ALLOC_RANGE",
+			"io_uring_register_file_alloc_range(3)");
 	REQUIRE_ALLOC_RANGE();
 	ASSERT_EQ(0, range_setup(&ring, p));
 	ASSERT_EQ(0, alloc_range(&ring, 4, 2, 0));
@@ -116,6 +116,8 @@ TEST(full_range_gets_enfile_though_other_slots_are_free)
 	struct io_uring ring;
 	int p[2], slot;
 
+	CONFORM_DECLARE("6.0", "IORING_REGISTER_FILE_ALLOC_RANGE",
+			"io_uring_register_file_alloc_range(3); ENFILE");
 	REQUIRE_ALLOC_RANGE();
 	ASSERT_EQ(0, range_setup(&ring, p));
 	ASSERT_EQ(0, alloc_range(&ring, 4, 2, 0));
@@ -135,6 +137,8 @@ TEST(freed_slot_in_range_is_picked_again)
 	struct io_uring ring;
 	int p[2], slot, minus_one = -1;
 
+	CONFORM_DECLARE("6.0", "IORING_REGISTER_FILE_ALLOC_RANGE",
+			"io_uring/filetable.c io_file_bitmap_get()");
 	REQUIRE_ALLOC_RANGE();
 	ASSERT_EQ(0, range_setup(&ring, p));
 	ASSERT_EQ(0, alloc_range(&ring, 4, 2, 0));
@@ -156,6 +160,8 @@ TEST(range_past_table_end_gets_einval)
 	struct io_uring ring;
 	int p[2];
 
+	CONFORM_DECLARE("6.0", "IORING_REGISTER_FILE_ALLOC_RANGE",
+			"io_uring/filetable.c io_register_file_alloc_range()");
 	REQUIRE_ALLOC_RANGE();
 	ASSERT_EQ(0, range_setup(&ring, p));
 	EXPECT_EQ(-1, alloc_range(&ring, 6, 3, 0));
@@ -170,6 +176,8 @@ TEST(range_end_overflow_gets_eoverflow)
 	struct io_uring ring;
 	int p[2];
 
+	CONFORM_DECLARE("6.0", "IORING_REGISTER_FILE_ALLOC_RANGE",
+			"io_uring/filetable.c io_register_file_alloc_range()");
 	REQUIRE_ALLOC_RANGE();
 	ASSERT_EQ(0, range_setup(&ring, p));
 	EXPECT_EQ(-1, alloc_range(&ring, 4, UINT_MAX, 0));
@@ -183,6 +191,8 @@ TEST(nonzero_resv_gets_einval)
 	struct io_uring ring;
 	int p[2];
 
+	CONFORM_DECLARE("6.0", "IORING_REGISTER_FILE_ALLOC_RANGE",
+			"io_uring/filetable.c io_register_file_alloc_range()");
 	REQUIRE_ALLOC_RANGE();
 	ASSERT_EQ(0, range_setup(&ring, p));
 	EXPECT_EQ(-1, alloc_range(&ring, 0, 2, 1));

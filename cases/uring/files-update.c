@@ -9,8 +9,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.6", "IORING_REGISTER_FILES_UPDATE/IORING_OP_FILES_UPDATE");
-
 /* IORING_OP_READ of len bytes at off through fixed-file slot index. */
 static int fixed_read(struct io_uring *ring, int index, void *buf,
 		      unsigned int len, __u64 off)
@@ -35,6 +33,9 @@ TEST(sparse_slot_read_gets_ebadf)
 	int fds[2] = { -1, -1 };
 	char buf[16];
 
+	CONFORM_DECLARE("5.5", "IORING_REGISTER_FILES",
+			"io_uring_register(2) IORING_REGISTER_FILES sparse "
+			"set; io_uring_enter(2) EBADF");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_FILES, fds, 2));
@@ -54,6 +55,8 @@ TEST(register_files_update_fills_sparse_slot)
 	int fds[2] = { -1, -1 };
 	int fd;
 
+	CONFORM_DECLARE("5.5", "IORING_REGISTER_FILES_UPDATE",
+			"io_uring_register(2) IORING_REGISTER_FILES_UPDATE");
 	CONFORM_REQUIRE_URING();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -77,6 +80,8 @@ TEST(register_files_update_minus_one_removes_entry)
 	int fd, none = -1;
 	char buf[16];
 
+	CONFORM_DECLARE("5.5", "IORING_REGISTER_FILES_UPDATE",
+			"io_uring_register(2) IORING_REGISTER_FILES_UPDATE");
 	CONFORM_REQUIRE_URING();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -103,6 +108,8 @@ TEST(op_files_update_res_is_count_and_slots_read_their_files)
 	int sparse[3] = { -1, -1, -1 };
 	int fds[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_FILES_UPDATE",
+			"io_uring_prep_files_update(3)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_FILES_UPDATE);
 	fds[0] = conform_temp_file(4096, 0);
 	fds[1] = conform_temp_file(8192, 0);
@@ -137,6 +144,8 @@ TEST(op_files_update_past_table_end_gets_einval)
 	int sparse[2] = { -1, -1 };
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_FILES_UPDATE",
+			"io_uring_prep_files_update(3) -EINVAL");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_FILES_UPDATE);
 	fd = conform_temp_file(10, 0);
 	ASSERT_LE(0, fd);
@@ -159,6 +168,7 @@ TEST(fixed_index_past_table_end_gets_ebadf)
 	char buf[16];
 	int fd;
 
+	CONFORM_DECLARE("5.1", "IOSQE_FIXED_FILE", "io_uring_enter(2) EBADF");
 	CONFORM_REQUIRE_URING();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -175,6 +185,8 @@ TEST(register_files_with_invalid_fd_gets_ebadf)
 	struct io_uring ring;
 	int fds[2];
 
+	CONFORM_DECLARE("5.1", "IORING_REGISTER_FILES",
+			"io_uring_register(2) EBADF");
 	CONFORM_REQUIRE_URING();
 	fds[0] = conform_temp_file(10, 0);
 	fds[1] = conform_bad_fd();
@@ -195,6 +207,8 @@ TEST(register_files_with_zero_count_gets_einval)
 	struct io_uring ring;
 	int fd = -1;
 
+	CONFORM_DECLARE("5.1", "IORING_REGISTER_FILES",
+			"io_uring_register(2) EINVAL");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_REGISTER_FILES, &fd, 0));
@@ -211,6 +225,8 @@ TEST(register_files_twice_gets_ebusy)
 	struct io_uring ring;
 	int fds[1] = { -1 };
 
+	CONFORM_DECLARE("5.1", "IORING_REGISTER_FILES",
+			"io_uring_register(2) EBUSY");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_FILES, fds, 1));
@@ -229,6 +245,8 @@ TEST(unregister_files_without_table_gets_enxio)
 	struct io_uring ring;
 	int fds[1] = { -1 };
 
+	CONFORM_DECLARE("5.1", "IORING_UNREGISTER_FILES",
+			"io_uring_register(2) ENXIO");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_FILES, fds, 1));

@@ -13,8 +13,6 @@
 #include "conform_uring.h"
 #include "ref/uapi.h"
 
-CONFORM_SINCE("6.8", "IORING_OP_FIXED_FD_INSTALL");
-
 /* 6.8 uapi: the one flag of IORING_OP_FIXED_FD_INSTALL. */
 #define FIXED_FD_NO_CLOEXEC	(1U << 0)	/* IORING_FIXED_FD_NO_CLOEXEC */
 
@@ -70,6 +68,8 @@ TEST(installs_fixed_file_as_cloexec_fd)
 	char buf[8];
 	int fd;
 
+	CONFORM_DECLARE("6.8", "IORING_OP_FIXED_FD_INSTALL",
+			"io_uring_enter(2) IORING_OP_FIXED_FD_INSTALL");
 	REQUIRE_FD_INSTALL();
 	ASSERT_EQ(0, inst_start(&t));
 	prep_install(&sqe, 0, IOSQE_FIXED_FILE, 0);
@@ -96,6 +96,8 @@ TEST(no_cloexec_flag_leaves_fd_inheritable)
 	struct inst t;
 	int fd;
 
+	CONFORM_DECLARE("6.8", "IORING_FIXED_FD_NO_CLOEXEC",
+			"io_uring_enter(2) IORING_OP_FIXED_FD_INSTALL");
 	REQUIRE_FD_INSTALL();
 	ASSERT_EQ(0, inst_start(&t));
 	prep_install(&sqe, 0, IOSQE_FIXED_FILE, FIXED_FD_NO_CLOEXEC);
@@ -118,6 +120,8 @@ TEST(installed_fd_shares_the_open_file_and_slot_stays)
 	struct inst t;
 	int fd, fd2;
 
+	CONFORM_DECLARE("6.8", "IORING_OP_FIXED_FD_INSTALL",
+			"io_uring_enter(2) IORING_OP_FIXED_FD_INSTALL");
 	REQUIRE_FD_INSTALL();
 	ASSERT_EQ(0, inst_start(&t));
 	prep_install(&sqe, 0, IOSQE_FIXED_FILE, 0);
@@ -143,6 +147,9 @@ TEST(without_fixed_file_flag_gets_ebadf)
 	struct io_uring_sqe sqe;
 	struct inst t;
 
+	CONFORM_DECLARE("6.8", "IORING_OP_FIXED_FD_INSTALL",
+			"io_uring_enter(2) IORING_OP_FIXED_FD_INSTALL fixed "
+			"files only");
 	REQUIRE_FD_INSTALL();
 	ASSERT_EQ(0, inst_start(&t));
 	prep_install(&sqe, t.p[1], 0, 0);
@@ -160,6 +167,8 @@ TEST(empty_or_out_of_range_slot_gets_ebadf)
 	struct io_uring_sqe sqe;
 	struct inst t;
 
+	CONFORM_DECLARE("6.8", "IORING_OP_FIXED_FD_INSTALL",
+			"io_uring_enter(2) EBADF");
 	REQUIRE_FD_INSTALL();
 	ASSERT_EQ(0, inst_start(&t));
 	prep_install(&sqe, 1, IOSQE_FIXED_FILE, 0);
@@ -179,6 +188,8 @@ TEST(unknown_flag_or_used_field_gets_einval)
 	struct io_uring_sqe sqe;
 	struct inst t;
 
+	CONFORM_DECLARE("6.8", "IORING_OP_FIXED_FD_INSTALL",
+			"io_uring/openclose.c io_install_fixed_fd_prep()");
 	REQUIRE_FD_INSTALL();
 	ASSERT_EQ(0, inst_start(&t));
 	prep_install(&sqe, 0, IOSQE_FIXED_FILE, 2);
@@ -201,6 +212,8 @@ TEST(with_personality_gets_eperm)
 	struct inst t;
 	int id;
 
+	CONFORM_DECLARE("6.8", "IORING_OP_FIXED_FD_INSTALL",
+			"io_uring/openclose.c io_install_fixed_fd_prep()");
 	REQUIRE_FD_INSTALL();
 	ASSERT_EQ(0, inst_start(&t));
 	id = io_uring_register_personality(&t.ring);

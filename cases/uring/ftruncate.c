@@ -10,8 +10,6 @@
 #include "conform_uring.h"
 #include "ref/uapi.h"
 
-CONFORM_SINCE("6.9", "IORING_OP_FTRUNCATE");
-
 /* Skip unless the opcode probe lists IORING_OP_FTRUNCATE (number 55). */
 #define REQUIRE_FTRUNCATE() \
 	CONFORM_REQUIRE(conform_uring_op_missing(REF_IORING_OP_FTRUNCATE, \
@@ -44,6 +42,8 @@ TEST(ftruncate_shrinks_file_to_length)
 	static char buf[3000];
 	int fd;
 
+	CONFORM_DECLARE("6.9", "IORING_OP_FTRUNCATE",
+			"io_uring_prep_ftruncate(3); ftruncate(2)");
 	REQUIRE_FTRUNCATE();
 	fd = conform_temp_file(8192, 0);
 	ASSERT_LE(0, fd);
@@ -64,6 +64,8 @@ TEST(ftruncate_extends_file_with_zeros)
 	static char buf[4000];
 	int fd;
 
+	CONFORM_DECLARE("6.9", "IORING_OP_FTRUNCATE",
+			"ftruncate(2) extended part reads as null bytes");
 	REQUIRE_FTRUNCATE();
 	fd = conform_temp_file(1000, 0);
 	ASSERT_LE(0, fd);
@@ -85,6 +87,8 @@ TEST(ftruncate_negative_length_gets_einval)
 {
 	int fd;
 
+	CONFORM_DECLARE("6.9", "IORING_OP_FTRUNCATE",
+			"ftruncate(2) EINVAL negative length");
 	REQUIRE_FTRUNCATE();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -103,6 +107,8 @@ TEST(ftruncate_read_only_fd_gets_einval)
 	char path[300];
 	int fd, wfd;
 
+	CONFORM_DECLARE("6.9", "IORING_OP_FTRUNCATE",
+			"ftruncate(2) EINVAL not open for writing");
 	REQUIRE_FTRUNCATE();
 	conform_tmppath(path, sizeof(path), "readonly");
 	wfd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -125,6 +131,8 @@ TEST(ftruncate_pipe_gets_einval)
 {
 	int p[2];
 
+	CONFORM_DECLARE("6.9", "IORING_OP_FTRUNCATE",
+			"ftruncate(2) EINVAL not a regular file");
 	REQUIRE_FTRUNCATE();
 	ASSERT_EQ(0, conform_pipe(p));
 	EXPECT_EQ(-EINVAL, uring_ftruncate(p[1], 0));
@@ -138,6 +146,8 @@ TEST(ftruncate_pipe_gets_einval)
  */
 TEST(ftruncate_bad_fd_gets_ebadf)
 {
+	CONFORM_DECLARE("6.9", "IORING_OP_FTRUNCATE",
+			"io_uring_enter(2) EBADF");
 	REQUIRE_FTRUNCATE();
 	EXPECT_EQ(-EBADF, uring_ftruncate(conform_bad_fd(), 0));
 }
@@ -152,6 +162,9 @@ TEST(ftruncate_with_unused_fields_set_gets_einval)
 	struct io_uring_sqe sqe;
 	int fd;
 
+	CONFORM_DECLARE("6.9", "IORING_OP_FTRUNCATE",
+			"commit b4bb1900c12e (6.9): io_uring: add support for "
+			"ftruncate");
 	REQUIRE_FTRUNCATE();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);

@@ -21,8 +21,6 @@
 #define FUTEX2_PRIVATE	128	/* FUTEX_PRIVATE_FLAG, 6.7 */
 #endif
 
-CONFORM_SINCE("6.7", "IORING_OP_FUTEX_WAIT");
-
 enum { TAG_WAIT = 1, TAG_WAKE = 2, TAG_CANCEL = 3 };
 
 static const unsigned int futex_flags = FUTEX2_SIZE_U32 | FUTEX2_PRIVATE;
@@ -70,6 +68,9 @@ TEST(futex_wait_on_changed_value_gets_eagain)
 	unsigned int word = 1;
 	struct io_uring_sqe sqe;
 
+	CONFORM_DECLARE("6.7", "IORING_OP_FUTEX_WAIT",
+			"futex(2) EAGAIN; commit 194bb58c6090 (6.7): "
+			"io_uring: add support for futex wake and wait");
 	REQUIRE_FUTEX();
 	prep_futex(&sqe, REF_IORING_OP_FUTEX_WAIT, &word, 0,
 		   FUTEX_BITSET_MATCH_ANY, futex_flags, TAG_WAIT);
@@ -89,6 +90,9 @@ TEST(futex_wake_wakes_pending_wait_and_counts_it)
 	struct io_uring ring;
 	int res[2] = { 1, 1 };
 
+	CONFORM_DECLARE("6.7", "IORING_OP_FUTEX_WAKE",
+			"futex(2) FUTEX_WAKE; commit 194bb58c6090 (6.7): "
+			"io_uring: add support for futex wake and wait");
 	REQUIRE_FUTEX();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	queue_futex(&ring, REF_IORING_OP_FUTEX_WAIT, &word, 0,
@@ -116,6 +120,9 @@ TEST(futex_wait_is_woken_by_futex_syscall)
 	struct io_uring_cqe cqe;
 	struct io_uring ring;
 
+	CONFORM_DECLARE("6.7", "IORING_OP_FUTEX_WAIT",
+			"futex(2) FUTEX_WAKE_PRIVATE; commit 194bb58c6090 "
+			"(6.7): io_uring: add support for futex wake and wait");
 	REQUIRE_FUTEX();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	queue_futex(&ring, REF_IORING_OP_FUTEX_WAIT, &word, 0,
@@ -136,6 +143,7 @@ TEST(futex_wake_without_waiters_gets_zero)
 	unsigned int word = 0;
 	struct io_uring_sqe sqe;
 
+	CONFORM_DECLARE("6.7", "IORING_OP_FUTEX_WAKE", "futex(2) FUTEX_WAKE");
 	REQUIRE_FUTEX();
 	prep_futex(&sqe, REF_IORING_OP_FUTEX_WAKE, &word, 1,
 		   FUTEX_BITSET_MATCH_ANY, futex_flags, TAG_WAKE);
@@ -156,6 +164,8 @@ TEST(futex_wake_with_disjoint_mask_wakes_nobody)
 	struct io_uring ring;
 	int res[2] = { 1, 1 };
 
+	CONFORM_DECLARE("6.7", "IORING_OP_FUTEX_WAKE",
+			"futex(2) FUTEX_WAKE_BITSET");
 	REQUIRE_FUTEX();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	queue_futex(&ring, REF_IORING_OP_FUTEX_WAIT, &word, 0, 0x1, TAG_WAIT);
@@ -187,6 +197,8 @@ TEST(cancelled_futex_wait_gets_ecanceled)
 	struct io_uring ring;
 	int res[2] = { 1, 1 };
 
+	CONFORM_DECLARE("6.7", "IORING_OP_FUTEX_WAIT",
+			"io_uring_enter(2) IORING_OP_ASYNC_CANCEL");
 	REQUIRE_FUTEX();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	queue_futex(&ring, REF_IORING_OP_FUTEX_WAIT, &word, 0,
@@ -211,6 +223,9 @@ TEST(futex_wait_with_unknown_flag_gets_einval)
 	unsigned int word = 0;
 	struct io_uring_sqe sqe;
 
+	CONFORM_DECLARE("6.7", "IORING_OP_FUTEX_WAIT",
+			"futex_waitv(2) flags; io_uring/futex.c "
+			"io_futex_prep()");
 	REQUIRE_FUTEX();
 	prep_futex(&sqe, REF_IORING_OP_FUTEX_WAIT, &word, 0,
 		   FUTEX_BITSET_MATCH_ANY, futex_flags | (1U << 20), TAG_WAIT);
@@ -226,6 +241,8 @@ TEST(futex_wait_with_zero_mask_gets_einval)
 	unsigned int word = 0;
 	struct io_uring_sqe sqe;
 
+	CONFORM_DECLARE("6.7", "IORING_OP_FUTEX_WAIT",
+			"futex(2) FUTEX_WAIT_BITSET EINVAL");
 	REQUIRE_FUTEX();
 	prep_futex(&sqe, REF_IORING_OP_FUTEX_WAIT, &word, 0, 0, futex_flags,
 		   TAG_WAIT);

@@ -10,8 +10,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.15", "IORING_REGISTER_IOWQ_MAX_WORKERS/IORING_REGISTER_IOWQ_AFF");
-
 /*
  * A 4-entry ring on which a NOP has run: the task's io_uring context, and
  * with it the io-wq whose limits the calls read and write, exists from the
@@ -74,6 +72,8 @@ TEST(zero_query_returns_current_limits_and_changes_nothing)
 	struct io_uring ring;
 	__u32 first[2] = { 0, 0 }, second[2] = { 0, 0 };
 
+	CONFORM_DECLARE("5.15", "IORING_REGISTER_IOWQ_MAX_WORKERS",
+			"io_uring_register_iowq_max_workers(3)");
 	REQUIRE_MAX_WORKERS();
 	ASSERT_EQ(0, worker_ring(&ring));
 	ASSERT_EQ(0, max_workers(&ring, first, 2));
@@ -95,6 +95,8 @@ TEST(set_returns_previous_limits_and_query_reads_new_ones)
 	struct io_uring ring;
 	__u32 before[2] = { 0, 0 }, set[2] = { 2, 3 }, after[2] = { 0, 0 };
 
+	CONFORM_DECLARE("5.15", "IORING_REGISTER_IOWQ_MAX_WORKERS",
+			"io_uring_register_iowq_max_workers(3)");
 	REQUIRE_MAX_WORKERS();
 	ASSERT_EQ(0, worker_ring(&ring));
 	ASSERT_EQ(0, max_workers(&ring, before, 2));
@@ -116,6 +118,8 @@ TEST(zero_entry_keeps_that_limit_while_other_is_set)
 	struct io_uring ring;
 	__u32 set[2] = { 5, 6 }, only[2] = { 0, 9 }, after[2] = { 0, 0 };
 
+	CONFORM_DECLARE("5.15", "IORING_REGISTER_IOWQ_MAX_WORKERS",
+			"io_uring_register_iowq_max_workers(3)");
 	REQUIRE_MAX_WORKERS();
 	ASSERT_EQ(0, worker_ring(&ring));
 	ASSERT_EQ(0, max_workers(&ring, set, 2));
@@ -137,6 +141,9 @@ TEST(max_workers_with_nr_args_not_two_gets_einval)
 	struct io_uring ring;
 	__u32 vals[2] = { 0, 0 };
 
+	CONFORM_DECLARE("5.15", "IORING_REGISTER_IOWQ_MAX_WORKERS",
+			"io_uring_register(2) "
+			"IORING_REGISTER_IOWQ_MAX_WORKERS");
 	REQUIRE_MAX_WORKERS();
 	ASSERT_EQ(0, worker_ring(&ring));
 	EXPECT_EQ(-1, max_workers(&ring, vals, 1));
@@ -153,6 +160,8 @@ TEST(async_request_completes_with_one_worker_limits)
 	struct io_uring ring;
 	__u32 set[2] = { 1, 1 };
 
+	CONFORM_DECLARE("5.15", "IORING_REGISTER_IOWQ_MAX_WORKERS",
+			"io_uring_register_iowq_max_workers(3)");
 	REQUIRE_MAX_WORKERS();
 	ASSERT_EQ(0, worker_ring(&ring));
 	ASSERT_EQ(0, max_workers(&ring, set, 2));
@@ -170,6 +179,8 @@ TEST(iowq_aff_register_and_unregister_return_zero)
 	struct io_uring ring;
 	cpu_set_t set;
 
+	CONFORM_DECLARE("5.14", "IORING_REGISTER_IOWQ_AFF",
+			"io_uring_register_iowq_aff(3)");
 	REQUIRE_IOWQ_AFF();
 	ASSERT_EQ(0, sched_getaffinity(0, sizeof(set), &set));
 	ASSERT_EQ(0, worker_ring(&ring));
@@ -189,6 +200,8 @@ TEST(iowq_aff_with_zero_size_gets_einval)
 	struct io_uring ring;
 	cpu_set_t set;
 
+	CONFORM_DECLARE("5.14", "IORING_REGISTER_IOWQ_AFF",
+			"io_uring_register(2) IORING_REGISTER_IOWQ_AFF");
 	REQUIRE_IOWQ_AFF();
 	ASSERT_EQ(0, sched_getaffinity(0, sizeof(set), &set));
 	ASSERT_EQ(0, worker_ring(&ring));
@@ -206,6 +219,8 @@ TEST(iowq_unaff_with_argument_gets_einval)
 	struct io_uring ring;
 	cpu_set_t set;
 
+	CONFORM_DECLARE("5.14", "IORING_UNREGISTER_IOWQ_AFF",
+			"io_uring_register(2) IORING_UNREGISTER_IOWQ_AFF");
 	REQUIRE_IOWQ_AFF();
 	ASSERT_EQ(0, worker_ring(&ring));
 	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_UNREGISTER_IOWQ_AFF, &set,

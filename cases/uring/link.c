@@ -3,13 +3,14 @@
  * uring/link: request ordering flags of io_uring_enter(2): IOSQE_IO_LINK
  * chains (run in order, broken by an error or a short read, the rest then
  * -ECANCELED), IOSQE_IO_HARDLINK (not broken by a failed result) and
- * IOSQE_IO_DRAIN (waits for everything submitted before it).
+ * IOSQE_IO_DRAIN (waits for everything submitted before it). Each TEST
+ * declares the first kernel of its flag (DRAIN 5.2, LINK 5.3, HARDLINK
+ * 5.5); the requests in the chains are IORING_OP_READ/IORING_OP_WRITE,
+ * which need 5.6, so before 5.6 the tests skip on the opcode probe.
  */
 #include <liburing.h>
 
 #include "conform_uring.h"
-
-CONFORM_SINCE("5.3", "IOSQE_IO_LINK");
 
 /* The SQEs of a test are tagged 0, 1, 2 in submission order. */
 static const __u64 tags[] = { 0, 1, 2 };
@@ -26,6 +27,8 @@ TEST(linked_read_sees_data_of_preceding_write)
 	struct io_uring ring;
 	int fd, res[2] = { 1, 1 };
 
+	CONFORM_DECLARE("5.3", "IOSQE_IO_LINK",
+			"io_uring_enter(2) IOSQE_IO_LINK");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_WRITE);
 	fd = conform_temp_file(0, 0);
 	ASSERT_LE(0, fd);
@@ -75,6 +78,9 @@ TEST(failed_link_head_cancels_rest_of_chain)
 	int dfd, res[3] = { 1, 1, 1 };
 	char buf[8];
 
+	CONFORM_DECLARE("5.3", "IOSQE_IO_LINK",
+			"io_uring_enter(2) IOSQE_IO_LINK chain broken, rest "
+			"-ECANCELED");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	dfd = open_dir_to_read();
 	ASSERT_LE(0, dfd);
@@ -106,6 +112,9 @@ TEST(short_read_breaks_chain)
 	struct io_uring ring;
 	int fd, res[2] = { 1, 1 };
 
+	CONFORM_DECLARE("5.3", "IOSQE_IO_LINK",
+			"io_uring_enter(2) IOSQE_IO_LINK a short read "
+			"terminates the chain");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -135,6 +144,8 @@ TEST(hardlink_continues_after_failed_result)
 	int dfd, res[2] = { 1, 1 };
 	char buf[8];
 
+	CONFORM_DECLARE("5.5", "IOSQE_IO_HARDLINK",
+			"io_uring_enter(2) IOSQE_IO_HARDLINK");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	URING_REQUIRE_SQE_FLAG(IOSQE_IO_HARDLINK);
 	dfd = open_dir_to_read();
@@ -167,6 +178,8 @@ TEST(drain_waits_for_earlier_requests)
 	int fds[2];
 	char buf[8];
 
+	CONFORM_DECLARE("5.2", "IOSQE_IO_DRAIN",
+			"io_uring_enter(2) IOSQE_IO_DRAIN");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, conform_pipe(fds));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));

@@ -9,8 +9,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.15", "IORING_OP_MKDIRAT/IORING_OP_SYMLINKAT/IORING_OP_LINKAT");
-
 static int uring_mkdirat(int dfd, const char *path, mode_t mode)
 {
 	struct io_uring_sqe sqe;
@@ -49,6 +47,8 @@ TEST(mkdirat_creates_directory_with_mode)
 	struct stat st;
 	int dfd;
 
+	CONFORM_DECLARE("5.15", "IORING_OP_MKDIRAT",
+			"io_uring_enter(2) IORING_OP_MKDIRAT; mkdir(2)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_MKDIRAT);
 	umask(0);
 	conform_tmppath(dir, sizeof(dir), "md-parent");
@@ -69,6 +69,7 @@ TEST(mkdirat_existing_path_gets_eexist)
 {
 	char path[300];
 
+	CONFORM_DECLARE("5.15", "IORING_OP_MKDIRAT", "mkdir(2) EEXIST");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_MKDIRAT);
 	conform_tmppath(path, sizeof(path), "md-exists");
 	ASSERT_EQ(0, conform_pattern_file(path, 1));
@@ -84,6 +85,7 @@ TEST(mkdirat_missing_parent_gets_enoent)
 {
 	char path[300];
 
+	CONFORM_DECLARE("5.15", "IORING_OP_MKDIRAT", "mkdir(2) ENOENT");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_MKDIRAT);
 	conform_tmppath(path, sizeof(path), "md-no-parent/child");
 	EXPECT_EQ(-ENOENT, uring_mkdirat(AT_FDCWD, path, 0700));
@@ -101,6 +103,8 @@ TEST(symlinkat_creates_link_holding_target_text)
 	struct stat st;
 	int dfd;
 
+	CONFORM_DECLARE("5.15", "IORING_OP_SYMLINKAT",
+			"io_uring_enter(2) IORING_OP_SYMLINKAT; symlink(2)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SYMLINKAT);
 	conform_tmppath(dir, sizeof(dir), "sl-dir");
 	ASSERT_EQ(0, mkdir(dir, 0700));
@@ -127,6 +131,7 @@ TEST(symlinkat_existing_linkpath_gets_eexist)
 	char path[300];
 	struct stat st;
 
+	CONFORM_DECLARE("5.15", "IORING_OP_SYMLINKAT", "symlink(2) EEXIST");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SYMLINKAT);
 	conform_tmppath(path, sizeof(path), "sl-exists");
 	ASSERT_EQ(0, conform_pattern_file(path, 7));
@@ -147,6 +152,8 @@ TEST(linkat_creates_hard_link_to_same_inode)
 	char oldp[300], newp[300];
 	struct stat a, b;
 
+	CONFORM_DECLARE("5.15", "IORING_OP_LINKAT",
+			"io_uring_enter(2) IORING_OP_LINKAT; link(2)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_LINKAT);
 	conform_tmppath(oldp, sizeof(oldp), "ln-old");
 	conform_tmppath(newp, sizeof(newp), "ln-new");
@@ -167,6 +174,7 @@ TEST(linkat_existing_newpath_gets_eexist)
 	char oldp[300], newp[300];
 	struct stat st;
 
+	CONFORM_DECLARE("5.15", "IORING_OP_LINKAT", "link(2) EEXIST");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_LINKAT);
 	conform_tmppath(oldp, sizeof(oldp), "lnx-old");
 	conform_tmppath(newp, sizeof(newp), "lnx-new");
@@ -184,6 +192,7 @@ TEST(linkat_directory_gets_eperm)
 {
 	char oldp[300], newp[300];
 
+	CONFORM_DECLARE("5.15", "IORING_OP_LINKAT", "link(2) EPERM");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_LINKAT);
 	conform_tmppath(oldp, sizeof(oldp), "lnd-dir");
 	conform_tmppath(newp, sizeof(newp), "lnd-new");
@@ -203,6 +212,8 @@ TEST(linkat_symlink_follow_links_the_target)
 	char target[300], sym[300], plain[300], followed[300];
 	struct stat t, s, p, f;
 
+	CONFORM_DECLARE("5.15", "IORING_OP_LINKAT",
+			"linkat(2) AT_SYMLINK_FOLLOW");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_LINKAT);
 	conform_tmppath(target, sizeof(target), "lnf-target");
 	conform_tmppath(sym, sizeof(sym), "lnf-sym");

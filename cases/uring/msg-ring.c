@@ -13,8 +13,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.18", "IORING_OP_MSG_RING");
-
 /* Queue a MSG_RING data message to target_fd on ring, tagged tag. */
 static struct io_uring_sqe *queue_msg(struct io_uring *ring, int target_fd,
 				      unsigned int len, __u64 data, __u64 tag)
@@ -38,6 +36,8 @@ TEST(target_ring_gets_cqe_with_len_as_res_and_off_as_user_data)
 	struct io_uring src, dst;
 	struct io_uring_cqe cqe;
 
+	CONFORM_DECLARE("5.18", "IORING_OP_MSG_RING",
+			"io_uring_enter(2) IORING_OP_MSG_RING");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_MSG_RING);
 	ASSERT_EQ(0, io_uring_queue_init(4, &src, 0));
 	ASSERT_EQ(0, io_uring_queue_init(4, &dst, 0));
@@ -62,6 +62,8 @@ TEST(sender_gets_own_cqe_with_res_zero_and_no_message)
 	struct io_uring src, dst;
 	struct io_uring_cqe cqe;
 
+	CONFORM_DECLARE("5.18", "IORING_OP_MSG_RING",
+			"io_uring_prep_msg_ring(3)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_MSG_RING);
 	ASSERT_EQ(0, io_uring_queue_init(4, &src, 0));
 	ASSERT_EQ(0, io_uring_queue_init(4, &dst, 0));
@@ -88,6 +90,8 @@ TEST(ring_may_message_itself)
 	struct io_uring ring;
 	int res[2] = { 1, 1 };
 
+	CONFORM_DECLARE("5.18", "IORING_OP_MSG_RING",
+			"io_uring_prep_msg_ring(3) even the ring itself");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_MSG_RING);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_NE(NULL, queue_msg(&ring, ring.ring_fd, 42, tags[1], tags[0]));
@@ -108,6 +112,8 @@ TEST(target_that_is_not_a_ring_gets_ebadfd)
 	struct io_uring_cqe cqe;
 	int pfd[2];
 
+	CONFORM_DECLARE("5.18", "IORING_OP_MSG_RING",
+			"io_uring_prep_msg_ring(3) -EBADFD");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_MSG_RING);
 	ASSERT_EQ(0, conform_pipe(pfd));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -133,6 +139,9 @@ TEST(unknown_command_gets_einval_and_posts_nothing)
 	struct io_uring_sqe *sqe;
 	struct io_uring_cqe cqe;
 
+	CONFORM_DECLARE("5.18", "IORING_OP_MSG_RING",
+			"io_uring_prep_msg_ring(3) -EINVAL; "
+			"io_uring/msg_ring.c");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_MSG_RING);
 	ASSERT_EQ(0, io_uring_queue_init(4, &src, 0));
 	ASSERT_EQ(0, io_uring_queue_init(4, &dst, 0));
@@ -158,6 +167,9 @@ TEST(data_message_with_cqe_skip_gets_einval)
 	struct io_uring_sqe *sqe;
 	struct io_uring_cqe cqe;
 
+	CONFORM_DECLARE("5.18", "IORING_OP_MSG_RING",
+			"linux/io_uring.h IORING_MSG_RING_CQE_SKIP not for "
+			"IORING_MSG_DATA; 5.18-5.19 refuse any flag");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_MSG_RING);
 	ASSERT_EQ(0, io_uring_queue_init(4, &src, 0));
 	ASSERT_EQ(0, io_uring_queue_init(4, &dst, 0));
@@ -204,6 +216,8 @@ TEST(send_fd_installs_fixed_file_in_target_slot)
 	struct io_uring_cqe cqe;
 	char c = 0;
 
+	CONFORM_DECLARE("6.0", "IORING_MSG_SEND_FD",
+			"linux/io_uring.h IORING_MSG_SEND_FD");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_MSG_RING);
 	ASSERT_EQ(0, conform_pipe(pfd));
 	ASSERT_EQ(0, io_uring_queue_init(4, &src, 0));
@@ -250,6 +264,8 @@ TEST(send_fd_with_cqe_skip_posts_no_target_cqe)
 	struct io_uring_sqe *sqe;
 	struct io_uring_cqe cqe;
 
+	CONFORM_DECLARE("6.0", "IORING_MSG_RING_CQE_SKIP",
+			"linux/io_uring.h IORING_MSG_RING_CQE_SKIP");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_MSG_RING);
 	ASSERT_EQ(0, conform_pipe(pfd));
 	ASSERT_EQ(0, io_uring_queue_init(4, &src, 0));

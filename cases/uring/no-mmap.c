@@ -12,8 +12,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("6.5", "IORING_SETUP_NO_MMAP/IORING_SETUP_REGISTERED_FD_ONLY");
-
 #define NO_MMAP REF_IORING_SETUP_NO_MMAP
 #define FD_ONLY REF_IORING_SETUP_REGISTERED_FD_ONLY
 
@@ -128,6 +126,8 @@ TEST(no_mmap_ring_header_is_written_into_user_memory)
 {
 	struct user_ring r;
 
+	CONFORM_DECLARE("6.5", "IORING_SETUP_NO_MMAP",
+			"io_uring_setup(2) IORING_SETUP_NO_MMAP");
 	REQUIRE_NO_MMAP();
 	ASSERT_EQ(0, user_ring_setup(&r, 0));
 	EXPECT_EQ(4u, r.p.sq_entries);
@@ -149,6 +149,8 @@ TEST(no_mmap_nop_round_trip_through_user_memory)
 	struct user_ring r;
 	struct io_uring_cqe *cqe;
 
+	CONFORM_DECLARE("6.5", "IORING_SETUP_NO_MMAP",
+			"io_uring_setup(2) IORING_SETUP_NO_MMAP");
 	REQUIRE_NO_MMAP();
 	ASSERT_EQ(0, user_ring_setup(&r, 0));
 	user_ring_push_nop(&r, 0xabcd);
@@ -177,6 +179,8 @@ TEST(no_mmap_ring_refuses_mmap_of_sq_ring)
 	void *map;
 	int err;
 
+	CONFORM_DECLARE("6.5", "IORING_SETUP_NO_MMAP",
+			"io_uring/io_uring.c io_uring_validate_mmap_request()");
 	REQUIRE_NO_MMAP();
 	ASSERT_EQ(0, user_ring_setup(&r, 0));
 	map = mmap(NULL, r.page, PROT_READ | PROT_WRITE, MAP_SHARED, r.fd,
@@ -197,6 +201,8 @@ TEST(no_mmap_unaligned_ring_memory_gets_einval)
 	unsigned char *mem;
 	int fd;
 
+	CONFORM_DECLARE("6.5", "IORING_SETUP_NO_MMAP",
+			"io_uring_setup(2) IORING_SETUP_NO_MMAP page aligned");
 	REQUIRE_NO_MMAP();
 	mem = uring_anon_buf(2 * page);
 	ASSERT_NE(NULL, mem);
@@ -221,6 +227,9 @@ TEST(registered_fd_only_without_no_mmap_gets_einval)
 	struct io_uring_params p;
 	int fd;
 
+	CONFORM_DECLARE("6.5", "IORING_SETUP_REGISTERED_FD_ONLY",
+			"io_uring_setup(2) IORING_SETUP_REGISTERED_FD_ONLY "
+			"requires IORING_SETUP_NO_MMAP");
 	REQUIRE_NO_MMAP();
 	memset(&p, 0, sizeof(p));
 	p.flags = FD_ONLY;
@@ -242,6 +251,8 @@ TEST(registered_fd_only_returns_index_usable_with_registered_ring)
 	struct user_ring r;
 	struct io_uring_cqe *cqe;
 
+	CONFORM_DECLARE("6.5", "IORING_SETUP_REGISTERED_FD_ONLY",
+			"io_uring_setup(2) IORING_SETUP_REGISTERED_FD_ONLY");
 	REQUIRE_NO_MMAP();
 	ASSERT_EQ(0, user_ring_setup(&r, FD_ONLY));
 	EXPECT_EQ(0, r.fd);
@@ -266,6 +277,8 @@ TEST(registered_fd_only_ring_gone_after_unregistering_its_index)
 	struct io_uring_rsrc_update up;
 	struct user_ring r;
 
+	CONFORM_DECLARE("6.5", "IORING_SETUP_REGISTERED_FD_ONLY",
+			"io_uring_register(2) IORING_UNREGISTER_RING_FDS");
 	REQUIRE_NO_MMAP();
 	ASSERT_EQ(0, user_ring_setup(&r, FD_ONLY));
 	memset(&up, 0, sizeof(up));

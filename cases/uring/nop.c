@@ -8,8 +8,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.1", "IORING_OP_NOP");
-
 /* io_uring_enter(2) IORING_OP_NOP: completes with res 0 (since 5.1). */
 TEST(nop_completes_with_res_zero)
 {
@@ -17,6 +15,8 @@ TEST(nop_completes_with_res_zero)
 	struct io_uring_cqe cqe;
 	struct io_uring_sqe *sqe;
 
+	CONFORM_DECLARE("5.1", "IORING_OP_NOP",
+			"io_uring_enter(2) IORING_OP_NOP");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	sqe = io_uring_get_sqe(&ring);
@@ -39,6 +39,9 @@ TEST(nop_echoes_user_data)
 	struct io_uring_cqe cqe;
 	struct io_uring_sqe *sqe;
 
+	CONFORM_DECLARE("5.1", "IORING_OP_NOP",
+			"io_uring_enter(2) user_data copied verbatim into the "
+			"CQE");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	sqe = io_uring_get_sqe(&ring);

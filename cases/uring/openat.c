@@ -10,8 +10,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.6", "IORING_OP_OPENAT/IORING_OP_OPENAT2");
-
 /* Prepare an OPENAT2 SQE with a zeroed struct open_how of size len. */
 static void prep_openat2(struct io_uring_sqe *sqe, int dfd, const char *path,
 			 struct open_how *how, unsigned int len)
@@ -33,6 +31,9 @@ TEST(openat_o_creat_makes_file_with_given_mode)
 	struct stat st;
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_OPENAT",
+			"io_uring_enter(2) IORING_OP_OPENAT; openat(2) "
+			"O_CREAT");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
 	umask(0);
 	conform_tmppath(path, sizeof(path), "creat-mode");
@@ -61,6 +62,7 @@ TEST(openat_relative_path_resolves_against_dirfd)
 	struct stat st, want;
 	int dfd, fd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_OPENAT", "openat(2) dirfd");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
 	conform_tmppath(dir, sizeof(dir), "reldir");
 	ASSERT_EQ(0, mkdir(dir, 0700));
@@ -90,6 +92,7 @@ TEST(openat_missing_file_gets_enoent)
 	struct io_uring_sqe sqe;
 	char path[300];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_OPENAT", "openat(2) ENOENT");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
 	conform_tmppath(path, sizeof(path), "no-such-file");
 	memset(&sqe, 0, sizeof(sqe));
@@ -103,6 +106,7 @@ TEST(openat_o_excl_on_existing_file_gets_eexist)
 	struct io_uring_sqe sqe;
 	char path[300];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_OPENAT", "openat(2) EEXIST");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
 	conform_tmppath(path, sizeof(path), "excl");
 	ASSERT_EQ(0, conform_pattern_file(path, 10));
@@ -121,6 +125,7 @@ TEST(openat_relative_path_with_bad_dirfd_gets_ebadf)
 {
 	struct io_uring_sqe sqe;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_OPENAT", "openat(2) EBADF");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_openat(&sqe, conform_bad_fd(), "anything", O_RDONLY, 0);
@@ -140,6 +145,8 @@ TEST(openat2_resolve_in_root_treats_dirfd_as_root)
 	struct stat st, want;
 	int dfd, fd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_OPENAT2",
+			"openat2(2) RESOLVE_IN_ROOT");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT2);
 	conform_tmppath(dir, sizeof(dir), "inroot");
 	ASSERT_EQ(0, mkdir(dir, 0700));
@@ -174,6 +181,8 @@ TEST(openat2_resolve_beneath_dotdot_gets_exdev)
 	char dir[300], outside[300];
 	int dfd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_OPENAT2",
+			"openat2(2) EXDEV RESOLVE_BENEATH");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT2);
 	conform_tmppath(dir, sizeof(dir), "beneath");
 	conform_tmppath(outside, sizeof(outside), "outside");
@@ -201,6 +210,8 @@ TEST(openat2_resolve_no_symlinks_on_symlink_gets_eloop)
 	struct open_how how;
 	char target[300], link[300];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_OPENAT2",
+			"openat2(2) ELOOP RESOLVE_NO_SYMLINKS");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT2);
 	conform_tmppath(target, sizeof(target), "nosym-target");
 	conform_tmppath(link, sizeof(link), "nosym-link");
@@ -225,6 +236,8 @@ TEST(openat2_unknown_resolve_bit_gets_einval)
 	struct open_how how;
 	char path[300];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_OPENAT2",
+			"openat2(2) EINVAL unknown flag in how");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT2);
 	conform_tmppath(path, sizeof(path), "badresolve");
 	ASSERT_EQ(0, conform_pattern_file(path, 10));
@@ -246,6 +259,9 @@ TEST(openat2_open_how_size_below_ver0_gets_einval)
 	struct open_how how;
 	char path[300];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_OPENAT2",
+			"openat2(2) EINVAL size smaller than "
+			"OPEN_HOW_SIZE_VER0");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT2);
 	conform_tmppath(path, sizeof(path), "smallhow");
 	ASSERT_EQ(0, conform_pattern_file(path, 10));

@@ -10,8 +10,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("6.12", "IOU_PBUF_RING_INC");
-
 /* Numbers of the 6.12 uapi, missing from the 6.1 header. */
 #define PBUF_RING_INC	2U		/* IOU_PBUF_RING_INC, 6.12 */
 #define CQE_F_BUF_MORE	(1U << 4)	/* IORING_CQE_F_BUF_MORE, 6.12 */
@@ -112,6 +110,27 @@ static const char *inc_missing(void)
 
 #define REQUIRE_INC() CONFORM_REQUIRE(inc_missing())
 
+/* NULL when a buffer ring without flags registers (5.19); else why not. */
+static const char *pbuf_ring_missing(void)
+{
+	struct inc_ring r;
+	int err;
+
+	if (conform_uring_unavailable())
+		return conform_uring_unavailable();
+	err = inc_ring_init(&r, 0);
+	if (!err) {
+		inc_ring_free(&r);
+		return NULL;
+	}
+	snprintf(conform_why, sizeof(conform_why),
+		 "IORING_REGISTER_PBUF_RING: %s (not supported by this kernel)",
+		 strerror(err));
+	return conform_why;
+}
+
+#define REQUIRE_PBUF_RING() CONFORM_REQUIRE(pbuf_ring_missing())
+
 /*
  * io_uring_setup_buf_ring(3) IOU_PBUF_RING_INC: a read that uses part of
  * the buffer consumes only those bytes; its CQE carries the buffer ID with
@@ -124,6 +143,8 @@ TEST(partial_read_sets_buf_more_and_fills_buffer_start)
 	struct io_uring_cqe cqe;
 	char *buf;
 
+	CONFORM_DECLARE("6.12", "IOU_PBUF_RING_INC",
+			"io_uring_setup_buf_ring(3) IOU_PBUF_RING_INC");
 	REQUIRE_INC();
 	ASSERT_EQ(0, inc_ring_init(&r, PBUF_RING_INC));
 	buf = uring_anon_buf(64);
@@ -151,6 +172,8 @@ TEST(next_read_continues_in_same_buffer)
 	struct io_uring_cqe cqe;
 	char *buf;
 
+	CONFORM_DECLARE("6.12", "IOU_PBUF_RING_INC",
+			"io_uring_setup_buf_ring(3) IOU_PBUF_RING_INC");
 	REQUIRE_INC();
 	ASSERT_EQ(0, inc_ring_init(&r, PBUF_RING_INC));
 	buf = uring_anon_buf(64);
@@ -179,6 +202,9 @@ TEST(ring_entry_addr_and_len_advance_by_consumed_bytes)
 	struct io_uring_cqe cqe;
 	char *buf;
 
+	CONFORM_DECLARE("6.12", "IOU_PBUF_RING_INC",
+			"commit ae98dbf43d75 (6.12): add support for "
+			"incremental buffer consumption");
 	REQUIRE_INC();
 	ASSERT_EQ(0, inc_ring_init(&r, PBUF_RING_INC));
 	buf = uring_anon_buf(64);
@@ -205,6 +231,8 @@ TEST(read_that_uses_up_buffer_clears_buf_more_and_moves_on)
 	struct io_uring_cqe cqe;
 	char *buf;
 
+	CONFORM_DECLARE("6.12", "IOU_PBUF_RING_INC",
+			"io_uring_setup_buf_ring(3) IOU_PBUF_RING_INC");
 	REQUIRE_INC();
 	ASSERT_EQ(0, inc_ring_init(&r, PBUF_RING_INC));
 	buf = uring_anon_buf(64);
@@ -236,7 +264,10 @@ TEST(ring_without_inc_consumes_whole_buffer_per_read)
 	struct io_uring_cqe cqe;
 	char *buf;
 
-	REQUIRE_INC();
+	CONFORM_DECLARE("5.19", "IORING_REGISTER_PBUF_RING",
+			"io_uring_register_buf_ring(3); io_uring_enter(2) "
+			"IOSQE_BUFFER_SELECT");
+	REQUIRE_PBUF_RING();
 	ASSERT_EQ(0, inc_ring_init(&r, 0));
 	buf = uring_anon_buf(128);
 	ASSERT_NE(NULL, buf);
@@ -255,8 +286,9 @@ TEST(ring_without_inc_consumes_whole_buffer_per_read)
 
 /*
  * io_uring_register(2) IORING_REGISTER_PBUF_RING: flags other than the
- * known IOU_PBUF_RING_* bits get EINVAL (since 6.4, when flags got
- * meaning; the probe for IOU_PBUF_RING_INC relies on it).
+ * known IOU_PBUF_RING_* bits get EINVAL (since 5.19: the field, then
+ * named pad, had to be zero; it became flags in 6.4. The probe for
+ * IOU_PBUF_RING_INC relies on it).
  */
 TEST(unknown_ring_flag_gets_einval)
 {
@@ -264,7 +296,10 @@ TEST(unknown_ring_flag_gets_einval)
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	void *mem;
 
-	REQUIRE_INC();
+	CONFORM_DECLARE("5.19", "IORING_REGISTER_PBUF_RING",
+			"io_uring_register(2) IORING_REGISTER_PBUF_RING; "
+			"io_uring/kbuf.c io_register_pbuf_ring()");
+	REQUIRE_PBUF_RING();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	mem = uring_anon_buf(page);
 	ASSERT_NE(NULL, mem);

@@ -11,8 +11,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("6.4", "IOU_PBUF_RING_MMAP");
-
 /* Numbers of the 6.4 uapi, missing from the 6.1 header. */
 #define PBUF_RING_MMAP		1U		/* IOU_PBUF_RING_MMAP, 6.4 */
 #define OFF_PBUF_RING		0x80000000ULL	/* IORING_OFF_PBUF_RING, 6.4 */
@@ -54,6 +52,25 @@ static const char *mmap_flag_missing(void)
 
 #define REQUIRE_PBUF_MMAP() CONFORM_REQUIRE(mmap_flag_missing())
 
+/* NULL when a buffer ring in the application's memory registers (5.19). */
+static const char *pbuf_ring_missing(void)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	const char *why;
+	void *mem = uring_anon_buf(page);
+	struct io_uring_buf_reg reg;
+
+	if (!mem)
+		return "no memory for the buffer ring probe";
+	reg = uring_pbuf_reg((__u64)(uintptr_t)mem, ENTRIES, 1, 0);
+	why = uring_register_missing(IORING_REGISTER_PBUF_RING, &reg, 1,
+				     "IORING_REGISTER_PBUF_RING");
+	munmap(mem, page);
+	return why;
+}
+
+#define REQUIRE_PBUF_RING() CONFORM_REQUIRE(pbuf_ring_missing())
+
 /*
  * io_uring_register(2) IORING_REGISTER_PBUF_RING, IOU_PBUF_RING_MMAP: the
  * kernel allocates the ring and the application maps it at
@@ -67,6 +84,9 @@ TEST(kernel_allocated_ring_maps_at_group_offset_and_starts_empty)
 	unsigned char zero[ENTRIES * sizeof(struct io_uring_buf)];
 	int err;
 
+	CONFORM_DECLARE("6.4", "IOU_PBUF_RING_MMAP",
+			"io_uring_register(2) IORING_REGISTER_PBUF_RING "
+			"IOU_PBUF_RING_MMAP");
 	REQUIRE_PBUF_MMAP();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_EQ(0, uring_register_pbuf_ring_raw(&ring, 0, ENTRIES, 7,
@@ -95,6 +115,9 @@ TEST(buffer_added_through_mapping_serves_a_read)
 	char data[10], *buf;
 	int p[2], err;
 
+	CONFORM_DECLARE("6.4", "IOU_PBUF_RING_MMAP",
+			"io_uring_register(2) IOU_PBUF_RING_MMAP; "
+			"io_uring_enter(2) IOSQE_BUFFER_SELECT");
 	REQUIRE_PBUF_MMAP();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_EQ(0, uring_register_pbuf_ring_raw(&ring, 0, ENTRIES, 3,
@@ -127,36 +150,82 @@ TEST(buffer_added_through_mapping_serves_a_read)
 
 /*
  * io_uring_register(2) IORING_REGISTER_PBUF_RING: ring_entries must be a
- * power of two, with or without IOU_PBUF_RING_MMAP; 6 gets EINVAL (5.19,
- * the flag since 6.4).
+ * power of two, with or without IOU_PBUF_RING_MMAP; 6 gets EINVAL. Checked
+ * for a ring in the application's memory (since 5.19) and, where the flag
+ * registers, for a kernel-allocated one (IOU_PBUF_RING_MMAP, since 6.4);
+ * without the flag the log says what its probe saw.
  */
 TEST(mmap_flag_with_non_power_of_two_entries_gets_einval)
 {
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	struct io_uring ring;
+	const char *no_mmap;
+	void *mem;
 
-	REQUIRE_PBUF_MMAP();
+	CONFORM_DECLARE("5.19", "IORING_REGISTER_PBUF_RING",
+			"io_uring_register_buf_ring(3) ring_entries power of "
+			"two; io_uring/kbuf.c io_register_pbuf_ring()");
+	REQUIRE_PBUF_RING();
+	no_mmap = mmap_flag_missing();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	EXPECT_EQ(-1, uring_register_pbuf_ring_raw(&ring, 0, 6, 1, PBUF_RING_MMAP));
+	mem = uring_anon_buf(page);
+	ASSERT_NE(NULL, mem);
+	EXPECT_EQ(-1, uring_register_pbuf_ring_raw(&ring, (__u64)(uintptr_t)mem,
+						   6, 1, 0));
 	EXPECT_EQ(EINVAL, errno);
+	if (no_mmap) {
+		TH_LOG("kernel-allocated variant not run: %s", no_mmap);
+	} else {
+		EXPECT_EQ(-1, uring_register_pbuf_ring_raw(&ring, 0, 6, 1,
+							   PBUF_RING_MMAP));
+		EXPECT_EQ(EINVAL, errno);
+	}
+	munmap(mem, page);
 	io_uring_queue_exit(&ring);
 }
 
 /*
  * io_uring_register(2) IORING_REGISTER_PBUF_RING: a group ID that already
- * has a ring gets EEXIST, kernel-allocated or not (5.19, the flag 6.4).
+ * has a ring gets EEXIST, kernel-allocated or not. Checked for rings in the
+ * application's memory (since 5.19) and, where the flag registers, for
+ * kernel-allocated ones (IOU_PBUF_RING_MMAP, since 6.4); without the flag
+ * the log says what its probe saw.
  */
 TEST(second_ring_for_same_group_gets_eexist)
 {
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	struct io_uring ring;
+	const char *no_mmap;
+	void *mem[2];
 
-	REQUIRE_PBUF_MMAP();
+	CONFORM_DECLARE("5.19", "IORING_REGISTER_PBUF_RING",
+			"io_uring_register_buf_ring(3); io_uring/kbuf.c "
+			"io_register_pbuf_ring(): -EEXIST for a group with a "
+			"ring");
+	REQUIRE_PBUF_RING();
+	no_mmap = mmap_flag_missing();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(0, uring_register_pbuf_ring_raw(&ring, 0, ENTRIES, 2,
-						  PBUF_RING_MMAP));
-	EXPECT_EQ(-1, uring_register_pbuf_ring_raw(&ring, 0, ENTRIES, 2,
-						   PBUF_RING_MMAP));
+	mem[0] = uring_anon_buf(page);
+	ASSERT_NE(NULL, mem[0]);
+	mem[1] = uring_anon_buf(page);
+	ASSERT_NE(NULL, mem[1]);
+	ASSERT_EQ(0, uring_register_pbuf_ring_raw(&ring, (__u64)(uintptr_t)mem[0],
+						  ENTRIES, 2, 0));
+	EXPECT_EQ(-1, uring_register_pbuf_ring_raw(&ring, (__u64)(uintptr_t)mem[1],
+						   ENTRIES, 2, 0));
 	EXPECT_EQ(EEXIST, errno);
+	if (no_mmap) {
+		TH_LOG("kernel-allocated variant not run: %s", no_mmap);
+	} else {
+		ASSERT_EQ(0, uring_register_pbuf_ring_raw(&ring, 0, ENTRIES, 3,
+							  PBUF_RING_MMAP));
+		EXPECT_EQ(-1, uring_register_pbuf_ring_raw(&ring, 0, ENTRIES, 3,
+							   PBUF_RING_MMAP));
+		EXPECT_EQ(EEXIST, errno);
+	}
 	io_uring_queue_exit(&ring);
+	munmap(mem[0], page);
+	munmap(mem[1], page);
 }
 
 /*
@@ -171,6 +240,8 @@ TEST(user_memory_ring_cannot_be_mapped)
 	void *mem, *map;
 	int err;
 
+	CONFORM_DECLARE("6.4", "IOU_PBUF_RING_MMAP",
+			"io_uring/io_uring.c io_uring_validate_mmap_request()");
 	REQUIRE_PBUF_MMAP();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	mem = uring_anon_buf(page);
@@ -194,6 +265,8 @@ TEST(unregistered_group_cannot_be_mapped)
 	void *map;
 	int err;
 
+	CONFORM_DECLARE("6.4", "IOU_PBUF_RING_MMAP",
+			"io_uring/io_uring.c io_uring_validate_mmap_request()");
 	REQUIRE_PBUF_MMAP();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_EQ(0, uring_register_pbuf_ring_raw(&ring, 0, ENTRIES, 6,

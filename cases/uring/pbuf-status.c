@@ -12,8 +12,6 @@
 #include "conform_uring.h"
 #include "ref/uapi.h"
 
-CONFORM_SINCE("6.8", "IORING_REGISTER_PBUF_STATUS");
-
 /* struct io_uring_buf_status of the 6.8 uapi. */
 struct buf_status {
 	__u32 buf_group;
@@ -117,6 +115,8 @@ TEST(new_buffer_ring_has_head_zero)
 	struct ps t;
 	__u32 head = 77;
 
+	CONFORM_DECLARE("6.8", "IORING_REGISTER_PBUF_STATUS",
+			"io_uring_register(2) IORING_REGISTER_PBUF_STATUS");
 	REQUIRE_PBUF_STATUS();
 	ASSERT_EQ(0, ps_start(&t));
 	EXPECT_EQ(0, pbuf_status(&t.ring, BGID, &head));
@@ -135,6 +135,8 @@ TEST(head_advances_per_consumed_buffer)
 	struct ps t;
 	__u32 head = 77;
 
+	CONFORM_DECLARE("6.8", "IORING_REGISTER_PBUF_STATUS",
+			"io_uring_register(2) IORING_REGISTER_PBUF_STATUS");
 	REQUIRE_PBUF_STATUS();
 	ASSERT_EQ(0, ps_start(&t));
 	ASSERT_EQ(5, read_selected(&t, 5));
@@ -156,6 +158,8 @@ TEST(unknown_group_gets_enoent)
 	struct ps t;
 	__u32 head;
 
+	CONFORM_DECLARE("6.8", "IORING_REGISTER_PBUF_STATUS",
+			"io_uring/kbuf.c io_register_pbuf_status()");
 	REQUIRE_PBUF_STATUS();
 	ASSERT_EQ(0, ps_start(&t));
 	EXPECT_EQ(-1, pbuf_status(&t.ring, BGID + 1, &head));
@@ -175,6 +179,8 @@ TEST(legacy_provided_buffers_group_gets_einval)
 	struct io_uring ring;
 	__u32 head;
 
+	CONFORM_DECLARE("6.8", "IORING_REGISTER_PBUF_STATUS",
+			"io_uring/kbuf.c io_register_pbuf_status()");
 	REQUIRE_PBUF_STATUS();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	memset(&sqe, 0, sizeof(sqe));
@@ -195,6 +201,9 @@ TEST(reserved_field_or_wrong_count_gets_einval)
 	struct buf_status st;
 	struct ps t;
 
+	CONFORM_DECLARE("6.8", "IORING_REGISTER_PBUF_STATUS",
+			"io_uring/kbuf.c io_register_pbuf_status(); "
+			"io_uring/register.c");
 	REQUIRE_PBUF_STATUS();
 	ASSERT_EQ(0, ps_start(&t));
 	memset(&st, 0, sizeof(st));

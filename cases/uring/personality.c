@@ -10,8 +10,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.6", "IORING_REGISTER_PERSONALITY");
-
 /* An unprivileged uid/gid for the credential tests (nobody). */
 enum { NOBODY = 65534 };
 
@@ -66,6 +64,8 @@ TEST(register_personality_returns_distinct_nonzero_ids)
 	struct io_uring ring;
 	int a, b;
 
+	CONFORM_DECLARE("5.6", "IORING_REGISTER_PERSONALITY",
+			"io_uring_register(2) IORING_REGISTER_PERSONALITY");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_CUR_PERSONALITY);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	a = uring_register_raw(&ring, IORING_REGISTER_PERSONALITY, NULL, 0);
@@ -86,6 +86,8 @@ TEST(nop_with_registered_personality_completes)
 	struct io_uring ring;
 	int id;
 
+	CONFORM_DECLARE("5.6", "IORING_REGISTER_PERSONALITY",
+			"io_uring_enter(2) personality");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_CUR_PERSONALITY);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	id = uring_register_raw(&ring, IORING_REGISTER_PERSONALITY, NULL, 0);
@@ -103,6 +105,8 @@ TEST(unknown_personality_completes_einval)
 	struct io_uring ring;
 	int id;
 
+	CONFORM_DECLARE("5.6", "IORING_REGISTER_PERSONALITY",
+			"io_uring_enter(2) EINVAL personality field invalid");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_CUR_PERSONALITY);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	id = uring_register_raw(&ring, IORING_REGISTER_PERSONALITY, NULL, 0);
@@ -121,6 +125,8 @@ TEST(unregistered_personality_completes_einval)
 	struct io_uring ring;
 	int id;
 
+	CONFORM_DECLARE("5.6", "IORING_UNREGISTER_PERSONALITY",
+			"io_uring_register(2) IORING_UNREGISTER_PERSONALITY");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_CUR_PERSONALITY);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	id = uring_register_raw(&ring, IORING_REGISTER_PERSONALITY, NULL, 0);
@@ -139,6 +145,8 @@ TEST(unregister_unknown_personality_gets_einval)
 	struct io_uring ring;
 	int id;
 
+	CONFORM_DECLARE("5.6", "IORING_UNREGISTER_PERSONALITY",
+			"io_uring/register.c io_unregister_personality()");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_CUR_PERSONALITY);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	id = uring_register_raw(&ring, IORING_REGISTER_PERSONALITY, NULL, 0);
@@ -158,6 +166,9 @@ TEST(register_personality_with_nr_args_gets_einval)
 {
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.6", "IORING_REGISTER_PERSONALITY",
+			"io_uring_register(2) IORING_REGISTER_PERSONALITY arg "
+			"NULL and nr_args 0");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_CUR_PERSONALITY);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_REGISTER_PERSONALITY, NULL, 1));
@@ -177,6 +188,8 @@ TEST(registered_personality_grants_its_credentials)
 	char path[300];
 	int id, fd;
 
+	CONFORM_DECLARE("5.6", "IORING_REGISTER_PERSONALITY",
+			"io_uring_register(2) IORING_REGISTER_PERSONALITY");
 	CONFORM_REQUIRE_ROOT();
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_CUR_PERSONALITY);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
@@ -208,6 +221,8 @@ TEST(submission_without_personality_uses_current_credentials)
 	char path[300];
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_FEAT_CUR_PERSONALITY",
+			"io_uring_setup(2) IORING_FEAT_CUR_PERSONALITY");
 	CONFORM_REQUIRE_ROOT();
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_CUR_PERSONALITY);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
@@ -234,6 +249,9 @@ TEST(personality_keeps_credentials_of_registration_time)
 	char path[300];
 	int id, fd;
 
+	CONFORM_DECLARE("5.6", "IORING_REGISTER_PERSONALITY",
+			"io_uring_register(2) IORING_REGISTER_PERSONALITY "
+			"credentials of the running application");
 	CONFORM_REQUIRE_ROOT();
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_CUR_PERSONALITY);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);

@@ -14,8 +14,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.13", "IORING_POLL_UPDATE_EVENTS/IORING_POLL_UPDATE_USER_DATA");
-
 enum { TAG_POLL = 0x10, TAG_NEW = 0x20, TAG_UPDATE = 0x30 };
 
 /*
@@ -34,7 +32,7 @@ static const char *poll_update_missing(void)
 	io_uring_prep_poll_update(&sqe, 0x9999, 0, POLLIN, IORING_POLL_UPDATE_EVENTS);
 	return uring_flag_result_missing(&sqe, -ENOENT,
 					 "an update of an unknown poll",
-					 "IORING_POLL_UPDATE_EVENTS", "5.13");
+					 "IORING_POLL_UPDATE_EVENTS");
 }
 
 /* Queue a single-shot poll for events on fd, tagged TAG_POLL. */
@@ -74,6 +72,9 @@ TEST(update_events_rearms_pending_poll_with_new_mask)
 	struct io_uring ring;
 	int sv[2], res[2] = { 1, 1 };
 
+	CONFORM_DECLARE("5.13", "IORING_POLL_UPDATE_EVENTS",
+			"io_uring_prep_poll_update(3) "
+			"IORING_POLL_UPDATE_EVENTS");
 	CONFORM_REQUIRE(poll_update_missing());
 	ASSERT_EQ(0, conform_socketpair(sv));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -101,6 +102,9 @@ TEST(update_user_data_relabels_pending_poll)
 	struct io_uring_cqe cqe;
 	int sv[2];
 
+	CONFORM_DECLARE("5.13", "IORING_POLL_UPDATE_USER_DATA",
+			"io_uring_prep_poll_update(3) "
+			"IORING_POLL_UPDATE_USER_DATA");
 	CONFORM_REQUIRE(poll_update_missing());
 	ASSERT_EQ(0, conform_socketpair(sv));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -131,6 +135,8 @@ TEST(update_of_unknown_user_data_gets_enoent)
 	struct io_uring ring;
 	struct io_uring_cqe cqe;
 
+	CONFORM_DECLARE("5.13", "IORING_POLL_UPDATE_EVENTS",
+			"io_uring_prep_poll_update(3) -ENOENT");
 	CONFORM_REQUIRE(poll_update_missing());
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_EQ(1, queue_update(&ring, 0x5151, TAG_NEW, POLLIN,
@@ -150,6 +156,8 @@ TEST(update_of_completed_poll_gets_enoent)
 	struct io_uring_cqe cqe;
 	int sv[2];
 
+	CONFORM_DECLARE("5.13", "IORING_POLL_UPDATE_EVENTS",
+			"io_uring_prep_poll_update(3) -ENOENT");
 	CONFORM_REQUIRE(poll_update_missing());
 	ASSERT_EQ(0, conform_socketpair(sv));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -184,6 +192,9 @@ TEST(update_with_add_multi_keeps_poll_single_shot)
 	struct io_uring_cqe cqe;
 	int sv[2];
 
+	CONFORM_DECLARE("5.13", "IORING_POLL_UPDATE_EVENTS",
+			"io_uring_prep_poll_update(3) "
+			"IORING_POLL_UPDATE_EVENTS low 16 bits only");
 	CONFORM_REQUIRE(poll_update_missing());
 	ASSERT_EQ(0, conform_socketpair(sv));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -219,6 +230,8 @@ TEST(update_with_unknown_flag_gets_einval_and_leaves_poll)
 	struct io_uring_cqe cqe;
 	int sv[2];
 
+	CONFORM_DECLARE("5.13", "IORING_POLL_UPDATE_EVENTS",
+			"io_uring_prep_poll_update(3) -EINVAL");
 	CONFORM_REQUIRE(poll_update_missing());
 	ASSERT_EQ(0, conform_socketpair(sv));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));

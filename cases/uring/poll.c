@@ -10,8 +10,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.1", "IORING_OP_POLL_ADD");
-
 enum { TAG_POLL = 1, TAG_REMOVE = 2 };
 
 static void queue_poll(struct io_uring *ring, int fd, unsigned int mask,
@@ -45,6 +43,8 @@ TEST(poll_add_completes_with_pollin_once_written)
 	struct io_uring_cqe cqe;
 	int fds[2];
 
+	CONFORM_DECLARE("5.1", "IORING_OP_POLL_ADD",
+			"io_uring_enter(2) IORING_OP_POLL_ADD");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_ADD);
 	ASSERT_EQ(0, conform_pipe(fds));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -71,6 +71,8 @@ TEST(poll_add_on_writable_pipe_reports_only_pollout)
 	struct io_uring_cqe cqe;
 	int fds[2];
 
+	CONFORM_DECLARE("5.1", "IORING_OP_POLL_ADD",
+			"io_uring_enter(2) IORING_OP_POLL_ADD; poll(2)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_ADD);
 	ASSERT_EQ(0, conform_pipe(fds));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -94,6 +96,9 @@ TEST(poll_add_reports_pollhup_when_writer_closes)
 	struct io_uring_cqe cqe;
 	int fds[2];
 
+	CONFORM_DECLARE("5.1", "IORING_OP_POLL_ADD",
+			"poll(2) POLLHUP; io_uring_enter(2) "
+			"IORING_OP_POLL_ADD");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_ADD);
 	ASSERT_EQ(0, conform_pipe(fds));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -117,6 +122,8 @@ TEST(poll_remove_cancels_pending_poll)
 	const __u64 tags[2] = { TAG_POLL, TAG_REMOVE };
 	int fds[2], res[2] = { 1, 1 };
 
+	CONFORM_DECLARE("5.1", "IORING_OP_POLL_REMOVE",
+			"io_uring_enter(2) IORING_OP_POLL_REMOVE");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_REMOVE);
 	ASSERT_EQ(0, conform_pipe(fds));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -141,6 +148,8 @@ TEST(poll_remove_of_unknown_gets_enoent)
 	struct io_uring ring;
 	struct io_uring_cqe cqe;
 
+	CONFORM_DECLARE("5.1", "IORING_OP_POLL_REMOVE",
+			"io_uring_enter(2) IORING_OP_POLL_REMOVE -ENOENT");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_REMOVE);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	queue_poll_remove(&ring, 0x5eed);
@@ -158,7 +167,7 @@ TEST(poll_remove_of_unknown_gets_enoent)
  */
 static const char *multishot_missing(void)
 {
-	const char *why = "IORING_POLL_ADD_MULTI rejected with -EINVAL (added in 5.13)";
+	const char *why = "IORING_POLL_ADD_MULTI rejected with -EINVAL";
 	struct io_uring ring;
 	struct io_uring_cqe cqe;
 	int fds[2];
@@ -204,6 +213,8 @@ TEST(multishot_poll_cqes_carry_f_more)
 	int fds[2];
 	char c;
 
+	CONFORM_DECLARE("5.13", "IORING_POLL_ADD_MULTI",
+			"io_uring_enter(2) IORING_POLL_ADD_MULTI");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_ADD);
 	CONFORM_REQUIRE(multishot_missing());
 	ASSERT_EQ(0, conform_pipe(fds));
@@ -235,6 +246,9 @@ TEST(multishot_poll_remove_ends_it_without_f_more)
 	int fds[2], remove_res = 1, last_res = 1;
 	unsigned int last_flags = IORING_CQE_F_MORE;
 
+	CONFORM_DECLARE("5.13", "IORING_POLL_ADD_MULTI",
+			"io_uring_enter(2) IORING_POLL_ADD_MULTI "
+			"IORING_CQE_F_MORE");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_REMOVE);
 	CONFORM_REQUIRE(multishot_missing());
 	ASSERT_EQ(0, conform_pipe(fds));

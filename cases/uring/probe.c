@@ -9,8 +9,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.6", "IORING_REGISTER_PROBE");
-
 enum { PROBE_SLOTS = 256 };
 
 /* A zeroed probe buffer with room for nr ops; NULL when out of memory. */
@@ -47,6 +45,9 @@ TEST(probe_lists_nop_and_readv_as_supported)
 	struct io_uring_probe *p;
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_REGISTER_PROBE",
+			"io_uring_register(2) IORING_REGISTER_PROBE "
+			"IO_URING_OP_SUPPORTED");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_NOP);
 	fd = probe_ring();
 	ASSERT_LE(0, fd);
@@ -71,6 +72,9 @@ TEST(probe_ops_len_is_last_op_plus_one)
 	struct io_uring_probe *p;
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_REGISTER_PROBE",
+			"io_uring_register(2) IORING_REGISTER_PROBE last_op "
+			"and ops_len");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_NOP);
 	fd = probe_ring();
 	ASSERT_LE(0, fd);
@@ -93,6 +97,8 @@ TEST(probe_ops_len_limited_to_nr_args)
 	struct io_uring_probe *p;
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_REGISTER_PROBE",
+			"io_uring_register(2) IORING_REGISTER_PROBE nr_args");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READV);
 	fd = probe_ring();
 	ASSERT_LE(0, fd);
@@ -114,6 +120,8 @@ TEST(probe_entries_carry_their_opcode)
 	struct io_uring_probe *p;
 	int fd, bad = 0;
 
+	CONFORM_DECLARE("5.6", "IORING_REGISTER_PROBE",
+			"io_uring_register(2) IORING_REGISTER_PROBE");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_NOP);
 	fd = probe_ring();
 	ASSERT_LE(0, fd);
@@ -142,6 +150,8 @@ TEST(probe_with_nonzero_buffer_gets_einval)
 	struct io_uring_probe *p;
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_REGISTER_PROBE",
+			"io_uring/register.c io_probe()");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_NOP);
 	fd = probe_ring();
 	ASSERT_LE(0, fd);
@@ -156,7 +166,9 @@ TEST(probe_with_nonzero_buffer_gets_einval)
 /*
  * io_uring_enter(2) CQE ERRORS: EINVAL when "the flags field or opcode in a
  * submission queue entry is invalid"; an opcode past the probe's last_op is
- * consumed and completes with res -EINVAL (since 5.1; probe since 5.6).
+ * consumed and completes with res -EINVAL. The -EINVAL of an unknown
+ * opcode holds since 5.1, but last_op, which this test asserts against,
+ * comes from the probe: since 5.6.
  */
 TEST(sqe_with_opcode_past_last_op_completes_einval)
 {
@@ -166,6 +178,9 @@ TEST(sqe_with_opcode_past_last_op_completes_einval)
 	struct io_uring ring;
 	unsigned int bad_op;
 
+	CONFORM_DECLARE("5.6", "IORING_REGISTER_PROBE",
+			"io_uring_enter(2) EINVAL invalid opcode; last_op "
+			"from IORING_REGISTER_PROBE");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_NOP);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	p = probe_alloc(PROBE_SLOTS);

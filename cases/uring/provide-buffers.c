@@ -10,8 +10,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.7", "IORING_OP_PROVIDE_BUFFERS/IORING_OP_REMOVE_BUFFERS");
-
 /* PROVIDE_BUFFERS of nr buffers of len bytes from addr, group bgid, IDs from bid. */
 static int provide(struct io_uring *ring, void *addr, int len, int nr,
 		   int bgid, int bid)
@@ -48,13 +46,18 @@ static int select_read(struct io_uring *ring, int fd, unsigned int len,
 /*
  * io_uring_prep_provide_buffers(3): "On success, res will contain the
  * number of successfully provided buffers" (IORING_OP_PROVIDE_BUFFERS,
- * since 5.7).
+ * since 5.7: io_add_buffers() returned the count). From 5.18 ("io_uring:
+ * manage provided buffers strictly ordered") io_add_buffers() returns 0
+ * once any buffer was added, and the request completes with 0
+ * (cases/known-failures.txt).
  */
 TEST(provide_buffers_res_is_number_provided)
 {
 	static char bufs[3][64];
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.7", "IORING_OP_PROVIDE_BUFFERS",
+			"io_uring_prep_provide_buffers(3) res");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_PROVIDE_BUFFERS);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	EXPECT_EQ(3, provide(&ring, bufs, 64, 3, 1, 0));
@@ -74,6 +77,8 @@ TEST(read_with_buffer_select_fills_the_provided_buffer)
 	struct io_uring_cqe cqe;
 	int fd;
 
+	CONFORM_DECLARE("5.7", "IOSQE_BUFFER_SELECT",
+			"io_uring_enter(2) IOSQE_BUFFER_SELECT");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_PROVIDE_BUFFERS);
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -100,6 +105,9 @@ TEST(selected_read_is_limited_to_buffer_length)
 	struct io_uring_cqe cqe;
 	int fd;
 
+	CONFORM_DECLARE("5.7", "IOSQE_BUFFER_SELECT",
+			"io_uring_prep_provide_buffers(3); io_uring/kbuf.c "
+			"io_buffer_select()");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_PROVIDE_BUFFERS);
 	fd = conform_temp_file(8192, 0);
 	ASSERT_LE(0, fd);
@@ -127,6 +135,8 @@ TEST(each_buffer_serves_one_read_then_enobufs)
 	unsigned int b1, b2;
 	int fd;
 
+	CONFORM_DECLARE("5.7", "IOSQE_BUFFER_SELECT",
+			"io_uring_enter(2) IOSQE_BUFFER_SELECT -ENOBUFS");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_PROVIDE_BUFFERS);
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -161,6 +171,8 @@ TEST(buffer_select_on_empty_group_gets_enobufs)
 	struct io_uring_cqe cqe;
 	int fd;
 
+	CONFORM_DECLARE("5.7", "IOSQE_BUFFER_SELECT",
+			"io_uring_enter(2) IOSQE_BUFFER_SELECT -ENOBUFS");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_PROVIDE_BUFFERS);
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -181,6 +193,9 @@ TEST(remove_buffers_returns_number_removed)
 	static char bufs[4][32];
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.7", "IORING_OP_REMOVE_BUFFERS",
+			"io_uring_enter(2) IORING_OP_REMOVE_BUFFERS; "
+			"io_uring/kbuf.c io_remove_buffers()");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_REMOVE_BUFFERS);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_LE(0, provide(&ring, bufs, 32, 4, 6, 0));
@@ -197,6 +212,8 @@ TEST(remove_buffers_of_unknown_group_gets_enoent)
 {
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.7", "IORING_OP_REMOVE_BUFFERS",
+			"io_uring/kbuf.c io_remove_buffers()");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_REMOVE_BUFFERS);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	EXPECT_EQ(-ENOENT, remove_bufs(&ring, 1, 77));
@@ -214,6 +231,8 @@ TEST(removed_buffer_is_no_longer_selected)
 	struct io_uring_cqe cqe;
 	int fd;
 
+	CONFORM_DECLARE("5.7", "IORING_OP_REMOVE_BUFFERS",
+			"io_uring_enter(2) IORING_OP_REMOVE_BUFFERS");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_REMOVE_BUFFERS);
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -239,6 +258,9 @@ TEST(buffer_select_on_write_gets_einval)
 	struct io_uring_cqe cqe;
 	int fd;
 
+	CONFORM_DECLARE("5.7", "IOSQE_BUFFER_SELECT",
+			"io_uring_prep_provide_buffers(3) -EINVAL for a "
+			"command without support");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_PROVIDE_BUFFERS);
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);

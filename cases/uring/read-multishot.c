@@ -13,8 +13,6 @@
 #include "conform_uring.h"
 #include "ref/uapi.h"
 
-CONFORM_SINCE("6.7", "IORING_OP_READ_MULTISHOT");
-
 enum { ENTRIES = 4, BUF_LEN = 64, BGID = 3, TAG = 0x77 };
 
 #define REQUIRE_READ_MSHOT()                                                   \
@@ -86,6 +84,8 @@ TEST(each_chunk_posts_a_cqe_with_buffer_and_more)
 	struct io_uring_cqe cqe;
 	struct mshot m;
 
+	CONFORM_DECLARE("6.7", "IORING_OP_READ_MULTISHOT",
+			"io_uring_enter(2) IORING_OP_READ_MULTISHOT");
 	REQUIRE_READ_MSHOT();
 	ASSERT_EQ(0, mshot_start(&m, ENTRIES));
 	queue_read_mshot(&m.ring, m.p[0], IOSQE_BUFFER_SELECT);
@@ -116,6 +116,8 @@ TEST(data_longer_than_a_buffer_fills_consecutive_buffers)
 	struct io_uring_cqe cqe;
 	struct mshot m;
 
+	CONFORM_DECLARE("6.7", "IORING_OP_READ_MULTISHOT",
+			"io_uring_enter(2) IORING_OP_READ_MULTISHOT: one provided buffer per read");
 	REQUIRE_READ_MSHOT();
 	ASSERT_EQ(0, mshot_start(&m, ENTRIES));
 	ASSERT_TRUE(put(m.p[1], 3 * BUF_LEN, 0));
@@ -143,6 +145,8 @@ TEST(end_of_file_ends_it_with_zero_and_no_more)
 	struct io_uring_cqe cqe;
 	struct mshot m;
 
+	CONFORM_DECLARE("6.7", "IORING_OP_READ_MULTISHOT",
+			"io_uring_enter(2) IORING_OP_READ_MULTISHOT: end of file ends the request");
 	REQUIRE_READ_MSHOT();
 	ASSERT_EQ(0, mshot_start(&m, ENTRIES));
 	queue_read_mshot(&m.ring, m.p[0], IOSQE_BUFFER_SELECT);
@@ -172,6 +176,8 @@ TEST(no_buffer_left_ends_it_with_enobufs)
 	unsigned char got[8];
 	struct mshot m;
 
+	CONFORM_DECLARE("6.7", "IORING_OP_READ_MULTISHOT",
+			"io_uring_enter(2) IORING_OP_READ_MULTISHOT: ENOBUFS when the group is empty");
 	REQUIRE_READ_MSHOT();
 	ASSERT_EQ(0, mshot_start(&m, 1));
 	queue_read_mshot(&m.ring, m.p[0], IOSQE_BUFFER_SELECT);
@@ -199,6 +205,8 @@ TEST(without_buffer_select_gets_einval)
 	struct io_uring_cqe cqe;
 	struct mshot m;
 
+	CONFORM_DECLARE("6.7", "IORING_OP_READ_MULTISHOT",
+			"io_uring_enter(2) IORING_OP_READ_MULTISHOT: must be used with provided buffers");
 	REQUIRE_READ_MSHOT();
 	ASSERT_EQ(0, mshot_start(&m, ENTRIES));
 	queue_read_mshot(&m.ring, m.p[0], 0);
@@ -219,6 +227,8 @@ TEST(regular_file_gets_ebadfd)
 	struct mshot m;
 	int fd;
 
+	CONFORM_DECLARE("6.7", "IORING_OP_READ_MULTISHOT",
+			"io_uring/rw.c io_read_mshot(): -EBADFD for a file that cannot be polled");
 	REQUIRE_READ_MSHOT();
 	ASSERT_EQ(0, mshot_start(&m, ENTRIES));
 	fd = conform_temp_file(256, 0);

@@ -10,8 +10,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.6", "IORING_OP_READ/IORING_OP_WRITE");
-
 /* Prepare a read or write SQE of len bytes at off on fd, tagged tag. */
 static void prep_rw(struct io_uring *ring, bool write, int fd, void *buf,
 		    unsigned int len, __u64 off, __u64 tag)
@@ -36,6 +34,8 @@ TEST(read_returns_exact_bytes_and_data_at_offset)
 	struct io_uring_cqe cqe;
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"io_uring_enter(2) IORING_OP_READ");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	fd = conform_temp_file(16384, 0);
 	ASSERT_LE(0, fd);
@@ -61,6 +61,8 @@ TEST(write_stores_exact_bytes_at_offset)
 	struct io_uring_cqe cqe;
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_WRITE",
+			"io_uring_enter(2) IORING_OP_WRITE");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_WRITE);
 	fd = conform_temp_file(0, 0);
 	ASSERT_LE(0, fd);
@@ -85,6 +87,8 @@ TEST(read_at_eof_returns_zero)
 	struct io_uring_cqe cqe;
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"pread(2) at end of file, via io_uring_enter(2) IORING_OP_READ");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -100,7 +104,8 @@ TEST(read_at_eof_returns_zero)
 /*
  * io_uring_enter(2) CQE ERRORS: EBADF when "the fd field in the submission
  * queue entry is invalid"; a number that is not an open descriptor (above
- * RLIMIT_NOFILE, so it cannot be) gives res -EBADF (since 5.1).
+ * RLIMIT_NOFILE, so it cannot be) gives res -EBADF (since 5.1 for the
+ * vectored reads; this test uses IORING_OP_READ, so 5.6).
  */
 TEST(read_on_closed_fd_gets_ebadf)
 {
@@ -108,6 +113,8 @@ TEST(read_on_closed_fd_gets_ebadf)
 	struct io_uring ring;
 	struct io_uring_cqe cqe;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"io_uring_enter(2) CQE ERRORS EBADF");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	prep_rw(&ring, false, conform_bad_fd(), buf, sizeof(buf), 0, 4);
@@ -129,6 +136,8 @@ TEST(write_on_pipe_read_end_gets_ebadf)
 	struct io_uring_cqe cqe;
 	int fds[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_WRITE",
+			"write(2) EBADF, via io_uring_enter(2) IORING_OP_WRITE");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_WRITE);
 	ASSERT_EQ(0, conform_pipe(fds));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -154,6 +163,8 @@ TEST(pipe_read_completes_only_after_write)
 	struct io_uring_cqe cqe;
 	int fds[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"read(2) on an empty pipe, via io_uring_enter(2) IORING_OP_READ");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, conform_pipe(fds));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -184,6 +195,8 @@ TEST(readv_scatters_into_iovecs_in_order)
 	struct io_uring_cqe cqe;
 	int fd;
 
+	CONFORM_DECLARE("5.1", "IORING_OP_READV",
+			"io_uring_enter(2) IORING_OP_READV, preadv2(2)");
 	CONFORM_REQUIRE_URING();
 	fd = conform_temp_file(8192, 0);
 	ASSERT_LE(0, fd);
@@ -212,6 +225,8 @@ TEST(writev_gathers_from_iovecs_in_order)
 	struct io_uring_cqe cqe;
 	int fd;
 
+	CONFORM_DECLARE("5.1", "IORING_OP_WRITEV",
+			"io_uring_enter(2) IORING_OP_WRITEV, pwritev2(2)");
 	CONFORM_REQUIRE_URING();
 	fd = conform_temp_file(0, 0);
 	ASSERT_LE(0, fd);
@@ -241,6 +256,8 @@ TEST(read_at_offset_minus_one_uses_and_advances_file_position)
 	struct io_uring_cqe cqe;
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_FEAT_RW_CUR_POS",
+			"io_uring_setup(2) IORING_FEAT_RW_CUR_POS");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_RW_CUR_POS);
 	fd = conform_temp_file(8192, 0);

@@ -11,8 +11,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.1", "IORING_REGISTER_BUFFERS");
-
 enum { BUF_LEN = 8192 };
 
 /*
@@ -48,6 +46,8 @@ TEST(write_fixed_writes_from_registered_buffer)
 	void *a, *b;
 	int fd;
 
+	CONFORM_DECLARE("5.1", "IORING_OP_WRITE_FIXED",
+			"io_uring_register(2) IORING_REGISTER_BUFFERS");
 	CONFORM_REQUIRE_URING();
 	a = uring_anon_buf(4096);
 	b = uring_anon_buf(4096);
@@ -83,6 +83,8 @@ TEST(read_fixed_into_part_of_registered_buffer)
 	unsigned char *buf;
 	int fd;
 
+	CONFORM_DECLARE("5.1", "IORING_OP_READ_FIXED",
+			"io_uring_register(2) IORING_REGISTER_BUFFERS: part of a buffer");
 	CONFORM_REQUIRE_URING();
 	buf = uring_anon_buf(BUF_LEN);
 	ASSERT_NE(NULL, buf);
@@ -113,6 +115,8 @@ TEST(read_fixed_past_end_of_buffer_gets_efault)
 	unsigned char *buf;
 	int fd;
 
+	CONFORM_DECLARE("5.1", "IORING_OP_READ_FIXED",
+			"io_uring_enter(2) CQE ERRORS EFAULT: range outside the buffer");
 	CONFORM_REQUIRE_URING();
 	buf = uring_anon_buf(BUF_LEN);
 	ASSERT_NE(NULL, buf);
@@ -141,6 +145,8 @@ TEST(read_fixed_before_start_of_buffer_gets_efault)
 	unsigned char *buf;
 	int fd;
 
+	CONFORM_DECLARE("5.1", "IORING_OP_READ_FIXED",
+			"io_uring_enter(2) CQE ERRORS EFAULT: range outside the buffer");
 	CONFORM_REQUIRE_URING();
 	buf = uring_anon_buf(BUF_LEN);
 	ASSERT_NE(NULL, buf);
@@ -168,6 +174,8 @@ TEST(read_fixed_with_index_past_table_gets_efault)
 	unsigned char *buf;
 	int fd;
 
+	CONFORM_DECLARE("5.1", "IORING_OP_READ_FIXED",
+			"io_uring_enter(2) CQE ERRORS EFAULT; io_import_fixed() buf_index check");
 	CONFORM_REQUIRE_URING();
 	buf = uring_anon_buf(4096);
 	ASSERT_NE(NULL, buf);
@@ -192,6 +200,8 @@ TEST(write_fixed_without_registered_buffers_gets_efault)
 	unsigned char *buf;
 	int fd;
 
+	CONFORM_DECLARE("5.1", "IORING_OP_WRITE_FIXED",
+			"io_uring_enter(2) CQE ERRORS EFAULT: no buffers registered");
 	CONFORM_REQUIRE_URING();
 	buf = uring_anon_buf(4096);
 	ASSERT_NE(NULL, buf);
@@ -217,6 +227,8 @@ TEST(register_buffers_twice_gets_ebusy)
 	struct iovec iov;
 	void *buf;
 
+	CONFORM_DECLARE("5.1", "IORING_REGISTER_BUFFERS",
+			"io_uring_register(2) ERRORS EBUSY");
 	CONFORM_REQUIRE_URING();
 	buf = uring_anon_buf(4096);
 	ASSERT_NE(NULL, buf);
@@ -240,6 +252,8 @@ TEST(unregister_buffers_without_registration_gets_enxio)
 {
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.1", "IORING_UNREGISTER_BUFFERS",
+			"io_uring_register(2) ERRORS ENXIO");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_UNREGISTER_BUFFERS, NULL, 0));
@@ -256,6 +270,8 @@ TEST(register_zero_buffers_gets_einval)
 	struct io_uring ring;
 	struct iovec iov = { 0 };
 
+	CONFORM_DECLARE("5.1", "IORING_REGISTER_BUFFERS",
+			"io_uring_register(2) ERRORS EINVAL: nr_args is 0");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_REGISTER_BUFFERS, &iov, 0));
@@ -274,6 +290,8 @@ TEST(register_too_many_buffers_gets_einval)
 	struct io_uring ring;
 	struct iovec iov = { 0 };
 
+	CONFORM_DECLARE("5.1", "IORING_REGISTER_BUFFERS",
+			"io_uring_register(2) ERRORS EINVAL: nr_args above the maximum");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_REGISTER_BUFFERS, &iov, 16385));
@@ -292,6 +310,8 @@ TEST(buffer_larger_than_1gib_gets_efault)
 	struct iovec iov;
 	void *buf;
 
+	CONFORM_DECLARE("5.1", "IORING_REGISTER_BUFFERS",
+			"io_uring_register(2) ERRORS EFAULT: iov_len above 1GiB");
 	CONFORM_REQUIRE_URING();
 	buf = uring_anon_buf(4096);
 	ASSERT_NE(NULL, buf);
@@ -313,6 +333,8 @@ TEST(unmapped_buffer_gets_efault)
 	struct iovec iov;
 	void *buf;
 
+	CONFORM_DECLARE("5.1", "IORING_REGISTER_BUFFERS",
+			"io_uring_register(2) ERRORS EFAULT: buffer outside the address space");
 	CONFORM_REQUIRE_URING();
 	/* The ring first: its own mappings could reuse the freed range. */
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -336,6 +358,8 @@ TEST(unregister_buffers_with_nonzero_nr_args_gets_einval)
 	struct iovec iov;
 	void *buf;
 
+	CONFORM_DECLARE("5.1", "IORING_UNREGISTER_BUFFERS",
+			"io_uring_register(2) ERRORS EINVAL: nr_args non-zero");
 	CONFORM_REQUIRE_URING();
 	buf = uring_anon_buf(4096);
 	ASSERT_NE(NULL, buf);

@@ -11,8 +11,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.1", "IORING_REGISTER_FILES");
-
 /* Read 4096 bytes at offset 4096 through fixed file idx; the CQE's res. */
 static int read_fixed_file(struct io_uring *ring, int idx, char *buf)
 {
@@ -29,7 +27,8 @@ static int read_fixed_file(struct io_uring *ring, int idx, char *buf)
 /*
  * io_uring_register(2): registering lets "the kernel ... take long term
  * references" to the files: the table entry still works after the
- * application closes its fd (since 5.1).
+ * application closes its fd (since 5.1; the read here is IORING_OP_READ,
+ * so 5.6).
  */
 TEST(fixed_file_usable_after_fd_is_closed)
 {
@@ -37,6 +36,8 @@ TEST(fixed_file_usable_after_fd_is_closed)
 	char buf[4096];
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_REGISTER_FILES",
+			"io_uring_register(2) IORING_REGISTER_FILES: long term references");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	fd = conform_temp_file(16384, 0);
 	ASSERT_LE(0, fd);
@@ -51,13 +52,15 @@ TEST(fixed_file_usable_after_fd_is_closed)
 /*
  * io_uring_enter(2) CQE ERRORS: EBADF when "the IOSQE_FIXED_FILE flag was
  * set in the submission queue entry, but no files were registered"
- * (since 5.1).
+ * (since 5.1; the read here is IORING_OP_READ, so 5.6).
  */
 TEST(fixed_file_without_registered_files_gets_ebadf)
 {
 	struct io_uring ring;
 	char buf[4096];
 
+	CONFORM_DECLARE("5.6", "IOSQE_FIXED_FILE",
+			"io_uring_enter(2) CQE ERRORS EBADF: IOSQE_FIXED_FILE without registered files");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	EXPECT_EQ(-EBADF, read_fixed_file(&ring, 0, buf));
@@ -67,8 +70,9 @@ TEST(fixed_file_without_registered_files_gets_ebadf)
 /*
  * io_uring_register(2) IORING_REGISTER_FILES_UPDATE: an fd set to
  * IORING_REGISTER_FILES_SKIP "will not touch the file associated with the
- * previous fd at that index" (since 5.12; before, -2 is taken as an fd and
- * the update fails with EBADF, which this test reports as a skip).
+ * previous fd at that index" (since 5.12, commit 4e0377a1c5c6; before,
+ * -2 is taken as an fd and the update fails with EBADF, which this test
+ * reports as a skip).
  */
 TEST(files_update_skip_keeps_slot)
 {
@@ -76,6 +80,8 @@ TEST(files_update_skip_keeps_slot)
 	char buf[4096];
 	int fd, pfd[2], upd[2], fds[2], ret;
 
+	CONFORM_DECLARE("5.12", "IORING_REGISTER_FILES_SKIP",
+			"io_uring_register(2) IORING_REGISTER_FILES_UPDATE; commit 4e0377a1c5c6 (5.12)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	fd = conform_temp_file(16384, 0);
 	ASSERT_LE(0, fd);
@@ -92,7 +98,7 @@ TEST(files_update_skip_keeps_slot)
 		close(fd);
 		close(pfd[0]);
 		close(pfd[1]);
-		SKIP(return, "IORING_REGISTER_FILES_SKIP taken as an fd (EBADF): kernel before 5.12");
+		SKIP(return, "IORING_REGISTER_FILES_SKIP: an update with it gets EBADF (taken as an fd)");
 	}
 	EXPECT_EQ(2, ret);
 	EXPECT_EQ(4096, read_fixed_file(&ring, 0, buf));
@@ -114,6 +120,8 @@ TEST(register_too_many_files_gets_emfile)
 	struct io_uring ring;
 	int fd = 0;
 
+	CONFORM_DECLARE("5.1", "IORING_REGISTER_FILES",
+			"io_uring_register(2) ERRORS EMFILE");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_REGISTER_FILES, &fd,
@@ -132,6 +140,8 @@ TEST(unregister_files_with_nonzero_nr_args_gets_einval)
 	struct io_uring ring;
 	int pfd[2];
 
+	CONFORM_DECLARE("5.1", "IORING_UNREGISTER_FILES",
+			"io_uring_register(2) ERRORS EINVAL: nr_args non-zero");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, conform_pipe(pfd));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -155,6 +165,8 @@ TEST(register_ring_fd_in_file_table_gets_ebadf)
 {
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.1", "IORING_REGISTER_FILES",
+			"io_sqe_files_register(): io_uring fds are refused, EBADF");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_REGISTER_FILES, &ring.ring_fd, 1));

@@ -12,8 +12,6 @@
 #include "conform_uring.h"
 #include "ref/uapi.h"
 
-CONFORM_SINCE("5.18", "IORING_REGISTER_RING_FDS");
-
 /* io_uring_register(2) opcode flag: fd is a registered ring index (6.3). */
 #define IORING_REGISTER_USE_REGISTERED_RING (1U << 31)
 
@@ -61,7 +59,7 @@ static const char *ring_fds_missing(void)
 		unreg_ring(ring.ring_fd, off);
 	else
 		why = errno == EINVAL ?
-		      "IORING_REGISTER_RING_FDS: EINVAL (kernel before 5.18)" :
+		      "IORING_REGISTER_RING_FDS: EINVAL (opcode unknown)" :
 		      "IORING_REGISTER_RING_FDS failed";
 	io_uring_queue_exit(&ring);
 	return why;
@@ -80,6 +78,8 @@ TEST(offset_minus_one_picks_a_slot)
 	struct io_uring ring;
 	unsigned int off = 0xdead;
 
+	CONFORM_DECLARE("5.18", "IORING_REGISTER_RING_FDS",
+			"io_uring_register(2) IORING_REGISTER_RING_FDS: offset -1");
 	REQUIRE_RING_FDS();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	EXPECT_EQ(1, reg_ring(ring.ring_fd, -1U, &off));
@@ -99,6 +99,8 @@ TEST(enter_through_registered_slot_submits)
 	struct io_uring_cqe cqe;
 	unsigned int off;
 
+	CONFORM_DECLARE("5.18", "IORING_ENTER_REGISTERED_RING",
+			"io_uring_enter(2) IORING_ENTER_REGISTERED_RING");
 	REQUIRE_RING_FDS();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_EQ(1, reg_ring(ring.ring_fd, -1U, &off));
@@ -125,6 +127,8 @@ TEST(registered_slot_works_after_ring_fd_closed)
 	struct io_uring_cqe *cqe;
 	unsigned int off;
 
+	CONFORM_DECLARE("5.18", "IORING_ENTER_REGISTERED_RING",
+			"io_uring_register(2) IORING_UNREGISTER_RING_FDS: not undone on ring exit");
 	REQUIRE_RING_FDS();
 	ASSERT_EQ(0, io_uring_queue_init(4, &other, 0));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -154,6 +158,8 @@ TEST(enter_through_empty_slot_gets_ebadf)
 {
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.18", "IORING_ENTER_REGISTERED_RING",
+			"io_uring_enter(2) ERRORS EBADF");
 	REQUIRE_RING_FDS();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_EQ(1, reg_ring(ring.ring_fd, 3, NULL));
@@ -172,6 +178,8 @@ TEST(enter_with_index_past_table_gets_einval)
 {
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.18", "IORING_ENTER_REGISTERED_RING",
+			"io_uring_enter(): index at or above IO_RINGFD_REG_MAX is EINVAL");
 	REQUIRE_RING_FDS();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_EQ(1, reg_ring(ring.ring_fd, 0, NULL));
@@ -194,6 +202,8 @@ TEST(seventeenth_registration_gets_ebusy)
 	unsigned int off;
 	int i, n = 0;
 
+	CONFORM_DECLARE("5.18", "IORING_REGISTER_RING_FDS",
+			"io_uring_register(2) IORING_REGISTER_RING_FDS: limited to 16; io_ring_add_registered_fd() EBUSY");
 	REQUIRE_RING_FDS();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	for (i = 0; i < RING_SLOTS; i++)
@@ -214,6 +224,8 @@ TEST(explicit_offset_in_use_gets_ebusy)
 {
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.18", "IORING_REGISTER_RING_FDS",
+			"io_ring_add_registered_fd(): offset in use is EBUSY");
 	REQUIRE_RING_FDS();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_EQ(1, reg_ring(ring.ring_fd, 2, NULL));
@@ -233,6 +245,8 @@ TEST(unregister_with_nonzero_data_gets_einval)
 	struct io_uring_rsrc_update up;
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.18", "IORING_UNREGISTER_RING_FDS",
+			"io_uring_register(2) IORING_UNREGISTER_RING_FDS: only offset set; io_ringfd_unregister() EINVAL");
 	REQUIRE_RING_FDS();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_EQ(1, reg_ring(ring.ring_fd, 5, NULL));
@@ -258,6 +272,8 @@ TEST(register_non_ring_fd_gets_eopnotsupp)
 	struct io_uring ring;
 	int pfd[2];
 
+	CONFORM_DECLARE("5.18", "IORING_REGISTER_RING_FDS",
+			"io_ring_add_registered_fd(): a non-io_uring fd is EOPNOTSUPP");
 	REQUIRE_RING_FDS();
 	ASSERT_EQ(0, conform_pipe(pfd));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -302,6 +318,8 @@ TEST(slot_is_private_to_registering_thread)
 	struct other_task t = { 0 };
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.18", "IORING_REGISTER_RING_FDS",
+			"io_uring_register(2) IORING_REGISTER_RING_FDS: each thread registers its own");
 	REQUIRE_RING_FDS();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_EQ(1, reg_ring(ring.ring_fd, 9, NULL));
@@ -329,6 +347,8 @@ TEST(register_through_registered_ring_index)
 	struct io_uring_rsrc_update up;
 	struct io_uring ring;
 
+	CONFORM_DECLARE("6.3", "IORING_REGISTER_USE_REGISTERED_RING",
+			"io_uring_register(2) IORING_REGISTER_USE_REGISTERED_RING (IORING_FEAT_REG_REG_RING)");
 	REQUIRE_RING_FDS();
 	CONFORM_REQUIRE_URING_FEATURE(REF_IORING_FEAT_REG_REG_RING);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));

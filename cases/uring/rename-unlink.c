@@ -10,8 +10,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.11", "IORING_OP_RENAMEAT/IORING_OP_UNLINKAT");
-
 static int uring_renameat(int olddfd, const char *oldpath, int newdfd,
 			  const char *newpath, unsigned int flags)
 {
@@ -50,6 +48,8 @@ TEST(renameat_moves_file_between_dirfds)
 	int adfd, bdfd;
 	ino_t ino;
 
+	CONFORM_DECLARE("5.11", "IORING_OP_RENAMEAT",
+			"io_uring_enter(2) IORING_OP_RENAMEAT, rename(2)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_RENAMEAT);
 	conform_tmppath(a, sizeof(a), "mv-a");
 	conform_tmppath(b, sizeof(b), "mv-b");
@@ -85,6 +85,8 @@ TEST(renameat_replaces_existing_target)
 	char src[300], dst[300];
 	ino_t ino;
 
+	CONFORM_DECLARE("5.11", "IORING_OP_RENAMEAT",
+			"rename(2): newpath atomically replaced");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_RENAMEAT);
 	conform_tmppath(src, sizeof(src), "repl-src");
 	conform_tmppath(dst, sizeof(dst), "repl-dst");
@@ -108,6 +110,8 @@ TEST(renameat_noreplace_onto_existing_gets_eexist)
 	char src[300], dst[300];
 	ino_t ino_src, ino_dst;
 
+	CONFORM_DECLARE("5.11", "IORING_OP_RENAMEAT",
+			"rename(2) RENAME_NOREPLACE EEXIST");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_RENAMEAT);
 	conform_tmppath(src, sizeof(src), "norepl-src");
 	conform_tmppath(dst, sizeof(dst), "norepl-dst");
@@ -133,6 +137,8 @@ TEST(renameat_exchange_swaps_two_names)
 	ino_t ino_x, ino_y;
 	int ret;
 
+	CONFORM_DECLARE("5.11", "IORING_OP_RENAMEAT",
+			"rename(2) RENAME_EXCHANGE");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_RENAMEAT);
 	conform_tmppath(x, sizeof(x), "xchg-x");
 	conform_tmppath(y, sizeof(y), "xchg-y");
@@ -158,6 +164,7 @@ TEST(renameat_missing_source_gets_enoent)
 {
 	char src[300], dst[300];
 
+	CONFORM_DECLARE("5.11", "IORING_OP_RENAMEAT", "rename(2) ENOENT");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_RENAMEAT);
 	conform_tmppath(src, sizeof(src), "missing-src");
 	conform_tmppath(dst, sizeof(dst), "missing-dst");
@@ -174,6 +181,8 @@ TEST(unlinkat_removes_file_relative_to_dirfd)
 	char dir[300], path[320];
 	int dfd;
 
+	CONFORM_DECLARE("5.11", "IORING_OP_UNLINKAT",
+			"io_uring_enter(2) IORING_OP_UNLINKAT, unlink(2)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_UNLINKAT);
 	conform_tmppath(dir, sizeof(dir), "ul-dir");
 	ASSERT_EQ(0, mkdir(dir, 0700));
@@ -197,6 +206,8 @@ TEST(unlinkat_removedir_removes_empty_directory)
 {
 	char dir[300];
 
+	CONFORM_DECLARE("5.11", "IORING_OP_UNLINKAT",
+			"unlinkat(2) AT_REMOVEDIR");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_UNLINKAT);
 	conform_tmppath(dir, sizeof(dir), "ul-empty");
 	ASSERT_EQ(0, mkdir(dir, 0700));
@@ -213,6 +224,7 @@ TEST(unlinkat_removedir_nonempty_gets_enotempty)
 {
 	char dir[300], path[320];
 
+	CONFORM_DECLARE("5.11", "IORING_OP_UNLINKAT", "rmdir(2) ENOTEMPTY");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_UNLINKAT);
 	conform_tmppath(dir, sizeof(dir), "ul-full");
 	ASSERT_EQ(0, mkdir(dir, 0700));
@@ -232,6 +244,7 @@ TEST(unlinkat_directory_without_removedir_gets_eisdir)
 {
 	char dir[300];
 
+	CONFORM_DECLARE("5.11", "IORING_OP_UNLINKAT", "unlink(2) EISDIR");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_UNLINKAT);
 	conform_tmppath(dir, sizeof(dir), "ul-isdir");
 	ASSERT_EQ(0, mkdir(dir, 0700));
@@ -248,6 +261,8 @@ TEST(unlinkat_unknown_flag_gets_einval)
 {
 	char path[300];
 
+	CONFORM_DECLARE("5.11", "IORING_OP_UNLINKAT",
+			"unlinkat(2) EINVAL: invalid flag");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_UNLINKAT);
 	conform_tmppath(path, sizeof(path), "ul-badflag");
 	ASSERT_EQ(0, conform_pattern_file(path, 1));

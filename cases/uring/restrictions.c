@@ -11,8 +11,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.10", "IORING_REGISTER_RESTRICTIONS");
-
 /* A ring of 4 entries created with IORING_SETUP_R_DISABLED. */
 static int disabled_ring(struct io_uring *ring)
 {
@@ -60,6 +58,8 @@ TEST(disabled_ring_refuses_submission_with_ebadfd)
 	struct io_uring_sqe *sqe;
 	struct io_uring_cqe cqe;
 
+	CONFORM_DECLARE("5.10", "IORING_SETUP_R_DISABLED",
+			"io_uring_setup(2) IORING_SETUP_R_DISABLED; io_uring_enter(2) ERRORS EBADFD");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_R_DISABLED);
 	ASSERT_EQ(0, disabled_ring(&ring));
 	sqe = io_uring_get_sqe(&ring);
@@ -83,6 +83,8 @@ TEST(restrictions_on_enabled_ring_get_ebadfd)
 	struct io_uring_restriction r = allow_sqe_op(IORING_OP_NOP);
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.10", "IORING_REGISTER_RESTRICTIONS",
+			"io_uring_register(2) ERRORS EBADFD: ring not disabled");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_R_DISABLED);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_REGISTER_RESTRICTIONS, &r, 1));
@@ -99,6 +101,8 @@ TEST(enable_rings_twice_gets_ebadfd)
 {
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.10", "IORING_REGISTER_ENABLE_RINGS",
+			"io_uring_register(2) ERRORS EBADFD: ring not disabled");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_R_DISABLED);
 	ASSERT_EQ(0, disabled_ring(&ring));
 	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_ENABLE_RINGS, NULL, 0));
@@ -117,6 +121,8 @@ TEST(second_restrictions_registration_gets_ebusy)
 	struct io_uring_restriction r = allow_sqe_op(IORING_OP_NOP);
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.10", "IORING_REGISTER_RESTRICTIONS",
+			"io_uring_register(2) ERRORS EBUSY: restrictions already registered");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_R_DISABLED);
 	ASSERT_EQ(0, disabled_ring(&ring));
 	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_RESTRICTIONS, &r, 1));
@@ -135,6 +141,8 @@ TEST(unknown_restriction_opcode_gets_einval)
 	struct io_uring_restriction r = allow_sqe_op(IORING_OP_NOP);
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.10", "IORING_REGISTER_RESTRICTIONS",
+			"io_uring_register(2) ERRORS EINVAL: restriction opcode invalid");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_R_DISABLED);
 	r.opcode = 200;
 	ASSERT_EQ(0, disabled_ring(&ring));
@@ -159,6 +167,8 @@ TEST(opcode_not_in_allowlist_completes_eacces)
 	struct io_uring ring;
 	int fd;
 
+	CONFORM_DECLARE("5.10", "IORING_RESTRICTION_SQE_OP",
+			"io_uring_enter(2) CQE ERRORS EACCES: opcode not allowed");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_R_DISABLED);
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -187,6 +197,8 @@ TEST(sqe_flag_not_allowed_completes_eacces)
 	struct io_uring_restriction r = allow_sqe_op(IORING_OP_NOP);
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.10", "IORING_RESTRICTION_SQE_FLAGS_ALLOWED",
+			"io_uring_register(2) IORING_RESTRICTION_SQE_FLAGS_ALLOWED");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_R_DISABLED);
 	ASSERT_EQ(0, disabled_ring(&ring));
 	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_RESTRICTIONS, &r, 1));
@@ -207,6 +219,8 @@ TEST(required_sqe_flag_missing_completes_eacces)
 	struct io_uring_restriction r[2];
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.10", "IORING_RESTRICTION_SQE_FLAGS_REQUIRED",
+			"io_uring_register(2) IORING_RESTRICTION_SQE_FLAGS_REQUIRED");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_R_DISABLED);
 	r[0] = allow_sqe_op(IORING_OP_NOP);
 	r[1] = sqe_flags(IORING_RESTRICTION_SQE_FLAGS_REQUIRED, IOSQE_IO_DRAIN);
@@ -230,6 +244,8 @@ TEST(register_opcode_not_in_allowlist_gets_eacces)
 	struct io_uring ring;
 	size_t len = sizeof(*probe) + 8 * sizeof(struct io_uring_probe_op);
 
+	CONFORM_DECLARE("5.10", "IORING_RESTRICTION_REGISTER_OP",
+			"io_uring_register(2) ERRORS EACCES: opcode not allowed");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_R_DISABLED);
 	probe = calloc(1, len);
 	ASSERT_NE(NULL, probe);
@@ -256,6 +272,8 @@ TEST(registration_unrestricted_while_disabled)
 	struct io_uring ring;
 	int id;
 
+	CONFORM_DECLARE("5.10", "IORING_REGISTER_ENABLE_RINGS",
+			"io_uring_register(2) IORING_REGISTER_ENABLE_RINGS: registrations not restricted while disabled");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_R_DISABLED);
 	r[0] = allow_sqe_op(IORING_OP_NOP);
 	r[1] = allow_register_op(IORING_REGISTER_PROBE);

@@ -12,8 +12,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.13", "IORING_FEAT_RSRC_TAGS");
-
 /* The ring gets this many CQEs' worth of room; the tests post few. */
 enum { RING_ENTRIES = 8 };
 
@@ -60,6 +58,8 @@ TEST(buffers_update_posts_tag_of_replaced_buffer)
 	struct io_uring ring;
 	struct io_uring_cqe cqe;
 
+	CONFORM_DECLARE("5.13", "IORING_REGISTER_BUFFERS2",
+			"io_uring_register(2) IORING_REGISTER_BUFFERS2 tags, IORING_REGISTER_BUFFERS_UPDATE");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_RSRC_TAGS);
 	ASSERT_NE(NULL, iov_a.iov_base);
 	ASSERT_NE(NULL, iov_b.iov_base);
@@ -87,6 +87,8 @@ TEST(files_update2_posts_tag_of_replaced_file)
 	struct io_uring_cqe cqe;
 	int pfd[2];
 
+	CONFORM_DECLARE("5.13", "IORING_REGISTER_FILES2",
+			"io_uring_register(2) IORING_REGISTER_FILES2, IORING_REGISTER_FILES_UPDATE2");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_RSRC_TAGS);
 	ASSERT_EQ(0, conform_pipe(pfd));
 	ASSERT_EQ(0, io_uring_queue_init(RING_ENTRIES, &ring, 0));
@@ -104,9 +106,11 @@ TEST(files_update2_posts_tag_of_replaced_file)
 /*
  * io_uring_register(2) IORING_REGISTER_BUFFERS2: "If a tag is zero, then
  * tagging for this particular resource ... is disabled": unregistering a
- * table tagged {0xa, 0, 0xb} posts exactly the CQEs 0xa and 0xb (since 5.13).
- * Debian's 5.10, 6.1 and 6.12 post none (only updates post tags there;
- * cases/known-failures.txt); 6.18 and 7.2 do.
+ * table tagged {0xa, 0, 0xb} posts exactly the CQEs 0xa and 0xb. Tags came
+ * in 5.13, but until 6.12 only entries replaced by an update posted theirs;
+ * unregistering posts them since 6.13 (commit 7029acd8a950, which frees
+ * each resource node on its own and posts its tag then). Debian's 5.10,
+ * 6.1 and 6.12 post none (cases/known-failures.txt); 6.18 and 7.2 do.
  */
 TEST(unregister_buffers_posts_only_nonzero_tags)
 {
@@ -115,6 +119,8 @@ TEST(unregister_buffers_posts_only_nonzero_tags)
 	struct io_uring ring;
 	struct io_uring_cqe c1, c2;
 
+	CONFORM_DECLARE("6.13", "IORING_REGISTER_BUFFERS2",
+			"io_uring_register(2) IORING_REGISTER_BUFFERS2; commit 7029acd8a950 (6.13) posts a tag when its node is freed, unregister included");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_RSRC_TAGS);
 	for (int i = 0; i < 3; i++) {
 		iov[i] = (struct iovec){ uring_anon_buf(4096), 4096 };
@@ -140,8 +146,9 @@ TEST(unregister_buffers_posts_only_nonzero_tags)
 /*
  * io_uring_register(2) IORING_UNREGISTER_FILES on a table registered with
  * IORING_REGISTER_FILES2: each tagged file, once unregistered and unused,
- * posts its tag (since 5.13). Debian's 5.10, 6.1 and 6.12 post none (only
- * updates post tags there; cases/known-failures.txt); 6.18 and 7.2 do.
+ * posts its tag (since 6.13, commit 7029acd8a950; from 5.13 to 6.12 only
+ * updates post tags). Debian's 5.10, 6.1 and 6.12 post none
+ * (cases/known-failures.txt); 6.18 and 7.2 do.
  */
 TEST(unregister_files_posts_tag)
 {
@@ -150,6 +157,8 @@ TEST(unregister_files_posts_tag)
 	struct io_uring_cqe cqe;
 	int pfd[2];
 
+	CONFORM_DECLARE("6.13", "IORING_REGISTER_FILES2",
+			"io_uring_register(2) IORING_REGISTER_FILES2; commit 7029acd8a950 (6.13) posts a tag when its node is freed, unregister included");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_RSRC_TAGS);
 	ASSERT_EQ(0, conform_pipe(pfd));
 	ASSERT_EQ(0, io_uring_queue_init(RING_ENTRIES, &ring, 0));
@@ -175,6 +184,8 @@ TEST(tag_on_sparse_file_slot_gets_einval)
 	int fds[2] = { -1, -1 };
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.13", "IORING_REGISTER_FILES2",
+			"io_sqe_files_register(): a tag on fd -1 is EINVAL");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_RSRC_TAGS);
 	ASSERT_EQ(0, io_uring_queue_init(RING_ENTRIES, &ring, 0));
 	EXPECT_EQ(-1, register2(&ring, IORING_REGISTER_FILES2, 2, 0, fds, tags));
@@ -195,6 +206,8 @@ TEST(tag_on_empty_buffer_slot_gets_einval)
 	struct iovec iov[2] = { { uring_anon_buf(4096), 4096 }, { NULL, 0 } };
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.13", "IORING_REGISTER_BUFFERS2",
+			"io_sqe_buffers_register(): a tag on an empty slot is EINVAL");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_RSRC_TAGS);
 	ASSERT_NE(NULL, iov[0].iov_base);
 	ASSERT_EQ(0, io_uring_queue_init(RING_ENTRIES, &ring, 0));
@@ -220,6 +233,8 @@ TEST(read_fixed_on_sparse_buffer_slot_gets_efault)
 	struct io_uring ring;
 	int fd, ret;
 
+	CONFORM_DECLARE("5.19", "IORING_RSRC_REGISTER_SPARSE",
+			"io_uring_register_buffers_sparse(3); io_uring_enter(2) CQE ERRORS EFAULT");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_RSRC_TAGS);
 	ASSERT_NE(NULL, buf);
 	fd = conform_temp_file(16384, 0);
@@ -231,7 +246,7 @@ TEST(read_fixed_on_sparse_buffer_slot_gets_efault)
 		io_uring_queue_exit(&ring);
 		close(fd);
 		munmap(buf, 4096);
-		SKIP(return, "IORING_RSRC_REGISTER_SPARSE refused (EINVAL): kernel before 5.19");
+		SKIP(return, "IORING_RSRC_REGISTER_SPARSE: IORING_REGISTER_BUFFERS2 with it gets EINVAL (flag unknown)");
 	}
 	ASSERT_EQ(0, ret);
 	/* Slot 1 gets a buffer; slot 0 stays empty. */

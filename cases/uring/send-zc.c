@@ -19,8 +19,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("6.0", "IORING_OP_SEND_ZC");
-
 /* Numbers from <linux/io_uring.h> (6.2 and Debian's 6.1), missing from the
  * copy liburing 2.3 brings along. */
 #ifndef IORING_SEND_ZC_REPORT_USAGE
@@ -76,6 +74,8 @@ TEST(first_cqe_has_byte_count_and_f_more)
 	static char buf[ZC_LEN];
 	int tx, rx;
 
+	CONFORM_DECLARE("6.0", "IORING_OP_SEND_ZC",
+			"io_uring_enter(2) IORING_OP_SEND_ZC: first CQE");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SEND_ZC);
 	CONFORM_REQUIRE(conform_tcp_pair(&tx, &rx));
 	conform_fill_pattern(buf, sizeof(buf), 0);
@@ -107,6 +107,8 @@ TEST(notification_has_same_user_data_res_zero_and_f_notif)
 	static char buf[ZC_LEN];
 	int tx, rx;
 
+	CONFORM_DECLARE("6.0", "IORING_OP_SEND_ZC",
+			"io_uring_enter(2) IORING_OP_SEND_ZC: notification CQE, IORING_CQE_F_NOTIF");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SEND_ZC);
 	CONFORM_REQUIRE(conform_tcp_pair(&tx, &rx));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -135,6 +137,8 @@ TEST(peer_receives_exact_bytes)
 	static char buf[ZC_LEN], in[ZC_LEN];
 	int tx, rx;
 
+	CONFORM_DECLARE("6.0", "IORING_OP_SEND_ZC",
+			"send(2) through io_uring_enter(2) IORING_OP_SEND_ZC");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SEND_ZC);
 	CONFORM_REQUIRE(conform_tcp_pair(&tx, &rx));
 	conform_fill_pattern(buf, sizeof(buf), 0);
@@ -167,6 +171,8 @@ TEST(fixed_buffer_send_sends_the_registered_range)
 	struct io_uring_sqe *sqe;
 	int tx, rx;
 
+	CONFORM_DECLARE("6.0", "IORING_RECVSEND_FIXED_BUF",
+			"<linux/io_uring.h> IORING_RECVSEND_FIXED_BUF");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SEND_ZC);
 	CONFORM_REQUIRE(conform_tcp_pair(&tx, &rx));
 	conform_fill_pattern(bufs[1], sizeof(bufs[1]), 0);
@@ -199,6 +205,8 @@ TEST(unix_socket_gets_eopnotsupp)
 	char buf[64] = { 0 };
 	int sv[2];
 
+	CONFORM_DECLARE("6.0", "IORING_OP_SEND_ZC",
+			"io_uring_enter(2) IORING_OP_SEND_ZC: EOPNOTSUPP when the protocol has no zerocopy");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SEND_ZC);
 	ASSERT_EQ(0, conform_socketpair(sv));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -233,6 +241,8 @@ TEST(unknown_zc_flag_gets_einval)
 	char buf[64] = { 0 };
 	int tx, rx;
 
+	CONFORM_DECLARE("6.0", "IORING_OP_SEND_ZC",
+			"io_uring_enter(2) CQE ERRORS EINVAL: unknown flag in sqe->ioprio");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SEND_ZC);
 	CONFORM_REQUIRE(conform_tcp_pair(&tx, &rx));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -263,6 +273,8 @@ TEST(report_usage_marks_loopback_data_as_copied)
 	static char buf[ZC_LEN], in[ZC_LEN];
 	int tx, rx;
 
+	CONFORM_DECLARE("6.2", "IORING_SEND_ZC_REPORT_USAGE",
+			"<linux/io_uring.h> IORING_SEND_ZC_REPORT_USAGE; msg_zerocopy.rst Loopback");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SEND_ZC);
 	CONFORM_REQUIRE(conform_tcp_pair(&tx, &rx));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -272,7 +284,7 @@ TEST(report_usage_marks_loopback_data_as_copied)
 	ASSERT_EQ(1, io_uring_submit(&ring));
 	ASSERT_EQ(0, reap_zc(&ring, &first, &notif));
 	if (first.res == -EINVAL)
-		SKIP(goto out, "IORING_SEND_ZC_REPORT_USAGE refused with -EINVAL (before 6.2)");
+		SKIP(goto out, "IORING_SEND_ZC_REPORT_USAGE: a SEND_ZC with it completes with -EINVAL (flag unknown)");
 	ASSERT_EQ(ZC_LEN, first.res);
 	ASSERT_EQ(IORING_CQE_F_MORE, first.flags & IORING_CQE_F_MORE);
 	EXPECT_EQ(IORING_CQE_F_NOTIF, notif.flags & IORING_CQE_F_NOTIF);
@@ -302,6 +314,8 @@ TEST(sendmsg_zc_gathers_iovecs_and_posts_notification)
 	struct io_uring_sqe *sqe;
 	int tx, rx;
 
+	CONFORM_DECLARE("6.1", "IORING_OP_SENDMSG_ZC",
+			"io_uring_enter(2) IORING_OP_SENDMSG_ZC");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SENDMSG_ZC);
 	CONFORM_REQUIRE(conform_tcp_pair(&tx, &rx));
 	conform_fill_pattern(buf, sizeof(buf), 0);

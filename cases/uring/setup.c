@@ -10,8 +10,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.1", "io_uring_setup");
-
 /*
  * Call io_uring_setup(entries, p). Returns 0 and closes the ring when it
  * was created, else the errno. p is left as the kernel wrote it.
@@ -35,6 +33,8 @@ TEST(entries_rounded_up_to_power_of_two)
 {
 	struct io_uring_params p;
 
+	CONFORM_DECLARE("5.1", "io_uring_setup",
+			"io_uring_setup(2): entries rounded up to a power of two");
 	CONFORM_REQUIRE_URING();
 	memset(&p, 0, sizeof(p));
 	ASSERT_EQ(0, setup_errno(5, &p));
@@ -49,6 +49,8 @@ TEST(cq_entries_default_to_twice_sq_entries)
 {
 	struct io_uring_params p;
 
+	CONFORM_DECLARE("5.1", "io_uring_setup",
+			"io_uring_setup(2); io_uring_create(): CQ twice the SQ");
 	CONFORM_REQUIRE_URING();
 	memset(&p, 0, sizeof(p));
 	ASSERT_EQ(0, setup_errno(16, &p));
@@ -65,6 +67,8 @@ TEST(cqsize_sets_cq_entries_rounded_up)
 {
 	struct io_uring_params p;
 
+	CONFORM_DECLARE("5.5", "IORING_SETUP_CQSIZE",
+			"io_uring_setup(2) IORING_SETUP_CQSIZE");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_CQSIZE);
 	memset(&p, 0, sizeof(p));
 	p.flags = IORING_SETUP_CQSIZE;
@@ -82,6 +86,8 @@ TEST(cqsize_with_zero_cq_entries_gets_einval)
 {
 	struct io_uring_params p;
 
+	CONFORM_DECLARE("5.5", "IORING_SETUP_CQSIZE",
+			"io_uring_setup(2) ERRORS EINVAL: cq_entries invalid");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_CQSIZE);
 	memset(&p, 0, sizeof(p));
 	p.flags = IORING_SETUP_CQSIZE;
@@ -97,6 +103,8 @@ TEST(cqsize_smaller_than_sq_entries_gets_einval)
 {
 	struct io_uring_params p;
 
+	CONFORM_DECLARE("5.5", "IORING_SETUP_CQSIZE",
+			"io_uring_setup(2) IORING_SETUP_CQSIZE: cq_entries must be greater than entries");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_CQSIZE);
 	memset(&p, 0, sizeof(p));
 	p.flags = IORING_SETUP_CQSIZE;
@@ -109,6 +117,8 @@ TEST(zero_entries_gets_einval)
 {
 	struct io_uring_params p;
 
+	CONFORM_DECLARE("5.1", "io_uring_setup",
+			"io_uring_setup(2) ERRORS EINVAL: entries out of bounds");
 	CONFORM_REQUIRE_URING();
 	memset(&p, 0, sizeof(p));
 	EXPECT_EQ(EINVAL, setup_errno(0, &p));
@@ -123,6 +133,8 @@ TEST(clamp_limits_entries_to_max)
 {
 	struct io_uring_params p;
 
+	CONFORM_DECLARE("5.6", "IORING_SETUP_CLAMP",
+			"io_uring_setup(2) IORING_SETUP_CLAMP");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_CLAMP);
 	memset(&p, 0, sizeof(p));
 	p.flags = IORING_SETUP_CLAMP;
@@ -134,13 +146,16 @@ TEST(clamp_limits_entries_to_max)
 /*
  * io_uring_setup(2) ERRORS: EINVAL when "entries is out of bounds": one
  * more than the maximum (found through IORING_SETUP_CLAMP) fails without
- * CLAMP (since 5.1; the probe needs CLAMP, 5.6).
+ * CLAMP (the EINVAL since 5.1; this test finds the maximum with
+ * IORING_SETUP_CLAMP, so 5.6).
  */
 TEST(entries_above_max_gets_einval)
 {
 	struct io_uring_params p;
 	unsigned int max;
 
+	CONFORM_DECLARE("5.6", "IORING_SETUP_CLAMP",
+			"io_uring_setup(2) ERRORS EINVAL: entries out of bounds");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_CLAMP);
 	memset(&p, 0, sizeof(p));
 	p.flags = IORING_SETUP_CLAMP;
@@ -158,6 +173,8 @@ TEST(unknown_setup_flag_gets_einval)
 {
 	struct io_uring_params p;
 
+	CONFORM_DECLARE("5.1", "io_uring_setup",
+			"io_uring_setup(2) ERRORS EINVAL: unsupported flag");
 	CONFORM_REQUIRE_URING();
 	memset(&p, 0, sizeof(p));
 	p.flags = 1U << 31;
@@ -172,6 +189,8 @@ TEST(nonzero_resv_gets_einval)
 {
 	struct io_uring_params p;
 
+	CONFORM_DECLARE("5.1", "io_uring_setup",
+			"io_uring_setup(2) ERRORS EINVAL: resv non-zero");
 	CONFORM_REQUIRE_URING();
 	memset(&p, 0, sizeof(p));
 	p.resv[0] = 1;
@@ -186,6 +205,8 @@ TEST(sq_aff_without_sqpoll_gets_einval)
 {
 	struct io_uring_params p;
 
+	CONFORM_DECLARE("5.1", "IORING_SETUP_SQ_AFF",
+			"io_uring_setup(2) ERRORS EINVAL: SQ_AFF without SQPOLL");
 	CONFORM_REQUIRE_URING();
 	memset(&p, 0, sizeof(p));
 	p.flags = IORING_SETUP_SQ_AFF;
@@ -195,6 +216,8 @@ TEST(sq_aff_without_sqpoll_gets_einval)
 /* io_uring_setup(2) ERRORS: EFAULT when "params is outside your accessible address space" (since 5.1). */
 TEST(null_params_gets_efault)
 {
+	CONFORM_DECLARE("5.1", "io_uring_setup",
+			"io_uring_setup(2) ERRORS EFAULT");
 	CONFORM_REQUIRE_URING();
 	EXPECT_EQ(EFAULT, setup_errno(4, NULL));
 }
@@ -211,6 +234,8 @@ TEST(mapped_rings_report_entries_and_masks)
 	void *sq, *cq;
 	int fd;
 
+	CONFORM_DECLARE("5.1", "io_uring_setup",
+			"io_uring_setup(2) IORING_OFF_SQ_RING, IORING_OFF_CQ_RING");
 	CONFORM_REQUIRE_URING();
 	memset(&p, 0, sizeof(p));
 	fd = conform_sys_io_uring_setup(8, &p);

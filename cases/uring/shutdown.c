@@ -12,8 +12,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.11", "IORING_OP_SHUTDOWN");
-
 enum { TAG_SHUT = 1, TAG_IO = 2 };
 
 /* Run one IORING_OP_SHUTDOWN of fd with how; the CQE res, or INT_MIN. */
@@ -39,6 +37,8 @@ TEST(shut_wr_completes_with_zero_and_peer_reads_eof)
 	int sv[2];
 	char c;
 
+	CONFORM_DECLARE("5.11", "IORING_OP_SHUTDOWN",
+			"io_uring_enter(2) IORING_OP_SHUTDOWN, shutdown(2) SHUT_WR");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SHUTDOWN);
 	ASSERT_EQ(0, conform_socketpair(sv));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -64,6 +64,8 @@ TEST(shut_wr_ends_pending_peer_recv_with_zero)
 	int sv[2], res[2] = { 1, 1 };
 	char buf[16];
 
+	CONFORM_DECLARE("5.11", "IORING_OP_SHUTDOWN",
+			"shutdown(2) SHUT_WR; recv(2) returns 0 after an orderly shutdown");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SHUTDOWN);
 	ASSERT_EQ(0, conform_socketpair(sv));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -97,6 +99,8 @@ TEST(send_after_shut_wr_gets_epipe)
 	struct io_uring_cqe cqe;
 	int sv[2];
 
+	CONFORM_DECLARE("5.11", "IORING_OP_SHUTDOWN",
+			"send(2) EPIPE after shutdown(2) SHUT_WR");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SHUTDOWN);
 	ASSERT_EQ(0, conform_socketpair(sv));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -124,6 +128,7 @@ TEST(shut_rd_makes_recv_return_zero_at_once)
 	char buf[8];
 	int sv[2];
 
+	CONFORM_DECLARE("5.11", "IORING_OP_SHUTDOWN", "shutdown(2) SHUT_RD");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SHUTDOWN);
 	ASSERT_EQ(0, conform_socketpair(sv));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -145,6 +150,7 @@ TEST(invalid_how_gets_einval)
 	struct io_uring ring;
 	int sv[2];
 
+	CONFORM_DECLARE("5.11", "IORING_OP_SHUTDOWN", "shutdown(2) EINVAL");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SHUTDOWN);
 	ASSERT_EQ(0, conform_socketpair(sv));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -161,6 +167,7 @@ TEST(pipe_gets_enotsock)
 	struct io_uring ring;
 	int pfd[2];
 
+	CONFORM_DECLARE("5.11", "IORING_OP_SHUTDOWN", "shutdown(2) ENOTSOCK");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SHUTDOWN);
 	ASSERT_EQ(0, conform_pipe(pfd));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -180,6 +187,7 @@ TEST(unconnected_tcp_socket_gets_enotconn)
 	struct io_uring ring;
 	int fd;
 
+	CONFORM_DECLARE("5.11", "IORING_OP_SHUTDOWN", "shutdown(2) ENOTCONN");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SHUTDOWN);
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -196,6 +204,7 @@ TEST(bad_fd_gets_ebadf)
 {
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.11", "IORING_OP_SHUTDOWN", "shutdown(2) EBADF");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SHUTDOWN);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	EXPECT_EQ(-EBADF, uring_shutdown(&ring, conform_bad_fd(), SHUT_RDWR));

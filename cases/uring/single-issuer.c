@@ -10,8 +10,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("6.0", "IORING_SETUP_SINGLE_ISSUER");
-
 #define REQUIRE_DEFER_TASKRUN()                                                \
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_SINGLE_ISSUER |               \
 				    IORING_SETUP_DEFER_TASKRUN)
@@ -50,6 +48,8 @@ TEST(submit_from_other_thread_gets_eexist)
 	struct io_uring ring;
 	struct io_uring_cqe cqe;
 
+	CONFORM_DECLARE("6.0", "IORING_SETUP_SINGLE_ISSUER",
+			"io_uring_setup(2) IORING_SETUP_SINGLE_ISSUER: other tasks get EEXIST");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_SINGLE_ISSUER);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, IORING_SETUP_SINGLE_ISSUER));
 	uring_publish_nop(&ring, 0x0e1);
@@ -75,6 +75,8 @@ TEST(enabling_task_becomes_the_submitter)
 	struct other_call c = { .enable = true };
 	struct io_uring ring;
 
+	CONFORM_DECLARE("6.0", "IORING_SETUP_SINGLE_ISSUER",
+			"io_uring_setup(2) IORING_SETUP_SINGLE_ISSUER with IORING_SETUP_R_DISABLED");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_SINGLE_ISSUER |
 				    IORING_SETUP_R_DISABLED);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, IORING_SETUP_SINGLE_ISSUER |
@@ -102,6 +104,8 @@ TEST(sqpoll_ring_accepts_enter_from_any_thread)
 	struct io_uring_params p;
 	struct io_uring_cqe cqe;
 
+	CONFORM_DECLARE("6.0", "IORING_SETUP_SINGLE_ISSUER",
+			"io_uring_setup(2) IORING_SETUP_SINGLE_ISSUER with IORING_SETUP_SQPOLL");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_SINGLE_ISSUER |
 				    IORING_SETUP_SQPOLL);
 	memset(&p, 0, sizeof(p));
@@ -128,6 +132,8 @@ TEST(defer_taskrun_without_single_issuer_gets_einval)
 	struct io_uring_params p;
 	int fd;
 
+	CONFORM_DECLARE("6.1", "IORING_SETUP_DEFER_TASKRUN",
+			"io_uring_setup(2) IORING_SETUP_DEFER_TASKRUN requires IORING_SETUP_SINGLE_ISSUER");
 	REQUIRE_DEFER_TASKRUN();
 	memset(&p, 0, sizeof(p));
 	p.flags = IORING_SETUP_DEFER_TASKRUN;
@@ -172,6 +178,8 @@ TEST(defer_taskrun_completes_only_on_getevents)
 	struct io_uring_cqe *cqe;
 	int pfd[2];
 
+	CONFORM_DECLARE("6.1", "IORING_SETUP_DEFER_TASKRUN",
+			"io_uring_setup(2) IORING_SETUP_DEFER_TASKRUN");
 	REQUIRE_DEFER_TASKRUN();
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, defer_ring_with_pipe_read(&ring, 0, pfd, buf));
@@ -203,6 +211,8 @@ TEST(defer_taskrun_pending_work_sets_sq_taskrun)
 	char buf[16], data[16];
 	int pfd[2];
 
+	CONFORM_DECLARE("6.1", "IORING_SETUP_DEFER_TASKRUN",
+			"io_uring_setup(2) IORING_SETUP_TASKRUN_FLAG, IORING_SQ_TASKRUN");
 	REQUIRE_DEFER_TASKRUN();
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, defer_ring_with_pipe_read(&ring, IORING_SETUP_TASKRUN_FLAG,
@@ -234,6 +244,8 @@ TEST(defer_taskrun_getevents_from_other_thread_gets_eexist)
 	char buf[16], data[16];
 	int pfd[2];
 
+	CONFORM_DECLARE("6.1", "IORING_SETUP_DEFER_TASKRUN",
+			"io_uring_setup(2) IORING_SETUP_DEFER_TASKRUN: same thread must enter");
 	REQUIRE_DEFER_TASKRUN();
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, defer_ring_with_pipe_read(&ring, 0, pfd, buf));

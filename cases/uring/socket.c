@@ -14,8 +14,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.19", "IORING_OP_SOCKET");
-
 static int sock_opt(int fd, int opt)
 {
 	int val = -1;
@@ -37,6 +35,8 @@ TEST(socket_returns_fd_of_requested_domain_and_type)
 	struct io_uring_sqe *sqe;
 	int fd;
 
+	CONFORM_DECLARE("5.19", "IORING_OP_SOCKET",
+			"io_uring_enter(2) IORING_OP_SOCKET, socket(2)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SOCKET);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
@@ -60,6 +60,8 @@ TEST(socket_honours_sock_nonblock_and_sock_cloexec)
 	struct io_uring_sqe *sqe;
 	int fd, plain;
 
+	CONFORM_DECLARE("5.19", "IORING_OP_SOCKET",
+			"socket(2) SOCK_NONBLOCK, SOCK_CLOEXEC");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SOCKET);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
@@ -85,6 +87,7 @@ TEST(unknown_domain_gets_eafnosupport)
 	struct io_uring ring;
 	struct io_uring_sqe *sqe;
 
+	CONFORM_DECLARE("5.19", "IORING_OP_SOCKET", "socket(2) EAFNOSUPPORT");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SOCKET);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
@@ -100,6 +103,7 @@ TEST(invalid_type_gets_einval)
 	struct io_uring ring;
 	struct io_uring_sqe *sqe;
 
+	CONFORM_DECLARE("5.19", "IORING_OP_SOCKET", "socket(2) EINVAL");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SOCKET);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
@@ -115,6 +119,8 @@ TEST(nonzero_rw_flags_gets_einval)
 	struct io_uring ring;
 	struct io_uring_sqe *sqe;
 
+	CONFORM_DECLARE("5.19", "IORING_OP_SOCKET",
+			"io_uring_enter(2) IORING_OP_SOCKET: rw_flags must be zero");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SOCKET);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
@@ -139,6 +145,8 @@ TEST(direct_socket_in_chosen_slot_gets_zero_and_works)
 	struct io_uring_sqe *sqe;
 	char buf[8];
 
+	CONFORM_DECLARE("5.19", "IORING_OP_SOCKET",
+			"io_uring_enter(2) IORING_OP_SOCKET with file_index");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SOCKET);
 	ASSERT_NE(0, uring_unix_addr(&sun, "rx.sock"));
 	ASSERT_LE(0, rx = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
@@ -178,6 +186,8 @@ TEST(direct_socket_alloc_returns_the_free_slot)
 	struct io_uring_sqe *sqe;
 	int pfd[2], files[2];
 
+	CONFORM_DECLARE("5.19", "IORING_FILE_INDEX_ALLOC",
+			"io_uring_prep_socket_direct(3) IORING_FILE_INDEX_ALLOC");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SOCKET);
 	ASSERT_EQ(0, conform_pipe(pfd));
 	files[0] = pfd[0];
@@ -200,6 +210,8 @@ TEST(direct_socket_alloc_with_full_table_gets_enfile)
 	struct io_uring_sqe *sqe;
 	int pfd[2];
 
+	CONFORM_DECLARE("5.19", "IORING_FILE_INDEX_ALLOC",
+			"io_uring_prep_socket_direct(3) ENFILE");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SOCKET);
 	ASSERT_EQ(0, conform_pipe(pfd));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));

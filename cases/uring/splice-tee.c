@@ -10,8 +10,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.8", "IORING_OP_SPLICE/IORING_OP_TEE");
-
 static int uring_splice(int fd_in, long long off_in, int fd_out,
 			long long off_out, unsigned int len, unsigned int flags)
 {
@@ -42,6 +40,8 @@ TEST(splice_file_to_pipe_at_offset_moves_exact_bytes)
 	static char buf[3000];
 	int fd, p[2];
 
+	CONFORM_DECLARE("5.7", "IORING_OP_SPLICE",
+			"io_uring_enter(2) IORING_OP_SPLICE, splice(2)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SPLICE);
 	fd = conform_temp_file(16384, 0);
 	ASSERT_LE(0, fd);
@@ -64,6 +64,8 @@ TEST(splice_pipe_to_file_at_offset_writes_there)
 	static char src[2000], back[2000];
 	int fd, p[2];
 
+	CONFORM_DECLARE("5.7", "IORING_OP_SPLICE",
+			"splice(2) into a file at off_out");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SPLICE);
 	fd = conform_temp_file(0, 0);
 	ASSERT_LE(0, fd);
@@ -89,6 +91,8 @@ TEST(splice_off_in_minus_one_uses_and_advances_file_position)
 	static char buf[500];
 	int fd, p[2];
 
+	CONFORM_DECLARE("5.7", "IORING_OP_SPLICE",
+			"io_uring_enter(2) IORING_OP_SPLICE: offset -1 means NULL");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SPLICE);
 	fd = conform_temp_file(8192, 0);
 	ASSERT_LE(0, fd);
@@ -111,6 +115,8 @@ TEST(splice_from_empty_pipe_without_writers_returns_zero)
 {
 	int fd, p[2];
 
+	CONFORM_DECLARE("5.7", "IORING_OP_SPLICE",
+			"splice(2): 0 at end of input");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SPLICE);
 	fd = conform_temp_file(0, 0);
 	ASSERT_LE(0, fd);
@@ -131,6 +137,7 @@ TEST(splice_offset_on_pipe_gets_espipe)
 {
 	int fd, p[2];
 
+	CONFORM_DECLARE("5.7", "IORING_OP_SPLICE", "splice(2) ESPIPE");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SPLICE);
 	fd = conform_temp_file(0, 0);
 	ASSERT_LE(0, fd);
@@ -151,6 +158,8 @@ TEST(splice_between_two_files_gets_einval)
 {
 	int a, b;
 
+	CONFORM_DECLARE("5.7", "IORING_OP_SPLICE",
+			"splice(2) EINVAL: neither fd is a pipe");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SPLICE);
 	a = conform_temp_file(4096, 0);
 	b = conform_temp_file(0, 0);
@@ -175,6 +184,8 @@ TEST(splice_fd_in_fixed_uses_registered_file)
 	struct io_uring_sqe *sqe;
 	int fds[2], fd, p[2];
 
+	CONFORM_DECLARE("5.7", "SPLICE_F_FD_IN_FIXED",
+			"io_uring_prep_splice(3) SPLICE_F_FD_IN_FIXED");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SPLICE);
 	fd = conform_temp_file(8192, 0);
 	ASSERT_LE(0, fd);
@@ -208,6 +219,8 @@ TEST(tee_duplicates_without_consuming_source)
 	static char src[700], got[700];
 	int a[2], b[2];
 
+	CONFORM_DECLARE("5.8", "IORING_OP_TEE",
+			"io_uring_enter(2) IORING_OP_TEE, tee(2)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_TEE);
 	ASSERT_EQ(0, conform_pipe(a));
 	ASSERT_EQ(0, conform_pipe(b));
@@ -234,6 +247,7 @@ TEST(tee_within_same_pipe_gets_einval)
 {
 	int p[2];
 
+	CONFORM_DECLARE("5.8", "IORING_OP_TEE", "tee(2) EINVAL: same pipe");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_TEE);
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(4, write(p[1], "data", 4));
@@ -250,6 +264,7 @@ TEST(tee_to_regular_file_gets_einval)
 {
 	int fd, p[2];
 
+	CONFORM_DECLARE("5.8", "IORING_OP_TEE", "tee(2) EINVAL: not a pipe");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_TEE);
 	fd = conform_temp_file(0, 0);
 	ASSERT_LE(0, fd);

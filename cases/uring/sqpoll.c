@@ -11,8 +11,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.1", "IORING_SETUP_SQPOLL");
-
 enum {
 	/* Idle time (ms) of threads that must not fall asleep in a test. */
 	AWAKE_IDLE_MS = 10000,
@@ -62,6 +60,8 @@ TEST(sq_thread_takes_sqe_without_enter)
 	struct io_uring ring;
 	struct io_uring_cqe cqe;
 
+	CONFORM_DECLARE("5.1", "IORING_SETUP_SQPOLL",
+			"io_uring_setup(2) IORING_SETUP_SQPOLL");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_SQPOLL);
 	ASSERT_EQ(0, sqpoll_ring(&ring, AWAKE_IDLE_MS, 0, 0));
 	/* Warm-up through io_uring_submit(), which wakes the thread if it
@@ -85,6 +85,8 @@ TEST(idle_sq_thread_sets_need_wakeup)
 {
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.1", "IORING_SQ_NEED_WAKEUP",
+			"io_uring_setup(2) IORING_SETUP_SQPOLL: IORING_SQ_NEED_WAKEUP after sq_thread_idle");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_SQPOLL);
 	ASSERT_EQ(0, sqpoll_ring(&ring, SHORT_IDLE_MS, 0, 0));
 	EXPECT_TRUE(wait_need_wakeup(&ring));
@@ -102,6 +104,8 @@ TEST(sq_wakeup_enter_resumes_sleeping_thread)
 	struct io_uring ring;
 	struct io_uring_cqe cqe;
 
+	CONFORM_DECLARE("5.1", "IORING_ENTER_SQ_WAKEUP",
+			"io_uring_enter(2) IORING_ENTER_SQ_WAKEUP");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_SQPOLL);
 	ASSERT_EQ(0, sqpoll_ring(&ring, SHORT_IDLE_MS, 0, 0));
 	ASSERT_TRUE(wait_need_wakeup(&ring));
@@ -119,7 +123,7 @@ TEST(sq_wakeup_enter_resumes_sleeping_thread)
  * application must register a set of files ... Failure to do so will result
  * in submitted IO being errored with EBADF"; since 5.11
  * (IORING_FEAT_SQPOLL_NONFIXED) a plain fd works. Each variant is asserted
- * exactly.
+ * exactly; the read is IORING_OP_READ, so the test holds since 5.6.
  */
 TEST(sqpoll_read_of_plain_fd)
 {
@@ -130,6 +134,8 @@ TEST(sqpoll_read_of_plain_fd)
 	static char buf[4096];
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_SETUP_SQPOLL",
+			"io_uring_setup(2) IORING_SETUP_SQPOLL: EBADF before 5.11, IORING_FEAT_SQPOLL_NONFIXED since");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_SQPOLL);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	fd = conform_temp_file(8192, 0);
@@ -197,7 +203,7 @@ static pid_t find_sqpoll_thread(void)
  * io_uring_setup(2) IORING_SETUP_SQ_AFF: "the poll thread will be bound to
  * the cpu set in the sq_thread_cpu field" (since 5.1). The thread is
  * looked for as a thread of this process (since 5.12; before, it is a
- * kernel thread, and the test skips). A NOP round trip first shows that
+ * kernel thread, and the test skips), so the test holds since 5.12. A NOP round trip first shows that
  * the thread has started and set its affinity.
  */
 TEST(sq_aff_binds_thread_to_sq_thread_cpu)
@@ -209,6 +215,8 @@ TEST(sq_aff_binds_thread_to_sq_thread_cpu)
 
 	int ret;
 
+	CONFORM_DECLARE("5.12", "IORING_SETUP_SQ_AFF",
+			"io_uring_setup(2) IORING_SETUP_SQ_AFF; iou-sqp thread of the process since 5.12");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, sched_getaffinity(0, sizeof(mine), &mine));
 	for (cpu = 0; cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &mine); cpu++)
@@ -225,7 +233,7 @@ TEST(sq_aff_binds_thread_to_sq_thread_cpu)
 		io_uring_queue_exit(&ring);
 		if (tid < 0)
 			SKIP(return, "/proc/self/task unreadable: cannot see the SQ thread");
-		SKIP(return, "no iou-sqp thread in /proc/self/task: a kernel thread (before 5.12)");
+		SKIP(return, "no iou-sqp-%d thread in /proc/self/task: the SQ thread is not a thread of this process", (int)getpid());
 	}
 	ASSERT_EQ(0, sched_getaffinity(tid, sizeof(theirs), &theirs));
 	EXPECT_EQ(1, CPU_COUNT(&theirs));
@@ -234,15 +242,18 @@ TEST(sq_aff_binds_thread_to_sq_thread_cpu)
 }
 
 /*
- * Kernel io_sq_offload_create() (since 5.1): with IORING_SETUP_SQ_AFF an
- * sq_thread_cpu that is not a possible, online CPU makes io_uring_setup(2)
- * fail with EINVAL.
+ * Kernel io_sq_offload_create(): with IORING_SETUP_SQ_AFF an sq_thread_cpu
+ * that is not a possible, online CPU makes io_uring_setup(2) fail with
+ * EINVAL (since 5.2, commit 44a9bd18a0f0 "io_uring: fix failure to verify
+ * SQ_AFF cpu"; 5.1 wrapped the number to CPU 0 and the setup succeeded).
  */
 TEST(sq_aff_with_absent_cpu_gets_einval)
 {
 	struct io_uring_params p;
 	int fd;
 
+	CONFORM_DECLARE("5.2", "IORING_SETUP_SQ_AFF",
+			"commit 44a9bd18a0f0 (5.2) io_uring: fix failure to verify SQ_AFF cpu");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_SQPOLL);
 	memset(&p, 0, sizeof(p));
 	p.flags = IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF;

@@ -9,8 +9,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.6", "IORING_OP_STATX");
-
 /* Run IORING_OP_STATX(dfd, path, flags, mask) into *stx; the CQE's res. */
 static int uring_statx(int dfd, const char *path, int flags, unsigned int mask,
 		       struct statx *stx)
@@ -35,6 +33,8 @@ TEST(statx_reports_exact_size_and_mode_relative_to_dirfd)
 	struct statx stx;
 	int dfd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_STATX",
+			"io_uring_enter(2) IORING_OP_STATX, statx(2)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_STATX);
 	conform_tmppath(dir, sizeof(dir), "sdir");
 	ASSERT_EQ(0, mkdir(dir, 0700));
@@ -63,6 +63,7 @@ TEST(statx_empty_path_describes_the_dirfd_file)
 	struct statx stx;
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_STATX", "statx(2) AT_EMPTY_PATH");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_STATX);
 	fd = conform_temp_file(7000, 0);
 	ASSERT_LE(0, fd);
@@ -83,6 +84,8 @@ TEST(statx_follows_symlink_by_default)
 	char target[300], link[300];
 	struct statx stx;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_STATX",
+			"statx(2): symbolic links are dereferenced");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_STATX);
 	conform_tmppath(target, sizeof(target), "follow-target");
 	conform_tmppath(link, sizeof(link), "follow-link");
@@ -104,6 +107,8 @@ TEST(statx_symlink_nofollow_describes_the_link)
 	char target[300], link[300];
 	struct statx stx;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_STATX",
+			"statx(2) AT_SYMLINK_NOFOLLOW");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_STATX);
 	conform_tmppath(target, sizeof(target), "nofollow-target");
 	conform_tmppath(link, sizeof(link), "nofollow-link");
@@ -124,6 +129,7 @@ TEST(statx_missing_path_gets_enoent)
 	char path[300];
 	struct statx stx;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_STATX", "statx(2) ENOENT");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_STATX);
 	conform_tmppath(path, sizeof(path), "no-such-file");
 	EXPECT_EQ(-ENOENT, uring_statx(AT_FDCWD, path, 0, STATX_BASIC_STATS,
@@ -138,6 +144,7 @@ TEST(statx_relative_path_with_bad_dirfd_gets_ebadf)
 {
 	struct statx stx;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_STATX", "statx(2) EBADF");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_STATX);
 	EXPECT_EQ(-EBADF, uring_statx(conform_bad_fd(), "anything", 0,
 				      STATX_BASIC_STATS, &stx));
@@ -149,6 +156,8 @@ TEST(statx_reserved_mask_bit_gets_einval)
 	struct statx stx;
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_STATX",
+			"statx(2) EINVAL: reserved flag in mask");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_STATX);
 	fd = conform_temp_file(10, 0);
 	ASSERT_LE(0, fd);
@@ -166,6 +175,8 @@ TEST(statx_unknown_flag_gets_einval)
 	char path[300];
 	struct statx stx;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_STATX",
+			"statx(2) EINVAL: invalid flag");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_STATX);
 	conform_tmppath(path, sizeof(path), "badflag");
 	ASSERT_EQ(0, conform_pattern_file(path, 10));

@@ -10,10 +10,6 @@
 
 #include "conform_uring.h"
 
-/* The first two tests (the default) hold on every io_uring kernel; the
- * others need IORING_SETUP_SUBMIT_ALL and skip before 5.18. */
-CONFORM_SINCE("5.1", "submission past a failing SQE (IORING_SETUP_SUBMIT_ALL from 5.18)");
-
 enum { TAG_A = 1, TAG_BAD = 2, TAG_B = 3, TAG_C = 4, BAD_OPCODE = 0xfe };
 
 /* Queue NOP A, a request with an opcode no kernel has (refused with
@@ -43,6 +39,8 @@ TEST(default_submission_stops_after_failing_sqe)
 	struct io_uring ring;
 	int res[2];
 
+	CONFORM_DECLARE("5.1", "io_uring_enter",
+			"io_uring_enter(2) RETURN VALUE; io_uring_setup(2) IORING_SETUP_SUBMIT_ALL");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, io_uring_queue_init(8, &ring, 0));
 	queue_batch(&ring, false);
@@ -66,6 +64,8 @@ TEST(sqes_left_behind_are_submitted_by_next_enter)
 	struct io_uring ring;
 	int res[2];
 
+	CONFORM_DECLARE("5.1", "io_uring_enter",
+			"io_uring_enter(2) RETURN VALUE: SQEs not consumed stay queued");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, io_uring_queue_init(8, &ring, 0));
 	queue_batch(&ring, false);
@@ -91,6 +91,8 @@ TEST(submit_all_submits_past_failing_sqe)
 	struct io_uring ring;
 	int res[4];
 
+	CONFORM_DECLARE("5.18", "IORING_SETUP_SUBMIT_ALL",
+			"io_uring_setup(2) IORING_SETUP_SUBMIT_ALL");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_SUBMIT_ALL);
 	ASSERT_EQ(0, io_uring_queue_init(8, &ring, IORING_SETUP_SUBMIT_ALL));
 	queue_batch(&ring, true);
@@ -116,6 +118,8 @@ TEST(submit_all_reports_each_failure)
 	struct io_uring ring;
 	int res[3];
 
+	CONFORM_DECLARE("5.18", "IORING_SETUP_SUBMIT_ALL",
+			"io_uring_setup(2) IORING_SETUP_SUBMIT_ALL; io_uring_enter(2) CQE ERRORS EINVAL");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_SUBMIT_ALL);
 	ASSERT_EQ(0, io_uring_queue_init(8, &ring, IORING_SETUP_SUBMIT_ALL));
 	sqe = uring_queue_nop(&ring, TAG_A, 0x80);
@@ -146,6 +150,8 @@ TEST(submit_all_fails_broken_link_and_goes_on)
 	struct io_uring ring;
 	int res[3];
 
+	CONFORM_DECLARE("5.18", "IORING_SETUP_SUBMIT_ALL",
+			"io_uring_setup(2) IORING_SETUP_SUBMIT_ALL; io_uring_enter(2) IOSQE_IO_LINK");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_SUBMIT_ALL);
 	ASSERT_EQ(0, io_uring_queue_init(8, &ring, IORING_SETUP_SUBMIT_ALL));
 	sqe = uring_queue_nop(&ring, TAG_BAD, IOSQE_IO_LINK);

@@ -11,8 +11,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("6.0", "IORING_REGISTER_SYNC_CANCEL");
-
 enum { TAG_A = 0x10, TAG_B = 0x11 };
 
 /* A sync-cancel argument for user_data addr with flags and fd; no timeout. */
@@ -46,7 +44,7 @@ static const char *sync_cancel_missing(void)
 	if (ret < 0 && err == ENOENT)
 		return NULL;
 	snprintf(why, sizeof(why),
-		 "IORING_REGISTER_SYNC_CANCEL: returns %d (%s), not ENOENT, for an unknown user_data (added in 6.0)",
+		 "IORING_REGISTER_SYNC_CANCEL: returns %d (%s), not ENOENT, for an unknown user_data",
 		 ret, ret < 0 ? strerror(err) : "no error");
 	return why;
 }
@@ -69,6 +67,8 @@ TEST(sync_cancel_by_user_data_cancels_that_request)
 	struct io_uring_cqe cqe;
 	struct uring_two_polls t;
 
+	CONFORM_DECLARE("6.0", "IORING_REGISTER_SYNC_CANCEL",
+			"io_uring_register_sync_cancel(3)");
 	REQUIRE_SYNC_CANCEL();
 	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
 	EXPECT_EQ(0, uring_register_raw(&t.ring, IORING_REGISTER_SYNC_CANCEL,
@@ -90,6 +90,8 @@ TEST(sync_cancel_of_unknown_user_data_fails_enoent)
 	struct io_uring_sync_cancel_reg reg = cancel_reg(0x5eed, 0, 0);
 	struct uring_two_polls t;
 
+	CONFORM_DECLARE("6.0", "IORING_REGISTER_SYNC_CANCEL",
+			"io_uring_register_sync_cancel(3); io_uring_prep_cancel(3) ENOENT");
 	REQUIRE_SYNC_CANCEL();
 	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
 	errno = 0;
@@ -110,6 +112,8 @@ TEST(sync_cancel_by_fd_cancels_request_on_that_fd)
 	struct io_uring_cqe cqe;
 	struct uring_two_polls t;
 
+	CONFORM_DECLARE("6.0", "IORING_ASYNC_CANCEL_FD",
+			"io_uring_register_sync_cancel(3) IORING_ASYNC_CANCEL_FD");
 	REQUIRE_SYNC_CANCEL();
 	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
 	reg = cancel_reg(0, IORING_ASYNC_CANCEL_FD, t.p2[0]);
@@ -133,6 +137,8 @@ TEST(sync_cancel_by_fixed_slot_cancels_request_on_that_slot)
 	struct io_uring_cqe cqe;
 	struct uring_two_polls t;
 
+	CONFORM_DECLARE("6.0", "IORING_ASYNC_CANCEL_FD_FIXED",
+			"io_uring_register_sync_cancel(3) IORING_ASYNC_CANCEL_FD_FIXED");
 	REQUIRE_SYNC_CANCEL();
 	ASSERT_EQ(0, uring_two_polls_start(&t, true, TAG_A, TAG_B));
 	reg = cancel_reg(0, IORING_ASYNC_CANCEL_FD |
@@ -155,6 +161,8 @@ TEST(sync_cancel_by_closed_fd_fails_ebadf)
 	struct io_uring_sync_cancel_reg reg;
 	struct uring_two_polls t;
 
+	CONFORM_DECLARE("6.0", "IORING_REGISTER_SYNC_CANCEL",
+			"io_uring_register(2) EBADF");
 	REQUIRE_SYNC_CANCEL();
 	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
 	reg = cancel_reg(0, IORING_ASYNC_CANCEL_FD, conform_bad_fd());
@@ -178,6 +186,8 @@ TEST(sync_cancel_any_returns_count_of_cancelled)
 	struct io_uring_cqe cqe;
 	struct uring_two_polls t;
 
+	CONFORM_DECLARE("6.0", "IORING_ASYNC_CANCEL_ANY",
+			"io_uring_register_sync_cancel(3); io_uring_prep_cancel(3) count of cancelled");
 	REQUIRE_SYNC_CANCEL();
 	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
 	EXPECT_EQ(2, uring_register_raw(&t.ring, IORING_REGISTER_SYNC_CANCEL,
@@ -199,6 +209,8 @@ TEST(sync_cancel_with_unknown_flag_fails_einval)
 	struct io_uring_sync_cancel_reg reg = cancel_reg(TAG_A, 1U << 30, 0);
 	struct uring_two_polls t;
 
+	CONFORM_DECLARE("6.0", "IORING_REGISTER_SYNC_CANCEL",
+			"io_uring_register_sync_cancel(3) EINVAL: unknown value");
 	REQUIRE_SYNC_CANCEL();
 	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
 	errno = 0;
@@ -220,6 +232,8 @@ TEST(sync_cancel_with_nonzero_pad_fails_einval)
 	struct io_uring_sync_cancel_reg reg = cancel_reg(TAG_A, 0, 0);
 	struct uring_two_polls t;
 
+	CONFORM_DECLARE("6.0", "IORING_REGISTER_SYNC_CANCEL",
+			"io_uring_register_sync_cancel(3) EINVAL: pad not zero");
 	REQUIRE_SYNC_CANCEL();
 	reg.pad[3] = 1;
 	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));

@@ -11,8 +11,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.15", "IORING_TIMEOUT_BOOTTIME/REALTIME");
-
 enum { TAG_TIMEOUT = 1, TAG_NOP = 2, TAG_REMOVE = 3 };
 
 /* Meant to expire. */
@@ -23,21 +21,19 @@ static struct __kernel_timespec short_ts = { .tv_nsec = 10 * 1000 * 1000 };
  * that do not know a flag fail the timeout with -EINVAL. Probed on a ring
  * of its own (uring_flag_result_missing()).
  */
-static const char *timeout_flag_missing(unsigned int flags, const char *name,
-					const char *release)
+static const char *timeout_flag_missing(unsigned int flags, const char *name)
 {
 	struct io_uring_sqe sqe;
 
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_timeout(&sqe, &short_ts, 0, flags);
-	return uring_flag_result_missing(&sqe, -ETIME, "a 10 ms timeout", name,
-					 release);
+	return uring_flag_result_missing(&sqe, -ETIME, "a 10 ms timeout", name);
 }
 
-#define REQUIRE_TIMEOUT_FLAG(flag, release)                                    \
+#define REQUIRE_TIMEOUT_FLAG(flag)                                             \
 	do {                                                                   \
 		CONFORM_REQUIRE_URING_OP(IORING_OP_TIMEOUT);                   \
-		CONFORM_REQUIRE(timeout_flag_missing(flag, #flag, release));   \
+		CONFORM_REQUIRE(timeout_flag_missing(flag, #flag));            \
 	} while (0)
 
 /* The time on clock clk, shifted by delta_sec seconds, as a kernel timespec. */
@@ -76,7 +72,9 @@ TEST(realtime_absolute_deadline_in_past_expires_with_etime)
 	struct __kernel_timespec ts;
 	struct io_uring ring;
 
-	REQUIRE_TIMEOUT_FLAG(IORING_TIMEOUT_REALTIME, "5.15");
+	CONFORM_DECLARE("5.15", "IORING_TIMEOUT_REALTIME",
+			"io_uring_enter(2) IORING_OP_TIMEOUT IORING_TIMEOUT_REALTIME");
+	REQUIRE_TIMEOUT_FLAG(IORING_TIMEOUT_REALTIME);
 	ts = clock_plus(CLOCK_REALTIME, -1);
 	ASSERT_GT(ts.tv_sec, 0);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -95,7 +93,9 @@ TEST(boottime_absolute_deadline_in_past_expires_with_etime)
 	struct __kernel_timespec ts;
 	struct io_uring ring;
 
-	REQUIRE_TIMEOUT_FLAG(IORING_TIMEOUT_BOOTTIME, "5.15");
+	CONFORM_DECLARE("5.15", "IORING_TIMEOUT_BOOTTIME",
+			"io_uring_enter(2) IORING_OP_TIMEOUT IORING_TIMEOUT_BOOTTIME");
+	REQUIRE_TIMEOUT_FLAG(IORING_TIMEOUT_BOOTTIME);
 	ts = clock_plus(CLOCK_BOOTTIME, -1);
 	ASSERT_GT(ts.tv_sec, 0);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -118,7 +118,9 @@ TEST(realtime_absolute_future_deadline_stays_pending)
 	struct io_uring ring;
 	int res[2] = { 1, 1 };
 
-	REQUIRE_TIMEOUT_FLAG(IORING_TIMEOUT_REALTIME, "5.15");
+	CONFORM_DECLARE("5.15", "IORING_TIMEOUT_REALTIME",
+			"io_uring_enter(2) IORING_OP_TIMEOUT IORING_TIMEOUT_REALTIME with IORING_TIMEOUT_ABS");
+	REQUIRE_TIMEOUT_FLAG(IORING_TIMEOUT_REALTIME);
 	ts = clock_plus(CLOCK_REALTIME, 10);
 	ASSERT_GT(ts.tv_sec, 10);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -147,7 +149,9 @@ TEST(boottime_relative_timeout_expires_with_etime)
 {
 	struct io_uring ring;
 
-	REQUIRE_TIMEOUT_FLAG(IORING_TIMEOUT_BOOTTIME, "5.15");
+	CONFORM_DECLARE("5.15", "IORING_TIMEOUT_BOOTTIME",
+			"io_uring_enter(2) IORING_OP_TIMEOUT IORING_TIMEOUT_BOOTTIME");
+	REQUIRE_TIMEOUT_FLAG(IORING_TIMEOUT_BOOTTIME);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	EXPECT_EQ(-ETIME, run_timeout(&ring, &short_ts, IORING_TIMEOUT_BOOTTIME));
 	io_uring_queue_exit(&ring);
@@ -162,7 +166,9 @@ TEST(timeout_with_two_clocks_gets_einval)
 {
 	struct io_uring ring;
 
-	REQUIRE_TIMEOUT_FLAG(IORING_TIMEOUT_REALTIME, "5.15");
+	CONFORM_DECLARE("5.15", "IORING_TIMEOUT_REALTIME",
+			"io_uring_prep_timeout(3) ERRORS EINVAL: two clocksources");
+	REQUIRE_TIMEOUT_FLAG(IORING_TIMEOUT_REALTIME);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	EXPECT_EQ(-EINVAL, run_timeout(&ring, &short_ts,
 				       IORING_TIMEOUT_BOOTTIME |
@@ -172,7 +178,9 @@ TEST(timeout_with_two_clocks_gets_einval)
 
 /*
  * io_uring_prep_timeout(3) ERRORS: -EINVAL when "the specified timeout
- * seconds or nanoseconds where < 0", also on a selected clock (since 5.15).
+ * seconds or nanoseconds where < 0", also on a selected clock (since 5.16,
+ * commit f6223ff79966 "io_uring: Fix undefined-behaviour in io_issue_sqe";
+ * the clock flags themselves are 5.15).
  * Debian's 5.10.0-46 does not refuse it (cases/known-failures.txt).
  */
 TEST(realtime_timeout_with_negative_seconds_gets_einval)
@@ -180,7 +188,9 @@ TEST(realtime_timeout_with_negative_seconds_gets_einval)
 	struct __kernel_timespec ts = { .tv_sec = -1 };
 	struct io_uring ring;
 
-	REQUIRE_TIMEOUT_FLAG(IORING_TIMEOUT_REALTIME, "5.15");
+	CONFORM_DECLARE("5.16", "IORING_TIMEOUT_REALTIME",
+			"io_uring_prep_timeout(3) ERRORS EINVAL: seconds < 0; commit f6223ff79966 (5.16)");
+	REQUIRE_TIMEOUT_FLAG(IORING_TIMEOUT_REALTIME);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	EXPECT_EQ(-EINVAL, run_timeout(&ring, &ts, IORING_TIMEOUT_REALTIME));
 	io_uring_queue_exit(&ring);
@@ -200,7 +210,9 @@ TEST(etime_success_timeout_does_not_break_link)
 	struct io_uring ring;
 	int res[2] = { 1, 1 };
 
-	REQUIRE_TIMEOUT_FLAG(IORING_TIMEOUT_ETIME_SUCCESS, "5.16");
+	CONFORM_DECLARE("5.16", "IORING_TIMEOUT_ETIME_SUCCESS",
+			"io_uring_prep_timeout(3) IORING_TIMEOUT_ETIME_SUCCESS");
+	REQUIRE_TIMEOUT_FLAG(IORING_TIMEOUT_ETIME_SUCCESS);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	sqe = io_uring_get_sqe(&ring);
 	io_uring_prep_timeout(sqe, &short_ts, 0, IORING_TIMEOUT_ETIME_SUCCESS);
@@ -230,7 +242,9 @@ TEST(expired_timeout_without_etime_success_breaks_link)
 	struct io_uring ring;
 	int res[2] = { 1, 1 };
 
-	REQUIRE_TIMEOUT_FLAG(IORING_TIMEOUT_ETIME_SUCCESS, "5.16");
+	CONFORM_DECLARE("5.16", "IORING_TIMEOUT_ETIME_SUCCESS",
+			"io_uring_enter(2) IOSQE_IO_LINK: an unexpected result breaks the link");
+	REQUIRE_TIMEOUT_FLAG(IORING_TIMEOUT_ETIME_SUCCESS);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	sqe = io_uring_get_sqe(&ring);
 	io_uring_prep_timeout(sqe, &short_ts, 0, 0);

@@ -14,8 +14,6 @@
 #define IORING_TIMEOUT_MULTISHOT (1U << 6)	/* Linux 6.4 */
 #endif
 
-CONFORM_SINCE("6.4", "IORING_TIMEOUT_MULTISHOT");
-
 enum { TAG_TIMEOUT = 1, TAG_REMOVE = 2 };
 
 /* One period: meant to expire. */
@@ -43,7 +41,7 @@ static const char *multishot_timeout_missing(void)
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_timeout(&sqe, &period_ts, 1, IORING_TIMEOUT_MULTISHOT);
 	return uring_flag_result_missing(&sqe, -ETIME, "a one-period timeout",
-					 "IORING_TIMEOUT_MULTISHOT", "6.4");
+					 "IORING_TIMEOUT_MULTISHOT");
 }
 
 #define REQUIRE_MULTISHOT_TIMEOUT()                                            \
@@ -63,6 +61,8 @@ TEST(unbounded_multishot_timeout_repeats_with_f_more)
 	struct io_uring_cqe cqe;
 	struct io_uring ring;
 
+	CONFORM_DECLARE("6.4", "IORING_TIMEOUT_MULTISHOT",
+			"io_uring_prep_timeout(3) IORING_TIMEOUT_MULTISHOT; commit io_uring: add support for multishot timeouts (6.4)");
 	REQUIRE_MULTISHOT_TIMEOUT();
 	ASSERT_EQ(0, io_uring_queue_init(8, &ring, 0));
 	queue_multishot(&ring, 0, 0);
@@ -91,6 +91,8 @@ TEST(removed_multishot_timeout_ends_without_f_more)
 	struct io_uring ring;
 	bool seen_timeout = false, seen_remove = false;
 
+	CONFORM_DECLARE("6.4", "IORING_TIMEOUT_MULTISHOT",
+			"commit io_uring: add support for multishot timeouts (6.4): removal");
 	REQUIRE_MULTISHOT_TIMEOUT();
 	ASSERT_EQ(0, io_uring_queue_init(8, &ring, 0));
 	sqe = io_uring_get_sqe(&ring);
@@ -130,6 +132,8 @@ TEST(multishot_timeout_with_count_fires_count_times)
 	struct io_uring_cqe cqe;
 	struct io_uring ring;
 
+	CONFORM_DECLARE("6.4", "IORING_TIMEOUT_MULTISHOT",
+			"io_uring_prep_timeout(3) IORING_TIMEOUT_MULTISHOT: count is the number of repeats");
 	REQUIRE_MULTISHOT_TIMEOUT();
 	ASSERT_EQ(0, io_uring_queue_init(8, &ring, 0));
 	queue_multishot(&ring, 3, 0);
@@ -156,6 +160,8 @@ TEST(finished_multishot_timeout_cannot_be_removed)
 	struct io_uring_sqe *sqe;
 	struct io_uring ring;
 
+	CONFORM_DECLARE("6.4", "IORING_TIMEOUT_MULTISHOT",
+			"commit io_uring: add support for multishot timeouts (6.4): ENOENT after the last CQE");
 	REQUIRE_MULTISHOT_TIMEOUT();
 	ASSERT_EQ(0, io_uring_queue_init(8, &ring, 0));
 	queue_multishot(&ring, 2, 0);
@@ -182,6 +188,8 @@ TEST(absolute_multishot_timeout_gets_einval)
 {
 	struct io_uring ring;
 
+	CONFORM_DECLARE("6.4", "IORING_TIMEOUT_MULTISHOT",
+			"io_uring/timeout.c: multishot only with relative values, EINVAL");
 	REQUIRE_MULTISHOT_TIMEOUT();
 	ASSERT_EQ(0, io_uring_queue_init(8, &ring, 0));
 	queue_multishot(&ring, 0, IORING_TIMEOUT_ABS);

@@ -9,8 +9,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.4", "IORING_OP_TIMEOUT");
-
 enum { TAG_TIMEOUT = 1, TAG_OTHER = 2, TAG_REMOVE = 3 };
 
 /* Never reached in a passing run: the tests end long before. */
@@ -37,6 +35,8 @@ TEST(timeout_without_completions_expires_with_etime)
 	struct io_uring ring;
 	struct io_uring_cqe cqe;
 
+	CONFORM_DECLARE("5.4", "IORING_OP_TIMEOUT",
+			"io_uring_enter(2) IORING_OP_TIMEOUT: -ETIME on expiry");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_TIMEOUT);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	queue_timeout(&ring, &short_ts, 0, TAG_TIMEOUT);
@@ -61,6 +61,8 @@ TEST(timeout_with_count_completes_zero_after_count_cqes)
 	struct io_uring ring;
 	int res[2] = { 1, 1 };
 
+	CONFORM_DECLARE("5.4", "IORING_OP_TIMEOUT",
+			"io_uring_enter(2) IORING_OP_TIMEOUT: completion count in off");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_TIMEOUT);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	queue_timeout(&ring, &long_ts, 1, TAG_TIMEOUT);
@@ -88,6 +90,8 @@ TEST(timeout_remove_cancels_pending_timeout)
 	struct io_uring ring;
 	int res[2] = { 1, 1 };
 
+	CONFORM_DECLARE("5.5", "IORING_OP_TIMEOUT_REMOVE",
+			"io_uring_enter(2) IORING_OP_TIMEOUT_REMOVE");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_TIMEOUT_REMOVE);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	queue_timeout(&ring, &long_ts, 0, TAG_TIMEOUT);
@@ -113,6 +117,8 @@ TEST(timeout_remove_of_unknown_gets_enoent)
 	struct io_uring ring;
 	struct io_uring_cqe cqe;
 
+	CONFORM_DECLARE("5.5", "IORING_OP_TIMEOUT_REMOVE",
+			"io_uring_enter(2) IORING_OP_TIMEOUT_REMOVE: -ENOENT");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_TIMEOUT_REMOVE);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	sqe = io_uring_get_sqe(&ring);
@@ -129,7 +135,8 @@ TEST(timeout_remove_of_unknown_gets_enoent)
  * io_uring_enter(2) IORING_OP_LINK_TIMEOUT: the timer cancels the linked
  * request, and the timeout "will complete with -ETIME if the timer expired
  * and the linked request was attempted canceled"; the cancelled read ends
- * with -ECANCELED (since 5.5). The read waits on an empty pipe.
+ * with -ECANCELED (LINK_TIMEOUT since 5.5; the read is IORING_OP_READ,
+ * so 5.6). The read waits on an empty pipe.
  */
 TEST(link_timeout_expiry_cancels_waiting_read)
 {
@@ -139,7 +146,10 @@ TEST(link_timeout_expiry_cancels_waiting_read)
 	int fds[2], res[2] = { 1, 1 };
 	char buf[16];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_LINK_TIMEOUT",
+			"io_uring_enter(2) IORING_OP_LINK_TIMEOUT: -ETIME, linked request -ECANCELED");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_LINK_TIMEOUT);
+	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, conform_pipe(fds));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	sqe = io_uring_get_sqe(&ring);
@@ -161,7 +171,8 @@ TEST(link_timeout_expiry_cancels_waiting_read)
 /*
  * io_uring_enter(2) IORING_OP_LINK_TIMEOUT: the timeout completes with
  * "-ECANCELED if the timer got canceled because of completion of the linked
- * request" (since 5.5). The pipe holds data, so the read finishes first.
+ * request" (LINK_TIMEOUT since 5.5; the read is IORING_OP_READ, so 5.6).
+ * The pipe holds data, so the read finishes first.
  */
 TEST(link_timeout_cancelled_when_linked_read_completes)
 {
@@ -171,7 +182,10 @@ TEST(link_timeout_cancelled_when_linked_read_completes)
 	int fds[2], res[2] = { 1, 1 };
 	char buf[16];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_LINK_TIMEOUT",
+			"io_uring_enter(2) IORING_OP_LINK_TIMEOUT: -ECANCELED when the linked request completes");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_LINK_TIMEOUT);
+	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, conform_pipe(fds));
 	ASSERT_EQ(5, write(fds[1], "hello", 5));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));

@@ -13,8 +13,6 @@
 #include "conform_uring.h"
 #include "ref/uapi.h"
 
-CONFORM_SINCE("6.7", "IORING_OP_WAITID");
-
 enum { TAG = 0x51 };
 
 #define REQUIRE_WAITID()                                                       \
@@ -85,6 +83,8 @@ TEST(completes_when_child_exits_with_siginfo_filled)
 	int release;
 	pid_t pid;
 
+	CONFORM_DECLARE("6.7", "IORING_OP_WAITID",
+			"io_uring_enter(2) IORING_OP_WAITID, waitid(2)");
 	REQUIRE_WAITID();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	pid = child_waiting(7, &release);
@@ -121,6 +121,8 @@ TEST(p_all_reports_child_killed_by_signal)
 	int release;
 	pid_t pid;
 
+	CONFORM_DECLARE("6.7", "IORING_OP_WAITID",
+			"waitid(2) P_ALL, CLD_KILLED");
 	REQUIRE_WAITID();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	pid = child_waiting(0, &release);
@@ -152,6 +154,7 @@ TEST(wnowait_leaves_child_waitable)
 	int release, status = 0;
 	pid_t pid;
 
+	CONFORM_DECLARE("6.7", "IORING_OP_WAITID", "waitid(2) WNOWAIT");
 	REQUIRE_WAITID();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	pid = child_waiting(3, &release);
@@ -180,6 +183,7 @@ TEST(no_such_child_gets_echild)
 	struct io_uring ring;
 	siginfo_t info;
 
+	CONFORM_DECLARE("6.7", "IORING_OP_WAITID", "waitid(2) ECHILD");
 	REQUIRE_WAITID();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	queue_waitid(&ring, P_ALL, 0, &info, WEXITED);
@@ -200,6 +204,7 @@ TEST(invalid_options_or_idtype_get_einval)
 	struct io_uring ring;
 	siginfo_t info;
 
+	CONFORM_DECLARE("6.7", "IORING_OP_WAITID", "waitid(2) EINVAL");
 	REQUIRE_WAITID();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	queue_waitid(&ring, P_ALL, 0, &info, WNOHANG);
@@ -220,6 +225,8 @@ TEST(unknown_flags_or_addr_get_einval)
 	struct io_uring_sqe *sqe;
 	siginfo_t info;
 
+	CONFORM_DECLARE("6.7", "IORING_OP_WAITID",
+			"io_uring/waitid.c io_waitid_prep(): EINVAL for flags or addr");
 	REQUIRE_WAITID();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	sqe = queue_waitid(&ring, P_ALL, 0, &info, WEXITED);
