@@ -13,8 +13,6 @@
 #include "conform_ref.h"
 #include "conform_ref_aio.h"
 
-CONFORM_SINCE("4.18", "io_cancel of IOCB_CMD_POLL");
-
 /* A context with a poll for POLLIN pending on the empty pipe p. */
 static void pending_poll(struct __test_metadata *_metadata, struct ref_aio *ctx,
 			 struct iocb *cb, int p[2], uint64_t data)
@@ -41,6 +39,9 @@ TEST(cancel_of_pending_poll_is_under_way)
 	aio_context_t id = 0;
 	int p[2], q[2];
 
+	CONFORM_DECLARE("4.18", "IOCB_CMD_POLL",
+			"fs/aio.c io_cancel(): -EINPROGRESS for a cancelled "
+			"IOCB_CMD_POLL (aio_poll_cancel)");
 	AIO_REQUIRE_POLL();
 	ASSERT_EQ(0, conform_pipe(q));
 	ASSERT_EQ(0, aio_sys_setup(4, &id));
@@ -76,6 +77,10 @@ TEST(cancelled_poll_event_arrives_with_res_zero)
 	struct iocb cb;
 	int p[2];
 
+	CONFORM_DECLARE("4.18", "IOCB_CMD_POLL",
+			"fs/aio.c io_cancel() and aio_poll_complete_work(): "
+			"the cancelled poll's event is delivered via the "
+			"ring, res 0");
 	AIO_REQUIRE_POLL();
 	pending_poll(_metadata, &ctx, &cb, p, 0x1234567890abcdefULL);
 	ASSERT_EQ(0, ref_aio_cancel(&ctx, &cb));
@@ -106,6 +111,9 @@ TEST(cancel_of_read_gets_einval_and_read_completes)
 	struct ref_aio ctx;
 	int fd;
 
+	CONFORM_DECLARE("2.6", "io_cancel",
+			"io_cancel(2) EINVAL; fs/aio.c io_cancel(): a read "
+			"has no cancel method");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -139,6 +147,9 @@ TEST(cancel_of_write_gets_einval_and_write_completes)
 	struct ref_aio ctx;
 	int fd;
 
+	CONFORM_DECLARE("2.6", "io_cancel",
+			"io_cancel(2) EINVAL; fs/aio.c io_cancel(): a write "
+			"has no cancel method");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(0, 0);
 	ASSERT_LE(0, fd);
@@ -166,6 +177,9 @@ TEST(second_cancel_of_poll_gets_einval)
 	aio_context_t id = 0;
 	int p[2], q[2];
 
+	CONFORM_DECLARE("4.18", "IOCB_CMD_POLL",
+			"fs/aio.c io_cancel(): -EINVAL for a request no "
+			"longer in flight");
 	AIO_REQUIRE_POLL();
 	ASSERT_EQ(0, conform_pipe(q));
 	ASSERT_EQ(0, aio_sys_setup(4, &id));
@@ -199,6 +213,9 @@ TEST(cancel_of_completed_poll_gets_einval)
 	struct ref_aio ctx;
 	int p[2];
 
+	CONFORM_DECLARE("4.18", "IOCB_CMD_POLL",
+			"fs/aio.c io_cancel(): -EINVAL for a poll that "
+			"already completed");
 	AIO_REQUIRE_POLL();
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(1, write(p[1], "x", 1));
@@ -222,6 +239,9 @@ TEST(cancel_of_unsubmitted_iocb_gets_einval)
 	struct iocb cb;
 	int p[2];
 
+	CONFORM_DECLARE("2.6", "io_cancel",
+			"io_cancel(2) EINVAL; fs/aio.c io_cancel(): iocb not "
+			"found");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, ref_aio_init(&ctx, 4));

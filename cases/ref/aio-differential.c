@@ -14,8 +14,6 @@
 #include "conform_ref.h"
 #include "conform_ref_aio.h"
 
-CONFORM_SINCE("4.18", "IOCB_CMD_FSYNC/FDSYNC/POLL through io_submit");
-
 enum { NOPS = 7 };
 
 /* One run's operations: on a file of 16 KiB of the pattern, write 1 KiB of
@@ -117,6 +115,9 @@ TEST(prep_helpers_build_the_iocbs_made_by_hand)
 	static struct iocb hand[NOPS], ref[NOPS];
 	static struct run a;
 
+	CONFORM_DECLARE("4.18", "IOCB_CMD_POLL",
+			"io_submit(2) struct iocb; fs/aio.c aio_poll(): the "
+			"poll mask in aio_buf");
 	run_open(_metadata, &a, hand);
 	memset(hand, 0x5a, sizeof(hand));
 	memset(ref, 0xa5, sizeof(ref));	/* the helpers must zero it all */
@@ -143,6 +144,10 @@ TEST(seven_operations_give_the_same_events)
 	static struct iocb cbs[NOPS];
 	static struct run raw, ref;
 
+	CONFORM_DECLARE("4.18", "IOCB_CMD_FSYNC",
+			"io_submit(2), io_getevents(2); fs/aio.c "
+			"IOCB_CMD_FSYNC, IOCB_CMD_FDSYNC and IOCB_CMD_POLL "
+			"(4.18)");
 	CONFORM_REQUIRE_AIO();
 	AIO_REQUIRE_POLL();
 	/* Both runs use the same iocbs (each on a file of its own), so obj
@@ -188,6 +193,8 @@ TEST(same_iocbs_give_identical_events_including_errors)
 	struct ref_aio ctx;
 	int fd, p[2];
 
+	CONFORM_DECLARE("2.6", "io_submit",
+			"io_submit(2), io_getevents(2); read(2) EAGAIN");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC | O_NONBLOCK));
 	fd = conform_temp_file(4096, 0);
@@ -231,6 +238,8 @@ TEST(bad_fd_is_refused_alike)
 	aio_context_t id = 0;
 	struct ref_aio ctx;
 
+	CONFORM_DECLARE("2.5", "io_submit",
+			"io_submit(2) EBADF");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, aio_sys_setup(4, &id));
 	aio_prep_rw(&cb, IOCB_CMD_PREAD, conform_bad_fd(), buf, sizeof(buf), 0, 1);
@@ -262,6 +271,8 @@ TEST(eventfd_notification_counts_alike)
 	uint64_t count;
 	int fd, efd;
 
+	CONFORM_DECLARE("2.6.22", "IOCB_FLAG_RESFD",
+			"io_submit(2) IOCB_FLAG_RESFD");
 	CONFORM_REQUIRE_AIO();
 	CONFORM_REQUIRE_EVENTFD();
 	fd = conform_temp_file(4096, 0);

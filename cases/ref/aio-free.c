@@ -16,8 +16,6 @@
 #include "conform_ref.h"
 #include "conform_ref_aio.h"
 
-CONFORM_SINCE("4.18", "io_destroy with IOCB_CMD_POLL in flight");
-
 /* io_destroy(2): a context with a poll pending on an empty pipe (which
  * would never complete) is destroyed: ref_aio_free returns 0 and clears
  * the context (since 4.18). */
@@ -27,6 +25,8 @@ TEST(free_with_pending_poll_returns_zero)
 	struct ref_aio ctx;
 	int p[2];
 
+	CONFORM_DECLARE("4.18", "IOCB_CMD_POLL",
+			"io_destroy(2): cancels all outstanding operations");
 	AIO_REQUIRE_POLL();
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, ref_aio_init(&ctx, 4));
@@ -53,6 +53,9 @@ TEST(free_waits_for_cancelled_polls_to_complete)
 	uint64_t count = 0;
 	int p[2], efd;
 
+	CONFORM_DECLARE("4.18", "IOCB_CMD_POLL",
+			"io_destroy(2): blocks on the completion of "
+			"operations; fs/aio.c io_destroy");
 	AIO_REQUIRE_POLL();
 	CONFORM_REQUIRE_EVENTFD();
 	ASSERT_EQ(0, conform_pipe(p));
@@ -88,6 +91,9 @@ TEST(polls_end_with_the_context)
 	char c = 0;
 	int p[2], efd;
 
+	CONFORM_DECLARE("4.18", "IOCB_CMD_POLL",
+			"io_destroy(2); fs/aio.c io_destroy: the context's "
+			"requests end with it");
 	AIO_REQUIRE_POLL();
 	CONFORM_REQUIRE_EVENTFD();
 	ASSERT_EQ(0, conform_pipe(p));
@@ -115,7 +121,8 @@ TEST(polls_end_with_the_context)
  * fs/aio.c kill_ioctx(): io_destroy unmaps the ring at the context address
  * (the pointer ref kept is dead). Seen with mmap(2) MAP_FIXED_NOREPLACE
  * (4.17): refused with EEXIST there while the ring is mapped, placed
- * exactly there once it is not (io_destroy since 2.5).
+ * exactly there once it is not (io_destroy since 2.5; seen this way since
+ * 4.17, this TEST's first kernel).
  */
 TEST(free_unmaps_the_ring)
 {
@@ -123,6 +130,9 @@ TEST(free_unmaps_the_ring)
 	struct ref_aio ctx;
 	void *ring, *m;
 
+	CONFORM_DECLARE("4.17", "MAP_FIXED_NOREPLACE",
+			"fs/aio.c kill_ioctx(): io_destroy unmaps the ring; "
+			"mmap(2) MAP_FIXED_NOREPLACE (4.17) to see it");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, ref_aio_init(&ctx, 4));
 	ring = ctx.ring;
@@ -130,7 +140,8 @@ TEST(free_unmaps_the_ring)
 	if (m != MAP_FAILED && m != ring) {
 		munmap(m, page);
 		ref_aio_free(&ctx);
-		SKIP(return, "mmap ignores MAP_FIXED_NOREPLACE (kernel before 4.17)");
+		SKIP(return, "mmap MAP_FIXED_NOREPLACE over the mapped ring "
+		     "gave another address, not EEXIST: the flag is ignored");
 	}
 	ASSERT_EQ(MAP_FAILED, m);
 	ASSERT_EQ(EEXIST, errno);
@@ -148,6 +159,8 @@ TEST(free_of_freed_context_gets_einval)
 {
 	struct ref_aio ctx, stale;
 
+	CONFORM_DECLARE("2.5", "io_destroy",
+			"io_destroy(2) EINVAL");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, ref_aio_init(&ctx, 4));
 	stale = ctx;
@@ -163,6 +176,8 @@ TEST(init_with_zero_events_gets_einval)
 {
 	struct ref_aio ctx;
 
+	CONFORM_DECLARE("2.5", "io_setup",
+			"io_setup(2) EINVAL");
 	CONFORM_REQUIRE_AIO();
 	memset(&ctx, 0x5a, sizeof(ctx));
 	EXPECT_EQ(-EINVAL, ref_aio_init(&ctx, 0));

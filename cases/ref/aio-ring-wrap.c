@@ -14,8 +14,6 @@
 #include "conform_ref.h"
 #include "conform_ref_aio.h"
 
-CONFORM_SINCE("2.6.0", "Linux AIO user-space completion ring");
-
 /* A batch the kernel always takes: well under half the ring (the kernel
  * may hold up to half of its free slots in per-CPU caches), at most 32. */
 static unsigned int batch_for(const struct ref_aio *ctx)
@@ -49,6 +47,9 @@ TEST(recorded_size_is_the_headers_and_not_a_power_of_two)
 {
 	struct ref_aio ctx;
 
+	CONFORM_DECLARE("2.6", "io_setup",
+			"io_setup(2); fs/aio.c aio_setup_ring(): nr = (pages "
+			"* PAGE_SIZE - 32) / 32");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, ref_aio_init(&ctx, 5));
 	ASSERT_TRUE(ref_aio_ring_usable(ctx.ring));
@@ -77,6 +78,9 @@ TEST(user_reaping_wraps_the_real_ring_three_times)
 	bool each_once = true, res_ok = true;
 	int fd;
 
+	CONFORM_DECLARE("2.6", "io_setup",
+			"fs/aio.c: io_submit frees slots from the head user "
+			"space stores (refill_reqs_available())");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, ref_aio_init(&ctx, 1));
 	ASSERT_TRUE(ref_aio_ring_usable(ctx.ring));
@@ -136,6 +140,9 @@ TEST(getevents_continues_after_user_reaping)
 	unsigned int seen = 0;
 	int fd;
 
+	CONFORM_DECLARE("2.6", "io_getevents",
+			"fs/aio.c aio_read_events_ring(): io_getevents reads "
+			"from ring->head");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(sizeof(bytes), 0);
 	ASSERT_LE(0, fd);
@@ -158,7 +165,8 @@ TEST(getevents_continues_after_user_reaping)
  * fs/aio.c: the kernel wraps its tail modulo nr too: after events
  * reaped up to one slot short of the end, the next batch's events sit
  * across the end of the ring and ref_aio_ring_reap reads them in
- * submission order (synchronous reads complete in io_submit, one by one).
+ * submission order (synchronous reads complete in io_submit, one by one)
+ * (since 2.6).
  */
 TEST(events_across_the_end_of_the_ring_come_in_order)
 {
@@ -168,6 +176,8 @@ TEST(events_across_the_end_of_the_ring_come_in_order)
 	unsigned int nr, filler;
 	int fd;
 
+	CONFORM_DECLARE("2.6", "io_setup",
+			"fs/aio.c aio_complete(): the tail wraps modulo nr");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, ref_aio_init(&ctx, 1));
 	nr = ctx.nr_events;

@@ -14,8 +14,6 @@
 #include "conform_ref.h"
 #include "conform_ref_aio.h"
 
-CONFORM_SINCE("2.6.0", "io_submit");
-
 /* Four iocbs: reads of 256 bytes at 256 * i with data i, except bad (if
  * >= 0), which names an fd that is not open. */
 static void prep_four(struct iocb cb[4], struct iocb *list[4], int fd,
@@ -38,6 +36,8 @@ TEST(all_valid_iocbs_are_taken)
 	struct ref_aio ctx;
 	int fd;
 
+	CONFORM_DECLARE("2.5", "io_submit",
+			"io_submit(2) RETURN VALUE");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -69,6 +69,9 @@ TEST(submission_stops_at_the_first_refused_iocb)
 	struct ref_aio ctx;
 	int fd;
 
+	CONFORM_DECLARE("2.5", "io_submit",
+			"io_submit(2) RETURN VALUE: may be less than nr; "
+			"fs/aio.c io_submit");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -99,6 +102,8 @@ TEST(resubmitting_the_rest_reports_the_refused_iocbs_error)
 	struct ref_aio ctx;
 	int fd, n;
 
+	CONFORM_DECLARE("2.5", "io_submit",
+			"io_submit(2) EBADF");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -129,6 +134,9 @@ TEST(first_iocb_refused_takes_nothing)
 	struct ref_aio ctx;
 	int fd;
 
+	CONFORM_DECLARE("2.5", "io_submit",
+			"io_submit(2) RETURN VALUE and EBADF; fs/aio.c "
+			"io_submit: i ? i : ret");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -152,6 +160,8 @@ TEST(unknown_opcode_is_refused_with_einval)
 	struct ref_aio ctx;
 	int fd;
 
+	CONFORM_DECLARE("2.5", "io_submit",
+			"io_submit(2) EINVAL: the iocb is invalid");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -172,6 +182,8 @@ TEST(submitting_zero_returns_zero)
 	struct iocb *list[1] = { NULL };
 	struct ref_aio ctx;
 
+	CONFORM_DECLARE("2.5", "io_submit",
+			"io_submit(2) RETURN VALUE");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, ref_aio_init(&ctx, 4));
 	EXPECT_EQ(0, ref_aio_submit(&ctx, list, 0));
@@ -187,6 +199,8 @@ TEST(submit_on_freed_context_gets_einval)
 	struct ref_aio ctx, stale;
 	int fd;
 
+	CONFORM_DECLARE("2.5", "io_submit",
+			"io_submit(2) EINVAL: ctx_id is invalid");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -217,6 +231,8 @@ TEST(out_of_slots_gives_eagain_until_reaped)
 	char *bytes;
 	int fd, ret, reaped = 0;
 
+	CONFORM_DECLARE("2.6", "io_submit",
+			"io_submit(2) EAGAIN");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, ref_aio_init(&ctx, 1));
 	nr = ctx.nr_events;
@@ -264,6 +280,9 @@ TEST(stale_reserved_field_gets_einval_and_prep_clears_it)
 	struct ref_aio ctx;
 	int fd;
 
+	CONFORM_DECLARE("2.6", "io_submit",
+			"fs/aio.c io_submit_one(): non-zero aio_reserved2 is "
+			"-EINVAL");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -290,6 +309,9 @@ TEST(poll_mask_beyond_16_bits_or_offset_gets_einval)
 	struct ref_aio ctx;
 	int p[2];
 
+	CONFORM_DECLARE("4.18", "IOCB_CMD_POLL",
+			"fs/aio.c aio_poll(): mask must fit 16 bits, offset "
+			"and nbytes must be 0");
 	AIO_REQUIRE_POLL();
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, ref_aio_init(&ctx, 4));

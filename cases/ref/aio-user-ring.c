@@ -8,11 +8,11 @@
  * context whose ring pointer is swapped for a fake one.
  * Sources: fs/aio.c struct aio_ring and aio_read_events_ring() (the user
  * ABI that libaio reads), DESIGN.md section 6, ref/aio.h.
+ * The ring layout (magic 0xa10a10a1, header_length 32, no incompat
+ * features) is 2.6's; every TEST here is declared since 2.6.
  */
 #include "conform_ref.h"
 #include "conform_ref_aio.h"
-
-CONFORM_SINCE("2.6.0", "Linux AIO user-space completion ring");
 
 /* fs/aio.c: a ring with magic 0xa10a10a1, incompat_features 0 and
  * header_length 32 is the layout user space may read (since 2.6.x); ref
@@ -22,6 +22,9 @@ TEST(valid_ring_is_reaped_in_order)
 	struct ref_aio_ring *r = ref_aio_case_fake_ring(7);
 	struct io_event ev[7];
 
+	CONFORM_DECLARE("2.6", "io_setup",
+			"fs/aio.c struct aio_ring: AIO_RING_MAGIC 0xa10a10a1, "
+			"header_length 32");
 	ASSERT_TRUE(ref_aio_ring_usable(r));
 	for (int i = 0; i < 3; i++)
 		ref_aio_case_post(r, 100 + i, i * 10);
@@ -40,6 +43,8 @@ TEST(bad_magic_is_refused)
 	struct ref_aio_ring *r = ref_aio_case_fake_ring(7);
 	struct io_event ev[2] = { 0 };
 
+	CONFORM_DECLARE("2.6", "io_setup",
+			"fs/aio.c AIO_RING_MAGIC");
 	ref_aio_case_post(r, 1, 0);
 	r->magic = 0xa10a10a2U;
 	EXPECT_FALSE(ref_aio_ring_usable(r));
@@ -57,6 +62,8 @@ TEST(incompat_feature_bits_are_refused)
 	struct ref_aio_ring *r = ref_aio_case_fake_ring(7);
 	struct io_event ev[2];
 
+	CONFORM_DECLARE("2.6", "io_setup",
+			"fs/aio.c AIO_RING_INCOMPAT_FEATURES (0)");
 	ref_aio_case_post(r, 1, 0);
 	for (int bit = 0; bit < 32; bit++) {
 		r->incompat_features = 1U << bit;
@@ -80,6 +87,8 @@ TEST(header_length_other_than_32_is_refused)
 	struct ref_aio_ring *r = ref_aio_case_fake_ring(7);
 	struct io_event ev[2];
 
+	CONFORM_DECLARE("2.6", "io_setup",
+			"fs/aio.c struct aio_ring header_length");
 	ASSERT_EQ(32u, sizeof(struct ref_aio_ring));
 	ref_aio_case_post(r, 1, 0);
 	for (unsigned int i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
@@ -99,6 +108,9 @@ TEST(head_or_tail_out_of_range_is_refused)
 	struct ref_aio_ring *r = ref_aio_case_fake_ring(7);
 	struct io_event ev[8];
 
+	CONFORM_DECLARE("2.6", "io_setup",
+			"fs/aio.c struct aio_ring and aio_read_events_ring(): "
+			"head and tail below nr");
 	r->head = 7;
 	EXPECT_EQ(-EOPNOTSUPP, ref_aio_ring_reap(r, ev, 8));
 	EXPECT_EQ(7u, r->head);
@@ -115,6 +127,9 @@ TEST(empty_ring_reaps_nothing)
 	struct ref_aio_ring *r = ref_aio_case_fake_ring(7);
 	struct io_event ev[7];
 
+	CONFORM_DECLARE("2.6", "io_setup",
+			"fs/aio.c struct aio_ring and aio_read_events_ring(): "
+			"head == tail is empty");
 	r->head = r->tail = 4;
 	EXPECT_EQ(0, ref_aio_ring_reap(r, ev, 7));
 	EXPECT_EQ(4u, r->head);
@@ -131,6 +146,9 @@ TEST(ready_events_wrap_modulo_nr)
 	struct ref_aio_ring *r = ref_aio_case_fake_ring(7);
 	struct io_event ev[7];
 
+	CONFORM_DECLARE("2.6", "io_setup",
+			"fs/aio.c struct aio_ring and aio_read_events_ring(): "
+			"indices wrap modulo nr");
 	r->head = r->tail = 5;
 	for (int i = 0; i < 5; i++)
 		ref_aio_case_post(r, 50 + i, i);
@@ -149,6 +167,9 @@ TEST(full_ring_holds_nr_minus_one)
 	struct ref_aio_ring *r = ref_aio_case_fake_ring(7);
 	struct io_event ev[7];
 
+	CONFORM_DECLARE("2.6", "io_setup",
+			"fs/aio.c struct aio_ring and aio_read_events_ring(): "
+			"one slot stays empty");
 	r->head = r->tail = 3;
 	for (int i = 0; i < 6; i++)
 		ref_aio_case_post(r, i, 0);
@@ -167,6 +188,9 @@ TEST(reap_takes_at_most_nr)
 	struct ref_aio_ring *r = ref_aio_case_fake_ring(5);
 	struct io_event ev[4];
 
+	CONFORM_DECLARE("2.6", "io_setup",
+			"ref/aio.h ref_aio_reap on fs/aio.c struct aio_ring "
+			"and aio_read_events_ring()");
 	r->head = r->tail = 3;
 	for (int i = 0; i < 4; i++)
 		ref_aio_case_post(r, i, 0);
@@ -192,6 +216,9 @@ TEST(many_events_through_small_rings_stay_in_order)
 {
 	static const unsigned int sizes[] = { 2, 3, 7, 127, 255 };
 
+	CONFORM_DECLARE("2.6", "io_setup",
+			"fs/aio.c struct aio_ring and aio_read_events_ring(): "
+			"modulo-nr arithmetic");
 	for (unsigned int s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
 		unsigned int nr = sizes[s];
 		struct ref_aio_ring *r = ref_aio_case_fake_ring(nr);
@@ -243,6 +270,8 @@ TEST(unusable_header_falls_back_to_getevents)
 	struct io_event ev[2];
 	int fd;
 
+	CONFORM_DECLARE("2.5", "io_getevents",
+			"io_getevents(2); ref/aio.h fallback");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);

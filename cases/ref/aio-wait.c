@@ -13,8 +13,6 @@
 #include "conform_ref.h"
 #include "conform_ref_aio.h"
 
-CONFORM_SINCE("4.18", "IOCB_CMD_POLL, io_getevents");
-
 static const struct timespec brief = { .tv_nsec = 20 * 1000 * 1000 };
 
 /* Submit n one-byte reads of fd (complete at once), data 100 + i. */
@@ -36,6 +34,9 @@ TEST(nothing_pending_times_out_with_zero)
 	struct io_event ev[2];
 	struct ref_aio ctx;
 
+	CONFORM_DECLARE("2.5", "io_getevents",
+			"io_getevents(2) RETURN VALUE: 0 if the timeout "
+			"expired");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, ref_aio_init(&ctx, 4));
 	EXPECT_EQ(0, ref_aio_wait(&ctx, ev, 1, 2, &brief));
@@ -53,6 +54,8 @@ TEST(ready_events_are_returned_up_to_nr)
 	unsigned int seen = 0;
 	int fd;
 
+	CONFORM_DECLARE("2.5", "io_getevents",
+			"io_getevents(2): up to nr events");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(3, 0);
 	ASSERT_LE(0, fd);
@@ -82,6 +85,8 @@ TEST(timeout_returns_fewer_than_min_nr)
 	struct ref_aio ctx;
 	int fd, p[2];
 
+	CONFORM_DECLARE("4.18", "IOCB_CMD_POLL",
+			"io_getevents(2): fewer than min_nr only on timeout");
 	AIO_REQUIRE_POLL();
 	fd = conform_temp_file(1, 0);
 	ASSERT_LE(0, fd);
@@ -127,6 +132,8 @@ TEST(min_nr_collects_from_ring_and_kernel)
 	pid_t me = gettid();
 	int fd, p[2], n;
 
+	CONFORM_DECLARE("4.18", "IOCB_CMD_POLL",
+			"io_getevents(2): at least min_nr events");
 	AIO_REQUIRE_POLL();
 	CONFORM_REQUIRE(ref_aio_case_syscall_file_missing());
 	fd = conform_temp_file(1, 0);
@@ -163,6 +170,8 @@ TEST(bad_arguments_get_einval)
 	struct io_event ev[2];
 	struct ref_aio ctx;
 
+	CONFORM_DECLARE("2.5", "io_getevents",
+			"io_getevents(2) EINVAL: min_nr or nr out of range");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, ref_aio_init(&ctx, 4));
 	EXPECT_EQ(-EINVAL, ref_aio_wait(&ctx, ev, 2, 1, &brief));
@@ -182,6 +191,8 @@ TEST(freed_context_gets_einval)
 	struct io_event ev[2];
 	struct ref_aio ctx, stale;
 
+	CONFORM_DECLARE("2.5", "io_getevents",
+			"io_getevents(2) EINVAL: ctx_id is invalid");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, ref_aio_init(&ctx, 4));
 	ASSERT_EQ(0, ref_aio_free(&ctx));
@@ -221,6 +232,9 @@ TEST(eintr_is_retried)
 	struct ref_aio ctx;
 	int p[2], n;
 
+	CONFORM_DECLARE("4.18", "IOCB_CMD_POLL",
+			"fs/aio.c io_getevents: a wait ended by a signal "
+			"returns -EINTR; ref/aio.h retries");
 	AIO_REQUIRE_POLL();
 	CONFORM_REQUIRE(ref_aio_case_syscall_file_missing());
 	ASSERT_EQ(0, conform_pipe(p));
@@ -255,7 +269,9 @@ out:
  * io_getevents, for as long as it waits: a wait that restarted its full
  * timeout after each EINTR would never end (and the harness would time the
  * test out). Nothing can complete, so the wait ends by its 50 ms timeout
- * with 0 events, never -EINTR, after at least one signal (since 2.5).
+ * with 0 events, never -EINTR, after at least one signal (io_getevents
+ * since 2.5; the helper reads /proc/<pid>/task/<tid>/syscall, 2.6.27, so
+ * this TEST's first kernel is 2.6.27).
  */
 TEST(eintr_retries_keep_the_deadline)
 {
@@ -265,6 +281,9 @@ TEST(eintr_retries_keep_the_deadline)
 	struct ref_aio ctx;
 	int n, sent;
 
+	CONFORM_DECLARE("2.6.27", "io_getevents",
+			"io_getevents(2) EINTR; ref/aio.h keeps the deadline; "
+			"proc(5) /proc/pid/syscall (2.6.27) to see the wait");
 	CONFORM_REQUIRE_AIO();
 	CONFORM_REQUIRE(ref_aio_case_syscall_file_missing());
 	ASSERT_EQ(0, ref_aio_init(&ctx, 4));

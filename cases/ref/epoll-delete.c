@@ -7,13 +7,14 @@
  * an event of a watch its callback deleted in the same batch.
  * Sources: DESIGN.md section 7, epoll_ctl(2) EPOLL_CTL_DEL, epoll(7) Q&A
  * ("If using an event cache..."), ref/epoll.h.
+ * Every TEST goes through ref_epoll_init(), which calls epoll_create1(2)
+ * (2.6.27): no TEST's first kernel is older (see its CONFORM_DECLARE); a
+ * version after a cited call below is the kernel that call came in.
  */
 #include <sys/epoll.h>
 
 #include "conform_ref.h"
 #include "conform_ref_epoll.h"
-
-CONFORM_SINCE("2.6.27", "epoll_create1 via ref/epoll.c");
 
 /*
  * DESIGN.md section 7: "epoll has no cancel; EPOLL_CTL_DEL is the
@@ -28,6 +29,8 @@ TEST(deleted_ready_watch_is_not_reported)
 	struct ref_epoll ep;
 	int p[2];
 
+	CONFORM_DECLARE("2.6.27", "EPOLL_CTL_DEL",
+			"epoll_ctl(2) EPOLL_CTL_DEL");
 	EPOLL_REQUIRE();
 	ref_case_ep_open(_metadata, &ep, p);
 	ASSERT_EQ(0, ref_epoll_add(&ep, p[0], EPOLLIN, 1));
@@ -49,6 +52,8 @@ TEST(deleted_idle_watch_is_not_reported_later)
 	struct ref_epoll ep;
 	int p[2];
 
+	CONFORM_DECLARE("2.6.27", "EPOLL_CTL_DEL",
+			"epoll_ctl(2) EPOLL_CTL_DEL");
 	EPOLL_REQUIRE();
 	ref_case_ep_open(_metadata, &ep, p);
 	ASSERT_EQ(0, ref_epoll_add(&ep, p[0], EPOLLIN | EPOLLET, 1));
@@ -68,6 +73,8 @@ TEST(deleted_watch_is_gone_for_del_and_mod)
 	struct ref_epoll ep;
 	int p[2];
 
+	CONFORM_DECLARE("2.6.27", "EPOLL_CTL_DEL",
+			"epoll_ctl(2) ENOENT");
 	EPOLL_REQUIRE();
 	ref_case_ep_open(_metadata, &ep, p);
 	ASSERT_EQ(0, ref_epoll_add(&ep, p[0], EPOLLIN, 1));
@@ -87,6 +94,8 @@ TEST(add_after_delete_reports_with_new_data)
 	struct ref_epoll ep;
 	int p[2];
 
+	CONFORM_DECLARE("2.6.27", "EPOLL_CTL_DEL",
+			"epoll_ctl(2) EPOLL_CTL_ADD after EPOLL_CTL_DEL");
 	EPOLL_REQUIRE();
 	ref_case_ep_open(_metadata, &ep, p);
 	ASSERT_EQ(0, ref_epoll_add(&ep, p[0], EPOLLIN, 1));
@@ -137,6 +146,8 @@ TEST(delete_does_not_withdraw_collected_events)
 	struct ref_epoll ep;
 	int p[2], q[2];
 
+	CONFORM_DECLARE("2.6.27", "EPOLL_CTL_DEL",
+			"epoll(7) Q&A: If using an event cache");
 	EPOLL_REQUIRE();
 	ref_case_ep_open(_metadata, &ep, p);
 	ASSERT_EQ(0, conform_pipe(q));

@@ -7,13 +7,14 @@
  * result (ref's -errno against the raw call's errno). ref_epoll_dispatch
  * must hand its callback what epoll_wait(2) returns.
  * Sources: epoll_ctl(2), epoll_wait(2), epoll(7), ref/epoll.h.
+ * Every TEST goes through ref_epoll_init(), which calls epoll_create1(2)
+ * (2.6.27): no TEST's first kernel is older (see its CONFORM_DECLARE); a
+ * version after a cited call below is the kernel that call came in.
  */
 #include <sys/epoll.h>
 
 #include "conform_ref.h"
 #include "conform_ref_epoll.h"
-
-CONFORM_SINCE("4.5", "ref/epoll.c against epoll_ctl/epoll_wait (EPOLLEXCLUSIVE)");
 
 /* A ref context and a raw instance, each watching the same fds. */
 struct pair {
@@ -79,6 +80,9 @@ TEST(mixed_watches_give_same_events_and_data)
 	int a[2], b[2], c[2], s[2];
 	struct pair pr;
 
+	CONFORM_DECLARE("2.6.27", "epoll_wait",
+			"epoll_wait(2): events and the data of the most "
+			"recent epoll_ctl");
 	EPOLL_REQUIRE();
 	pair_init(_metadata, &pr);
 	ASSERT_EQ(0, conform_pipe(a));
@@ -123,6 +127,8 @@ TEST(edge_triggered_steps_give_same_answers)
 	struct pair pr;
 	int p[2];
 
+	CONFORM_DECLARE("2.6.27", "EPOLLET",
+			"epoll(7) Level-triggered and edge-triggered");
 	EPOLL_REQUIRE();
 	pair_init(_metadata, &pr);
 	ASSERT_EQ(0, conform_pipe(p));
@@ -151,6 +157,8 @@ TEST(oneshot_and_mod_give_same_answers)
 	struct pair pr;
 	int p[2];
 
+	CONFORM_DECLARE("2.6.27", "EPOLLONESHOT",
+			"epoll_ctl(2) EPOLLONESHOT");
 	EPOLL_REQUIRE();
 	pair_init(_metadata, &pr);
 	ASSERT_EQ(0, conform_pipe(p));
@@ -204,6 +212,8 @@ TEST(ctl_results_match_raw_errno)
 	int p[2], file, bad = conform_bad_fd();
 	struct pair pr;
 
+	CONFORM_DECLARE("4.5", "EPOLLEXCLUSIVE",
+			"epoll_ctl(2) ERRORS");
 	EPOLL_REQUIRE();
 	pair_init(_metadata, &pr);
 	ASSERT_EQ(0, conform_pipe(p));
@@ -244,6 +254,8 @@ TEST(dispatch_hands_fn_what_epoll_wait_returns)
 	int a[2], b[2], s[2], nraw;
 	struct pair pr;
 
+	CONFORM_DECLARE("2.6.27", "epoll_wait",
+			"epoll_wait(2); ref/epoll.h ref_epoll_dispatch");
 	EPOLL_REQUIRE();
 	pair_init(_metadata, &pr);
 	ASSERT_EQ(0, conform_pipe(a));

@@ -8,13 +8,14 @@
  * Sources: epoll(7) Questions and answers (the key of an interest list
  * entry; "Will closing a file descriptor cause it to be removed from all
  * epoll interest lists?"), epoll_ctl(2) EBADF and ENOENT, ref/epoll.h.
+ * Every TEST goes through ref_epoll_init(), which calls epoll_create1(2)
+ * (2.6.27): no TEST's first kernel is older (see its CONFORM_DECLARE); a
+ * version after a cited call below is the kernel that call came in.
  */
 #include <sys/epoll.h>
 
 #include "conform_ref.h"
 #include "conform_ref_epoll.h"
-
-CONFORM_SINCE("2.6.27", "epoll_create1 via ref/epoll.c");
 
 /* A context watching p[0] (EPOLLIN, data tag), and d a dup of p[0]. */
 static void watch_and_dup(struct __test_metadata *_metadata,
@@ -40,6 +41,9 @@ TEST(closing_one_fd_of_a_dup_keeps_the_watch_reporting)
 	struct ref_epoll ep;
 	int p[2], d;
 
+	CONFORM_DECLARE("2.6.27", "epoll_ctl",
+			"epoll(7) Q&A: events reported after close while a "
+			"duplicate is open");
 	EPOLL_REQUIRE();
 	watch_and_dup(_metadata, &ep, p, &d, tag);
 	ASSERT_EQ(0, close(p[0]));
@@ -68,6 +72,9 @@ TEST(closed_number_and_duplicate_cannot_delete_the_watch)
 	struct ref_epoll ep;
 	int p[2], d, closed;
 
+	CONFORM_DECLARE("2.6.27", "EPOLL_CTL_DEL",
+			"epoll(7) Q&A: the key is fd number and open file "
+			"description; epoll_ctl(2) EBADF, ENOENT");
 	EPOLL_REQUIRE();
 	watch_and_dup(_metadata, &ep, p, &d, 9);
 	closed = p[0];
@@ -94,6 +101,9 @@ TEST(ref_close_deletes_before_closing)
 	struct ref_epoll ep;
 	int p[2], d, closed;
 
+	CONFORM_DECLARE("2.6.27", "EPOLL_CTL_DEL",
+			"epoll(7) Q&A: the fd must be removed explicitly with "
+			"EPOLL_CTL_DEL");
 	EPOLL_REQUIRE();
 	watch_and_dup(_metadata, &ep, p, &d, 1);
 	closed = p[0];
@@ -119,6 +129,8 @@ TEST(ref_close_of_unwatched_fd_gets_enoent_and_closes)
 	struct ref_epoll ep;
 	int p[2];
 
+	CONFORM_DECLARE("2.6.27", "EPOLL_CTL_DEL",
+			"epoll_ctl(2) ENOENT");
 	EPOLL_REQUIRE();
 	ref_case_ep_open(_metadata, &ep, p);
 	EXPECT_EQ(-ENOENT, ref_epoll_close(&ep, p[0]));
@@ -141,6 +153,9 @@ TEST(closing_the_last_fd_removes_the_watch)
 	struct ref_epoll ep;
 	int p[2], q[2], number;
 
+	CONFORM_DECLARE("2.6.27", "epoll_ctl",
+			"epoll(7) Q&A: closing the last fd removes it from "
+			"all interest lists");
 	EPOLL_REQUIRE();
 	ref_case_ep_open(_metadata, &ep, p);
 	ASSERT_EQ(0, ref_epoll_add(&ep, p[0], EPOLLIN, 1));

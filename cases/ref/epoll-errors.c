@@ -6,13 +6,14 @@
  * promise: a close-on-exec instance, and a freed context that fails cleanly.
  * Sources: epoll_ctl(2) ERRORS and EPOLLEXCLUSIVE (4.5), epoll_wait(2)
  * ERRORS, epoll_create1(2), epoll(7) Q&A, ref/epoll.h.
+ * Every TEST goes through ref_epoll_init(), which calls epoll_create1(2)
+ * (2.6.27): no TEST's first kernel is older (see its CONFORM_DECLARE); a
+ * version after a cited call below is the kernel that call came in.
  */
 #include <sys/epoll.h>
 
 #include "conform_ref.h"
 #include "conform_ref_epoll.h"
-
-CONFORM_SINCE("4.5", "ref/epoll.c errors (EPOLLEXCLUSIVE)");
 
 /*
  * epoll_ctl(2): "EBADF ... fd is not a valid file descriptor" (2.6):
@@ -22,6 +23,8 @@ TEST(add_of_bad_fd_gets_ebadf)
 {
 	struct ref_epoll ep;
 
+	CONFORM_DECLARE("2.6.27", "epoll_ctl",
+			"epoll_ctl(2) EBADF");
 	EPOLL_REQUIRE();
 	ASSERT_EQ(0, ref_epoll_init(&ep));
 	EXPECT_EQ(-EBADF, ref_epoll_add(&ep, conform_bad_fd(), EPOLLIN, 1));
@@ -36,6 +39,8 @@ TEST(add_of_the_instance_itself_gets_einval)
 {
 	struct ref_epoll ep;
 
+	CONFORM_DECLARE("2.6.27", "epoll_ctl",
+			"epoll_ctl(2) EINVAL: fd is the same as epfd");
 	EPOLL_REQUIRE();
 	ASSERT_EQ(0, ref_epoll_init(&ep));
 	EXPECT_EQ(-EINVAL, ref_epoll_add(&ep, ep.fd, EPOLLIN, 1));
@@ -52,6 +57,8 @@ TEST(add_of_regular_file_gets_eperm)
 	struct ref_epoll ep;
 	int file;
 
+	CONFORM_DECLARE("2.6.27", "epoll_ctl",
+			"epoll_ctl(2) EPERM");
 	EPOLL_REQUIRE();
 	ASSERT_EQ(0, ref_epoll_init(&ep));
 	ASSERT_LE(0, file = conform_temp_file(4096, 0));
@@ -71,6 +78,8 @@ TEST(add_twice_gets_eexist)
 	struct ref_epoll ep;
 	int p[2];
 
+	CONFORM_DECLARE("2.6.27", "EPOLL_CTL_ADD",
+			"epoll_ctl(2) EEXIST");
 	EPOLL_REQUIRE();
 	ref_case_ep_open(_metadata, &ep, p);
 	ASSERT_EQ(0, ref_epoll_add(&ep, p[0], EPOLLIN, 1));
@@ -91,6 +100,8 @@ TEST(del_or_mod_of_unknown_fd_gets_enoent)
 	struct ref_epoll ep;
 	int p[2];
 
+	CONFORM_DECLARE("2.6.27", "EPOLL_CTL_DEL",
+			"epoll_ctl(2) ENOENT");
 	EPOLL_REQUIRE();
 	ref_case_ep_open(_metadata, &ep, p);
 	EXPECT_EQ(-ENOENT, ref_epoll_del(&ep, p[0]));
@@ -110,6 +121,9 @@ TEST(mod_with_exclusive_gets_einval_and_changes_nothing)
 	struct ref_epoll ep;
 	int p[2];
 
+	CONFORM_DECLARE("2.6.27", "EPOLLEXCLUSIVE",
+			"epoll_ctl(2) EINVAL: EPOLL_CTL_MOD with "
+			"EPOLLEXCLUSIVE (4.5), refused by ref/epoll.c itself");
 	EPOLL_REQUIRE();
 	ref_case_ep_open(_metadata, &ep, p);
 	ASSERT_EQ(0, ref_epoll_add(&ep, p[0], EPOLLIN, 1));
@@ -131,6 +145,9 @@ TEST(mod_of_exclusive_watch_gets_einval)
 	struct ref_epoll ep;
 	int p[2];
 
+	CONFORM_DECLARE("4.5", "EPOLLEXCLUSIVE",
+			"epoll_ctl(2) EINVAL: EPOLLEXCLUSIVE previously "
+			"applied to this fd");
 	EPOLL_REQUIRE();
 	ref_case_ep_open(_metadata, &ep, p);
 	ASSERT_EQ(0, ref_epoll_add(&ep, p[0], EPOLLIN | EPOLLEXCLUSIVE, 1));
@@ -150,6 +167,8 @@ TEST(wait_with_max_zero_gets_einval)
 	struct ref_epoll ep;
 	volatile int zero = 0;	/* keeps gcc's access check quiet */
 
+	CONFORM_DECLARE("2.6.27", "epoll_wait",
+			"epoll_wait(2) EINVAL: maxevents <= 0");
 	EPOLL_REQUIRE();
 	ASSERT_EQ(0, ref_epoll_init(&ep));
 	EXPECT_EQ(-EINVAL, ref_epoll_wait(&ep, ev, zero, -1, NULL));
@@ -164,6 +183,8 @@ TEST(init_gives_close_on_exec_instance)
 {
 	struct ref_epoll ep;
 
+	CONFORM_DECLARE("2.6.27", "EPOLL_CLOEXEC",
+			"epoll_create1(2) EPOLL_CLOEXEC");
 	EPOLL_REQUIRE();
 	ASSERT_EQ(0, ref_epoll_init(&ep));
 	ASSERT_LE(0, ep.fd);
@@ -183,6 +204,8 @@ TEST(freed_context_gets_ebadf)
 	struct ref_epoll ep;
 	int p[2];
 
+	CONFORM_DECLARE("2.6.27", "epoll_ctl",
+			"epoll_ctl(2), epoll_wait(2) EBADF: epfd is not valid");
 	EPOLL_REQUIRE();
 	ref_case_ep_open(_metadata, &ep, p);
 	ref_epoll_free(&ep);

@@ -4,13 +4,14 @@
  * context (ref/epoll.c): one event, then disabled (still registered) until
  * ref_epoll_mod re-arms the watch, with new data and a new mask.
  * Sources: epoll_ctl(2) EPOLLONESHOT (since 2.6.2), ref/epoll.h.
+ * Every TEST goes through ref_epoll_init(), which calls epoll_create1(2)
+ * (2.6.27): no TEST's first kernel is older (see its CONFORM_DECLARE); a
+ * version after a cited call below is the kernel that call came in.
  */
 #include <sys/epoll.h>
 
 #include "conform_ref.h"
 #include "conform_ref_epoll.h"
-
-CONFORM_SINCE("2.6.27", "EPOLLONESHOT via ref/epoll.c (epoll_create1)");
 
 /*
  * A context watching p[0] with EPOLLIN | EPOLLONESHOT and data tag, one
@@ -48,6 +49,8 @@ TEST(one_event_then_nothing_until_rearmed)
 	struct ref_epoll ep;
 	int p[2];
 
+	CONFORM_DECLARE("2.6.27", "EPOLLONESHOT",
+			"epoll_ctl(2) EPOLLONESHOT");
 	EPOLL_REQUIRE();
 	fire(_metadata, &ep, p, 1);
 	EXPECT_EQ(0, ref_epoll_wait(&ep, ev, 2, 0, NULL));
@@ -70,6 +73,8 @@ TEST(mod_rearms_with_new_data)
 	struct ref_epoll ep;
 	int p[2];
 
+	CONFORM_DECLARE("2.6.27", "EPOLLONESHOT",
+			"epoll_ctl(2) EPOLLONESHOT: rearm with EPOLL_CTL_MOD");
 	EPOLL_REQUIRE();
 	fire(_metadata, &ep, p, 1);
 	ASSERT_EQ(0, ref_epoll_mod(&ep, p[0], EPOLLIN | EPOLLONESHOT, rearmed));
@@ -92,6 +97,8 @@ TEST(rearm_uses_the_new_mask)
 	struct ref_epoll ep;
 	int p[2];
 
+	CONFORM_DECLARE("2.6.27", "EPOLLONESHOT",
+			"epoll_ctl(2) EPOLL_CTL_MOD");
 	EPOLL_REQUIRE();
 	fire(_metadata, &ep, p, 1);
 	ASSERT_EQ(0, ref_epoll_mod(&ep, p[0], EPOLLOUT | EPOLLONESHOT, 2));
@@ -111,6 +118,9 @@ TEST(disabled_watch_is_still_registered)
 	struct ref_epoll ep;
 	int p[2];
 
+	CONFORM_DECLARE("2.6.27", "EPOLLONESHOT",
+			"epoll_ctl(2) EPOLLONESHOT: disabled in the interest "
+			"list");
 	EPOLL_REQUIRE();
 	fire(_metadata, &ep, p, 1);
 	EXPECT_EQ(-EEXIST, ref_epoll_add(&ep, p[0], EPOLLIN, 2));
@@ -130,6 +140,8 @@ TEST(rearm_without_oneshot_is_level_triggered)
 	struct ref_epoll ep;
 	int p[2];
 
+	CONFORM_DECLARE("2.6.27", "EPOLLONESHOT",
+			"epoll_ctl(2) EPOLL_CTL_MOD");
 	EPOLL_REQUIRE();
 	fire(_metadata, &ep, p, 1);
 	ASSERT_EQ(0, ref_epoll_mod(&ep, p[0], EPOLLIN, 4));

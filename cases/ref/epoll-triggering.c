@@ -7,13 +7,14 @@
  * blocking fd.
  * Sources: epoll(7) "Level-triggered and edge-triggered", its Q&A on
  * reading until EAGAIN, DESIGN.md section 7, ref/epoll.h.
+ * Every TEST goes through ref_epoll_init(), which calls epoll_create1(2)
+ * (2.6.27): no TEST's first kernel is older (see its CONFORM_DECLARE); a
+ * version after a cited call below is the kernel that call came in.
  */
 #include <sys/epoll.h>
 
 #include "conform_ref.h"
 #include "conform_ref_epoll.h"
-
-CONFORM_SINCE("2.6.27", "epoll_create1 via ref/epoll.c");
 
 /*
  * A context watching p[0] (a pipe with a non-blocking read end) for
@@ -46,6 +47,8 @@ TEST(level_unhandled_event_repeats_on_every_wait)
 	struct ref_epoll ep;
 	int p[2];
 
+	CONFORM_DECLARE("2.6.27", "epoll_wait",
+			"epoll(7) Level-triggered and edge-triggered");
 	EPOLL_REQUIRE();
 	watch_pipe(_metadata, &ep, p, 0, 0x1e7e1);
 	ASSERT_EQ(1, write(p[1], "x", 1));
@@ -69,6 +72,8 @@ TEST(level_handled_event_is_not_reported_again)
 	char c;
 	int p[2];
 
+	CONFORM_DECLARE("2.6.27", "epoll_wait",
+			"epoll(7) Level-triggered and edge-triggered");
 	EPOLL_REQUIRE();
 	watch_pipe(_metadata, &ep, p, 0, 1);
 	ASSERT_EQ(1, write(p[1], "x", 1));
@@ -91,6 +96,9 @@ TEST(edge_partial_read_brings_no_new_event)
 	struct ref_epoll ep;
 	int p[2];
 
+	CONFORM_DECLARE("2.6.27", "EPOLLET",
+			"epoll(7) Level-triggered and edge-triggered: the "
+			"example");
 	EPOLL_REQUIRE();
 	watch_pipe(_metadata, &ep, p, EPOLLET, 0xed6e);
 	conform_fill_pattern(data, sizeof(data), 0);
@@ -143,6 +151,8 @@ TEST(drain_reads_everything_until_eagain)
 	char c;
 	int p[2];
 
+	CONFORM_DECLARE("2.6.27", "EPOLLET",
+			"epoll(7) Q&A: ready until read yields EAGAIN");
 	EPOLL_REQUIRE();
 	watch_pipe(_metadata, &ep, p, EPOLLET, 1);
 	conform_fill_pattern(data, sizeof(data), 0);
@@ -171,6 +181,9 @@ TEST(after_drain_new_data_is_a_new_event)
 	struct ref_epoll ep;
 	int p[2];
 
+	CONFORM_DECLARE("2.6.27", "EPOLLET",
+			"epoll(7): wait only after read or write return "
+			"EAGAIN");
 	EPOLL_REQUIRE();
 	watch_pipe(_metadata, &ep, p, EPOLLET, 0xa6a1);
 	ASSERT_EQ(3, write(p[1], "abc", 3));
@@ -199,6 +212,9 @@ TEST(drain_reports_end_of_file)
 	struct ref_epoll ep;
 	int p[2];
 
+	CONFORM_DECLARE("2.6.27", "EPOLLET",
+			"read(2): 0 at end of file; ref/epoll.h "
+			"ref_epoll_drain");
 	EPOLL_REQUIRE();
 	watch_pipe(_metadata, &ep, p, EPOLLET, 1);
 	ASSERT_EQ(5, write(p[1], "hello", 5));
@@ -221,6 +237,9 @@ TEST(drain_refuses_blocking_fd)
 	static struct sink s;
 	int p[2];
 
+	CONFORM_DECLARE("2.6.27", "EPOLLET",
+			"epoll(7): EPOLLET should use nonblocking fds; "
+			"ref/epoll.h");
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(1, write(p[1], "x", 1));
 	EXPECT_EQ(-EINVAL, ref_epoll_drain(p[0], collect, &s));
@@ -239,6 +258,8 @@ TEST(drain_of_bad_fd_gets_ebadf)
 {
 	static struct sink s;
 
+	CONFORM_DECLARE("2.6.27", "EPOLLET",
+			"fcntl(2) EBADF; ref/epoll.h ref_epoll_drain");
 	EXPECT_EQ(-EBADF, ref_epoll_drain(conform_bad_fd(), collect, &s));
 	EXPECT_EQ(0u, s.chunks);
 	EXPECT_FALSE(s.eof);

@@ -9,6 +9,9 @@
  * threaded TEST first sees its thread asleep in the call.
  * Sources: signal(7) "Interruption of system calls and library functions
  * by signal handlers", epoll_wait(2) EINTR, ref/epoll.h.
+ * Every TEST goes through ref_epoll_init(), which calls epoll_create1(2)
+ * (2.6.27): no TEST's first kernel is older (see its CONFORM_DECLARE); a
+ * version after a cited call below is the kernel that call came in.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -16,8 +19,6 @@
 
 #include "conform_ref.h"
 #include "conform_ref_epoll.h"
-
-CONFORM_SINCE("2.6.27", "epoll_pwait via ref/epoll.c (epoll_create1)");
 
 /* What on_signal() does, set by each TEST before the signal comes. */
 static volatile sig_atomic_t handler_calls;
@@ -75,6 +76,9 @@ TEST(raw_pwait_is_not_restarted_even_with_sa_restart)
 	sigset_t none;
 	int ep, p[2];
 
+	CONFORM_DECLARE("2.6.27", "epoll_pwait",
+			"signal(7) Interruption of system calls: epoll_pwait "
+			"never restarted; epoll_wait(2) EINTR");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, 1);
 	raises_left = 0;
@@ -103,6 +107,8 @@ TEST(wait_goes_on_after_handler_to_its_event)
 	sigset_t none;
 	int p[2];
 
+	CONFORM_DECLARE("2.6.27", "epoll_pwait",
+			"epoll_wait(2) EINTR; ref/epoll.h retries");
 	EPOLL_REQUIRE();
 	ref_case_ep_open(_metadata, &ep, p);
 	ASSERT_EQ(0, ref_epoll_add(&ep, p[0], EPOLLIN, 0x5e1f));
@@ -132,6 +138,8 @@ TEST(endless_signals_do_not_stretch_the_deadline)
 	sigset_t none;
 	int p[2];
 
+	CONFORM_DECLARE("2.6.27", "epoll_pwait",
+			"epoll_wait(2) EINTR; ref/epoll.c keeps the deadline");
 	EPOLL_REQUIRE();
 	ref_case_ep_open(_metadata, &ep, p);
 	ASSERT_EQ(0, ref_epoll_add(&ep, p[0], EPOLLIN, 1));
@@ -158,6 +166,8 @@ TEST(unlimited_wait_retries_every_interruption)
 	sigset_t none;
 	int p[2];
 
+	CONFORM_DECLARE("2.6.27", "epoll_pwait",
+			"epoll_wait(2) EINTR; ref/epoll.h retries");
 	EPOLL_REQUIRE();
 	ref_case_ep_open(_metadata, &ep, p);
 	ASSERT_EQ(0, ref_epoll_add(&ep, p[0], EPOLLIN, 0x44));
@@ -205,6 +215,9 @@ TEST(blocked_wait_in_thread_survives_a_signal)
 	pid_t tid;
 	int p[2], seen;
 
+	CONFORM_DECLARE("2.6.27", "epoll_pwait",
+			"signal(7) Interruption of system calls; "
+			"epoll_wait(2) EINTR");
 	EPOLL_REQUIRE();
 	ref_case_ep_open(_metadata, &ep, p);
 	ASSERT_EQ(0, ref_epoll_add(&ep, p[0], EPOLLIN, 0x77));

@@ -11,8 +11,6 @@
  */
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.6", "IORING_OP_READ");
-
 /* ref_read_ops counting calls of cancel(), and trying a cancel of its own id
  * from complete() when self_cancel is set. */
 static int cancels;
@@ -77,6 +75,8 @@ TEST(cancel_after_final_completion_gets_enoent)
 	struct ref_event_ops ops = counting_ops();
 	struct setup s;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"ref/event.h: -ENOENT when id is not live");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	complete_read(_metadata, &s, &ops);
 	EXPECT_EQ(-ENOENT, ref_driver_cancel(&s.rig.drv, s.id, true));
@@ -92,6 +92,8 @@ TEST(late_cancel_takes_nothing_from_the_event)
 	struct ref_event_ops ops = counting_ops();
 	struct setup s;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"ref/event.h: ids retire after the final completion");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	complete_read(_metadata, &s, &ops);
 	ASSERT_EQ(-ENOENT, ref_driver_cancel(&s.rig.drv, s.id, true));
@@ -110,6 +112,8 @@ TEST(late_cancel_sends_nothing_to_the_kernel)
 	struct ref_driver_stats before;
 	struct setup s;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"ref/event.h: ids retire after the final completion");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	complete_read(_metadata, &s, &ops);
 	before = s.rig.drv.stats;
@@ -129,6 +133,9 @@ TEST(cancel_from_inside_final_complete_gets_enoent)
 	struct ref_event_ops ops = counting_ops();
 	struct setup s;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"ref/event.h: the id retires before complete() of the "
+			"final CQE");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ref_case_rig_init(_metadata, &s.rig, 4, 2);
 	ASSERT_EQ(4, write(s.rig.p[1], "abcd", 4));

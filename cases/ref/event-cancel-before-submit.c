@@ -10,8 +10,6 @@
  */
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.6", "IORING_OP_READ");
-
 /* Counts complete() calls of a read event. */
 static int completes;
 
@@ -24,7 +22,8 @@ static void counting_complete(void *event, const struct io_uring_cqe *cqe)
 /*
  * ref/event.h: a prepared event cancelled before submission has its SQE
  * turned into a NOP; that NOP's CQE is counted in stats.ignored and
- * complete() is never called; the id is inert at once (NOP since 5.1).
+ * complete() is never called; the id is inert at once (first kernel 5.6:
+ * the event is an IORING_OP_READ; the NOP it becomes is 5.1).
  */
 TEST(cancelled_prepared_event_completes_as_ignored_nop)
 {
@@ -33,6 +32,9 @@ TEST(cancelled_prepared_event_completes_as_ignored_nop)
 	struct ref_case_rig rig;
 	ref_event_id id;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"ref/event.h; DESIGN.md section 7: a prepared event's "
+			"SQE becomes an ignored NOP");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ops.complete = counting_complete;
 	ref_case_rig_init(_metadata, &rig, 4, 2);
@@ -67,6 +69,8 @@ TEST(cancelled_prepared_event_is_released_at_once)
 	struct ref_case_rig rig;
 	ref_event_id id;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"ref/event.h: released at once");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ref_case_rig_init(_metadata, &rig, 4, 2);
 	ASSERT_EQ(0, ref_read_event_init(&r, rig.p[0], 8, 0));
@@ -93,6 +97,9 @@ TEST(cancel_before_submit_asks_kernel_nothing)
 	struct ref_case_rig rig;
 	ref_event_id id;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"ref/event.h: no IORING_OP_ASYNC_CANCEL for an event "
+			"the kernel never saw");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ref_case_rig_init(_metadata, &rig, 4, 2);
 	ASSERT_EQ(0, ref_read_event_init(&r, rig.p[0], 8, 0));
@@ -134,6 +141,8 @@ TEST(cancelled_prepared_read_consumes_no_data)
 	ref_event_id id[3];
 	struct ref_case_rig rig;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"ref/event.h; io_uring_enter(2) IOSQE_IO_DRAIN");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	drained.prepare = drained_read_prepare;
 	ref_case_rig_init(_metadata, &rig, 4, 4);

@@ -12,8 +12,6 @@
  */
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.6", "IORING_OP_READ");
-
 static int completes;
 
 static void counting_complete(void *event, const struct io_uring_cqe *cqe)
@@ -53,13 +51,20 @@ static void teardown(struct setup *s)
 }
 
 /* io_uring_enter(2) IORING_OP_ASYNC_CANCEL (5.5): res 0 when the target was
- * found and cancelled; the driver reports it to cancel_result once. */
+ * found and cancelled; the driver reports it to cancel_result once. First
+ * kernel 5.7 (IORING_FEAT_FAST_POLL): the pipe read waits in io_uring's poll;
+ * 5.6 punts it to io-wq, where it blocks and the cancel gives -EALREADY. */
 TEST(cancel_result_is_zero)
 {
 	struct setup s;
 
+	CONFORM_DECLARE("5.7", "IORING_FEAT_FAST_POLL",
+			"io_uring_enter(2) IORING_OP_ASYNC_CANCEL: res 0 when "
+			"found; a pipe read waits in io_uring's poll "
+			"(IORING_FEAT_FAST_POLL 5.7)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
+	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_FAST_POLL);
 	cancel_blocked_read(_metadata, &s);
 	EXPECT_EQ(1, ref_case_seen.cancel_results);
 	EXPECT_EQ(0, ref_case_seen.cancel_res);
@@ -68,13 +73,19 @@ TEST(cancel_result_is_zero)
 
 /* io_uring_enter(2) IORING_OP_ASYNC_CANCEL: the cancelled request completes
  * with -ECANCELED; ref/event.h: that CQE goes to the cancellation (final,
- * no IORING_CQE_F_MORE) and complete() is never called (5.5). */
+ * no IORING_CQE_F_MORE) and complete() is never called (5.7: the read waits
+ * in poll, IORING_FEAT_FAST_POLL; blocked in io-wq on 5.6 it ends -EINTR). */
 TEST(target_ecanceled_goes_to_cancellation_not_complete)
 {
 	struct setup s;
 
+	CONFORM_DECLARE("5.7", "IORING_FEAT_FAST_POLL",
+			"io_uring_enter(2) IORING_OP_ASYNC_CANCEL: the target "
+			"completes with -ECANCELED (waiting in poll, "
+			"IORING_FEAT_FAST_POLL 5.7)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
+	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_FAST_POLL);
 	cancel_blocked_read(_metadata, &s);
 	EXPECT_EQ(1, ref_case_seen.completed);
 	EXPECT_EQ(-ECANCELED, ref_case_seen.last_res);
@@ -88,11 +99,14 @@ TEST(target_ecanceled_goes_to_cancellation_not_complete)
 }
 
 /* ref/event.h: release is "called once, after the final CQE and the
- * cancel's CQE"; the id is then inert (5.6). */
+ * cancel's CQE"; the id is then inert (5.6: IORING_OP_READ). */
 TEST(release_runs_once_after_both_cqes)
 {
 	struct setup s;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_ASYNC_CANCEL",
+			"ref/event.h: release called once after the final CQE "
+			"and the cancel's CQE");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	cancel_blocked_read(_metadata, &s);
@@ -112,6 +126,9 @@ TEST(cancelled_read_consumes_no_later_data)
 	unsigned char data[8], back[16];
 	struct setup s;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_ASYNC_CANCEL",
+			"io_uring_enter(2) IORING_OP_ASYNC_CANCEL: a "
+			"cancelled read transfers nothing");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	cancel_blocked_read(_metadata, &s);

@@ -14,8 +14,6 @@
  */
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.6", "IORING_OP_READ");
-
 enum { LEN = 32 };
 
 /* A read whose buffer sits in a record that the cancellation takes over. */
@@ -133,6 +131,8 @@ TEST(cancellation_sees_normal_result)
 {
 	struct setup s;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"ref/event.h: a normal result that must not be lost");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	cancel_then_feed(_metadata, &s);
 	EXPECT_EQ(1u, seen.completed);
@@ -151,6 +151,9 @@ TEST(buffer_written_after_cancel_holds_the_bytes)
 {
 	struct setup s;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"io_uring_enter(2): a request's buffer stays in use "
+			"until its completion");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	cancel_then_feed(_metadata, &s);
 	EXPECT_TRUE(seen.bytes_ok);
@@ -162,6 +165,9 @@ TEST(buffer_released_once_after_final_cqe)
 {
 	struct setup s;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"ref/event.h; DESIGN.md section 7: resources held "
+			"until the final completion");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	cancel_then_feed(_metadata, &s);
 	EXPECT_EQ(1u, seen.releases);
@@ -176,6 +182,9 @@ TEST(cancel_without_asking_sends_no_async_cancel)
 {
 	struct setup s;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"ref/event.h: without ask_kernel no "
+			"IORING_OP_ASYNC_CANCEL");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	cancel_then_feed(_metadata, &s);
 	EXPECT_EQ(0u, seen.cancel_results);
@@ -195,6 +204,8 @@ TEST(completed_unreaped_read_result_goes_to_cancellation)
 	unsigned char data[LEN];
 	struct setup s;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"ref/event.h: a normal result that must not be lost");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	memset(&seen, 0, sizeof(seen));
 	ref_case_rig_init(_metadata, &s.rig, 4, 2);

@@ -11,8 +11,6 @@
  */
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.6", "IORING_OP_CLOSE");
-
 /* Close fd through the driver; returns the event's result. */
 static int close_via_driver(struct __test_metadata *_metadata, int fd)
 {
@@ -37,6 +35,8 @@ TEST(close_completes_and_fd_is_gone)
 {
 	int p[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_CLOSE",
+			"io_uring_enter(2) IORING_OP_CLOSE; fcntl(2) EBADF");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_CLOSE);
 	ASSERT_EQ(0, conform_pipe(p));
 	EXPECT_EQ(0, close_via_driver(_metadata, p[0]));
@@ -48,6 +48,8 @@ TEST(close_completes_and_fd_is_gone)
 /* close(2) EBADF: "fd isn't a valid open file descriptor" (5.6). */
 TEST(close_of_fd_not_open_gets_ebadf)
 {
+	CONFORM_DECLARE("5.6", "IORING_OP_CLOSE",
+			"close(2) EBADF");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_CLOSE);
 	EXPECT_EQ(-EBADF, close_via_driver(_metadata, conform_bad_fd()));
 }
@@ -64,6 +66,8 @@ TEST(close_of_write_end_ends_waiting_read_with_eof)
 	struct ref_case_rig rig;
 	ref_event_id rid, cid;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_CLOSE",
+			"pipe(7): a read with no writers sees end-of-file");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_CLOSE);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ref_case_rig_init(_metadata, &rig, 4, 2);
@@ -91,6 +95,9 @@ TEST(close_cancelled_before_submit_leaves_fd_open)
 	ref_event_id id;
 	char c;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_CLOSE",
+			"ref/event.h: a cancelled prepared event becomes an "
+			"ignored NOP");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_CLOSE);
 	ref_case_rig_init(_metadata, &rig, 4, 2);
 	ev.fd = rig.p[1];

@@ -13,8 +13,6 @@
 
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.5", "IORING_OP_CONNECT");
-
 /* Connect a new socket to addr through the driver; *res gets the result. */
 static void connect_via_driver(struct __test_metadata *_metadata,
 			       const struct sockaddr_un *addr, int *sock, int *res)
@@ -47,6 +45,8 @@ TEST(connect_to_listener_succeeds)
 	int lfd, sock, res, a;
 	char buf[4];
 
+	CONFORM_DECLARE("5.5", "IORING_OP_CONNECT",
+			"io_uring_enter(2) IORING_OP_CONNECT; connect(2)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_CONNECT);
 	lfd = ref_case_unix_listener("sock", &addr);
 	ASSERT_LE(0, lfd);
@@ -69,6 +69,8 @@ TEST(connect_to_missing_path_gets_enoent)
 	struct sockaddr_un addr;
 	int sock, res;
 
+	CONFORM_DECLARE("5.5", "IORING_OP_CONNECT",
+			"unix(7) ENOENT");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_CONNECT);
 	ASSERT_EQ(0, ref_case_unix_addr(&addr, "no-such-socket"));
 	connect_via_driver(_metadata, &addr, &sock, &res);
@@ -83,6 +85,8 @@ TEST(connect_to_socket_not_listening_gets_econnrefused)
 	struct sockaddr_un addr;
 	int bound, sock, res;
 
+	CONFORM_DECLARE("5.5", "IORING_OP_CONNECT",
+			"connect(2) ECONNREFUSED");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_CONNECT);
 	bound = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	ASSERT_LE(0, bound);
@@ -105,6 +109,8 @@ TEST(connect_uses_its_own_copy_of_the_address)
 	ref_event_id id;
 	int lfd, sock, a;
 
+	CONFORM_DECLARE("5.5", "IORING_OP_CONNECT",
+			"ref/event.h: the event owns a copy of the address");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_CONNECT);
 	lfd = ref_case_unix_listener("sock", &addr);
 	ASSERT_LE(0, lfd);
@@ -146,6 +152,8 @@ TEST(connect_cancelled_before_submit_never_connects)
 	ref_event_id id;
 	int lfd, sock;
 
+	CONFORM_DECLARE("5.5", "IORING_OP_CONNECT",
+			"ref/event.h; getpeername(2) ENOTCONN");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_CONNECT);
 	lfd = ref_case_unix_listener("sock", &addr);
 	ASSERT_LE(0, lfd);

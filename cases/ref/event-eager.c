@@ -13,8 +13,6 @@
  */
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.6", "IORING_OP_READ");
-
 static bool always(const void *event)
 {
 	(void)event;
@@ -64,6 +62,9 @@ TEST(eager_event_is_submitted_by_start)
 	struct ref_event_ops ops = read_ops_eager(always);
 	struct setup s;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"ref/event.h is_eager(); io_uring_enter(2): SQEs "
+			"consumed on submission");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	setup(_metadata, &s);
 	ASSERT_EQ(0, ref_driver_start(&s.rig.drv, &s.r[0], &ops, &s.id[0]));
@@ -81,6 +82,8 @@ TEST(event_not_eager_waits_for_submit)
 	struct ref_event_ops ops = read_ops_eager(never);
 	struct setup s;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"ref/event.h is_eager()");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	setup(_metadata, &s);
 	ASSERT_EQ(0, ref_driver_start(&s.rig.drv, &s.r[0], &ops, &s.id[0]));
@@ -99,6 +102,8 @@ TEST(eager_start_submits_earlier_prepared_events)
 	struct ref_event_ops eager = read_ops_eager(always);
 	struct setup s;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"io_uring_enter(2): the SQ is consumed in order");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	setup(_metadata, &s);
 	ASSERT_EQ(0, ref_driver_start(&s.rig.drv, &s.r[0], &ref_read_ops, &s.id[0]));
@@ -125,6 +130,9 @@ TEST(eager_read_with_data_waiting_completes_with_the_data)
 	struct ref_event_ops ops = read_ops_eager(always);
 	struct setup s;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"io_uring_enter(2) IORING_OP_READ; ref/event.h "
+			"is_eager()");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	setup(_metadata, &s);
 	ASSERT_EQ(4, write(s.rig.p[1], "abcd", 4));
@@ -143,12 +151,18 @@ TEST(eager_read_with_data_waiting_completes_with_the_data)
 
 /* ref/event.h: an eager event cannot be cancelled as unsubmitted: its
  * cancel is a cancel-requested one, its SQE is not turned into a NOP, and
- * asking the kernel finds it (0) (IORING_OP_ASYNC_CANCEL 5.5). */
+ * asking the kernel reaches it (0 where the read waits in poll, 5.7; on 5.6
+ * -EALREADY from io-wq), and the final CQE goes to the cancellation (first
+ * kernel 5.6: IORING_OP_READ). */
 TEST(cancel_of_eager_event_goes_through_the_kernel)
 {
 	struct ref_event_ops ops = read_ops_eager(always);
 	struct setup s;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_ASYNC_CANCEL",
+			"ref/event.h: a submitted event's cancel is "
+			"cancel-requested; io_uring_enter(2) "
+			"IORING_OP_ASYNC_CANCEL");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	setup(_metadata, &s);

@@ -12,8 +12,6 @@
  */
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.6", "IORING_OP_READ");
-
 /*
  * ref/event.h: "0 is never a valid id"; the generation starts at 1 and skips
  * 0 when it wraps. 64 NOP events through a 4-slot driver (every slot used
@@ -27,6 +25,9 @@ TEST(ids_are_never_zero_and_never_repeat)
 	struct ref_driver drv;
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.1", "IORING_OP_NOP",
+			"ref/event.h: 0 is never a valid id; "
+			"io_uring_enter(2) user_data");
 	CONFORM_REQUIRE_URING();
 	memset(ev, 0, sizeof(ev));
 	ASSERT_EQ(0, ref_ring_init(&ring, 8, NULL));
@@ -65,6 +66,9 @@ TEST(retired_id_is_inert_and_cancel_gets_enoent)
 	struct ref_ring ring;
 	ref_event_id id;
 
+	CONFORM_DECLARE("5.1", "IORING_OP_NOP",
+			"ref/event.h; DESIGN.md section 7: retire the id "
+			"after the final completion");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
@@ -94,6 +98,8 @@ TEST(reused_slot_gets_new_generation)
 	struct ref_driver drv;
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.1", "IORING_OP_NOP",
+			"ref/event.h: a reused slot gets a new generation");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 1));
@@ -127,6 +133,8 @@ TEST(start_with_all_slots_in_use_gets_ebusy)
 	ref_event_id id[3];
 	struct ref_case_rig rig;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"ref/event.h ref_driver_start(): -EBUSY");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ref_case_rig_init(_metadata, &rig, 8, 2);
 	for (int i = 0; i < 3; i++)
@@ -163,6 +171,8 @@ TEST(ids_never_handed_out_are_inert)
 	struct ref_ring ring;
 	ref_event_id beyond = (1ULL << 32) | 7;	/* generation 1, slot 7 of 2 */
 
+	CONFORM_DECLARE("5.1", "io_uring_setup",
+			"ref/event.h: ids never handed out name no event");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));

@@ -12,8 +12,6 @@
  */
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.6", "IORING_OP_OPENAT");
-
 /* <tmpdir>/name holding 256 bytes of pattern; path gets its name. */
 static void make_file(struct __test_metadata *_metadata, const char *name,
 		      char *path, size_t len)
@@ -58,6 +56,8 @@ TEST(openat_completes_with_fd_of_the_file)
 	char path[300];
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_OPENAT",
+			"io_uring_enter(2) IORING_OP_OPENAT; openat(2)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
 	make_file(_metadata, "file", path, sizeof(path));
 	fd = openat_via_driver(_metadata, path, O_RDONLY | O_CLOEXEC);
@@ -73,6 +73,8 @@ TEST(openat_of_missing_path_gets_enoent)
 {
 	char path[300];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_OPENAT",
+			"openat(2) ENOENT");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
 	conform_tmppath(path, sizeof(path), "missing");
 	EXPECT_EQ(-ENOENT, openat_via_driver(_metadata, path, O_RDONLY | O_CLOEXEC));
@@ -84,6 +86,8 @@ TEST(openat_excl_of_existing_path_gets_eexist)
 {
 	char path[300];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_OPENAT",
+			"openat(2) EEXIST");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
 	make_file(_metadata, "file", path, sizeof(path));
 	EXPECT_EQ(-EEXIST, openat_via_driver(_metadata, path,
@@ -100,6 +104,8 @@ TEST(openat_uses_its_own_copy_of_the_path)
 	ref_event_id id;
 	char path[300];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_OPENAT",
+			"ref/event.h: the event owns a copy of the path");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
 	make_file(_metadata, "file", path, sizeof(path));
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
@@ -131,6 +137,8 @@ TEST(fd_opened_after_cancel_is_closed_and_path_released)
 	ref_event_id id;
 	char path[300];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_OPENAT",
+			"ref/event.h: an fd the kernel still opens is closed");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
 	make_file(_metadata, "file", path, sizeof(path));
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));

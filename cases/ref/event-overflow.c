@@ -12,8 +12,6 @@
  */
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.5", "IORING_FEAT_NODROP");
-
 enum { SQ = 4, CQ = 4 };
 
 static void small_ring(struct __test_metadata *_metadata, struct ref_ring *ring)
@@ -40,6 +38,9 @@ TEST(many_nops_into_small_cq_each_complete_once)
 	struct ref_ring ring;
 	ref_event_id id;
 
+	CONFORM_DECLARE("5.5", "IORING_FEAT_NODROP",
+			"io_uring_setup(2) IORING_FEAT_NODROP and "
+			"IORING_SETUP_CQSIZE");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_NODROP);
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_CQSIZE);
 	memset(ev, 0, sizeof(ev));
@@ -73,6 +74,9 @@ TEST(blocked_reads_completing_at_once_all_arrive)
 	struct ref_ring ring;
 	ref_event_id id;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"io_uring_setup(2) IORING_FEAT_NODROP (5.5); "
+			"IORING_OP_READ (5.6)");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_NODROP);
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_CQSIZE);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
@@ -113,7 +117,10 @@ TEST(blocked_reads_completing_at_once_all_arrive)
  * CQ full and a backlog waiting, unreaped, new events still start and
  * complete: the driver reaps (delivering the backlog to its events) and
  * retries instead of failing. 8 NOPs overflow the ring; 8 more are started
- * before anything is reaped; all 16 complete once (5.5).
+ * before anything is reaped; all 16 complete once. The ring shows the
+ * backlog with IORING_SQ_CQ_OVERFLOW in its SQ flags: that uapi flag came
+ * in 5.8 (DESIGN.md section 8; liburing's test/cq-overflow-peek.c checks
+ * it), so this TEST's first kernel is 5.8, not 5.5.
  */
 TEST(events_started_on_overflowed_ring_complete)
 {
@@ -123,6 +130,10 @@ TEST(events_started_on_overflowed_ring_complete)
 	struct ref_ring ring;
 	ref_event_id id;
 
+	CONFORM_DECLARE("5.8", "IORING_SQ_CQ_OVERFLOW",
+			"io_uring_setup(2) IORING_FEAT_NODROP; "
+			"io_uring_enter(2) EBUSY; IORING_SQ_CQ_OVERFLOW "
+			"in the SQ flags (5.8)");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_NODROP);
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_CQSIZE);
 	memset(ev, 0, sizeof(ev));

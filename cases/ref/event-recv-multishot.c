@@ -14,8 +14,6 @@
  */
 #include "conform_ref.h"
 
-CONFORM_SINCE("6.0", "IORING_RECV_MULTISHOT");
-
 enum { BUF_SIZE = 16, BGID = 7 };
 
 /* The bytes on_data was given, in order. */
@@ -90,7 +88,7 @@ static const char *setup(struct __test_metadata *_metadata, struct setup *s,
 		ref_ring_free(&s->ring);
 		close(s->sv[0]);
 		close(s->sv[1]);
-		return "IORING_REGISTER_PBUF_RING not supported (5.19): -EINVAL";
+		return "IORING_REGISTER_PBUF_RING: -EINVAL";
 	}
 	ASSERT_EQ(0, ret);
 	ASSERT_EQ(0, ref_driver_init(&s->drv, &s->ring, 2));
@@ -126,7 +124,7 @@ static bool arm(struct __test_metadata *_metadata, struct setup *s)
 	do {                                                                   \
 		if (!arm(_metadata, s)) {                                      \
 			teardown(s);                                           \
-			SKIP(return, "IORING_RECV_MULTISHOT not supported (6.0): -EINVAL"); \
+			SKIP(return, "IORING_RECV_MULTISHOT: the recv ended -EINVAL"); \
 		}                                                              \
 	} while (0)
 
@@ -148,6 +146,10 @@ TEST(multishot_recv_delivers_sequence_and_recycles_buffers)
 	unsigned char data[BUF_SIZE * 6];
 	struct setup s;
 
+	CONFORM_DECLARE("6.0", "IORING_RECV_MULTISHOT",
+			"io_uring_enter(2) IORING_OP_RECV "
+			"IORING_RECV_MULTISHOT: IORING_CQE_F_MORE per "
+			"completion");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_RECV);
 	SETUP_OR_SKIP(&s, 2);
 	ARM_OR_SKIP(&s);
@@ -177,6 +179,10 @@ TEST(multishot_recv_ends_with_enobufs_when_buffers_run_out)
 	unsigned char data[BUF_SIZE * 4];
 	struct setup s;
 
+	CONFORM_DECLARE("6.0", "IORING_RECV_MULTISHOT",
+			"io_uring_enter(2) IORING_OP_RECV "
+			"IORING_RECV_MULTISHOT: -ENOBUFS when no buffers are "
+			"left");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_RECV);
 	SETUP_OR_SKIP(&s, 2);
 	conform_fill_pattern(data, sizeof(data), 0);
@@ -206,6 +212,10 @@ TEST(multishot_recv_rearmed_after_enobufs_gets_the_rest)
 	unsigned char data[BUF_SIZE * 3];
 	struct setup s;
 
+	CONFORM_DECLARE("6.0", "IORING_RECV_MULTISHOT",
+			"ref/event.h: start it again to re-arm; "
+			"io_uring_enter(2) IORING_OP_RECV "
+			"IORING_RECV_MULTISHOT");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_RECV);
 	SETUP_OR_SKIP(&s, 2);
 	conform_fill_pattern(data, sizeof(data), 0);
@@ -232,6 +242,9 @@ TEST(multishot_recv_ends_with_zero_at_eof)
 {
 	struct setup s;
 
+	CONFORM_DECLARE("6.0", "IORING_RECV_MULTISHOT",
+			"recv(2): 0 at end-of-file; io_uring_enter(2) "
+			"IORING_OP_RECV IORING_RECV_MULTISHOT");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_RECV);
 	SETUP_OR_SKIP(&s, 2);
 	ARM_OR_SKIP(&s);
@@ -257,6 +270,9 @@ TEST(cancelled_multishot_recv_recycles_buffers_of_late_cqes)
 	struct ref_event_ops ops = ref_recv_multishot_ops;
 	struct setup s;
 
+	CONFORM_DECLARE("6.0", "IORING_RECV_MULTISHOT",
+			"ref/event.h: buffers named by CQEs still to come are "
+			"recycled");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_RECV);
 	SETUP_OR_SKIP(&s, 2);
 	ARM_OR_SKIP(&s);

@@ -11,8 +11,6 @@
  */
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.6", "IORING_OP_READ");
-
 /* A multishot poll for POLLIN (IORING_POLL_ADD_MULTI, 5.13). */
 struct poll_event {
 	int fd;
@@ -74,6 +72,8 @@ TEST(start_prepares_submit_submits_final_completion_retires)
 	struct ref_case_rig rig;
 	ref_event_id id;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"ref/event.h state diagram");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ref_case_rig_init(_metadata, &rig, 4, 2);
 	ASSERT_EQ(0, ref_read_event_init(&r, rig.p[0], sizeof(msg), 0));
@@ -102,6 +102,8 @@ TEST(cancelled_submitted_event_is_cancel_requested_until_final_cqe)
 	struct ref_case_rig rig;
 	ref_event_id id;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"ref/event.h state diagram; DESIGN.md section 7");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ref_case_rig_init(_metadata, &rig, 4, 2);
 	ASSERT_EQ(0, ref_read_event_init(&r, rig.p[0], 8, 0));
@@ -134,6 +136,9 @@ TEST(multishot_stays_submitted_while_cqes_carry_more)
 	ref_event_id id;
 	char c;
 
+	CONFORM_DECLARE("5.13", "IORING_POLL_ADD_MULTI",
+			"io_uring_enter(2) IORING_POLL_ADD_MULTI: "
+			"IORING_CQE_F_MORE");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_ADD);
 	ref_case_rig_init(_metadata, &rig, 4, 2);
 	ev.fd = rig.p[0];
@@ -144,7 +149,8 @@ TEST(multishot_stays_submitted_while_cqes_carry_more)
 		ASSERT_EQ(1, ref_case_run(&rig.drv, 1));
 		if (i == 1 && ev.with_more == 0 && ev.last_res == -EINVAL) {
 			ref_case_rig_free(&rig);
-			SKIP(return, "IORING_POLL_ADD_MULTI not supported (5.13)");
+			SKIP(return, "IORING_POLL_ADD_MULTI: the poll ended -EINVAL, "
+			     "without IORING_CQE_F_MORE");
 		}
 		ASSERT_EQ(i, ev.calls);
 		EXPECT_EQ(i, ev.with_more);
@@ -174,6 +180,8 @@ TEST(completed_but_unreaped_event_is_still_submitted)
 	struct ref_case_rig rig;
 	ref_event_id id;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"ref/event.h: ref_driver_state() reads the SQ head");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ref_case_rig_init(_metadata, &rig, 4, 2);
 	ASSERT_EQ(4, write(rig.p[1], "data", 4));

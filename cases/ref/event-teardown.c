@@ -16,8 +16,6 @@
 
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.6", "IORING_OP_READ");
-
 /* Per event kind: releases and what its cancellation saw. */
 enum { K_READ, K_ACCEPT, K_RECV, NKINDS };
 static int releases[NKINDS], late_cqes[NKINDS], late_ecanceled[NKINDS];
@@ -152,6 +150,8 @@ TEST(free_releases_every_cancellation_once)
 {
 	struct scene s;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_ASYNC_CANCEL",
+			"ref/event.h Teardown: release every cancellation");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ACCEPT);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
@@ -165,14 +165,21 @@ TEST(free_releases_every_cancellation_once)
 /* ref/event.h: teardown drains every final completion: nothing is in flight
  * after, and the driver's memory is freed (slots NULL). The read cancelled
  * earlier without asking is asked now: all 3 submitted reads and the
- * waiting accept end with -ECANCELED; the prepared read never ran (5.6). */
+ * waiting accept end with -ECANCELED; the prepared read never ran (5.7:
+ * they wait in io_uring's poll, IORING_FEAT_FAST_POLL; 5.6 blocks them in
+ * io-wq, where a cancel ends them with -EINTR). */
 TEST(free_drains_everything_in_flight)
 {
 	struct scene s;
 
+	CONFORM_DECLARE("5.7", "IORING_FEAT_FAST_POLL",
+			"ref/event.h Teardown; io_uring_enter(2) "
+			"IORING_OP_ASYNC_CANCEL: waiting reads and accept end "
+			"-ECANCELED (in poll, IORING_FEAT_FAST_POLL 5.7)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ACCEPT);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
+	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_FAST_POLL);
 	build_scene(_metadata, &s);
 	ref_driver_free(&s.drv);
 	EXPECT_EQ(0u, s.drv.in_flight);
@@ -193,6 +200,9 @@ TEST(free_leaks_no_fd)
 {
 	struct scene s;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_ASYNC_CANCEL",
+			"ref/event.h Teardown: an accepted fd is closed, "
+			"never leaked");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ACCEPT);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
@@ -220,6 +230,9 @@ TEST(free_cancels_multishot_recv)
 	ref_event_id id;
 	int sv[2], ret;
 
+	CONFORM_DECLARE("6.0", "IORING_RECV_MULTISHOT",
+			"ref/event.h Teardown; io_uring_enter(2) "
+			"IORING_OP_RECV IORING_RECV_MULTISHOT");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_RECV);
 	ops.cancel = recv_cancel;
 	ASSERT_EQ(0, conform_socketpair(sv));
@@ -229,7 +242,7 @@ TEST(free_cancels_multishot_recv)
 		ref_ring_free(&ring);
 		close(sv[0]);
 		close(sv[1]);
-		SKIP(return, "IORING_REGISTER_PBUF_RING not supported (5.19): -EINVAL");
+		SKIP(return, "IORING_REGISTER_PBUF_RING: -EINVAL");
 	}
 	ASSERT_EQ(0, ret);
 	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
@@ -247,7 +260,7 @@ TEST(free_cancels_multishot_recv)
 		ref_ring_free(&ring);
 		close(sv[0]);
 		close(sv[1]);
-		SKIP(return, "IORING_RECV_MULTISHOT not supported (6.0): -EINVAL");
+		SKIP(return, "IORING_RECV_MULTISHOT: the recv ended -EINVAL");
 	}
 	ASSERT_EQ(1u, ev.received);
 	ASSERT_EQ(REF_EVENT_SUBMITTED, ref_driver_state(&drv, id));

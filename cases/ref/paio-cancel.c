@@ -14,8 +14,6 @@
  */
 #include "conform_ref_paio.h"
 
-CONFORM_SINCE("5.6", "IORING_OP_READ + IORING_OP_ASYNC_CANCEL (ref/paio)");
-
 /*
  * POSIX aio_cancel: AIO_CANCELED when the request was cancelled; its error
  * status is ECANCELED and its return -1. ref/paio.c Rule: the answer comes
@@ -32,6 +30,9 @@ TEST(blocked_pipe_read_gets_canceled_with_ecanceled)
 	ssize_t v = 0;
 	int p[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_ASYNC_CANCEL",
+			"POSIX aio_cancel(): AIO_CANCELED, error ECANCELED, "
+			"return -1");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	ASSERT_EQ(0, conform_pipe(p));
@@ -61,6 +62,9 @@ TEST(canceled_read_takes_no_bytes)
 	struct ref_aiocb cb;
 	int p[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_ASYNC_CANCEL",
+			"POSIX aio_cancel(): a cancelled request does not "
+			"happen");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	ASSERT_EQ(0, conform_pipe(p));
@@ -93,6 +97,9 @@ TEST(glibc_cannot_cancel_the_read_ref_cancels)
 	struct aiocb gcb;
 	int gp[2], rp[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_ASYNC_CANCEL",
+			"POSIX aio_cancel(): AIO_NOTCANCELED for a request in "
+			"progress (glibc) and AIO_CANCELED (ref)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	ASSERT_EQ(0, conform_pipe(gp));
@@ -130,6 +137,9 @@ TEST(cancel_all_cancels_every_read_on_fd)
 	struct ref_aiocb cb[3];
 	int p[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_ASYNC_CANCEL",
+			"POSIX aio_cancel(): aiocbp NULL cancels every "
+			"request on fildes");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	ASSERT_EQ(0, conform_pipe(p));
@@ -157,6 +167,8 @@ TEST(cancel_all_leaves_other_fds_alone)
 	ssize_t v = 0;
 	int p[2], q[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_ASYNC_CANCEL",
+			"POSIX aio_cancel(): only requests against fildes");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	ASSERT_EQ(0, conform_pipe(p));
@@ -193,6 +205,9 @@ TEST(finished_request_gets_alldone)
 	ssize_t v = 0;
 	int fd = conform_temp_file(4096, 0);
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"POSIX aio_cancel(): AIO_ALLDONE when already "
+			"completed");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
@@ -224,6 +239,9 @@ TEST(completed_unreaped_read_gets_alldone_without_asking)
 	struct ref_aiocb cb;
 	int p[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"POSIX aio_cancel(): AIO_ALLDONE; ref/paio.c reaps "
+			"ready CQEs first");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, fcntl(p[0], F_SETFL, O_NONBLOCK));
@@ -242,13 +260,17 @@ TEST(completed_unreaped_read_gets_alldone_without_asking)
 
 /*
  * POSIX aio_cancel: with no outstanding request on fildes there is nothing
- * to cancel: AIO_ALLDONE (glibc answers the same) (5.6).
+ * to cancel: AIO_ALLDONE (glibc answers the same) (5.1: only
+ * io_uring_setup, no request reaches the kernel).
  */
 TEST(no_request_on_fd_gets_alldone)
 {
 	struct ref_paio ctx;
 	int p[2];
 
+	CONFORM_DECLARE("5.1", "io_uring_setup",
+			"POSIX aio_cancel(): AIO_ALLDONE with nothing "
+			"outstanding on fildes");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
@@ -272,6 +294,9 @@ TEST(held_fsync_is_canceled_at_once)
 	ssize_t v = 0;
 	int p[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"POSIX aio_cancel(): AIO_CANCELED; ref/paio.c holds "
+			"an fsync behind earlier I/O");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_FSYNC);
 	ASSERT_EQ(0, conform_pipe(p));
@@ -297,11 +322,15 @@ TEST(held_fsync_is_canceled_at_once)
 }
 
 /* POSIX aio_cancel ERRORS (shall fail): EBADF for a bad fildes; ref gives
- * -EBADF, glibc -1 with EBADF (5.6). */
+ * -EBADF, glibc -1 with EBADF (5.1: only
+ * io_uring_setup, no request reaches the kernel). */
 TEST(bad_fd_gets_ebadf)
 {
 	struct ref_paio ctx;
 
+	CONFORM_DECLARE("5.1", "aio_cancel",
+			"POSIX aio_cancel() EBADF (glibc/POSIX behaviour, ref "
+			"on io_uring_setup)");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
 	EXPECT_EQ(-EBADF, ref_paio_cancel(&ctx, conform_bad_fd(), NULL));
@@ -324,6 +353,9 @@ TEST(block_of_another_fd_gets_einval)
 	struct aiocb gcb;
 	int p[2], q[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"POSIX aio_cancel(): unspecified for a block of "
+			"another fd; glibc EINVAL");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, conform_pipe(q));

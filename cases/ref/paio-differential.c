@@ -12,8 +12,6 @@
  */
 #include "conform_ref_paio.h"
 
-CONFORM_SINCE("5.6", "IORING_OP_READ/WRITE/FSYNC (ref/paio)");
-
 /* Run kind on a ref block and a glibc block built the same way from
  * (fd[0], rbuf) and (fd[1], gbuf); ASSERT both ran, return their outcomes. */
 static void run_both(struct __test_metadata *_metadata, enum paio_case_kind kind,
@@ -57,6 +55,8 @@ TEST(write_then_read_back_same_as_glibc)
 	struct paio_case_outcome w[2], r[2];
 	int fd[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_WRITE",
+			"POSIX aio_write(), aio_read(); pwrite(2), pread(2)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_WRITE);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	two_files(_metadata, 0, fd);
@@ -83,6 +83,8 @@ TEST(short_read_and_read_at_eof_same_as_glibc)
 	struct paio_case_outcome a[2], b[2];
 	int fd[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"pread(2): short read, 0 at end of file");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	two_files(_metadata, 1000, fd);
 	run_both(_metadata, PAIO_READ, fd, rbuf, gbuf, sizeof(rbuf), 0, a);
@@ -109,6 +111,8 @@ TEST(read_on_bad_fd_gets_ebadf_later_same_as_glibc)
 	struct paio_case_outcome o[2];
 	const int fd[2] = { conform_bad_fd(), conform_bad_fd() };
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"POSIX aio_read() EBADF, detected now or later");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	run_both(_metadata, PAIO_READ, fd, rbuf, gbuf, sizeof(rbuf), 0, o);
 	for (int i = 0; i < 2; i++) {
@@ -140,6 +144,9 @@ TEST(transfer_against_open_mode_gets_ebadf_same_as_glibc)
 	int wo[2], ro[2];
 	struct stat st;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_WRITE",
+			"POSIX aio_read(), aio_write() EBADF: not open for "
+			"the transfer");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_WRITE);
 	wo[0] = open_unlinked("wo0", O_WRONLY);
@@ -166,12 +173,16 @@ TEST(transfer_against_open_mode_gets_ebadf_same_as_glibc)
 }
 
 /* aio_fsync(3): O_SYNC and O_DSYNC requests end with error 0 and
- * return 0, like fsync(2) and fdatasync(2) (5.6). */
+ * return 0, like fsync(2) and fdatasync(2) (IORING_OP_FSYNC and
+ * IORING_FSYNC_DATASYNC, 5.1). */
 TEST(fsync_o_sync_and_o_dsync_same_as_glibc)
 {
 	struct paio_case_outcome s[2], d[2];
 	int fd[2];
 
+	CONFORM_DECLARE("5.1", "IORING_OP_FSYNC",
+			"aio_fsync(3) O_SYNC, O_DSYNC; io_uring_enter(2) "
+			"IORING_OP_FSYNC, IORING_FSYNC_DATASYNC");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_FSYNC);
 	two_files(_metadata, 4096, fd);
 	run_both(_metadata, PAIO_SYNC, fd, NULL, NULL, 0, 0, s);
@@ -187,7 +198,8 @@ TEST(fsync_o_sync_and_o_dsync_same_as_glibc)
 
 /* POSIX aio_fsync ERRORS (shall fail): EINVAL for an op other than
  * O_SYNC/O_DSYNC, EBADF for a bad descriptor; both fail at once (ref
- * -errno, glibc -1 with errno) (5.6). */
+ * -errno, glibc -1 with errno) (5.1: only
+ * io_uring_setup, no request reaches the kernel). */
 TEST(fsync_bad_op_and_bad_fd_fail_at_once_same_as_glibc)
 {
 	struct ref_paio ctx;
@@ -195,6 +207,9 @@ TEST(fsync_bad_op_and_bad_fd_fail_at_once_same_as_glibc)
 	struct aiocb gcb;
 	int fd = conform_temp_file(0, 0);
 
+	CONFORM_DECLARE("5.1", "aio_fsync",
+			"POSIX aio_fsync() EINVAL, EBADF (glibc/POSIX "
+			"behaviour, ref on io_uring_setup)");
 	CONFORM_REQUIRE_URING();
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
@@ -235,6 +250,9 @@ TEST(fsync_waits_for_earlier_read_on_its_fd_same_as_glibc)
 	ssize_t v = 0;
 	int rp[2], gp[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"POSIX aio_fsync(): covers I/O queued before it; "
+			"fsync(2) EINVAL");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_FSYNC);
 	ASSERT_EQ(0, conform_pipe(rp));
@@ -284,6 +302,8 @@ TEST(pipe_read_with_data_same_as_glibc)
 	struct paio_case_outcome o[2];
 	int rp[2], gp[2], fd[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"POSIX aio_read(); read(2) of a pipe");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, conform_pipe(rp));
 	ASSERT_EQ(0, conform_pipe(gp));
@@ -306,7 +326,8 @@ TEST(pipe_read_with_data_same_as_glibc)
  * POSIX aio_read: EINVAL for an invalid offset "may be detected
  * synchronously ... or asynchronously". Here the two differ, both within
  * POSIX: ref refuses a negative offset at once (-EINVAL, nothing queued),
- * glibc queues it and reports EINVAL later (pread(2)) (5.6).
+ * glibc queues it and reports EINVAL later (pread(2)) (5.1: only
+ * io_uring_setup, no request reaches the kernel).
  */
 TEST(negative_offset_einval_now_in_ref_later_in_glibc)
 {
@@ -317,6 +338,10 @@ TEST(negative_offset_einval_now_in_ref_later_in_glibc)
 	struct aiocb gcb;
 	int fd = conform_temp_file(4096, 0);
 
+	CONFORM_DECLARE("5.1", "aio_read",
+			"POSIX aio_read() EINVAL: invalid offset, detected "
+			"now or later (glibc/POSIX behaviour, ref on "
+			"io_uring_setup)");
 	CONFORM_REQUIRE_URING();
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));

@@ -13,8 +13,6 @@
  */
 #include "conform_ref_paio.h"
 
-CONFORM_SINCE("5.6", "IORING_OP_READ + IORING_OP_ASYNC_CANCEL (ref/paio)");
-
 enum { NREADS = 4, LEN = 64 };
 
 /*
@@ -31,6 +29,9 @@ TEST(free_cancels_blocked_reads_and_drains)
 	ssize_t v = 0;
 	int p[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_ASYNC_CANCEL",
+			"ref/paio.h; DESIGN.md section 7: teardown cancels, "
+			"then drains");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	ASSERT_EQ(0, conform_pipe(p));
@@ -69,6 +70,8 @@ TEST(free_closes_the_ring_fd_once)
 	struct ref_aiocb cb;
 	int p[2], before;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"ref/paio.h: free closes the ring");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, conform_pipe(p));
 	before = ref_case_count_open_fds();
@@ -94,6 +97,9 @@ TEST(free_cancels_held_fsync)
 	struct ref_aiocb rcb, scb;
 	int p[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"ref/paio.c: a held fsync never reached the kernel; "
+			"POSIX aio_error() ECANCELED");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_FSYNC);
 	ASSERT_EQ(0, conform_pipe(p));

@@ -9,8 +9,6 @@
  */
 #include "conform_ref_paio.h"
 
-CONFORM_SINCE("5.6", "IORING_OP_READ/WRITE (ref/paio)");
-
 /*
  * lio_listio(3): with LIO_WAIT "the call blocks until all operations are
  * complete", 0 when all succeeded: right after it every entry has error 0
@@ -25,6 +23,8 @@ TEST(wait_mode_returns_after_all_complete)
 	ssize_t v = 0;
 	int fd = conform_temp_file(0, 0);
 
+	CONFORM_DECLARE("5.6", "IORING_OP_WRITE",
+			"lio_listio(3) LIO_WAIT");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_WRITE);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
@@ -62,6 +62,8 @@ TEST(wait_mode_with_failed_entry_gets_eio)
 	ssize_t v = 0;
 	int fd = conform_temp_file(4096, 0);
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"POSIX lio_listio() EIO");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
@@ -104,6 +106,8 @@ TEST(nowait_mode_returns_with_requests_in_progress)
 	ssize_t v = 0;
 	int p[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"lio_listio(3) LIO_NOWAIT");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
@@ -137,6 +141,8 @@ TEST(nop_and_null_entries_are_ignored)
 	ssize_t v = 0;
 	int fd = conform_temp_file(4096, 0);
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"lio_listio(3) LIO_NOP; null pointers ignored");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
@@ -152,7 +158,8 @@ TEST(nop_and_null_entries_are_ignored)
 }
 
 /* POSIX lio_listio ERRORS (shall fail): EINVAL when "the mode argument is
- * not a proper value"; ref: -EINVAL, nothing queued (5.6). */
+ * not a proper value"; ref: -EINVAL, nothing queued (5.1: only
+ * io_uring_setup, no request reaches the kernel). */
 TEST(invalid_mode_gets_einval)
 {
 	unsigned char buf[512];
@@ -162,6 +169,9 @@ TEST(invalid_mode_gets_einval)
 	int fd = conform_temp_file(4096, 0);
 	int mode = LIO_WAIT + LIO_NOWAIT + 7;
 
+	CONFORM_DECLARE("5.1", "lio_listio",
+			"POSIX lio_listio() EINVAL: mode not a proper value "
+			"(glibc/POSIX behaviour, ref on io_uring_setup)");
 	CONFORM_REQUIRE_URING();
 	ASSERT_LE(0, fd);
 	ASSERT_NE(LIO_WAIT, mode);
@@ -179,7 +189,8 @@ TEST(invalid_mode_gets_einval)
 /*
  * ref/paio.c Rule: every entry is checked before any is queued. An entry
  * with an opcode that is not LIO_READ, LIO_WRITE or LIO_NOP fails the call
- * with -EINVAL, and the valid entry before it is not queued either (5.6).
+ * with -EINVAL, and the valid entry before it is not queued either (5.1: only
+ * io_uring_setup, no request reaches the kernel).
  */
 TEST(bad_opcode_gets_einval_with_nothing_queued)
 {
@@ -189,6 +200,8 @@ TEST(bad_opcode_gets_einval_with_nothing_queued)
 	struct ref_aiocb *list[2] = { &good, &bad };
 	int fd = conform_temp_file(4096, 0);
 
+	CONFORM_DECLARE("5.1", "lio_listio",
+			"ref/paio.c: every entry checked before any is queued");
 	CONFORM_REQUIRE_URING();
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
@@ -204,7 +217,8 @@ TEST(bad_opcode_gets_einval_with_nothing_queued)
 /*
  * POSIX lio_listio ERRORS: EAGAIN when "the resources necessary to queue
  * all the I/O requests were not available". ref: more entries than the
- * room left under max gives -EAGAIN, with none of them queued (5.6).
+ * room left under max gives -EAGAIN, with none of them queued (5.1: only
+ * io_uring_setup, no request reaches the kernel).
  */
 TEST(list_beyond_max_gets_eagain_with_nothing_queued)
 {
@@ -214,6 +228,8 @@ TEST(list_beyond_max_gets_eagain_with_nothing_queued)
 	struct ref_aiocb *list[3] = { &cbs[0], &cbs[1], &cbs[2] };
 	int p[2];
 
+	CONFORM_DECLARE("5.1", "lio_listio",
+			"POSIX lio_listio() EAGAIN");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, ref_paio_init(&ctx, 2));

@@ -11,8 +11,6 @@
 
 #include "conform_ref_paio.h"
 
-CONFORM_SINCE("5.6", "IORING_OP_READ/WRITE (ref/paio)");
-
 /* POSIX aio_error: EINPROGRESS while "not yet completed"; a read on an
  * empty pipe stays so, then gives 0 and its count once fed (5.6). */
 TEST(error_is_einprogress_until_done_then_zero)
@@ -23,6 +21,9 @@ TEST(error_is_einprogress_until_done_then_zero)
 	ssize_t v = 0;
 	int p[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"POSIX aio_error(): EINPROGRESS while the request is "
+			"not completed");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
@@ -52,6 +53,9 @@ TEST(return_before_completion_gets_einprogress)
 	ssize_t v = 12345;
 	int p[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"POSIX aio_return(): undefined before completion; "
+			"ref/paio.h -EINPROGRESS");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
@@ -80,6 +84,9 @@ TEST(second_return_and_error_after_return_get_einval)
 	ssize_t v = 0;
 	int fd = conform_temp_file(4096, 0);
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"POSIX aio_return(), aio_error() EINVAL after the "
+			"status was retrieved");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
@@ -98,13 +105,16 @@ TEST(second_return_and_error_after_return_get_einval)
 }
 
 /* ref/paio.h: a zeroed control block never queued holds no status:
- * error and return give -EINVAL (POSIX aio_error EINVAL) (5.6). */
+ * error and return give -EINVAL (POSIX aio_error EINVAL) (5.1: only
+ * io_uring_setup, no request reaches the kernel). */
 TEST(never_queued_block_has_no_status)
 {
 	struct ref_paio ctx;
 	struct ref_aiocb cb = { 0 };
 	ssize_t v = 3;
 
+	CONFORM_DECLARE("5.1", "aio_error",
+			"POSIX aio_error() EINVAL; ref/paio.h");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
 	EXPECT_EQ(-EINVAL, ref_paio_error(&ctx, &cb));
@@ -123,6 +133,9 @@ TEST(block_is_reusable_after_return)
 	ssize_t v = 0;
 	int fd = conform_temp_file(1000, 0);
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"ref/paio.h: a block may be queued again after "
+			"ref_paio_return");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
@@ -152,6 +165,9 @@ TEST(queueing_block_in_progress_gets_ebusy)
 	ssize_t v = 0;
 	int p[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"ref/paio.h: a block in progress belongs to its "
+			"request");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
@@ -179,6 +195,8 @@ TEST(request_beyond_max_gets_eagain)
 	struct ref_aiocb cb[2];
 	int p[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"POSIX aio_read() EAGAIN");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, ref_paio_init(&ctx, 1));
@@ -195,7 +213,8 @@ TEST(request_beyond_max_gets_eagain)
 
 /* POSIX aio_read ERRORS: EINVAL when "the file offset value implied by
  * aio_offset would be invalid", detected now or later; ref detects it now
- * (io_uring would read offset -1 as "the file position") (5.6). */
+ * (io_uring would read offset -1 as "the file position") (5.1: only
+ * io_uring_setup, no request reaches the kernel). */
 TEST(negative_offset_gets_einval_at_once)
 {
 	unsigned char buf[64];
@@ -203,6 +222,8 @@ TEST(negative_offset_gets_einval_at_once)
 	struct ref_aiocb cb;
 	int fd = conform_temp_file(4096, 0);
 
+	CONFORM_DECLARE("5.1", "aio_read",
+			"POSIX aio_read() EINVAL: invalid offset");
 	CONFORM_REQUIRE_URING();
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
@@ -216,7 +237,8 @@ TEST(negative_offset_gets_einval_at_once)
 }
 
 /* POSIX aio_read ERRORS: EINVAL for an invalid aio_nbytes; ref: more than
- * an SQE's 32-bit len can carry (5.6). */
+ * an SQE's 32-bit len can carry (5.1: only
+ * io_uring_setup, no request reaches the kernel). */
 TEST(nbytes_above_uint_max_gets_einval)
 {
 	unsigned char buf[64];
@@ -224,6 +246,8 @@ TEST(nbytes_above_uint_max_gets_einval)
 	struct ref_aiocb cb;
 	int fd = conform_temp_file(4096, 0);
 
+	CONFORM_DECLARE("5.1", "aio_read",
+			"POSIX aio_read() EINVAL: invalid aio_nbytes");
 	CONFORM_REQUIRE_URING();
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
@@ -234,11 +258,14 @@ TEST(nbytes_above_uint_max_gets_einval)
 	close(fd);
 }
 
-/* ref/paio.h: max must be 1 .. 4096 (5.6). */
+/* ref/paio.h: max must be 1 .. 4096 (5.1: only
+ * io_uring_setup, no request reaches the kernel). */
 TEST(init_with_bad_max_gets_einval)
 {
 	struct ref_paio ctx;
 
+	CONFORM_DECLARE("5.1", "io_uring_setup",
+			"ref/paio.h: max must be 1 .. 4096");
 	CONFORM_REQUIRE_URING();
 	EXPECT_EQ(-EINVAL, ref_paio_init(&ctx, 0));
 	ref_paio_free(&ctx);

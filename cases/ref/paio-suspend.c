@@ -15,8 +15,6 @@
 
 #include "conform_ref_paio.h"
 
-CONFORM_SINCE("5.6", "IORING_OP_READ (ref/paio)");
-
 static const struct timespec brief = { 0, 20 * 1000 * 1000 };
 static const struct timespec bound = { REF_CASE_BOUND_S, 0 };
 
@@ -31,6 +29,9 @@ TEST(returns_zero_when_listed_request_completes)
 	ssize_t v = 0;
 	int fd = conform_temp_file(4096, 0);
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"POSIX aio_suspend(): returns 0 once a listed request "
+			"completed");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
@@ -57,6 +58,9 @@ TEST(completed_request_returns_at_once_with_zero_timeout)
 	struct ref_aiocb cb;
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"POSIX aio_suspend(): returns without suspending when "
+			"one completed");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -82,6 +86,8 @@ TEST(timeout_on_pending_request_gets_eagain)
 	struct aiocb gcb;
 	int p[2], gp[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"POSIX aio_suspend() EAGAIN");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, conform_pipe(gp));
@@ -117,6 +123,8 @@ TEST(null_entries_are_ignored)
 	struct ref_aiocb cb;
 	int p[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"POSIX aio_suspend(): NULL entries are ignored");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
@@ -132,13 +140,17 @@ TEST(null_entries_are_ignored)
 }
 
 /* ref/paio.h: a list of NULLs only (or none) waits for nothing and returns
- * 0 at once, as glibc's aio_suspend does (glibc 2.36) (5.6). */
+ * 0 at once, as glibc's aio_suspend does (glibc 2.36) (5.1: only
+ * io_uring_setup, no request reaches the kernel). */
 TEST(list_of_only_nulls_returns_zero_like_glibc)
 {
 	const struct ref_aiocb *list[2] = { NULL, NULL };
 	const struct aiocb *glist[2] = { NULL, NULL };
 	struct ref_paio ctx;
 
+	CONFORM_DECLARE("5.1", "aio_suspend",
+			"ref/paio.h; glibc aio_suspend() with only NULLs "
+			"returns 0 (glibc/POSIX behaviour)");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
 	EXPECT_EQ(0, ref_paio_suspend(&ctx, list, 2, &brief));
@@ -159,6 +171,8 @@ TEST(returns_when_any_one_of_several_completed)
 	ssize_t v = 0;
 	int p[2], fd = conform_temp_file(4096, 0);
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"POSIX aio_suspend(): at least one completed");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, conform_pipe(p));
@@ -222,6 +236,9 @@ TEST(pending_request_completion_ends_the_wait)
 	ssize_t v = 0;
 	int p[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"POSIX aio_suspend(): resumes when a request "
+			"completes");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
@@ -263,6 +280,8 @@ TEST(signal_ends_the_wait_with_eintr)
 	pthread_t tid;
 	int p[2], ret;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"POSIX aio_suspend() EINTR");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = conform_on_signal;

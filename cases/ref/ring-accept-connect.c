@@ -12,8 +12,6 @@
 
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.5", "IORING_OP_ACCEPT/IORING_OP_CONNECT");
-
 enum { TAG_ACCEPT = 1, TAG_CONNECT = 2, TAG_CANCEL = 3 };
 
 /*
@@ -43,7 +41,7 @@ static const char *multishot_accept_missing(void)
 			if (res >= 0)
 				close(res);
 			why = res == -EINVAL ?
-			      "IORING_ACCEPT_MULTISHOT rejected with -EINVAL (added in 5.19)" : NULL;
+			      "IORING_ACCEPT_MULTISHOT rejected with -EINVAL" : NULL;
 		}
 		ref_ring_free(&ring);
 	}
@@ -67,6 +65,9 @@ TEST(accept_and_connect_on_unix_socket)
 	int lfd, cfd, afd;
 	char buf[4];
 
+	CONFORM_DECLARE("5.5", "IORING_OP_ACCEPT/IORING_OP_CONNECT",
+			"io_uring_enter(2) IORING_OP_ACCEPT and "
+			"IORING_OP_CONNECT");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ACCEPT);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_CONNECT);
 	lfd = ref_case_unix_listener("a.sock", &sun);
@@ -106,6 +107,9 @@ TEST(tcp_accept_reports_peer_address)
 	struct ref_ring ring;
 	int lfd, cfd, afd;
 
+	CONFORM_DECLARE("5.5", "IORING_OP_ACCEPT",
+			"accept(2) addr and addrlen; io_uring_enter(2) "
+			"IORING_OP_ACCEPT");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ACCEPT);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_CONNECT);
 	srv.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -158,6 +162,7 @@ TEST(connect_to_non_listening_socket_gets_econnrefused)
 	struct ref_ring ring;
 	int sfd, cfd;
 
+	CONFORM_DECLARE("5.5", "IORING_OP_CONNECT", "connect(2) ECONNREFUSED");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_CONNECT);
 	ASSERT_EQ(0, ref_case_unix_addr(&sun, "bound.sock"));
 	sfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -182,6 +187,7 @@ TEST(accept_on_non_socket_gets_enotsock)
 	struct ref_ring ring;
 	int fd;
 
+	CONFORM_DECLARE("5.5", "IORING_OP_ACCEPT", "accept(2) ENOTSOCK");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ACCEPT);
 	fd = conform_temp_file(16, 0);
 	ASSERT_LE(0, fd);
@@ -207,6 +213,8 @@ TEST(multishot_accept_posts_fd_per_connection)
 	struct ref_ring ring;
 	int lfd, cfd[3];
 
+	CONFORM_DECLARE("5.19", "IORING_ACCEPT_MULTISHOT",
+			"io_uring_prep_multishot_accept(3)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ACCEPT);
 	CONFORM_REQUIRE(multishot_accept_missing());
 	lfd = ref_case_unix_listener("m.sock", &sun);

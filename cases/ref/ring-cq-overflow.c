@@ -10,8 +10,6 @@
  */
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.8", "IORING_FEAT_NODROP with IORING_SQ_CQ_OVERFLOW");
-
 enum { RING_SQ = 4, RING_CQ = 4, NR_NOPS = 8 };
 
 /* user_data -> how many CQEs carried it */
@@ -68,6 +66,9 @@ TEST(overflow_sets_flag_and_fills_cq_exactly)
 {
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.8", "IORING_SQ_CQ_OVERFLOW",
+			"commit 6d5f90490460 (5.8): io_uring: export cq "
+			"overflow status to userspace");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_NODROP);
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_CQSIZE);
 	overflow_ring(&ring, _metadata);
@@ -82,13 +83,17 @@ TEST(overflow_sets_flag_and_fills_cq_exactly)
  * ring when the application enters the kernel with IORING_ENTER_GETEVENTS
  * after making room; ring.h says ref_ring_for_each_completion does that.
  * All 8 user_data come back exactly once, res 0, and the flag clears
- * (since 5.5; the ring sees the backlog by IORING_SQ_CQ_OVERFLOW, 5.8).
+ * (NODROP since 5.5, but the ring sees the backlog by IORING_SQ_CQ_OVERFLOW,
+ * so this test holds from 5.8).
  */
 TEST(for_each_completion_flushes_backlog_losing_nothing)
 {
 	struct ref_ring ring;
 	struct seen s;
 
+	CONFORM_DECLARE("5.8", "IORING_FEAT_NODROP with IORING_SQ_CQ_OVERFLOW",
+			"io_uring_setup(2) IORING_FEAT_NODROP; commit "
+			"6d5f90490460 (5.8)");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_NODROP);
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_CQSIZE);
 	overflow_ring(&ring, _metadata);
@@ -107,13 +112,19 @@ TEST(for_each_completion_flushes_backlog_losing_nothing)
 /*
  * ring.h: ref_ring_wait returns 0 once wait_nr CQEs are ready. With a full
  * CQ ring and a backlog the kernel cannot flush (no room), one CQE is ready
- * all along: the wait must return 0, not loop until the timeout (5.8).
+ * all along: the wait must return 0, not loop until the timeout. The risk
+ * comes with IORING_SQ_CQ_OVERFLOW (5.8), which stays set until the caller
+ * reaps; on 5.5-5.7 (IORING_FEAT_NODROP, no flag) the wait returns at once
+ * as well, so this holds from 5.5.
  */
 TEST(wait_on_overflowed_ring_returns_zero)
 {
 	const struct __kernel_timespec bound = { .tv_sec = 2 };
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.5", "IORING_FEAT_NODROP",
+			"ref/include/ref/ring.h ref_ring_wait; "
+			"io_uring_setup(2) IORING_FEAT_NODROP");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_NODROP);
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_CQSIZE);
 	overflow_ring(&ring, _metadata);
@@ -125,13 +136,19 @@ TEST(wait_on_overflowed_ring_returns_zero)
 /*
  * io_uring_enter(2) EBUSY: before 5.19 a submission while completions wait
  * in the backlog fails; once everything is reaped the backlog is empty and
- * the ring takes requests again: 4 more NOPs, all back with res 0 (5.5).
+ * the ring takes requests again: 4 more NOPs, all back with res 0. Reaping
+ * the backlog goes through ref_ring_for_each_completion, which enters the
+ * kernel when IORING_SQ_CQ_OVERFLOW is set, so this holds from 5.8 (the
+ * flag's commit 6d5f90490460), not from IORING_FEAT_NODROP's 5.5.
  */
 TEST(ring_accepts_requests_after_backlog_drained)
 {
 	struct ref_ring ring;
 	struct seen s;
 
+	CONFORM_DECLARE("5.8", "IORING_FEAT_NODROP with IORING_SQ_CQ_OVERFLOW",
+			"io_uring_enter(2) EBUSY; io_uring_setup(2) "
+			"IORING_FEAT_NODROP");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_NODROP);
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_CQSIZE);
 	overflow_ring(&ring, _metadata);
@@ -162,6 +179,8 @@ TEST(cqsize_rounds_cq_entries_up_to_power_of_two)
 	};
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.5", "IORING_SETUP_CQSIZE",
+			"io_uring_setup(2) IORING_SETUP_CQSIZE");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_CQSIZE);
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, &opts));
 	EXPECT_EQ(8u, ring.cq.entries);

@@ -14,8 +14,6 @@
 #include "conform_uring.h"
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.6", "IORING_OP_READ/IORING_OP_WRITE (ref/ring vs liburing)");
-
 enum { MAX_RES = 16, DATA_LEN = 256 };
 
 struct result {
@@ -402,6 +400,8 @@ static void seq_errors(const struct backend *be, void *ring, struct run *run)
 /* io_uring_enter(2) IORING_OP_NOP: five NOPs, res 0 and user_data echoed by both (5.1). */
 TEST(nops_agree)
 {
+	CONFORM_DECLARE("5.1", "IORING_OP_NOP",
+			"io_uring_enter(2) IORING_OP_NOP");
 	CONFORM_REQUIRE_URING();
 	EXPECT_SAME_RUNS(seq_nops, 5);
 }
@@ -413,6 +413,9 @@ TEST(nops_agree)
  */
 TEST(file_write_read_readv_agree)
 {
+	CONFORM_DECLARE("5.6", "IORING_OP_READ/IORING_OP_WRITE",
+			"io_uring_enter(2) IORING_OP_WRITE, IORING_OP_READ, "
+			"IORING_OP_READV");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_WRITE);
 	EXPECT_SAME_RUNS(seq_file_io, 4);
@@ -421,10 +424,14 @@ TEST(file_write_read_readv_agree)
 /*
  * io_uring_enter(2) IORING_OP_POLL_ADD: completes with the ready mask when
  * the event triggers (since 5.1): a POLLIN poll on an empty pipe completes
- * after the write, a POLLOUT poll at once; then a read (5.6) of the data.
+ * after the write, a POLLOUT poll at once; then an IORING_OP_READ of the
+ * data, so this test holds from 5.6.
  */
 TEST(poll_on_pipe_written_later_agrees)
 {
+	CONFORM_DECLARE("5.6", "IORING_OP_POLL_ADD",
+			"io_uring_enter(2) IORING_OP_POLL_ADD and "
+			"IORING_OP_READ");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	EXPECT_SAME_RUNS(seq_poll_written_later, 3);
 }
@@ -435,16 +442,22 @@ TEST(poll_on_pipe_written_later_agrees)
  */
 TEST(timeouts_agree)
 {
+	CONFORM_DECLARE("5.4", "IORING_OP_TIMEOUT",
+			"io_uring_enter(2) IORING_OP_TIMEOUT");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_TIMEOUT);
 	EXPECT_SAME_RUNS(seq_timeouts, 3);
 }
 
 /*
  * io_uring_enter(2) IORING_OP_ASYNC_CANCEL: a pending poll is found (0, the
- * poll -ECANCELED), an unknown user_data is not (-ENOENT) (since 5.5).
+ * poll -ECANCELED), an unknown user_data is not (-ENOENT) (since 5.5: commit
+ * 47f467686ec0 made ASYNC_CANCEL find polls before 5.5 was released).
  */
 TEST(cancels_agree)
 {
+	CONFORM_DECLARE("5.5", "IORING_OP_ASYNC_CANCEL",
+			"io_uring_enter(2) IORING_OP_ASYNC_CANCEL; commit "
+			"47f467686ec0 (5.5) lets it cancel polls");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	EXPECT_SAME_RUNS(seq_cancel, 3);
 }
@@ -466,6 +479,8 @@ TEST(cancels_agree)
  */
 TEST(error_results_agree)
 {
+	CONFORM_DECLARE("5.6", "IORING_OP_READ/IORING_OP_WRITE",
+			"io_uring_enter(2) CQE errors EBADF and EINVAL");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_WRITE);
 	EXPECT_SAME_RUNS(seq_errors, 3);

@@ -7,8 +7,6 @@
  */
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.1", "IORING_REGISTER_BUFFERS");
-
 enum { BUF_LEN = 8192 };
 
 /* An anonymous mapping for a registered buffer; NULL on failure. */
@@ -33,6 +31,9 @@ TEST(write_fixed_then_read_fixed_roundtrips)
 	unsigned char *b0, *b1;
 	int fd;
 
+	CONFORM_DECLARE("5.1", "IORING_OP_WRITE_FIXED/IORING_OP_READ_FIXED",
+			"io_uring_enter(2) IORING_OP_READ_FIXED, "
+			"IORING_OP_WRITE_FIXED");
 	CONFORM_REQUIRE_URING();
 	b0 = map_buf(BUF_LEN);
 	b1 = map_buf(BUF_LEN);
@@ -69,6 +70,8 @@ TEST(read_fixed_past_buffer_end_gets_efault)
 	unsigned char *b;
 	int fd;
 
+	CONFORM_DECLARE("5.1", "IORING_REGISTER_BUFFERS",
+			"io_uring_register(2) IORING_REGISTER_BUFFERS");
 	CONFORM_REQUIRE_URING();
 	b = map_buf(2 * BUF_LEN);
 	ASSERT_NE(NULL, b);
@@ -96,6 +99,9 @@ TEST(read_fixed_with_unregistered_index_gets_efault)
 	unsigned char *b;
 	int fd;
 
+	CONFORM_DECLARE("5.1", "IORING_REGISTER_BUFFERS",
+			"io_uring_register(2) IORING_REGISTER_BUFFERS "
+			"buf_index");
 	CONFORM_REQUIRE_URING();
 	b = map_buf(BUF_LEN);
 	ASSERT_NE(NULL, b);
@@ -124,6 +130,8 @@ TEST(register_buffers_twice_gets_ebusy)
 	struct ref_ring ring;
 	unsigned char *b;
 
+	CONFORM_DECLARE("5.1", "IORING_REGISTER_BUFFERS",
+			"io_uring_register(2) EBUSY");
 	CONFORM_REQUIRE_URING();
 	b = map_buf(BUF_LEN);
 	ASSERT_NE(NULL, b);
@@ -143,6 +151,8 @@ TEST(unregister_buffers_without_any_gets_enxio)
 {
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.1", "IORING_UNREGISTER_BUFFERS",
+			"io_uring_register(2) ENXIO");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	EXPECT_EQ(-ENXIO, ref_ring_unregister_buffers(&ring));

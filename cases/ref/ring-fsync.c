@@ -7,14 +7,14 @@
  */
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.1", "IORING_OP_FSYNC");
-
 /* io_uring_enter(2) IORING_OP_FSYNC: like fsync(2); res 0 (since 5.1). */
 TEST(fsync_of_written_file_returns_zero)
 {
 	struct ref_ring ring;
 	int fd;
 
+	CONFORM_DECLARE("5.1", "IORING_OP_FSYNC",
+			"io_uring_enter(2) IORING_OP_FSYNC");
 	CONFORM_REQUIRE_URING();
 	fd = conform_temp_file(8192, 0);
 	ASSERT_LE(0, fd);
@@ -34,6 +34,8 @@ TEST(fdatasync_of_written_file_returns_zero)
 	struct ref_ring ring;
 	int fd;
 
+	CONFORM_DECLARE("5.1", "IORING_FSYNC_DATASYNC",
+			"io_uring_enter(2) IORING_OP_FSYNC fsync_flags");
 	CONFORM_REQUIRE_URING();
 	fd = conform_temp_file(8192, 0);
 	ASSERT_LE(0, fd);
@@ -47,7 +49,8 @@ TEST(fdatasync_of_written_file_returns_zero)
 /*
  * io_uring_enter(2) IOSQE_IO_LINK: the next SQE starts only after this one
  * completed successfully, which makes "write, then fsync" one submission
- * (links since 5.3). Both complete, the write first, with 4096 and 0.
+ * (links since 5.3; the write is IORING_OP_WRITE, 5.6, so this test holds
+ * from 5.6). Both complete, the write first, with 4096 and 0.
  */
 TEST(write_linked_to_fsync_both_complete_in_order)
 {
@@ -56,6 +59,9 @@ TEST(write_linked_to_fsync_both_complete_in_order)
 	struct ref_ring ring;
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IOSQE_IO_LINK",
+			"io_uring_enter(2) IOSQE_IO_LINK; IORING_OP_WRITE "
+			"(5.6)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_WRITE);
 	fd = conform_temp_file(0, 0);
 	ASSERT_LE(0, fd);
@@ -80,6 +86,7 @@ TEST(fsync_on_bad_fd_gets_ebadf)
 {
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.1", "IORING_OP_FSYNC", "fsync(2) EBADF");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_fsync(&ring, conform_bad_fd(), 0, 1));
@@ -96,6 +103,7 @@ TEST(fsync_on_pipe_gets_einval)
 	struct ref_ring ring;
 	int p[2];
 
+	CONFORM_DECLARE("5.1", "IORING_OP_FSYNC", "fsync(2) EINVAL");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
@@ -115,6 +123,8 @@ TEST(fsync_with_unknown_flag_gets_einval)
 	struct ref_ring ring;
 	int fd;
 
+	CONFORM_DECLARE("5.1", "IORING_OP_FSYNC",
+			"io_uring_enter(2) IORING_OP_FSYNC fsync_flags");
 	CONFORM_REQUIRE_URING();
 	fd = conform_temp_file(16, 0);
 	ASSERT_LE(0, fd);

@@ -7,12 +7,10 @@
  * refuses the flag with -EINVAL and
  * ref sets up again without it, so the caller never sees that retry: every
  * error is the kernel's answer to the caller's own flags.
+ * What the tests assert holds on every io_uring kernel (5.1): each says what
+ * a kernel before and from 6.6 (commit 2af89abda7d9) does.
  */
 #include "conform_ref.h"
-
-/* What the tests assert holds on every io_uring kernel: each says what a
- * kernel before and from 6.6 does. */
-CONFORM_SINCE("5.1", "ref_ring_init with or without IORING_SETUP_NO_SQARRAY");
 
 /* Does this kernel accept IORING_SETUP_NO_SQARRAY on a plain ring? */
 static bool kernel_has_no_sqarray(void)
@@ -45,13 +43,17 @@ static int run_nops_in_order(struct ref_ring *ring, unsigned int rounds)
 /*
  * Where the kernel has IORING_SETUP_NO_SQARRAY (6.6) a ref ring uses it;
  * before that it does not, and the ring fills the index array instead.
- * Either way SQEs run in ring order, round and round the 4-entry SQ.
+ * Either way SQEs run in ring order, round and round the 4-entry SQ
+ * (io_uring_setup(2) IORING_SETUP_NO_SQARRAY; holds from 5.1).
  */
 TEST(no_sqarray_used_where_the_kernel_has_it)
 {
 	bool kernel_has_it;
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.1", "IORING_SETUP_NO_SQARRAY",
+			"io_uring_setup(2) IORING_SETUP_NO_SQARRAY; commit "
+			"2af89abda7d9 (6.6)");
 	CONFORM_REQUIRE_URING();
 	kernel_has_it = kernel_has_no_sqarray();
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
@@ -64,8 +66,9 @@ TEST(no_sqarray_used_where_the_kernel_has_it)
 
 /*
  * A caller that asks for IORING_SETUP_NO_SQARRAY itself gets it, or the
- * kernel's -EINVAL before 6.6: ref does not quietly drop a flag it was
- * given.
+ * kernel's -EINVAL before 6.6 (io_uring_setup(2) ERRORS: EINVAL for an
+ * unknown flag): ref does not quietly drop a flag it was given. Holds from
+ * 5.1.
  */
 TEST(caller_asking_for_no_sqarray_gets_it_or_einval)
 {
@@ -73,6 +76,9 @@ TEST(caller_asking_for_no_sqarray_gets_it_or_einval)
 	struct ref_ring ring;
 	int ret;
 
+	CONFORM_DECLARE("5.1", "IORING_SETUP_NO_SQARRAY",
+			"io_uring_setup(2) IORING_SETUP_NO_SQARRAY and "
+			"ERRORS EINVAL");
 	CONFORM_REQUIRE_URING();
 	ret = ref_ring_init(&ring, 4, &opts);
 	if (kernel_has_no_sqarray()) {
@@ -91,7 +97,8 @@ TEST(caller_asking_for_no_sqarray_gets_it_or_einval)
  * through ref_ring_init as through the raw call, with or without the
  * NO_SQARRAY attempt in between: an unknown flag bit, DEFER_TASKRUN
  * without SINGLE_ISSUER (EINVAL since 6.1; unknown before), CQSIZE with
- * cq_entries 0.
+ * cq_entries 0 (EINVAL since 5.5; unknown before). Each is refused on
+ * every kernel, so this holds from 5.1.
  */
 TEST(refused_flags_get_the_kernels_own_error)
 {
@@ -101,6 +108,8 @@ TEST(refused_flags_get_the_kernels_own_error)
 		{ .flags = IORING_SETUP_CQSIZE, .cq_entries = 0 },
 	};
 
+	CONFORM_DECLARE("5.1", "io_uring_setup",
+			"io_uring_setup(2) ERRORS EINVAL");
 	CONFORM_REQUIRE_URING();
 	for (unsigned int i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		struct io_uring_params p;

@@ -7,8 +7,6 @@
  */
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.6", "IORING_OP_OPENAT/IORING_OP_CLOSE");
-
 /*
  * io_uring_enter(2) IORING_OP_OPENAT: like openat(2), res is the new fd;
  * O_CREAT takes the mode from len (since 5.6). Mode 0600 (not reduced by a
@@ -21,6 +19,8 @@ TEST(openat_creates_file_with_mode)
 	struct stat st;
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_OPENAT",
+			"io_uring_enter(2) IORING_OP_OPENAT");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
 	conform_tmppath(path, sizeof(path), "created");
 	umask(022);
@@ -49,6 +49,7 @@ TEST(openat_resolves_relative_to_dirfd)
 	struct ref_ring ring;
 	int dfd, wfd, fd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_OPENAT", "openat(2) dirfd");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
 	conform_tmppath(path, sizeof(path), "rel");
 	wfd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
@@ -80,6 +81,8 @@ TEST(openat_missing_enoent_and_existing_excl_eexist)
 	struct ref_ring ring;
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_OPENAT",
+			"openat(2) ENOENT and EEXIST");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
 	conform_tmppath(missing, sizeof(missing), "no-such-file");
 	conform_tmppath(existing, sizeof(existing), "exists");
@@ -105,6 +108,8 @@ TEST(close_closes_the_fd)
 	struct ref_ring ring;
 	int p[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_CLOSE",
+			"io_uring_enter(2) IORING_OP_CLOSE");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_CLOSE);
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
@@ -122,6 +127,7 @@ TEST(close_of_bad_fd_gets_ebadf)
 {
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_CLOSE", "close(2) EBADF");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_CLOSE);
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_close(&ring, conform_bad_fd(), 1));

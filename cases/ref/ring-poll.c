@@ -10,8 +10,6 @@
 
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.1", "IORING_OP_POLL_ADD");
-
 enum { TAG_POLL = 1, TAG_REMOVE = 2 };
 
 /* IORING_OP_POLL_REMOVE of the poll whose user_data is target. */
@@ -47,7 +45,7 @@ static const char *multishot_missing(void)
 		    ref_ring_submit(&ring) == 1 && write(p[1], "a", 1) == 1 &&
 		    ref_case_reap_until(&ring, &log, 1) == 0)
 			why = ref_case_res_of(&log, TAG_POLL) == -EINVAL ?
-			      "IORING_POLL_ADD_MULTI rejected with -EINVAL (added in 5.13)" : NULL;
+			      "IORING_POLL_ADD_MULTI rejected with -EINVAL" : NULL;
 		ref_ring_free(&ring);
 	}
 	close(p[0]);
@@ -66,6 +64,8 @@ TEST(poll_on_empty_pipe_completes_after_write)
 	struct ref_ring ring;
 	int p[2];
 
+	CONFORM_DECLARE("5.1", "IORING_OP_POLL_ADD",
+			"io_uring_enter(2) IORING_OP_POLL_ADD");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
@@ -93,6 +93,8 @@ TEST(poll_on_ready_fd_completes_with_mask)
 	struct ref_ring ring;
 	int p[2];
 
+	CONFORM_DECLARE("5.1", "IORING_OP_POLL_ADD",
+			"io_uring_enter(2) IORING_OP_POLL_ADD");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
@@ -118,6 +120,8 @@ TEST(multishot_poll_posts_a_cqe_per_event_with_more)
 	int p[2];
 	char c;
 
+	CONFORM_DECLARE("5.13", "IORING_POLL_ADD_MULTI",
+			"io_uring_enter(2) IORING_POLL_ADD_MULTI");
 	CONFORM_REQUIRE_URING();
 	CONFORM_REQUIRE(multishot_missing());
 	ASSERT_EQ(0, conform_pipe(p));
@@ -150,6 +154,9 @@ TEST(poll_remove_ends_multishot_without_more)
 	struct ref_ring ring;
 	int p[2];
 
+	CONFORM_DECLARE("5.13", "IORING_POLL_ADD_MULTI",
+			"io_uring_enter(2) IORING_OP_POLL_REMOVE and "
+			"IORING_POLL_ADD_MULTI");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_REMOVE);
 	CONFORM_REQUIRE(multishot_missing());
 	ASSERT_EQ(0, conform_pipe(p));
@@ -185,6 +192,8 @@ TEST(poll_remove_of_unknown_poll_gets_enoent)
 	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.1", "IORING_OP_POLL_REMOVE",
+			"io_uring_enter(2) IORING_OP_POLL_REMOVE");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_REMOVE);
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(prep_poll_remove(&ring, 0x5eed, TAG_REMOVE));

@@ -7,8 +7,6 @@
  */
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.6", "IORING_OP_READ/IORING_OP_WRITE");
-
 /*
  * io_uring_enter(2) IORING_OP_WRITE/READ: like pwrite(2)/pread(2) at offset
  * off; res is the byte count (since 5.6). 4096 bytes of the pattern for
@@ -20,6 +18,8 @@ TEST(write_then_read_at_offset_roundtrips)
 	struct ref_ring ring;
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ/IORING_OP_WRITE",
+			"io_uring_enter(2) IORING_OP_READ and IORING_OP_WRITE");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_WRITE);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	fd = conform_temp_file(0, 0);
@@ -47,6 +47,9 @@ TEST(read_across_eof_is_short_and_at_eof_is_zero)
 	struct ref_ring ring;
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"pread(2) RETURN VALUE; io_uring_enter(2) "
+			"IORING_OP_READ");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	fd = conform_temp_file(1000, 0);
 	ASSERT_LE(0, fd);
@@ -71,6 +74,8 @@ TEST(offset_minus_one_reads_from_file_position)
 	struct ref_ring ring;
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_FEAT_RW_CUR_POS",
+			"io_uring_setup(2) IORING_FEAT_RW_CUR_POS");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_RW_CUR_POS);
 	fd = conform_temp_file(1000, 0);
@@ -97,6 +102,8 @@ TEST(read_on_bad_fd_gets_ebadf)
 	char buf[16];
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"io_uring_enter(2) CQE errors EBADF");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_read(&ring, conform_bad_fd(), buf, sizeof(buf), 0, 1));
@@ -114,6 +121,7 @@ TEST(write_on_read_only_fd_gets_ebadf)
 	struct ref_ring ring;
 	int p[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_WRITE", "write(2) EBADF");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_WRITE);
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));

@@ -6,8 +6,6 @@
  */
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.1", "IORING_OP_READV/IORING_OP_WRITEV");
-
 /*
  * io_uring_enter(2) IORING_OP_WRITEV: like pwritev(2), the buffers are
  * written in array order at off (since 5.1). Three iovecs of 10, 0 and 90
@@ -23,6 +21,8 @@ TEST(writev_gathers_iovecs_in_order)
 	struct ref_ring ring;
 	int fd;
 
+	CONFORM_DECLARE("5.1", "IORING_OP_WRITEV",
+			"io_uring_enter(2) IORING_OP_WRITEV; pwritev(2)");
 	CONFORM_REQUIRE_URING();
 	fd = conform_temp_file(0, 0);
 	ASSERT_LE(0, fd);
@@ -50,6 +50,8 @@ TEST(readv_scatters_into_iovecs_in_order)
 	struct ref_ring ring;
 	int fd;
 
+	CONFORM_DECLARE("5.1", "IORING_OP_READV",
+			"io_uring_enter(2) IORING_OP_READV; preadv(2)");
 	CONFORM_REQUIRE_URING();
 	fd = conform_temp_file(16384, 0);
 	ASSERT_LE(0, fd);
@@ -76,6 +78,9 @@ TEST(readv_on_empty_pipe_completes_after_write)
 	struct ref_ring ring;
 	int p[2];
 
+	CONFORM_DECLARE("5.1", "IORING_OP_READV",
+			"readv(2) on a pipe; io_uring_enter(2) "
+			"IORING_OP_READV");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
@@ -104,6 +109,7 @@ TEST(readv_with_too_many_iovecs_gets_einval)
 	struct ref_ring ring;
 	int fd;
 
+	CONFORM_DECLARE("5.1", "IORING_OP_READV", "readv(2) EINVAL");
 	CONFORM_REQUIRE_URING();
 	for (int i = 0; i < NR; i++) {
 		iov[i].iov_base = &byte[i];

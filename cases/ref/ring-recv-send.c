@@ -7,8 +7,6 @@
  */
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.6", "IORING_OP_SEND/IORING_OP_RECV");
-
 /*
  * io_uring_enter(2) IORING_OP_SEND/RECV: like send(2)/recv(2); res is the
  * byte count (since 5.6). 300 pattern bytes sent, the same 300 received.
@@ -19,6 +17,8 @@ TEST(send_then_recv_moves_exact_bytes)
 	struct ref_ring ring;
 	int sv[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_SEND/IORING_OP_RECV",
+			"io_uring_enter(2) IORING_OP_SEND and IORING_OP_RECV");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SEND);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_RECV);
 	ASSERT_EQ(0, conform_socketpair(sv));
@@ -46,6 +46,8 @@ TEST(recv_waits_for_data)
 	char buf[64];
 	int sv[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_RECV",
+			"recv(2) DESCRIPTION: waits for a message");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_RECV);
 	ASSERT_EQ(0, conform_socketpair(sv));
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
@@ -73,6 +75,8 @@ TEST(recv_after_peer_shutdown_returns_zero)
 	char buf[64];
 	int sv[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_RECV",
+			"recv(2) RETURN VALUE: 0 after orderly shutdown");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_RECV);
 	ASSERT_EQ(0, conform_socketpair(sv));
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
@@ -98,6 +102,7 @@ TEST(recv_msg_peek_leaves_data_queued)
 	struct ref_ring ring;
 	int sv[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_RECV", "recv(2) MSG_PEEK");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_RECV);
 	ASSERT_EQ(0, conform_socketpair(sv));
 	ASSERT_EQ(5, write(sv[0], "peek!", 5));
@@ -122,6 +127,7 @@ TEST(send_after_shutdown_gets_epipe)
 	struct ref_ring ring;
 	int sv[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_SEND", "send(2) EPIPE");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SEND);
 	ASSERT_EQ(0, conform_socketpair(sv));
 	ASSERT_EQ(0, shutdown(sv[0], SHUT_WR));
@@ -143,6 +149,7 @@ TEST(recv_on_non_socket_gets_enotsock)
 	char buf[8];
 	int p[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_RECV", "recv(2) ENOTSOCK");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_RECV);
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));

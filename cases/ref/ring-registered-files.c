@@ -8,8 +8,6 @@
  */
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.1", "IORING_REGISTER_FILES");
-
 /* Prepare a read of registered file index idx. */
 static bool prep_fixed_read(struct ref_ring *ring, int idx, void *buf,
 			    unsigned int len, uint64_t off, uint64_t ud)
@@ -31,6 +29,9 @@ TEST(fixed_file_index_selects_registered_file)
 	struct ref_ring ring;
 	int p[2], fd, table[2];
 
+	CONFORM_DECLARE("5.6", "IOSQE_FIXED_FILE",
+			"io_uring_enter(2) IOSQE_FIXED_FILE; IORING_OP_READ "
+			"(5.6)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, conform_pipe(p));
 	fd = conform_temp_file(4096, 0);
@@ -56,7 +57,8 @@ TEST(fixed_file_index_selects_registered_file)
 /*
  * io_uring_register(2) IORING_REGISTER_FILES: registering takes a reference
  * on each file, so the file stays usable through its index after the
- * process closes its own fd (since 5.1).
+ * process closes its own fd (since 5.1; the read through the index is an
+ * IORING_OP_READ, so this test holds from 5.6).
  */
 TEST(registered_file_outlives_closed_fd)
 {
@@ -64,6 +66,9 @@ TEST(registered_file_outlives_closed_fd)
 	struct ref_ring ring;
 	int fd;
 
+	CONFORM_DECLARE("5.6", "IORING_REGISTER_FILES",
+			"io_uring_register(2) IORING_REGISTER_FILES; "
+			"IORING_OP_READ (5.6)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -81,7 +86,8 @@ TEST(registered_file_outlives_closed_fd)
  * no files were registered" or the index is invalid; an index past the table
  * and an index whose slot was registered as -1 (an empty slot, 5.5) both
  * give -EBADF. Empty slots are probed through IORING_OP_FILES_UPDATE (5.6),
- * the opcode that fills them.
+ * the opcode that fills them; with IORING_OP_READ (5.6) this test holds
+ * from 5.6.
  */
 TEST(fixed_index_out_of_range_or_empty_gets_ebadf)
 {
@@ -89,6 +95,9 @@ TEST(fixed_index_out_of_range_or_empty_gets_ebadf)
 	struct ref_ring ring;
 	int table[2];
 
+	CONFORM_DECLARE("5.6", "IOSQE_FIXED_FILE",
+			"io_uring_enter(2) CQE errors EBADF; IORING_OP_READ "
+			"(5.6)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_FILES_UPDATE);
 	table[0] = conform_temp_file(16, 0);
@@ -113,6 +122,8 @@ TEST(register_twice_ebusy_and_unregister_none_enxio)
 	struct ref_ring ring;
 	int fd;
 
+	CONFORM_DECLARE("5.1", "IORING_REGISTER_FILES",
+			"io_uring_register(2) EBUSY and ENXIO");
 	CONFORM_REQUIRE_URING();
 	fd = conform_temp_file(16, 0);
 	ASSERT_LE(0, fd);

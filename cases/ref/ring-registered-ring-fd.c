@@ -9,15 +9,14 @@
  * registration in ref_ring_free. The tests put a different ring at the same
  * index in another thread and in a forked child: the request must still
  * reach the ring it was made on.
+ * The first test holds on every io_uring kernel (5.1, registered or not);
+ * the others need IORING_REGISTER_RING_FDS (5.18, commit e7a6c00dc77a) and
+ * skip before it.
  */
 #include <pthread.h>
 #include <sys/wait.h>
 
 #include "conform_ref.h"
-
-/* The first test holds on every io_uring kernel (registered or not); the
- * others need IORING_REGISTER_RING_FDS (5.18) and skip before it. */
-CONFORM_SINCE("5.1", "ref_ring_init registering the ring fd where it can");
 
 /* The kernel's table size (IO_RINGFD_REG_MAX, 16 from 5.18 to 7.2). */
 #define RING_FD_TABLE 16
@@ -46,7 +45,7 @@ static const char *ring_fd_registration_missing(void)
 	close(fd);
 	if (ret == 1)
 		return NULL;
-	snprintf(why, sizeof(why), "IORING_REGISTER_RING_FDS: %s (since 5.18)",
+	snprintf(why, sizeof(why), "IORING_REGISTER_RING_FDS: %s",
 		 strerror(err));
 	return why;
 }
@@ -99,13 +98,17 @@ static void *use_ring_past_a_clash_thread(void *arg)
 /*
  * io_uring_register(2) IORING_REGISTER_RING_FDS (5.18): where the kernel has
  * it, a ref ring is registered (reg_index >= 0); before 5.18 the kernel
- * refuses it and the ring enters by fd (reg_index -1). Either way it works.
+ * refuses it and the ring enters by fd (reg_index -1). Either way it works,
+ * so this holds from 5.1.
  */
 TEST(ring_fd_registered_where_the_kernel_can)
 {
 	bool kernel_has_it;
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.1", "IORING_REGISTER_RING_FDS",
+			"io_uring_register(2) IORING_REGISTER_RING_FDS; "
+			"commit e7a6c00dc77a (5.18)");
 	CONFORM_REQUIRE_URING();
 	kernel_has_it = ring_fd_registration_missing() == NULL;
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
@@ -122,7 +125,7 @@ TEST(ring_fd_registered_where_the_kernel_can)
 /*
  * io_uring_register_ring_fd(3) NOTES: each thread may have a different index
  * for the same ring. Another thread whose table holds ring b at ring a's
- * index still runs its request on a (ref enters a by fd there).
+ * index still runs its request on a (ref enters a by fd there) (5.18).
  */
 TEST(other_thread_reaches_the_ring_not_its_own_index)
 {
@@ -130,6 +133,9 @@ TEST(other_thread_reaches_the_ring_not_its_own_index)
 	pthread_t t;
 	void *step;
 
+	CONFORM_DECLARE("5.18", "IORING_REGISTER_RING_FDS",
+			"io_uring_register_ring_fd(3) NOTES: each thread may "
+			"have a different index");
 	CONFORM_REQUIRE(ring_fd_registration_missing());
 	ASSERT_EQ(0, ref_ring_init(&a, 4, NULL));
 	ASSERT_LE(0, a.reg_index);
@@ -150,7 +156,9 @@ static void *make_ring_thread(void *arg)
  * A thread that made a ring and exited took its table with it. A thread
  * started after it (glibc hands it the exited thread's memory and often its
  * pthread_t) and holding ring b at the same index still runs its request on
- * the ring: it is not mistaken for the thread that registered it.
+ * the ring: it is not mistaken for the thread that registered it (5.18:
+ * commit e7a6c00dc77a registers ring fds with the task, and a thread is a
+ * task of its own).
  */
 TEST(ring_of_an_exited_thread_is_reached_from_the_next_thread)
 {
@@ -158,6 +166,9 @@ TEST(ring_of_an_exited_thread_is_reached_from_the_next_thread)
 	pthread_t t;
 	void *ret;
 
+	CONFORM_DECLARE("5.18", "IORING_REGISTER_RING_FDS",
+			"io_uring_register_ring_fd(3) NOTES; commit "
+			"e7a6c00dc77a (5.18): registered with the task");
 	CONFORM_REQUIRE(ring_fd_registration_missing());
 	ASSERT_EQ(0, pthread_create(&t, NULL, make_ring_thread, &a));
 	ASSERT_EQ(0, pthread_join(t, &ret));
@@ -174,7 +185,8 @@ TEST(ring_of_an_exited_thread_is_reached_from_the_next_thread)
  * io_uring task context). A child that registered ring b at the parent's
  * index for ring a still runs its request on a. (The parent does not use a
  * after that: the rings are shared memory, but each process has its own
- * copy of ref's local SQ tail, so a ring has one user at a time.)
+ * copy of ref's local SQ tail, so a ring has one user at a time.) (5.18;
+ * kernel/fork.c copy_process() starts the child with no io_uring context.)
  */
 TEST(forked_child_reaches_the_ring_not_its_own_index)
 {
@@ -182,6 +194,9 @@ TEST(forked_child_reaches_the_ring_not_its_own_index)
 	int status;
 	pid_t pid;
 
+	CONFORM_DECLARE("5.18", "IORING_REGISTER_RING_FDS",
+			"io_uring_register_ring_fd(3) NOTES; kernel/fork.c "
+			"copy_process() clears io_uring");
 	CONFORM_REQUIRE(ring_fd_registration_missing());
 	ASSERT_EQ(0, ref_ring_init(&a, 4, NULL));
 	ASSERT_LE(0, a.reg_index);
@@ -198,7 +213,9 @@ TEST(forked_child_reaches_the_ring_not_its_own_index)
 /*
  * The kernel's answer that makes the rule necessary: a thread that never
  * used io_uring has no table, and entering by another thread's index fails
- * before anything is done (-EINVAL; -EBADF for an empty slot of a table).
+ * before anything is done (-EINVAL; -EBADF for an empty slot of a table):
+ * io_uring_enter() with IORING_ENTER_REGISTERED_RING looks the index up in
+ * the calling task's io_uring context (5.18, commit e7a6c00dc77a).
  */
 static void *enter_by_foreign_index(void *arg)
 {
@@ -216,6 +233,9 @@ TEST(foreign_index_is_refused_by_the_kernel)
 	pthread_t t;
 	void *res;
 
+	CONFORM_DECLARE("5.18", "IORING_ENTER_REGISTERED_RING",
+			"io_uring/io_uring.c io_uring_enter(): no task "
+			"context gives EINVAL");
 	CONFORM_REQUIRE(ring_fd_registration_missing());
 	ASSERT_EQ(0, ref_ring_init(&a, 4, NULL));
 	ASSERT_LE(0, a.reg_index);
@@ -228,13 +248,17 @@ TEST(foreign_index_is_refused_by_the_kernel)
 /*
  * The table has RING_FD_TABLE slots per thread: a ring made when all are
  * taken is not registered (-EBUSY inside ref_ring_init) and enters by fd.
- * ref_ring_free gives its slot back, so the next ring is registered again.
+ * ref_ring_free gives its slot back, so the next ring is registered again
+ * (io_uring_register(2) IORING_REGISTER_RING_FDS, 5.18).
  */
 TEST(full_table_ring_enters_by_fd_and_free_gives_slots_back)
 {
 	struct ref_ring rings[RING_FD_TABLE + 1];
 	unsigned int i;
 
+	CONFORM_DECLARE("5.18", "IORING_REGISTER_RING_FDS",
+			"io_uring_register(2) IORING_REGISTER_RING_FDS: "
+			"EBUSY with no free slot");
 	CONFORM_REQUIRE(ring_fd_registration_missing());
 	for (i = 0; i < RING_FD_TABLE + 1; i++)
 		ASSERT_EQ(0, ref_ring_init(&rings[i], 2, NULL));
@@ -254,12 +278,15 @@ TEST(full_table_ring_enters_by_fd_and_free_gives_slots_back)
 /*
  * Rings made and freed one after another never run out of slots: free
  * drops the registration (otherwise it would hold the ring open, and the
- * 17th ring would find the table full).
+ * 17th ring would find the table full) (io_uring_register(2)
+ * IORING_UNREGISTER_RING_FDS, 5.18).
  */
 TEST(rings_made_and_freed_in_turn_stay_registered)
 {
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.18", "IORING_UNREGISTER_RING_FDS",
+			"io_uring_register(2) IORING_UNREGISTER_RING_FDS");
 	CONFORM_REQUIRE(ring_fd_registration_missing());
 	for (unsigned int i = 0; i < 2 * RING_FD_TABLE; i++) {
 		ASSERT_EQ(0, ref_ring_init(&ring, 2, NULL));

@@ -10,8 +10,6 @@
 
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.19", "IORING_SETUP_COOP_TASKRUN");
-
 #define PAYLOAD "taskrun"
 
 /* Read from the empty pipe p[0] through ring, tagged ud: nothing completes. */
@@ -54,6 +52,8 @@ TEST(coop_taskrun_read_completes_when_waited_for)
 	char buf[16] = { 0 };
 	int p[2];
 
+	CONFORM_DECLARE("5.19", "IORING_SETUP_COOP_TASKRUN",
+			"io_uring_setup(2) IORING_SETUP_COOP_TASKRUN");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_COOP_TASKRUN);
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, &opts));
 	ASSERT_EQ(0, start_pipe_read(&ring, p, buf, sizeof(buf), 1));
@@ -84,6 +84,8 @@ TEST(taskrun_flag_ring_completes_and_clears_flag)
 	char buf[16] = { 0 };
 	int p[2];
 
+	CONFORM_DECLARE("5.19", "IORING_SETUP_TASKRUN_FLAG",
+			"io_uring_setup(2) IORING_SETUP_TASKRUN_FLAG");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG);
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, &opts));
 	ASSERT_EQ(0, start_pipe_read(&ring, p, buf, sizeof(buf), 2));
@@ -106,6 +108,8 @@ TEST(single_issuer_ring_completes_reads)
 	char buf[16] = { 0 };
 	int p[2];
 
+	CONFORM_DECLARE("6.0", "IORING_SETUP_SINGLE_ISSUER",
+			"io_uring_setup(2) IORING_SETUP_SINGLE_ISSUER");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_SINGLE_ISSUER);
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, &opts));
 	ASSERT_EQ(0, start_pipe_read(&ring, p, buf, sizeof(buf), 3));
@@ -133,6 +137,8 @@ TEST(defer_taskrun_posts_only_when_entering_with_getevents)
 	char buf[16] = { 0 };
 	int p[2];
 
+	CONFORM_DECLARE("6.1", "IORING_SETUP_DEFER_TASKRUN",
+			"io_uring_setup(2) IORING_SETUP_DEFER_TASKRUN");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN);
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, &opts));
 	ASSERT_EQ(0, start_pipe_read(&ring, p, buf, sizeof(buf), 4));

@@ -11,8 +11,6 @@
 
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.1", "io_uring_setup");
-
 enum { ENTRIES = 4, ROUNDS = 3 };
 
 struct tally {
@@ -40,6 +38,9 @@ TEST(setup_rounds_entries_up_to_power_of_two)
 {
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.1", "io_uring_setup",
+			"io_uring_setup(2): entries rounded to a power of "
+			"two, CQ twice the SQ");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, ref_ring_init(&ring, 3, NULL));
 	EXPECT_EQ(4u, ring.sq.entries);
@@ -59,6 +60,9 @@ TEST(prep_fails_exactly_when_entries_pending)
 {
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.1", "io_uring_setup",
+			"io_uring(7) submission queue; "
+			"ref/include/ref/ring.h ref_prep_*");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, ref_ring_init(&ring, ENTRIES, NULL));
 	for (unsigned int i = 0; i < ENTRIES; i++) {
@@ -87,6 +91,9 @@ TEST(prep_on_full_sq_touches_nothing)
 	unsigned int tail, ktail;
 	char buf[8] = { 0 };
 
+	CONFORM_DECLARE("5.1", "io_uring_setup",
+			"ref/include/ref/ring.h ref_prep_*: false on a full "
+			"SQ, touching nothing");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, ref_ring_init(&ring, ENTRIES, NULL));
 	for (unsigned int i = 0; i < ENTRIES; i++)
@@ -117,6 +124,8 @@ TEST(submit_returns_the_space)
 {
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.1", "io_uring_enter",
+			"io_uring_enter(2) RETURN VALUE");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, ref_ring_init(&ring, ENTRIES, NULL));
 	for (unsigned int i = 0; i < ENTRIES; i++)
@@ -141,6 +150,8 @@ TEST(refilling_a_full_sq_loses_nothing)
 	struct tally t;
 	uint64_t next = 0;
 
+	CONFORM_DECLARE("5.1", "io_uring_enter",
+			"io_uring_enter(2): one CQE per consumed SQE");
 	CONFORM_REQUIRE_URING();
 	memset(&t, 0, sizeof(t));
 	ASSERT_EQ(0, ref_ring_init(&ring, ENTRIES, NULL));

@@ -5,14 +5,15 @@
  * thread is awake, and the wake-up path (IORING_SQ_NEED_WAKEUP, answered by
  * ref_ring_submit with IORING_ENTER_SQ_WAKEUP) after it went idle. The idle
  * time is 1 ms; the tests wait for the flag itself (bounded), never sleep to
- * win a race. Skips when the kernel refuses SQPOLL (before 5.11 it needs
- * privilege).
+ * win a race. Skips when the kernel refuses SQPOLL: before 5.13 it needs
+ * privilege (CAP_SYS_ADMIN from 5.1, commit 3ec482d15cb9; CAP_SYS_ADMIN or
+ * CAP_SYS_NICE in 5.11 and 5.12, commit ce59fc69b1c2; none from 5.13,
+ * commit 548d819d1eed). The first kernels below are for a privileged
+ * caller.
  */
 #include <time.h>
 
 #include "conform_ref.h"
-
-CONFORM_SINCE("5.1", "IORING_SETUP_SQPOLL");
 
 /* Make an SQPOLL ring, or skip saying why the kernel refused it. */
 #define SQPOLL_RING(ring)                                                      \
@@ -57,14 +58,18 @@ static bool wait_for(bool (*cond)(const struct ref_ring *), const struct ref_rin
 /*
  * io_uring_setup(2) IORING_SETUP_SQPOLL: a kernel thread polls the SQ, so
  * requests are consumed without io_uring_enter; ring.h: ref_ring_submit
- * returns the number published (since 5.1; unprivileged since 5.11). Two
- * NOPs come back with res 0.
+ * returns the number published (since 5.1 with privilege; unprivileged
+ * since 5.13, commit 548d819d1eed - 5.11 and 5.12 still need CAP_SYS_NICE).
+ * Two NOPs come back with res 0.
  */
 TEST(sqpoll_ring_completes_nops)
 {
 	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.1", "IORING_SETUP_SQPOLL",
+			"io_uring_setup(2) IORING_SETUP_SQPOLL; privileged "
+			"until 5.13 (commit 548d819d1eed)");
 	CONFORM_REQUIRE_URING();
 	SQPOLL_RING(&ring);
 	ASSERT_TRUE(ref_prep_nop(&ring, 1));
@@ -86,6 +91,8 @@ TEST(idle_sq_thread_sets_need_wakeup)
 {
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.1", "IORING_SQ_NEED_WAKEUP",
+			"io_uring_setup(2) IORING_SETUP_SQPOLL sq_thread_idle");
 	CONFORM_REQUIRE_URING();
 	SQPOLL_RING(&ring);
 	EXPECT_TRUE(wait_for(need_wakeup, &ring));
@@ -104,6 +111,9 @@ TEST(submit_after_idle_wakes_the_thread)
 	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.1", "IORING_ENTER_SQ_WAKEUP",
+			"io_uring_setup(2) IORING_SETUP_SQPOLL; "
+			"io_uring_enter(2) IORING_ENTER_SQ_WAKEUP");
 	CONFORM_REQUIRE_URING();
 	SQPOLL_RING(&ring);
 	for (unsigned int round = 0; round < 2; round++) {
@@ -129,6 +139,8 @@ TEST(sq_thread_frees_sq_slots)
 	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.1", "IORING_SETUP_SQPOLL",
+			"io_uring_setup(2) IORING_SETUP_SQPOLL");
 	CONFORM_REQUIRE_URING();
 	SQPOLL_RING(&ring);
 	for (unsigned int i = 0; i < ring.sq.entries; i++)
@@ -145,7 +157,8 @@ TEST(sq_thread_frees_sq_slots)
 
 /*
  * io_uring_setup(2) IORING_FEAT_SQPOLL_NONFIXED: with SQPOLL, requests may
- * use plain fds, not only registered files (since 5.11). A write and a read
+ * use plain fds, not only registered files (since 5.11; before, SQPOLL
+ * requests need IOSQE_FIXED_FILE). A write and a read
  * on a regular file through the SQ thread move exact data.
  */
 TEST(sqpoll_read_write_on_plain_fd)
@@ -155,6 +168,8 @@ TEST(sqpoll_read_write_on_plain_fd)
 	struct ref_ring ring;
 	int fd;
 
+	CONFORM_DECLARE("5.11", "IORING_FEAT_SQPOLL_NONFIXED",
+			"io_uring_setup(2) IORING_FEAT_SQPOLL_NONFIXED");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_SQPOLL_NONFIXED);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	SQPOLL_RING(&ring);

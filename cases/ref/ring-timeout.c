@@ -7,8 +7,6 @@
  */
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.4", "IORING_OP_TIMEOUT");
-
 enum { TAG_T = 1, TAG_A = 2, TAG_B = 3 };
 
 static const struct __kernel_timespec short_ts = { .tv_nsec = 10 * 1000 * 1000 };
@@ -23,6 +21,8 @@ TEST(timeout_expires_with_etime)
 	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.4", "IORING_OP_TIMEOUT",
+			"io_uring_enter(2) IORING_OP_TIMEOUT");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_TIMEOUT);
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_timeout(&ring, &short_ts, 0, 0, TAG_T));
@@ -42,6 +42,8 @@ TEST(timeout_with_count_completes_after_count_cqes)
 	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.4", "IORING_OP_TIMEOUT",
+			"io_uring_enter(2) IORING_OP_TIMEOUT count");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_TIMEOUT);
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_timeout(&ring, &long_ts, 2, 0, TAG_T));
@@ -59,7 +61,8 @@ TEST(timeout_with_count_completes_after_count_cqes)
 /*
  * io_uring_enter(2) IORING_OP_LINK_TIMEOUT: when the timer expires first
  * the linked request is cancelled (-ECANCELED) and the timeout ends with
- * -ETIME (since 5.5). The request is a recv on an empty AF_UNIX socket,
+ * -ETIME (LINK_TIMEOUT since 5.5; the request is an IORING_OP_RECV, so this
+ * test holds from 5.6). The request is a recv on an empty AF_UNIX socket,
  * which waits by poll on every kernel (so it is not running when cancelled).
  */
 TEST(link_timeout_cancels_blocked_request)
@@ -69,6 +72,9 @@ TEST(link_timeout_cancels_blocked_request)
 	char buf[8];
 	int sv[2];
 
+	CONFORM_DECLARE("5.6", "IORING_OP_LINK_TIMEOUT",
+			"io_uring_enter(2) IORING_OP_LINK_TIMEOUT; "
+			"IORING_OP_RECV (5.6)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_LINK_TIMEOUT);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_RECV);
 	ASSERT_EQ(0, conform_socketpair(sv));
@@ -95,6 +101,8 @@ TEST(link_timeout_cancelled_when_request_completes_first)
 	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.5", "IORING_OP_LINK_TIMEOUT",
+			"io_uring_enter(2) IORING_OP_LINK_TIMEOUT");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_LINK_TIMEOUT);
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_nop(&ring, TAG_A));
@@ -116,6 +124,8 @@ TEST(link_timeout_without_link_gets_einval)
 	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.5", "IORING_OP_LINK_TIMEOUT",
+			"io_uring_enter(2) IORING_OP_LINK_TIMEOUT");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_LINK_TIMEOUT);
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_link_timeout(&ring, &long_ts, 0, TAG_T));

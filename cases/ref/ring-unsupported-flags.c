@@ -8,8 +8,6 @@
  */
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.1", "io_uring_setup");
-
 /* The lowest free fd number: it must not change across a failed init. */
 static int lowest_free_fd(void)
 {
@@ -42,6 +40,8 @@ TEST(unknown_setup_flag_gets_einval)
 	struct ref_ring ring;
 	int before;
 
+	CONFORM_DECLARE("5.1", "io_uring_setup",
+			"io_uring_setup(2) ERRORS EINVAL");
 	CONFORM_REQUIRE_URING();
 	before = lowest_free_fd();
 	EXPECT_EQ(-EINVAL, ref_ring_init(&ring, 4, &opts));
@@ -53,7 +53,7 @@ TEST(unknown_setup_flag_gets_einval)
  * ring.c: "128-byte SQEs and 32-byte CQEs change every index computation
  * below; this ring does not implement them" - ref_ring_init returns
  * -EOPNOTSUPP for IORING_SETUP_SQE128 and IORING_SETUP_CQE32 (kernel 5.19
- * flags) before asking the kernel, on any kernel.
+ * flags) before asking the kernel, on any kernel (so from 5.1).
  */
 TEST(sqe128_and_cqe32_get_eopnotsupp)
 {
@@ -62,6 +62,9 @@ TEST(sqe128_and_cqe32_get_eopnotsupp)
 	struct ref_ring ring;
 	int before;
 
+	CONFORM_DECLARE("5.1", "IORING_SETUP_SQE128/IORING_SETUP_CQE32",
+			"ref/ring.c ref_ring_init: refuses SQE128 and CQE32 "
+			"itself");
 	CONFORM_REQUIRE_URING();
 	before = lowest_free_fd();
 	EXPECT_EQ(-EOPNOTSUPP, ref_ring_init(&ring, 4, &sqe128));
@@ -80,6 +83,9 @@ TEST(entries_zero_or_too_many_get_einval)
 {
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.1", "io_uring_setup",
+			"io_uring_setup(2) ERRORS EINVAL entries out of "
+			"bounds");
 	CONFORM_REQUIRE_URING();
 	EXPECT_EQ(-EINVAL, ref_ring_init(&ring, 0, NULL));
 	expect_empty_after_failure(&ring, _metadata);
@@ -97,6 +103,8 @@ TEST(cqsize_smaller_than_sq_gets_einval)
 	struct ref_ring_opts zero = { .flags = IORING_SETUP_CQSIZE, .cq_entries = 0 };
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.5", "IORING_SETUP_CQSIZE",
+			"io_uring_setup(2) IORING_SETUP_CQSIZE");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_CQSIZE);
 	EXPECT_EQ(-EINVAL, ref_ring_init(&ring, 8, &small));
 	expect_empty_after_failure(&ring, _metadata);
@@ -115,10 +123,15 @@ TEST(clamp_turns_too_many_entries_into_maximum)
 	struct ref_ring ring;
 	int ret;
 
+	CONFORM_DECLARE("5.6", "IORING_SETUP_CLAMP",
+			"io_uring_setup(2) IORING_SETUP_CLAMP");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_CLAMP);
 	ret = ref_ring_init(&ring, 65536, &opts);
 	/* Before 5.12 ring memory counted against RLIMIT_MEMLOCK for users
-	 * without CAP_IPC_LOCK; 3 MB of ring exceeds the usual 64 KB. */
+	 * without CAP_IPC_LOCK (commit 26bfa89e25f4 moved it to memcg); 3 MB
+	 * of ring exceeds the usual 64 KB. From 6.14 the rings are charged
+	 * to RLIMIT_MEMLOCK again (io_create_region), until commit
+	 * b59cabf9b4ac exempts them once more. */
 	if (ret == -ENOMEM)
 		SKIP(return, "ENOMEM for a 32768-entry ring: RLIMIT_MEMLOCK too small");
 	ASSERT_EQ(0, ret);
@@ -132,14 +145,18 @@ TEST(clamp_turns_too_many_entries_into_maximum)
 
 /*
  * io_uring_setup(2): IORING_SETUP_DEFER_TASKRUN requires
- * IORING_SETUP_SINGLE_ISSUER; alone it gets EINVAL. Kernels before 6.1 do
- * not know the flag and give EINVAL too, so every kernel agrees.
+ * IORING_SETUP_SINGLE_ISSUER; alone it gets EINVAL (6.1). Kernels before
+ * 6.1 do not know the flag and give EINVAL too (io_uring_setup(2) ERRORS),
+ * so every kernel agrees: this holds from 5.1.
  */
 TEST(defer_taskrun_without_single_issuer_gets_einval)
 {
 	struct ref_ring_opts opts = { .flags = IORING_SETUP_DEFER_TASKRUN };
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.1", "IORING_SETUP_DEFER_TASKRUN",
+			"io_uring_setup(2) IORING_SETUP_DEFER_TASKRUN and "
+			"ERRORS EINVAL");
 	CONFORM_REQUIRE_URING();
 	EXPECT_EQ(-EINVAL, ref_ring_init(&ring, 4, &opts));
 	EXPECT_EQ(-1, ring.fd);

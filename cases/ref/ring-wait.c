@@ -7,8 +7,6 @@
  */
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.1", "io_uring_enter IORING_ENTER_GETEVENTS");
-
 static const struct __kernel_timespec brief = { .tv_nsec = 20 * 1000 * 1000 };
 static const struct __kernel_timespec bound = { .tv_sec = 2 };
 
@@ -22,6 +20,9 @@ TEST(wait_on_empty_ring_times_out_with_etime)
 {
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.1", "IORING_ENTER_GETEVENTS",
+			"ref/include/ref/ring.h ref_ring_wait; "
+			"io_uring_enter(2) ETIME");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	EXPECT_EQ(-ETIME, ref_ring_wait(&ring, 1, &brief));
@@ -39,6 +40,9 @@ TEST(wait_returns_zero_when_cqe_ready_and_reaps_nothing)
 	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.1", "IORING_ENTER_GETEVENTS",
+			"ref/include/ref/ring.h ref_ring_wait; "
+			"io_uring_enter(2) IORING_OP_NOP");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_nop(&ring, 7));
@@ -60,6 +64,8 @@ TEST(wait_for_more_than_ready_times_out)
 {
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.1", "IORING_ENTER_GETEVENTS",
+			"io_uring_enter(2) min_complete");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_nop(&ring, 1));
@@ -79,6 +85,9 @@ TEST(submit_and_wait_returns_count_with_n_ready)
 	struct ref_case_cqe_log log = { 0 };
 	struct ref_ring ring;
 
+	CONFORM_DECLARE("5.1", "IORING_ENTER_GETEVENTS",
+			"io_uring_enter(2) IORING_ENTER_GETEVENTS "
+			"min_complete");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	for (int i = 0; i < 3; i++)
@@ -104,6 +113,9 @@ TEST(wait_returns_when_pending_read_completes)
 	char buf[16];
 	int p[2];
 
+	CONFORM_DECLARE("5.6", "IORING_ENTER_GETEVENTS",
+			"io_uring_enter(2) IORING_ENTER_GETEVENTS; "
+			"IORING_OP_READ (5.6)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
