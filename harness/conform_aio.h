@@ -196,7 +196,8 @@ static inline void aio_submit_pending(struct __test_metadata *_metadata,
  * event is reaped if it was queued (5 s bound) and the context destroyed.
  * The reason, in conform_why, names the request as what
  * ("io_submit(<what>): <error>"), and adds einval_means, what an EINVAL
- * means here (e.g. a kernel before the feature), when that is the error.
+ * means here (e.g. "opcode refused"), when that is the error: what was
+ * probed and what was seen, never a kernel version.
  */
 static inline const char *aio_probe_submit(struct iocb *cb, const char *what,
 					   const char *einval_means)
@@ -235,9 +236,9 @@ static inline const char *aio_probe_submit(struct iocb *cb, const char *what,
 /* ------------------------------------------------------------------ */
 
 /*
- * NULL if io_submit accepts IOCB_CMD_POLL (Linux 4.18); else why not. Polls
+ * NULL if io_submit accepts IOCB_CMD_POLL (Linux 4.19); else why not. Polls
  * a pipe that already holds a byte, so the request completes at once;
- * kernels before 4.18 reject the opcode with EINVAL.
+ * kernels without it reject the opcode with EINVAL.
  */
 static inline const char *aio_poll_missing(void)
 {
@@ -256,7 +257,7 @@ static inline const char *aio_poll_missing(void)
 	}
 	aio_prep_poll(&cb, p[0], POLLIN);
 	why = aio_probe_submit(&cb, "IOCB_CMD_POLL",
-			       "opcode not supported: kernel before 4.18");
+			       "the opcode is refused");
 	close(p[0]);
 	close(p[1]);
 	return why;

@@ -7,20 +7,20 @@
  * reads and writes cannot be cancelled (EINVAL).
  * Sources: io_cancel(2), io_destroy(2), fs/aio.c io_cancel() (the result
  * argument is no longer used, the io_event always comes through the ring;
- * IOCB_CMD_POLL since 4.18), DESIGN.md section 7. io_cancel(2) lists EAGAIN
- * for "not canceled"; Linux gives EINVAL, which is what is asserted.
+ * IOCB_CMD_POLL since 4.19, commit bfe4037e722e: the 4.18 version was
+ * reverted before that release), DESIGN.md section 7. io_cancel(2) lists
+ * EAGAIN for "not canceled"; Linux gives EINVAL (since 2.6.14, patch
+ * "change io_cancel return code for no cancel case"), which is asserted.
  */
 #include <poll.h>
 
 #include "conform_aio.h"
 
-CONFORM_SINCE("4.18", "io_cancel of IOCB_CMD_POLL");
-
 /*
  * fs/aio.c io_cancel(): cancelling a pending IOCB_CMD_POLL returns
  * -EINPROGRESS (the raw call: -1 with errno EINPROGRESS), meaning the
  * cancellation is under way and the event will come through the ring
- * (since 4.18; DESIGN.md section 7).
+ * (since 4.19; DESIGN.md section 7).
  */
 TEST(cancel_of_pending_poll_gets_einprogress)
 {
@@ -30,6 +30,8 @@ TEST(cancel_of_pending_poll_gets_einprogress)
 	aio_context_t ctx = 0;
 	int p[2];
 
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
+			"fs/aio.c io_cancel(): -EINPROGRESS, the event comes through the ring; commit bfe4037e722e (4.19): aio: implement IOCB_CMD_POLL");
 	AIO_REQUIRE_POLL();
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
@@ -49,7 +51,7 @@ TEST(cancel_of_pending_poll_gets_einprogress)
  * fs/aio.c: a cancelled IOCB_CMD_POLL still completes through
  * io_getevents(2), with the iocb's obj and data and res 0 (no events: the
  * poll mask is not evaluated once cancelled), and nothing is written into
- * io_cancel's result argument (since 4.18).
+ * io_cancel's result argument (since 4.19).
  */
 TEST(cancelled_poll_completes_through_getevents_with_res_zero)
 {
@@ -60,6 +62,8 @@ TEST(cancelled_poll_completes_through_getevents_with_res_zero)
 	aio_context_t ctx = 0;
 	int p[2];
 
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
+			"fs/aio.c aio_poll_complete_work(): a cancelled poll completes with mask 0 through the ring; commit bfe4037e722e (4.19): aio: implement IOCB_CMD_POLL");
 	AIO_REQUIRE_POLL();
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
@@ -80,7 +84,7 @@ TEST(cancelled_poll_completes_through_getevents_with_res_zero)
 	close(p[1]);
 }
 
-/* fs/aio.c io_cancel(): a request already cancelled is no longer active, so a second io_cancel gets EINVAL (since 4.18). */
+/* fs/aio.c io_cancel(): a request already cancelled is no longer active, so a second io_cancel gets EINVAL (since 4.19). */
 TEST(second_cancel_of_poll_gets_einval)
 {
 	struct timespec bound = { .tv_sec = 1 };
@@ -89,6 +93,8 @@ TEST(second_cancel_of_poll_gets_einval)
 	aio_context_t ctx = 0;
 	int p[2];
 
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
+			"fs/aio.c io_cancel(): a cancelled request is off active_reqs, EINVAL; commit bfe4037e722e (4.19): aio: implement IOCB_CMD_POLL");
 	AIO_REQUIRE_POLL();
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
@@ -108,7 +114,8 @@ TEST(second_cancel_of_poll_gets_einval)
 /*
  * DESIGN.md section 7, fs/aio.c: reads and writes cannot be cancelled: an
  * IOCB_CMD_PREAD on a regular file gets EINVAL from io_cancel (io_cancel(2)
- * documents EAGAIN for "not canceled", Linux returns EINVAL) (since 2.6).
+ * documents EAGAIN for "not canceled", Linux returns EINVAL) (since 2.6.14;
+ * 2.6.0-2.6.13 gave EAGAIN).
  */
 TEST(cancel_of_read_gets_einval)
 {
@@ -119,6 +126,8 @@ TEST(cancel_of_read_gets_einval)
 	aio_context_t ctx = 0;
 	int fd;
 
+	CONFORM_DECLARE("2.6.14", "io_cancel",
+			"io_cancel(2) documents EAGAIN; Linux gives EINVAL since the patch change io_cancel return code for no cancel case (2005-09, 2.6.14)");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(sizeof(buf), 0);
 	ASSERT_LE(0, fd);
@@ -136,7 +145,7 @@ TEST(cancel_of_read_gets_einval)
 	close(fd);
 }
 
-/* fs/aio.c io_cancel(): an iocb that was never submitted is not found: EINVAL (since 2.6). */
+/* fs/aio.c io_cancel(): an iocb that was never submitted is not found: EINVAL (since 2.6.14; EAGAIN before). */
 TEST(cancel_of_unsubmitted_iocb_gets_einval)
 {
 	struct iocb cb;
@@ -144,6 +153,8 @@ TEST(cancel_of_unsubmitted_iocb_gets_einval)
 	aio_context_t ctx = 0;
 	int p[2];
 
+	CONFORM_DECLARE("2.6.14", "io_cancel",
+			"io_cancel(2) documents EAGAIN; Linux gives EINVAL since the patch change io_cancel return code for no cancel case (2005-09, 2.6.14)");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
@@ -156,7 +167,7 @@ TEST(cancel_of_unsubmitted_iocb_gets_einval)
 	close(p[1]);
 }
 
-/* io_cancel(2) ERRORS: EINVAL "The AIO context specified by ctx_id is invalid" (a destroyed context) (since 2.5). */
+/* io_cancel(2) ERRORS: EINVAL "The AIO context specified by ctx_id is invalid" (a destroyed context) (since 2.6). */
 TEST(cancel_on_destroyed_ctx_gets_einval)
 {
 	struct iocb cb;
@@ -164,6 +175,8 @@ TEST(cancel_on_destroyed_ctx_gets_einval)
 	aio_context_t ctx = 0;
 	int p[2];
 
+	CONFORM_DECLARE("2.6", "io_cancel",
+			"io_cancel(2) EINVAL: the AIO context specified by ctx_id is invalid");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
@@ -179,7 +192,7 @@ TEST(cancel_on_destroyed_ctx_gets_einval)
 /*
  * io_destroy(2): "will attempt to cancel all outstanding asynchronous I/O
  * operations": a poll pending on an empty pipe (which would never complete)
- * is cancelled and io_destroy returns 0 (poll since 4.18).
+ * is cancelled and io_destroy returns 0 (poll since 4.19).
  */
 TEST(destroy_cancels_pending_poll)
 {
@@ -187,6 +200,8 @@ TEST(destroy_cancels_pending_poll)
 	aio_context_t ctx = 0;
 	int p[2];
 
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
+			"io_destroy(2): cancels all outstanding operations; commit bfe4037e722e (4.19): aio: implement IOCB_CMD_POLL");
 	AIO_REQUIRE_POLL();
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, aio_sys_setup(4, &ctx));

@@ -12,8 +12,6 @@
  */
 #include "conform_aio.h"
 
-CONFORM_SINCE("2.6.0", "native AIO with O_DIRECT");
-
 #define BLK 4096
 #define FILE_SIZE (4 * BLK)
 
@@ -75,6 +73,8 @@ TEST(direct_pread_returns_exact_data)
 	int dfd, bfd;
 	char *buf;
 
+	CONFORM_DECLARE("2.6", "IOCB_CMD_PREAD",
+			"io_submit(2) IOCB_CMD_PREAD with open(2) O_DIRECT; pread(2) RETURN VALUE");
 	CONFORM_REQUIRE_AIO();
 	CONFORM_REQUIRE(open_direct_pair(FILE_SIZE, &dfd, &bfd));
 	buf = aligned_buf(2 * BLK);
@@ -101,6 +101,8 @@ TEST(direct_pwrite_is_seen_by_buffered_read)
 	int dfd, bfd;
 	char *buf;
 
+	CONFORM_DECLARE("2.6", "IOCB_CMD_PWRITE",
+			"io_submit(2) IOCB_CMD_PWRITE; open(2) O_DIRECT (page cache kept coherent)");
 	CONFORM_REQUIRE_AIO();
 	CONFORM_REQUIRE(open_direct_pair(FILE_SIZE, &dfd, &bfd));
 	buf = aligned_buf(BLK);
@@ -127,6 +129,8 @@ TEST(direct_pread_at_eof_returns_zero)
 	int dfd, bfd;
 	char *buf;
 
+	CONFORM_DECLARE("2.6", "IOCB_CMD_PREAD",
+			"pread(2): at or past end of file no bytes are read, returns zero");
 	CONFORM_REQUIRE_AIO();
 	CONFORM_REQUIRE(open_direct_pair(FILE_SIZE, &dfd, &bfd));
 	buf = aligned_buf(BLK);
@@ -151,6 +155,8 @@ TEST(direct_pread_across_eof_returns_partial_count)
 	int dfd, bfd;
 	char *buf;
 
+	CONFORM_DECLARE("2.6", "IOCB_CMD_PREAD",
+			"pread(2): a read that meets end of file returns the bytes up to it");
 	CONFORM_REQUIRE_AIO();
 	CONFORM_REQUIRE(open_direct_pair(FILE_SIZE, &dfd, &bfd));
 	/* Grow the file by 100 bytes of pattern past the last full block. */
@@ -185,6 +191,8 @@ TEST(direct_batch_completes_every_request)
 	int dfd, bfd, got = 0;
 	char *buf;
 
+	CONFORM_DECLARE("2.6", "io_submit",
+			"io_submit(2) and io_getevents(2): one io_event per iocb, with its obj and data");
 	CONFORM_REQUIRE_AIO();
 	CONFORM_REQUIRE(open_direct_pair(FILE_SIZE, &dfd, &bfd));
 	buf = aligned_buf(N * BLK);

@@ -9,10 +9,10 @@
  * (EINVAL for a special file that does not support synchronization), kernel
  * commit a3c0d439e727 "aio: implement IOCB_CMD_FSYNC and IOCB_CMD_FDSYNC"
  * (Linux 4.18; before it, almost no file supported the opcodes: EINVAL).
+ * The refusal for pipes and sockets (EINVAL) and the EBADF for an unopened
+ * fd hold since 2.6, so those tests need native AIO only.
  */
 #include "conform_aio.h"
-
-CONFORM_SINCE("4.18", "IOCB_CMD_FSYNC/IOCB_CMD_FDSYNC");
 
 /* An fsync-type iocb on fd: only the opcode, fd and tag are set. */
 static void prep_sync(struct iocb *cb, unsigned int op, int fd, __u64 data)
@@ -40,7 +40,7 @@ static const char *aio_fsync_missing(void)
 		return "cannot make a temporary file for the IOCB_CMD_FSYNC probe";
 	prep_sync(&cb, IOCB_CMD_FSYNC, fd, 0);
 	why = aio_probe_submit(&cb, "IOCB_CMD_FSYNC",
-			       "opcode not supported: kernel before 4.18");
+			       "opcode not supported on a regular file");
 	close(fd);
 	return why;
 }
@@ -59,6 +59,8 @@ TEST(fsync_of_regular_file_completes_with_res_zero)
 	struct iocb cb;
 	int fd;
 
+	CONFORM_DECLARE("4.18", "IOCB_CMD_FSYNC",
+			"io_submit(2) IOCB_CMD_FSYNC; commit a3c0d439e727 (4.18): aio: implement IOCB_CMD_FSYNC and IOCB_CMD_FDSYNC");
 	REQUIRE_AIO_FSYNC();
 	ASSERT_LE(0, fd = conform_temp_file(8192, 0));
 	ASSERT_EQ(5, pwrite(fd, "dirty", 5, 100));
@@ -82,6 +84,8 @@ TEST(fdsync_of_regular_file_completes_with_res_zero)
 	struct iocb cb;
 	int fd;
 
+	CONFORM_DECLARE("4.18", "IOCB_CMD_FDSYNC",
+			"io_submit(2) IOCB_CMD_FDSYNC; commit a3c0d439e727 (4.18): aio: implement IOCB_CMD_FSYNC and IOCB_CMD_FDSYNC");
 	REQUIRE_AIO_FSYNC();
 	ASSERT_LE(0, fd = conform_temp_file(8192, 0));
 	ASSERT_EQ(5, pwrite(fd, "dirty", 5, 4000));
@@ -104,6 +108,8 @@ TEST(fsync_of_read_only_fd_completes_with_res_zero)
 	struct iocb cb;
 	int fd, ro;
 
+	CONFORM_DECLARE("4.18", "IOCB_CMD_FSYNC",
+			"fsync(2) EBADF only for a non-open fd; fs/aio.c aio_fsync() checks no write access; commit a3c0d439e727 (4.18): aio: implement IOCB_CMD_FSYNC and IOCB_CMD_FDSYNC");
 	REQUIRE_AIO_FSYNC();
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
 	ro = conform_reopen(fd, O_RDONLY);
@@ -123,7 +129,9 @@ TEST(fsync_of_read_only_fd_completes_with_res_zero)
  * fsync(2) EINVAL: "fd is bound to a special file (e.g., a pipe, FIFO, or
  * socket) which does not support synchronization"; io_submit(2) EINVAL: the
  * operation is invalid for the descriptor. A pipe has no fsync method, so
- * io_submit itself fails with EINVAL for either opcode (since 4.18).
+ * io_submit itself fails with EINVAL for either opcode. This holds since
+ * 2.6: before 4.18 fs/aio.c refused the sync opcodes at submit for any file
+ * without an aio_fsync method, a pipe among them. Needs native AIO only.
  */
 TEST(fsync_or_fdsync_of_pipe_gets_einval)
 {
@@ -131,7 +139,9 @@ TEST(fsync_or_fdsync_of_pipe_gets_einval)
 	struct iocb cb;
 	int p[2];
 
-	REQUIRE_AIO_FSYNC();
+	CONFORM_DECLARE("2.6", "IOCB_CMD_FSYNC",
+			"io_submit(2) EINVAL: operation invalid for the fd; fsync(2) EINVAL for a pipe (fs/aio.c has refused the sync opcodes on a file without fsync support since 2.6)");
+	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, conform_pipe(p));
 	prep_sync(&cb, IOCB_CMD_FSYNC, p[1], 0);
 	errno = 0;
@@ -145,14 +155,16 @@ TEST(fsync_or_fdsync_of_pipe_gets_einval)
 	close(p[1]);
 }
 
-/* As above for a socket, the other special file fsync(2) names (4.18). */
+/* As above for a socket, the other special file fsync(2) names (since 2.6). */
 TEST(fsync_of_socket_gets_einval)
 {
 	struct io_event ev;
 	struct iocb cb;
 	int sv[2];
 
-	REQUIRE_AIO_FSYNC();
+	CONFORM_DECLARE("2.6", "IOCB_CMD_FSYNC",
+			"io_submit(2) EINVAL: operation invalid for the fd; fsync(2) EINVAL for a socket (refused at submit since 2.6)");
+	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, conform_socketpair(sv));
 	prep_sync(&cb, IOCB_CMD_FSYNC, sv[0], 0);
 	errno = 0;
@@ -175,6 +187,8 @@ TEST(fsync_with_buf_nbytes_or_offset_set_gets_einval)
 	struct iocb cb;
 	int fd;
 
+	CONFORM_DECLARE("4.18", "IOCB_CMD_FSYNC",
+			"fs/aio.c aio_fsync(): aio_buf, aio_nbytes, aio_offset must be 0; io_submit(2) EINVAL; commit a3c0d439e727 (4.18): aio: implement IOCB_CMD_FSYNC and IOCB_CMD_FDSYNC");
 	REQUIRE_AIO_FSYNC();
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
 	prep_sync(&cb, IOCB_CMD_FSYNC, fd, 0);
@@ -206,6 +220,8 @@ TEST(fsync_with_rw_flags_set_gets_einval)
 	struct iocb cb;
 	int fd;
 
+	CONFORM_DECLARE("4.18", "IOCB_CMD_FSYNC",
+			"fs/aio.c aio_fsync(): aio_rw_flags must be 0, EINVAL; commit a3c0d439e727 (4.18): aio: implement IOCB_CMD_FSYNC and IOCB_CMD_FDSYNC");
 	REQUIRE_AIO_FSYNC();
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
 	prep_sync(&cb, IOCB_CMD_FSYNC, fd, 0);
@@ -219,14 +235,18 @@ TEST(fsync_with_rw_flags_set_gets_einval)
 /*
  * io_submit(2): a sync request on an fd that is not open fails at submit
  * time with EBADF ("The file descriptor specified in the first iocb is
- * invalid"), before the opcode is looked at (since 4.18 for these opcodes).
+ * invalid"), before the opcode is looked at (since 2.6: fs/aio.c has always
+ * looked the fd up first, so this needs native AIO only, not the 4.18 sync
+ * opcodes).
  */
 TEST(fsync_of_unopened_fd_gets_ebadf)
 {
 	struct io_event ev;
 	struct iocb cb;
 
-	REQUIRE_AIO_FSYNC();
+	CONFORM_DECLARE("2.6", "IOCB_CMD_FSYNC",
+			"io_submit(2) EBADF: the fd in the iocb is invalid (looked up before the opcode since 2.6)");
+	CONFORM_REQUIRE_AIO();
 	prep_sync(&cb, IOCB_CMD_FSYNC, conform_bad_fd(), 0);
 	errno = 0;
 	EXPECT_EQ(-1, aio_submit_and_reap(_metadata, &cb, &ev));

@@ -9,15 +9,15 @@
  */
 #include "conform_aio.h"
 
-CONFORM_SINCE("2.6.0", "io_getevents");
-
-/* io_getevents(2) ERRORS: EINVAL "min_nr is out of range or nr is out of range": min_nr greater than nr (since 2.5). */
+/* io_getevents(2) ERRORS: EINVAL "min_nr is out of range or nr is out of range": min_nr greater than nr (since 2.6). */
 TEST(min_nr_above_nr_gets_einval)
 {
 	struct timespec zero = { 0 };
 	struct io_event ev[2];
 	aio_context_t ctx = 0;
 
+	CONFORM_DECLARE("2.6", "io_getevents",
+			"io_getevents(2) EINVAL: min_nr is out of range or nr is out of range");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
 	errno = 0;
@@ -26,13 +26,15 @@ TEST(min_nr_above_nr_gets_einval)
 	EXPECT_EQ(0, aio_sys_destroy(ctx));
 }
 
-/* io_getevents(2) ERRORS: EINVAL "min_nr is out of range": a negative min_nr (since 2.5). */
+/* io_getevents(2) ERRORS: EINVAL "min_nr is out of range": a negative min_nr (since 2.6). */
 TEST(negative_min_nr_gets_einval)
 {
 	struct timespec zero = { 0 };
 	struct io_event ev[1];
 	aio_context_t ctx = 0;
 
+	CONFORM_DECLARE("2.6", "io_getevents",
+			"io_getevents(2) EINVAL: min_nr is out of range");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
 	errno = 0;
@@ -41,13 +43,15 @@ TEST(negative_min_nr_gets_einval)
 	EXPECT_EQ(0, aio_sys_destroy(ctx));
 }
 
-/* io_getevents(2) ERRORS: EINVAL "ctx_id is invalid" (a destroyed context) (since 2.5). */
+/* io_getevents(2) ERRORS: EINVAL "ctx_id is invalid" (a destroyed context) (since 2.6). */
 TEST(destroyed_ctx_gets_einval)
 {
 	struct timespec zero = { 0 };
 	struct io_event ev[1];
 	aio_context_t ctx = 0;
 
+	CONFORM_DECLARE("2.6", "io_getevents",
+			"io_getevents(2) EINVAL: ctx_id is invalid");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
 	ASSERT_EQ(0, aio_sys_destroy(ctx));
@@ -56,7 +60,7 @@ TEST(destroyed_ctx_gets_einval)
 	EXPECT_EQ(EINVAL, errno);
 }
 
-/* io_getevents(2) ERRORS: EFAULT "Either events or timeout is an invalid pointer" (an inaccessible timeout) (since 2.5). */
+/* io_getevents(2) ERRORS: EFAULT "Either events or timeout is an invalid pointer" (an inaccessible timeout) (since 2.6). */
 TEST(inaccessible_timeout_gets_efault)
 {
 	struct io_event ev[1];
@@ -64,6 +68,8 @@ TEST(inaccessible_timeout_gets_efault)
 	long page = sysconf(_SC_PAGESIZE);
 	void *hole;
 
+	CONFORM_DECLARE("2.6", "io_getevents",
+			"io_getevents(2) EFAULT: events or timeout is an invalid pointer");
 	CONFORM_REQUIRE_AIO();
 	hole = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, hole);
@@ -75,13 +81,15 @@ TEST(inaccessible_timeout_gets_efault)
 	munmap(hole, page);
 }
 
-/* io_getevents(2): the count "may be 0 ... if the timeout expired": a zero timeout with nothing pending returns 0 at once (since 2.5). */
+/* io_getevents(2): the count "may be 0 ... if the timeout expired": a zero timeout with nothing pending returns 0 at once (since 2.6). */
 TEST(zero_timeout_with_nothing_pending_returns_zero)
 {
 	struct timespec zero = { 0 };
 	struct io_event ev[1];
 	aio_context_t ctx = 0;
 
+	CONFORM_DECLARE("2.6", "io_getevents",
+			"io_getevents(2) RETURN VALUE: 0 if the timeout expired");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
 	EXPECT_EQ(0, aio_sys_getevents(ctx, 1, 1, ev, &zero));
@@ -90,7 +98,7 @@ TEST(zero_timeout_with_nothing_pending_returns_zero)
 
 /*
  * io_getevents(2): with min_nr 1 and nothing that can complete, the call
- * waits for the timeout and returns 0 events (since 2.5). The 20 ms timeout
+ * waits for the timeout and returns 0 events (since 2.6). The 20 ms timeout
  * is only the bound: the wait cannot be satisfied.
  */
 TEST(timeout_expires_with_zero_events)
@@ -99,6 +107,8 @@ TEST(timeout_expires_with_zero_events)
 	struct io_event ev[1];
 	aio_context_t ctx = 0;
 
+	CONFORM_DECLARE("2.6", "io_getevents",
+			"io_getevents(2): waits up to timeout, may return 0 events");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
 	EXPECT_EQ(0, aio_sys_getevents(ctx, 1, 1, ev, &shortwait));
@@ -108,7 +118,7 @@ TEST(timeout_expires_with_zero_events)
 /*
  * io_getevents(2): "read at least min_nr events and up to nr events": with
  * three completions queued, nr 2 returns exactly 2 and the next call returns
- * the remaining one; each event is delivered once (since 2.5).
+ * the remaining one; each event is delivered once (since 2.6).
  */
 TEST(returns_at_most_nr_events)
 {
@@ -120,6 +130,8 @@ TEST(returns_at_most_nr_events)
 	unsigned int seen = 0;
 	int fd;
 
+	CONFORM_DECLARE("2.6", "io_getevents",
+			"io_getevents(2): reads at least min_nr and up to nr events");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -145,7 +157,7 @@ TEST(returns_at_most_nr_events)
 /*
  * fs/aio.c struct aio_ring (DESIGN.md section 6): each completion is
  * published by advancing the ring's tail; io_getevents consumes them and
- * advances head to meet it (user-visible ring since 2.6.x).
+ * advances head to meet it (user-visible ring since 2.6).
  */
 TEST(ring_head_follows_tail_when_reaped)
 {
@@ -158,6 +170,8 @@ TEST(ring_head_follows_tail_when_reaped)
 	unsigned int head0;
 	int fd;
 
+	CONFORM_DECLARE("2.6", "io_getevents",
+			"fs/aio.c struct aio_ring: completions advance tail, io_getevents advances head");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);

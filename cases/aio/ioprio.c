@@ -15,8 +15,6 @@
 
 #include "conform_aio.h"
 
-CONFORM_SINCE("4.18", "IOCB_FLAG_IOPRIO");
-
 /* ioprio_set(2) values, spelled out: <linux/ioprio.h> is not in every
  * set of installed kernel headers. */
 #define PRIO_CLASS_SHIFT 13
@@ -73,6 +71,8 @@ TEST(best_effort_priorities_are_accepted)
 	struct io_event ev;
 	int fd;
 
+	CONFORM_DECLARE("4.18", "IOCB_FLAG_IOPRIO",
+			"io_submit(2) IOCB_FLAG_IOPRIO (4.18, commit 'fs: Add aio iopriority support'); ioprio_set(2) levels 0-7");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
 	for (int level = 0; level <= 7; level += 7) {
@@ -96,6 +96,8 @@ TEST(idle_class_is_accepted)
 	struct io_event ev;
 	int fd;
 
+	CONFORM_DECLARE("4.18", "IOCB_FLAG_IOPRIO",
+			"io_submit(2) IOCB_FLAG_IOPRIO (4.18, commit 'fs: Add aio iopriority support'); ioprio_set(2) IOPRIO_CLASS_IDLE");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
 	ASSERT_EQ(0, drop_prio_caps());
@@ -117,6 +119,8 @@ TEST(undefined_class_gets_einval)
 	struct io_event ev;
 	int fd;
 
+	CONFORM_DECLARE("4.18", "IOCB_FLAG_IOPRIO",
+			"io_submit(2) EINVAL: aio_reqprio invalid; block/ioprio.c ioprio_check_cap() (4.18)");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
 	errno = 0;
@@ -137,6 +141,8 @@ TEST(none_class_with_level_gets_einval)
 	struct io_event ev;
 	int fd;
 
+	CONFORM_DECLARE("4.18", "IOCB_FLAG_IOPRIO",
+			"block/ioprio.c ioprio_check_cap(): IOPRIO_CLASS_NONE with a level is EINVAL; io_submit(2) EINVAL (4.18)");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
 	errno = 0;
@@ -158,6 +164,8 @@ TEST(rt_class_without_capability_gets_eperm)
 	struct io_event ev;
 	int fd;
 
+	CONFORM_DECLARE("4.18", "IOCB_FLAG_IOPRIO",
+			"io_submit(2) EPERM: IOPRIO_CLASS_RT without CAP_SYS_ADMIN (4.18)");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
 	ASSERT_EQ(0, drop_prio_caps());
@@ -179,6 +187,8 @@ TEST(rt_class_with_cap_sys_admin_is_accepted)
 	struct io_event ev;
 	int fd;
 
+	CONFORM_DECLARE("4.18", "IOCB_FLAG_IOPRIO",
+			"io_submit(2) EPERM paragraph, converse: IOPRIO_CLASS_RT with CAP_SYS_ADMIN (4.18)");
 	CONFORM_REQUIRE_AIO();
 	CONFORM_REQUIRE_ROOT();
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
@@ -191,8 +201,10 @@ TEST(rt_class_with_cap_sys_admin_is_accepted)
 
 /*
  * io_submit(2): only IOCB_FLAG_IOPRIO makes the kernel "interpret the
- * aio_reqprio field" (since 4.18): without the flag, an aio_reqprio that
- * would be invalid (class 4) is not looked at and the read completes.
+ * aio_reqprio field" (the flag since 4.18): without the flag, an
+ * aio_reqprio that would be invalid (class 4) is not looked at and the read
+ * completes. Kernels before 4.18 never read aio_reqprio, so this holds
+ * since 2.6.
  */
 TEST(reqprio_without_flag_is_ignored)
 {
@@ -200,6 +212,8 @@ TEST(reqprio_without_flag_is_ignored)
 	struct io_event ev;
 	int fd;
 
+	CONFORM_DECLARE("2.6", "io_submit",
+			"io_submit(2): aio_reqprio is interpreted only with IOCB_FLAG_IOPRIO (4.18); earlier kernels never read it");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
 	ASSERT_EQ(1, read_with_prio(_metadata, fd, buf, 0,

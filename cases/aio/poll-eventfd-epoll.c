@@ -7,14 +7,14 @@
  * poll that itself signals an eventfd through IOCB_FLAG_RESFD. Raw system
  * calls and <linux/aio_abi.h>; the event's res is the poll(2) revents,
  * limited to the requested events plus POLLERR and POLLHUP.
- * Sources: io_submit(2) IOCB_CMD_POLL (since 4.18), eventfd(2), epoll(7).
+ * Sources: io_submit(2) IOCB_CMD_POLL (since 4.19, commit bfe4037e722e; the
+ * man page says 4.18, whose version was reverted before release), eventfd(2),
+ * epoll(7).
  */
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 
 #include "conform_aio.h"
-
-CONFORM_SINCE("4.18", "IOCB_CMD_POLL on eventfd and epoll fds");
 
 enum { POLL_TAG = 0x9011 };
 
@@ -41,7 +41,7 @@ static long long reap_poll(struct __test_metadata *_metadata,
 /*
  * eventfd(2): the fd is readable (POLLIN) while the counter is greater than
  * 0. IOCB_CMD_POLL for POLLIN on an eventfd holding 1 completes at once with
- * res POLLIN: the POLLOUT it also shows was not asked for (since 4.18).
+ * res POLLIN: the POLLOUT it also shows was not asked for (since 4.19).
  */
 TEST(pollin_on_nonzero_eventfd_completes_with_pollin)
 {
@@ -49,6 +49,8 @@ TEST(pollin_on_nonzero_eventfd_completes_with_pollin)
 	struct io_event ev;
 	int efd;
 
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
+			"io_submit(2) IOCB_CMD_POLL (commit bfe4037e722e (4.19): aio: implement IOCB_CMD_POLL); eventfd(2) readable while the counter is above 0");
 	AIO_REQUIRE_POLL();
 	ASSERT_LE(0, efd = eventfd(1, EFD_CLOEXEC));
 	aio_prep_poll(&cb, efd, POLLIN);
@@ -60,7 +62,7 @@ TEST(pollin_on_nonzero_eventfd_completes_with_pollin)
 /*
  * eventfd(2): a write makes a zero counter nonzero and the fd readable;
  * io_submit(2) IOCB_CMD_POLL waits for that: pending while the counter is 0,
- * completed with POLLIN by the write (since 4.18).
+ * completed with POLLIN by the write (since 4.19).
  */
 TEST(pollin_on_zero_eventfd_completes_when_written)
 {
@@ -69,6 +71,8 @@ TEST(pollin_on_zero_eventfd_completes_when_written)
 	struct iocb cb;
 	int efd;
 
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
+			"io_submit(2) IOCB_CMD_POLL (commit bfe4037e722e (4.19): aio: implement IOCB_CMD_POLL); eventfd(2) write makes the fd readable");
 	AIO_REQUIRE_POLL();
 	ASSERT_LE(0, efd = eventfd(0, EFD_CLOEXEC));
 	aio_prep_poll(&cb, efd, POLLIN);
@@ -82,7 +86,7 @@ TEST(pollin_on_zero_eventfd_completes_when_written)
 /*
  * eventfd(2): the fd is writable (POLLOUT) while a value of at least 1 can
  * be written without blocking, so a zero counter completes a POLLOUT poll
- * at once with res POLLOUT (since 4.18).
+ * at once with res POLLOUT (since 4.19).
  */
 TEST(pollout_on_zero_eventfd_completes_with_pollout)
 {
@@ -90,6 +94,8 @@ TEST(pollout_on_zero_eventfd_completes_with_pollout)
 	struct io_event ev;
 	int efd;
 
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
+			"io_submit(2) IOCB_CMD_POLL (commit bfe4037e722e (4.19): aio: implement IOCB_CMD_POLL); eventfd(2) writable while a write of 1 fits");
 	AIO_REQUIRE_POLL();
 	ASSERT_LE(0, efd = eventfd(0, EFD_CLOEXEC));
 	aio_prep_poll(&cb, efd, POLLOUT | POLLIN);
@@ -102,7 +108,7 @@ TEST(pollout_on_zero_eventfd_completes_with_pollout)
  * eventfd(2): at the maximum counter 0xfffffffffffffffe the fd is not
  * writable; a read (which resets the counter) makes it writable again. A
  * POLLOUT poll stays pending until that read, then completes with POLLOUT
- * (since 4.18).
+ * (since 4.19).
  */
 TEST(pollout_on_full_eventfd_completes_when_read)
 {
@@ -111,6 +117,8 @@ TEST(pollout_on_full_eventfd_completes_when_read)
 	struct iocb cb;
 	int efd;
 
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
+			"io_submit(2) IOCB_CMD_POLL (commit bfe4037e722e (4.19): aio: implement IOCB_CMD_POLL); eventfd(2) not writable at the maximum");
 	AIO_REQUIRE_POLL();
 	ASSERT_LE(0, efd = eventfd(0, EFD_CLOEXEC));
 	ASSERT_EQ(8, write(efd, &val, sizeof(val)));
@@ -127,7 +135,7 @@ TEST(pollout_on_full_eventfd_completes_when_read)
  * io_submit(2) IOCB_FLAG_RESFD applies to every opcode, the poll included:
  * the completion of a poll on one eventfd adds 1 to the counter of the
  * eventfd named in aio_resfd, which stays 0 while the poll is pending
- * (IOCB_FLAG_RESFD since 2.6.22, IOCB_CMD_POLL since 4.18).
+ * (IOCB_FLAG_RESFD since 2.6.22, IOCB_CMD_POLL since 4.19).
  */
 TEST(poll_completion_signals_its_resfd_eventfd)
 {
@@ -136,6 +144,8 @@ TEST(poll_completion_signals_its_resfd_eventfd)
 	struct iocb cb;
 	int efd, resfd;
 
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
+			"io_submit(2) IOCB_FLAG_RESFD (2.6.22) on IOCB_CMD_POLL (commit bfe4037e722e (4.19): aio: implement IOCB_CMD_POLL)");
 	AIO_REQUIRE_POLL();
 	ASSERT_LE(0, efd = eventfd(0, EFD_CLOEXEC));
 	ASSERT_LE(0, resfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
@@ -157,7 +167,7 @@ TEST(poll_completion_signals_its_resfd_eventfd)
 
 /*
  * epoll(7): an epoll fd is itself pollable and readable while one of its
- * entries is ready; IOCB_CMD_POLL on it (since 4.18) completes at once with
+ * entries is ready; IOCB_CMD_POLL on it (since 4.19) completes at once with
  * POLLIN when a watched pipe holds data.
  */
 TEST(pollin_on_epoll_fd_with_ready_entry_completes_with_pollin)
@@ -166,6 +176,8 @@ TEST(pollin_on_epoll_fd_with_ready_entry_completes_with_pollin)
 	struct io_event ev;
 	int ep, p[2];
 
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
+			"io_submit(2) IOCB_CMD_POLL (commit bfe4037e722e (4.19): aio: implement IOCB_CMD_POLL); epoll(7) an epoll fd is readable while an entry is ready");
 	AIO_REQUIRE_POLL();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_pipe(p));
@@ -181,7 +193,7 @@ TEST(pollin_on_epoll_fd_with_ready_entry_completes_with_pollin)
 }
 
 /*
- * epoll(7) and io_submit(2) IOCB_CMD_POLL (since 4.18): a poll on an epoll
+ * epoll(7) and io_submit(2) IOCB_CMD_POLL (since 4.19): a poll on an epoll
  * fd with nothing ready stays pending, and completes with POLLIN once a
  * watched fd turns ready; the entry's own readiness is left for epoll_wait
  * to report.
@@ -193,6 +205,8 @@ TEST(pollin_on_idle_epoll_fd_completes_when_entry_turns_ready)
 	struct iocb cb;
 	int ep, p[2];
 
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
+			"io_submit(2) IOCB_CMD_POLL (commit bfe4037e722e (4.19): aio: implement IOCB_CMD_POLL); epoll(7) an epoll fd turns readable when an entry does");
 	AIO_REQUIRE_POLL();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_pipe(p));

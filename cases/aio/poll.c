@@ -10,19 +10,19 @@
  * POLLOUT|POLLWRNORM), one ready at submission reports the ready bits masked
  * by the request. Tests that wait therefore ask for both bits of the pair so
  * that either path gives the same exact result.
- * Sources: io_submit(2) (IOCB_CMD_POLL), kernel commit 2c14fa838cbe "aio:
- * implement IOCB_CMD_POLL" (Linux 4.18: a one-shot poll submitted through
- * io_submit, res is the poll mask), poll(2) for the revents bits.
+ * Sources: io_submit(2) (IOCB_CMD_POLL), kernel commit bfe4037e722e "aio:
+ * implement IOCB_CMD_POLL" (Linux 4.19: a one-shot poll submitted through
+ * io_submit, res is the poll mask; its 4.18 predecessor 2c14fa838cbe was
+ * reverted by a11e1d432b51 before 4.18 was released; io_submit(2) says 4.18),
+ * poll(2) for the revents bits.
  */
 #include <libaio.h>
 #include <poll.h>
 
 #include "conform.h"
 
-CONFORM_SINCE("4.18", "IOCB_CMD_POLL");
-
 /*
- * NULL if io_submit accepts IOCB_CMD_POLL; else why not. Kernels before 4.18
+ * NULL if io_submit accepts IOCB_CMD_POLL; else why not. Kernels before 4.19
  * reject the opcode with EINVAL. The libaio twin of aio_poll_missing() in
  * conform_aio.h, which raw-syscall cases use (that header cannot be
  * included together with <libaio.h>).
@@ -66,7 +66,7 @@ static const char *libaio_poll_missing(void)
 		return NULL;
 	snprintf(why, sizeof(why), "io_submit(IOCB_CMD_POLL): %s%s",
 		 strerror(-ret),
-		 ret == -EINVAL ? " (opcode not supported: kernel before 4.18)" : "");
+		 ret == -EINVAL ? " (opcode not supported)" : "");
 	return why;
 }
 
@@ -78,7 +78,7 @@ static int submit_poll(io_context_t ctx, struct iocb *cb, int fd, int events)
 	return io_submit(ctx, 1, list);
 }
 
-/* 2c14fa838cbe (4.18): a poll whose condition already holds completes with res = the ready events, POLLIN for a pipe with data. */
+/* bfe4037e722e (4.19): a poll whose condition already holds completes with res = the ready events, POLLIN for a pipe with data. */
 TEST(poll_on_readable_pipe_completes_with_pollin)
 {
 	struct timespec bound = { .tv_sec = 1 };
@@ -87,6 +87,8 @@ TEST(poll_on_readable_pipe_completes_with_pollin)
 	struct iocb cb;
 	int p[2];
 
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
+			"commit bfe4037e722e (4.19): aio: implement IOCB_CMD_POLL; res is the ready mask");
 	CONFORM_REQUIRE(libaio_poll_missing());
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(1, write(p[1], "x", 1));
@@ -100,7 +102,7 @@ TEST(poll_on_readable_pipe_completes_with_pollin)
 	close(p[1]);
 }
 
-/* 2c14fa838cbe (4.18): a poll on an empty pipe stays pending, and completes with POLLIN|POLLRDNORM once data is written. */
+/* bfe4037e722e (4.19): a poll on an empty pipe stays pending, and completes with POLLIN|POLLRDNORM once data is written. */
 TEST(poll_on_empty_pipe_completes_when_written)
 {
 	struct timespec zero = { 0 }, bound = { .tv_sec = 1 };
@@ -109,6 +111,8 @@ TEST(poll_on_empty_pipe_completes_when_written)
 	struct iocb cb;
 	int p[2];
 
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
+			"commit bfe4037e722e (4.19): aio: implement IOCB_CMD_POLL; a pending poll completes on the wake-up");
 	CONFORM_REQUIRE(libaio_poll_missing());
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, io_queue_init(4, &ctx));
@@ -125,7 +129,7 @@ TEST(poll_on_empty_pipe_completes_when_written)
 
 /*
  * poll(2): POLLHUP is reported in revents even when not asked for; IOCB_CMD_POLL
- * always adds POLLERR|POLLHUP to the requested events (2c14fa838cbe, 4.18).
+ * always adds POLLERR|POLLHUP to the requested events (bfe4037e722e, 4.19).
  * An empty pipe whose write end is closed gives exactly POLLHUP.
  */
 TEST(poll_reports_unrequested_pollhup)
@@ -136,6 +140,8 @@ TEST(poll_reports_unrequested_pollhup)
 	struct iocb cb;
 	int p[2];
 
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
+			"fs/aio.c aio_poll() adds EPOLLERR and EPOLLHUP to the events; poll(2) POLLHUP; commit bfe4037e722e (4.19): aio: implement IOCB_CMD_POLL");
 	CONFORM_REQUIRE(libaio_poll_missing());
 	ASSERT_EQ(0, conform_pipe(p));
 	close(p[1]);
@@ -147,7 +153,7 @@ TEST(poll_reports_unrequested_pollhup)
 	close(p[0]);
 }
 
-/* 2c14fa838cbe (4.18): POLLOUT on a full pipe stays pending until a read makes room, then completes with POLLOUT|POLLWRNORM. */
+/* bfe4037e722e (4.19): POLLOUT on a full pipe stays pending until a read makes room, then completes with POLLOUT|POLLWRNORM. */
 TEST(pollout_on_full_pipe_completes_when_drained)
 {
 	static char page[4096];
@@ -157,6 +163,8 @@ TEST(pollout_on_full_pipe_completes_when_drained)
 	struct iocb cb;
 	int p[2];
 
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
+			"commit bfe4037e722e (4.19): aio: implement IOCB_CMD_POLL; poll(2) POLLOUT");
 	CONFORM_REQUIRE(libaio_poll_missing());
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_LT(0, conform_fill_until_full(p[1]));
@@ -171,7 +179,7 @@ TEST(pollout_on_full_pipe_completes_when_drained)
 	close(p[1]);
 }
 
-/* 2c14fa838cbe (4.18): the poll is one-shot: after its completion no second event comes although the pipe stays readable. */
+/* bfe4037e722e (4.19): the poll is one-shot: after its completion no second event comes although the pipe stays readable. */
 TEST(poll_is_one_shot)
 {
 	struct timespec zero = { 0 }, bound = { .tv_sec = 1 };
@@ -180,6 +188,8 @@ TEST(poll_is_one_shot)
 	struct iocb cb;
 	int p[2];
 
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
+			"commit bfe4037e722e (4.19): aio: implement IOCB_CMD_POLL; a one-shot poll");
 	CONFORM_REQUIRE(libaio_poll_missing());
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, io_queue_init(4, &ctx));
@@ -196,7 +206,7 @@ TEST(poll_is_one_shot)
 }
 
 /*
- * 2c14fa838cbe (4.18), fs/aio.c aio_poll(): fields that have no meaning for
+ * bfe4037e722e (4.19), fs/aio.c aio_poll(): fields that have no meaning for
  * a poll must be zero: a nonzero aio_offset makes io_submit fail with EINVAL.
  */
 TEST(poll_with_offset_gets_einval)
@@ -205,6 +215,8 @@ TEST(poll_with_offset_gets_einval)
 	struct iocb cb, *list[1] = { &cb };
 	int p[2];
 
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
+			"fs/aio.c aio_poll(): aio_offset must be 0, EINVAL; commit bfe4037e722e (4.19): aio: implement IOCB_CMD_POLL");
 	CONFORM_REQUIRE(libaio_poll_missing());
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, io_queue_init(4, &ctx));

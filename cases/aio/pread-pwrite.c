@@ -11,8 +11,6 @@
 
 #include "conform.h"
 
-CONFORM_SINCE("2.6.0", "IOCB_CMD_PREAD/IOCB_CMD_PWRITE");
-
 #define FILE_SIZE 16384
 
 /* Submit one prepared iocb and reap its event (1 s bound). 0 or -errno. */
@@ -35,7 +33,7 @@ static int submit_and_wait(io_context_t ctx, struct iocb *iocb,
 /*
  * io_submit(2)/io_getevents(2): a completed read reports its result in
  * io_event.res, which for IOCB_CMD_PREAD is the byte count as pread(2)
- * returns it; data is copied verbatim and obj points at the iocb (since 2.5).
+ * returns it; data is copied verbatim and obj points at the iocb (since 2.6).
  */
 TEST(pread_returns_byte_count_and_data)
 {
@@ -45,6 +43,8 @@ TEST(pread_returns_byte_count_and_data)
 	struct iocb iocb;
 	int fd;
 
+	CONFORM_DECLARE("2.6", "IOCB_CMD_PREAD",
+			"io_getevents(2) io_event.res; pread(2) RETURN VALUE");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(FILE_SIZE, 0);
 	ASSERT_LE(0, fd);
@@ -61,7 +61,7 @@ TEST(pread_returns_byte_count_and_data)
 	close(fd);
 }
 
-/* io_submit(2) IOCB_CMD_PWRITE: res is the byte count and the data lands at aio_offset, as pwrite(2) (since 2.5). */
+/* io_submit(2) IOCB_CMD_PWRITE: res is the byte count and the data lands at aio_offset, as pwrite(2) (since 2.6). */
 TEST(pwrite_writes_exact_data_at_offset)
 {
 	static char out[3000], back[3000];
@@ -70,6 +70,8 @@ TEST(pwrite_writes_exact_data_at_offset)
 	struct iocb iocb;
 	int fd;
 
+	CONFORM_DECLARE("2.6", "IOCB_CMD_PWRITE",
+			"io_submit(2) IOCB_CMD_PWRITE; pwrite(2) RETURN VALUE");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(0, 0);
 	ASSERT_LE(0, fd);
@@ -86,7 +88,7 @@ TEST(pwrite_writes_exact_data_at_offset)
 	close(fd);
 }
 
-/* pread(2): "If the file offset is at or past the end of file, no bytes are read, and pread() returns zero": res 0 (since 2.5). */
+/* pread(2): "If the file offset is at or past the end of file, no bytes are read, and pread() returns zero": res 0 (since 2.6). */
 TEST(pread_at_eof_returns_zero)
 {
 	static char buf[512];
@@ -95,6 +97,8 @@ TEST(pread_at_eof_returns_zero)
 	struct iocb iocb;
 	int fd;
 
+	CONFORM_DECLARE("2.6", "IOCB_CMD_PREAD",
+			"pread(2): at or past end of file no bytes are read, returns zero");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(FILE_SIZE, 0);
 	ASSERT_LE(0, fd);
@@ -106,7 +110,7 @@ TEST(pread_at_eof_returns_zero)
 	close(fd);
 }
 
-/* pread(2): a read spanning end of file returns only the bytes up to it (partial count, data exact) (since 2.5). */
+/* pread(2): a read spanning end of file returns only the bytes up to it (partial count, data exact) (since 2.6). */
 TEST(pread_across_eof_returns_partial_count)
 {
 	static char buf[4096];
@@ -115,6 +119,8 @@ TEST(pread_across_eof_returns_partial_count)
 	struct iocb iocb;
 	int fd;
 
+	CONFORM_DECLARE("2.6", "IOCB_CMD_PREAD",
+			"pread(2): a read that meets end of file returns the bytes up to it");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(FILE_SIZE, 0);
 	ASSERT_LE(0, fd);
@@ -129,7 +135,7 @@ TEST(pread_across_eof_returns_partial_count)
 
 /*
  * io_submit(2) ERRORS: EBADF "The file descriptor specified in the first
- * iocb is invalid"; libaio returns it negated (since 2.5).
+ * iocb is invalid"; libaio returns it negated (since 2.6).
  */
 TEST(submit_with_bad_fd_gets_ebadf)
 {
@@ -138,6 +144,8 @@ TEST(submit_with_bad_fd_gets_ebadf)
 	struct iocb iocb, *list[1] = { &iocb };
 	int fd;
 
+	CONFORM_DECLARE("2.6", "io_submit",
+			"io_submit(2) EBADF: the fd in the first iocb is invalid");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_bad_fd();
 	ASSERT_EQ(0, io_queue_init(4, &ctx));
@@ -146,7 +154,7 @@ TEST(submit_with_bad_fd_gets_ebadf)
 	EXPECT_EQ(0, io_queue_release(ctx));
 }
 
-/* pread(2) EBADF "fd is not ... open for reading", reported by io_submit(2) for IOCB_CMD_PREAD on a write-only fd (since 2.5). */
+/* pread(2) EBADF "fd is not ... open for reading", reported by io_submit(2) for IOCB_CMD_PREAD on a write-only fd (since 2.6). */
 TEST(pread_on_write_only_fd_gets_ebadf)
 {
 	static char buf[64];
@@ -155,6 +163,8 @@ TEST(pread_on_write_only_fd_gets_ebadf)
 	struct iocb iocb, *list[1] = { &iocb };
 	int fd;
 
+	CONFORM_DECLARE("2.6", "IOCB_CMD_PREAD",
+			"pread(2) EBADF: fd not open for reading, reported by io_submit(2)");
 	CONFORM_REQUIRE_AIO();
 	conform_tmppath(path, sizeof(path), "write-only");
 	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
@@ -167,7 +177,7 @@ TEST(pread_on_write_only_fd_gets_ebadf)
 	close(fd);
 }
 
-/* io_submit(2) ERRORS: EINVAL when "the operation specified is invalid" (an opcode outside the IOCB_CMD_* set) (since 2.5). */
+/* io_submit(2) ERRORS: EINVAL when "the operation specified is invalid" (an opcode outside the IOCB_CMD_* set) (since 2.6). */
 TEST(submit_with_unknown_opcode_gets_einval)
 {
 	static char buf[64];
@@ -175,6 +185,8 @@ TEST(submit_with_unknown_opcode_gets_einval)
 	struct iocb iocb, *list[1] = { &iocb };
 	int fd;
 
+	CONFORM_DECLARE("2.6", "io_submit",
+			"io_submit(2) EINVAL: the operation specified is invalid");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -186,7 +198,13 @@ TEST(submit_with_unknown_opcode_gets_einval)
 	close(fd);
 }
 
-/* pread(2) EINVAL "the offset is negative" -> io_submit(2) fails with EINVAL for IOCB_CMD_PREAD (since 2.5). */
+/*
+ * pread(2) EINVAL "the offset is negative" -> io_submit(2) fails with EINVAL
+ * for IOCB_CMD_PREAD (since 3.5: commit a70b52ec1aae "vfs: make AIO use the
+ * proper rw_verify_area() area helpers" checks the offset at submit; before
+ * it, "aio: negative offset should return -EINVAL" checked it only when the
+ * request ran, past io_submit's own checks).
+ */
 TEST(pread_at_negative_offset_gets_einval)
 {
 	static char buf[64];
@@ -194,6 +212,8 @@ TEST(pread_at_negative_offset_gets_einval)
 	struct iocb iocb, *list[1] = { &iocb };
 	int fd;
 
+	CONFORM_DECLARE("3.5", "IOCB_CMD_PREAD",
+			"pread(2) EINVAL negative offset; checked at submit since commit a70b52ec1aae (3.5): vfs: make AIO use the proper rw_verify_area() area helpers");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -207,7 +227,7 @@ TEST(pread_at_negative_offset_gets_einval)
 /*
  * io_submit(2) RETURN VALUE: the number of iocbs submitted, "which may be
  * less than nr": a batch whose second iocb has a bad fd submits the first
- * only, returns 1, and the first still completes (since 2.5).
+ * only, returns 1, and the first still completes (since 2.6).
  */
 TEST(batch_stops_at_first_bad_iocb)
 {
@@ -218,6 +238,8 @@ TEST(batch_stops_at_first_bad_iocb)
 	struct iocb good, broken, *list[2] = { &good, &broken };
 	int fd;
 
+	CONFORM_DECLARE("2.6", "io_submit",
+			"io_submit(2) RETURN VALUE: the number of iocbs submitted, may be less than nr");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);

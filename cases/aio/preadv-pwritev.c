@@ -10,8 +10,6 @@
 
 #include "conform_aio.h"
 
-CONFORM_SINCE("2.6.19", "IOCB_CMD_PREADV/IOCB_CMD_PWRITEV");
-
 #define FILE_SIZE 8192
 
 /* writev(2): buffers are written in array order as one contiguous run; IOCB_CMD_PWRITEV res is the total (since 2.6.19). */
@@ -23,6 +21,8 @@ TEST(pwritev_gathers_buffers_in_order)
 	struct iocb cb;
 	int fd;
 
+	CONFORM_DECLARE("2.6.19", "IOCB_CMD_PWRITEV",
+			"writev(2): buffers written in array order; IOCB_CMD_PREADV/PWRITEV since 2.6.19 (Add vector AIO support)");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(0, 0);
 	ASSERT_LE(0, fd);
@@ -50,6 +50,8 @@ TEST(preadv_scatters_in_order)
 	struct iocb cb;
 	int fd;
 
+	CONFORM_DECLARE("2.6.19", "IOCB_CMD_PREADV",
+			"readv(2): buffers filled in array order; IOCB_CMD_PREADV/PWRITEV since 2.6.19 (Add vector AIO support)");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(FILE_SIZE, 0);
 	ASSERT_LE(0, fd);
@@ -77,6 +79,8 @@ TEST(preadv_across_eof_fills_in_order)
 	struct iocb cb;
 	int fd;
 
+	CONFORM_DECLARE("2.6.19", "IOCB_CMD_PREADV",
+			"readv(2): a short read fills the buffers in order; IOCB_CMD_PREADV/PWRITEV since 2.6.19 (Add vector AIO support)");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -101,6 +105,8 @@ TEST(preadv_with_too_many_iovecs_gets_einval)
 	struct iocb cb;
 	int fd;
 
+	CONFORM_DECLARE("2.6.19", "IOCB_CMD_PREADV",
+			"readv(2) EINVAL: iovcnt above UIO_MAXIOV; IOCB_CMD_PREADV/PWRITEV since 2.6.19 (Add vector AIO support)");
 	CONFORM_REQUIRE_AIO();
 	iov = calloc(COUNT, sizeof(*iov));
 	ASSERT_NE(NULL, iov);
@@ -125,6 +131,8 @@ TEST(preadv_with_oversized_iov_len_gets_einval)
 	struct iocb cb;
 	int fd;
 
+	CONFORM_DECLARE("2.6.19", "IOCB_CMD_PREADV",
+			"readv(2) EINVAL: the sum of iov_len overflows ssize_t; IOCB_CMD_PREADV/PWRITEV since 2.6.19 (Add vector AIO support)");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(FILE_SIZE, 0);
 	ASSERT_LE(0, fd);
@@ -144,6 +152,8 @@ TEST(preadv_with_inaccessible_iovec_array_gets_efault)
 	void *hole;
 	int fd;
 
+	CONFORM_DECLARE("2.6.19", "IOCB_CMD_PREADV",
+			"io_submit(2) EFAULT: a data structure points to invalid data; IOCB_CMD_PREADV/PWRITEV since 2.6.19 (Add vector AIO support)");
 	CONFORM_REQUIRE_AIO();
 	/* Kept mapped but inaccessible, so no later mapping can reuse it. */
 	hole = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -167,6 +177,8 @@ TEST(pwritev_on_read_only_fd_gets_ebadf)
 	struct iocb cb;
 	int fd, rfd;
 
+	CONFORM_DECLARE("2.6.19", "IOCB_CMD_PWRITEV",
+			"writev(2) EBADF: fd not open for writing, reported by io_submit(2); IOCB_CMD_PREADV/PWRITEV since 2.6.19 (Add vector AIO support)");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(FILE_SIZE, 0);
 	ASSERT_LE(0, fd);

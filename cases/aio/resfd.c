@@ -14,8 +14,6 @@
 
 #include "conform.h"
 
-CONFORM_SINCE("2.6.22", "IOCB_FLAG_RESFD");
-
 static void prep_read_resfd(struct iocb *cb, int fd, void *buf, size_t len,
 			    long long off, int efd)
 {
@@ -34,6 +32,8 @@ TEST(completion_signals_eventfd)
 	uint64_t count = 0;
 	int fd, efd;
 
+	CONFORM_DECLARE("2.6.22", "IOCB_FLAG_RESFD",
+			"io_submit(2) IOCB_FLAG_RESFD (2.6.22, commit 'signal/timer/event: KAIO eventfd support example'); eventfd(2) read");
 	CONFORM_REQUIRE_AIO();
 	CONFORM_REQUIRE_EVENTFD();
 	fd = conform_temp_file(4096, 0);
@@ -64,6 +64,8 @@ TEST(each_completion_adds_one)
 	uint64_t count = 0;
 	int fd, efd;
 
+	CONFORM_DECLARE("2.6.22", "IOCB_FLAG_RESFD",
+			"io_submit(2) IOCB_FLAG_RESFD (2.6.22, commit 'signal/timer/event: KAIO eventfd support example'); each completion adds 1");
 	CONFORM_REQUIRE_AIO();
 	CONFORM_REQUIRE_EVENTFD();
 	fd = conform_temp_file(4096, 0);
@@ -98,6 +100,8 @@ TEST(failed_completion_still_signals_eventfd)
 	void *hole;
 	int fd, efd;
 
+	CONFORM_DECLARE("2.6.22", "IOCB_FLAG_RESFD",
+			"io_submit(2) IOCB_FLAG_RESFD (2.6.22, commit 'signal/timer/event: KAIO eventfd support example'); read(2) EFAULT as the event res");
 	CONFORM_REQUIRE_AIO();
 	CONFORM_REQUIRE_EVENTFD();
 	hole = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -121,7 +125,7 @@ TEST(failed_completion_still_signals_eventfd)
 
 /*
  * IOCB_FLAG_RESFD: the eventfd is signalled at completion, not at
- * submission: while an IOCB_CMD_POLL (4.18) waits on an empty pipe the
+ * submission: while an IOCB_CMD_POLL (4.19) waits on an empty pipe the
  * counter stays 0 (eventfd(2): a nonblocking read of 0 gets EAGAIN); after
  * the pipe is written it becomes readable with value 1.
  */
@@ -135,6 +139,8 @@ TEST(eventfd_signalled_only_at_completion)
 	uint64_t count = 0;
 	int p[2], efd, ret;
 
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
+			"io_submit(2) IOCB_FLAG_RESFD (2.6.22, commit 'signal/timer/event: KAIO eventfd support example') on a pending IOCB_CMD_POLL (commit bfe4037e722e (4.19): aio: implement IOCB_CMD_POLL)");
 	CONFORM_REQUIRE_AIO();
 	CONFORM_REQUIRE_EVENTFD();
 	ASSERT_EQ(0, conform_pipe(p));
@@ -145,7 +151,7 @@ TEST(eventfd_signalled_only_at_completion)
 	io_set_eventfd(&cb, efd);
 	ret = io_submit(ctx, 1, list);
 	if (ret == -EINVAL)
-		SKIP(goto out, "io_submit(IOCB_CMD_POLL): EINVAL (opcode not supported: kernel before 4.18)");
+		SKIP(goto out, "io_submit(IOCB_CMD_POLL): EINVAL (opcode not supported)");
 	ASSERT_EQ(1, ret);
 	errno = 0;
 	EXPECT_EQ(-1, read(efd, &count, sizeof(count)));
@@ -171,6 +177,8 @@ TEST(resfd_not_an_eventfd_gets_einval)
 	struct iocb cb, *list[1] = { &cb };
 	int fd, p[2];
 
+	CONFORM_DECLARE("2.6.22", "IOCB_FLAG_RESFD",
+			"io_submit(2) EINVAL: iocb not properly initialized; fs/eventfd.c refuses a non-eventfd (2.6.22)");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
@@ -192,6 +200,8 @@ TEST(resfd_closed_fd_gets_ebadf)
 	struct iocb cb, *list[1] = { &cb };
 	int fd;
 
+	CONFORM_DECLARE("2.6.22", "IOCB_FLAG_RESFD",
+			"io_submit(2) EBADF; fs/eventfd.c lookup of aio_resfd fails with EBADF (2.6.22)");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);

@@ -6,7 +6,8 @@
  * event's res, or EOPNOTSUPP at submit for a file that cannot do it) and an
  * unknown flag.
  * Sources: io_submit(2) aio_rw_flags (RWF_HIPRI, RWF_DSYNC, RWF_SYNC since
- * 4.13, RWF_NOWAIT since 4.14, RWF_APPEND since 4.16), preadv2(2) (the
+ * 4.13, RWF_NOWAIT since 4.13 (the man page says 4.14; DESIGN.md section
+ * 8), RWF_APPEND since 4.16), preadv2(2) (the
  * flags' meaning; EOPNOTSUPP for an unknown flag), include/linux/fs.h
  * kiocb_set_rw_flags() (shared by preadv2 and AIO: EOPNOTSUPP for an
  * unknown flag, and for RWF_NOWAIT on a file without FMODE_NOWAIT).
@@ -15,8 +16,6 @@
 #include <sys/uio.h>
 
 #include "conform_aio.h"
-
-CONFORM_SINCE("4.16", "iocb.aio_rw_flags (RWF_APPEND)");
 
 /* A bit no kernel up to 7.2 defines as an RWF_* flag. */
 #define RWF_UNKNOWN_BIT 0x80000000u
@@ -41,12 +40,37 @@ static const char *rw_flags_missing(void)
 	aio_prep_rw(&cb, IOCB_CMD_PREAD, fd, buf, sizeof(buf), 0, 0);
 	cb.aio_rw_flags = RWF_HIPRI;
 	why = aio_probe_submit(&cb, "aio_rw_flags=RWF_HIPRI",
-			       "field reserved: kernel before 4.13");
+			       "field reserved, must be 0");
 	close(fd);
 	return why;
 }
 
 #define REQUIRE_RW_FLAGS() CONFORM_REQUIRE(rw_flags_missing())
+
+/*
+ * NULL if io_submit takes RWF_APPEND: a 1-byte IOCB_CMD_PWRITE with it to
+ * a temporary file is accepted; a kernel that has aio_rw_flags but not this
+ * flag refuses it as unknown (EOPNOTSUPP). Else why not.
+ */
+static const char *rwf_append_missing(void)
+{
+	static char byte[1] = { 'x' };
+	struct iocb cb;
+	const char *why = rw_flags_missing();
+	int fd;
+
+	if (why)
+		return why;
+	fd = conform_temp_file(0, 0);
+	if (fd < 0)
+		return "cannot make a temporary file for the RWF_APPEND probe";
+	aio_prep_rw(&cb, IOCB_CMD_PWRITE, fd, byte, sizeof(byte), 0, 0);
+	cb.aio_rw_flags = RWF_APPEND;
+	why = aio_probe_submit(&cb, "IOCB_CMD_PWRITE with RWF_APPEND",
+			       "flag refused");
+	close(fd);
+	return why;
+}
 
 /*
  * preadv2(2) EOPNOTSUPP "An unknown flag is specified in flags"; AIO checks
@@ -60,6 +84,8 @@ TEST(unknown_rw_flag_gets_eopnotsupp)
 	struct iocb cb;
 	int fd;
 
+	CONFORM_DECLARE("4.13", "aio_rw_flags",
+			"preadv2(2) EOPNOTSUPP: unknown flag; include/linux/fs.h kiocb_set_rw_flags(); commit 9830f4be159b (4.13): fs: Use RWF_* flags for AIO operations");
 	REQUIRE_RW_FLAGS();
 	ASSERT_LE(0, fd = conform_temp_file(sizeof(buf), 0));
 	aio_prep_rw(&cb, IOCB_CMD_PREAD, fd, buf, sizeof(buf), 0, 0);
@@ -84,7 +110,9 @@ TEST(rwf_append_write_lands_at_end_ignoring_offset)
 	struct stat st;
 	int fd;
 
-	REQUIRE_RW_FLAGS();
+	CONFORM_DECLARE("4.16", "RWF_APPEND",
+			"io_submit(2) RWF_APPEND: aio_offset ignored, file offset unchanged (4.16, commit 'fs: add RWF_APPEND')");
+	CONFORM_REQUIRE(rwf_append_missing());
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
 	conform_fill_pattern(out, sizeof(out), 4096);
 	aio_prep_rw(&cb, IOCB_CMD_PWRITE, fd, out, sizeof(out), 0, 9);
@@ -116,6 +144,8 @@ TEST(rwf_dsync_and_rwf_sync_writes_complete_with_byte_count)
 	struct iocb cb;
 	int fd;
 
+	CONFORM_DECLARE("4.13", "RWF_DSYNC",
+			"io_submit(2) RWF_DSYNC and RWF_SYNC; commit 9830f4be159b (4.13): fs: Use RWF_* flags for AIO operations");
 	REQUIRE_RW_FLAGS();
 	ASSERT_LE(0, fd = conform_temp_file(8192, 0));
 	for (int i = 0; i < 2; i++) {
@@ -148,6 +178,8 @@ TEST(rwf_hipri_buffered_read_returns_data)
 	struct iocb cb;
 	int fd;
 
+	CONFORM_DECLARE("4.13", "RWF_HIPRI",
+			"io_submit(2) RWF_HIPRI; preadv2(2) RWF_HIPRI is best effort; commit 9830f4be159b (4.13): fs: Use RWF_* flags for AIO operations");
 	REQUIRE_RW_FLAGS();
 	ASSERT_LE(0, fd = conform_temp_file(8192, 0));
 	aio_prep_rw(&cb, IOCB_CMD_PREAD, fd, buf, sizeof(buf), 2000, 0);
@@ -190,11 +222,13 @@ static const char *eventfd_nowait_missing(void)
 }
 
 /*
- * io_submit(2) RWF_NOWAIT (since 4.14): when the I/O would block, "the
+ * io_submit(2) RWF_NOWAIT (since 4.13): when the I/O would block, "the
  * control block is returned immediately with a return value of -EAGAIN in
  * the res field of the io_event structure". A read of an eventfd whose
  * counter is 0 would block (eventfd(2)); the request is accepted and
- * completes with res -EAGAIN, and the counter is unchanged.
+ * completes with res -EAGAIN, and the counter is unchanged. An eventfd
+ * takes RWF_NOWAIT (read_iter and FMODE_NOWAIT) since 5.8 ("eventfd:
+ * convert to f_op->read_iter()"), so this holds since 5.8.
  */
 TEST(rwf_nowait_read_that_would_block_completes_with_eagain)
 {
@@ -203,6 +237,8 @@ TEST(rwf_nowait_read_that_would_block_completes_with_eagain)
 	uint64_t v = 0x1111;
 	int efd;
 
+	CONFORM_DECLARE("5.8", "RWF_NOWAIT",
+			"io_submit(2) RWF_NOWAIT: -EAGAIN in res (RWF_NOWAIT in the uapi since 4.13 (commit b745fafaf70c: fs: Introduce RWF_NOWAIT and FMODE_AIO_NOWAIT)); eventfd read_iter with FMODE_NOWAIT since 5.8 (Jens Axboe: eventfd: convert to f_op->read_iter())");
 	REQUIRE_RW_FLAGS();
 	CONFORM_REQUIRE(eventfd_nowait_missing());
 	ASSERT_LE(0, efd = eventfd(0, EFD_CLOEXEC));
@@ -219,8 +255,8 @@ TEST(rwf_nowait_read_that_would_block_completes_with_eagain)
 /*
  * RWF_NOWAIT changes nothing when the I/O need not block: a read of an
  * eventfd holding 5 completes with res 8 and the value 5, and resets the
- * counter (eventfd(2) read; io_submit(2) RWF_NOWAIT since 4.14, for an
- * eventfd where the probe finds RWF_NOWAIT support).
+ * counter (eventfd(2) read; io_submit(2) RWF_NOWAIT since 4.13, for an
+ * eventfd where the probe finds RWF_NOWAIT support: since 5.8).
  */
 TEST(rwf_nowait_read_that_need_not_block_returns_data)
 {
@@ -229,6 +265,8 @@ TEST(rwf_nowait_read_that_need_not_block_returns_data)
 	uint64_t v = 0;
 	int efd;
 
+	CONFORM_DECLARE("5.8", "RWF_NOWAIT",
+			"eventfd(2) read; io_submit(2) RWF_NOWAIT (RWF_NOWAIT in the uapi since 4.13 (commit b745fafaf70c: fs: Introduce RWF_NOWAIT and FMODE_AIO_NOWAIT)); eventfd read_iter with FMODE_NOWAIT since 5.8 (Jens Axboe: eventfd: convert to f_op->read_iter())");
 	REQUIRE_RW_FLAGS();
 	CONFORM_REQUIRE(eventfd_nowait_missing());
 	ASSERT_LE(0, efd = eventfd(5, EFD_CLOEXEC));
@@ -248,7 +286,7 @@ TEST(rwf_nowait_read_that_need_not_block_returns_data)
  * it is supported, a read of data just written (so in the page cache) need
  * not block and returns it. The two variants, as preadv2 reports them for
  * the same file: EOPNOTSUPP from io_submit, or the exact bytes in res
- * (RWF_NOWAIT since 4.14).
+ * (RWF_NOWAIT since 4.13).
  */
 TEST(rwf_nowait_read_of_cached_file_returns_data_or_eopnotsupp)
 {
@@ -259,6 +297,8 @@ TEST(rwf_nowait_read_of_cached_file_returns_data_or_eopnotsupp)
 	ssize_t n;
 	int fd, err;
 
+	CONFORM_DECLARE("4.13", "RWF_NOWAIT",
+			"include/linux/fs.h kiocb_set_rw_flags(): EOPNOTSUPP without FMODE_NOWAIT; preadv2(2) RWF_NOWAIT; RWF_NOWAIT in the uapi since 4.13 (commit b745fafaf70c: fs: Introduce RWF_NOWAIT and FMODE_AIO_NOWAIT)");
 	REQUIRE_RW_FLAGS();
 	ASSERT_LE(0, fd = conform_temp_file(8192, 0));
 	n = preadv2(fd, &iov, 1, 4096, RWF_NOWAIT);
@@ -277,7 +317,7 @@ TEST(rwf_nowait_read_of_cached_file_returns_data_or_eopnotsupp)
 		EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 4096));
 	} else {
 		close(fd);
-		SKIP(return, "preadv2(RWF_NOWAIT) of cached data gave %zd (%s): cannot tell which variant applies (Linux 5.9/5.10 short-read bug?)",
+		SKIP(return, "preadv2(RWF_NOWAIT) of cached data gave %zd (%s): cannot tell which variant applies",
 		     n, n < 0 ? strerror(err) : "short");
 	}
 	close(fd);

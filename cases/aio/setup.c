@@ -8,24 +8,26 @@
  */
 #include "conform_aio.h"
 
-CONFORM_SINCE("2.6.0", "io_setup/io_destroy");
-
-/* io_setup(2): "ctx_idp ... must be initialized to 0 prior to the call"; on success *ctx_idp is filled in (since 2.5). */
+/* io_setup(2): "ctx_idp ... must be initialized to 0 prior to the call"; on success *ctx_idp is filled in (since 2.6). */
 TEST(setup_then_destroy_succeeds)
 {
 	aio_context_t ctx = 0;
 
+	CONFORM_DECLARE("2.6", "io_setup",
+			"io_setup(2): ctx_idp must be 0, filled in on success; io_destroy(2)");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, aio_sys_setup(8, &ctx));
 	EXPECT_NE(0, ctx);
 	EXPECT_EQ(0, aio_sys_destroy(ctx));
 }
 
-/* io_setup(2) ERRORS: EINVAL "nr_events should be greater than 0" (since 2.5). */
+/* io_setup(2) ERRORS: EINVAL "nr_events should be greater than 0" (since 2.6). */
 TEST(setup_with_zero_nr_events_gets_einval)
 {
 	aio_context_t ctx = 0;
 
+	CONFORM_DECLARE("2.6", "io_setup",
+			"io_setup(2) EINVAL: nr_events should be greater than 0");
 	CONFORM_REQUIRE_AIO();
 	errno = 0;
 	EXPECT_EQ(-1, aio_sys_setup(0, &ctx));
@@ -34,11 +36,13 @@ TEST(setup_with_zero_nr_events_gets_einval)
 		aio_sys_destroy(ctx);
 }
 
-/* io_setup(2) ERRORS: EINVAL "ctx_idp is not initialized" (not 0) (since 2.5). */
+/* io_setup(2) ERRORS: EINVAL "ctx_idp is not initialized" (not 0) (since 2.6). */
 TEST(setup_with_nonzero_ctx_gets_einval)
 {
 	aio_context_t ctx = 0, stale;
 
+	CONFORM_DECLARE("2.6", "io_setup",
+			"io_setup(2) EINVAL: ctx_idp is not initialized");
 	CONFORM_REQUIRE_AIO();
 	/* A real, live context id: the most plausible "not zeroed" value. */
 	ASSERT_EQ(0, aio_sys_setup(1, &ctx));
@@ -54,12 +58,14 @@ TEST(setup_with_nonzero_ctx_gets_einval)
 /*
  * io_setup(2) ERRORS: EINVAL when "nr_events exceeds internal limits"; in
  * fs/aio.c the limit is checked before fs.aio-max-nr, so a request of 2^28
- * events (far above the ring size cap) gets EINVAL (since 2.6.x).
+ * events (far above the ring size cap) gets EINVAL (since 2.6).
  */
 TEST(setup_beyond_internal_limit_gets_einval)
 {
 	aio_context_t ctx = 0;
 
+	CONFORM_DECLARE("2.6", "io_setup",
+			"io_setup(2) EINVAL: nr_events exceeds internal limits; fs/aio.c ioctx_alloc() overflow check");
 	CONFORM_REQUIRE_AIO();
 	errno = 0;
 	EXPECT_EQ(-1, aio_sys_setup(0x10000000U, &ctx));
@@ -70,14 +76,17 @@ TEST(setup_beyond_internal_limit_gets_einval)
 
 /*
  * io_setup(2) ERRORS: EAGAIN "nr_events exceeds the limit of available
- * events, as defined in /proc/sys/fs/aio-max-nr" (the request alone is
- * counted against the limit since 4.12, commit 2a8a98673c13).
+ * events, as defined in /proc/sys/fs/aio-max-nr" (since 2.6; commit
+ * 2a8a98673c13 in 4.12 changed how a request is counted against the limit,
+ * but a request above the limit on its own was refused before it too).
  */
 TEST(setup_above_aio_max_nr_gets_eagain)
 {
 	aio_context_t ctx = 0;
 	long max_nr;
 
+	CONFORM_DECLARE("2.6", "io_setup",
+			"io_setup(2) EAGAIN: nr_events exceeds /proc/sys/fs/aio-max-nr");
 	CONFORM_REQUIRE_AIO();
 	max_nr = conform_read_sysctl("/proc/sys/fs/aio-max-nr");
 	if (max_nr < 0)
@@ -93,11 +102,13 @@ TEST(setup_above_aio_max_nr_gets_eagain)
 		aio_sys_destroy(ctx);
 }
 
-/* io_destroy(2) ERRORS: EINVAL "The AIO context specified by ctx_id is invalid": a context already destroyed (since 2.5). */
+/* io_destroy(2) ERRORS: EINVAL "The AIO context specified by ctx_id is invalid": a context already destroyed (since 2.6). */
 TEST(destroy_of_destroyed_ctx_gets_einval)
 {
 	aio_context_t ctx = 0;
 
+	CONFORM_DECLARE("2.6", "io_destroy",
+			"io_destroy(2) EINVAL: the AIO context specified by ctx_id is invalid");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, aio_sys_setup(1, &ctx));
 	ASSERT_EQ(0, aio_sys_destroy(ctx));
@@ -106,11 +117,13 @@ TEST(destroy_of_destroyed_ctx_gets_einval)
 	EXPECT_EQ(EINVAL, errno);
 }
 
-/* io_destroy(2) ERRORS: EINVAL for a ctx_id that never was a context (the address of an ordinary variable) (since 2.5). */
+/* io_destroy(2) ERRORS: EINVAL for a ctx_id that never was a context (the address of an ordinary variable) (since 2.6). */
 TEST(destroy_of_bogus_ctx_gets_einval)
 {
 	unsigned int not_a_ring[64] = { 0 };
 
+	CONFORM_DECLARE("2.6", "io_destroy",
+			"io_destroy(2) EINVAL: the AIO context specified by ctx_id is invalid");
 	CONFORM_REQUIRE_AIO();
 	errno = 0;
 	EXPECT_EQ(-1, aio_sys_destroy((aio_context_t)(unsigned long)not_a_ring));
@@ -122,13 +135,15 @@ TEST(destroy_of_bogus_ctx_gets_einval)
  * completion ring, whose header carries magic 0xa10a10a1 (AIO_RING_MAGIC),
  * incompat_features 0 and header_length 32 (sizeof the header); nr holds at
  * least the requested events and the fresh ring is empty, head == tail == 0
- * (user-visible ring since 2.6.x; DESIGN.md section 6).
+ * (user-visible ring since 2.6; DESIGN.md section 6).
  */
 TEST(ring_header_is_valid_and_empty)
 {
 	aio_context_t ctx = 0;
 	const volatile struct aio_ring_header *ring;
 
+	CONFORM_DECLARE("2.6", "io_setup",
+			"fs/aio.c struct aio_ring: AIO_RING_MAGIC, header_length, head and tail");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, aio_sys_setup(16, &ctx));
 	ring = aio_ring_of(ctx);

@@ -15,8 +15,6 @@
  */
 #include "conform_aio.h"
 
-CONFORM_SINCE("4.1", "native AIO on pipes and sockets (read_iter/write_iter)");
-
 /*
  * read(2) on a pipe holding fewer bytes than asked returns what is there:
  * IOCB_CMD_PREAD of 4096 bytes from a pipe holding 300 completes with res
@@ -29,6 +27,8 @@ TEST(pread_of_pipe_returns_the_bytes_it_holds)
 	struct iocb cb;
 	int p[2];
 
+	CONFORM_DECLARE("4.1", "IOCB_CMD_PREAD",
+			"read(2) on a pipe returns what it holds; pipe(7); fs/aio.c aio_read()/aio_write() through read_iter/write_iter (4.1)");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, conform_pipe(p));
 	conform_fill_pattern(out, sizeof(out), 0);
@@ -54,6 +54,8 @@ TEST(pwrite_to_pipe_reaches_the_reader)
 	struct iocb cb;
 	int p[2];
 
+	CONFORM_DECLARE("4.1", "IOCB_CMD_PWRITE",
+			"write(2) to a pipe; pipe(7); fs/aio.c aio_read()/aio_write() through read_iter/write_iter (4.1)");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, conform_pipe(p));
 	conform_fill_pattern(out, sizeof(out), 50);
@@ -78,6 +80,8 @@ TEST(pread_of_empty_nonblocking_pipe_completes_with_eagain)
 	struct iocb cb;
 	int p[2];
 
+	CONFORM_DECLARE("4.1", "IOCB_CMD_PREAD",
+			"read(2) EAGAIN on an empty O_NONBLOCK pipe, as the event res; fs/aio.c aio_read()/aio_write() through read_iter/write_iter (4.1)");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC | O_NONBLOCK));
 	aio_prep_rw(&cb, IOCB_CMD_PREAD, p[0], in, sizeof(in), 0, 2);
@@ -100,6 +104,8 @@ TEST(pread_of_pipe_without_writer_completes_with_zero)
 	struct iocb cb;
 	int p[2];
 
+	CONFORM_DECLARE("4.1", "IOCB_CMD_PREAD",
+			"pipe(7): end of file when no writer is left; read(2) returns 0; fs/aio.c aio_read()/aio_write() through read_iter/write_iter (4.1)");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, close(p[1]));
@@ -121,6 +127,8 @@ TEST(pread_of_pipe_write_end_gets_ebadf)
 	struct iocb cb;
 	int p[2];
 
+	CONFORM_DECLARE("4.1", "IOCB_CMD_PREAD",
+			"io_submit(2) EBADF; read(2) EBADF: not open for reading; fs/aio.c aio_read()/aio_write() through read_iter/write_iter (4.1)");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, conform_pipe(p));
 	aio_prep_rw(&cb, IOCB_CMD_PREAD, p[1], in, sizeof(in), 0, 0);
@@ -143,6 +151,8 @@ TEST(socket_write_and_read_carry_exact_bytes)
 	struct iocb cb;
 	int sv[2];
 
+	CONFORM_DECLARE("4.1", "IOCB_CMD_PWRITE",
+			"unix(7) stream socket; net/socket.c sock_read_iter()/sock_write_iter(); fs/aio.c aio_read()/aio_write() through read_iter/write_iter (4.1)");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, conform_socketpair(sv));
 	conform_fill_pattern(out, sizeof(out), 300);
@@ -161,7 +171,8 @@ TEST(socket_write_and_read_carry_exact_bytes)
  * net/socket.c sock_read_iter()/sock_write_iter(): a socket has no file
  * position, and a request at a nonzero offset completes with res -ESPIPE
  * (as pread(2)/pwrite(2) ESPIPE for a socket), transferring nothing: the
- * byte already queued stays readable and nothing reaches the peer.
+ * byte already queued stays readable and nothing reaches the peer (since
+ * 4.1, the read_iter/write_iter path of fs/aio.c).
  */
 TEST(socket_request_at_nonzero_offset_completes_with_espipe)
 {
@@ -170,6 +181,8 @@ TEST(socket_request_at_nonzero_offset_completes_with_espipe)
 	struct iocb cb;
 	int sv[2];
 
+	CONFORM_DECLARE("4.1", "IOCB_CMD_PREAD",
+			"net/socket.c sock_read_iter()/sock_write_iter(): nonzero offset gives -ESPIPE; pread(2) ESPIPE; fs/aio.c aio_read()/aio_write() through read_iter/write_iter (4.1)");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, conform_socketpair(sv));
 	ASSERT_EQ(1, write(sv[0], "z", 1));
@@ -198,6 +211,8 @@ TEST(socket_read_after_peer_close_completes_with_zero)
 	struct iocb cb;
 	int sv[2];
 
+	CONFORM_DECLARE("4.1", "IOCB_CMD_PREAD",
+			"recv(2): 0 after an orderly shutdown; unix(7); fs/aio.c aio_read()/aio_write() through read_iter/write_iter (4.1)");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, conform_socketpair(sv));
 	ASSERT_EQ(0, close(sv[0]));

@@ -14,8 +14,6 @@
 
 #include "conform_aio.h"
 
-CONFORM_SINCE("2.6.22", "IOCB_FLAG_RESFD");
-
 #define BLK 512
 
 /* A BLK-byte pread of fd at off into buf, tagged with data. */
@@ -65,6 +63,8 @@ TEST(each_completion_adds_one)
 	int fd, efd, i;
 	uint64_t v;
 
+	CONFORM_DECLARE("2.6.22", "IOCB_FLAG_RESFD",
+			"io_submit(2) IOCB_FLAG_RESFD (2.6.22, commit 'signal/timer/event: KAIO eventfd support example'); eventfd(2) NOTES");
 	CONFORM_REQUIRE_AIO();
 	CONFORM_REQUIRE_EVENTFD();
 	fd = conform_temp_file(4 * BLK, 0);
@@ -108,6 +108,8 @@ TEST(iocb_without_resfd_flag_does_not_signal)
 	int fd, efd;
 	uint64_t v = 0;
 
+	CONFORM_DECLARE("2.6.22", "IOCB_FLAG_RESFD",
+			"io_submit(2): aio_resfd is used only with IOCB_FLAG_RESFD (2.6.22)");
 	CONFORM_REQUIRE_AIO();
 	CONFORM_REQUIRE_EVENTFD();
 	fd = conform_temp_file(2 * BLK, 0);
@@ -144,6 +146,8 @@ TEST(signalled_completion_is_reapable_at_once)
 	aio_context_t ctx = 0;
 	int fd, efd;
 
+	CONFORM_DECLARE("2.6.22", "IOCB_FLAG_RESFD",
+			"fs/aio.c aio_complete(): the event is in the ring before the eventfd is signalled; eventfd(2) NOTES (2.6.22)");
 	CONFORM_REQUIRE_AIO();
 	CONFORM_REQUIRE_EVENTFD();
 	fd = conform_temp_file(BLK, 0);
@@ -177,6 +181,8 @@ TEST(resfd_unopened_fd_gets_ebadf)
 	struct iocb cb;
 	int fd;
 
+	CONFORM_DECLARE("2.6.22", "IOCB_FLAG_RESFD",
+			"io_submit(2) EBADF; fs/aio.c eventfd_ctx_fdget() of aio_resfd (2.6.22)");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(BLK, 0);
 	ASSERT_LE(0, fd);
@@ -199,6 +205,8 @@ TEST(resfd_non_eventfd_gets_einval)
 	struct iocb cb;
 	int fd;
 
+	CONFORM_DECLARE("2.6.22", "IOCB_FLAG_RESFD",
+			"io_submit(2) EINVAL: iocb not properly initialized; fs/eventfd.c refuses a non-eventfd (2.6.22)");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(BLK, 0);
 	ASSERT_LE(0, fd);

@@ -15,8 +15,6 @@
 
 #include "conform.h"
 
-CONFORM_SINCE("2.6.22", "eventfd counter");
-
 struct efd_reader {
 	int fd;
 	_Atomic pid_t tid;
@@ -41,6 +39,8 @@ TEST(initial_value_is_read_back)
 	uint64_t v = 0;
 	int fd;
 
+	CONFORM_DECLARE("2.6.22", "eventfd",
+			"eventfd(2): the counter is initialized with initval");
 	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(42, EFD_CLOEXEC);
 	ASSERT_LE(0, fd);
@@ -58,6 +58,8 @@ TEST(read_resets_counter_to_zero)
 	uint64_t v = 0;
 	int fd;
 
+	CONFORM_DECLARE("2.6.22", "eventfd",
+			"eventfd(2) read: returns the value and resets the counter to zero");
 	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(7, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fd);
@@ -74,6 +76,8 @@ TEST(writes_add_to_counter)
 	uint64_t one = 1, big = 0x100000000ULL, v = 0;
 	int fd;
 
+	CONFORM_DECLARE("2.6.22", "eventfd",
+			"eventfd(2) write: adds the 8-byte value to the counter");
 	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(5, EFD_CLOEXEC);
 	ASSERT_LE(0, fd);
@@ -90,6 +94,8 @@ TEST(read_on_zero_counter_nonblocking_gets_eagain)
 	uint64_t v = 0xabababababababULL;
 	int fd;
 
+	CONFORM_DECLARE("2.6.22", "eventfd",
+			"eventfd(2) read: EAGAIN on a nonblocking fd with counter 0");
 	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fd);
@@ -111,6 +117,8 @@ TEST(blocking_read_waits_for_write)
 	pthread_t th;
 	int seen;
 
+	CONFORM_DECLARE("2.6.22", "eventfd",
+			"eventfd(2) read: blocks until the counter becomes nonzero");
 	CONFORM_REQUIRE_EVENTFD();
 	r.fd = eventfd(0, EFD_CLOEXEC);
 	ASSERT_LE(0, r.fd);
@@ -144,6 +152,8 @@ TEST(fork_child_shares_counter)
 	int fd, status;
 	pid_t pid;
 
+	CONFORM_DECLARE("2.6.22", "eventfd",
+			"eventfd(2): a child created by fork(2) shares the eventfd object");
 	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fd);

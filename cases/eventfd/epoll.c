@@ -17,8 +17,6 @@
 
 #include "conform_epoll.h"
 
-CONFORM_SINCE("2.6.30", "EFD_SEMAPHORE eventfd under epoll");
-
 #define COUNTER_MAX 0xfffffffffffffffeULL
 
 /* Open an eventfd with EFD_CLOEXEC|flags, skipping if EFD_SEMAPHORE is
@@ -43,6 +41,8 @@ TEST(semaphore_level_triggered_reports_once_per_unit)
 	uint64_t v;
 	int efd, ep, reports = 0;
 
+	CONFORM_DECLARE("2.6.30", "EFD_SEMAPHORE",
+			"eventfd(2) EFD_SEMAPHORE (commit bcd0b235bf38, 2.6.30); epoll(7) level-triggered");
 	CONFORM_REQUIRE_EVENTFD();
 	EPOLL_REQUIRE();
 	EFD_OPEN_OR_SKIP(efd, 3, EFD_SEMAPHORE | EFD_NONBLOCK);
@@ -76,6 +76,8 @@ TEST(semaphore_edge_triggered_read_brings_no_new_report)
 	uint64_t v = 3;
 	int efd, ep;
 
+	CONFORM_DECLARE("2.6.30", "EFD_SEMAPHORE",
+			"eventfd(2) EFD_SEMAPHORE (commit bcd0b235bf38, 2.6.30); epoll(7) edge-triggered; eventfd keyed wakeups (2.6.30)");
 	CONFORM_REQUIRE_EVENTFD();
 	EPOLL_REQUIRE();
 	EFD_OPEN_OR_SKIP(efd, 0, EFD_SEMAPHORE | EFD_NONBLOCK);
@@ -104,6 +106,8 @@ TEST(each_write_is_a_new_edge)
 	uint64_t one = 1, v;
 	int efd, ep;
 
+	CONFORM_DECLARE("2.6.22", "eventfd",
+			"eventfd(2) write adds to the counter and wakes pollers; epoll(7) edge-triggered");
 	CONFORM_REQUIRE_EVENTFD();
 	EPOLL_REQUIRE();
 	EFD_OPEN_OR_SKIP(efd, 0, EFD_NONBLOCK);
@@ -133,6 +137,8 @@ TEST(full_counter_reports_epollin_without_epollout)
 	uint64_t v = COUNTER_MAX;
 	int efd, ep;
 
+	CONFORM_DECLARE("2.6.22", "eventfd",
+			"eventfd(2) poll(2) paragraph: writable while a write of 1 would not block");
 	CONFORM_REQUIRE_EVENTFD();
 	EPOLL_REQUIRE();
 	EFD_OPEN_OR_SKIP(efd, 0, EFD_NONBLOCK);
@@ -160,6 +166,8 @@ TEST(read_of_full_counter_is_an_epollout_edge)
 	uint64_t v = COUNTER_MAX;
 	int efd, ep;
 
+	CONFORM_DECLARE("2.6.22", "eventfd",
+			"eventfd(2): a read resets the counter and makes the fd writable; epoll(7) edge-triggered");
 	CONFORM_REQUIRE_EVENTFD();
 	EPOLL_REQUIRE();
 	EFD_OPEN_OR_SKIP(efd, 0, EFD_NONBLOCK);
@@ -188,6 +196,8 @@ TEST(blocked_wait_is_woken_by_write)
 	uint64_t one = 1;
 	int efd, ep, seen;
 
+	CONFORM_DECLARE("2.6.30", "EFD_SEMAPHORE",
+			"eventfd(2) EFD_SEMAPHORE (commit bcd0b235bf38, 2.6.30) monitored by epoll(7); epoll_wait(2) blocks until an event");
 	CONFORM_REQUIRE_EVENTFD();
 	EPOLL_REQUIRE();
 	EFD_OPEN_OR_SKIP(efd, 0, EFD_SEMAPHORE);

@@ -10,8 +10,6 @@
 
 #include "conform.h"
 
-CONFORM_SINCE("2.6.27", "eventfd2 flags");
-
 /* eventfd2 itself, so that the flags reach the kernel exactly as given. */
 static int sys_eventfd2(unsigned int initval, int flags)
 {
@@ -23,6 +21,8 @@ TEST(efd_cloexec_sets_fd_cloexec)
 {
 	int fd;
 
+	CONFORM_DECLARE("2.6.27", "EFD_CLOEXEC",
+			"eventfd(2) EFD_CLOEXEC; eventfd2 (2.6.27)");
 	CONFORM_REQUIRE_EVENTFD();
 	fd = sys_eventfd2(0, EFD_CLOEXEC);
 	ASSERT_LE(0, fd);
@@ -36,6 +36,8 @@ TEST(efd_nonblock_sets_o_nonblock)
 {
 	int fd;
 
+	CONFORM_DECLARE("2.6.27", "EFD_NONBLOCK",
+			"eventfd(2) EFD_NONBLOCK; eventfd2 (2.6.27)");
 	CONFORM_REQUIRE_EVENTFD();
 	fd = sys_eventfd2(0, EFD_NONBLOCK);
 	ASSERT_LE(0, fd);
@@ -53,6 +55,8 @@ TEST(no_flags_sets_neither_cloexec_nor_nonblock)
 {
 	int fd;
 
+	CONFORM_DECLARE("2.6.27", "eventfd2",
+			"eventfd(2): without flags the fd survives execve(2) and blocks; eventfd2 (2.6.27)");
 	CONFORM_REQUIRE_EVENTFD();
 	fd = sys_eventfd2(0, 0);
 	ASSERT_LE(0, fd);
@@ -70,6 +74,8 @@ TEST(unknown_flag_gets_einval)
 {
 	int fd;
 
+	CONFORM_DECLARE("2.6.27", "eventfd2",
+			"eventfd(2) EINVAL: an unsupported value was specified in flags; eventfd2 (2.6.27)");
 	CONFORM_REQUIRE_EVENTFD();
 	fd = sys_eventfd2(0, 0x2);
 	EXPECT_EQ(-1, fd);
@@ -88,6 +94,8 @@ TEST(all_documented_flags_together_accepted)
 	uint64_t v = 0;
 	int fd;
 
+	CONFORM_DECLARE("2.6.30", "EFD_SEMAPHORE",
+			"eventfd(2) flags ORed together; EFD_SEMAPHORE (commit bcd0b235bf38, 2.6.30)");
 	CONFORM_REQUIRE_EVENTFD();
 	fd = sys_eventfd2(2, EFD_CLOEXEC | EFD_NONBLOCK | EFD_SEMAPHORE);
 	ASSERT_LE(0, fd);

@@ -11,14 +11,14 @@
 
 #include "conform.h"
 
-CONFORM_SINCE("2.6.22", "eventfd read/write argument checks");
-
 /* eventfd(2): "A read(2) fails with the error EINVAL if the size of the supplied buffer is less than 8 bytes" (since 2.6.22). */
 TEST(read_with_7_byte_buffer_gets_einval)
 {
 	unsigned char buf[7];
 	int fd;
 
+	CONFORM_DECLARE("2.6.22", "eventfd",
+			"eventfd(2) read: EINVAL if the buffer is less than 8 bytes");
 	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(3, EFD_CLOEXEC);
 	ASSERT_LE(0, fd);
@@ -37,6 +37,8 @@ TEST(short_read_leaves_counter_unchanged)
 	uint64_t v = 0;
 	int fd;
 
+	CONFORM_DECLARE("2.6.22", "eventfd",
+			"eventfd(2) read: EINVAL for a buffer under 8 bytes; only a successful read resets the counter");
 	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(3, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fd);
@@ -54,6 +56,8 @@ TEST(write_with_7_byte_buffer_gets_einval)
 	uint64_t v = 0;
 	int fd;
 
+	CONFORM_DECLARE("2.6.22", "eventfd",
+			"eventfd(2) write: EINVAL if the buffer is less than 8 bytes");
 	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fd);
@@ -71,6 +75,8 @@ TEST(write_of_all_ones_gets_einval)
 	uint64_t all = 0xffffffffffffffffULL;
 	int fd;
 
+	CONFORM_DECLARE("2.6.22", "eventfd",
+			"eventfd(2) write: EINVAL for the value 0xffffffffffffffff");
 	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fd);
@@ -89,6 +95,8 @@ TEST(rejected_all_ones_write_leaves_counter_unchanged)
 	uint64_t all = 0xffffffffffffffffULL, v = 0;
 	int fd;
 
+	CONFORM_DECLARE("2.6.22", "eventfd",
+			"eventfd(2) write: EINVAL for 0xffffffffffffffff, nothing added");
 	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(11, EFD_CLOEXEC);
 	ASSERT_LE(0, fd);
@@ -108,6 +116,8 @@ TEST(read_with_16_byte_buffer_returns_8_bytes)
 	uint64_t buf[2] = { 0, 0x5a5a5a5a5a5a5a5aULL };
 	int fd;
 
+	CONFORM_DECLARE("2.6.22", "eventfd",
+			"eventfd(2) read: each successful read returns an 8-byte integer");
 	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(77, EFD_CLOEXEC);
 	ASSERT_LE(0, fd);

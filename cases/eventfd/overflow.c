@@ -15,8 +15,6 @@
 
 #include "conform.h"
 
-CONFORM_SINCE("2.6.22", "eventfd counter maximum");
-
 #define EFD_MAX 0xfffffffffffffffeULL
 
 struct efd_writer {
@@ -43,6 +41,8 @@ TEST(write_up_to_maximum_succeeds)
 	uint64_t max = EFD_MAX, v = 0;
 	int fd;
 
+	CONFORM_DECLARE("2.6.22", "eventfd",
+			"eventfd(2): the maximum counter value is 0xfffffffffffffffe");
 	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fd);
@@ -61,6 +61,8 @@ TEST(nonblocking_write_past_maximum_gets_eagain)
 	uint64_t max = EFD_MAX, one = 1;
 	int fd;
 
+	CONFORM_DECLARE("2.6.22", "eventfd",
+			"eventfd(2) write: EAGAIN on a nonblocking fd when the maximum would be exceeded");
 	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fd);
@@ -80,6 +82,8 @@ TEST(overflowing_write_adds_nothing)
 	uint64_t add = EFD_MAX - 4, v = 0;
 	int fd;
 
+	CONFORM_DECLARE("2.6.22", "eventfd",
+			"eventfd(2) write: EAGAIN when the maximum would be exceeded, counter unchanged");
 	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(5, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fd);
@@ -100,6 +104,8 @@ TEST(pollout_clear_when_counter_full)
 	struct pollfd pfd = { .events = POLLOUT };
 	uint64_t almost = EFD_MAX - 1, one = 1;
 
+	CONFORM_DECLARE("2.6.22", "eventfd",
+			"eventfd(2) poll(2) paragraph: writable if a value of at least 1 can be written");
 	CONFORM_REQUIRE_EVENTFD();
 	pfd.fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, pfd.fd);
@@ -122,6 +128,8 @@ TEST(read_of_full_counter_restores_pollout)
 	struct pollfd pfd = { .events = POLLOUT };
 	uint64_t max = EFD_MAX, v = 0;
 
+	CONFORM_DECLARE("2.6.22", "eventfd",
+			"eventfd(2): a read resets the counter, the fd is writable again");
 	CONFORM_REQUIRE_EVENTFD();
 	pfd.fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, pfd.fd);
@@ -148,6 +156,8 @@ TEST(blocking_write_on_full_counter_waits_for_read)
 	pthread_t th;
 	int seen;
 
+	CONFORM_DECLARE("2.6.22", "eventfd",
+			"eventfd(2) write: blocks until a read(2) is performed");
 	CONFORM_REQUIRE_EVENTFD();
 	w.fd = eventfd(0, EFD_CLOEXEC);
 	ASSERT_LE(0, w.fd);

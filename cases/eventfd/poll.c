@@ -12,8 +12,6 @@
 
 #include "conform_epoll.h"
 
-CONFORM_SINCE("2.6.22", "eventfd poll readiness");
-
 /*
  * eventfd(2): a zero counter is not readable but is writable: poll reports
  * exactly POLLOUT (since 2.6.22).
@@ -22,6 +20,8 @@ TEST(zero_counter_polls_pollout_only)
 {
 	struct pollfd pfd = { .events = POLLIN | POLLOUT };
 
+	CONFORM_DECLARE("2.6.22", "eventfd",
+			"eventfd(2) poll(2) paragraph: POLLOUT, no POLLIN at counter 0");
 	CONFORM_REQUIRE_EVENTFD();
 	pfd.fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, pfd.fd);
@@ -40,6 +40,8 @@ TEST(nonzero_counter_polls_pollin_and_pollout)
 	struct pollfd pfd = { .events = POLLIN | POLLOUT };
 	uint64_t one = 1;
 
+	CONFORM_DECLARE("2.6.22", "eventfd",
+			"eventfd(2) poll(2) paragraph: POLLIN if the counter is greater than 0");
 	CONFORM_REQUIRE_EVENTFD();
 	pfd.fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, pfd.fd);
@@ -55,6 +57,8 @@ TEST(read_clears_pollin)
 	struct pollfd pfd = { .events = POLLIN };
 	uint64_t v;
 
+	CONFORM_DECLARE("2.6.22", "eventfd",
+			"eventfd(2): a read resets the counter, POLLIN clears");
 	CONFORM_REQUIRE_EVENTFD();
 	pfd.fd = eventfd(4, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, pfd.fd);
@@ -78,6 +82,8 @@ TEST(select_readable_only_when_counter_nonzero)
 	fd_set rfds;
 	int fd;
 
+	CONFORM_DECLARE("2.6.22", "eventfd",
+			"eventfd(2) select(2): readable if the counter is greater than 0");
 	CONFORM_REQUIRE_EVENTFD();
 	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fd);
@@ -108,6 +114,8 @@ TEST(epoll_reports_epollin_after_write)
 	uint64_t one = 1;
 	int efd, ep;
 
+	CONFORM_DECLARE("2.6.22", "eventfd",
+			"eventfd(2): readiness reported through epoll(7) as through poll(2)");
 	CONFORM_REQUIRE_EVENTFD();
 	EPOLL_REQUIRE();
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

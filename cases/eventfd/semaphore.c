@@ -10,8 +10,6 @@
 
 #include "conform.h"
 
-CONFORM_SINCE("2.6.30", "EFD_SEMAPHORE");
-
 /* An EFD_SEMAPHORE eventfd, or a skip when the kernel lacks the flag. */
 static int sem_eventfd(unsigned int initval, int flags)
 {
@@ -32,6 +30,8 @@ TEST(semaphore_read_returns_one)
 	uint64_t v = 0;
 	int fd;
 
+	CONFORM_DECLARE("2.6.30", "EFD_SEMAPHORE",
+			"eventfd(2) EFD_SEMAPHORE: a read returns the value 1; EFD_SEMAPHORE (commit bcd0b235bf38, 2.6.30)");
 	CONFORM_REQUIRE_EVENTFD();
 	SEM_OPEN_OR_SKIP(fd, 5, 0);
 	ASSERT_EQ(8, read(fd, &v, sizeof(v)));
@@ -49,6 +49,8 @@ TEST(semaphore_read_decrements_by_one)
 	uint64_t v;
 	int fd, i;
 
+	CONFORM_DECLARE("2.6.30", "EFD_SEMAPHORE",
+			"eventfd(2) EFD_SEMAPHORE: a read decrements the counter by 1; EFD_SEMAPHORE (commit bcd0b235bf38, 2.6.30)");
 	CONFORM_REQUIRE_EVENTFD();
 	SEM_OPEN_OR_SKIP(fd, 3, EFD_NONBLOCK);
 	for (i = 0; i < 3; i++) {
@@ -70,6 +72,8 @@ TEST(semaphore_write_adds_value)
 	uint64_t two = 2, v;
 	int fd;
 
+	CONFORM_DECLARE("2.6.30", "EFD_SEMAPHORE",
+			"eventfd(2) write adds its value in every mode; EFD_SEMAPHORE (commit bcd0b235bf38, 2.6.30)");
 	CONFORM_REQUIRE_EVENTFD();
 	SEM_OPEN_OR_SKIP(fd, 0, EFD_NONBLOCK);
 	ASSERT_EQ(8, write(fd, &two, sizeof(two)));
@@ -94,6 +98,8 @@ TEST(semaphore_stays_readable_until_zero)
 	struct pollfd pfd = { .events = POLLIN };
 	uint64_t v;
 
+	CONFORM_DECLARE("2.6.30", "EFD_SEMAPHORE",
+			"eventfd(2) POLLIN while the counter is above 0; EFD_SEMAPHORE (commit bcd0b235bf38, 2.6.30)");
 	CONFORM_REQUIRE_EVENTFD();
 	SEM_OPEN_OR_SKIP(pfd.fd, 2, EFD_NONBLOCK);
 	ASSERT_EQ(8, read(pfd.fd, &v, sizeof(v)));

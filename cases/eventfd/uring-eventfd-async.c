@@ -13,8 +13,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.6", "IORING_REGISTER_EVENTFD_ASYNC");
-
 /*
  * Register efd with IORING_REGISTER_EVENTFD_ASYNC; skip if the kernel does
  * not know the opcode (EINVAL before 5.6).
@@ -42,6 +40,8 @@ TEST(inline_nop_completion_does_not_signal)
 	struct io_uring ring;
 	int efd;
 
+	CONFORM_DECLARE("5.6", "IORING_REGISTER_EVENTFD_ASYNC",
+			"io_uring_register(2) IORING_REGISTER_EVENTFD_ASYNC: inline completions do not notify; commit f2842ab5b72d (5.6): io_uring: enable option to only trigger eventfd for async completions");
 	CONFORM_REQUIRE_URING();
 	CONFORM_REQUIRE_EVENTFD();
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -66,6 +66,8 @@ TEST(iowq_completion_signals)
 	uint64_t v = 0;
 	int efd;
 
+	CONFORM_DECLARE("5.6", "IORING_REGISTER_EVENTFD_ASYNC",
+			"io_uring_register(2) IORING_REGISTER_EVENTFD_ASYNC; io_uring_enter(2) IOSQE_ASYNC (5.6); commit f2842ab5b72d (5.6): io_uring: enable option to only trigger eventfd for async completions");
 	CONFORM_REQUIRE_URING();
 	CONFORM_REQUIRE_EVENTFD();
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -90,6 +92,8 @@ TEST(register_async_over_registered_gets_ebusy)
 	struct io_uring ring;
 	int efd, efd2;
 
+	CONFORM_DECLARE("5.6", "IORING_REGISTER_EVENTFD_ASYNC",
+			"io_uring/eventfd.c io_eventfd_register(): EBUSY when one is registered; commit f2842ab5b72d (5.6): io_uring: enable option to only trigger eventfd for async completions");
 	CONFORM_REQUIRE_URING();
 	CONFORM_REQUIRE_EVENTFD();
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -119,6 +123,8 @@ TEST(unregister_removes_async_eventfd)
 	struct io_uring ring;
 	int efd;
 
+	CONFORM_DECLARE("5.6", "IORING_REGISTER_EVENTFD_ASYNC",
+			"io_uring_register(2) IORING_UNREGISTER_EVENTFD; commit f2842ab5b72d (5.6): io_uring: enable option to only trigger eventfd for async completions");
 	CONFORM_REQUIRE_URING();
 	CONFORM_REQUIRE_EVENTFD();
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

@@ -15,8 +15,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.8", "IORING_CQ_EVENTFD_DISABLED");
-
 /* The CQ ring's flags word, from the offset the kernel gave. */
 static unsigned int *cq_flags_word(struct io_uring *ring,
 				   const struct io_uring_params *p)
@@ -45,7 +43,7 @@ static void set_eventfd_disabled(unsigned int *flags, bool disabled)
 		ASSERT_EQ(0, io_uring_queue_init_params(4, (ring), &(p)));     \
 		if (!(p).cq_off.flags) {                                       \
 			io_uring_queue_exit(ring);                             \
-			SKIP(return, "io_uring_params.cq_off.flags is 0: no CQ ring flags word (IORING_CQ_EVENTFD_DISABLED needs 5.8)"); \
+			SKIP(return, "io_uring_params.cq_off.flags is 0: no CQ ring flags word for IORING_CQ_EVENTFD_DISABLED"); \
 		}                                                              \
 		(efd) = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);                \
 		ASSERT_LE(0, (efd));                                           \
@@ -64,6 +62,8 @@ TEST(eventfd_disabled_bit_starts_clear)
 	struct io_uring ring;
 	int efd;
 
+	CONFORM_DECLARE("5.8", "IORING_CQ_EVENTFD_DISABLED",
+			"io_uring_register(2) IORING_REGISTER_EVENTFD: IORING_CQ_EVENTFD_DISABLED, available since 5.8");
 	CONFORM_REQUIRE_URING();
 	CONFORM_REQUIRE_EVENTFD();
 	SETUP_OR_SKIP(&ring, p, efd);
@@ -83,6 +83,8 @@ TEST(disabled_bit_suppresses_notification)
 	struct io_uring ring;
 	int efd;
 
+	CONFORM_DECLARE("5.8", "IORING_CQ_EVENTFD_DISABLED",
+			"io_uring_register(2) IORING_REGISTER_EVENTFD: IORING_CQ_EVENTFD_DISABLED, available since 5.8");
 	CONFORM_REQUIRE_URING();
 	CONFORM_REQUIRE_EVENTFD();
 	SETUP_OR_SKIP(&ring, p, efd);
@@ -104,6 +106,8 @@ TEST(clearing_bit_restores_notification)
 	uint64_t v = 0;
 	int efd;
 
+	CONFORM_DECLARE("5.8", "IORING_CQ_EVENTFD_DISABLED",
+			"io_uring_register(2) IORING_REGISTER_EVENTFD: IORING_CQ_EVENTFD_DISABLED, available since 5.8");
 	CONFORM_REQUIRE_URING();
 	CONFORM_REQUIRE_EVENTFD();
 	SETUP_OR_SKIP(&ring, p, efd);
@@ -130,6 +134,8 @@ TEST(disabled_bit_covers_iowq_completion)
 	struct io_uring ring;
 	int efd;
 
+	CONFORM_DECLARE("5.8", "IORING_CQ_EVENTFD_DISABLED",
+			"io_uring_register(2) IORING_REGISTER_EVENTFD: IORING_CQ_EVENTFD_DISABLED, available since 5.8; io_uring_enter(2) IOSQE_ASYNC");
 	CONFORM_REQUIRE_URING();
 	CONFORM_REQUIRE_EVENTFD();
 	SETUP_OR_SKIP(&ring, p, efd);

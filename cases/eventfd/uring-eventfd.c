@@ -15,8 +15,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.2", "IORING_REGISTER_EVENTFD");
-
 /*
  * io_uring_register(2) IORING_REGISTER_EVENTFD: an eventfd registered this
  * way is notified of completion events (since 5.2). The man page allows
@@ -29,6 +27,8 @@ TEST(nop_completion_signals_eventfd)
 	uint64_t v = 0;
 	int efd;
 
+	CONFORM_DECLARE("5.2", "IORING_REGISTER_EVENTFD",
+			"io_uring_register(2) IORING_REGISTER_EVENTFD; commit 9b402849e80c (5.2): io_uring: add support for eventfd notifications");
 	CONFORM_REQUIRE_URING();
 	CONFORM_REQUIRE_EVENTFD();
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -55,6 +55,8 @@ TEST(second_register_gets_ebusy)
 	struct io_uring ring;
 	int efd, efd2;
 
+	CONFORM_DECLARE("5.2", "IORING_REGISTER_EVENTFD",
+			"io_uring/eventfd.c io_eventfd_register(): EBUSY (fs/io_uring.c before 6.0); commit 9b402849e80c (5.2): io_uring: add support for eventfd notifications");
 	CONFORM_REQUIRE_URING();
 	CONFORM_REQUIRE_EVENTFD();
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -83,6 +85,8 @@ TEST(unregister_stops_notifications)
 	uint64_t v;
 	int efd;
 
+	CONFORM_DECLARE("5.2", "IORING_UNREGISTER_EVENTFD",
+			"io_uring_register(2) IORING_UNREGISTER_EVENTFD; commit 9b402849e80c (5.2): io_uring: add support for eventfd notifications");
 	CONFORM_REQUIRE_URING();
 	CONFORM_REQUIRE_EVENTFD();
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -107,6 +111,8 @@ TEST(unregister_without_eventfd_gets_enxio)
 {
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.2", "IORING_UNREGISTER_EVENTFD",
+			"io_uring/eventfd.c io_eventfd_unregister(): ENXIO; commit 9b402849e80c (5.2): io_uring: add support for eventfd notifications");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_UNREGISTER_EVENTFD,
@@ -124,6 +130,8 @@ TEST(register_with_nr_args_2_gets_einval)
 	struct io_uring ring;
 	int efd;
 
+	CONFORM_DECLARE("5.2", "IORING_REGISTER_EVENTFD",
+			"io_uring_register(2) IORING_REGISTER_EVENTFD: nr_args must be 1, EINVAL; commit 9b402849e80c (5.2): io_uring: add support for eventfd notifications");
 	CONFORM_REQUIRE_URING();
 	CONFORM_REQUIRE_EVENTFD();
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -150,6 +158,8 @@ TEST(register_unopened_fd_gets_ebadf)
 	struct io_uring ring;
 	int efd = conform_bad_fd();
 
+	CONFORM_DECLARE("5.2", "IORING_REGISTER_EVENTFD",
+			"io_uring_register(2) EBADF; eventfd_ctx_fdget(); commit 9b402849e80c (5.2): io_uring: add support for eventfd notifications");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_REGISTER_EVENTFD,

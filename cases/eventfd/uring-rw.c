@@ -16,8 +16,6 @@
 
 #include "conform_uring.h"
 
-CONFORM_SINCE("5.6", "IORING_OP_READ/IORING_OP_WRITE on an eventfd");
-
 #define EFD_MAX 0xfffffffffffffffeULL
 
 /* Queue one IORING_OP_READ (or WRITE) of len bytes of buf on efd. */
@@ -55,6 +53,8 @@ TEST(uring_write_adds_value_to_counter)
 	uint64_t add = 3;
 	int efd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_WRITE",
+			"io_uring_enter(2) IORING_OP_WRITE; eventfd(2) write; IORING_OP_READ/WRITE since commit 3a6820f2bb8a (5.6): io_uring: add non-vectored read/write commands");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_WRITE);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_LE(0, efd = eventfd(5, EFD_CLOEXEC | EFD_NONBLOCK));
@@ -76,6 +76,8 @@ TEST(uring_read_returns_counter_and_resets_it)
 	uint64_t val = 0;
 	int efd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"io_uring_enter(2) IORING_OP_READ; eventfd(2) read; IORING_OP_READ/WRITE since commit 3a6820f2bb8a (5.6): io_uring: add non-vectored read/write commands");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_LE(0, efd = eventfd(7, EFD_CLOEXEC));
@@ -99,6 +101,8 @@ TEST(uring_semaphore_read_returns_one_and_decrements)
 	uint64_t val = 0;
 	int efd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"eventfd(2) EFD_SEMAPHORE (2.6.30) read; IORING_OP_READ/WRITE since commit 3a6820f2bb8a (5.6): io_uring: add non-vectored read/write commands");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_LE(0, efd = eventfd(3, EFD_CLOEXEC | EFD_NONBLOCK | EFD_SEMAPHORE));
@@ -125,6 +129,8 @@ TEST(uring_read_of_zero_counter_completes_when_written)
 	uint64_t val = 0, add = 4;
 	int efd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"eventfd(2) read blocks until a write; IORING_OP_READ/WRITE since commit 3a6820f2bb8a (5.6): io_uring: add non-vectored read/write commands");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_LE(0, efd = eventfd(0, EFD_CLOEXEC));
@@ -152,6 +158,8 @@ TEST(uring_write_past_maximum_completes_when_read)
 	uint64_t val = EFD_MAX, add = 1;
 	int efd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_WRITE",
+			"eventfd(2) write past the maximum blocks until a read; IORING_OP_READ/WRITE since commit 3a6820f2bb8a (5.6): io_uring: add non-vectored read/write commands");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_WRITE);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_LE(0, efd = eventfd(0, EFD_CLOEXEC));
@@ -180,6 +188,8 @@ TEST(uring_read_with_7_byte_buffer_gets_einval)
 	uint64_t val = 0;
 	int efd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"eventfd(2) read EINVAL for a buffer under 8 bytes; IORING_OP_READ/WRITE since commit 3a6820f2bb8a (5.6): io_uring: add non-vectored read/write commands");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_LE(0, efd = eventfd(9, EFD_CLOEXEC | EFD_NONBLOCK));
@@ -200,6 +210,8 @@ TEST(uring_write_of_all_ones_gets_einval)
 	uint64_t bad = ~0ULL;
 	int efd;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_WRITE",
+			"eventfd(2) write EINVAL for 0xffffffffffffffff; IORING_OP_READ/WRITE since commit 3a6820f2bb8a (5.6): io_uring: add non-vectored read/write commands");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_WRITE);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_LE(0, efd = eventfd(2, EFD_CLOEXEC | EFD_NONBLOCK));
