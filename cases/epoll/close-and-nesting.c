@@ -10,8 +10,6 @@
 
 #include "conform_epoll.h"
 
-CONFORM_SINCE("2.6", "epoll interest list and nesting");
-
 /*
  * epoll(7) Q&A: closing a file descriptor removes it from all interest lists
  * once no other descriptor refers to the open file description: the pipe
@@ -22,6 +20,9 @@ TEST(closing_the_only_fd_removes_it)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
+	CONFORM_DECLARE("2.6", "epoll_ctl",
+			"epoll(7) Q&A: closing the last fd of an open file "
+			"description removes it from all interest lists");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, 1);
 	ASSERT_EQ(1, write(p[1], "x", 1));
@@ -45,6 +46,9 @@ TEST(closed_fd_with_open_duplicate_still_reports)
 	struct epoll_event ev[2];
 	int ep, p[2], d;
 
+	CONFORM_DECLARE("2.6", "epoll_ctl",
+			"epoll(7) Q&A: an fd is removed only after all fds "
+			"referring to the open file description are closed");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, tag);
 	ASSERT_LE(0, d = dup(p[0]));
@@ -71,6 +75,10 @@ TEST(outer_epoll_reports_inner_readiness)
 	struct epoll_event ev[2];
 	int outer, inner, p[2];
 
+	CONFORM_DECLARE("2.6", "epoll_ctl",
+			"epoll(7) Q&A: an epoll fd with events waiting "
+			"indicates as readable and can be added to another "
+			"epoll set");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, outer = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_LE(0, inner = epoll_create1(EPOLL_CLOEXEC));
@@ -101,6 +109,9 @@ TEST(epoll_fd_is_pollable)
 	struct pollfd pfd;
 	int ep, p[2];
 
+	CONFORM_DECLARE("2.6", "epoll_create",
+			"epoll(7) Q&A: the epoll file descriptor itself is "
+			"poll/epoll/selectable");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, 1);
 	pfd.fd = ep;
@@ -119,12 +130,17 @@ TEST(epoll_fd_is_pollable)
 /*
  * epoll_ctl(2): "ELOOP fd refers to an epoll instance and this EPOLL_CTL_ADD
  * operation would result in a circular loop of epoll instances monitoring
- * one another"; both a 2-cycle and a 3-cycle (since 2.6).
+ * one another"; both a 2-cycle and a 3-cycle (since 2.6.38: commit
+ * 22bacca48a17 "epoll: prevent creating circular epoll structures";
+ * before it such an add succeeded).
  */
 TEST(epoll_loop_gets_eloop)
 {
 	int a, b, c;
 
+	CONFORM_DECLARE("2.6.38", "epoll_ctl",
+			"epoll_ctl(2) ELOOP; commit 22bacca48a17 (2.6.38) "
+			"epoll: prevent creating circular epoll structures");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, a = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_LE(0, b = epoll_create1(EPOLL_CLOEXEC));

@@ -8,8 +8,6 @@
 
 #include "conform_epoll.h"
 
-CONFORM_SINCE("2.6.27", "epoll_create1");
-
 /*
  * The raw system call, so that the kernel (not glibc) checks size. Newer
  * architectures (arm64, riscv) have only epoll_create1: ENOSYS there.
@@ -31,6 +29,9 @@ static int sys_epoll_create(int size)
  */
 TEST(create_with_size_zero_gets_einval)
 {
+	CONFORM_DECLARE("2.6.8", "epoll_create",
+			"epoll_create(2) EINVAL size is not positive (size "
+			"ignored but must be positive since 2.6.8)");
 	errno = 0;
 	ASSERT_EQ(-1, sys_epoll_create(0));
 	CONFORM_SKIP_IF_ENOSYS(errno, "epoll_create");
@@ -40,18 +41,27 @@ TEST(create_with_size_zero_gets_einval)
 /* epoll_create(2): EINVAL when size is not positive, here -1 (since 2.6.8). */
 TEST(create_with_negative_size_gets_einval)
 {
+	CONFORM_DECLARE("2.6.8", "epoll_create",
+			"epoll_create(2) EINVAL size is not positive (size "
+			"ignored but must be positive since 2.6.8)");
 	errno = 0;
 	ASSERT_EQ(-1, sys_epoll_create(-1));
 	CONFORM_SKIP_IF_ENOSYS(errno, "epoll_create");
 	EXPECT_EQ(EINVAL, errno);
 }
 
-/* epoll_create(2): any positive size is accepted and ignored (since 2.6.8). */
+/*
+ * epoll_create(2): any positive size is accepted (since 2.6; a sizing hint
+ * before 2.6.8, ignored since).
+ */
 TEST(create_with_size_one_returns_epoll_fd)
 {
 	struct epoll_event ev;
 	int ep = sys_epoll_create(1);
 
+	CONFORM_DECLARE("2.6", "epoll_create",
+			"epoll_create(2): size is a positive hint (ignored "
+			"since 2.6.8)");
 	if (ep < 0)
 		CONFORM_SKIP_IF_ENOSYS(errno, "epoll_create");
 	ASSERT_LE(0, ep);
@@ -66,6 +76,9 @@ TEST(create_with_size_one_returns_epoll_fd)
  */
 TEST(create1_with_unknown_flag_gets_einval)
 {
+	CONFORM_DECLARE("2.6.27", "epoll_create1",
+			"epoll_create(2) EINVAL invalid value specified in "
+			"flags (epoll_create1 since 2.6.27)");
 	EPOLL_REQUIRE();
 	errno = 0;
 	ASSERT_EQ(-1, epoll_create1(O_NONBLOCK));
@@ -83,6 +96,9 @@ TEST(create1_cloexec_sets_fd_cloexec)
 {
 	int ep;
 
+	CONFORM_DECLARE("2.6.27", "EPOLL_CLOEXEC",
+			"epoll_create(2) EPOLL_CLOEXEC (epoll_create1 since "
+			"2.6.27)");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	EXPECT_EQ(FD_CLOEXEC, fcntl(ep, F_GETFD));
@@ -97,6 +113,9 @@ TEST(create1_without_flags_leaves_fd_cloexec_clear)
 {
 	int ep;
 
+	CONFORM_DECLARE("2.6.27", "epoll_create1",
+			"epoll_create(2): epoll_create1() with flags 0 is "
+			"epoll_create() (since 2.6.27)");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(0));
 	EXPECT_EQ(0, fcntl(ep, F_GETFD));
@@ -113,6 +132,9 @@ TEST(new_instance_has_nothing_ready)
 	struct epoll_event ev[4];
 	int ep;
 
+	CONFORM_DECLARE("2.6", "epoll_wait",
+			"epoll(7) interest list; epoll_wait(2) RETURN VALUE "
+			"zero when no fd is ready");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	EXPECT_EQ(0, epoll_wait(ep, ev, 4, 0));

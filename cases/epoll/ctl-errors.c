@@ -8,8 +8,6 @@
 
 #include "conform_epoll.h"
 
-CONFORM_SINCE("2.6", "epoll_ctl");
-
 /*
  * epoll_ctl(2): "EEXIST op was EPOLL_CTL_ADD, and the supplied file
  * descriptor fd is already registered with this epoll instance" (since 2.6).
@@ -18,6 +16,7 @@ TEST(add_twice_gets_eexist)
 {
 	int ep, p[2];
 
+	CONFORM_DECLARE("2.6", "EPOLL_CTL_ADD", "epoll_ctl(2) EEXIST");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, 1);
 	errno = 0;
@@ -36,6 +35,7 @@ TEST(mod_of_unregistered_fd_gets_enoent)
 {
 	int ep, p[2];
 
+	CONFORM_DECLARE("2.6", "EPOLL_CTL_MOD", "epoll_ctl(2) ENOENT");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_pipe(p));
@@ -49,12 +49,16 @@ TEST(mod_of_unregistered_fd_gets_enoent)
 
 /*
  * epoll_ctl(2): ENOENT for EPOLL_CTL_DEL of an fd that is not registered;
- * here one that was registered and already deleted (since 2.6).
+ * here one that was registered and already deleted (since 2.6.9, for the
+ * NULL event used here).
  */
 TEST(del_of_unregistered_fd_gets_enoent)
 {
 	int ep, p[2];
 
+	CONFORM_DECLARE("2.6.9", "EPOLL_CTL_DEL",
+			"epoll_ctl(2) ENOENT; BUGS: event may be NULL for "
+			"EPOLL_CTL_DEL since 2.6.9");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, 1);
 	/* epoll_ctl(2): for DEL the event argument can be NULL (since 2.6.9). */
@@ -75,6 +79,7 @@ TEST(invalid_epfd_or_fd_gets_ebadf)
 {
 	int ep, p[2], bad = conform_bad_fd();
 
+	CONFORM_DECLARE("2.6", "epoll_ctl", "epoll_ctl(2) EBADF");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_pipe(p));
@@ -98,6 +103,9 @@ TEST(regular_file_or_directory_gets_eperm)
 {
 	int ep, file, dir;
 
+	CONFORM_DECLARE("2.6", "epoll_ctl",
+			"epoll_ctl(2) EPERM the target file fd does not "
+			"support epoll");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_LE(0, file = conform_temp_file(4096, 0));
@@ -123,6 +131,8 @@ TEST(epoll_fd_into_itself_gets_einval)
 {
 	int ep;
 
+	CONFORM_DECLARE("2.6", "epoll_ctl",
+			"epoll_ctl(2) EINVAL fd is the same as epfd");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	errno = 0;
@@ -136,6 +146,9 @@ TEST(non_epoll_epfd_gets_einval)
 {
 	int p[2], s[2];
 
+	CONFORM_DECLARE("2.6", "epoll_ctl",
+			"epoll_ctl(2) EINVAL epfd is not an epoll file "
+			"descriptor");
 	EPOLL_REQUIRE();
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, conform_socketpair(s));
@@ -156,6 +169,9 @@ TEST(unknown_op_gets_einval)
 {
 	int ep, p[2];
 
+	CONFORM_DECLARE("2.6", "epoll_ctl",
+			"epoll_ctl(2) EINVAL the requested operation op is "
+			"not supported");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, 1);
 	errno = 0;

@@ -10,8 +10,6 @@
 
 #include "conform_epoll.h"
 
-CONFORM_SINCE("2.6", "EPOLLET");
-
 /*
  * epoll(7): "edge-triggered mode delivers events only when changes occur on
  * the monitored file descriptor": one write is reported once, and a second
@@ -23,6 +21,8 @@ TEST(arrival_is_reported_once)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
+	CONFORM_DECLARE("2.6", "EPOLLET",
+			"epoll(7) Level-triggered and edge-triggered");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN | EPOLLET, 5);
 	ASSERT_EQ(1, write(p[1], "x", 1));
@@ -46,6 +46,9 @@ TEST(partial_read_does_not_report_again)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
+	CONFORM_DECLARE("2.6", "EPOLLET",
+			"epoll(7) Level-triggered and edge-triggered: the "
+			"rfd example");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN | EPOLLET, 1);
 	conform_fill_pattern(buf, sizeof(buf), 0);
@@ -72,6 +75,9 @@ TEST(new_arrival_without_draining_is_reported_again)
 	struct epoll_event ev[2];
 	int ep, s[2];
 
+	CONFORM_DECLARE("2.6", "EPOLLET",
+			"epoll(7): multiple events can be generated upon "
+			"receipt of multiple chunks of data");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_socketpair(s));
@@ -101,6 +107,9 @@ TEST(full_pipe_reports_epollout_once_drained)
 	long filled;
 	int ep, p[2];
 
+	CONFORM_DECLARE("2.6", "EPOLLET",
+			"epoll(7): with EPOLLET wait only after read(2) or "
+			"write(2) return EAGAIN");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_pipe(p));
@@ -137,6 +146,9 @@ TEST(edge_entry_quiet_while_level_entry_reports)
 	struct epoll_event ev[2];
 	int et, lt, p[2];
 
+	CONFORM_DECLARE("2.6", "EPOLLET",
+			"epoll_ctl(2) EPOLLET: edge-triggered behaviour for "
+			"the associated fd");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, et = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_LE(0, lt = epoll_create1(EPOLL_CLOEXEC));

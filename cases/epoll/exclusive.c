@@ -8,8 +8,6 @@
 
 #include "conform_epoll.h"
 
-CONFORM_SINCE("4.5", "EPOLLEXCLUSIVE");
-
 /*
  * epoll_ctl(2): an EPOLLEXCLUSIVE entry still reports readiness: "one or more
  * of the epoll file descriptors will receive an event" (since 4.5).
@@ -20,6 +18,8 @@ TEST(exclusive_entry_reports_readiness)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
+	CONFORM_DECLARE("4.5", "EPOLLEXCLUSIVE",
+			"epoll_ctl(2) EPOLLEXCLUSIVE (since 4.5)");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN | EPOLLEXCLUSIVE,
 				tag);
@@ -40,6 +40,9 @@ TEST(mod_with_exclusive_gets_einval)
 {
 	int ep, p[2];
 
+	CONFORM_DECLARE("4.5", "EPOLLEXCLUSIVE",
+			"epoll_ctl(2) EINVAL op was EPOLL_CTL_MOD and events "
+			"included EPOLLEXCLUSIVE");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, 1);
 	errno = 0;
@@ -60,6 +63,9 @@ TEST(mod_after_exclusive_add_gets_einval)
 {
 	int ep, p[2];
 
+	CONFORM_DECLARE("4.5", "EPOLLEXCLUSIVE",
+			"epoll_ctl(2) EINVAL op was EPOLL_CTL_MOD and "
+			"EPOLLEXCLUSIVE was applied to this epfd, fd pair");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN | EPOLLEXCLUSIVE, 1);
 	errno = 0;
@@ -78,6 +84,8 @@ TEST(del_of_exclusive_entry_succeeds)
 {
 	int ep, p[2];
 
+	CONFORM_DECLARE("4.5", "EPOLLEXCLUSIVE",
+			"epoll_ctl(2) EPOLLEXCLUSIVE and EPOLL_CTL_DEL");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN | EPOLLEXCLUSIVE, 1);
 	EXPECT_EQ(0, epoll_ctl(ep, EPOLL_CTL_DEL, p[0], NULL));
@@ -97,6 +105,9 @@ TEST(exclusive_with_oneshot_or_pri_gets_einval)
 {
 	int ep, p[2];
 
+	CONFORM_DECLARE("4.5", "EPOLLEXCLUSIVE",
+			"epoll_ctl(2) EINVAL an invalid event type was "
+			"specified along with EPOLLEXCLUSIVE");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_pipe(p));
@@ -126,6 +137,9 @@ TEST(exclusive_on_epoll_fd_gets_einval)
 {
 	int outer, inner;
 
+	CONFORM_DECLARE("4.5", "EPOLLEXCLUSIVE",
+			"epoll_ctl(2) EINVAL EPOLLEXCLUSIVE was specified "
+			"and fd refers to an epoll instance");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, outer = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_LE(0, inner = epoll_create1(EPOLL_CLOEXEC));

@@ -14,8 +14,6 @@
 
 #include "conform_epoll.h"
 
-CONFORM_SINCE("2.6", "epoll instance shared across fork");
-
 enum { TAG = 0xf0, CHILD_TAG = 0xc41d };
 
 /*
@@ -51,6 +49,9 @@ TEST(entry_added_by_child_is_reported_to_parent)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
+	CONFORM_DECLARE("2.6", "epoll_ctl",
+			"fork(2) shared open file descriptions; epoll(7) "
+			"epoll instance shared through an inherited fd");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_pipe(p));
@@ -82,6 +83,9 @@ TEST(entry_deleted_by_child_is_gone_for_parent)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
+	CONFORM_DECLARE("2.6", "EPOLL_CTL_DEL",
+			"epoll_ctl(2) EPOLL_CTL_DEL; fork(2) shared open "
+			"file descriptions");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, TAG);
 	ASSERT_EQ(1, write(p[1], "k", 1));
@@ -109,6 +113,9 @@ TEST(entry_modified_by_child_reports_childs_data_to_parent)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
+	CONFORM_DECLARE("2.6", "EPOLL_CTL_MOD",
+			"epoll_ctl(2) EPOLL_CTL_MOD; fork(2) shared open "
+			"file descriptions");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLOUT, TAG);
 	ASSERT_EQ(1, write(p[1], "k", 1));
@@ -143,6 +150,9 @@ TEST(edge_taken_by_child_is_not_reported_to_parent)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
+	CONFORM_DECLARE("2.6", "EPOLLET",
+			"epoll_ctl(2) EPOLLET; epoll(7) one wakeup per edge "
+			"across sharers of the epoll fd");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN | EPOLLET, TAG);
 	ASSERT_EQ(1, write(p[1], "k", 1));
@@ -167,6 +177,8 @@ TEST(oneshot_taken_by_child_stays_disabled_for_parent)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
+	CONFORM_DECLARE("2.6.2", "EPOLLONESHOT",
+			"epoll_ctl(2) EPOLLONESHOT (since 2.6.2)");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN | EPOLLONESHOT, TAG);
 	ASSERT_EQ(1, write(p[1], "k", 1));
@@ -197,6 +209,9 @@ TEST(child_closing_its_copies_removes_nothing)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
+	CONFORM_DECLARE("2.6", "epoll_ctl",
+			"epoll(7) Q&A: removal only once all fds of the open "
+			"file description are closed");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, TAG);
 	ASSERT_EQ(0, in_child(child_closes_both, ep, p[0]));
@@ -235,6 +250,9 @@ TEST(file_held_only_by_exited_child_leaves_interest_list)
 	struct epoll_event ev[2];
 	int ep;
 
+	CONFORM_DECLARE("2.6", "epoll_ctl",
+			"epoll(7) Q&A: closing every fd of an open file "
+			"description removes it from all interest lists");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, in_child(child_adds_own_pipe, ep, -1));

@@ -8,8 +8,6 @@
 
 #include "conform_epoll.h"
 
-CONFORM_SINCE("2.6.17", "EPOLLRDHUP");
-
 /*
  * epoll_ctl(2) EPOLLHUP: "epoll_wait(2) will always wait for this event; it
  * is not necessary to set it in events": a pipe's read end registered with
@@ -21,6 +19,9 @@ TEST(pipe_writer_close_reports_unrequested_epollhup)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
+	CONFORM_DECLARE("2.6", "EPOLLHUP",
+			"epoll_ctl(2) EPOLLHUP: always waited for, need not "
+			"be set in events");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, 0, 0x48);
 	ASSERT_EQ(0, epoll_wait(ep, ev, 2, 0));
@@ -44,6 +45,9 @@ TEST(pipe_writer_close_with_data_reports_epollin_and_epollhup)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
+	CONFORM_DECLARE("2.6", "EPOLLHUP",
+			"epoll_ctl(2) EPOLLHUP: reads return 0 only after "
+			"outstanding data is consumed");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, 1);
 	conform_fill_pattern(buf, sizeof(buf), 0);
@@ -68,6 +72,9 @@ TEST(pipe_reader_close_reports_unrequested_epollerr)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
+	CONFORM_DECLARE("2.6", "EPOLLERR",
+			"epoll_ctl(2) EPOLLERR: reported for the write end "
+			"of a pipe when the read end is closed");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_pipe(p));
@@ -93,6 +100,8 @@ TEST(peer_shutdown_wr_reports_epollrdhup)
 	char c;
 	int ep, s[2];
 
+	CONFORM_DECLARE("2.6.17", "EPOLLRDHUP",
+			"epoll_ctl(2) EPOLLRDHUP (since 2.6.17)");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_socketpair(s));
@@ -118,6 +127,9 @@ TEST(epollrdhup_is_not_reported_unless_requested)
 	struct epoll_event ev[2];
 	int ep, s[2];
 
+	CONFORM_DECLARE("2.6.17", "EPOLLRDHUP",
+			"epoll_ctl(2) EPOLLRDHUP (since 2.6.17) is not "
+			"always-reported like EPOLLHUP and EPOLLERR");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_socketpair(s));
@@ -140,6 +152,9 @@ TEST(socket_peer_close_reports_unrequested_epollhup)
 	struct epoll_event ev[2];
 	int ep, s[2];
 
+	CONFORM_DECLARE("2.6", "EPOLLHUP",
+			"epoll_ctl(2) EPOLLHUP: the peer closed its end of a "
+			"stream socket");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_socketpair(s));

@@ -10,8 +10,6 @@
 
 #include "conform_epoll.h"
 
-CONFORM_SINCE("2.6", "epoll level-triggered");
-
 /*
  * epoll(7): level-triggered epoll "is simply a faster poll(2)": data left
  * unread keeps the fd ready, so every epoll_wait(2) reports it (since 2.6).
@@ -22,6 +20,9 @@ TEST(unread_pipe_is_reported_by_every_wait)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
+	CONFORM_DECLARE("2.6", "epoll_wait",
+			"epoll(7) Level-triggered and edge-triggered: "
+			"level-triggered is a faster poll(2)");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, tag);
 	ASSERT_EQ(1, write(p[1], "x", 1));
@@ -47,6 +48,9 @@ TEST(drained_pipe_is_not_reported)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
+	CONFORM_DECLARE("2.6", "epoll_wait",
+			"epoll_wait(2) RETURN VALUE zero if no fd became "
+			"ready");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, 1);
 	conform_fill_pattern(buf, sizeof(buf), 0);
@@ -71,6 +75,9 @@ TEST(reported_data_is_from_most_recent_ctl)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
+	CONFORM_DECLARE("2.6", "epoll_wait",
+			"epoll_wait(2): data is that of the most recent "
+			"epoll_ctl(2)");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, first);
 	ASSERT_EQ(1, write(p[1], "x", 1));
@@ -95,6 +102,9 @@ TEST(several_arrivals_between_waits_are_combined)
 	struct epoll_event ev[4];
 	int ep, s[2];
 
+	CONFORM_DECLARE("2.6", "epoll_wait",
+			"epoll(7) Q&A: events between epoll_wait(2) calls "
+			"are combined");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_socketpair(s));
@@ -118,6 +128,8 @@ TEST(maxevents_caps_the_number_returned)
 	struct epoll_event ev[4];
 	int ep, p[3][2];
 
+	CONFORM_DECLARE("2.6", "epoll_wait",
+			"epoll_wait(2): up to maxevents are returned");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	for (int i = 0; i < 3; i++) {
@@ -147,6 +159,9 @@ TEST(duplicate_fd_is_a_separate_entry)
 	bool seen_a = false, seen_b = false;
 	int ep, s[2], d, n;
 
+	CONFORM_DECLARE("2.6", "epoll_ctl",
+			"epoll(7) Q&A: a dup(2) of a registered fd can be "
+			"added as a separate entry");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_socketpair(s));

@@ -16,8 +16,6 @@
 
 #include "conform_epoll.h"
 
-CONFORM_SINCE("2.6.28", "nested epoll instances with a depth limit");
-
 /*
  * epoll(7) Q&A: an epoll fd with events waiting indicates as readable, so
  * readiness climbs any number of levels: outer watches mid watches inner
@@ -30,6 +28,9 @@ TEST(readiness_climbs_three_levels_and_clears_when_drained)
 	int outer, mid, inner, p[2];
 	char c;
 
+	CONFORM_DECLARE("2.6", "epoll_ctl",
+			"epoll(7) Q&A: an epoll fd with events waiting "
+			"indicates as readable");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &inner, p, EPOLLIN, 1);
 	ASSERT_LE(0, mid = epoll_create1(EPOLL_CLOEXEC));
@@ -64,6 +65,9 @@ TEST(blocked_outer_wait_is_woken_by_inner_fd)
 	struct epoll_waiter w;
 	int outer, inner, p[2], seen;
 
+	CONFORM_DECLARE("2.6", "epoll_pwait",
+			"epoll(7) Q&A: nested epoll fd readable; "
+			"epoll_wait(2) blocks until an fd delivers an event");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &inner, p, EPOLLIN, 1);
 	ASSERT_LE(0, outer = epoll_create1(EPOLL_CLOEXEC));
@@ -94,6 +98,9 @@ TEST(epoll_fd_reports_epollin_never_epollout)
 	struct epoll_event ev[2];
 	int outer, inner, p[2];
 
+	CONFORM_DECLARE("2.6", "epoll_ctl",
+			"epoll(7) Q&A: an epoll fd with events waiting "
+			"indicates as being readable");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, inner = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_LE(0, outer = epoll_create1(EPOLL_CLOEXEC));
@@ -125,6 +132,9 @@ TEST(edge_triggered_watch_of_instance_reports_once)
 	struct epoll_event ev[2];
 	int outer, inner, p[2];
 
+	CONFORM_DECLARE("2.6", "EPOLLET",
+			"epoll(7) edge-triggered mode applied to a nested "
+			"epoll fd");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &inner, p, EPOLLIN, 1);
 	ASSERT_LE(0, outer = epoll_create1(EPOLL_CLOEXEC));
@@ -188,7 +198,8 @@ static void expect_depth_eloop(struct __test_metadata *_metadata, int link,
 }
 
 /*
- * epoll_ctl(2) ELOOP (nesting depth greater than 5; limit since 2.6.28):
+ * epoll_ctl(2) ELOOP (nesting depth greater than 5; limit since 2.6.38,
+ * commit 22bacca48a17):
  * growing a chain on top (each new instance watches the previous top), the
  * first five instances are accepted, and the sixth (or, on 5.10, the
  * seventh) gets ELOOP.
@@ -197,6 +208,9 @@ TEST(chain_grown_on_top_gets_eloop_past_depth_limit)
 {
 	int e[CHAIN], link, err;
 
+	CONFORM_DECLARE("2.6.38", "epoll_ctl",
+			"epoll_ctl(2) ELOOP nesting depth greater than 5; "
+			"commit 22bacca48a17 (2.6.38)");
 	EPOLL_REQUIRE();
 	for (int i = 0; i < CHAIN; i++)
 		ASSERT_LE(0, e[i] = epoll_create1(EPOLL_CLOEXEC));
@@ -214,12 +228,19 @@ TEST(chain_grown_on_top_gets_eloop_past_depth_limit)
  * depth, not the order of the calls. 5.10.0-46 accepts a chain of eight
  * instances built this way (its loop check seems to look only downwards
  * from the instance being added): the documented limit does not hold
- * there, this test fails, and cases/known-failures.txt lists it.
+ * there, this test fails, and cases/known-failures.txt lists it. Mainline
+ * counts the depth upwards too only since 6.17 (commit f2e467a48287
+ * "eventpoll: Fix semi-unbounded recursion", backported to stable
+ * kernels such as Debian's 6.1.0-56).
  */
 TEST(chain_grown_at_bottom_gets_eloop_past_depth_limit)
 {
 	int e[CHAIN], link, err;
 
+	CONFORM_DECLARE("6.17", "epoll_ctl",
+			"epoll_ctl(2) ELOOP nesting depth greater than 5; "
+			"commit f2e467a48287 (6.17) eventpoll: Fix "
+			"semi-unbounded recursion");
 	EPOLL_REQUIRE();
 	for (int i = 0; i < CHAIN; i++)
 		ASSERT_LE(0, e[i] = epoll_create1(EPOLL_CLOEXEC));
@@ -234,12 +255,15 @@ TEST(chain_grown_at_bottom_gets_eloop_past_depth_limit)
 /*
  * Deleting an entry takes its level out of the chain: once a chain grown
  * on top has hit ELOOP, removing its bottom link (EPOLL_CTL_DEL) makes the
- * refused add succeed (epoll_ctl(2) EPOLL_CTL_DEL and ELOOP; since 2.6.28).
+ * refused add succeed (epoll_ctl(2) EPOLL_CTL_DEL and ELOOP; since 2.6.38).
  */
 TEST(deleting_a_link_lifts_the_depth_limit)
 {
 	int e[CHAIN], link;
 
+	CONFORM_DECLARE("2.6.38", "epoll_ctl",
+			"epoll_ctl(2) EPOLL_CTL_DEL and ELOOP; commit "
+			"22bacca48a17 (2.6.38)");
 	EPOLL_REQUIRE();
 	for (int i = 0; i < CHAIN; i++)
 		ASSERT_LE(0, e[i] = epoll_create1(EPOLL_CLOEXEC));

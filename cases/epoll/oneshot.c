@@ -8,8 +8,6 @@
 
 #include "conform_epoll.h"
 
-CONFORM_SINCE("2.6.2", "EPOLLONESHOT");
-
 /* Set up ep with p[0] registered EPOLLIN | EPOLLONESHOT and one event taken. */
 static void fire_oneshot(struct __test_metadata *_metadata, int *ep, int p[2],
 			 __u64 tag)
@@ -34,6 +32,8 @@ TEST(unread_data_is_not_reported_after_first_event)
 	struct epoll_event ev[2];
 	int ep = -1, p[2];
 
+	CONFORM_DECLARE("2.6.2", "EPOLLONESHOT",
+			"epoll_ctl(2) EPOLLONESHOT (since 2.6.2)");
 	EPOLL_REQUIRE();
 	fire_oneshot(_metadata, &ep, p, 1);
 	EXPECT_EQ(0, epoll_wait(ep, ev, 2, 0));
@@ -51,6 +51,9 @@ TEST(new_data_is_not_reported_while_disabled)
 	struct epoll_event ev[2];
 	int ep = -1, p[2];
 
+	CONFORM_DECLARE("2.6.2", "EPOLLONESHOT",
+			"epoll_ctl(2) EPOLLONESHOT: no other events are "
+			"reported once disabled");
 	EPOLL_REQUIRE();
 	fire_oneshot(_metadata, &ep, p, 1);
 	ASSERT_EQ(1, write(p[1], "y", 1));
@@ -71,6 +74,8 @@ TEST(mod_rearms_the_entry)
 	struct epoll_event ev[2];
 	int ep = -1, p[2];
 
+	CONFORM_DECLARE("2.6.2", "EPOLLONESHOT",
+			"epoll_ctl(2) EPOLLONESHOT: rearm with EPOLL_CTL_MOD");
 	EPOLL_REQUIRE();
 	fire_oneshot(_metadata, &ep, p, 1);
 	ASSERT_EQ(0, epoll_wait(ep, ev, 2, 0));
@@ -94,6 +99,9 @@ TEST(disabled_entry_add_gets_eexist)
 {
 	int ep = -1, p[2];
 
+	CONFORM_DECLARE("2.6.2", "EPOLLONESHOT",
+			"epoll_ctl(2) EPOLLONESHOT (disabled, not removed) "
+			"and EEXIST");
 	EPOLL_REQUIRE();
 	fire_oneshot(_metadata, &ep, p, 1);
 	errno = 0;
@@ -112,6 +120,9 @@ TEST(disabled_entry_can_be_deleted)
 {
 	int ep = -1, p[2];
 
+	CONFORM_DECLARE("2.6.2", "EPOLLONESHOT",
+			"epoll_ctl(2) EPOLLONESHOT (disabled, not removed) "
+			"and EPOLL_CTL_DEL");
 	EPOLL_REQUIRE();
 	fire_oneshot(_metadata, &ep, p, 1);
 	EXPECT_EQ(0, epoll_ctl(ep, EPOLL_CTL_DEL, p[0], NULL));

@@ -9,8 +9,6 @@
 
 #include "conform_epoll.h"
 
-CONFORM_SINCE("2.6.19", "epoll_pwait");
-
 /*
  * epoll_wait(2): "EINVAL ... maxevents is less than or equal to zero"
  * (since 2.6).
@@ -22,6 +20,9 @@ TEST(wait_with_maxevents_zero_or_negative_gets_einval)
 	struct epoll_event ev[1];
 	int ep;
 
+	CONFORM_DECLARE("2.6", "epoll_wait",
+			"epoll_wait(2) EINVAL maxevents is less than or "
+			"equal to zero");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	errno = 0;
@@ -39,6 +40,9 @@ TEST(wait_on_non_epoll_fd_gets_einval)
 	struct epoll_event ev[1];
 	int p[2];
 
+	CONFORM_DECLARE("2.6", "epoll_wait",
+			"epoll_wait(2) EINVAL epfd is not an epoll file "
+			"descriptor");
 	EPOLL_REQUIRE();
 	ASSERT_EQ(0, conform_pipe(p));
 	errno = 0;
@@ -56,6 +60,9 @@ TEST(wait_on_invalid_fd_gets_ebadf)
 {
 	struct epoll_event ev[1];
 
+	CONFORM_DECLARE("2.6", "epoll_wait",
+			"epoll_wait(2) EBADF epfd is not a valid file "
+			"descriptor");
 	EPOLL_REQUIRE();
 	errno = 0;
 	EXPECT_EQ(-1, epoll_wait(conform_bad_fd(), ev, 1, 0));
@@ -73,6 +80,9 @@ TEST(wait_into_read_only_buffer_gets_efault)
 	long page = sysconf(_SC_PAGESIZE);
 	int ep, p[2];
 
+	CONFORM_DECLARE("2.6", "epoll_wait",
+			"epoll_wait(2) EFAULT events not accessible with "
+			"write permissions");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, 1);
 	ASSERT_EQ(1, write(p[1], "x", 1));
@@ -100,6 +110,9 @@ TEST(pwait_sigmask_unblocking_pending_signal_gets_eintr)
 	sigset_t none, now;
 	int ep;
 
+	CONFORM_DECLARE("2.6.19", "epoll_pwait",
+			"epoll_wait(2) epoll_pwait() (since 2.6.19) sigmask "
+			"and EINTR");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	conform_pend_signal(_metadata, SIGUSR1);
@@ -124,6 +137,8 @@ TEST(pwait_sigmask_keeping_signal_blocked_leaves_it_pending)
 	sigset_t blocked, pending;
 	int ep;
 
+	CONFORM_DECLARE("2.6.19", "epoll_pwait",
+			"epoll_wait(2) epoll_pwait() (since 2.6.19) sigmask");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	conform_pend_signal(_metadata, SIGUSR1);
@@ -146,6 +161,9 @@ TEST(pwait_with_null_sigmask_reports_ready_fd)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
+	CONFORM_DECLARE("2.6.19", "epoll_pwait",
+			"epoll_wait(2) epoll_pwait() with NULL sigmask is "
+			"epoll_wait()");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, 0x99);
 	ASSERT_EQ(0, epoll_pwait(ep, ev, 2, 0, NULL));

@@ -13,8 +13,6 @@
 
 #include "conform_epoll.h"
 
-CONFORM_SINCE("5.11", "epoll_pwait2");
-
 static int sys_epoll_pwait2(int ep, struct epoll_event *ev, int maxevents,
 			    const struct __kernel_timespec *timeout,
 			    const sigset_t *mask)
@@ -52,6 +50,9 @@ TEST(zero_timespec_returns_zero_at_once)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
+	CONFORM_DECLARE("5.11", "epoll_pwait2",
+			"epoll_wait(2) epoll_pwait2() (since 5.11) timeout "
+			"as in pselect(2) and ppoll(2)");
 	EPOLL_REQUIRE();
 	REQUIRE_EPOLL_PWAIT2();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, 1);
@@ -71,6 +72,9 @@ TEST(null_timeout_with_ready_fd_returns_event)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
+	CONFORM_DECLARE("5.11", "epoll_pwait2",
+			"epoll_wait(2) epoll_pwait2() (since 5.11) NULL "
+			"timeout");
 	EPOLL_REQUIRE();
 	REQUIRE_EPOLL_PWAIT2();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, 0x5711);
@@ -94,6 +98,9 @@ TEST(expired_timespec_returns_zero)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
+	CONFORM_DECLARE("5.11", "epoll_pwait2",
+			"epoll_wait(2) epoll_pwait2() (since 5.11) RETURN "
+			"VALUE zero on timeout");
 	EPOLL_REQUIRE();
 	REQUIRE_EPOLL_PWAIT2();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, 1);
@@ -114,6 +121,9 @@ TEST(timespec_nsec_out_of_range_gets_einval)
 	struct epoll_event ev[2];
 	int ep;
 
+	CONFORM_DECLARE("5.11", "epoll_pwait2",
+			"epoll_wait(2) epoll_pwait2() (since 5.11); "
+			"pselect(2) EINVAL invalid timeout");
 	EPOLL_REQUIRE();
 	REQUIRE_EPOLL_PWAIT2();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
@@ -137,6 +147,9 @@ TEST(negative_timespec_gets_einval)
 	struct epoll_event ev[2];
 	int ep;
 
+	CONFORM_DECLARE("5.11", "epoll_pwait2",
+			"epoll_wait(2) epoll_pwait2() (since 5.11); ppoll(2) "
+			"EINVAL negative timeout");
 	EPOLL_REQUIRE();
 	REQUIRE_EPOLL_PWAIT2();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
@@ -159,6 +172,9 @@ TEST(sigmask_unblocking_pending_signal_gets_eintr)
 	sigset_t none;
 	int ep;
 
+	CONFORM_DECLARE("5.11", "epoll_pwait2",
+			"epoll_wait(2) epoll_pwait2() (since 5.11) sigmask "
+			"and EINTR");
 	EPOLL_REQUIRE();
 	REQUIRE_EPOLL_PWAIT2();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));

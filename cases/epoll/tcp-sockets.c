@@ -16,8 +16,6 @@
 
 #include "conform_epoll.h"
 
-CONFORM_SINCE("2.6.17", "epoll on TCP sockets (EPOLLRDHUP since 2.6.17)");
-
 enum { TAG = 0x7c9 };
 
 /* A wait for an event that must come (or for nothing): a bound only. */
@@ -47,6 +45,9 @@ TEST(listener_reports_epollin_for_pending_connection)
 	struct epoll_event ev[2];
 	int lfd, cfd, afd, ep;
 
+	CONFORM_DECLARE("2.6", "EPOLLIN",
+			"accept(2) NOTES: readable event for an incoming "
+			"connection");
 	EPOLL_REQUIRE();
 	lfd = conform_tcp_listener(&sin);
 	if (lfd < 0)
@@ -78,6 +79,9 @@ TEST(urgent_byte_reports_epollpri)
 	struct epoll_event ev[2];
 	int c, s, ep;
 
+	CONFORM_DECLARE("2.6", "EPOLLPRI",
+			"epoll_ctl(2) EPOLLPRI; poll(2) POLLPRI out-of-band "
+			"data on a TCP socket");
 	EPOLL_REQUIRE();
 	REQUIRE_TCP_PAIR(c, s);
 	ep = watch(_metadata, s, EPOLLPRI);
@@ -103,6 +107,9 @@ TEST(reading_urgent_byte_clears_epollpri_keeps_epollin)
 	char b[4] = { 0 };
 	int c, s, ep;
 
+	CONFORM_DECLARE("2.6", "EPOLLPRI",
+			"tcp(7) urgent data read with MSG_OOB; poll(2) "
+			"POLLPRI");
 	EPOLL_REQUIRE();
 	REQUIRE_TCP_PAIR(c, s);
 	ep = watch(_metadata, s, EPOLLIN | EPOLLPRI);
@@ -137,6 +144,8 @@ TEST(peer_half_close_reports_epollrdhup_without_epollhup)
 	char b;
 	int c, s, ep;
 
+	CONFORM_DECLARE("2.6.17", "EPOLLRDHUP",
+			"epoll_ctl(2) EPOLLRDHUP (since 2.6.17)");
 	EPOLL_REQUIRE();
 	REQUIRE_TCP_PAIR(c, s);
 	ep = watch(_metadata, s, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET);
@@ -168,6 +177,9 @@ TEST(reset_reports_unrequested_epollerr_and_epollhup)
 	socklen_t len = sizeof(int);
 	int c, s, ep, err = 0;
 
+	CONFORM_DECLARE("2.6", "EPOLLERR",
+			"epoll_ctl(2) EPOLLERR and EPOLLHUP always reported; "
+			"socket(7) SO_LINGER");
 	EPOLL_REQUIRE();
 	REQUIRE_TCP_PAIR(c, s);
 	ep = watch(_metadata, s, 0);
@@ -195,6 +207,9 @@ TEST(reading_so_error_clears_epollerr_keeps_epollhup)
 	socklen_t len = sizeof(int);
 	int c, s, ep, err = 0;
 
+	CONFORM_DECLARE("2.6", "EPOLLERR",
+			"socket(7) SO_ERROR get and clear the pending socket "
+			"error");
 	EPOLL_REQUIRE();
 	REQUIRE_TCP_PAIR(c, s);
 	ep = watch(_metadata, s, 0);
@@ -227,6 +242,8 @@ TEST(refused_nonblocking_connect_reports_epollout_epollerr_epollhup)
 	socklen_t len = sizeof(sin);
 	int closed_port, cfd, ep, ret, err = 0;
 
+	CONFORM_DECLARE("2.6", "EPOLLOUT",
+			"connect(2) EINPROGRESS; socket(7) SO_ERROR");
 	EPOLL_REQUIRE();
 	/* Reserve a port on which nobody listens. */
 	ASSERT_LE(0, closed_port = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));

@@ -16,8 +16,6 @@
 
 #include "conform_epoll.h"
 
-CONFORM_SINCE("2.6.25", "epoll on timerfd and signalfd");
-
 /* A CLOCK_MONOTONIC timerfd, armed (one-shot) for an absolute time that has
  * already passed, so that it has expired once when this returns. */
 static int expired_timerfd(struct __test_metadata *_metadata)
@@ -42,6 +40,9 @@ TEST(expired_timer_reports_epollin)
 	uint64_t n = 0;
 	int ep, tfd;
 
+	CONFORM_DECLARE("2.6.25", "timerfd_create",
+			"timerfd_create(2) read(2) and poll(2) paragraphs "
+			"(timerfd since 2.6.25)");
 	EPOLL_REQUIRE();
 	tfd = expired_timerfd(_metadata);
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
@@ -66,6 +67,9 @@ TEST(disarmed_or_pending_timer_reports_nothing)
 	struct epoll_event ev[2];
 	int ep, t1, t2;
 
+	CONFORM_DECLARE("2.6.25", "timerfd_create",
+			"timerfd_create(2) poll(2) paragraph: readable only "
+			"after an expiration");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, t1 = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC));
 	ASSERT_LE(0, t2 = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC));
@@ -90,6 +94,8 @@ TEST(reading_expirations_clears_epollin)
 	uint64_t n = 0;
 	int ep, tfd;
 
+	CONFORM_DECLARE("2.6.25", "timerfd_create",
+			"timerfd_create(2) read(2) paragraph");
 	EPOLL_REQUIRE();
 	tfd = expired_timerfd(_metadata);
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
@@ -114,6 +120,9 @@ TEST(disarming_expired_timer_clears_epollin)
 	uint64_t n = 0;
 	int ep, tfd;
 
+	CONFORM_DECLARE("2.6.25", "timerfd_settime",
+			"timerfd_create(2) read(2): expirations since "
+			"settings were last modified");
 	EPOLL_REQUIRE();
 	tfd = expired_timerfd(_metadata);
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
@@ -152,6 +161,9 @@ TEST(pending_signal_reports_epollin)
 	struct epoll_event ev[2];
 	int ep, sfd;
 
+	CONFORM_DECLARE("2.6.22", "signalfd",
+			"signalfd(2) poll(2), select(2) (and similar) "
+			"(signalfd since 2.6.22)");
 	EPOLL_REQUIRE();
 	sfd = usr1_signalfd(_metadata);
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
@@ -176,6 +188,9 @@ TEST(signal_outside_mask_reports_nothing)
 	sigset_t set;
 	int ep, sfd;
 
+	CONFORM_DECLARE("2.6.22", "signalfd",
+			"signalfd(2) poll(2): readable when a signal in mask "
+			"is pending");
 	EPOLL_REQUIRE();
 	sfd = usr1_signalfd(_metadata);
 	sigemptyset(&set);
@@ -201,6 +216,8 @@ TEST(reading_signal_consumes_it_and_clears_epollin)
 	sigset_t pending;
 	int ep, sfd;
 
+	CONFORM_DECLARE("2.6.22", "signalfd",
+			"signalfd(2) read(2) consumes the pending signal");
 	EPOLL_REQUIRE();
 	sfd = usr1_signalfd(_metadata);
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
@@ -229,6 +246,7 @@ TEST(forked_child_signal_is_not_reported_through_parents_entry)
 	int ep, sfd, status;
 	pid_t pid;
 
+	CONFORM_DECLARE("2.6.22", "signalfd", "signalfd(2) epoll(7) semantics");
 	EPOLL_REQUIRE();
 	sfd = usr1_signalfd(_metadata);
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));

@@ -15,8 +15,6 @@
 #include "conform_uring.h"
 #include "conform_epoll.h"
 
-CONFORM_SINCE("5.1", "io_uring ring fd and epoll fd polled across the two interfaces");
-
 enum { RING_TAG = 0x5249, PIPE_TAG = 0x50, EFD_TAG = 0xefd };
 
 /*
@@ -30,6 +28,9 @@ TEST(empty_ring_reports_epollout_only)
 	struct epoll_event ev[2];
 	int ep;
 
+	CONFORM_DECLARE("5.1", "io_uring_setup",
+			"fs/io_uring.c io_uring_poll() (5.1; "
+			"io_uring/io_uring.c since 6.0)");
 	CONFORM_REQUIRE_URING();
 	EPOLL_REQUIRE();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -54,6 +55,9 @@ TEST(ready_cqe_reports_epollin)
 	struct epoll_event ev[2];
 	int ep;
 
+	CONFORM_DECLARE("5.1", "IORING_OP_NOP",
+			"fs/io_uring.c io_uring_poll() (5.1): EPOLLIN while "
+			"CQEs wait");
 	CONFORM_REQUIRE_URING();
 	EPOLL_REQUIRE();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -84,6 +88,9 @@ TEST(reaped_cq_ring_stops_reporting_epollin)
 	struct epoll_event ev[2];
 	int ep;
 
+	CONFORM_DECLARE("5.1", "IORING_OP_NOP",
+			"fs/io_uring.c io_uring_poll() (5.1); epoll(7) "
+			"level-triggered");
 	CONFORM_REQUIRE_URING();
 	EPOLL_REQUIRE();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -125,6 +132,9 @@ TEST(full_sq_ring_clears_pollout_until_submitted)
 {
 	struct io_uring ring;
 
+	CONFORM_DECLARE("5.1", "IORING_OP_NOP",
+			"fs/io_uring.c io_uring_poll() (5.1): POLLOUT only "
+			"while the SQ ring is not full");
 	CONFORM_REQUIRE_URING();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_EQ(4, *ring.sq.kring_entries);
@@ -151,6 +161,8 @@ TEST(completion_wakes_blocked_epoll_wait)
 	struct epoll_waiter w;
 	int ep, p[2], seen;
 
+	CONFORM_DECLARE("5.1", "IORING_OP_POLL_ADD",
+			"fs/io_uring.c io_uring_poll() (5.1); epoll_wait(2)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_ADD);
 	EPOLL_REQUIRE();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -191,6 +203,9 @@ TEST(poll_add_on_epoll_fd_with_ready_entry_completes_with_pollin)
 	struct io_uring_sqe *sqe;
 	int ep, p[2];
 
+	CONFORM_DECLARE("5.1", "IORING_OP_POLL_ADD",
+			"io_uring_enter(2) IORING_OP_POLL_ADD; epoll(7) Q&A "
+			"epoll fd readable");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_ADD);
 	EPOLL_REQUIRE();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -217,6 +232,9 @@ TEST(poll_add_on_idle_epoll_fd_completes_when_entry_turns_ready)
 	struct io_uring_cqe cqe;
 	int ep, p[2];
 
+	CONFORM_DECLARE("5.1", "IORING_OP_POLL_ADD",
+			"io_uring_enter(2) IORING_OP_POLL_ADD; epoll(7) Q&A "
+			"epoll fd readable");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_ADD);
 	EPOLL_REQUIRE();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -248,6 +266,9 @@ TEST(registered_eventfd_under_epoll_reports_completion)
 	uint64_t val = 0;
 	int ep, efd;
 
+	CONFORM_DECLARE("5.2", "IORING_REGISTER_EVENTFD",
+			"io_uring_register(2) IORING_REGISTER_EVENTFD (since "
+			"5.2); eventfd(2)");
 	CONFORM_REQUIRE_URING();
 	EPOLL_REQUIRE();
 	CONFORM_REQUIRE_EVENTFD();
@@ -260,7 +281,7 @@ TEST(registered_eventfd_under_epoll_reports_completion)
 		io_uring_queue_exit(&ring);
 		ASSERT_EQ(EINVAL, err)
 			TH_LOG("IORING_REGISTER_EVENTFD: %s", strerror(err));
-		SKIP(return, "IORING_REGISTER_EVENTFD: EINVAL (kernel before 5.2)");
+		SKIP(return, "IORING_REGISTER_EVENTFD: EINVAL");
 	}
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, efd, EPOLLIN, EFD_TAG));

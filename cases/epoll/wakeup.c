@@ -15,8 +15,6 @@
 
 #include "conform_epoll.h"
 
-CONFORM_SINCE("3.5", "EPOLLWAKEUP in epoll_ctl");
-
 enum { TAG = 0x11 };
 
 /*
@@ -98,12 +96,16 @@ static int set_block_suspend(bool on)
  * does not have the CAP_BLOCK_SUSPEND capability, then the EPOLLWAKEUP flag
  * is silently ignored" (since 3.5): EPOLL_CTL_ADD succeeds and the entry's
  * mask, as fdinfo shows it, is the rest of what was asked (plus the
- * EPOLLERR|EPOLLHUP every entry gets).
+ * EPOLLERR|EPOLLHUP every entry gets). Seen through fdinfo: since 3.8.
  */
 TEST(add_with_wakeup_without_cap_drops_the_flag)
 {
 	int ep, p[2];
 
+	CONFORM_DECLARE("3.8", "EPOLLWAKEUP",
+			"epoll_ctl(2) BUGS EPOLLWAKEUP silently ignored "
+			"without CAP_BLOCK_SUSPEND (3.5); proc(5) fdinfo tfd "
+			"lines (3.8)");
 	EPOLL_REQUIRE();
 	CONFORM_REQUIRE(fdinfo_unusable());
 	ASSERT_EQ(0, set_block_suspend(false));
@@ -119,12 +121,17 @@ TEST(add_with_wakeup_without_cap_drops_the_flag)
 
 /*
  * epoll_ctl(2) BUGS (since 3.5): the same silent drop applies to
- * EPOLL_CTL_MOD: the modified entry holds the new mask without EPOLLWAKEUP.
+ * EPOLL_CTL_MOD: the modified entry holds the new mask without EPOLLWAKEUP
+ * (seen through fdinfo: since 3.8).
  */
 TEST(mod_with_wakeup_without_cap_drops_the_flag)
 {
 	int ep, p[2];
 
+	CONFORM_DECLARE("3.8", "EPOLLWAKEUP",
+			"epoll_ctl(2) BUGS EPOLLWAKEUP silently ignored "
+			"without CAP_BLOCK_SUSPEND (3.5); proc(5) fdinfo tfd "
+			"lines (3.8)");
 	EPOLL_REQUIRE();
 	CONFORM_REQUIRE(fdinfo_unusable());
 	ASSERT_EQ(0, set_block_suspend(false));
@@ -139,8 +146,9 @@ TEST(mod_with_wakeup_without_cap_drops_the_flag)
 
 /*
  * epoll_ctl(2) EPOLLWAKEUP (since 3.5): with CAP_BLOCK_SUSPEND the flag is
- * kept on the entry. Variant (fs/eventpoll.c, ep_take_care_of_epollwakeup):
- * a kernel without CONFIG_PM_SLEEP has no wakeup sources and drops the flag
+ * kept on the entry (seen through fdinfo: since 3.8). Variant
+ * (fs/eventpoll.c, ep_take_care_of_epollwakeup): a kernel without
+ * CONFIG_PM_SLEEP has no wakeup sources and drops the flag
  * even for a capable caller; /sys/power/wakeup_count exists exactly when
  * CONFIG_PM_SLEEP is set, and the test asserts the matching variant.
  */
@@ -149,6 +157,10 @@ TEST(add_with_wakeup_with_cap_keeps_flag_where_pm_sleep_exists)
 	bool pm_sleep;
 	int ep, p[2];
 
+	CONFORM_DECLARE("3.8", "EPOLLWAKEUP",
+			"epoll_ctl(2) EPOLLWAKEUP (3.5); fs/eventpoll.c "
+			"ep_take_care_of_epollwakeup(); proc(5) fdinfo tfd "
+			"lines (3.8)");
 	EPOLL_REQUIRE();
 	CONFORM_REQUIRE(fdinfo_unusable());
 	if (access("/sys/kernel", F_OK))
@@ -181,6 +193,9 @@ TEST(wakeup_entry_reports_plain_epollin)
 	struct epoll_event ev[2];
 	int ep, p[2];
 
+	CONFORM_DECLARE("3.5", "EPOLLWAKEUP",
+			"epoll_ctl(2) EPOLLWAKEUP (since 3.5) is an input "
+			"flag");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN | EPOLLWAKEUP, TAG);
 	ASSERT_EQ(1, write(p[1], "w", 1));

@@ -13,22 +13,21 @@
  * queue behind it. At the end each test writes to the pipe so that every
  * remaining read completes, and waits for it.
  *
- * Floor 3.2: glibc runs POSIX AIO in user threads with pread/read, so no
- * newer kernel feature is involved; 3.2 is the oldest kernel a static glibc
- * 2.36 binary starts on.
+ * First kernel: glibc runs POSIX AIO in user threads with pread/read, so
+ * no newer kernel feature is involved: since is
+ * 2.6 in every declaration (glibc/POSIX behaviour: nothing newer is asked
+ * of the kernel); a static glibc 2.36 binary itself needs 3.2 to start.
  */
 #include <aio.h>
 
 #include "conform_posix_aio.h"
-
-CONFORM_SINCE("3.2", "POSIX AIO aio_cancel (glibc worker threads)");
 
 /*
  * POSIX aio_cancel: AIO_NOTCANCELED when a request "cannot be canceled
  * because it is in progress"; aio_cancel(3): its control block is not
  * changed, aio_error stays EINPROGRESS, and it later "terminate[s] in the
  * usual way". glibc cannot cancel a request its worker has started.
- * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
  */
 TEST(running_request_gets_notcanceled)
 {
@@ -36,6 +35,9 @@ TEST(running_request_gets_notcanceled)
 	struct aiocb cb;
 	int p[2];
 
+	CONFORM_DECLARE("2.6", "aio_cancel",
+			"POSIX aio_cancel(): AIO_NOTCANCELED for a request "
+			"in progress; aio_cancel(3) (glibc/POSIX behaviour)");
 	ASSERT_EQ(0, conform_pipe(p));
 	posix_aio_prep(&cb, p[0], rbuf, sizeof(rbuf), 0);
 	ASSERT_EQ(0, aio_read(&cb));
@@ -56,7 +58,7 @@ TEST(running_request_gets_notcanceled)
  * POSIX aio_cancel: AIO_CANCELED when the requested operation was canceled;
  * its error status becomes ECANCELED and its return status -1. A request
  * queued behind a running one on the same descriptor has not started.
- * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
  */
 TEST(queued_request_gets_canceled_with_ecanceled)
 {
@@ -64,6 +66,9 @@ TEST(queued_request_gets_canceled_with_ecanceled)
 	struct aiocb cb1, cb2;
 	int p[2];
 
+	CONFORM_DECLARE("2.6", "aio_cancel",
+			"POSIX aio_cancel(): AIO_CANCELED, error status "
+			"ECANCELED, return status -1 (glibc/POSIX behaviour)");
 	ASSERT_EQ(0, conform_pipe(p));
 	posix_aio_prep(&cb1, p[0], buf1, sizeof(buf1), 0);
 	posix_aio_prep(&cb2, p[0], buf2, sizeof(buf2), 0);
@@ -85,7 +90,7 @@ TEST(queued_request_gets_canceled_with_ecanceled)
  * asynchronous I/O operations against fildes shall be canceled", and the
  * result is AIO_NOTCANCELED if at least one could not be. The queued one
  * gets ECANCELED, the running one stays EINPROGRESS.
- * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
  */
 TEST(cancel_all_cancels_queued_and_reports_notcanceled)
 {
@@ -93,6 +98,10 @@ TEST(cancel_all_cancels_queued_and_reports_notcanceled)
 	struct aiocb cb1, cb2, cb3;
 	int p[2];
 
+	CONFORM_DECLARE("2.6", "aio_cancel",
+			"POSIX aio_cancel(): aiocbp NULL cancels all "
+			"cancelable requests on fildes, AIO_NOTCANCELED if "
+			"one could not be (glibc/POSIX behaviour)");
 	ASSERT_EQ(0, conform_pipe(p));
 	posix_aio_prep(&cb1, p[0], buf1, sizeof(buf1), 0);
 	posix_aio_prep(&cb2, p[0], buf2, sizeof(buf2), 0);
@@ -116,7 +125,7 @@ TEST(cancel_all_cancels_queued_and_reports_notcanceled)
 /*
  * POSIX aio_cancel: AIO_ALLDONE "if all of the operations have already
  * completed"; the finished request keeps its own status (0, byte count).
- * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
  */
 TEST(finished_request_gets_alldone)
 {
@@ -124,6 +133,9 @@ TEST(finished_request_gets_alldone)
 	struct aiocb cb;
 	int fd = conform_temp_file(4096, 0);
 
+	CONFORM_DECLARE("2.6", "aio_cancel",
+			"POSIX aio_cancel(): AIO_ALLDONE when all operations "
+			"have already completed (glibc/POSIX behaviour)");
 	ASSERT_LE(0, fd);
 	posix_aio_prep(&cb, fd, buf, sizeof(buf), 0);
 	ASSERT_EQ(0, aio_read(&cb));
@@ -137,7 +149,7 @@ TEST(finished_request_gets_alldone)
 /*
  * POSIX aio_cancel: with aiocbp NULL and every request on the descriptor
  * finished, the result is AIO_ALLDONE (nothing was left to cancel).
- * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
  */
 TEST(cancel_all_after_completion_gets_alldone)
 {
@@ -145,6 +157,10 @@ TEST(cancel_all_after_completion_gets_alldone)
 	struct aiocb cb;
 	int fd = conform_temp_file(4096, 0);
 
+	CONFORM_DECLARE("2.6", "aio_cancel",
+			"POSIX aio_cancel(): aiocbp NULL, AIO_ALLDONE when "
+			"all operations have completed (glibc/POSIX "
+			"behaviour)");
 	ASSERT_LE(0, fd);
 	posix_aio_prep(&cb, fd, buf, sizeof(buf), 512);
 	ASSERT_EQ(0, aio_read(&cb));
@@ -159,10 +175,13 @@ TEST(cancel_all_after_completion_gets_alldone)
  * POSIX aio_cancel ERRORS (shall fail): EBADF "The fildes argument is not a
  * valid file descriptor"; aio_cancel(3) the same. glibc checks the
  * descriptor before it looks at any queue, so the call itself fails.
- * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
  */
 TEST(bad_fd_fails_with_ebadf)
 {
+	CONFORM_DECLARE("2.6", "aio_cancel",
+			"POSIX aio_cancel() ERRORS EBADF; aio_cancel(3) "
+			"EBADF (glibc/POSIX behaviour)");
 	errno = 0;
 	EXPECT_EQ(-1, aio_cancel(conform_bad_fd(), NULL));
 	EXPECT_EQ(EBADF, errno);

@@ -4,22 +4,21 @@
  * and NULL entries, a failing entry, and an invalid mode.
  * Sources: POSIX.1-2017 XSH lio_listio; lio_listio(3).
  *
- * Floor 3.2: glibc queues each entry like aio_read/aio_write to its worker
- * threads (pread/pwrite); 3.2 is the oldest kernel a static glibc 2.36
- * binary starts on.
+ * First kernel: glibc queues each entry like aio_read/aio_write to its
+ * worker threads (pread/pwrite): since is
+ * 2.6 in every declaration (glibc/POSIX behaviour: nothing newer is asked
+ * of the kernel); a static glibc 2.36 binary itself needs 3.2 to start.
  */
 #include <aio.h>
 
 #include "conform_posix_aio.h"
-
-CONFORM_SINCE("3.2", "POSIX AIO lio_listio (glibc worker threads)");
 
 /*
  * lio_listio(3): with LIO_WAIT "the call blocks until all operations are
  * complete" and returns 0 when all completed successfully. So right after
  * it returns, every entry has aio_error 0 and its byte count, and the data
  * is in the file.
- * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
  */
 TEST(wait_mode_returns_after_all_complete)
 {
@@ -28,6 +27,10 @@ TEST(wait_mode_returns_after_all_complete)
 	struct aiocb *list[3];
 	int fd = conform_temp_file(0, 0);
 
+	CONFORM_DECLARE("2.6", "lio_listio",
+			"lio_listio(3) LIO_WAIT blocks until all operations "
+			"are complete; POSIX lio_listio() (glibc/POSIX "
+			"behaviour)");
 	ASSERT_LE(0, fd);
 	for (int i = 0; i < 3; i++) {
 		conform_fill_pattern(wbuf[i], 4096, i * 4096);
@@ -52,7 +55,7 @@ TEST(wait_mode_returns_after_all_complete)
  * aiocb_list failed"; the other operations still complete, and the failed
  * one has its own error status (a read from a descriptor that cannot be
  * open, conform_bad_fd: EBADF, which glibc reports through aio_error).
- * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
  */
 TEST(wait_mode_with_failed_entry_gets_eio)
 {
@@ -61,6 +64,10 @@ TEST(wait_mode_with_failed_entry_gets_eio)
 	struct aiocb *list[2] = { &gcb, &bcb };
 	int fd = conform_temp_file(4096, 0);
 
+	CONFORM_DECLARE("2.6", "lio_listio",
+			"lio_listio(3) ERRORS EIO one or more of the "
+			"operations failed; POSIX lio_listio() (glibc/POSIX "
+			"behaviour)");
 	ASSERT_LE(0, fd);
 	posix_aio_prep_lio(&gcb, LIO_READ, fd, good, sizeof(good), 512);
 	posix_aio_prep_lio(&bcb, LIO_READ, conform_bad_fd(), bad, sizeof(bad),
@@ -83,7 +90,7 @@ TEST(wait_mode_with_failed_entry_gets_eio)
  * processing and the call returns immediately" (0 when all were queued);
  * with a SIGEV_NONE sigevent no notification occurs. The requests then
  * complete like aio_read/aio_write requests.
- * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
  */
 TEST(nowait_mode_queues_requests)
 {
@@ -93,6 +100,9 @@ TEST(nowait_mode_queues_requests)
 	struct sigevent sev;
 	int fd = conform_temp_file(8192, 0);
 
+	CONFORM_DECLARE("2.6", "lio_listio",
+			"lio_listio(3) LIO_NOWAIT queues the operations and "
+			"returns; POSIX lio_listio() (glibc/POSIX behaviour)");
 	ASSERT_LE(0, fd);
 	posix_aio_prep_lio(&cbs[0], LIO_READ, fd, buf[0], 1024, 0);
 	posix_aio_prep_lio(&cbs[1], LIO_READ, fd, buf[1], 1024, 6000);
@@ -112,7 +122,7 @@ TEST(nowait_mode_queues_requests)
  * lio_listio(3): "LIO_NOP Ignore this control block." A NOP entry whose
  * descriptor is invalid would fail the list (EIO) if it were run; ignored,
  * the list succeeds.
- * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
  */
 TEST(nop_entries_are_ignored)
 {
@@ -121,6 +131,9 @@ TEST(nop_entries_are_ignored)
 	struct aiocb *list[2] = { &nop, &cb };
 	int fd = conform_temp_file(4096, 0);
 
+	CONFORM_DECLARE("2.6", "lio_listio",
+			"lio_listio(3) LIO_NOP ignore this control block "
+			"(glibc/POSIX behaviour)");
 	ASSERT_LE(0, fd);
 	posix_aio_prep_lio(&nop, LIO_NOP, -1, nbuf, sizeof(nbuf), 0);
 	posix_aio_prep_lio(&cb, LIO_READ, fd, buf, sizeof(buf), 100);
@@ -134,7 +147,7 @@ TEST(nop_entries_are_ignored)
 /*
  * lio_listio(3): "Null pointers in aiocb_list are ignored." (POSIX: the
  * list may contain NULL elements, which shall be ignored.)
- * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
  */
 TEST(null_entries_are_ignored)
 {
@@ -143,6 +156,9 @@ TEST(null_entries_are_ignored)
 	struct aiocb *list[3] = { NULL, &cb, NULL };
 	int fd = conform_temp_file(4096, 0);
 
+	CONFORM_DECLARE("2.6", "lio_listio",
+			"lio_listio(3) null pointers in aiocb_list are "
+			"ignored; POSIX lio_listio() (glibc/POSIX behaviour)");
 	ASSERT_LE(0, fd);
 	posix_aio_prep_lio(&cb, LIO_READ, fd, buf, sizeof(buf), 3584);
 	EXPECT_EQ(0, lio_listio(LIO_WAIT, list, 3, NULL));
@@ -155,7 +171,7 @@ TEST(null_entries_are_ignored)
 /*
  * POSIX lio_listio ERRORS (shall fail): EINVAL "The mode argument is not a
  * proper value"; lio_listio(3): "mode is invalid".
- * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
  */
 TEST(invalid_mode_fails_with_einval)
 {
@@ -165,6 +181,9 @@ TEST(invalid_mode_fails_with_einval)
 	int fd = conform_temp_file(4096, 0);
 	int mode = LIO_WAIT + LIO_NOWAIT + 7;
 
+	CONFORM_DECLARE("2.6", "lio_listio",
+			"POSIX lio_listio() ERRORS EINVAL mode is not a "
+			"proper value; lio_listio(3) (glibc/POSIX behaviour)");
 	ASSERT_LE(0, fd);
 	ASSERT_NE(LIO_WAIT, mode);
 	ASSERT_NE(LIO_NOWAIT, mode);

@@ -14,15 +14,15 @@
  *
  * Signals are blocked and taken with sigtimedwait (5 s bound); glibc's
  * worker threads block all signals, so a queued signal stays pending.
- * Floor 3.2: glibc runs the requests and the notifications in its own
- * threads; 3.2 is the oldest kernel a static glibc 2.36 binary starts on.
+ * First kernel: glibc runs the requests and the notifications in its own
+ * threads (pread, rt_sigqueueinfo, pthread_create): since is
+ * 2.6 in every declaration (glibc/POSIX behaviour: nothing newer is asked
+ * of the kernel); a static glibc 2.36 binary itself needs 3.2 to start.
  */
 #include <aio.h>
 #include <signal.h>
 
 #include "conform_posix_aio.h"
-
-CONFORM_SINCE("3.2", "lio_listio notification (glibc worker threads)");
 
 #define NOTIFY_SIG (SIGRTMIN + 2)
 
@@ -51,6 +51,7 @@ static void note_thread(union sigval v)
  * every request of the list has completed, sigev_notify_function is called
  * in a new thread with sigev_value; at that time aio_error of each entry is
  * already 0, and the reads returned their data.
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread and signals in threads).
  */
 TEST(nowait_list_sigev_thread_runs_after_all_complete)
 {
@@ -61,6 +62,10 @@ TEST(nowait_list_sigev_thread_runs_after_all_complete)
 	void *got = NULL;
 	int fd, p[2];
 
+	CONFORM_DECLARE("2.6", "lio_listio",
+			"POSIX lio_listio() LIO_NOWAIT notification when all "
+			"requests have completed; sigevent(3type) "
+			"SIGEV_THREAD (glibc/POSIX behaviour)");
 	ASSERT_LE(0, fd = conform_temp_file(8192, 0));
 	ASSERT_EQ(0, conform_pipe(p));
 	for (int i = 0; i < 3; i++) {
@@ -99,6 +104,7 @@ TEST(nowait_list_sigev_thread_runs_after_all_complete)
  * requests "have completed", whatever their outcome: with one entry
  * failing (a read of a write-only descriptor: EBADF, aio_return -1) the
  * signal still arrives, with sigev_value, and the other entry succeeded.
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread and signals in threads).
  */
 TEST(nowait_list_with_failing_entry_still_notifies)
 {
@@ -109,6 +115,9 @@ TEST(nowait_list_with_failing_entry_still_notifies)
 	sigset_t set;
 	int fd, wo;
 
+	CONFORM_DECLARE("2.6", "lio_listio",
+			"POSIX lio_listio() LIO_NOWAIT notification when all "
+			"requests have completed (glibc/POSIX behaviour)");
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
 	wo = conform_reopen(fd, O_WRONLY);
 	if (wo < 0) {
@@ -140,6 +149,7 @@ TEST(nowait_list_with_failing_entry_still_notifies)
  * shall be ignored" (lio_listio(3): "The sevp argument is ignored"). After
  * a LIO_WAIT call with a SIGEV_SIGNAL sig has returned 0, no signal is
  * pending, and none comes within a 200 ms bound.
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread and signals in threads).
  */
 TEST(wait_mode_ignores_sig)
 {
@@ -150,6 +160,10 @@ TEST(wait_mode_ignores_sig)
 	sigset_t set, pending;
 	int fd;
 
+	CONFORM_DECLARE("2.6", "lio_listio",
+			"POSIX lio_listio(): with LIO_WAIT the sig argument "
+			"shall be ignored; lio_listio(3) (glibc/POSIX "
+			"behaviour)");
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
 	ASSERT_EQ(0, posix_aio_block_signal(NOTIFY_SIG, &set));
 	for (int i = 0; i < 2; i++) {
@@ -177,6 +191,7 @@ TEST(wait_mode_ignores_sig)
  * with a NULL sig, three entries asking for SIGEV_SIGNAL give three
  * signals, one carrying each entry's own value, each entry complete when
  * its signal is taken.
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread and signals in threads).
  */
 TEST(nowait_entries_notify_individually)
 {
@@ -187,6 +202,9 @@ TEST(nowait_entries_notify_individually)
 	sigset_t set;
 	int fd;
 
+	CONFORM_DECLARE("2.6", "lio_listio",
+			"lio_listio(3): each control block aio_sigevent "
+			"notifies for its operation (glibc/POSIX behaviour)");
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
 	ASSERT_EQ(0, posix_aio_block_signal(NOTIFY_SIG, &set));
 	for (int i = 0; i < 3; i++) {
@@ -217,6 +235,7 @@ TEST(nowait_entries_notify_individually)
  * lio_listio(3) per-entry aio_sigevent, in LIO_WAIT mode: only the list's
  * sig is ignored, not the entries' own notifications. Both writes land
  * and both entries' signals arrive, each with its own value.
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread and signals in threads).
  */
 TEST(wait_mode_still_sends_entry_notifications)
 {
@@ -227,6 +246,10 @@ TEST(wait_mode_still_sends_entry_notifications)
 	sigset_t set;
 	int fd;
 
+	CONFORM_DECLARE("2.6", "lio_listio",
+			"lio_listio(3): each control block aio_sigevent "
+			"notifies for its operation, in LIO_WAIT mode too "
+			"(glibc/POSIX behaviour)");
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
 	ASSERT_EQ(0, posix_aio_block_signal(NOTIFY_SIG, &set));
 	for (int i = 0; i < 2; i++) {

@@ -8,20 +8,19 @@
  *
  * glibc 2.36 runs POSIX AIO in its own worker threads with pread/pwrite (it
  * never uses the kernel's io_submit), so the kernel adds nothing newer than
- * threads, futexes and pread/pwrite. The floor is the kernel a static glibc
- * 2.36 binary starts on at all: 3.2 (glibc's minimum kernel on x86_64).
+ * threads, futexes and pread/pwrite: since is
+ * 2.6 in every declaration (glibc/POSIX behaviour: nothing newer is asked
+ * of the kernel); a static glibc 2.36 binary itself needs 3.2 to start.
  */
 #include <aio.h>
 
 #include "conform_posix_aio.h"
 
-CONFORM_SINCE("3.2", "POSIX AIO aio_read/aio_write (glibc worker threads)");
-
 /*
  * POSIX aio_write: the data is written at the absolute position aio_offset;
  * aio_return gives what write() would have returned (all nbytes), aio_error
  * gives 0 on success (glibc 2.1+).
- * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
  */
 TEST(write_puts_nbytes_at_aio_offset)
 {
@@ -30,6 +29,9 @@ TEST(write_puts_nbytes_at_aio_offset)
 	struct stat st;
 	int fd = conform_temp_file(0, 0);
 
+	CONFORM_DECLARE("2.6", "aio_write",
+			"POSIX aio_write(): written at the absolute position "
+			"aio_offset; aio_return(3) (glibc/POSIX behaviour)");
 	ASSERT_LE(0, fd);
 	conform_fill_pattern(wbuf, sizeof(wbuf), 4096);
 	posix_aio_prep(&cb, fd, wbuf, sizeof(wbuf), 4096);
@@ -47,7 +49,7 @@ TEST(write_puts_nbytes_at_aio_offset)
 /*
  * aio_read(3): "The data is read starting at the absolute position
  * aiocbp->aio_offset, regardless of the file offset" (glibc 2.1+).
- * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
  */
 TEST(read_uses_aio_offset_not_file_offset)
 {
@@ -55,6 +57,10 @@ TEST(read_uses_aio_offset_not_file_offset)
 	struct aiocb cb;
 	int fd = conform_temp_file(16384, 0);
 
+	CONFORM_DECLARE("2.6", "aio_read",
+			"aio_read(3): read from the absolute position "
+			"aio_offset regardless of the file offset "
+			"(glibc/POSIX behaviour)");
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(100, lseek(fd, 100, SEEK_SET));
 	memset(buf, 0, sizeof(buf));
@@ -71,7 +77,7 @@ TEST(read_uses_aio_offset_not_file_offset)
  * aio_error(3): returns EINPROGRESS "if the request has not been completed
  * yet", 0 once it completed successfully. A read of an empty pipe cannot
  * complete until data is written (glibc 2.1+).
- * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
  */
 TEST(error_is_einprogress_until_read_completes)
 {
@@ -79,6 +85,10 @@ TEST(error_is_einprogress_until_read_completes)
 	struct aiocb cb;
 	int p[2];
 
+	CONFORM_DECLARE("2.6", "aio_error",
+			"POSIX aio_error(): returns EINPROGRESS while the "
+			"request is not completed; aio_error(3) (glibc/POSIX "
+			"behaviour)");
 	ASSERT_EQ(0, conform_pipe(p));
 	memset(rbuf, 0, sizeof(rbuf));
 	posix_aio_prep(&cb, p[0], rbuf, sizeof(rbuf), 0);
@@ -97,7 +107,7 @@ TEST(error_is_einprogress_until_read_completes)
 /*
  * POSIX aio_read: aio_return gives the value read() would have returned;
  * read(2) at end of file returns 0, and that is a success (aio_error 0).
- * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
  */
 TEST(read_at_eof_returns_zero)
 {
@@ -105,6 +115,10 @@ TEST(read_at_eof_returns_zero)
 	struct aiocb cb;
 	int fd = conform_temp_file(4096, 0);
 
+	CONFORM_DECLARE("2.6", "aio_read",
+			"POSIX aio_read(): aio_return gives what read() "
+			"would; read(2) at end of file (glibc/POSIX "
+			"behaviour)");
 	ASSERT_LE(0, fd);
 	posix_aio_prep(&cb, fd, buf, sizeof(buf), 4096);
 	ASSERT_EQ(0, aio_read(&cb));
@@ -117,7 +131,7 @@ TEST(read_at_eof_returns_zero)
 /*
  * POSIX aio_read / read(2): a read that crosses end of file returns only the
  * bytes up to EOF (here 4096 - 3000 = 1096), with the file's data.
- * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
  */
 TEST(read_across_eof_returns_bytes_up_to_eof)
 {
@@ -125,6 +139,9 @@ TEST(read_across_eof_returns_bytes_up_to_eof)
 	struct aiocb cb;
 	int fd = conform_temp_file(4096, 0);
 
+	CONFORM_DECLARE("2.6", "aio_read",
+			"POSIX aio_read(); read(2) returns the bytes up to "
+			"end of file (glibc/POSIX behaviour)");
 	ASSERT_LE(0, fd);
 	posix_aio_prep(&cb, fd, buf, sizeof(buf), 3000);
 	ASSERT_EQ(0, aio_read(&cb));
@@ -139,7 +156,7 @@ TEST(read_across_eof_returns_bytes_up_to_eof)
  * aio_write(3): "If O_APPEND is set, data is written at the end of the
  * file", whatever aio_offset says (POSIX aio_write says the same; on Linux
  * pwrite(2) on an O_APPEND fd appends too, see its BUGS section).
- * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
  */
 TEST(write_with_o_append_appends_at_end)
 {
@@ -148,6 +165,9 @@ TEST(write_with_o_append_appends_at_end)
 	struct stat st;
 	int fd = conform_temp_file(4096, 0);
 
+	CONFORM_DECLARE("2.6", "aio_write",
+			"aio_write(3) O_APPEND; POSIX aio_write(); pwrite(2) "
+			"BUGS (glibc/POSIX behaviour)");
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, fcntl(fd, F_SETFL, O_APPEND));
 	conform_fill_pattern(wbuf, sizeof(wbuf), 4096);

@@ -13,14 +13,13 @@
  * Each TEST runs in a fresh child of a process that made no AIO call, so
  * aio_init comes first there. Requests block on empty pipes; a request that
  * must not have run is shown by a bounded aio_suspend running out (EAGAIN).
- * Only threads and pipes are asked of the kernel: the floor is 3.2, the
- * oldest kernel a static glibc 2.36 binary starts on.
+ * Only threads and pipes are asked of the kernel: since is
+ * 2.6 in every declaration (glibc/POSIX behaviour: nothing newer is asked
+ * of the kernel); a static glibc 2.36 binary itself needs 3.2 to start.
  */
 #include <aio.h>
 
 #include "conform_posix_aio.h"
-
-CONFORM_SINCE("3.2", "glibc aio_init and the POSIX AIO request queue");
 
 /* aio_init with aio_threads = threads, the other fields at their defaults. */
 static void init_threads(int threads)
@@ -49,7 +48,8 @@ static bool still_in_progress(const struct aiocb *cb)
  * exceeds this limit, then excess operations will be queued until a worker
  * thread becomes free." With one thread, held by a read of an empty pipe, a
  * read of a pipe that holds data waits; it runs, with its data, once the
- * first request is done (glibc 2.1).
+ * first request is done (glibc 2.1;
+ * first kernel 2.6).
  */
 TEST(request_beyond_thread_limit_waits_for_a_free_worker)
 {
@@ -57,6 +57,10 @@ TEST(request_beyond_thread_limit_waits_for_a_free_worker)
 	struct aiocb cb1, cb2;
 	int p1[2], p2[2];
 
+	CONFORM_DECLARE("2.6", "aio_init",
+			"aio_init(3) aio_threads: excess operations are "
+			"queued until a worker is free (GNU extension) "
+			"(glibc/POSIX behaviour)");
 	init_threads(1);
 	ASSERT_EQ(0, conform_pipe(p1));
 	ASSERT_EQ(0, conform_pipe(p2));
@@ -82,7 +86,8 @@ TEST(request_beyond_thread_limit_waits_for_a_free_worker)
 /*
  * aio_init(3) aio_threads: "If this field is specified with a value less
  * than 1, the value 1 is used." With 0, a second request on another pipe
- * waits behind a blocked first one exactly as with 1 (glibc 2.1).
+ * waits behind a blocked first one exactly as with 1 (glibc 2.1;
+ * first kernel 2.6).
  */
 TEST(thread_limit_below_one_means_one)
 {
@@ -90,6 +95,9 @@ TEST(thread_limit_below_one_means_one)
 	struct aiocb cb1, cb2;
 	int p1[2], p2[2];
 
+	CONFORM_DECLARE("2.6", "aio_init",
+			"aio_init(3) aio_threads: a value less than 1 means "
+			"1 (GNU extension) (glibc/POSIX behaviour)");
 	init_threads(0);
 	ASSERT_EQ(0, conform_pipe(p1));
 	ASSERT_EQ(0, conform_pipe(p2));
@@ -114,7 +122,8 @@ TEST(thread_limit_below_one_means_one)
  * aio_init(3) aio_threads is a maximum, not a single worker: with 2, two
  * reads of two empty pipes both run (each blocked in its own worker), so
  * the second completes as soon as its pipe is written while the first is
- * still in progress (glibc 2.1).
+ * still in progress (glibc 2.1;
+ * first kernel 2.6).
  */
 TEST(two_threads_run_two_blocked_requests_side_by_side)
 {
@@ -122,6 +131,10 @@ TEST(two_threads_run_two_blocked_requests_side_by_side)
 	struct aiocb cb1, cb2;
 	int p1[2], p2[2];
 
+	CONFORM_DECLARE("2.6", "aio_init",
+			"aio_init(3) aio_threads: the maximum number of "
+			"worker threads (GNU extension) (glibc/POSIX "
+			"behaviour)");
 	init_threads(2);
 	ASSERT_EQ(0, conform_pipe(p1));
 	ASSERT_EQ(0, conform_pipe(p2));
@@ -146,7 +159,8 @@ TEST(two_threads_run_two_blocked_requests_side_by_side)
  * POSIX aio_cancel: AIO_CANCELED when the request was canceled; it gets
  * ECANCELED and -1. aio_init(3): a request beyond the thread limit is only
  * queued, not started, so it is cancelable although it is on a descriptor
- * with no other request (glibc 2.1).
+ * with no other request (glibc 2.1;
+ * first kernel 2.6).
  */
 TEST(request_queued_behind_thread_limit_is_canceled)
 {
@@ -154,6 +168,9 @@ TEST(request_queued_behind_thread_limit_is_canceled)
 	struct aiocb cb1, cb2;
 	int p1[2], p2[2];
 
+	CONFORM_DECLARE("2.6", "aio_cancel",
+			"POSIX aio_cancel() AIO_CANCELED; aio_init(3) queued "
+			"requests (glibc/POSIX behaviour)");
 	init_threads(1);
 	ASSERT_EQ(0, conform_pipe(p1));
 	ASSERT_EQ(0, conform_pipe(p2));
@@ -176,12 +193,16 @@ TEST(request_queued_behind_thread_limit_is_canceled)
 /*
  * POSIX aio_cancel: AIO_ALLDONE when all the operations "have already
  * completed"; on a valid descriptor that never had a request, there is
- * nothing left to cancel, and the result is AIO_ALLDONE (glibc 2.1).
+ * nothing left to cancel, and the result is AIO_ALLDONE (glibc 2.1;
+ * first kernel 2.6).
  */
 TEST(cancel_on_fd_with_nothing_queued_gets_alldone)
 {
 	int p[2];
 
+	CONFORM_DECLARE("2.6", "aio_cancel",
+			"POSIX aio_cancel(): AIO_ALLDONE when all operations "
+			"have completed (glibc/POSIX behaviour)");
 	ASSERT_EQ(0, conform_pipe(p));
 	EXPECT_EQ(AIO_ALLDONE, aio_cancel(p[0], NULL));
 	EXPECT_EQ(AIO_ALLDONE, aio_cancel(p[1], NULL));
@@ -193,7 +214,8 @@ TEST(cancel_on_fd_with_nothing_queued_gets_alldone)
  * POSIX aio_cancel cancels the requests "against fildes" only: on another
  * descriptor, with nothing queued, it gets AIO_ALLDONE and a request
  * pending on the first pipe stays in progress and later completes normally
- * (glibc 2.1).
+ * (glibc 2.1;
+ * first kernel 2.6).
  */
 TEST(cancel_on_idle_fd_leaves_other_fds_requests_alone)
 {
@@ -201,6 +223,9 @@ TEST(cancel_on_idle_fd_leaves_other_fds_requests_alone)
 	struct aiocb cb;
 	int p[2], q[2];
 
+	CONFORM_DECLARE("2.6", "aio_cancel",
+			"POSIX aio_cancel(): cancels the requests against "
+			"fildes only (glibc/POSIX behaviour)");
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, conform_pipe(q));
 	posix_aio_prep(&cb, p[0], buf, sizeof(buf), 0);

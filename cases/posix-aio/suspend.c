@@ -10,15 +10,15 @@
  * Timeouts are only bounds: 20 ms where the wait must time out, 5 s where it
  * must not.
  *
- * Floor 3.2: glibc's aio_suspend waits on a futex that its worker threads
- * wake; 3.2 is the oldest kernel a static glibc 2.36 binary starts on.
+ * First kernel: glibc's aio_suspend waits on a futex that its worker
+ * threads wake: since is
+ * 2.6 in every declaration (glibc/POSIX behaviour: nothing newer is asked
+ * of the kernel); a static glibc 2.36 binary itself needs 3.2 to start.
  */
 #include <aio.h>
 #include <pthread.h>
 
 #include "conform_posix_aio.h"
-
-CONFORM_SINCE("3.2", "POSIX AIO aio_suspend (glibc worker threads)");
 
 /* Complete a pipe read of len bytes and wait for it. 0 or -1. */
 static int finish_pipe_read(int wfd, struct aiocb *cb, size_t len)
@@ -34,7 +34,7 @@ static int finish_pipe_read(int wfd, struct aiocb *cb, size_t len)
  * POSIX aio_suspend: it returns 0 once at least one listed request has
  * completed; the request is then no longer EINPROGRESS (here a file read
  * with its full count). No timeout: the call must not need one.
- * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
  */
 TEST(returns_zero_when_listed_request_completes)
 {
@@ -43,6 +43,9 @@ TEST(returns_zero_when_listed_request_completes)
 	struct aiocb cb;
 	int fd = conform_temp_file(4096, 0);
 
+	CONFORM_DECLARE("2.6", "aio_suspend",
+			"POSIX aio_suspend(): returns 0 once a listed "
+			"request has completed (glibc/POSIX behaviour)");
 	ASSERT_LE(0, fd);
 	posix_aio_prep(&cb, fd, buf, sizeof(buf), 2048);
 	list[0] = &cb;
@@ -58,7 +61,7 @@ TEST(returns_zero_when_listed_request_completes)
  * POSIX aio_suspend: "If any of the aiocb structures in the list correspond
  * to completed asynchronous I/O operations ... the function shall return
  * without suspending the calling thread": even a zero timeout gives 0.
- * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
  */
 TEST(completed_request_returns_at_once_with_zero_timeout)
 {
@@ -68,6 +71,10 @@ TEST(completed_request_returns_at_once_with_zero_timeout)
 	struct aiocb cb;
 	int fd = conform_temp_file(4096, 0);
 
+	CONFORM_DECLARE("2.6", "aio_suspend",
+			"POSIX aio_suspend(): returns without suspending "
+			"when a listed request has completed (glibc/POSIX "
+			"behaviour)");
 	ASSERT_LE(0, fd);
 	posix_aio_prep(&cb, fd, buf, sizeof(buf), 0);
 	list[0] = &cb;
@@ -82,7 +89,7 @@ TEST(completed_request_returns_at_once_with_zero_timeout)
  * POSIX aio_suspend ERRORS: EAGAIN "No asynchronous I/O indicated in the
  * list referenced by list completed in the time interval indicated by
  * timeout"; the request stays EINPROGRESS.
- * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
  */
 TEST(timeout_on_pending_request_gets_eagain)
 {
@@ -92,6 +99,9 @@ TEST(timeout_on_pending_request_gets_eagain)
 	struct aiocb cb;
 	int p[2];
 
+	CONFORM_DECLARE("2.6", "aio_suspend",
+			"POSIX aio_suspend() ERRORS EAGAIN (glibc/POSIX "
+			"behaviour)");
 	ASSERT_EQ(0, conform_pipe(p));
 	posix_aio_prep(&cb, p[0], buf, sizeof(buf), 0);
 	list[0] = &cb;
@@ -111,7 +121,7 @@ TEST(timeout_on_pending_request_gets_eagain)
  * ignored" (aio_suspend(3): "NULL (and then is ignored)"). NULLs
  * around a pending request neither count as completed nor fail the call:
  * the wait times out with EAGAIN.
- * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
  */
 TEST(null_entries_are_ignored)
 {
@@ -121,6 +131,9 @@ TEST(null_entries_are_ignored)
 	struct aiocb cb;
 	int p[2];
 
+	CONFORM_DECLARE("2.6", "aio_suspend",
+			"POSIX aio_suspend(): NULL list elements are "
+			"ignored; aio_suspend(3) (glibc/POSIX behaviour)");
 	ASSERT_EQ(0, conform_pipe(p));
 	posix_aio_prep(&cb, p[0], buf, sizeof(buf), 0);
 	list[0] = NULL;
@@ -139,7 +152,7 @@ TEST(null_entries_are_ignored)
  * POSIX aio_suspend: it waits until "at least one" of the listed requests
  * has completed, so one finished entry is enough even when the other is
  * still pending.
- * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
  */
 TEST(returns_when_any_one_of_several_completed)
 {
@@ -149,6 +162,10 @@ TEST(returns_when_any_one_of_several_completed)
 	struct aiocb pcb, fcb;
 	int p[2], fd = conform_temp_file(4096, 0);
 
+	CONFORM_DECLARE("2.6", "aio_suspend",
+			"POSIX aio_suspend(): waits until at least one "
+			"listed request has completed (glibc/POSIX "
+			"behaviour)");
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, conform_pipe(p));
 	posix_aio_prep(&pcb, p[0], pbuf, sizeof(pbuf), 0);
@@ -185,7 +202,7 @@ static void *writer(void *arg)
  * POSIX aio_suspend: a thread suspended on a pending request resumes with
  * 0 when that request completes (here another thread feeds the pipe the
  * read waits on); the read then has its data.
- * First kernel: 3.2 (oldest that runs a static glibc 2.36 binary).
+ * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
  */
 TEST(pending_request_completion_ends_the_wait)
 {
@@ -198,6 +215,10 @@ TEST(pending_request_completion_ends_the_wait)
 	void *wret = (void *)1;
 	int p[2];
 
+	CONFORM_DECLARE("2.6", "aio_suspend",
+			"POSIX aio_suspend(): a suspended thread resumes "
+			"when a listed request completes (glibc/POSIX "
+			"behaviour)");
 	ASSERT_EQ(0, conform_pipe(p));
 	posix_aio_prep(&cb, p[0], buf, sizeof(buf), 0);
 	list[0] = &cb;
