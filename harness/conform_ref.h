@@ -413,40 +413,85 @@ static inline bool ref_case_read_task_file(const char *tid, const char *name,
 }
 
 /*
- * Wait until an io-wq worker of this process (a thread named iou-wrk-*,
- * since 5.12) sleeps in the kernel function `where`, as
- * /proc/self/task/<tid>/wchan names it. 1 when seen; 0 when not seen within
- * 2 s, or when /proc/self/task cannot be read (the bound guards against a
- * hang and bounds the wait on kernels whose workers are not threads of the
- * process; polled with sched_yield()). Callers skip on 0.
+ * Wait until an io-wq worker of this process (a thread named iou-wrk-*;
+ * workers are threads of the process since 5.12, IORING_FEAT_NATIVE_WORKERS)
+ * sleeps in the kernel function `where`. /proc/self/task/<tid>/wchan names
+ * that function where the kernel can tell; x86 kernels built with the ORC
+ * unwinder (no frame pointers) could not before 5.16 and print "0" for every
+ * task (Debian's 5.10 does: its workers are threads, iou-wrk-*, and
+ * /proc/<tid>/stack shows them in `where`, but wchan reads "0"). So when
+ * wchan reads "0", the first frame of /proc/self/task/<tid>/stack is taken
+ * instead; that file is readable by root only, so without root such a
+ * kernel shows nothing. Polls with sched_yield() for up to 2 s (the bound
+ * guards against a hang). 1 when seen; 0 when not, with what was seen last
+ * in seen[] (len bytes, NUL-terminated; seen may be NULL with len 0) for the
+ * caller's skip reason: no iou-wrk-* thread, its wchan, "0" and its stack
+ * top, or which /proc file could not be read. Callers skip on 0.
  */
-static inline int ref_case_wait_worker_asleep_in(const char *where)
+static inline int ref_case_wait_worker_asleep_in(const char *where,
+						 char *seen, size_t len)
 {
+	size_t wlen = strlen(where);
 	struct timespec start, now;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
 		DIR *dir = opendir("/proc/self/task");
 		struct dirent *de;
-		bool found = false;
+		int workers = 0;
 
-		if (!dir)
+		if (!dir) {
+			snprintf(seen, len, "/proc/self/task: %s",
+				 strerror(errno));
 			return 0;
-		while (!found && (de = readdir(dir))) {
-			char comm[32], wchan[64];
+		}
+		while ((de = readdir(dir))) {
+			char comm[32], wchan[64], stack[512];
+			const char *top;
 
 			if (de->d_name[0] == '.' ||
 			    !ref_case_read_task_file(de->d_name, "comm", comm,
 						     sizeof(comm)) ||
 			    strncmp(comm, "iou-wrk-", 8))
 				continue;
-			found = ref_case_read_task_file(de->d_name, "wchan",
-							wchan, sizeof(wchan)) &&
-				!strcmp(wchan, where);
+			workers++;
+			if (!ref_case_read_task_file(de->d_name, "wchan", wchan,
+						     sizeof(wchan))) {
+				snprintf(seen, len, "iou-wrk-* %.15s: wchan "
+					 "unreadable", de->d_name);
+				continue;
+			}
+			if (!strcmp(wchan, where)) {
+				closedir(dir);
+				return 1;
+			}
+			if (strcmp(wchan, "0")) {
+				snprintf(seen, len, "iou-wrk-* wchan \"%.60s\"",
+					 wchan);
+				continue;
+			}
+			if (!ref_case_read_task_file(de->d_name, "stack", stack,
+						     sizeof(stack))) {
+				snprintf(seen, len, "iou-wrk-* wchan \"0\", "
+					 "/proc/self/task/<tid>/stack unreadable "
+					 "(root only)");
+				continue;
+			}
+			/* "[<0>] pipe_wait_readable+0xd5/0xf0": the symbol. */
+			stack[strcspn(stack, "\n")] = '\0';
+			top = strstr(stack, "] ");
+			top = top ? top + 2 : stack;
+			if (!strncmp(top, where, wlen) && top[wlen] == '+') {
+				closedir(dir);
+				return 1;
+			}
+			snprintf(seen, len, "iou-wrk-* wchan \"0\", stack top "
+				 "\"%.80s\"", top);
 		}
 		closedir(dir);
-		if (found)
-			return 1;
+		if (!workers)
+			snprintf(seen, len, "no iou-wrk-* thread in "
+				 "/proc/self/task");
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (now.tv_sec - start.tv_sec >= 2)
 			return 0;

@@ -139,15 +139,20 @@ struct paio_case_iowq {
 	unsigned char buf[2][256];
 	struct ref_aiocb cb[2];
 	struct ref_aiocb *done, *sleeping;	/* which is which */
+	char why[160];		/* not seen asleep: what was seen instead */
 };
 
 /*
  * Set that up on ctx and wait (bounded) until one read is done and the
- * other is seen asleep in a worker. 1 when seen; 0 when not (no worker
- * seen asleep in wait_woken: io-wq workers are not threads of the process
- * before 5.12, /proc is missing, or the kernel blocks elsewhere); -1 when
- * a step failed. On 0 the reads are still in progress or done; the caller
- * cleans up with paio_case_iowq_end after ref_paio_free or cancel.
+ * other is seen asleep in a worker (ref_case_wait_worker_asleep_in(), which
+ * reads wchan and, where wchan reads "0", the top of /proc stack). 1 when
+ * seen; 0 when not, with w->why saying what was seen instead for the skip
+ * reason: the second read was not in progress, or no worker was seen asleep
+ * in wait_woken (wchan reads "0" on some kernels, e.g. Debian's 5.10 with
+ * the ORC unwinder, and the stack fallback needs root; no iou-wrk-* thread;
+ * /proc missing; or the kernel blocks elsewhere); -1 when a step failed.
+ * On 0 the reads are still in progress or done; the caller cleans up with
+ * paio_case_iowq_end after ref_paio_free or cancel.
  */
 static inline int paio_case_iowq_start(struct ref_paio *ctx,
 				       struct paio_case_iowq *w)
@@ -186,9 +191,14 @@ static inline int paio_case_iowq_start(struct ref_paio *ctx,
 		w->done = &w->cb[1];
 		w->sleeping = &w->cb[0];
 	}
-	if (ref_paio_error(ctx, w->sleeping) != EINPROGRESS)
+	if (ref_paio_error(ctx, w->sleeping) != EINPROGRESS) {
+		snprintf(w->why, sizeof(w->why), "the second inotify read was "
+			 "not in progress (aio_error %d)",
+			 ref_paio_error(ctx, w->sleeping));
 		return 0;
-	return ref_case_wait_worker_asleep_in("wait_woken");
+	}
+	return ref_case_wait_worker_asleep_in("wait_woken", w->why,
+					      sizeof(w->why));
 }
 
 static inline void paio_case_iowq_end(struct paio_case_iowq *w)

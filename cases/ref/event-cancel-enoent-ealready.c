@@ -14,8 +14,6 @@
  */
 #include "conform_ref.h"
 
-CONFORM_SINCE("5.5", "IORING_OP_ASYNC_CANCEL");
-
 /* ref_read_ops with IOSQE_ASYNC: the read is issued from io-wq (5.6). */
 static void async_read_prepare(void *event, struct io_uring_sqe *sqe)
 {
@@ -62,7 +60,7 @@ static const struct ref_event_ops splice_ops = {
 
 /*
  * io_uring_enter(2) IORING_OP_ASYNC_CANCEL (5.5): "If not found, res will
- * contain -ENOENT." A read with data waiting completes; cancelled after its
+ * contain -ENOENT." First kernel 5.6 (IORING_OP_READ). A read with data waiting completes; cancelled after its
  * CQE was posted but before it is reaped, the cancel finds nothing (-ENOENT)
  * and the read's normal result (8) still reaches the cancellation, which is
  * released once after both.
@@ -85,6 +83,9 @@ TEST(cancel_of_completed_unreaped_read_gets_enoent)
 	struct ref_case_rig rig;
 	ref_event_id id;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"io_uring_enter(2) IORING_OP_ASYNC_CANCEL: -ENOENT if "
+			"not found");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	ref_case_rig_init(_metadata, &rig, 4, 2);
@@ -112,7 +113,7 @@ TEST(cancel_of_completed_unreaped_read_gets_enoent)
 
 /*
  * io_uring_enter(2) IOSQE_ASYNC (5.6) and IORING_OP_ASYNC_CANCEL (5.5): a
- * read forced into io-wq on an empty pipe. Three exact outcomes are known:
+ * read forced into io-wq on an empty pipe (first kernel 5.6). Three exact outcomes are known:
  * - cancel 0, read -ECANCELED: the request was found before it ran, or
  *   found waiting in the poll that newer io-wq arms for a pollable file
  *   instead of blocking (what 6.18 shows);
@@ -135,6 +136,10 @@ TEST(cancel_of_async_pipe_read_gives_one_documented_pair)
 	struct ref_case_rig rig;
 	ref_event_id id;
 
+	CONFORM_DECLARE("5.6", "IOSQE_ASYNC",
+			"io_uring_enter(2) IORING_OP_ASYNC_CANCEL: 0, or "
+			"-EALREADY found running; io_uring_enter(2) "
+			"IOSQE_ASYNC");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	ops.prepare = async_read_prepare;
@@ -167,9 +172,11 @@ TEST(cancel_of_async_pipe_read_gives_one_documented_pair)
 }
 
 /* The splice of splice_ops on two fresh pipes, seen asleep in its io-wq
- * worker, then cancelled with ask_kernel and drained. 1 done, 0 skip. */
+ * worker (conform_ref.h ref_case_wait_worker_asleep_in: wchan, or the top
+ * of /proc stack where wchan reads "0"), then cancelled with ask_kernel and
+ * drained. 1 done, 0 skip (why[] says what the probe saw). */
 static int cancel_sleeping_splice(struct __test_metadata *_metadata,
-				  int in[2], int out[2])
+				  int in[2], int out[2], char *why, size_t len)
 {
 	struct splice_event ev;
 	struct ref_driver drv;
@@ -185,7 +192,8 @@ static int cancel_sleeping_splice(struct __test_metadata *_metadata,
 	ev.out = out[1];
 	ASSERT_EQ(0, ref_driver_start(&drv, &ev, &splice_ops, &id));
 	ASSERT_EQ(1, ref_driver_submit(&drv));
-	seen_asleep = ref_case_wait_worker_asleep_in("pipe_wait_readable");
+	seen_asleep = ref_case_wait_worker_asleep_in("pipe_wait_readable",
+						     why, len);
 	/* Not seen asleep (the test will skip): feed the splice so that it
 	 * ends whatever the cancel does. */
 	if (!seen_asleep)
@@ -200,8 +208,9 @@ static int cancel_sleeping_splice(struct __test_metadata *_metadata,
 /*
  * io_uring_enter(2) IORING_OP_ASYNC_CANCEL: "If found and attempted
  * canceled, the res field will contain -EALREADY" (5.5). A splice from an
- * empty pipe sleeps in an io-wq worker (seen in /proc/self/task/<tid>/wchan,
- * workers are threads of the process since 5.12): the cancel gives
+ * empty pipe sleeps in an io-wq worker (IORING_OP_SPLICE 5.7; seen through
+ * /proc/self/task/<tid>, as workers are threads of the process since 5.12,
+ * IORING_FEAT_NATIVE_WORKERS: first kernel 5.12): the cancel gives
  * -EALREADY, the splice ends, and the cancellation is released after both.
  * The cancel is sent only once the worker is seen asleep, so it finds the
  * splice running, whatever the worker does next. If the interrupted worker
@@ -213,15 +222,19 @@ static int cancel_sleeping_splice(struct __test_metadata *_metadata,
  */
 TEST(cancel_of_splice_asleep_in_io_wq_gets_ealready)
 {
+	char why[160] = "";
 	int in[2], out[2];
 
+	CONFORM_DECLARE("5.12", "IORING_FEAT_NATIVE_WORKERS",
+			"io_uring_enter(2) IORING_OP_ASYNC_CANCEL: -EALREADY "
+			"if found and attempted; io-wq workers are threads of "
+			"the process since 5.12 (IORING_FEAT_NATIVE_WORKERS)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SPLICE);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
-	if (!cancel_sleeping_splice(_metadata, in, out)) {
+	if (!cancel_sleeping_splice(_metadata, in, out, why, sizeof(why))) {
 		close(in[0]); close(in[1]); close(out[0]); close(out[1]);
 		SKIP(return, "no io-wq worker seen asleep in pipe_wait_readable "
-		     "(workers are not threads of the process before 5.12, or "
-		     "/proc/self/task/*/wchan is unavailable)");
+		     "within 2 s: %s", why);
 	}
 	EXPECT_EQ(1, ref_case_seen.cancel_results);
 	EXPECT_EQ(-EALREADY, ref_case_seen.cancel_res);
@@ -237,19 +250,24 @@ TEST(cancel_of_splice_asleep_in_io_wq_gets_ealready)
  * it, usually completes with -EINTR; include/linux/errno.h: ERESTARTSYS
  * (512) and its kin "should never be seen by user programs". The splice
  * interrupted by the cancel above must end with -EINTR (IORING_OP_SPLICE
- * 5.7; the worker is seen asleep since 5.12).
+ * 5.7; the worker is seen asleep since 5.12, IORING_FEAT_NATIVE_WORKERS:
+ * first kernel 5.12).
  */
 TEST(splice_interrupted_in_io_wq_completes_with_eintr)
 {
+	char why[160] = "";
 	int in[2], out[2];
 
+	CONFORM_DECLARE("5.12", "IORING_FEAT_NATIVE_WORKERS",
+			"DESIGN.md section 7: a running io-wq request "
+			"cancelled usually ends -EINTR; workers seen as "
+			"threads since 5.12 (IORING_FEAT_NATIVE_WORKERS)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SPLICE);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
-	if (!cancel_sleeping_splice(_metadata, in, out)) {
+	if (!cancel_sleeping_splice(_metadata, in, out, why, sizeof(why))) {
 		close(in[0]); close(in[1]); close(out[0]); close(out[1]);
 		SKIP(return, "no io-wq worker seen asleep in pipe_wait_readable "
-		     "(workers are not threads of the process before 5.12, or "
-		     "/proc/self/task/*/wchan is unavailable)");
+		     "within 2 s: %s", why);
 	}
 	ASSERT_EQ(1, ref_case_seen.completed);
 	EXPECT_EQ(-EINTR, ref_case_seen.last_res);

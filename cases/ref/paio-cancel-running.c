@@ -16,8 +16,6 @@
  */
 #include "conform_ref_paio.h"
 
-CONFORM_SINCE("5.6", "IORING_OP_READ + IORING_OP_ASYNC_CANCEL (ref/paio)");
-
 /*
  * DESIGN.md section 7: a request running in io-wq usually completes with
  * -EINTR after a cancel. ref/paio.c Rule: a request it cancelled that ends
@@ -33,6 +31,11 @@ TEST(read_asleep_in_io_wq_is_interrupted_and_reported_canceled)
 	ssize_t v = 0;
 	int seen;
 
+	CONFORM_DECLARE("5.12", "IORING_FEAT_NATIVE_WORKERS",
+			"DESIGN.md section 7: a running io-wq request "
+			"cancelled ends -EINTR; POSIX aio_cancel() "
+			"AIO_CANCELED; workers seen as threads since 5.12 "
+			"(IORING_FEAT_NATIVE_WORKERS)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
@@ -41,10 +44,8 @@ TEST(read_asleep_in_io_wq_is_interrupted_and_reported_canceled)
 	if (!seen) {
 		ref_paio_free(&ctx);
 		paio_case_iowq_end(&w);
-		SKIP(return, "no io-wq worker seen asleep in wait_woken (workers "
-		     "are not threads of the process before 5.12, /proc is "
-		     "missing, or this kernel does not block the inotify read "
-		     "in io-wq)");
+		SKIP(return, "no io-wq worker seen asleep in wait_woken within "
+		     "2 s: %s", w.why);
 	}
 	EXPECT_EQ(AIO_CANCELED, ref_paio_cancel(&ctx, w.fd, w.sleeping));
 	EXPECT_EQ(1u, ctx.stats.interrupted);
@@ -69,6 +70,10 @@ TEST(cancel_of_read_asleep_in_io_wq_is_counted_running)
 	struct ref_paio ctx;
 	int seen;
 
+	CONFORM_DECLARE("5.12", "IORING_FEAT_NATIVE_WORKERS",
+			"io_uring_enter(2) IORING_OP_ASYNC_CANCEL: -EALREADY "
+			"if found and attempted; workers seen as threads "
+			"since 5.12 (IORING_FEAT_NATIVE_WORKERS)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
@@ -77,10 +82,8 @@ TEST(cancel_of_read_asleep_in_io_wq_is_counted_running)
 	if (!seen) {
 		ref_paio_free(&ctx);
 		paio_case_iowq_end(&w);
-		SKIP(return, "no io-wq worker seen asleep in wait_woken (workers "
-		     "are not threads of the process before 5.12, /proc is "
-		     "missing, or this kernel does not block the inotify read "
-		     "in io-wq)");
+		SKIP(return, "no io-wq worker seen asleep in wait_woken within "
+		     "2 s: %s", w.why);
 	}
 	ASSERT_EQ(AIO_CANCELED, ref_paio_cancel(&ctx, w.fd, w.sleeping));
 	EXPECT_EQ(1u, ctx.stats.cancel_running);
@@ -102,6 +105,8 @@ TEST(read_that_took_the_event_returns_one_event)
 	struct ref_paio ctx;
 	ssize_t v = 0;
 
+	CONFORM_DECLARE("5.6", "IORING_OP_READ",
+			"inotify(7): a read returns whole events");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
 	ASSERT_LE(0, paio_case_iowq_start(&ctx, &w));
@@ -124,10 +129,15 @@ TEST(read_that_took_the_event_returns_one_event)
  */
 TEST(free_interrupts_read_asleep_in_io_wq)
 {
+	char why[160] = "";
 	struct paio_case_iowq *w;
 	struct ref_paio ctx;
 	int seen;
 
+	CONFORM_DECLARE("5.12", "IORING_FEAT_NATIVE_WORKERS",
+			"DESIGN.md section 7; ref/paio.h free waits for the "
+			"final CQE; workers seen as threads since 5.12 "
+			"(IORING_FEAT_NATIVE_WORKERS)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	w = malloc(sizeof(*w));
@@ -142,11 +152,11 @@ TEST(free_interrupts_read_asleep_in_io_wq)
 	if (seen)
 		EXPECT_EQ(1u, ctx.stats.interrupted);
 	paio_case_iowq_end(w);
+	snprintf(why, sizeof(why), "%s", w->why);
 	free(w);
 	if (!seen)
-		SKIP(return, "no io-wq worker seen asleep in wait_woken (workers "
-		     "are not threads of the process before 5.12, or /proc is "
-		     "missing): the read may not have been running");
+		SKIP(return, "no io-wq worker seen asleep in wait_woken within "
+		     "2 s: %s; the read may not have been running", why);
 }
 
 TEST_HARNESS_MAIN
