@@ -7,10 +7,10 @@
  *
  *	#include "conform.h"
  *
- *	CONFORM_SINCE("5.1", "IORING_OP_NOP");
- *
  *	// io_uring_enter(2): "IORING_OP_NOP ... does nothing" (since 5.1)
  *	TEST(nop_completes_with_zero) {
+ *		CONFORM_DECLARE("5.1", "IORING_OP_NOP",
+ *				"io_uring_enter(2) IORING_OP_NOP");
  *		CONFORM_REQUIRE_URING();
  *		...
  *	}
@@ -78,22 +78,6 @@
 		printf("# conform-test: %s | %s | %s\n", since, feature, source); \
 		fflush(stdout);                                                 \
 	} while (0)
-
-/*
- * CONFORM_SINCE(version, feature) - once per program, at file scope.
- * Prints "# conform-since: <version> <feature>" as a TAP diagnostic when the
- * program ends. The runner records it; the reports flag a skip at or after
- * <version>, or a pass before it. It is printed at the end because TAP 13
- * wants its version line first, and the harness prints that line in main().
- */
-#define CONFORM_SINCE(version, feature)                                        \
-	static void __attribute__((destructor)) conform_print_since(void)       \
-	{                                                                       \
-		/* Test children leave with _exit(); only main gets here. */    \
-		if (getpid() == conform_main_pid)                               \
-			printf("# conform-since: %s %s\n", version, feature);   \
-	}                                                                       \
-	extern int conform_since_declared_once
 
 /* ------------------------------------------------------------------ */
 /* Private temporary directory                                         */

@@ -720,8 +720,6 @@ static void parse_tap(struct kase *c)
 			c->bailed = true;
 			append(&c->diag, line);
 			append(&c->diag, "\n");
-		} else if (!strncmp(line, "# conform-since: ", 17)) {
-			sscanf(line + 17, "%31s %127[^\n]", c->since, c->feature);
 		} else if (!strncmp(line, "# conform-test: ", 16)) {
 			parse_decl(line + 16, &pending_decl);
 		} else if (!strncmp(line, "#  RUN ", 7)) {
@@ -743,8 +741,8 @@ static void parse_tap(struct kase *c)
 	free(pending_log);
 	free_decl(&pending_decl);
 	fclose(f);
-	/* Without a program-wide CONFORM_SINCE, the case's since is its
-	 * earliest TEST's: the first kernel where any of its behaviours holds. */
+	/* A case's since is its earliest TEST's: the first kernel on which any
+	 * of its behaviours holds. */
 	for (int i = 0; i < c->npoints && !c->since[0]; i++) {
 		const struct decl *d = &c->points[i].decl, *best = d;
 

@@ -12,7 +12,7 @@ $R -t 2 -o "$out" $F/pass $F/fail $F/all-skip $F/part-skip $F/segv $F/abort \
 is "$?" 1 "runner exits 1 when cases fail"
 s=$out/summary.json
 is "$(field $s pass status)" pass "all tests passing: pass"
-is "$(field $s pass since)" 2.6.0 "CONFORM_SINCE is recorded"
+is "$(field $s pass since)" 2.6.0 "a case's since is recorded (from CONFORM_DECLARE)"
 is "$(field $s fail status)" fail "a failing EXPECT: fail"
 is "$(field $s fail counts.fail)" 1 "the failing test point is counted"
 is "$(field $s all-skip status)" skip "all tests skipped: skip, not pass"

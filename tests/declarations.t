@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Every TEST of the case programs declares its first kernel, feature and
+# source (CONFORM_DECLARE, harness/check-declarations.py); no exceptions.
+. "$(dirname "$0")/lib.sh"
+plan 3
+
+"$PY" harness/check-declarations.py >"$TMP/out" 2>&1
+ok $? "every TEST in cases/ declares since, feature and source ($(tail -n 1 "$TMP/out"))" ||
+	head -n 40 "$TMP/out" | sed 's/^/# /'
+# The checker itself: the fixture has one TEST without a declaration.
+"$PY" harness/check-declarations.py tests/fixtures/declared.c >"$TMP/fx" 2>&1
+is "$?" 1 "the checker fails a file with an undeclared TEST"
+grep -q 'declared.c:[0-9]*: undeclared: no CONFORM_DECLARE' "$TMP/fx"; ok $? "and names the file, line and TEST"
+finish
