@@ -85,7 +85,7 @@ $(BUILD)/kernels/guest-exit: kernels/guest-exit.c
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS) -static -Os -o $@ $<
 
-$(BUILD)/runner: harness/runner.c
+$(BUILD)/runner: harness/runner.c harness/skip_reasons.h
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS) -static -o $@ $<

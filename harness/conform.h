@@ -79,6 +79,10 @@
 		fflush(stdout);                                                 \
 	} while (0)
 
+/* Skip reasons that explain a skip by something outside the kernel's version
+ * start with CONFORM_ENV or CONFORM_UNSEEN (see skip_reasons.h). */
+#include "skip_reasons.h"
+
 /* ------------------------------------------------------------------ */
 /* Private temporary directory                                         */
 /* ------------------------------------------------------------------ */
@@ -295,7 +299,7 @@ static inline int conform_tcp_listener(struct sockaddr_in *sin)
 	sin->sin_family = AF_INET;
 	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (lfd < 0) {
-		snprintf(conform_why, sizeof(conform_why), "socket(AF_INET): %s",
+		snprintf(conform_why, sizeof(conform_why), CONFORM_ENV "socket(AF_INET): %s",
 			 strerror(errno));
 		return -1;
 	}
@@ -303,7 +307,7 @@ static inline int conform_tcp_listener(struct sockaddr_in *sin)
 	 * namespace); connecting then fails with ENETUNREACH. So ask lo. */
 	if (!conform_loopback_up(lfd)) {
 		snprintf(conform_why, sizeof(conform_why),
-			 "loopback interface lo is not up");
+			 CONFORM_ENV "loopback interface lo is not up");
 		close(lfd);
 		return -1;
 	}
@@ -311,7 +315,7 @@ static inline int conform_tcp_listener(struct sockaddr_in *sin)
 	    listen(lfd, 4) < 0 ||
 	    getsockname(lfd, (struct sockaddr *)sin, &len) < 0) {
 		snprintf(conform_why, sizeof(conform_why),
-			 "cannot listen on 127.0.0.1 (%s): loopback not up",
+			 CONFORM_ENV "cannot listen on 127.0.0.1 (%s): loopback not up",
 			 strerror(errno));
 		close(lfd);
 		return -1;
@@ -338,7 +342,7 @@ static inline const char *conform_tcp_pair(int *c, int *s)
 	if (*c < 0 || connect(*c, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
 	    (*s = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0) {
 		snprintf(conform_why, sizeof(conform_why),
-			 "cannot connect over 127.0.0.1 (%s): loopback not up",
+			 CONFORM_ENV "cannot connect over 127.0.0.1 (%s): loopback not up",
 			 strerror(errno));
 		if (*c >= 0)
 			close(*c);
@@ -529,18 +533,18 @@ static inline const char *conform_uring_setup_why(const char *what, int err)
 	switch (err) {
 	case ENOSYS:
 		snprintf(conform_why, sizeof(conform_why),
-			 "%s: ENOSYS (kernel without CONFIG_IO_URING, or a seccomp filter)",
+			 CONFORM_ENV "%s: ENOSYS (kernel without CONFIG_IO_URING, or a seccomp filter)",
 			 what);
 		break;
 	case EPERM:
 		disabled = conform_read_sysctl("/proc/sys/kernel/io_uring_disabled");
 		if (disabled > 0)
 			snprintf(conform_why, sizeof(conform_why),
-				 "%s: EPERM (io_uring disabled: kernel.io_uring_disabled=%ld)",
+				 CONFORM_ENV "%s: EPERM (io_uring disabled: kernel.io_uring_disabled=%ld)",
 				 what, disabled);
 		else
 			snprintf(conform_why, sizeof(conform_why),
-				 "%s: EPERM (not permitted here: privilege or a seccomp filter)",
+				 CONFORM_ENV "%s: EPERM (not permitted here: privilege or a seccomp filter)",
 				 what);
 		break;
 	case EINVAL:
@@ -680,10 +684,12 @@ static inline const char *conform_aio_unavailable(void)
 	}
 	switch (errno) {
 	case ENOSYS:
-		return "io_setup: ENOSYS (kernel without CONFIG_AIO, or a seccomp filter)";
+		return CONFORM_ENV "io_setup: ENOSYS (kernel without CONFIG_AIO, or a seccomp filter)";
+	case EPERM:
+		return CONFORM_ENV "io_setup: EPERM (refused here, e.g. by a seccomp filter)";
 	case EAGAIN:
 		snprintf(conform_why, sizeof(conform_why),
-			 "io_setup: EAGAIN (fs.aio-nr reached fs.aio-max-nr=%ld)",
+			 CONFORM_ENV "io_setup: EAGAIN (fs.aio-nr reached fs.aio-max-nr=%ld)",
 			 conform_read_sysctl("/proc/sys/fs/aio-max-nr"));
 		return conform_why;
 	default:
@@ -709,9 +715,9 @@ static inline const char *conform_eventfd_unavailable(void)
 		return NULL;
 	}
 	if (errno == ENOSYS)
-		return "eventfd2: ENOSYS (kernel without CONFIG_EVENTFD, or a seccomp filter)";
+		return CONFORM_ENV "eventfd2: ENOSYS (kernel without CONFIG_EVENTFD, or a seccomp filter)";
 	if (errno == EPERM)
-		return "eventfd2: EPERM (refused here, e.g. by a seccomp filter)";
+		return CONFORM_ENV "eventfd2: EPERM (refused here, e.g. by a seccomp filter)";
 	return NULL;
 }
 
@@ -730,7 +736,7 @@ static inline const char *conform_not_root(void)
 	int n;
 
 	if (geteuid() != 0)
-		return "needs root (euid 0)";
+		return CONFORM_ENV "needs root (euid 0)";
 	f = fopen("/proc/self/uid_map", "re");
 	if (!f)
 		return NULL;
@@ -738,7 +744,7 @@ static inline const char *conform_not_root(void)
 	fclose(f);
 	if (n == 3 && inside == 0 && outside == 0 && count == 4294967295UL)
 		return NULL;
-	return "needs root of the initial user namespace (euid 0 here is root of a user namespace only)";
+	return CONFORM_ENV "needs root of the initial user namespace (euid 0 here is root of a user namespace only)";
 }
 
 /* ------------------------------------------------------------------ */

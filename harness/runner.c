@@ -57,6 +57,8 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
+#include "skip_reasons.h"
+
 /* Since 5.1 the same number on every architecture. */
 #ifndef __NR_io_uring_setup
 #define __NR_io_uring_setup 425
@@ -885,6 +887,50 @@ static void judge_exit(struct kase *c, int code)
 	}
 }
 
+/*
+ * A skip on a kernel at or after the TEST's declared since is a failure
+ * ("unexpected skip": a kernel that stops supporting a feature must not
+ * pass), unless its reason puts the cause outside the kernel's version
+ * (skip_reasons.h: CONFORM_ENV, CONFORM_UNSEEN). A known-failures entry can
+ * list such a point like any failure.
+ */
+static void judge_skips(struct kase *c)
+{
+	int unexpected = 0;
+
+	for (int i = 0; i < c->npoints; i++) {
+		struct point *p = &c->points[i];
+		const char *why = p->reason ? p->reason : "";
+		char *text;
+
+		if (p->result != P_SKIP || !p->decl.since ||
+		    version_cmp(opt.uts.release, p->decl.since) < 0 ||
+		    !strncmp(why, CONFORM_ENV, strlen(CONFORM_ENV)) ||
+		    !strncmp(why, CONFORM_UNSEEN, strlen(CONFORM_UNSEEN)))
+			continue;
+		text = xasprintf("unexpected skip: kernel %s is at or after the test's since %s "
+				 "(%s), and the reason names no cause outside the kernel: %s",
+				 opt.uts.release, p->decl.since, p->decl.feature, why);
+		c->counts[P_SKIP]--;
+		p->result = P_FAIL;
+		free(p->reason);
+		p->reason = xstrdup(text);
+		free(p->log);
+		p->log = xasprintf("%s\n", text);
+		apply_known(c, p);
+		c->counts[p->result]++;
+		if (p->result == P_FAIL) {
+			append(&c->diag, text);
+			append(&c->diag, "\n");
+		}
+		free(text);
+		unexpected++;
+	}
+	if (!unexpected || (c->status != S_PASS && c->status != S_SKIP && c->status != S_KNOWN))
+		return;
+	c->status = c->counts[P_FAIL] ? S_FAIL : S_KNOWN;
+}
+
 static void classify(struct kase *c)
 {
 	int code = WIFEXITED(c->wstatus) ? WEXITSTATUS(c->wstatus) : -1;
@@ -939,6 +985,7 @@ static void classify(struct kase *c)
 		append(&c->diag, s);
 		free(s);
 	}
+	judge_skips(c);
 	if (c->status == S_TIMEOUT || c->status == S_CRASH || c->status == S_ERROR)
 		attach_tail(c, 15);
 	if (opt.dmesg && dmesg_after(c) && c->status != S_TIMEOUT &&

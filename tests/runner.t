@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The runner classifies purpose-built fixtures the way DESIGN.md section 3 says.
 . "$(dirname "$0")/lib.sh"
-plan 78
+plan 84
 
 F=build/fixtures
 R=build/runner
@@ -214,4 +214,23 @@ is "$(point declared_and_skips since)|$(point declared_and_skips result)" "5.9|s
 is "$(point undeclared since)" "-" "a point without a declaration has none"
 is "$(field "$D" declared since)|$(field "$D" declared feature)" "5.9|IORING_SETUP_SQPOLL" \
 	"the case's since and feature are its earliest TEST's (5.9 before 5.10)"
+# A skip at or after the TEST's since fails, unless its reason names a cause
+# outside the kernel (CONFORM_ENV, CONFORM_UNSEEN); before since it is a skip.
+$R -o "$TMP/dsk" $F/declared-skip >/dev/null 2>&1
+is "$?" 1 "an unexpected skip fails the run"
+K=$TMP/dsk/summary.json
+is "$(field "$K" declared-skip status)" fail "the case with it fails"
+dpt() {	# dpt NAME KEY: a test point's field of the declared-skip fixture
+	"$PY" -c 'import json,sys
+p={p["name"]: p for p in json.load(open(sys.argv[1]))["cases"][0]["points"]}[sys.argv[2]]
+print(p.get(sys.argv[3], "-"))' "$K" "$1" "$2"
+}
+is "$(dpt skip_after_since_for_a_kernel_reason result)" fail "a kernel-reason skip after since is a failed point"
+dpt skip_after_since_for_a_kernel_reason reason | grep -q "^unexpected skip: kernel .* is at or after the test's since 2.6"
+ok $? "its reason says so, with the kernel and the since"
+is "$(dpt skip_after_since_for_an_environment_reason result)/$(dpt skip_after_since_not_observed result)/$(dpt skip_before_since result)" \
+	skip/skip/skip "environment and not-observed skips, and a skip before since, stay skips"
+printf 'declared-skip:skip_after_since_for_a_kernel_reason  *  fixture, listed on purpose\n' >"$TMP/known-skip"
+$R --known "$TMP/known-skip" -o "$TMP/dsk2" $F/declared-skip >/dev/null 2>&1
+is "$?/$(field "$TMP/dsk2/summary.json" declared-skip status)" 0/known "a listed unexpected skip is known-failing"
 finish
