@@ -197,7 +197,8 @@ static inline void aio_submit_pending(struct __test_metadata *_metadata,
  * The reason, in conform_why, names the request as what
  * ("io_submit(<what>): <error>"), and adds einval_means, what an EINVAL
  * means here (e.g. "opcode refused"), when that is the error: what was
- * probed and what was seen, never a kernel version.
+ * probed and what was seen, never a kernel version. A failed io_setup
+ * (aio-max-nr reached, ...) is the machine's doing: CONFORM_ENV.
  */
 static inline const char *aio_probe_submit(struct iocb *cb, const char *what,
 					   const char *einval_means)
@@ -211,7 +212,7 @@ static inline const char *aio_probe_submit(struct iocb *cb, const char *what,
 
 	if (aio_sys_setup(1, &ctx) < 0) {
 		snprintf(conform_why, sizeof(conform_why),
-			 "io_setup for the %s probe: %s", what, strerror(errno));
+			 CONFORM_ENV "io_setup for the %s probe: %s", what, strerror(errno));
 		return conform_why;
 	}
 	ret = aio_sys_submit(ctx, 1, list);
@@ -249,11 +250,11 @@ static inline const char *aio_poll_missing(void)
 	if (why)
 		return why;
 	if (conform_pipe(p))
-		return "cannot make a pipe for the IOCB_CMD_POLL probe";
+		return CONFORM_ENV "cannot make a pipe for the IOCB_CMD_POLL probe";
 	if (write(p[1], "x", 1) != 1) {
 		close(p[0]);
 		close(p[1]);
-		return "cannot write the pipe for the IOCB_CMD_POLL probe";
+		return CONFORM_ENV "cannot write the pipe for the IOCB_CMD_POLL probe";
 	}
 	aio_prep_poll(&cb, p[0], POLLIN);
 	why = aio_probe_submit(&cb, "IOCB_CMD_POLL",

@@ -27,9 +27,9 @@ static inline const char *epoll_unavailable(void)
 		return NULL;
 	}
 	if (errno == ENOSYS)
-		return "epoll_create1: ENOSYS (kernel without CONFIG_EPOLL, or a seccomp filter)";
+		return CONFORM_ENV "epoll_create1: ENOSYS (kernel without CONFIG_EPOLL, or a seccomp filter)";
 	if (errno == EPERM)
-		return "epoll_create1: EPERM (refused here, e.g. by a seccomp filter)";
+		return CONFORM_ENV "epoll_create1: EPERM (refused here, e.g. by a seccomp filter)";
 	return NULL;
 }
 

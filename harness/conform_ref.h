@@ -426,7 +426,8 @@ static inline bool ref_case_read_task_file(const char *tid, const char *name,
  * guards against a hang). 1 when seen; 0 when not, with what was seen last
  * in seen[] (len bytes, NUL-terminated; seen may be NULL with len 0) for the
  * caller's skip reason: no iou-wrk-* thread, its wchan, "0" and its stack
- * top, or which /proc file could not be read. Callers skip on 0.
+ * top, or which /proc file could not be read. Callers skip on 0, with a
+ * reason that starts with CONFORM_UNSEEN (seen[] is only its detail).
  */
 static inline int ref_case_wait_worker_asleep_in(const char *where,
 						 char *seen, size_t len)

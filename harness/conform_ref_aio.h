@@ -174,10 +174,10 @@ static inline const char *ref_aio_case_syscall_file_missing(void)
 	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)gettid());
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return "/proc/self/task/<tid>/syscall cannot be opened (no /proc?): cannot see a thread asleep in io_getevents";
+		return CONFORM_ENV "/proc/self/task/<tid>/syscall cannot be opened (no /proc?): cannot see a thread asleep in io_getevents";
 	n = read(fd, buf, sizeof(buf));
 	close(fd);
-	return n > 0 ? NULL : "/proc/self/task/<tid>/syscall unreadable: cannot see a thread asleep in io_getevents";
+	return n > 0 ? NULL : CONFORM_ENV "/proc/self/task/<tid>/syscall unreadable: cannot see a thread asleep in io_getevents";
 }
 
 /* Start signalling the calling thread. 0, or an errno from pthread. */

@@ -146,10 +146,11 @@ struct paio_case_iowq {
  * Set that up on ctx and wait (bounded) until one read is done and the
  * other is seen asleep in a worker (ref_case_wait_worker_asleep_in(), which
  * reads wchan and, where wchan reads "0", the top of /proc stack). 1 when
- * seen; 0 when not, with w->why saying what was seen instead for the skip
- * reason: the second read was not in progress, or no worker was seen asleep
- * in wait_woken (wchan reads "0" on some kernels, e.g. Debian's 5.10 with
- * the ORC unwinder, and the stack fallback needs root; no iou-wrk-* thread;
+ * seen; 0 when not, with w->why saying what was seen instead, the detail
+ * of the caller's skip reason (which starts with CONFORM_UNSEEN): the
+ * second read was not in progress, or no worker was seen asleep in
+ * wait_woken (wchan reads "0" on some kernels, e.g. Debian's 5.10 with the
+ * ORC unwinder, and the stack fallback needs root; no iou-wrk-* thread;
  * /proc missing; or the kernel blocks elsewhere); -1 when a step failed.
  * On 0 the reads are still in progress or done; the caller cleans up with
  * paio_case_iowq_end after ref_paio_free or cancel.

@@ -397,7 +397,8 @@ static inline const char *uring_flag_result_missing(
  * The probe for a register opcode, or a flag in its argument, that the
  * opcode probe cannot show: NULL if io_uring_register(op, arg, nr) returns
  * 0 or more on a new 2-entry ring (then closed, which undoes what the call
- * set up); else why not, in conform_why, naming it name.
+ * set up); else why not, in conform_why, naming it name. A ring that
+ * cannot be made (memlock limit) is CONFORM_ENV.
  */
 static inline const char *uring_register_missing(unsigned int op, void *arg,
 						 unsigned int nr,
@@ -410,7 +411,7 @@ static inline const char *uring_register_missing(unsigned int op, void *arg,
 	if (why)
 		return why;
 	if (io_uring_queue_init(2, &ring, 0))
-		return "io_uring_queue_init failed";
+		return CONFORM_ENV "io_uring_queue_init failed";
 	ret = uring_register_raw(&ring, op, arg, nr);
 	err = errno;
 	io_uring_queue_exit(&ring);

@@ -31,7 +31,7 @@ static const char *open_direct_pair(size_t size, int *direct, int *buffered)
 	conform_tmppath(path, sizeof(path), "direct.XXXXXX");
 	*buffered = mkostemp(path, O_CLOEXEC);
 	if (*buffered < 0) {
-		snprintf(why, sizeof(why), "cannot create %s: %s", path,
+		snprintf(why, sizeof(why), CONFORM_ENV "cannot create %s: %s", path,
 			 strerror(errno));
 		return why;
 	}
@@ -40,7 +40,7 @@ static const char *open_direct_pair(size_t size, int *direct, int *buffered)
 		if (pwrite(*buffered, chunk, BLK, off) != BLK) {
 			unlink(path);
 			close(*buffered);
-			return "cannot write the temporary file";
+			return CONFORM_ENV "cannot write the temporary file";
 		}
 	}
 	*direct = open(path, O_RDWR | O_DIRECT | O_CLOEXEC);
@@ -51,10 +51,10 @@ static const char *open_direct_pair(size_t size, int *direct, int *buffered)
 	close(*buffered);
 	if (err == EINVAL)
 		snprintf(why, sizeof(why),
-			 "open(O_DIRECT): EINVAL: the filesystem of %s does not support O_DIRECT",
+			 CONFORM_ENV "open(O_DIRECT): EINVAL: the filesystem of %s does not support O_DIRECT",
 			 conform_tmpdir());
 	else
-		snprintf(why, sizeof(why), "open(O_DIRECT): %s", strerror(err));
+		snprintf(why, sizeof(why), CONFORM_ENV "open(O_DIRECT): %s", strerror(err));
 	return why;
 }
 

@@ -37,7 +37,7 @@ static const char *aio_fsync_missing(void)
 		return why;
 	fd = conform_temp_file(16, 0);
 	if (fd < 0)
-		return "cannot make a temporary file for the IOCB_CMD_FSYNC probe";
+		return CONFORM_ENV "cannot make a temporary file for the IOCB_CMD_FSYNC probe";
 	prep_sync(&cb, IOCB_CMD_FSYNC, fd, 0);
 	why = aio_probe_submit(&cb, "IOCB_CMD_FSYNC",
 			       "opcode not supported on a regular file");
@@ -115,7 +115,7 @@ TEST(fsync_of_read_only_fd_completes_with_res_zero)
 	ro = conform_reopen(fd, O_RDONLY);
 	if (ro < 0) {
 		close(fd);
-		SKIP(return, "cannot reopen the file read-only through /proc/self/fd (no /proc?)");
+		SKIP(return, CONFORM_ENV "cannot reopen the file read-only through /proc/self/fd (no /proc?)");
 	}
 	prep_sync(&cb, IOCB_CMD_FSYNC, ro, 3);
 	ASSERT_EQ(1, aio_submit_and_reap(_metadata, &cb, &ev));

@@ -43,7 +43,7 @@ static const char *pgetevents_missing(void)
 	if (aio_why)
 		return aio_why;
 	if (aio_sys_setup(1, &ctx))
-		return "io_setup failed for the io_pgetevents probe";
+		return CONFORM_ENV "io_setup failed for the io_pgetevents probe";
 	ret = aio_sys_pgetevents(ctx, 0, 1, &ev, &zero, NULL);
 	err = errno;
 	aio_sys_destroy(ctx);

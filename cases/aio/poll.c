@@ -40,18 +40,18 @@ static const char *libaio_poll_missing(void)
 	if (aio_why)
 		return aio_why;
 	if (conform_pipe(p))
-		return "cannot make a pipe for the IOCB_CMD_POLL probe";
+		return CONFORM_ENV "cannot make a pipe for the IOCB_CMD_POLL probe";
 	if (write(p[1], "x", 1) != 1) {
 		close(p[0]);
 		close(p[1]);
-		return "cannot write the pipe for the IOCB_CMD_POLL probe";
+		return CONFORM_ENV "cannot write the pipe for the IOCB_CMD_POLL probe";
 	}
 	ret = io_queue_init(1, &ctx);
 	if (ret < 0) {
 		close(p[0]);
 		close(p[1]);
 		snprintf(why, sizeof(why),
-			 "io_queue_init for the IOCB_CMD_POLL probe: %s",
+			 CONFORM_ENV "io_queue_init for the IOCB_CMD_POLL probe: %s",
 			 strerror(-ret));
 		return why;
 	}

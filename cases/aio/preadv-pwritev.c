@@ -184,7 +184,7 @@ TEST(pwritev_on_read_only_fd_gets_ebadf)
 	ASSERT_LE(0, fd);
 	rfd = conform_reopen(fd, O_RDONLY);
 	if (rfd < 0)
-		SKIP(close(fd); return, "cannot reopen through /proc/self/fd: %s",
+		SKIP(close(fd); return, CONFORM_ENV "cannot reopen through /proc/self/fd: %s",
 		     strerror(errno));
 	aio_prep_rw(&cb, IOCB_CMD_PWRITEV, rfd, iov, 1, 0, 0);
 	errno = 0;

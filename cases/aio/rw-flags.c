@@ -36,7 +36,7 @@ static const char *rw_flags_missing(void)
 		return why;
 	fd = conform_temp_file(sizeof(buf), 0);
 	if (fd < 0)
-		return "cannot make a temporary file for the aio_rw_flags probe";
+		return CONFORM_ENV "cannot make a temporary file for the aio_rw_flags probe";
 	aio_prep_rw(&cb, IOCB_CMD_PREAD, fd, buf, sizeof(buf), 0, 0);
 	cb.aio_rw_flags = RWF_HIPRI;
 	why = aio_probe_submit(&cb, "aio_rw_flags=RWF_HIPRI",
@@ -63,7 +63,7 @@ static const char *rwf_append_missing(void)
 		return why;
 	fd = conform_temp_file(0, 0);
 	if (fd < 0)
-		return "cannot make a temporary file for the RWF_APPEND probe";
+		return CONFORM_ENV "cannot make a temporary file for the RWF_APPEND probe";
 	aio_prep_rw(&cb, IOCB_CMD_PWRITE, fd, byte, sizeof(byte), 0, 0);
 	cb.aio_rw_flags = RWF_APPEND;
 	why = aio_probe_submit(&cb, "IOCB_CMD_PWRITE with RWF_APPEND",
@@ -207,7 +207,7 @@ static const char *eventfd_nowait_missing(void)
 		return conform_eventfd_unavailable();
 	efd = eventfd(0, EFD_CLOEXEC);
 	if (efd < 0)
-		return "eventfd() failed";
+		return CONFORM_ENV "eventfd() failed";
 	iov.iov_base = &v;
 	iov.iov_len = sizeof(v);
 	n = preadv2(efd, &iov, 1, -1, RWF_NOWAIT);
@@ -317,7 +317,7 @@ TEST(rwf_nowait_read_of_cached_file_returns_data_or_eopnotsupp)
 		EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 4096));
 	} else {
 		close(fd);
-		SKIP(return, "preadv2(RWF_NOWAIT) of cached data gave %zd (%s): cannot tell which variant applies",
+		SKIP(return, CONFORM_UNSEEN "preadv2(RWF_NOWAIT) of cached data gave %zd (%s): cannot tell which variant applies",
 		     n, n < 0 ? strerror(err) : "short");
 	}
 	close(fd);

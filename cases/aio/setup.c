@@ -90,10 +90,10 @@ TEST(setup_above_aio_max_nr_gets_eagain)
 	CONFORM_REQUIRE_AIO();
 	max_nr = conform_read_sysctl("/proc/sys/fs/aio-max-nr");
 	if (max_nr < 0)
-		SKIP(return, "cannot read /proc/sys/fs/aio-max-nr (no /proc?)");
+		SKIP(return, CONFORM_ENV "cannot read /proc/sys/fs/aio-max-nr (no /proc?)");
 	/* Stay below the internal cap so that only aio-max-nr can refuse. */
 	if (max_nr >= 4194304)
-		SKIP(return, "fs.aio-max-nr=%ld is above the internal limit: EAGAIN cannot be reached alone",
+		SKIP(return, CONFORM_ENV "fs.aio-max-nr=%ld is above the internal limit: EAGAIN cannot be reached alone",
 		     max_nr);
 	errno = 0;
 	EXPECT_EQ(-1, aio_sys_setup((unsigned int)max_nr + 1, &ctx));

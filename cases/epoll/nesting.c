@@ -76,7 +76,7 @@ TEST(blocked_outer_wait_is_woken_by_inner_fd)
 	ASSERT_EQ(1, write(p[1], "x", 1));
 	ASSERT_EQ(0, pthread_join(w.th, NULL));
 	if (seen < 0)
-		SKIP(return, "/proc/self/task/<tid>/syscall unreadable: cannot see the waiter block");
+		SKIP(return, CONFORM_ENV "/proc/self/task/<tid>/syscall unreadable: cannot see the waiter block");
 	EXPECT_EQ(1, seen);
 	EXPECT_EQ(1, w.ret);
 	EXPECT_EQ(EPOLLIN, w.ev.events);

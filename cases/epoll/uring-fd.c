@@ -177,7 +177,7 @@ TEST(completion_wakes_blocked_epoll_wait)
 	ASSERT_EQ(1, write(p[1], "w", 1));
 	ASSERT_EQ(0, pthread_join(w.th, NULL));
 	if (seen < 0)
-		SKIP(goto out, "/proc/self/task/<tid>/syscall unreadable: cannot see the waiter block");
+		SKIP(goto out, CONFORM_ENV "/proc/self/task/<tid>/syscall unreadable: cannot see the waiter block");
 	EXPECT_EQ(1, seen);
 	EXPECT_EQ(1, w.ret);
 	EXPECT_EQ(EPOLLIN, w.ev.events);

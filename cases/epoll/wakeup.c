@@ -60,7 +60,7 @@ static const char *fdinfo_unusable(void)
 	if (ep < 0 || conform_pipe(p)) {
 		if (ep >= 0)
 			close(ep);
-		return "cannot make an epoll fd and a pipe for the fdinfo probe";
+		return CONFORM_ENV "cannot make an epoll fd and a pipe for the fdinfo probe";
 	}
 	if (epoll_ctl_tag(ep, EPOLL_CTL_ADD, p[0], EPOLLIN, TAG) == 0)
 		ev = fdinfo_events(ep, p[0]);
@@ -68,7 +68,7 @@ static const char *fdinfo_unusable(void)
 	close(p[0]);
 	close(p[1]);
 	return ev == (EPOLLIN | ALWAYS) ? NULL :
-	       "/proc/self/fdinfo/<epfd> unreadable or without tfd lines (no /proc, or kernel before 3.8)";
+	       CONFORM_ENV "/proc/self/fdinfo/<epfd> unreadable or without tfd lines (no /proc, or kernel before 3.8)";
 }
 
 /* Set (on) or clear CAP_BLOCK_SUSPEND in this process's effective set.
@@ -164,9 +164,9 @@ TEST(add_with_wakeup_with_cap_keeps_flag_where_pm_sleep_exists)
 	EPOLL_REQUIRE();
 	CONFORM_REQUIRE(fdinfo_unusable());
 	if (access("/sys/kernel", F_OK))
-		SKIP(return, "/sys not mounted: cannot tell whether the kernel has CONFIG_PM_SLEEP");
+		SKIP(return, CONFORM_ENV "/sys not mounted: cannot tell whether the kernel has CONFIG_PM_SLEEP");
 	if (set_block_suspend(true))
-		SKIP(return, "cannot raise CAP_BLOCK_SUSPEND (%s)", strerror(errno));
+		SKIP(return, CONFORM_ENV "cannot raise CAP_BLOCK_SUSPEND (%s)", strerror(errno));
 	pm_sleep = access("/sys/power/wakeup_count", F_OK) == 0;
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_pipe(p));

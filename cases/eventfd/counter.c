@@ -131,7 +131,7 @@ TEST(blocking_read_waits_for_write)
 		ASSERT_EQ(8, write(r.fd, &val, sizeof(val)));
 		pthread_join(th, NULL);
 		close(r.fd);
-		SKIP(return, "/proc/self/task/<tid>/syscall unreadable: cannot see the reader block");
+		SKIP(return, CONFORM_ENV "/proc/self/task/<tid>/syscall unreadable: cannot see the reader block");
 	}
 	EXPECT_EQ(1, seen);
 	EXPECT_EQ(0, atomic_load(&r.done));

@@ -207,7 +207,7 @@ TEST(blocked_wait_is_woken_by_write)
 	ASSERT_EQ(8, write(efd, &one, sizeof(one)));
 	ASSERT_EQ(0, pthread_join(w.th, NULL));
 	if (seen < 0)
-		SKIP(return, "/proc/self/task/<tid>/syscall unreadable: cannot see the waiter block");
+		SKIP(return, CONFORM_ENV "/proc/self/task/<tid>/syscall unreadable: cannot see the waiter block");
 	EXPECT_EQ(1, seen);
 	EXPECT_EQ(1, w.ret);
 	EXPECT_EQ(EPOLLIN, w.ev.events);

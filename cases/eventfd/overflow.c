@@ -171,7 +171,7 @@ TEST(blocking_write_on_full_counter_waits_for_read)
 		ASSERT_EQ(8, read(w.fd, &v, sizeof(v)));
 		pthread_join(th, NULL);
 		close(w.fd);
-		SKIP(return, "/proc/self/task/<tid>/syscall unreadable: cannot see the writer block");
+		SKIP(return, CONFORM_ENV "/proc/self/task/<tid>/syscall unreadable: cannot see the writer block");
 	}
 	EXPECT_EQ(1, seen);
 	EXPECT_EQ(0, atomic_load(&w.done));

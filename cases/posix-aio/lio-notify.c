@@ -122,7 +122,7 @@ TEST(nowait_list_with_failing_entry_still_notifies)
 	wo = conform_reopen(fd, O_WRONLY);
 	if (wo < 0) {
 		close(fd);
-		SKIP(return, "cannot reopen the file write-only through /proc/self/fd (no /proc?)");
+		SKIP(return, CONFORM_ENV "cannot reopen the file write-only through /proc/self/fd (no /proc?)");
 	}
 	ASSERT_EQ(0, posix_aio_block_signal(NOTIFY_SIG, &set));
 	posix_aio_prep_lio(&cbs[0], LIO_READ, fd, good, sizeof(good), 512);

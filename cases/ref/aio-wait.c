@@ -148,7 +148,7 @@ TEST(min_nr_collects_from_ring_and_kernel)
 	n = ref_aio_wait(&ctx, ev, 2, 3, &(struct timespec){ .tv_sec = 5 });
 	pthread_join(writer, NULL);
 	if (n == 1 && !conform_fd_readable(p[0], 0))
-		SKIP(goto out, "the helper never saw the wait asleep in io_getevents (no /proc/self/task/<tid>/syscall?)");
+		SKIP(goto out, CONFORM_UNSEEN "the helper never saw the wait asleep in io_getevents (no /proc/self/task/<tid>/syscall?)");
 	ASSERT_EQ(2, n);
 	ref_aio_case_sort(ev, 2);
 	EXPECT_EQ(9u, ev[0].data);
@@ -251,7 +251,7 @@ TEST(eintr_is_retried)
 	n = ref_aio_wait(&ctx, &ev, 1, 1, &(struct timespec){ .tv_sec = 5 });
 	ref_aio_case_signaller_stop(&sig);
 	if (sig.unreadable)
-		SKIP(goto out, "/proc/self/task/<tid>/syscall unreadable: cannot see the wait asleep");
+		SKIP(goto out, CONFORM_ENV "/proc/self/task/<tid>/syscall unreadable: cannot see the wait asleep");
 	ASSERT_EQ(1, sig.sent);
 	EXPECT_EQ(1, conform_signal_count(SIGUSR1));
 	ASSERT_EQ(1, n);
@@ -292,9 +292,9 @@ TEST(eintr_retries_keep_the_deadline)
 	n = ref_aio_wait(&ctx, &ev, 1, 1, &timeout);
 	sent = ref_aio_case_signaller_stop(&sig);
 	if (sig.unreadable)
-		SKIP(goto out, "/proc/self/task/<tid>/syscall unreadable: cannot see the wait asleep");
+		SKIP(goto out, CONFORM_ENV "/proc/self/task/<tid>/syscall unreadable: cannot see the wait asleep");
 	if (sent == 0)
-		SKIP(goto out, "the helper did not see the wait asleep within its 50 ms: nothing interrupted");
+		SKIP(goto out, CONFORM_UNSEEN "the helper did not see the wait asleep within its 50 ms: nothing interrupted");
 	EXPECT_EQ(0, n);
 	/* Signals sent while one is still pending merge into it. */
 	EXPECT_LE(1, conform_signal_count(SIGUSR1));

@@ -238,7 +238,7 @@ TEST(blocked_wait_in_thread_survives_a_signal)
 		ASSERT_EQ(1, write(p[1], "x", 1));
 		pthread_join(th, NULL);
 		ASSERT_NE(0, seen);	/* 0: it never blocked */
-		SKIP(goto out, "/proc/self/task/%d/syscall unreadable: cannot see the waiter block",
+		SKIP(goto out, CONFORM_ENV "/proc/self/task/%d/syscall unreadable: cannot see the waiter block",
 		     (int)tid);
 	}
 	ASSERT_EQ(0, pthread_kill(th, SIGUSR2));

@@ -44,7 +44,7 @@ TEST(read_asleep_in_io_wq_is_interrupted_and_reported_canceled)
 	if (!seen) {
 		ref_paio_free(&ctx);
 		paio_case_iowq_end(&w);
-		SKIP(return, "no io-wq worker seen asleep in wait_woken within "
+		SKIP(return, CONFORM_UNSEEN "no io-wq worker seen asleep in wait_woken within "
 		     "2 s: %s", w.why);
 	}
 	EXPECT_EQ(AIO_CANCELED, ref_paio_cancel(&ctx, w.fd, w.sleeping));
@@ -82,7 +82,7 @@ TEST(cancel_of_read_asleep_in_io_wq_is_counted_running)
 	if (!seen) {
 		ref_paio_free(&ctx);
 		paio_case_iowq_end(&w);
-		SKIP(return, "no io-wq worker seen asleep in wait_woken within "
+		SKIP(return, CONFORM_UNSEEN "no io-wq worker seen asleep in wait_woken within "
 		     "2 s: %s", w.why);
 	}
 	ASSERT_EQ(AIO_CANCELED, ref_paio_cancel(&ctx, w.fd, w.sleeping));
@@ -155,7 +155,7 @@ TEST(free_interrupts_read_asleep_in_io_wq)
 	snprintf(why, sizeof(why), "%s", w->why);
 	free(w);
 	if (!seen)
-		SKIP(return, "no io-wq worker seen asleep in wait_woken within "
+		SKIP(return, CONFORM_UNSEEN "no io-wq worker seen asleep in wait_woken within "
 		     "2 s: %s; the read may not have been running", why);
 }
 

@@ -29,7 +29,7 @@ static const char *multishot_accept_missing(void)
 
 	lfd = ref_case_unix_listener("probe.sock", &sun);
 	if (lfd < 0)
-		return "AF_UNIX listener failed in the multishot accept probe";
+		return CONFORM_ENV "AF_UNIX listener failed in the multishot accept probe";
 	if (ref_ring_init(&ring, 4, NULL) == 0) {
 		cfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (cfd >= 0 && connect(cfd, (struct sockaddr *)&sun, sizeof(sun)) == 0 &&
@@ -117,13 +117,13 @@ TEST(tcp_accept_reports_peer_address)
 	ASSERT_LE(0, lfd);
 	if (!conform_loopback_up(lfd)) {
 		close(lfd);
-		SKIP(return, "loopback interface lo is not up");
+		SKIP(return, CONFORM_ENV "loopback interface lo is not up");
 	}
 	if (bind(lfd, (struct sockaddr *)&srv, sizeof(srv))) {
 		int err = errno;
 
 		close(lfd);
-		SKIP(return, "bind to 127.0.0.1 failed (%s): loopback not up", strerror(err));
+		SKIP(return, CONFORM_ENV "bind to 127.0.0.1 failed (%s): loopback not up", strerror(err));
 	}
 	ASSERT_EQ(0, listen(lfd, 4));
 	ASSERT_EQ(0, getsockname(lfd, (struct sockaddr *)&srv, &len));

@@ -30,7 +30,7 @@ static const char *pbuf_ring_missing(void)
 	int err;
 
 	if (ref_ring_init(&ring, 4, NULL))
-		return "ring setup failed in the provided-buffer ring probe";
+		return CONFORM_ENV "ring setup failed in the provided-buffer ring probe";
 	err = ref_buf_ring_init(&ring, &bufs, 2, BUF_SIZE, BGID);
 	if (!err)
 		ref_buf_ring_free(&ring, &bufs);
@@ -56,9 +56,9 @@ static const char *multishot_recv_missing(void)
 	int sv[2], err;
 
 	if (conform_socketpair(sv))
-		return "socketpair failed in the multishot recv probe";
+		return CONFORM_ENV "socketpair failed in the multishot recv probe";
 	if (ref_ring_init(&ring, 4, NULL)) {
-		ret = "ring setup failed in the multishot recv probe";
+		ret = CONFORM_ENV "ring setup failed in the multishot recv probe";
 		goto out;
 	}
 	err = ref_buf_ring_init(&ring, &bufs, 2, BUF_SIZE, BGID);

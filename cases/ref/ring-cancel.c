@@ -24,7 +24,7 @@ static const char *cancel_flags_missing(unsigned int flags, const char *name)
 	int res;
 
 	if (ref_ring_init(&ring, 2, NULL))
-		return "ring setup failed in the cancel-flag probe";
+		return CONFORM_ENV "ring setup failed in the cancel-flag probe";
 	if (flags & IORING_ASYNC_CANCEL_FD)
 		ok = ref_prep_cancel_fd(&ring, 0, flags & ~IORING_ASYNC_CANCEL_FD, 1);
 	else if (flags & IORING_ASYNC_CANCEL_ANY)

@@ -39,7 +39,7 @@ static const char *multishot_missing(void)
 	int p[2];
 
 	if (conform_pipe(p))
-		return "pipe failed in the multishot probe";
+		return CONFORM_ENV "pipe failed in the multishot probe";
 	if (ref_ring_init(&ring, 4, NULL) == 0) {
 		if (ref_prep_poll_add(&ring, p[0], POLLIN, true, TAG_POLL) &&
 		    ref_ring_submit(&ring) == 1 && write(p[1], "a", 1) == 1 &&

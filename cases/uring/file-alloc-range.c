@@ -72,7 +72,7 @@ static const char *alloc_range_missing(void)
 	if (conform_uring_unavailable())
 		return conform_uring_unavailable();
 	if (range_setup(&ring, p))
-		return "ring with a sparse file table could not be set up";
+		return CONFORM_ENV "ring with a sparse file table could not be set up";
 	ret = alloc_range(&ring, 0, TABLE, 0);
 	err = errno;
 	range_teardown(&ring, p);

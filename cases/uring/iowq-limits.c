@@ -41,7 +41,7 @@ static const char *max_workers_missing(void)
 	if (conform_uring_unavailable())
 		return conform_uring_unavailable();
 	if (worker_ring(&ring))
-		return "ring with a completed NOP could not be set up";
+		return CONFORM_ENV "ring with a completed NOP could not be set up";
 	ret = max_workers(&ring, vals, 2);
 	err = errno;
 	io_uring_queue_exit(&ring);

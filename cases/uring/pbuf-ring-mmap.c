@@ -61,7 +61,7 @@ static const char *pbuf_ring_missing(void)
 	struct io_uring_buf_reg reg;
 
 	if (!mem)
-		return "no memory for the buffer ring probe";
+		return CONFORM_ENV "no memory for the buffer ring probe";
 	reg = uring_pbuf_reg((__u64)(uintptr_t)mem, ENTRIES, 1, 0);
 	why = uring_register_missing(IORING_REGISTER_PBUF_RING, &reg, 1,
 				     "IORING_REGISTER_PBUF_RING");

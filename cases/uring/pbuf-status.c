@@ -49,7 +49,7 @@ static const char *pbuf_status_missing(void)
 	if (why)
 		return why;
 	if (io_uring_queue_init(2, &ring, 0))
-		return "io_uring_queue_init failed";
+		return CONFORM_ENV "io_uring_queue_init failed";
 	ret = pbuf_status(&ring, BGID, &head);
 	err = errno;
 	io_uring_queue_exit(&ring);

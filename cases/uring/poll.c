@@ -173,11 +173,11 @@ static const char *multishot_missing(void)
 	int fds[2];
 
 	if (conform_pipe(fds))
-		return "pipe failed in the multishot probe";
+		return CONFORM_ENV "pipe failed in the multishot probe";
 	if (io_uring_queue_init(4, &ring, 0)) {
 		close(fds[0]);
 		close(fds[1]);
-		return "io_uring_queue_init failed in the multishot probe";
+		return CONFORM_ENV "io_uring_queue_init failed in the multishot probe";
 	}
 	queue_poll(&ring, fds[0], POLLIN, true);
 	if (io_uring_submit(&ring) != 1 || write(fds[1], "a", 1) != 1 ||

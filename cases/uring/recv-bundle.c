@@ -94,7 +94,7 @@ static const char *pbuf_ring_missing(void)
 	const char *why;
 
 	if (!mem)
-		return "mmap of the probe's buffer ring failed";
+		return CONFORM_ENV "mmap of the probe's buffer ring failed";
 	reg = uring_pbuf_reg((__u64)(uintptr_t)mem, ENTRIES, BGID, 0);
 	why = uring_register_missing(IORING_REGISTER_PBUF_RING, &reg, 1,
 				     "IORING_REGISTER_PBUF_RING");

@@ -54,7 +54,7 @@ static const char *ring_fds_missing(void)
 	if (why)
 		return why;
 	if (io_uring_queue_init(2, &ring, 0))
-		return "io_uring_queue_init failed";
+		return CONFORM_ENV "io_uring_queue_init failed";
 	if (reg_ring(ring.ring_fd, -1U, &off) == 1)
 		unreg_ring(ring.ring_fd, off);
 	else

@@ -150,7 +150,7 @@ TEST(renameat_exchange_swaps_two_names)
 	if (ret == -EINVAL) {
 		unlink(x);
 		unlink(y);
-		SKIP(return, "rename(2) EINVAL: the filesystem of TMPDIR does not support RENAME_EXCHANGE");
+		SKIP(return, CONFORM_ENV "rename(2) EINVAL: the filesystem of TMPDIR does not support RENAME_EXCHANGE");
 	}
 	EXPECT_EQ(0, ret);
 	EXPECT_EQ(ino_y, inode_of(x));

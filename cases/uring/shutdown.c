@@ -191,7 +191,7 @@ TEST(unconnected_tcp_socket_gets_enotconn)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SHUTDOWN);
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		SKIP(return, "socket(AF_INET, SOCK_STREAM): %s", strerror(errno));
+		SKIP(return, CONFORM_ENV "socket(AF_INET, SOCK_STREAM): %s", strerror(errno));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	EXPECT_EQ(-ENOTCONN, uring_shutdown(&ring, fd, SHUT_RDWR));
 	io_uring_queue_exit(&ring);

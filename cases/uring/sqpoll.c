@@ -232,7 +232,7 @@ TEST(sq_aff_binds_thread_to_sq_thread_cpu)
 	if (tid <= 0) {
 		io_uring_queue_exit(&ring);
 		if (tid < 0)
-			SKIP(return, "/proc/self/task unreadable: cannot see the SQ thread");
+			SKIP(return, CONFORM_ENV "/proc/self/task unreadable: cannot see the SQ thread");
 		SKIP(return, "no iou-sqp-%d thread in /proc/self/task: the SQ thread is not a thread of this process", (int)getpid());
 	}
 	ASSERT_EQ(0, sched_getaffinity(tid, sizeof(theirs), &theirs));

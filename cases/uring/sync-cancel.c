@@ -37,7 +37,7 @@ static const char *sync_cancel_missing(void)
 	int ret, err;
 
 	if (io_uring_queue_init(2, &ring, 0))
-		return "io_uring_queue_init failed for the sync-cancel probe";
+		return CONFORM_ENV "io_uring_queue_init failed for the sync-cancel probe";
 	ret = uring_register_raw(&ring, IORING_REGISTER_SYNC_CANCEL, &reg, 1);
 	err = errno;
 	io_uring_queue_exit(&ring);
