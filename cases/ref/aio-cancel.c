@@ -8,7 +8,7 @@
  * io_cancel's on the same kind of request. Polls wait on empty pipes.
  * Sources: io_cancel(2), fs/aio.c io_cancel() ("the io_event is always
  * delivered via the ring buffer. -EINPROGRESS indicates cancellation is
- * in progress", aio_poll_cancel, IOCB_CMD_POLL since 4.18), ref/aio.h.
+ * in progress", aio_poll_cancel, IOCB_CMD_POLL since 4.19), ref/aio.h.
  */
 #include "conform_ref.h"
 #include "conform_ref_aio.h"
@@ -28,7 +28,7 @@ static void pending_poll(struct __test_metadata *_metadata, struct ref_aio *ctx,
 /*
  * fs/aio.c io_cancel(): cancelling a pending IOCB_CMD_POLL gets
  * -EINPROGRESS from the kernel (raw call: -1, errno EINPROGRESS); ref
- * reports the same answer as 0, "under way" (since 4.18).
+ * reports the same answer as 0, "under way" (since 4.19).
  */
 TEST(cancel_of_pending_poll_is_under_way)
 {
@@ -39,7 +39,7 @@ TEST(cancel_of_pending_poll_is_under_way)
 	aio_context_t id = 0;
 	int p[2], q[2];
 
-	CONFORM_DECLARE("4.18", "IOCB_CMD_POLL",
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
 			"fs/aio.c io_cancel(): -EINPROGRESS for a cancelled "
 			"IOCB_CMD_POLL (aio_poll_cancel)");
 	AIO_REQUIRE_POLL();
@@ -67,7 +67,7 @@ TEST(cancel_of_pending_poll_is_under_way)
  * fs/aio.c aio_poll_complete_work(): the cancelled poll completes through
  * the ring like any request, with its obj and data and res 0 (no poll
  * mask is taken once cancelled), res2 0; reaped here by ref_aio_wait from
- * the user ring. Exactly one event (since 4.18).
+ * the user ring. Exactly one event (since 4.19).
  */
 TEST(cancelled_poll_event_arrives_with_res_zero)
 {
@@ -77,7 +77,7 @@ TEST(cancelled_poll_event_arrives_with_res_zero)
 	struct iocb cb;
 	int p[2];
 
-	CONFORM_DECLARE("4.18", "IOCB_CMD_POLL",
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
 			"fs/aio.c io_cancel() and aio_poll_complete_work(): "
 			"the cancelled poll's event is delivered via the "
 			"ring, res 0");
@@ -167,7 +167,7 @@ TEST(cancel_of_write_gets_einval_and_write_completes)
 }
 
 /* fs/aio.c io_cancel(): a cancelled poll is no longer in flight: a second
- * cancel gets -EINVAL, raw and through ref alike (since 4.18). */
+ * cancel gets -EINVAL, raw and through ref alike (since 4.19). */
 TEST(second_cancel_of_poll_gets_einval)
 {
 	struct timespec bound = ref_aio_case_bound;
@@ -177,7 +177,7 @@ TEST(second_cancel_of_poll_gets_einval)
 	aio_context_t id = 0;
 	int p[2], q[2];
 
-	CONFORM_DECLARE("4.18", "IOCB_CMD_POLL",
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
 			"fs/aio.c io_cancel(): -EINVAL for a request no "
 			"longer in flight");
 	AIO_REQUIRE_POLL();
@@ -205,7 +205,7 @@ TEST(second_cancel_of_poll_gets_einval)
 
 /* fs/aio.c io_cancel(): a poll that already completed (the pipe was
  * readable) is not in flight: -EINVAL; its event is the normal one,
- * POLLIN (since 4.18). */
+ * POLLIN (since 4.19). */
 TEST(cancel_of_completed_poll_gets_einval)
 {
 	struct iocb cb, *list[1] = { &cb };
@@ -213,7 +213,7 @@ TEST(cancel_of_completed_poll_gets_einval)
 	struct ref_aio ctx;
 	int p[2];
 
-	CONFORM_DECLARE("4.18", "IOCB_CMD_POLL",
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
 			"fs/aio.c io_cancel(): -EINVAL for a poll that "
 			"already completed");
 	AIO_REQUIRE_POLL();

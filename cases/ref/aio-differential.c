@@ -109,13 +109,13 @@ static void run_ref(struct __test_metadata *_metadata, struct run *r)
 
 /* io_submit(2) "struct iocb": the fields each opcode uses, everything else
  * zero. ref's helpers build byte-identical iocbs to hand-made ones
- * (POLL: the mask in aio_buf, since 4.18). */
+ * (POLL: the mask in aio_buf, since 4.19). */
 TEST(prep_helpers_build_the_iocbs_made_by_hand)
 {
 	static struct iocb hand[NOPS], ref[NOPS];
 	static struct run a;
 
-	CONFORM_DECLARE("4.18", "IOCB_CMD_POLL",
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
 			"io_submit(2) struct iocb; fs/aio.c aio_poll(): the "
 			"poll mask in aio_buf");
 	run_open(_metadata, &a, hand);
@@ -135,8 +135,8 @@ TEST(prep_helpers_build_the_iocbs_made_by_hand)
  * io_submit(2)/io_getevents(2): pwrite, pread, preadv, pwritev, fsync,
  * fdatasync and poll give the same seven events through ref as through the
  * raw calls, and the expected ones: byte counts 1024, 4096, 3072, 2048;
- * 0 for the syncs; POLLIN for the poll; res2 0 (FSYNC/FDSYNC/POLL since
- * 4.18, the rest since 2.6).
+ * 0 for the syncs; POLLIN for the poll; res2 0 (FSYNC/FDSYNC since 4.18,
+ * POLL since 4.19, the rest since 2.6).
  */
 TEST(seven_operations_give_the_same_events)
 {
@@ -144,10 +144,10 @@ TEST(seven_operations_give_the_same_events)
 	static struct iocb cbs[NOPS];
 	static struct run raw, ref;
 
-	CONFORM_DECLARE("4.18", "IOCB_CMD_FSYNC",
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
 			"io_submit(2), io_getevents(2); fs/aio.c "
-			"IOCB_CMD_FSYNC, IOCB_CMD_FDSYNC and IOCB_CMD_POLL "
-			"(4.18)");
+			"IOCB_CMD_FSYNC, IOCB_CMD_FDSYNC (4.18) and IOCB_CMD_POLL "
+			"(4.19)");
 	CONFORM_REQUIRE_AIO();
 	AIO_REQUIRE_POLL();
 	/* Both runs use the same iocbs (each on a file of its own), so obj
@@ -230,7 +230,7 @@ TEST(same_iocbs_give_identical_events_including_errors)
 
 /* io_submit(2) ERRORS: EBADF "Invalid file descriptor" for the first
  * iocb: the raw call fails with errno EBADF, ref returns -EBADF (since
- * 2.5). */
+ * 2.6). */
 TEST(bad_fd_is_refused_alike)
 {
 	char buf[16];
@@ -238,7 +238,7 @@ TEST(bad_fd_is_refused_alike)
 	aio_context_t id = 0;
 	struct ref_aio ctx;
 
-	CONFORM_DECLARE("2.5", "io_submit",
+	CONFORM_DECLARE("2.6", "io_submit",
 			"io_submit(2) EBADF");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, aio_sys_setup(4, &id));

@@ -9,7 +9,7 @@
  * asynchronous I/O operations ... will block on the completion of all
  * operations that could not be canceled"), fs/aio.c SYSCALL io_destroy
  * (waits for every request, then the ring is unmapped by kill_ioctx),
- * IOCB_CMD_POLL since 4.18, ref/aio.h.
+ * IOCB_CMD_POLL since 4.19, ref/aio.h.
  */
 #include <sys/eventfd.h>
 
@@ -18,14 +18,14 @@
 
 /* io_destroy(2): a context with a poll pending on an empty pipe (which
  * would never complete) is destroyed: ref_aio_free returns 0 and clears
- * the context (since 4.18). */
+ * the context (since 4.19). */
 TEST(free_with_pending_poll_returns_zero)
 {
 	struct iocb cb, *list[1] = { &cb };
 	struct ref_aio ctx;
 	int p[2];
 
-	CONFORM_DECLARE("4.18", "IOCB_CMD_POLL",
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
 			"io_destroy(2): cancels all outstanding operations");
 	AIO_REQUIRE_POLL();
 	ASSERT_EQ(0, conform_pipe(p));
@@ -44,7 +44,7 @@ TEST(free_with_pending_poll_returns_zero)
  * completes a cancelled poll like any request (aio_complete signals the
  * eventfd). So when ref_aio_free returns, two polls pending on an empty
  * pipe have each added 1 to their eventfd: it reads 2 at once, without
- * waiting (IOCB_FLAG_RESFD since 2.6.22, polls since 4.18).
+ * waiting (IOCB_FLAG_RESFD since 2.6.22, polls since 4.19).
  */
 TEST(free_waits_for_cancelled_polls_to_complete)
 {
@@ -53,7 +53,7 @@ TEST(free_waits_for_cancelled_polls_to_complete)
 	uint64_t count = 0;
 	int p[2], efd;
 
-	CONFORM_DECLARE("4.18", "IOCB_CMD_POLL",
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
 			"io_destroy(2): blocks on the completion of "
 			"operations; fs/aio.c io_destroy");
 	AIO_REQUIRE_POLL();
@@ -81,7 +81,7 @@ TEST(free_waits_for_cancelled_polls_to_complete)
 /*
  * fs/aio.c: after io_destroy the polls are gone: data written to the pipe
  * afterwards signals nothing (the eventfd stays 0 beyond the cancellation's
- * completions) and stays in the pipe, untouched (since 4.18).
+ * completions) and stays in the pipe, untouched (since 4.19).
  */
 TEST(polls_end_with_the_context)
 {
@@ -91,7 +91,7 @@ TEST(polls_end_with_the_context)
 	char c = 0;
 	int p[2], efd;
 
-	CONFORM_DECLARE("4.18", "IOCB_CMD_POLL",
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
 			"io_destroy(2); fs/aio.c io_destroy: the context's "
 			"requests end with it");
 	AIO_REQUIRE_POLL();
@@ -121,7 +121,7 @@ TEST(polls_end_with_the_context)
  * fs/aio.c kill_ioctx(): io_destroy unmaps the ring at the context address
  * (the pointer ref kept is dead). Seen with mmap(2) MAP_FIXED_NOREPLACE
  * (4.17): refused with EEXIST there while the ring is mapped, placed
- * exactly there once it is not (io_destroy since 2.5; seen this way since
+ * exactly there once it is not (io_destroy since 2.6; seen this way since
  * 4.17, this TEST's first kernel).
  */
 TEST(free_unmaps_the_ring)
@@ -154,12 +154,12 @@ TEST(free_unmaps_the_ring)
 
 /* io_destroy(2) ERRORS: EINVAL "The AIO context specified by ctx_id is
  * invalid": freeing twice (the cleared context), or a stale copy of a
- * freed one, gives -EINVAL (since 2.5). */
+ * freed one, gives -EINVAL (since 2.6). */
 TEST(free_of_freed_context_gets_einval)
 {
 	struct ref_aio ctx, stale;
 
-	CONFORM_DECLARE("2.5", "io_destroy",
+	CONFORM_DECLARE("2.6", "io_destroy",
 			"io_destroy(2) EINVAL");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, ref_aio_init(&ctx, 4));
@@ -171,12 +171,12 @@ TEST(free_of_freed_context_gets_einval)
 
 /* io_setup(2) ERRORS: EINVAL "nr_events ... should be greater than 0";
  * ref_aio_init passes the kernel's answer on and leaves the context empty
- * (since 2.5). */
+ * (since 2.6). */
 TEST(init_with_zero_events_gets_einval)
 {
 	struct ref_aio ctx;
 
-	CONFORM_DECLARE("2.5", "io_setup",
+	CONFORM_DECLARE("2.6", "io_setup",
 			"io_setup(2) EINVAL");
 	CONFORM_REQUIRE_AIO();
 	memset(&ctx, 0x5a, sizeof(ctx));

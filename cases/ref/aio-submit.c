@@ -27,7 +27,7 @@ static void prep_four(struct iocb cb[4], struct iocb *list[4], int fd,
 }
 
 /* io_submit(2): "returns the number of iocbs submitted": all four valid
- * reads are taken, and each gives one event (since 2.5). */
+ * reads are taken, and each gives one event (since 2.6). */
 TEST(all_valid_iocbs_are_taken)
 {
 	static char buf[4][256];
@@ -36,7 +36,7 @@ TEST(all_valid_iocbs_are_taken)
 	struct ref_aio ctx;
 	int fd;
 
-	CONFORM_DECLARE("2.5", "io_submit",
+	CONFORM_DECLARE("2.6", "io_submit",
 			"io_submit(2) RETURN VALUE");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(4096, 0);
@@ -59,7 +59,7 @@ TEST(all_valid_iocbs_are_taken)
  * io_submit(2): the count "may be less than nr"; fs/aio.c stops at the
  * first iocb refused and returns how many were taken before it. The third
  * of four has a bad fd: 2 taken, exactly two events, none for the third
- * and fourth (since 2.5).
+ * and fourth (since 2.6).
  */
 TEST(submission_stops_at_the_first_refused_iocb)
 {
@@ -69,7 +69,7 @@ TEST(submission_stops_at_the_first_refused_iocb)
 	struct ref_aio ctx;
 	int fd;
 
-	CONFORM_DECLARE("2.5", "io_submit",
+	CONFORM_DECLARE("2.6", "io_submit",
 			"io_submit(2) RETURN VALUE: may be less than nr; "
 			"fs/aio.c io_submit");
 	CONFORM_REQUIRE_AIO();
@@ -92,7 +92,7 @@ TEST(submission_stops_at_the_first_refused_iocb)
 /*
  * ref/aio.h (io_submit's rule): after a short count n, submitting
  * list + n again returns the refused iocb's own error, -EBADF
- * (io_submit(2) EBADF); then list + n + 1 is taken normally (since 2.5).
+ * (io_submit(2) EBADF); then list + n + 1 is taken normally (since 2.6).
  */
 TEST(resubmitting_the_rest_reports_the_refused_iocbs_error)
 {
@@ -102,7 +102,7 @@ TEST(resubmitting_the_rest_reports_the_refused_iocbs_error)
 	struct ref_aio ctx;
 	int fd, n;
 
-	CONFORM_DECLARE("2.5", "io_submit",
+	CONFORM_DECLARE("2.6", "io_submit",
 			"io_submit(2) EBADF");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(4096, 0);
@@ -125,7 +125,7 @@ TEST(resubmitting_the_rest_reports_the_refused_iocbs_error)
 
 /* io_submit(2) RETURN VALUE / ERRORS: when the first iocb is refused the
  * call fails with its error (-EBADF) and takes nothing, not even the
- * valid iocbs after it: no event comes (since 2.5). */
+ * valid iocbs after it: no event comes (since 2.6). */
 TEST(first_iocb_refused_takes_nothing)
 {
 	static char buf[4][256];
@@ -134,7 +134,7 @@ TEST(first_iocb_refused_takes_nothing)
 	struct ref_aio ctx;
 	int fd;
 
-	CONFORM_DECLARE("2.5", "io_submit",
+	CONFORM_DECLARE("2.6", "io_submit",
 			"io_submit(2) RETURN VALUE and EBADF; fs/aio.c "
 			"io_submit: i ? i : ret");
 	CONFORM_REQUIRE_AIO();
@@ -151,7 +151,7 @@ TEST(first_iocb_refused_takes_nothing)
 
 /* io_submit(2) EINVAL "The iocb ... is invalid" (an unknown
  * aio_lio_opcode, 99), in the middle: the count before it; first: -EINVAL
- * (since 2.5). */
+ * (since 2.6). */
 TEST(unknown_opcode_is_refused_with_einval)
 {
 	static char buf[4][256];
@@ -160,7 +160,7 @@ TEST(unknown_opcode_is_refused_with_einval)
 	struct ref_aio ctx;
 	int fd;
 
-	CONFORM_DECLARE("2.5", "io_submit",
+	CONFORM_DECLARE("2.6", "io_submit",
 			"io_submit(2) EINVAL: the iocb is invalid");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(4096, 0);
@@ -176,13 +176,13 @@ TEST(unknown_opcode_is_refused_with_einval)
 	close(fd);
 }
 
-/* io_submit(2): nr 0 submits nothing and returns 0 (since 2.5). */
+/* io_submit(2): nr 0 submits nothing and returns 0 (since 2.6). */
 TEST(submitting_zero_returns_zero)
 {
 	struct iocb *list[1] = { NULL };
 	struct ref_aio ctx;
 
-	CONFORM_DECLARE("2.5", "io_submit",
+	CONFORM_DECLARE("2.6", "io_submit",
 			"io_submit(2) RETURN VALUE");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, ref_aio_init(&ctx, 4));
@@ -191,7 +191,7 @@ TEST(submitting_zero_returns_zero)
 }
 
 /* io_submit(2) EINVAL "The AIO context specified by ctx_id is invalid": a
- * context already freed (since 2.5). */
+ * context already freed (since 2.6). */
 TEST(submit_on_freed_context_gets_einval)
 {
 	static char buf[4][256];
@@ -199,7 +199,7 @@ TEST(submit_on_freed_context_gets_einval)
 	struct ref_aio ctx, stale;
 	int fd;
 
-	CONFORM_DECLARE("2.5", "io_submit",
+	CONFORM_DECLARE("2.6", "io_submit",
 			"io_submit(2) EINVAL: ctx_id is invalid");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(4096, 0);
@@ -300,7 +300,7 @@ TEST(stale_reserved_field_gets_einval_and_prep_clears_it)
 	close(fd);
 }
 
-/* fs/aio.c aio_poll() (4.18): the poll mask travels in aio_buf and must
+/* fs/aio.c aio_poll() (4.19): the poll mask travels in aio_buf and must
  * fit 16 bits (1 << 16 is -EINVAL), and offset, nbytes and aio_rw_flags
  * must be 0 (a non-zero offset is -EINVAL). */
 TEST(poll_mask_beyond_16_bits_or_offset_gets_einval)
@@ -309,7 +309,7 @@ TEST(poll_mask_beyond_16_bits_or_offset_gets_einval)
 	struct ref_aio ctx;
 	int p[2];
 
-	CONFORM_DECLARE("4.18", "IOCB_CMD_POLL",
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
 			"fs/aio.c aio_poll(): mask must fit 16 bits, offset "
 			"and nbytes must be 0");
 	AIO_REQUIRE_POLL();

@@ -258,7 +258,7 @@ TEST(many_events_through_small_rings_stay_in_order)
  * back to io_getevents with a zero timeout. A real context with one
  * completed read, its ring pointer swapped for a fake ring with a bad
  * magic holding a decoy event: the kernel's event comes back, the decoy
- * stays (io_getevents since 2.5).
+ * stays (io_getevents since 2.6).
  */
 TEST(unusable_header_falls_back_to_getevents)
 {
@@ -270,7 +270,7 @@ TEST(unusable_header_falls_back_to_getevents)
 	struct io_event ev[2];
 	int fd;
 
-	CONFORM_DECLARE("2.5", "io_getevents",
+	CONFORM_DECLARE("2.6", "io_getevents",
 			"io_getevents(2); ref/aio.h fallback");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(4096, 0);

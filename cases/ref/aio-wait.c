@@ -28,13 +28,13 @@ static int submit_reads(struct ref_aio *ctx, int fd, char *bytes, int n)
 }
 
 /* io_getevents(2): "may be 0 ... if the timeout expired": nothing pending,
- * a 20 ms timeout: 0 events (since 2.5). */
+ * a 20 ms timeout: 0 events (since 2.6). */
 TEST(nothing_pending_times_out_with_zero)
 {
 	struct io_event ev[2];
 	struct ref_aio ctx;
 
-	CONFORM_DECLARE("2.5", "io_getevents",
+	CONFORM_DECLARE("2.6", "io_getevents",
 			"io_getevents(2) RETURN VALUE: 0 if the timeout "
 			"expired");
 	CONFORM_REQUIRE_AIO();
@@ -45,7 +45,7 @@ TEST(nothing_pending_times_out_with_zero)
 }
 
 /* io_getevents(2): "up to nr events": three ready, nr 2: two now, the
- * third on the next call; min_nr 0 never waits (since 2.5). */
+ * third on the next call; min_nr 0 never waits (since 2.6). */
 TEST(ready_events_are_returned_up_to_nr)
 {
 	char bytes[3];
@@ -54,7 +54,7 @@ TEST(ready_events_are_returned_up_to_nr)
 	unsigned int seen = 0;
 	int fd;
 
-	CONFORM_DECLARE("2.5", "io_getevents",
+	CONFORM_DECLARE("2.6", "io_getevents",
 			"io_getevents(2): up to nr events");
 	CONFORM_REQUIRE_AIO();
 	fd = conform_temp_file(3, 0);
@@ -76,7 +76,7 @@ TEST(ready_events_are_returned_up_to_nr)
 
 /* io_getevents(2): fewer than min_nr only when the timeout expired: one
  * ready, a poll pending on an empty pipe, min_nr 2, 20 ms: returns the
- * one (since 4.18 for the poll). */
+ * one (since 4.19 for the poll). */
 TEST(timeout_returns_fewer_than_min_nr)
 {
 	char bytes[1];
@@ -85,7 +85,7 @@ TEST(timeout_returns_fewer_than_min_nr)
 	struct ref_aio ctx;
 	int fd, p[2];
 
-	CONFORM_DECLARE("4.18", "IOCB_CMD_POLL",
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
 			"io_getevents(2): fewer than min_nr only on timeout");
 	AIO_REQUIRE_POLL();
 	fd = conform_temp_file(1, 0);
@@ -109,7 +109,7 @@ TEST(timeout_returns_fewer_than_min_nr)
  * 2: the wait takes the ready one from the ring, then sleeps in
  * io_getevents until a helper thread, seeing it asleep there, writes the
  * pipe a poll waits on; both events, the poll's res POLLIN|POLLRDNORM
- * (from the pipe's wake-up) (since 4.18).
+ * (from the pipe's wake-up) (since 4.19).
  */
 static int wake_pipe;
 
@@ -132,7 +132,7 @@ TEST(min_nr_collects_from_ring_and_kernel)
 	pid_t me = gettid();
 	int fd, p[2], n;
 
-	CONFORM_DECLARE("4.18", "IOCB_CMD_POLL",
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
 			"io_getevents(2): at least min_nr events");
 	AIO_REQUIRE_POLL();
 	CONFORM_REQUIRE(ref_aio_case_syscall_file_missing());
@@ -164,13 +164,13 @@ out:
 
 /* io_getevents(2) EINVAL "min_nr is out of range or nr is out of range"
  * (min_nr > nr); ref/aio.h: a timeout with tv_nsec outside [0, 1e9) or a
- * negative tv_sec is -EINVAL too (since 2.5). */
+ * negative tv_sec is -EINVAL too (since 2.6). */
 TEST(bad_arguments_get_einval)
 {
 	struct io_event ev[2];
 	struct ref_aio ctx;
 
-	CONFORM_DECLARE("2.5", "io_getevents",
+	CONFORM_DECLARE("2.6", "io_getevents",
 			"io_getevents(2) EINVAL: min_nr or nr out of range");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, ref_aio_init(&ctx, 4));
@@ -185,13 +185,13 @@ TEST(bad_arguments_get_einval)
 }
 
 /* io_getevents(2) EINVAL "ctx_id is invalid": a freed context gives
- * -EINVAL from both ref_aio_wait and ref_aio_reap (since 2.5). */
+ * -EINVAL from both ref_aio_wait and ref_aio_reap (since 2.6). */
 TEST(freed_context_gets_einval)
 {
 	struct io_event ev[2];
 	struct ref_aio ctx, stale;
 
-	CONFORM_DECLARE("2.5", "io_getevents",
+	CONFORM_DECLARE("2.6", "io_getevents",
 			"io_getevents(2) EINVAL: ctx_id is invalid");
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, ref_aio_init(&ctx, 4));
@@ -213,7 +213,7 @@ TEST(freed_context_gets_einval)
  * thread signals the wait once it is asleep in io_getevents; the handler
  * then writes the pipe a poll waits on, so the event exists only after
  * the interrupted call returned: a wait that did not retry would return
- * -EINTR. One signal handled, one event (since 4.18 for the poll).
+ * -EINTR. One signal handled, one event (since 4.19 for the poll).
  */
 static int handler_pipe = -1;
 
@@ -232,7 +232,7 @@ TEST(eintr_is_retried)
 	struct ref_aio ctx;
 	int p[2], n;
 
-	CONFORM_DECLARE("4.18", "IOCB_CMD_POLL",
+	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
 			"fs/aio.c io_getevents: a wait ended by a signal "
 			"returns -EINTR; ref/aio.h retries");
 	AIO_REQUIRE_POLL();
@@ -270,7 +270,7 @@ out:
  * timeout after each EINTR would never end (and the harness would time the
  * test out). Nothing can complete, so the wait ends by its 50 ms timeout
  * with 0 events, never -EINTR, after at least one signal (io_getevents
- * since 2.5; the helper reads /proc/<pid>/task/<tid>/syscall, 2.6.27, so
+ * since 2.6; the helper reads /proc/<pid>/task/<tid>/syscall, 2.6.27, so
  * this TEST's first kernel is 2.6.27).
  */
 TEST(eintr_retries_keep_the_deadline)
