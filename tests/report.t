@@ -3,7 +3,7 @@
 # synthetic matrix (kernels 5.10 and 6.1 with results, 7.2 without), checked
 # file by file; the HTML is rendered in headless Chromium.
 . "$(dirname "$0")/lib.sh"
-plan 59
+plan 62
 
 REPORT=harness/report
 M=$TMP/run		# the matrix run
@@ -248,6 +248,18 @@ print(p["since"], p["feature"], p["results"]["5.10"].get("unexpected"), p["resul
 PY
 is "$(cat "$TMP/pt")" "5.11 epoll_pwait2 unexpected-pass None" "matrix.json: a point's declaration and its own since flag"
 
+# features.md: epoll_pwait2 (declared on its point) is present on 6.1 and
+# 5.10; errata.md lists a known-failures entry by its kind, and a regression.
+grep -q '^| `epoll_pwait2` | 5.11 | present | present |$' "$M/features.md"
+ok $? "features.md: a declared feature, its since, present per kernel" || cat "$M/features.md"
+printf 'aio/cancel:cancel_read_gets_einval  6.1*  documentation error: the fixture says so (ref)\n' >"$TMP/kf"
+"$PY" $REPORT/matrix.py --quiet "$M" --baseline "$B" --cases "$C" --known "$TMP/kf"
+awk '/^## Documentation errors/{f=1} /^## Kernel defects/{f=0} f' "$M/errata.md" |
+	grep -q 'aio/cancel:cancel_read_gets_einval` (listed for 6.1\*; in this run known-failing on 6.1)'
+ok $? "errata.md: an entry under its kind, with the kernels it showed on" || cat "$M/errata.md"
+grep -A5 '^## Regressions' "$M/errata.md" | grep -q 'None in this run\|passes on'
+ok $? "errata.md: the regressions section"
+
 # Drift compares only the suite's programs: a run of other programs is not
 # compared at all, and a filtered run's left-out cases are not "removed".
 mkdir -p "$TMP/foreign/host" "$TMP/filtered/host"
@@ -274,8 +286,8 @@ sh $REPORT/baseline.sh "$M" "$TMP/dest" >/dev/null 2>&1
 is "$?" 2 "baseline.sh refuses a matrix with a kernel without results"
 sh $REPORT/baseline.sh --allow-incomplete "$M" "$TMP/dest" >/dev/null 2>&1
 is "$?" 0 "baseline.sh --allow-incomplete"
-is "$(cd "$TMP/dest" && find . -type f | sort | tr '\n' ' ')" "./5.10/summary.json ./6.1/summary.json ./matrix.md " \
-	"baseline holds per-kernel summary.json and matrix.md, the old contents are gone"
+is "$(cd "$TMP/dest" && find . -type f | sort | tr '\n' ' ')" "./5.10/summary.json ./6.1/summary.json ./errata.md ./features.md ./matrix.md " \
+	"baseline holds per-kernel summary.json, matrix.md, features.md and errata.md, the old contents are gone"
 left=$(find "$TMP" -maxdepth 1 -name '.baseline.*' | wc -l); is "$left" 0 "no temporary baseline folder is left"
 
 # Bad input: an empty folder is refused; a corrupt summary makes that kernel absent.

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Make results/baseline/ from a matrix run: per kernel <kernel>/summary.json,
-# and matrix.md at the top. Built in a temporary folder next to the
-# destination, then swapped in with two renames (the old baseline is moved
+# and matrix.md, features.md and errata.md at the top. Built in a temporary
+# folder next to the destination, then swapped in with two renames (the old baseline is moved
 # aside and removed only after the new one is in place).
 #
 # usage: harness/report/baseline.sh [--allow-incomplete] RESULTS_DIR [DEST]
@@ -70,7 +70,9 @@ for k in $kernels; do
 	mkdir "$tmp/$k"
 	cp "$run/$k/summary.json" "$tmp/$k/summary.json"
 done
-cp "$run/matrix.md" "$tmp/matrix.md"
+for f in matrix.md features.md errata.md; do
+	if [ -f "$run/$f" ]; then cp "$run/$f" "$tmp/$f"; fi
+done
 chmod 755 "$tmp"
 if [ -e "$dest" ]; then
 	mv -T "$dest" "$old"

@@ -22,7 +22,8 @@ import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import matrix  # noqa: E402  (same folder)
+from drift import (CASES_DIR, drift_count, drift_kernel,  # noqa: E402  (same folder)
+                   drift_lines, suite_ids)
 
 
 def find_summary(run):
@@ -38,7 +39,7 @@ def main(argv=None):
     ap.add_argument("run", nargs="?", default="results/latest")
     ap.add_argument("--baseline", default="results/baseline")
     ap.add_argument("--fail-on-drift", action="store_true")
-    ap.add_argument("--cases", default=matrix.CASES_DIR,
+    ap.add_argument("--cases", default=CASES_DIR,
                     help="the suite's case sources (only its programs are compared)")
     args = ap.parse_args(argv)
 
@@ -62,15 +63,15 @@ def main(argv=None):
         why = "absent" if isinstance(e, FileNotFoundError) else f"unreadable: {e}"
         print(f"# drift: no host baseline to compare with ({base_path} {why}; make one with `make baseline`)")
         return 0
-    d = matrix.drift_kernel("host", cur, base, matrix.suite_ids(args.cases))
+    d = drift_kernel("host", cur, base, suite_ids(args.cases))
     if d["state"] != "compared":
         print(f"# drift of {path}: {d['state']}")
         return 0
-    n = matrix.drift_count(d)
+    n = drift_count(d)
     print(f"# drift of {path} against {base_path}: "
           + (f"{n} change(s)" if n else "no change"))
     if n or d["release"]:
-        for line in matrix.drift_lines(d, heading="##", limit=20):
+        for line in drift_lines(d, heading="##", limit=20):
             print(line)
     return 1 if (n and args.fail_on_drift) else 0
 
