@@ -3,7 +3,7 @@
 # synthetic matrix (kernels 5.10 and 6.1 with results, 7.2 without), checked
 # file by file; the HTML is rendered in headless Chromium.
 . "$(dirname "$0")/lib.sh"
-plan 62
+plan 64
 
 REPORT=harness/report
 M=$TMP/run		# the matrix run
@@ -221,6 +221,13 @@ else
 		ok 1 "$CHROMIUM missing: harness/deps.sh installs Debian's chromium"
 	done
 fi
+# Reasons readable without hover: an expandable row under the case, opened
+# for printing; and the feature table.
+grep -q '<details><summary>[0-9]* reason(s)</summary><ul><li><b>5.10</b> cancel_read_gets_einval <i>fail</i>: ' "$M/matrix.html" &&
+	grep -q "beforeprint" "$M/matrix.html"
+ok $? "matrix.html: a case's reasons in an expandable row, opened when printed"
+grep -q '<table id="features">' "$M/matrix.html" && grep -q '<td><code>epoll_pwait2</code></td><td>5.11</td>' "$M/matrix.html"
+ok $? "matrix.html: the feature table"
 grep -qE '<(link|script) [^>]*(src|href)=|url\(' "$M/matrix.html"; [ $? -ne 0 ]
 ok $? "matrix.html is self-contained (no external assets)"
 

@@ -9,7 +9,9 @@ each file complete or absent (written as NAME.part, then renamed):
 
   matrix.json  cases x kernels, per cell and per test point
   matrix.md    one table per area, kernel summary lines, differing points
-  matrix.html  the same as a self-contained coloured page (reasons on hover)
+  matrix.html  the same as a self-contained coloured page: reasons on hover
+               and in an expandable row under each case (opened for
+               printing), and the feature table
   junit.xml    one testsuite per kernel, one testcase per test point
   drift.md     what changed against --baseline (default results/baseline),
                for the programs of the suite only (the sources in --cases,

@@ -2,13 +2,17 @@
 
 The matrix of matrix.md as one self-contained page (inline CSS, no
 external assets): coloured cells with the reasons on hover, the rows
-where kernels differ highlighted with their differing test points.
+where kernels differ highlighted with their differing test points, under
+each case whose points did not all pass an expandable row with every skip,
+failure and known-failure reason (opened when the page is printed), and
+the feature table of features.md.
 """
 
 import html
 
 from drift import drift_summary
 from model import CASE_STATUSES
+from render_features import cell as feature_cell, feature_rows, newest
 from text import NE, cell_text
 
 
@@ -35,7 +39,21 @@ span.flag{color:#d40000;font-weight:700}
 .legend span{display:inline-block;padding:1px 6px;margin-right:4px;border:1px solid #ccc}
 .only-diff tr.same{display:none}
 code{font-size:.95em}
+tr.reasons td{border-top:none;background:#fafafa}
+tr.reasons summary{cursor:pointer;color:#555}
+tr.reasons ul{margin:.2em 0 .3em 1.2em;padding:0}
+.present{background:#c9ecc9}.differs{background:#f9d49c}
+@media print{
+ body{font-size:8pt;margin:0}th{position:static}
+ .only-diff tr.same{display:table-row}#only-diff-label{display:none}
+ tr{break-inside:avoid}td.c{min-width:0}
+}
 """
+
+# Printing opens every reasons row, so the printed page reads without hover.
+PRINT_OPEN = ("<script>window.addEventListener('beforeprint',function(){"
+              "document.querySelectorAll('details').forEach(function(d){d.open=true;});});"
+              "</script>")
 
 
 def esc(text):
@@ -84,9 +102,10 @@ def render_html(m, drift):
         " <span class=\"unexpected\" style=\"outline:3px solid #d40000\">"
         "<span class=\"flag\">!</span> unexpected against since</span>"
         " &nbsp; <span style=\"background:#fff3a8\">\u2260 kernels differ</span></p>")
-    out.append("<p>Hover a cell for the reasons. Rows where kernels differ are highlighted, "
+    out.append("<p>Hover a cell for the reasons, or open the reasons row under a case. "
+               "Rows where kernels differ are highlighted, "
                "with their differing test points below them. "
-               "<label><input type=\"checkbox\" id=\"only-diff\" "
+               "<label id=\"only-diff-label\"><input type=\"checkbox\" id=\"only-diff\" "
                "onchange=\"document.body.classList.toggle('only-diff',this.checked)\">"
                " only rows that differ</label></p>")
     out.append("<table id=\"matrix\"><thead><tr><th></th><th>case</th><th>since</th>"
@@ -114,6 +133,7 @@ def render_html(m, drift):
                        f"data-status=\"{esc(cell['status'])}\"{attrs}"
                        f" title=\"{esc(cell_title(n, cell))}\">{esc(cell_text(cell))}{flag}</td>")
         out.append("</tr>")
+        out += reasons_row(c, names)
         for p in c["points"]:
             if not p["differs"]:
                 continue
@@ -126,6 +146,7 @@ def render_html(m, drift):
                            f"title=\"{esc(title)}\">{esc(r['result'])}</td>")
             out.append("</tr>")
     out.append("</tbody></table>")
+    out += features_table(m)
     if m["unexpected"]:
         out.append("<h2>Unexpected against since</h2><ul id=\"unexpected\">")
         for u in m["unexpected"]:
@@ -133,5 +154,45 @@ def render_html(m, drift):
             out.append(f"<li><code>{esc(u['case'])}</code> {what} since {esc(u['since'])} on "
                        f"{esc(u['kernel'])} (<code>{esc(u['release'])}</code>)</li>")
         out.append("</ul>")
+    out.append(PRINT_OPEN)
     out.append("</body></html>")
     return "\n".join(out) + "\n"
+
+
+def reasons_row(case, names):
+    """The expandable row of every reason a kernel gave for a case's points
+    that did not pass (skips, failures, known failures); none if all passed."""
+    items = []
+    for n in names:
+        for r in case["cells"][n].get("reasons", []):
+            items.append(f"<li><b>{esc(n)}</b> {esc(r['point'] or '(case)')} "
+                         f"<i>{esc(r['result'])}</i>: {esc(r['reason'])}</li>")
+    if not items:
+        return []
+    cls = "reasons differs" if case["differs"] else "reasons same"
+    return [f"<tr class=\"{cls}\"><td></td><td colspan=\"{2 + len(names)}\"><details>"
+            f"<summary>{len(items)} reason(s)</summary><ul>" + "".join(items) +
+            "</ul></details></td></tr>"]
+
+
+def features_table(m):
+    """features.md as a table: each declared feature per kernel."""
+    rows = feature_rows(m)
+    if not rows:
+        return []
+    top = newest(m)
+    names = [k["name"] for k in m["kernels"] if k["present"]]
+    out = ["<h2>Features</h2>",
+           f"<p>What each kernel showed for each feature the tests declare (the newest "
+           f"kernel is {esc(top)}; hover a <i>differs</i> cell for the points).</p>",
+           "<table id=\"features\"><thead><tr><th>feature</th><th>since</th>"
+           + "".join(f"<th>{esc(n)}</th>" for n in names) + "</tr></thead><tbody>"]
+    for f in sorted(rows, key=lambda f: (rows[f]["area"], f)):
+        out.append(f"<tr><td><code>{esc(f)}</code></td><td>{esc(rows[f]['since'])}</td>")
+        for n in names:
+            state, differ = feature_cell(rows[f], n, top)
+            title = "\n".join(f"{pid}: {res} (on {top}: {want})" for pid, res, want, _ in differ)
+            out.append(f"<td class=\"c {esc(state)}\" title=\"{esc(title)}\">{esc(state)}</td>")
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    return out
