@@ -21,7 +21,7 @@ CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(WERROR)
 
 # Case programs are static so the same binary runs in a busybox initramfs.
 # -isystem: the 6.1 harness itself is not -Wextra clean (unused "variant").
-CASE_CPPFLAGS := -isystem $(KSFT_INC) -Iharness -Iref/include
+CASE_CPPFLAGS := -isystem $(KSFT_INC) -Iharness/case -Iref/include
 CASE_LDFLAGS  := -static
 CASE_LDLIBS   := $(BUILD)/libref.a -luring -laio -lpthread
 
@@ -85,17 +85,17 @@ $(BUILD)/kernels/guest-exit: kernels/guest-exit.c
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS) -static -Os -o $@ $<
 
-$(BUILD)/runner: harness/runner.c harness/skip_reasons.h
+$(BUILD)/runner: harness/runner.c harness/case/skip_reasons.h
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS) -static -o $@ $<
 
-$(BUILD)/cases/%: cases/%.c $(wildcard harness/*.h) $(KSFT_HDRS) $(BUILD)/libref.a
+$(BUILD)/cases/%: cases/%.c $(wildcard harness/case/*.h) $(KSFT_HDRS) $(BUILD)/libref.a
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS) $(CASE_CPPFLAGS) $(CASE_LDFLAGS) -o $@ $< $(CASE_LDLIBS)
 
-$(BUILD)/fixtures/%: tests/fixtures/%.c $(wildcard harness/*.h) $(KSFT_HDRS)
+$(BUILD)/fixtures/%: tests/fixtures/%.c $(wildcard harness/case/*.h) $(KSFT_HDRS)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS) $(CASE_CPPFLAGS) -static -o $@ $<
@@ -138,14 +138,14 @@ $(BUILD)/san/libref.a: $(SAN_REF_OBJS)
 
 # Test children end with _exit(), which skips LeakSanitizer: san-exit.c runs
 # the leak check first.
-$(BUILD)/san/cases/%: cases/%.c harness/san-exit.c $(wildcard harness/*.h) $(KSFT_HDRS) $(BUILD)/san/libref.a
+$(BUILD)/san/cases/%: cases/%.c harness/case/san-exit.c $(wildcard harness/case/*.h) $(KSFT_HDRS) $(BUILD)/san/libref.a
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $(CASE_CPPFLAGS) -Wl,--wrap=_exit -o $@ $< harness/san-exit.c \
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $(CASE_CPPFLAGS) -Wl,--wrap=_exit -o $@ $< harness/case/san-exit.c \
 		$(BUILD)/san/libref.a -luring -laio -lpthread
 
 # valgrind cannot replace malloc in a static binary: a dynamic build for it.
-$(BUILD)/dyn/cases/%: cases/%.c $(wildcard harness/*.h) $(KSFT_HDRS) $(BUILD)/libref.a
+$(BUILD)/dyn/cases/%: cases/%.c $(wildcard harness/case/*.h) $(KSFT_HDRS) $(BUILD)/libref.a
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS) $(CASE_CPPFLAGS) -o $@ $< $(BUILD)/libref.a -luring -laio -lpthread

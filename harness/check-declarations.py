@@ -4,7 +4,7 @@
 usage: check-declarations.py [FILE.c ...]     (default: cases/*/*.c)
 
 A TEST body's first statement after its variable declarations is
-CONFORM_DECLARE("since", "feature", "source") (harness/conform.h) with three
+CONFORM_DECLARE("since", "feature", "source") (harness/case/conform.h) with three
 string literals: since a kernel version ("5.1", "5.10"), feature and source
 not empty and without '|'. It must come before any CONFORM_REQUIRE*,
 SKIP, ASSERT_* or EXPECT_* of the body, so that a skipped test still says

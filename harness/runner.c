@@ -57,7 +57,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
-#include "skip_reasons.h"
+#include "case/skip_reasons.h"
 
 /* Since 5.1 the same number on every architecture. */
 #ifndef __NR_io_uring_setup
