@@ -56,7 +56,7 @@ static const char *pbuf_status_missing(void)
 	if (ret < 0 && err == ENOENT)
 		return NULL;
 	snprintf(conform_why, sizeof(conform_why),
-		 "IORING_REGISTER_PBUF_STATUS (6.8): %s (not supported by this kernel)",
+		 "IORING_REGISTER_PBUF_STATUS: %s",
 		 ret < 0 ? strerror(err) : "succeeded for a missing group");
 	return conform_why;
 }
