@@ -138,6 +138,35 @@ static struct io_uring_sqe *queue_accept(struct io_uring *ring, int lfd)
 	return sqe;
 }
 
+/* A listener at l.sock with one client queued on it, and a 4-entry ring. */
+static void listener_client_ring(struct __test_metadata *_metadata,
+				 struct sockaddr_un *sun, int *lfd, int *cfd,
+				 struct io_uring *ring)
+{
+	ASSERT_LE(0, *lfd = unix_listener("l.sock", sun));
+	ASSERT_LE(0, *cfd = unix_client(sun));
+	ASSERT_EQ(0, io_uring_queue_init(4, ring, 0));
+}
+
+/* Accept one connection of lfd into slot file_index (flags as given); the CQE res. */
+static int accept_direct_res(struct __test_metadata *_metadata,
+			     struct io_uring *ring, int lfd, int flags,
+			     unsigned int file_index)
+{
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+
+	ASSERT_NE(NULL, sqe = queue_accept(ring, lfd));
+	if (file_index == IORING_FILE_INDEX_ALLOC)
+		sqe->file_index = IORING_FILE_INDEX_ALLOC;
+	else
+		io_uring_prep_accept_direct(sqe, lfd, NULL, NULL, flags,
+					    file_index);
+	ASSERT_EQ(1, io_uring_submit(ring));
+	ASSERT_EQ(0, uring_reap_one(ring, &cqe));
+	return cqe.res;
+}
+
 /*
  * io_uring_prep_accept_direct(3): with file_index a specific slot, the
  * accepted socket goes into that slot of the registered table and the CQE
@@ -158,16 +187,10 @@ TEST(accept_into_chosen_slot_gets_zero_and_slot_carries_connection)
 	CONFORM_DECLARE("5.15", "IORING_OP_ACCEPT file_index",
 			"io_uring_prep_accept_direct(3) file_index");
 	CONFORM_REQUIRE(direct_accept_missing());
-	ASSERT_LE(0, lfd = unix_listener("l.sock", &sun));
-	ASSERT_LE(0, cfd = unix_client(&sun));
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	listener_client_ring(_metadata, &sun, &lfd, &cfd, &ring);
 	ASSERT_EQ(0, io_uring_register_files(&ring, files, 2));
 
-	ASSERT_NE(NULL, sqe = queue_accept(&ring, lfd));
-	io_uring_prep_accept_direct(sqe, lfd, NULL, NULL, 0, 1);
-	ASSERT_EQ(1, io_uring_submit(&ring));
-	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
-	ASSERT_EQ(0, cqe.res);
+	ASSERT_EQ(0, accept_direct_res(_metadata, &ring, lfd, 0, 1));
 
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
 	io_uring_prep_send(sqe, 1, msg, sizeof(msg), 0);
@@ -194,8 +217,6 @@ TEST(accept_into_occupied_slot_closes_previous_file)
 {
 	struct sockaddr_un sun;
 	struct io_uring ring;
-	struct io_uring_sqe *sqe;
-	struct io_uring_cqe cqe;
 	struct pollfd pfd_hup = { .events = POLLIN };
 	int pfd[2], lfd, cfd;
 	char c;
@@ -204,20 +225,14 @@ TEST(accept_into_occupied_slot_closes_previous_file)
 			"io_uring_prep_accept_direct(3) existing entry is "
 			"removed and closed");
 	CONFORM_REQUIRE(direct_accept_missing());
-	ASSERT_LE(0, lfd = unix_listener("l.sock", &sun));
-	ASSERT_LE(0, cfd = unix_client(&sun));
+	listener_client_ring(_metadata, &sun, &lfd, &cfd, &ring);
 	ASSERT_EQ(0, conform_pipe(pfd));
 	pfd_hup.fd = pfd[0];
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_EQ(0, io_uring_register_files(&ring, &pfd[1], 1));
 	close(pfd[1]);
 	ASSERT_EQ(0, poll(&pfd_hup, 1, 0));
 
-	ASSERT_NE(NULL, sqe = queue_accept(&ring, lfd));
-	io_uring_prep_accept_direct(sqe, lfd, NULL, NULL, 0, 0);
-	ASSERT_EQ(1, io_uring_submit(&ring));
-	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
-	ASSERT_EQ(0, cqe.res);
+	ASSERT_EQ(0, accept_direct_res(_metadata, &ring, lfd, 0, 0));
 	ASSERT_EQ(1, poll(&pfd_hup, 1, URING_REAP_BOUND_MS));
 	EXPECT_EQ(POLLHUP, pfd_hup.revents);
 	EXPECT_EQ(0, read(pfd[0], &c, 1));
@@ -237,22 +252,14 @@ TEST(accept_direct_without_file_table_gets_enxio)
 {
 	struct sockaddr_un sun;
 	struct io_uring ring;
-	struct io_uring_sqe *sqe;
-	struct io_uring_cqe cqe;
 	int lfd, cfd;
 
 	CONFORM_DECLARE("5.15", "IORING_OP_ACCEPT file_index",
 			"io_uring/filetable.c io_install_fixed_file(): -ENXIO "
 			"without a file table");
 	CONFORM_REQUIRE(direct_accept_missing());
-	ASSERT_LE(0, lfd = unix_listener("l.sock", &sun));
-	ASSERT_LE(0, cfd = unix_client(&sun));
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_NE(NULL, sqe = queue_accept(&ring, lfd));
-	io_uring_prep_accept_direct(sqe, lfd, NULL, NULL, 0, 0);
-	ASSERT_EQ(1, io_uring_submit(&ring));
-	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
-	EXPECT_EQ(-ENXIO, cqe.res);
+	listener_client_ring(_metadata, &sun, &lfd, &cfd, &ring);
+	EXPECT_EQ(-ENXIO, accept_direct_res(_metadata, &ring, lfd, 0, 0));
 	io_uring_queue_exit(&ring);
 	close(cfd);
 	close(lfd);
@@ -267,23 +274,15 @@ TEST(accept_direct_into_slot_beyond_table_gets_einval)
 	int files[2] = { -1, -1 };
 	struct sockaddr_un sun;
 	struct io_uring ring;
-	struct io_uring_sqe *sqe;
-	struct io_uring_cqe cqe;
 	int lfd, cfd;
 
 	CONFORM_DECLARE("5.15", "IORING_OP_ACCEPT file_index",
 			"io_uring/filetable.c io_install_fixed_file(): "
 			"-EINVAL for a slot past the table");
 	CONFORM_REQUIRE(direct_accept_missing());
-	ASSERT_LE(0, lfd = unix_listener("l.sock", &sun));
-	ASSERT_LE(0, cfd = unix_client(&sun));
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	listener_client_ring(_metadata, &sun, &lfd, &cfd, &ring);
 	ASSERT_EQ(0, io_uring_register_files(&ring, files, 2));
-	ASSERT_NE(NULL, sqe = queue_accept(&ring, lfd));
-	io_uring_prep_accept_direct(sqe, lfd, NULL, NULL, 0, 2);
-	ASSERT_EQ(1, io_uring_submit(&ring));
-	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
-	EXPECT_EQ(-EINVAL, cqe.res);
+	EXPECT_EQ(-EINVAL, accept_direct_res(_metadata, &ring, lfd, 0, 2));
 	io_uring_queue_exit(&ring);
 	close(cfd);
 	close(lfd);
@@ -299,23 +298,16 @@ TEST(accept_direct_with_sock_cloexec_gets_einval)
 	int files[1] = { -1 };
 	struct sockaddr_un sun;
 	struct io_uring ring;
-	struct io_uring_sqe *sqe;
-	struct io_uring_cqe cqe;
 	int lfd, cfd;
 
 	CONFORM_DECLARE("5.15", "IORING_OP_ACCEPT file_index",
 			"io_uring/net.c io_accept_prep(): SOCK_CLOEXEC with a "
 			"file_index is -EINVAL");
 	CONFORM_REQUIRE(direct_accept_missing());
-	ASSERT_LE(0, lfd = unix_listener("l.sock", &sun));
-	ASSERT_LE(0, cfd = unix_client(&sun));
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	listener_client_ring(_metadata, &sun, &lfd, &cfd, &ring);
 	ASSERT_EQ(0, io_uring_register_files(&ring, files, 1));
-	ASSERT_NE(NULL, sqe = queue_accept(&ring, lfd));
-	io_uring_prep_accept_direct(sqe, lfd, NULL, NULL, SOCK_CLOEXEC, 0);
-	ASSERT_EQ(1, io_uring_submit(&ring));
-	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
-	EXPECT_EQ(-EINVAL, cqe.res);
+	EXPECT_EQ(-EINVAL, accept_direct_res(_metadata, &ring, lfd,
+					     SOCK_CLOEXEC, 0));
 	io_uring_queue_exit(&ring);
 	close(cfd);
 	close(lfd);
@@ -330,27 +322,20 @@ TEST(accept_alloc_returns_the_free_slot_index)
 {
 	struct sockaddr_un sun;
 	struct io_uring ring;
-	struct io_uring_sqe *sqe;
-	struct io_uring_cqe cqe;
 	int pfd[2], files[3], lfd, cfd;
 
 	CONFORM_DECLARE("5.19", "IORING_FILE_INDEX_ALLOC",
 			"io_uring_prep_accept_direct(3) "
 			"IORING_FILE_INDEX_ALLOC");
 	CONFORM_REQUIRE(alloc_accept_missing());
-	ASSERT_LE(0, lfd = unix_listener("l.sock", &sun));
-	ASSERT_LE(0, cfd = unix_client(&sun));
+	listener_client_ring(_metadata, &sun, &lfd, &cfd, &ring);
 	ASSERT_EQ(0, conform_pipe(pfd));
 	files[0] = pfd[0];
 	files[1] = -1;
 	files[2] = pfd[1];
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_EQ(0, io_uring_register_files(&ring, files, 3));
-	ASSERT_NE(NULL, sqe = queue_accept(&ring, lfd));
-	sqe->file_index = IORING_FILE_INDEX_ALLOC;
-	ASSERT_EQ(1, io_uring_submit(&ring));
-	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
-	EXPECT_EQ(1, cqe.res);
+	EXPECT_EQ(1, accept_direct_res(_metadata, &ring, lfd, 0,
+				       IORING_FILE_INDEX_ALLOC));
 	io_uring_queue_exit(&ring);
 	close(pfd[0]);
 	close(pfd[1]);
@@ -367,24 +352,17 @@ TEST(accept_alloc_with_full_table_gets_enfile)
 {
 	struct sockaddr_un sun;
 	struct io_uring ring;
-	struct io_uring_sqe *sqe;
-	struct io_uring_cqe cqe;
 	int pfd[2], lfd, cfd;
 
 	CONFORM_DECLARE("5.19", "IORING_FILE_INDEX_ALLOC",
 			"io_uring_prep_accept_direct(3) -ENFILE when no free "
 			"entry");
 	CONFORM_REQUIRE(alloc_accept_missing());
-	ASSERT_LE(0, lfd = unix_listener("l.sock", &sun));
-	ASSERT_LE(0, cfd = unix_client(&sun));
+	listener_client_ring(_metadata, &sun, &lfd, &cfd, &ring);
 	ASSERT_EQ(0, conform_pipe(pfd));
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_EQ(0, io_uring_register_files(&ring, pfd, 2));
-	ASSERT_NE(NULL, sqe = queue_accept(&ring, lfd));
-	sqe->file_index = IORING_FILE_INDEX_ALLOC;
-	ASSERT_EQ(1, io_uring_submit(&ring));
-	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
-	EXPECT_EQ(-ENFILE, cqe.res);
+	EXPECT_EQ(-ENFILE, accept_direct_res(_metadata, &ring, lfd, 0,
+					     IORING_FILE_INDEX_ALLOC));
 	io_uring_queue_exit(&ring);
 	close(pfd[0]);
 	close(pfd[1]);

@@ -133,6 +133,22 @@ TEST(cancel_of_completed_request_gets_enoent)
 }
 
 /*
+ * An 8-entry ring and two empty pipes a and b, with a read of each submitted:
+ * a's tagged TAG_TARGET, b's tagged tag_b.
+ */
+static void two_pending_pipe_reads(struct __test_metadata *_metadata,
+				   struct io_uring *ring, int a[2], int b[2],
+				   char buf[2][16], __u64 tag_b)
+{
+	ASSERT_EQ(0, io_uring_queue_init(8, ring, 0));
+	ASSERT_EQ(0, conform_pipe(a));
+	ASSERT_EQ(0, conform_pipe(b));
+	queue_pipe_read(ring, a[0], buf[0], sizeof(buf[0]), TAG_TARGET);
+	queue_pipe_read(ring, b[0], buf[1], sizeof(buf[1]), tag_b);
+	ASSERT_EQ(2, io_uring_submit(ring));
+}
+
+/*
  * io_uring_prep_cancel(3) IORING_ASYNC_CANCEL_ALL: cancel every request
  * that matches; "a positive value is returned indicating how many requests
  * were found and canceled" (since 5.19). Two reads share one user_data:
@@ -150,12 +166,7 @@ TEST(cancel_all_cancels_every_match_and_counts_them)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	CONFORM_REQUIRE(cancel_flag_missing(IORING_ASYNC_CANCEL_ALL,
 					    "IORING_ASYNC_CANCEL_ALL"));
-	ASSERT_EQ(0, io_uring_queue_init(8, &ring, 0));
-	ASSERT_EQ(0, conform_pipe(a));
-	ASSERT_EQ(0, conform_pipe(b));
-	queue_pipe_read(&ring, a[0], buf[0], sizeof(buf[0]), TAG_TARGET);
-	queue_pipe_read(&ring, b[0], buf[1], sizeof(buf[1]), TAG_TARGET);
-	ASSERT_EQ(2, io_uring_submit(&ring));
+	two_pending_pipe_reads(_metadata, &ring, a, b, buf, TAG_TARGET);
 	queue_cancel(&ring, TAG_TARGET, IORING_ASYNC_CANCEL_ALL);
 	ASSERT_EQ(1, io_uring_submit(&ring));
 	/* Both reads carry TAG_TARGET: count them rather than index them. */
@@ -198,12 +209,7 @@ TEST(cancel_by_fd_cancels_only_the_request_on_that_fd)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
 	CONFORM_REQUIRE(cancel_flag_missing(IORING_ASYNC_CANCEL_FD,
 					    "IORING_ASYNC_CANCEL_FD"));
-	ASSERT_EQ(0, io_uring_queue_init(8, &ring, 0));
-	ASSERT_EQ(0, conform_pipe(a));
-	ASSERT_EQ(0, conform_pipe(b));
-	queue_pipe_read(&ring, a[0], buf[0], sizeof(buf[0]), TAG_TARGET);
-	queue_pipe_read(&ring, b[0], buf[1], sizeof(buf[1]), TAG_OTHER);
-	ASSERT_EQ(2, io_uring_submit(&ring));
+	two_pending_pipe_reads(_metadata, &ring, a, b, buf, TAG_OTHER);
 	sqe = io_uring_get_sqe(&ring);
 	io_uring_prep_cancel_fd(sqe, a[0], 0);
 	io_uring_sqe_set_data64(sqe, TAG_CANCEL);

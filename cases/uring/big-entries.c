@@ -28,6 +28,24 @@ static int big_ring(struct io_uring *ring, unsigned int flags)
 	return io_uring_queue_init_params(4, ring, &p);
 }
 
+/* Fill the 32-byte CQ slots with 0xff and run a NOP tagged tag; its CQE, unseen. */
+static struct io_uring_cqe *
+run_nop_on_poisoned_cq(struct __test_metadata *_metadata,
+		       struct io_uring *ring, __u64 tag)
+{
+	struct io_uring_cqe *cqe;
+	struct io_uring_sqe *sqe;
+
+	memset(ring->cq.cqes, 0xff, (size_t)*ring->cq.kring_entries * CQE32_BYTES);
+	sqe = io_uring_get_sqe(ring);
+	ASSERT_NE(NULL, sqe);
+	io_uring_prep_nop(sqe);
+	io_uring_sqe_set_data64(sqe, tag);
+	ASSERT_EQ(1, io_uring_submit(ring));
+	ASSERT_EQ(0, uring_wait_cqe_ms(ring, &cqe, URING_REAP_BOUND_MS));
+	return cqe;
+}
+
 /*
  * io_uring_setup(2) IORING_SETUP_CQE32: CQEs are 32 bytes, the extra 16
  * (big_cqe[2]) carry opcode-specific data; a NOP has none, and the kernel
@@ -38,19 +56,12 @@ TEST(cqe32_nop_completes_with_zeroed_big_cqe)
 {
 	struct io_uring ring;
 	struct io_uring_cqe *cqe;
-	struct io_uring_sqe *sqe;
 
 	CONFORM_DECLARE("5.19", "IORING_SETUP_CQE32",
 			"io_uring_setup(2) IORING_SETUP_CQE32");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_CQE32);
 	ASSERT_EQ(0, big_ring(&ring, IORING_SETUP_CQE32));
-	memset(ring.cq.cqes, 0xff, (size_t)*ring.cq.kring_entries * CQE32_BYTES);
-	sqe = io_uring_get_sqe(&ring);
-	ASSERT_NE(NULL, sqe);
-	io_uring_prep_nop(sqe);
-	io_uring_sqe_set_data64(sqe, 0x1234);
-	ASSERT_EQ(1, io_uring_submit(&ring));
-	ASSERT_EQ(0, uring_wait_cqe_ms(&ring, &cqe, URING_REAP_BOUND_MS));
+	cqe = run_nop_on_poisoned_cq(_metadata, &ring, 0x1234);
 	EXPECT_EQ(big_cqe_at(&ring, 0), cqe);
 	EXPECT_EQ(0x1234ULL, cqe->user_data);
 	EXPECT_EQ(0, cqe->res);
@@ -171,20 +182,13 @@ TEST(sqe128_and_cqe32_together_run_a_nop)
 {
 	struct io_uring ring;
 	struct io_uring_cqe *cqe;
-	struct io_uring_sqe *sqe;
 
 	CONFORM_DECLARE("5.19", "IORING_SETUP_SQE128",
 			"io_uring_setup(2) IORING_SETUP_SQE128 and "
 			"IORING_SETUP_CQE32");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_SQE128 | IORING_SETUP_CQE32);
 	ASSERT_EQ(0, big_ring(&ring, IORING_SETUP_SQE128 | IORING_SETUP_CQE32));
-	memset(ring.cq.cqes, 0xff, (size_t)*ring.cq.kring_entries * CQE32_BYTES);
-	sqe = io_uring_get_sqe(&ring);
-	ASSERT_NE(NULL, sqe);
-	io_uring_prep_nop(sqe);
-	io_uring_sqe_set_data64(sqe, 77);
-	ASSERT_EQ(1, io_uring_submit(&ring));
-	ASSERT_EQ(0, uring_wait_cqe_ms(&ring, &cqe, URING_REAP_BOUND_MS));
+	cqe = run_nop_on_poisoned_cq(_metadata, &ring, 77);
 	EXPECT_EQ(77ULL, cqe->user_data);
 	EXPECT_EQ(0, cqe->res);
 	EXPECT_EQ(0ULL, cqe->big_cqe[0]);

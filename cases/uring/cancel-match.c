@@ -97,6 +97,18 @@ static void reap_tagged_partial(struct io_uring *ring, unsigned int n,
 	}
 }
 
+/* Submit the queued cancel: its CQE comes with res, and no other CQE follows. */
+static void expect_only_cancel_cqe(struct __test_metadata *_metadata,
+				   struct io_uring *ring, int res)
+{
+	struct io_uring_cqe cqe;
+
+	ASSERT_EQ(0, uring_submit_reap(ring, &cqe));
+	EXPECT_EQ((__u64)TAG_CANCEL, cqe.user_data);
+	EXPECT_EQ(res, cqe.res);
+	EXPECT_EQ(-ETIME, uring_wait_briefly(ring));
+}
+
 /*
  * <linux/io_uring.h> (6.0): "IORING_ASYNC_CANCEL_FD_FIXED 'fd' passed in
  * is a fixed descriptor": with IORING_ASYNC_CANCEL_FD, fd
@@ -137,7 +149,6 @@ TEST(cancel_fd_fixed_cancels_only_request_on_that_slot)
  */
 TEST(cancel_fd_fixed_of_unregistered_slot_gets_ebadf)
 {
-	struct io_uring_cqe cqe;
 	struct uring_two_polls t;
 
 	CONFORM_DECLARE("6.0", "IORING_ASYNC_CANCEL_FD_FIXED",
@@ -147,10 +158,7 @@ TEST(cancel_fd_fixed_of_unregistered_slot_gets_ebadf)
 	ASSERT_EQ(0, uring_two_polls_start(&t, true, TAG_A, TAG_B));
 	queue_cancel(&t.ring, 0, IORING_ASYNC_CANCEL_FD |
 		     IORING_ASYNC_CANCEL_FD_FIXED, 7, 0);
-	ASSERT_EQ(0, uring_submit_reap(&t.ring, &cqe));
-	EXPECT_EQ((__u64)TAG_CANCEL, cqe.user_data);
-	EXPECT_EQ(-EBADF, cqe.res);
-	EXPECT_EQ(-ETIME, uring_wait_briefly(&t.ring));
+	expect_only_cancel_cqe(_metadata, &t.ring, -EBADF);
 	uring_two_polls_end(&t);
 }
 
@@ -212,7 +220,6 @@ TEST(cancel_any_with_nothing_pending_counts_zero)
  */
 TEST(cancel_fd_with_any_gets_einval)
 {
-	struct io_uring_cqe cqe;
 	struct uring_two_polls t;
 
 	CONFORM_DECLARE("5.19", "IORING_ASYNC_CANCEL_ANY",
@@ -222,10 +229,7 @@ TEST(cancel_fd_with_any_gets_einval)
 	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
 	queue_cancel(&t.ring, 0, IORING_ASYNC_CANCEL_FD |
 		     IORING_ASYNC_CANCEL_ANY, t.p1[0], 0);
-	ASSERT_EQ(0, uring_submit_reap(&t.ring, &cqe));
-	EXPECT_EQ((__u64)TAG_CANCEL, cqe.user_data);
-	EXPECT_EQ(-EINVAL, cqe.res);
-	EXPECT_EQ(-ETIME, uring_wait_briefly(&t.ring));
+	expect_only_cancel_cqe(_metadata, &t.ring, -EINVAL);
 	uring_two_polls_end(&t);
 }
 
@@ -301,7 +305,6 @@ TEST(cancel_op_with_userdata_needs_both_to_match)
  */
 TEST(cancel_op_with_userdata_of_other_opcode_gets_enoent)
 {
-	struct io_uring_cqe cqe;
 	struct uring_two_polls t;
 
 	CONFORM_DECLARE("6.6", "IORING_ASYNC_CANCEL_OP",
@@ -311,10 +314,7 @@ TEST(cancel_op_with_userdata_of_other_opcode_gets_enoent)
 	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
 	queue_cancel(&t.ring, TAG_A, IORING_ASYNC_CANCEL_OP |
 		     IORING_ASYNC_CANCEL_USERDATA, 0, IORING_OP_TIMEOUT);
-	ASSERT_EQ(0, uring_submit_reap(&t.ring, &cqe));
-	EXPECT_EQ((__u64)TAG_CANCEL, cqe.user_data);
-	EXPECT_EQ(-ENOENT, cqe.res);
-	EXPECT_EQ(-ETIME, uring_wait_briefly(&t.ring));
+	expect_only_cancel_cqe(_metadata, &t.ring, -ENOENT);
 	uring_two_polls_end(&t);
 }
 

@@ -26,6 +26,36 @@ static void queue_failing(struct io_uring *ring, __u64 tag, unsigned char flags)
 	sqe->flags |= flags;
 }
 
+/* Queue a read of fd (TAG_A) linked to a timeout ts (TAG_TIMEOUT) that skips its CQE. */
+static void queue_read_with_skipping_timeout(struct io_uring *ring, int fd,
+					     char *buf, unsigned int len,
+					     struct __kernel_timespec *ts)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+	io_uring_prep_read(sqe, fd, buf, len, 0);
+	io_uring_sqe_set_data64(sqe, TAG_A);
+	sqe->flags |= IOSQE_IO_LINK;
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_link_timeout(sqe, ts, 0);
+	io_uring_sqe_set_data64(sqe, TAG_TIMEOUT);
+	sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
+}
+
+/* Submit the n queued SQEs: exactly one CQE comes, tag's with res, and no more. */
+static void submit_expect_only_cqe(struct __test_metadata *_metadata,
+				   struct io_uring *ring, int n, __u64 tag,
+				   int res)
+{
+	struct io_uring_cqe cqe;
+
+	ASSERT_EQ(n, io_uring_submit(ring));
+	ASSERT_EQ(0, uring_reap_one(ring, &cqe));
+	EXPECT_EQ(tag, cqe.user_data);
+	EXPECT_EQ(res, cqe.res);
+	EXPECT_EQ(-ETIME, uring_wait_briefly(ring));
+}
+
 /*
  * io_uring_enter(2) IOSQE_CQE_SKIP_SUCCESS: "Don't generate a CQE if the
  * request completes successfully" (since 5.17). A skipping NOP and a plain
@@ -33,7 +63,6 @@ static void queue_failing(struct io_uring *ring, __u64 tag, unsigned char flags)
  */
 TEST(successful_request_with_skip_posts_no_cqe)
 {
-	struct io_uring_cqe cqe;
 	struct io_uring ring;
 
 	CONFORM_DECLARE("5.17", "IOSQE_CQE_SKIP_SUCCESS",
@@ -42,11 +71,7 @@ TEST(successful_request_with_skip_posts_no_cqe)
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	uring_queue_nop(&ring, TAG_A, IOSQE_CQE_SKIP_SUCCESS);
 	uring_queue_nop(&ring, TAG_B, 0);
-	ASSERT_EQ(2, io_uring_submit(&ring));
-	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
-	EXPECT_EQ((__u64)TAG_B, cqe.user_data);
-	EXPECT_EQ(0, cqe.res);
-	EXPECT_EQ(-ETIME, uring_wait_briefly(&ring));
+	submit_expect_only_cqe(_metadata, &ring, 2, TAG_B, 0);
 	io_uring_queue_exit(&ring);
 }
 
@@ -80,7 +105,6 @@ TEST(failed_request_with_skip_still_posts_cqe)
  */
 TEST(skip_on_all_but_last_of_chain_gives_one_cqe)
 {
-	struct io_uring_cqe cqe;
 	struct io_uring ring;
 
 	CONFORM_DECLARE("5.17", "IOSQE_CQE_SKIP_SUCCESS",
@@ -91,11 +115,7 @@ TEST(skip_on_all_but_last_of_chain_gives_one_cqe)
 	uring_queue_nop(&ring, TAG_A, IOSQE_CQE_SKIP_SUCCESS | IOSQE_IO_LINK);
 	uring_queue_nop(&ring, TAG_B, IOSQE_CQE_SKIP_SUCCESS | IOSQE_IO_LINK);
 	uring_queue_nop(&ring, TAG_C, 0);
-	ASSERT_EQ(3, io_uring_submit(&ring));
-	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
-	EXPECT_EQ((__u64)TAG_C, cqe.user_data);
-	EXPECT_EQ(0, cqe.res);
-	EXPECT_EQ(-ETIME, uring_wait_briefly(&ring));
+	submit_expect_only_cqe(_metadata, &ring, 3, TAG_C, 0);
 	io_uring_queue_exit(&ring);
 }
 
@@ -107,7 +127,6 @@ TEST(skip_on_all_but_last_of_chain_gives_one_cqe)
  */
 TEST(failed_skip_head_omits_cqes_of_rest_of_chain)
 {
-	struct io_uring_cqe cqe;
 	struct io_uring ring;
 
 	CONFORM_DECLARE("5.17", "IOSQE_CQE_SKIP_SUCCESS",
@@ -118,11 +137,7 @@ TEST(failed_skip_head_omits_cqes_of_rest_of_chain)
 	queue_failing(&ring, TAG_A, IOSQE_CQE_SKIP_SUCCESS | IOSQE_IO_LINK);
 	uring_queue_nop(&ring, TAG_B, IOSQE_IO_LINK);
 	uring_queue_nop(&ring, TAG_C, 0);
-	ASSERT_EQ(3, io_uring_submit(&ring));
-	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
-	EXPECT_EQ((__u64)TAG_A, cqe.user_data);
-	EXPECT_EQ(-ENOENT, cqe.res);
-	EXPECT_EQ(-ETIME, uring_wait_briefly(&ring));
+	submit_expect_only_cqe(_metadata, &ring, 3, TAG_A, -ENOENT);
 	io_uring_queue_exit(&ring);
 }
 
@@ -161,8 +176,6 @@ TEST(failed_skip_head_of_hardlink_lets_next_run_and_post)
 TEST(expired_link_timeout_with_skip_posts_no_cqe)
 {
 	struct __kernel_timespec ts = { .tv_nsec = 10 * 1000 * 1000 };
-	struct io_uring_sqe *sqe;
-	struct io_uring_cqe cqe;
 	struct io_uring ring;
 	int fds[2];
 	char buf[16];
@@ -173,19 +186,8 @@ TEST(expired_link_timeout_with_skip_posts_no_cqe)
 	REQUIRE_CQE_SKIP();
 	ASSERT_EQ(0, conform_pipe(fds));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_read(sqe, fds[0], buf, sizeof(buf), 0);
-	io_uring_sqe_set_data64(sqe, TAG_A);
-	sqe->flags |= IOSQE_IO_LINK;
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_link_timeout(sqe, &ts, 0);
-	io_uring_sqe_set_data64(sqe, TAG_TIMEOUT);
-	sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
-	ASSERT_EQ(2, io_uring_submit(&ring));
-	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
-	EXPECT_EQ((__u64)TAG_A, cqe.user_data);
-	EXPECT_EQ(-ECANCELED, cqe.res);
-	EXPECT_EQ(-ETIME, uring_wait_briefly(&ring));
+	queue_read_with_skipping_timeout(&ring, fds[0], buf, sizeof(buf), &ts);
+	submit_expect_only_cqe(_metadata, &ring, 2, TAG_A, -ECANCELED);
 	io_uring_queue_exit(&ring);
 	close(fds[0]);
 	close(fds[1]);
@@ -199,8 +201,6 @@ TEST(expired_link_timeout_with_skip_posts_no_cqe)
 TEST(cancelled_link_timeout_with_skip_posts_no_cqe)
 {
 	struct __kernel_timespec ts = { .tv_sec = 10 };
-	struct io_uring_sqe *sqe;
-	struct io_uring_cqe cqe;
 	struct io_uring ring;
 	int fds[2];
 	char buf[16];
@@ -212,19 +212,8 @@ TEST(cancelled_link_timeout_with_skip_posts_no_cqe)
 	ASSERT_EQ(0, conform_pipe(fds));
 	ASSERT_EQ(5, write(fds[1], "hello", 5));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_read(sqe, fds[0], buf, sizeof(buf), 0);
-	io_uring_sqe_set_data64(sqe, TAG_A);
-	sqe->flags |= IOSQE_IO_LINK;
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_link_timeout(sqe, &ts, 0);
-	io_uring_sqe_set_data64(sqe, TAG_TIMEOUT);
-	sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
-	ASSERT_EQ(2, io_uring_submit(&ring));
-	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
-	EXPECT_EQ((__u64)TAG_A, cqe.user_data);
-	EXPECT_EQ(5, cqe.res);
-	EXPECT_EQ(-ETIME, uring_wait_briefly(&ring));
+	queue_read_with_skipping_timeout(&ring, fds[0], buf, sizeof(buf), &ts);
+	submit_expect_only_cqe(_metadata, &ring, 2, TAG_A, 5);
 	EXPECT_EQ(0, memcmp(buf, "hello", 5));
 	io_uring_queue_exit(&ring);
 	close(fds[0]);

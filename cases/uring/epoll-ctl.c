@@ -48,6 +48,28 @@ static void ep_end(struct ep *t)
 	close(t->p[1]);
 }
 
+/* Start t, make its pipe readable, and add the read end for events (data 1). */
+static void start_with_readable_pipe_added(struct __test_metadata *_metadata,
+					   struct ep *t, unsigned int events)
+{
+	ASSERT_EQ(0, ep_start(t));
+	ASSERT_EQ(1, write(t->p[1], "x", 1));
+	ASSERT_EQ(0, ring_epoll_ctl(&t->ring, t->epfd, EPOLL_CTL_ADD, t->p[0],
+				    events, 1));
+}
+
+/* Write to t's pipe: epoll_wait reports one EPOLLIN event carrying data. */
+static void expect_write_reported(struct __test_metadata *_metadata,
+				  struct ep *t, __u64 data)
+{
+	struct epoll_event out;
+
+	ASSERT_EQ(1, write(t->p[1], "x", 1));
+	ASSERT_EQ(1, epoll_wait(t->epfd, &out, 1, 1000));
+	EXPECT_EQ(EPOLLIN, out.events);
+	EXPECT_EQ(data, out.data.u64);
+}
+
 /*
  * io_uring_enter(2) IORING_OP_EPOLL_CTL "the same as epoll_ctl(2)":
  * EPOLL_CTL_ADD completes with 0 and the fd is then reported by
@@ -66,10 +88,7 @@ TEST(add_registers_fd_with_events_and_data)
 	EXPECT_EQ(0, ring_epoll_ctl(&t.ring, t.epfd, EPOLL_CTL_ADD, t.p[0],
 				    EPOLLIN, 0xabcdef12345ULL));
 	EXPECT_EQ(0, epoll_wait(t.epfd, &out, 1, 0));
-	ASSERT_EQ(1, write(t.p[1], "x", 1));
-	ASSERT_EQ(1, epoll_wait(t.epfd, &out, 1, 1000));
-	EXPECT_EQ(EPOLLIN, out.events);
-	EXPECT_EQ(0xabcdef12345ULL, out.data.u64);
+	expect_write_reported(_metadata, &t, 0xabcdef12345ULL);
 	ep_end(&t);
 }
 
@@ -86,10 +105,7 @@ TEST(mod_replaces_events_and_data)
 	CONFORM_DECLARE("5.6", "IORING_OP_EPOLL_CTL",
 			"epoll_ctl(2) EPOLL_CTL_MOD");
 	REQUIRE_EPOLL_CTL();
-	ASSERT_EQ(0, ep_start(&t));
-	ASSERT_EQ(1, write(t.p[1], "x", 1));
-	ASSERT_EQ(0, ring_epoll_ctl(&t.ring, t.epfd, EPOLL_CTL_ADD, t.p[0],
-				    EPOLLOUT, 1));
+	start_with_readable_pipe_added(_metadata, &t, EPOLLOUT);
 	EXPECT_EQ(0, epoll_wait(t.epfd, &out, 1, 0));
 	EXPECT_EQ(0, ring_epoll_ctl(&t.ring, t.epfd, EPOLL_CTL_MOD, t.p[0],
 				    EPOLLIN, 2));
@@ -113,10 +129,7 @@ TEST(del_removes_fd_from_interest_list)
 	CONFORM_DECLARE("5.6", "IORING_OP_EPOLL_CTL",
 			"epoll_ctl(2) EPOLL_CTL_DEL");
 	REQUIRE_EPOLL_CTL();
-	ASSERT_EQ(0, ep_start(&t));
-	ASSERT_EQ(1, write(t.p[1], "x", 1));
-	ASSERT_EQ(0, ring_epoll_ctl(&t.ring, t.epfd, EPOLL_CTL_ADD, t.p[0],
-				    EPOLLIN, 1));
+	start_with_readable_pipe_added(_metadata, &t, EPOLLIN);
 	ASSERT_EQ(1, epoll_wait(t.epfd, &out, 1, 0));
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_epoll_ctl(&sqe, t.epfd, t.p[0], EPOLL_CTL_DEL, NULL);
@@ -218,7 +231,6 @@ TEST(bad_fd_gets_ebadf_and_regular_file_gets_eperm)
  */
 TEST(nested_epoll_add_works_and_loop_gets_eloop)
 {
-	struct epoll_event out;
 	struct ep t;
 	int inner;
 
@@ -233,10 +245,7 @@ TEST(nested_epoll_add_works_and_loop_gets_eloop)
 				    EPOLLIN, 5));
 	EXPECT_EQ(-ELOOP, ring_epoll_ctl(&t.ring, inner, EPOLL_CTL_ADD,
 					 t.epfd, EPOLLIN, 6));
-	ASSERT_EQ(1, write(t.p[1], "x", 1));
-	ASSERT_EQ(1, epoll_wait(t.epfd, &out, 1, 1000));
-	EXPECT_EQ(EPOLLIN, out.events);
-	EXPECT_EQ(5, out.data.u64);
+	expect_write_reported(_metadata, &t, 5);
 	close(inner);
 	ep_end(&t);
 }

@@ -84,6 +84,31 @@ static const char *alloc_range_missing(void)
 	return conform_why;
 }
 
+/* Set up, limit allocation to slots 4 and 5, and fill both with p[0]. */
+static void fill_range_of_slots_4_and_5(struct __test_metadata *_metadata,
+					struct io_uring *ring, int p[2])
+{
+	int slot;
+
+	ASSERT_EQ(0, range_setup(ring, p));
+	ASSERT_EQ(0, alloc_range(ring, 4, 2, 0));
+	ASSERT_EQ(1, alloc_slot(ring, p[0], &slot));
+	ASSERT_EQ(1, alloc_slot(ring, p[0], &slot));
+}
+
+/* On a fresh sparse table, registering this range must fail with errno err. */
+static void expect_range_refused(struct __test_metadata *_metadata, __u32 off,
+				 __u32 len, __u64 resv, int err)
+{
+	struct io_uring ring;
+	int p[2];
+
+	ASSERT_EQ(0, range_setup(&ring, p));
+	EXPECT_EQ(-1, alloc_range(&ring, off, len, resv));
+	EXPECT_EQ(err, errno);
+	range_teardown(&ring, p);
+}
+
 /*
  * io_uring_register_file_alloc_range(3): "the kernel will only allocate
  * file slots within the given range" [off, off + len): the first pick is
@@ -119,10 +144,7 @@ TEST(full_range_gets_enfile_though_other_slots_are_free)
 	CONFORM_DECLARE("6.0", "IORING_REGISTER_FILE_ALLOC_RANGE",
 			"io_uring_register_file_alloc_range(3); ENFILE");
 	REQUIRE_ALLOC_RANGE();
-	ASSERT_EQ(0, range_setup(&ring, p));
-	ASSERT_EQ(0, alloc_range(&ring, 4, 2, 0));
-	ASSERT_EQ(1, alloc_slot(&ring, p[0], &slot));
-	ASSERT_EQ(1, alloc_slot(&ring, p[0], &slot));
+	fill_range_of_slots_4_and_5(_metadata, &ring, p);
 	EXPECT_EQ(-ENFILE, alloc_slot(&ring, p[0], &slot));
 	range_teardown(&ring, p);
 }
@@ -140,10 +162,7 @@ TEST(freed_slot_in_range_is_picked_again)
 	CONFORM_DECLARE("6.0", "IORING_REGISTER_FILE_ALLOC_RANGE",
 			"io_uring/filetable.c io_file_bitmap_get()");
 	REQUIRE_ALLOC_RANGE();
-	ASSERT_EQ(0, range_setup(&ring, p));
-	ASSERT_EQ(0, alloc_range(&ring, 4, 2, 0));
-	ASSERT_EQ(1, alloc_slot(&ring, p[0], &slot));
-	ASSERT_EQ(1, alloc_slot(&ring, p[0], &slot));
+	fill_range_of_slots_4_and_5(_metadata, &ring, p);
 	ASSERT_EQ(1, uring_files_update_raw(&ring, 4, &minus_one, 1));
 	EXPECT_EQ(1, alloc_slot(&ring, p[1], &slot));
 	EXPECT_EQ(4, slot);
@@ -157,47 +176,29 @@ TEST(freed_slot_in_range_is_picked_again)
  */
 TEST(range_past_table_end_gets_einval)
 {
-	struct io_uring ring;
-	int p[2];
-
 	CONFORM_DECLARE("6.0", "IORING_REGISTER_FILE_ALLOC_RANGE",
 			"io_uring/filetable.c io_register_file_alloc_range()");
 	REQUIRE_ALLOC_RANGE();
-	ASSERT_EQ(0, range_setup(&ring, p));
-	EXPECT_EQ(-1, alloc_range(&ring, 6, 3, 0));
-	EXPECT_EQ(EINVAL, errno);
-	range_teardown(&ring, p);
+	expect_range_refused(_metadata, 6, 3, 0, EINVAL);
 }
 
 /* Kernel io_register_file_alloc_range: off + len overflowing 32 bits gets
  * EOVERFLOW (since 6.0). */
 TEST(range_end_overflow_gets_eoverflow)
 {
-	struct io_uring ring;
-	int p[2];
-
 	CONFORM_DECLARE("6.0", "IORING_REGISTER_FILE_ALLOC_RANGE",
 			"io_uring/filetable.c io_register_file_alloc_range()");
 	REQUIRE_ALLOC_RANGE();
-	ASSERT_EQ(0, range_setup(&ring, p));
-	EXPECT_EQ(-1, alloc_range(&ring, 4, UINT_MAX, 0));
-	EXPECT_EQ(EOVERFLOW, errno);
-	range_teardown(&ring, p);
+	expect_range_refused(_metadata, 4, UINT_MAX, 0, EOVERFLOW);
 }
 
 /* Kernel io_register_file_alloc_range: a non-zero resv gets EINVAL (6.0). */
 TEST(nonzero_resv_gets_einval)
 {
-	struct io_uring ring;
-	int p[2];
-
 	CONFORM_DECLARE("6.0", "IORING_REGISTER_FILE_ALLOC_RANGE",
 			"io_uring/filetable.c io_register_file_alloc_range()");
 	REQUIRE_ALLOC_RANGE();
-	ASSERT_EQ(0, range_setup(&ring, p));
-	EXPECT_EQ(-1, alloc_range(&ring, 0, 2, 1));
-	EXPECT_EQ(EINVAL, errno);
-	range_teardown(&ring, p);
+	expect_range_refused(_metadata, 0, 2, 1, EINVAL);
 }
 
 TEST_HARNESS_MAIN

@@ -21,6 +21,14 @@ static int fixed_read(struct io_uring *ring, int index, void *buf,
 	return uring_run_sqe_res(ring, &sqe);
 }
 
+/* A 4-entry ring with the nr fds (-1: sparse) registered as its file table. */
+static void ring_with_files(struct __test_metadata *_metadata,
+			    struct io_uring *ring, int *fds, unsigned int nr)
+{
+	ASSERT_EQ(0, io_uring_queue_init(4, ring, 0));
+	ASSERT_EQ(0, uring_register_raw(ring, IORING_REGISTER_FILES, fds, nr));
+}
+
 /*
  * io_uring_register(2) IORING_REGISTER_FILES: "The file set may be sparse,
  * meaning that the fd field in the array may be set to -1"; a fixed-file
@@ -37,8 +45,7 @@ TEST(sparse_slot_read_gets_ebadf)
 			"io_uring_register(2) IORING_REGISTER_FILES sparse "
 			"set; io_uring_enter(2) EBADF");
 	CONFORM_REQUIRE_URING();
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_FILES, fds, 2));
+	ring_with_files(_metadata, &ring, fds, 2);
 	EXPECT_EQ(-EBADF, fixed_read(&ring, 0, buf, sizeof(buf), 0));
 	io_uring_queue_exit(&ring);
 }
@@ -60,8 +67,7 @@ TEST(register_files_update_fills_sparse_slot)
 	CONFORM_REQUIRE_URING();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_FILES, fds, 2));
+	ring_with_files(_metadata, &ring, fds, 2);
 	EXPECT_EQ(1, uring_files_update_raw(&ring, 1, &fd, 1));
 	EXPECT_EQ((int)sizeof(buf), fixed_read(&ring, 1, buf, sizeof(buf), 100));
 	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 100));
@@ -85,8 +91,7 @@ TEST(register_files_update_minus_one_removes_entry)
 	CONFORM_REQUIRE_URING();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_FILES, &fd, 1));
+	ring_with_files(_metadata, &ring, &fd, 1);
 	ASSERT_EQ((int)sizeof(buf), fixed_read(&ring, 0, buf, sizeof(buf), 0));
 	EXPECT_EQ(1, uring_files_update_raw(&ring, 0, &none, 1));
 	EXPECT_EQ(-EBADF, fixed_read(&ring, 0, buf, sizeof(buf), 0));
@@ -115,8 +120,7 @@ TEST(op_files_update_res_is_count_and_slots_read_their_files)
 	fds[1] = conform_temp_file(8192, 0);
 	ASSERT_LE(0, fds[0]);
 	ASSERT_LE(0, fds[1]);
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_FILES, sparse, 3));
+	ring_with_files(_metadata, &ring, sparse, 3);
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_files_update(&sqe, fds, 2, 1);
 	EXPECT_EQ(2, uring_run_sqe_res(&ring, &sqe));
@@ -149,8 +153,7 @@ TEST(op_files_update_past_table_end_gets_einval)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_FILES_UPDATE);
 	fd = conform_temp_file(10, 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_FILES, sparse, 2));
+	ring_with_files(_metadata, &ring, sparse, 2);
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_files_update(&sqe, &fd, 1, 2);
 	EXPECT_EQ(-EINVAL, uring_run_sqe_res(&ring, &sqe));
@@ -172,8 +175,7 @@ TEST(fixed_index_past_table_end_gets_ebadf)
 	CONFORM_REQUIRE_URING();
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_FILES, &fd, 1));
+	ring_with_files(_metadata, &ring, &fd, 1);
 	EXPECT_EQ(-EBADF, fixed_read(&ring, 5, buf, sizeof(buf), 0));
 	io_uring_queue_exit(&ring);
 	close(fd);
@@ -228,8 +230,7 @@ TEST(register_files_twice_gets_ebusy)
 	CONFORM_DECLARE("5.1", "IORING_REGISTER_FILES",
 			"io_uring_register(2) EBUSY");
 	CONFORM_REQUIRE_URING();
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_FILES, fds, 1));
+	ring_with_files(_metadata, &ring, fds, 1);
 	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_REGISTER_FILES, fds, 1));
 	EXPECT_EQ(EBUSY, errno);
 	io_uring_queue_exit(&ring);
@@ -248,8 +249,7 @@ TEST(unregister_files_without_table_gets_enxio)
 	CONFORM_DECLARE("5.1", "IORING_UNREGISTER_FILES",
 			"io_uring_register(2) ENXIO");
 	CONFORM_REQUIRE_URING();
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_FILES, fds, 1));
+	ring_with_files(_metadata, &ring, fds, 1);
 	EXPECT_EQ(0, uring_register_raw(&ring, IORING_UNREGISTER_FILES, NULL, 0));
 	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_UNREGISTER_FILES, NULL, 0));
 	EXPECT_EQ(ENXIO, errno);

@@ -56,6 +56,20 @@ static void inst_end(struct inst *t)
 	close(t->p[1]);
 }
 
+/* Start t and install its slot 0 with flags (the request left in sqe); the fd. */
+static int start_and_install_slot_0(struct __test_metadata *_metadata,
+				    struct inst *t, struct io_uring_sqe *sqe,
+				    unsigned int flags)
+{
+	int fd;
+
+	ASSERT_EQ(0, inst_start(t));
+	prep_install(sqe, 0, IOSQE_FIXED_FILE, flags);
+	fd = uring_run_sqe_res(&t->ring, sqe);
+	ASSERT_LE(0, fd) TH_LOG("install: %s", strerror(-fd));
+	return fd;
+}
+
 /*
  * io_uring_enter(2) IORING_OP_FIXED_FD_INSTALL: completes with a new fd
  * for the registered file; it is close-on-exec by default (since 6.8),
@@ -71,10 +85,7 @@ TEST(installs_fixed_file_as_cloexec_fd)
 	CONFORM_DECLARE("6.8", "IORING_OP_FIXED_FD_INSTALL",
 			"io_uring_enter(2) IORING_OP_FIXED_FD_INSTALL");
 	REQUIRE_FD_INSTALL();
-	ASSERT_EQ(0, inst_start(&t));
-	prep_install(&sqe, 0, IOSQE_FIXED_FILE, 0);
-	fd = uring_run_sqe_res(&t.ring, &sqe);
-	ASSERT_LE(0, fd) TH_LOG("install: %s", strerror(-fd));
+	fd = start_and_install_slot_0(_metadata, &t, &sqe, 0);
 	EXPECT_NE(t.p[1], fd);
 	EXPECT_EQ(FD_CLOEXEC, fcntl(fd, F_GETFD));
 	conform_fill_pattern(buf, sizeof(buf), 0);
@@ -99,10 +110,7 @@ TEST(no_cloexec_flag_leaves_fd_inheritable)
 	CONFORM_DECLARE("6.8", "IORING_FIXED_FD_NO_CLOEXEC",
 			"io_uring_enter(2) IORING_OP_FIXED_FD_INSTALL");
 	REQUIRE_FD_INSTALL();
-	ASSERT_EQ(0, inst_start(&t));
-	prep_install(&sqe, 0, IOSQE_FIXED_FILE, FIXED_FD_NO_CLOEXEC);
-	fd = uring_run_sqe_res(&t.ring, &sqe);
-	ASSERT_LE(0, fd) TH_LOG("install: %s", strerror(-fd));
+	fd = start_and_install_slot_0(_metadata, &t, &sqe, FIXED_FD_NO_CLOEXEC);
 	EXPECT_EQ(0, fcntl(fd, F_GETFD));
 	close(fd);
 	inst_end(&t);
@@ -123,10 +131,7 @@ TEST(installed_fd_shares_the_open_file_and_slot_stays)
 	CONFORM_DECLARE("6.8", "IORING_OP_FIXED_FD_INSTALL",
 			"io_uring_enter(2) IORING_OP_FIXED_FD_INSTALL");
 	REQUIRE_FD_INSTALL();
-	ASSERT_EQ(0, inst_start(&t));
-	prep_install(&sqe, 0, IOSQE_FIXED_FILE, 0);
-	fd = uring_run_sqe_res(&t.ring, &sqe);
-	ASSERT_LE(0, fd) TH_LOG("install: %s", strerror(-fd));
+	fd = start_and_install_slot_0(_metadata, &t, &sqe, 0);
 	EXPECT_EQ(0, fcntl(t.p[1], F_GETFL) & O_NONBLOCK);
 	ASSERT_EQ(0, fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK));
 	EXPECT_EQ(O_NONBLOCK, fcntl(t.p[1], F_GETFL) & O_NONBLOCK);

@@ -57,6 +57,31 @@ static void queue_futex(struct io_uring *ring, unsigned char op,
 		prep_futex(sqe, op, word, val, mask, futex_flags, tag);
 }
 
+/* A 4-entry ring with a futex wait (value 0, bitset mask) on word submitted. */
+static void ring_with_wait(struct __test_metadata *_metadata,
+			   struct io_uring *ring, unsigned int *word,
+			   __u64 mask)
+{
+	ASSERT_EQ(0, io_uring_queue_init(4, ring, 0));
+	queue_futex(ring, REF_IORING_OP_FUTEX_WAIT, word, 0, mask, TAG_WAIT);
+	ASSERT_EQ(1, io_uring_submit(ring));
+}
+
+/* Wake one waiter (bitset mask) on word: the wake counts 1, the wait ends 0. */
+static void wake_one_expect_wait_done(struct __test_metadata *_metadata,
+				      struct io_uring *ring,
+				      unsigned int *word, __u64 mask)
+{
+	const __u64 tags[2] = { TAG_WAIT, TAG_WAKE };
+	int res[2] = { 1, 1 };
+
+	queue_futex(ring, REF_IORING_OP_FUTEX_WAKE, word, 1, mask, TAG_WAKE);
+	ASSERT_EQ(1, io_uring_submit(ring));
+	ASSERT_EQ(0, uring_reap_tagged(ring, 2, tags, res));
+	EXPECT_EQ(1, res[1]);
+	EXPECT_EQ(0, res[0]);
+}
+
 /*
  * futex(2) FUTEX_WAIT: fails with EAGAIN when "The value pointed to by
  * uaddr was not equal to the expected value val"; IORING_OP_FUTEX_WAIT does
@@ -85,26 +110,17 @@ TEST(futex_wait_on_changed_value_gets_eagain)
  */
 TEST(futex_wake_wakes_pending_wait_and_counts_it)
 {
-	const __u64 tags[2] = { TAG_WAIT, TAG_WAKE };
 	unsigned int word = 0;
 	struct io_uring ring;
-	int res[2] = { 1, 1 };
 
 	CONFORM_DECLARE("6.7", "IORING_OP_FUTEX_WAKE",
 			"futex(2) FUTEX_WAKE; commit 194bb58c6090 (6.7): "
 			"io_uring: add support for futex wake and wait");
 	REQUIRE_FUTEX();
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	queue_futex(&ring, REF_IORING_OP_FUTEX_WAIT, &word, 0,
-		    FUTEX_BITSET_MATCH_ANY, TAG_WAIT);
-	ASSERT_EQ(1, io_uring_submit(&ring));
+	ring_with_wait(_metadata, &ring, &word, FUTEX_BITSET_MATCH_ANY);
 	ASSERT_EQ(-ETIME, uring_wait_briefly(&ring));
-	queue_futex(&ring, REF_IORING_OP_FUTEX_WAKE, &word, 1,
-		    FUTEX_BITSET_MATCH_ANY, TAG_WAKE);
-	ASSERT_EQ(1, io_uring_submit(&ring));
-	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
-	EXPECT_EQ(1, res[1]);
-	EXPECT_EQ(0, res[0]);
+	wake_one_expect_wait_done(_metadata, &ring, &word,
+				  FUTEX_BITSET_MATCH_ANY);
 	io_uring_queue_exit(&ring);
 }
 
@@ -124,10 +140,7 @@ TEST(futex_wait_is_woken_by_futex_syscall)
 			"futex(2) FUTEX_WAKE_PRIVATE; commit 194bb58c6090 "
 			"(6.7): io_uring: add support for futex wake and wait");
 	REQUIRE_FUTEX();
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	queue_futex(&ring, REF_IORING_OP_FUTEX_WAIT, &word, 0,
-		    FUTEX_BITSET_MATCH_ANY, TAG_WAIT);
-	ASSERT_EQ(1, io_uring_submit(&ring));
+	ring_with_wait(_metadata, &ring, &word, FUTEX_BITSET_MATCH_ANY);
 	ASSERT_EQ(-ETIME, uring_wait_briefly(&ring));
 	EXPECT_EQ(1, syscall(SYS_futex, &word, FUTEX_WAKE_PRIVATE, 1,
 			     NULL, NULL, 0));
@@ -158,28 +171,20 @@ TEST(futex_wake_without_waiters_gets_zero)
  */
 TEST(futex_wake_with_disjoint_mask_wakes_nobody)
 {
-	const __u64 tags[2] = { TAG_WAIT, TAG_WAKE };
 	unsigned int word = 0;
 	struct io_uring_cqe cqe;
 	struct io_uring ring;
-	int res[2] = { 1, 1 };
 
 	CONFORM_DECLARE("6.7", "IORING_OP_FUTEX_WAKE",
 			"futex(2) FUTEX_WAKE_BITSET");
 	REQUIRE_FUTEX();
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	queue_futex(&ring, REF_IORING_OP_FUTEX_WAIT, &word, 0, 0x1, TAG_WAIT);
-	ASSERT_EQ(1, io_uring_submit(&ring));
+	ring_with_wait(_metadata, &ring, &word, 0x1);
 	queue_futex(&ring, REF_IORING_OP_FUTEX_WAKE, &word, 1, 0x2, TAG_WAKE);
 	ASSERT_EQ(0, uring_submit_reap(&ring, &cqe));
 	EXPECT_EQ((__u64)TAG_WAKE, cqe.user_data);
 	EXPECT_EQ(0, cqe.res);
 	EXPECT_EQ(-ETIME, uring_wait_briefly(&ring));
-	queue_futex(&ring, REF_IORING_OP_FUTEX_WAKE, &word, 1, 0x1, TAG_WAKE);
-	ASSERT_EQ(1, io_uring_submit(&ring));
-	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
-	EXPECT_EQ(1, res[1]);
-	EXPECT_EQ(0, res[0]);
+	wake_one_expect_wait_done(_metadata, &ring, &word, 0x1);
 	io_uring_queue_exit(&ring);
 }
 
@@ -200,10 +205,7 @@ TEST(cancelled_futex_wait_gets_ecanceled)
 	CONFORM_DECLARE("6.7", "IORING_OP_FUTEX_WAIT",
 			"io_uring_enter(2) IORING_OP_ASYNC_CANCEL");
 	REQUIRE_FUTEX();
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	queue_futex(&ring, REF_IORING_OP_FUTEX_WAIT, &word, 0,
-		    FUTEX_BITSET_MATCH_ANY, TAG_WAIT);
-	ASSERT_EQ(1, io_uring_submit(&ring));
+	ring_with_wait(_metadata, &ring, &word, FUTEX_BITSET_MATCH_ANY);
 	sqe = io_uring_get_sqe(&ring);
 	io_uring_prep_cancel64(sqe, TAG_WAIT, 0);
 	io_uring_sqe_set_data64(sqe, TAG_CANCEL);

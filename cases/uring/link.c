@@ -65,6 +65,17 @@ static int open_dir_to_read(void)
 	return open(conform_tmpdir(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
+/* Queue a read of len bytes at offset 0 of fd into buf, tagged 0, with flags. */
+static void queue_read_tagged_0(struct io_uring *ring, int fd, void *buf,
+				unsigned int len, unsigned char flags)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+	io_uring_prep_read(sqe, fd, buf, len, 0);
+	io_uring_sqe_set_data64(sqe, 0);
+	sqe->flags = flags;
+}
+
 /*
  * io_uring_enter(2) IOSQE_IO_LINK: "A chain of SQEs will be broken, if any
  * request in that chain ends in error ... the remaining unstarted part of
@@ -73,7 +84,6 @@ static int open_dir_to_read(void)
  */
 TEST(failed_link_head_cancels_rest_of_chain)
 {
-	struct io_uring_sqe *sqe;
 	struct io_uring ring;
 	int dfd, res[3] = { 1, 1, 1 };
 	char buf[8];
@@ -85,10 +95,7 @@ TEST(failed_link_head_cancels_rest_of_chain)
 	dfd = open_dir_to_read();
 	ASSERT_LE(0, dfd);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_read(sqe, dfd, buf, sizeof(buf), 0);
-	io_uring_sqe_set_data64(sqe, 0);
-	sqe->flags = IOSQE_IO_LINK;
+	queue_read_tagged_0(&ring, dfd, buf, sizeof(buf), IOSQE_IO_LINK);
 	uring_queue_nop(&ring, 1, IOSQE_IO_LINK);
 	uring_queue_nop(&ring, 2, 0);
 	ASSERT_EQ(3, io_uring_submit(&ring));
@@ -108,7 +115,6 @@ TEST(failed_link_head_cancels_rest_of_chain)
 TEST(short_read_breaks_chain)
 {
 	static char buf[8192];
-	struct io_uring_sqe *sqe;
 	struct io_uring ring;
 	int fd, res[2] = { 1, 1 };
 
@@ -119,10 +125,7 @@ TEST(short_read_breaks_chain)
 	fd = conform_temp_file(4096, 0);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_read(sqe, fd, buf, sizeof(buf), 0);
-	io_uring_sqe_set_data64(sqe, 0);
-	sqe->flags = IOSQE_IO_LINK;
+	queue_read_tagged_0(&ring, fd, buf, sizeof(buf), IOSQE_IO_LINK);
 	uring_queue_nop(&ring, 1, 0);
 	ASSERT_EQ(2, io_uring_submit(&ring));
 	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
@@ -139,7 +142,6 @@ TEST(short_read_breaks_chain)
  */
 TEST(hardlink_continues_after_failed_result)
 {
-	struct io_uring_sqe *sqe;
 	struct io_uring ring;
 	int dfd, res[2] = { 1, 1 };
 	char buf[8];
@@ -151,10 +153,7 @@ TEST(hardlink_continues_after_failed_result)
 	dfd = open_dir_to_read();
 	ASSERT_LE(0, dfd);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_read(sqe, dfd, buf, sizeof(buf), 0);
-	io_uring_sqe_set_data64(sqe, 0);
-	sqe->flags = IOSQE_IO_HARDLINK;
+	queue_read_tagged_0(&ring, dfd, buf, sizeof(buf), IOSQE_IO_HARDLINK);
 	uring_queue_nop(&ring, 1, 0);
 	ASSERT_EQ(2, io_uring_submit(&ring));
 	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
@@ -173,7 +172,6 @@ TEST(hardlink_continues_after_failed_result)
 TEST(drain_waits_for_earlier_requests)
 {
 	struct io_uring_cqe cqe;
-	struct io_uring_sqe *sqe;
 	struct io_uring ring;
 	int fds[2];
 	char buf[8];
@@ -183,9 +181,7 @@ TEST(drain_waits_for_earlier_requests)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, conform_pipe(fds));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_read(sqe, fds[0], buf, sizeof(buf), 0);
-	io_uring_sqe_set_data64(sqe, 0);
+	queue_read_tagged_0(&ring, fds[0], buf, sizeof(buf), 0);
 	ASSERT_EQ(1, io_uring_submit(&ring));
 	uring_queue_nop(&ring, 1, IOSQE_IO_DRAIN);
 	ASSERT_EQ(1, io_uring_submit(&ring));

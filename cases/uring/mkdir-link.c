@@ -37,13 +37,33 @@ static int uring_linkat(int olddfd, const char *oldpath, int newdfd,
 	return uring_run_one_sqe_res(&sqe);
 }
 
+enum { DIR_LEN = 300, PATH_LEN = 320 };
+
+/*
+ * A new private directory <tmpdir>/<name> (its path in dir), opened; the
+ * path <dir>/<entry> in path; the directory's fd.
+ */
+static int new_dir_open(struct __test_metadata *_metadata, char dir[DIR_LEN],
+			const char *name, char path[PATH_LEN],
+			const char *entry)
+{
+	int dfd;
+
+	conform_tmppath(dir, DIR_LEN, name);
+	ASSERT_EQ(0, mkdir(dir, 0700));
+	snprintf(path, PATH_LEN, "%s/%s", dir, entry);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, dfd);
+	return dfd;
+}
+
 /*
  * io_uring_enter(2) IORING_OP_MKDIRAT, mkdir(2): a directory is created
  * relative to dirfd with mode (len field) less the umask (since 5.15).
  */
 TEST(mkdirat_creates_directory_with_mode)
 {
-	char dir[300], path[320];
+	char dir[DIR_LEN], path[PATH_LEN];
 	struct stat st;
 	int dfd;
 
@@ -51,11 +71,7 @@ TEST(mkdirat_creates_directory_with_mode)
 			"io_uring_enter(2) IORING_OP_MKDIRAT; mkdir(2)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_MKDIRAT);
 	umask(0);
-	conform_tmppath(dir, sizeof(dir), "md-parent");
-	ASSERT_EQ(0, mkdir(dir, 0700));
-	snprintf(path, sizeof(path), "%s/child", dir);
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ASSERT_LE(0, dfd);
+	dfd = new_dir_open(_metadata, dir, "md-parent", path, "child");
 	EXPECT_EQ(0, uring_mkdirat(dfd, "child", 0751));
 	ASSERT_EQ(0, lstat(path, &st));
 	EXPECT_EQ((unsigned int)(S_IFDIR | 0751), (unsigned int)st.st_mode);
@@ -99,18 +115,14 @@ TEST(mkdirat_missing_parent_gets_enoent)
 TEST(symlinkat_creates_link_holding_target_text)
 {
 	static const char target[] = "../does/not/need/to/exist";
-	char dir[300], path[320], text[128];
+	char dir[DIR_LEN], path[PATH_LEN], text[128];
 	struct stat st;
 	int dfd;
 
 	CONFORM_DECLARE("5.15", "IORING_OP_SYMLINKAT",
 			"io_uring_enter(2) IORING_OP_SYMLINKAT; symlink(2)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SYMLINKAT);
-	conform_tmppath(dir, sizeof(dir), "sl-dir");
-	ASSERT_EQ(0, mkdir(dir, 0700));
-	snprintf(path, sizeof(path), "%s/link", dir);
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ASSERT_LE(0, dfd);
+	dfd = new_dir_open(_metadata, dir, "sl-dir", path, "link");
 	EXPECT_EQ(0, uring_symlinkat(target, dfd, "link"));
 	ASSERT_EQ(0, lstat(path, &st));
 	EXPECT_TRUE(S_ISLNK(st.st_mode));

@@ -26,6 +26,26 @@ static struct io_uring_sqe *queue_msg(struct io_uring *ring, int target_fd,
 	return sqe;
 }
 
+/* Two 4-entry rings, a sender src and a target dst. */
+static void two_rings(struct __test_metadata *_metadata, struct io_uring *src,
+		      struct io_uring *dst)
+{
+	ASSERT_EQ(0, io_uring_queue_init(4, src, 0));
+	ASSERT_EQ(0, io_uring_queue_init(4, dst, 0));
+}
+
+/* Submit the message queued on src: it fails -EINVAL and dst gets no CQE. */
+static void expect_message_refused(struct __test_metadata *_metadata,
+				   struct io_uring *src, struct io_uring *dst)
+{
+	struct io_uring_cqe cqe;
+
+	ASSERT_EQ(1, io_uring_submit(src));
+	ASSERT_EQ(0, uring_reap_one(src, &cqe));
+	EXPECT_EQ(-EINVAL, cqe.res);
+	EXPECT_EQ(-ETIME, uring_wait_briefly(dst));
+}
+
 /*
  * io_uring_enter(2) IORING_OP_MSG_RING: "On the target ring, a CQE will be
  * posted with the res field matching the len set, and a user_data field
@@ -39,8 +59,7 @@ TEST(target_ring_gets_cqe_with_len_as_res_and_off_as_user_data)
 	CONFORM_DECLARE("5.18", "IORING_OP_MSG_RING",
 			"io_uring_enter(2) IORING_OP_MSG_RING");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_MSG_RING);
-	ASSERT_EQ(0, io_uring_queue_init(4, &src, 0));
-	ASSERT_EQ(0, io_uring_queue_init(4, &dst, 0));
+	two_rings(_metadata, &src, &dst);
 	ASSERT_NE(NULL, queue_msg(&src, dst.ring_fd, 0x5a5a1234u,
 				  0x1122334455667788ULL, 1));
 	ASSERT_EQ(1, io_uring_submit(&src));
@@ -65,8 +84,7 @@ TEST(sender_gets_own_cqe_with_res_zero_and_no_message)
 	CONFORM_DECLARE("5.18", "IORING_OP_MSG_RING",
 			"io_uring_prep_msg_ring(3)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_MSG_RING);
-	ASSERT_EQ(0, io_uring_queue_init(4, &src, 0));
-	ASSERT_EQ(0, io_uring_queue_init(4, &dst, 0));
+	two_rings(_metadata, &src, &dst);
 	ASSERT_NE(NULL, queue_msg(&src, dst.ring_fd, 9, 0xabc, 0x51));
 	ASSERT_EQ(1, io_uring_submit(&src));
 	ASSERT_EQ(0, uring_reap_one(&src, &cqe));
@@ -137,20 +155,15 @@ TEST(unknown_command_gets_einval_and_posts_nothing)
 {
 	struct io_uring src, dst;
 	struct io_uring_sqe *sqe;
-	struct io_uring_cqe cqe;
 
 	CONFORM_DECLARE("5.18", "IORING_OP_MSG_RING",
 			"io_uring_prep_msg_ring(3) -EINVAL; "
 			"io_uring/msg_ring.c");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_MSG_RING);
-	ASSERT_EQ(0, io_uring_queue_init(4, &src, 0));
-	ASSERT_EQ(0, io_uring_queue_init(4, &dst, 0));
+	two_rings(_metadata, &src, &dst);
 	ASSERT_NE(NULL, sqe = queue_msg(&src, dst.ring_fd, 1, 2, 3));
 	sqe->addr = 99;
-	ASSERT_EQ(1, io_uring_submit(&src));
-	ASSERT_EQ(0, uring_reap_one(&src, &cqe));
-	EXPECT_EQ(-EINVAL, cqe.res);
-	EXPECT_EQ(-ETIME, uring_wait_briefly(&dst));
+	expect_message_refused(_metadata, &src, &dst);
 	io_uring_queue_exit(&src);
 	io_uring_queue_exit(&dst);
 }
@@ -165,20 +178,15 @@ TEST(data_message_with_cqe_skip_gets_einval)
 {
 	struct io_uring src, dst;
 	struct io_uring_sqe *sqe;
-	struct io_uring_cqe cqe;
 
 	CONFORM_DECLARE("5.18", "IORING_OP_MSG_RING",
 			"linux/io_uring.h IORING_MSG_RING_CQE_SKIP not for "
 			"IORING_MSG_DATA; 5.18-5.19 refuse any flag");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_MSG_RING);
-	ASSERT_EQ(0, io_uring_queue_init(4, &src, 0));
-	ASSERT_EQ(0, io_uring_queue_init(4, &dst, 0));
+	two_rings(_metadata, &src, &dst);
 	ASSERT_NE(NULL, sqe = queue_msg(&src, dst.ring_fd, 1, 2, 3));
 	sqe->msg_ring_flags = IORING_MSG_RING_CQE_SKIP;
-	ASSERT_EQ(1, io_uring_submit(&src));
-	ASSERT_EQ(0, uring_reap_one(&src, &cqe));
-	EXPECT_EQ(-EINVAL, cqe.res);
-	EXPECT_EQ(-ETIME, uring_wait_briefly(&dst));
+	expect_message_refused(_metadata, &src, &dst);
 	io_uring_queue_exit(&src);
 	io_uring_queue_exit(&dst);
 }
@@ -202,6 +210,33 @@ static void prep_send_fd(struct io_uring_sqe *sqe, int target_fd,
 	sqe->file_index = dst_slot + 1;
 }
 
+/* A pipe, and two rings: src with the write end in slot 0, dst with sparse[nr]. */
+static void send_fd_rings(struct __test_metadata *_metadata, int pfd[2],
+			  struct io_uring *src, struct io_uring *dst,
+			  int *sparse, unsigned int nr)
+{
+	ASSERT_EQ(0, conform_pipe(pfd));
+	two_rings(_metadata, src, dst);
+	ASSERT_EQ(0, io_uring_register_files(src, &pfd[1], 1));
+	ASSERT_EQ(0, io_uring_register_files(dst, sparse, nr));
+}
+
+/* Write the one byte at byte through fixed-file slot of ring; the CQE res. */
+static int write_through_slot(struct __test_metadata *_metadata,
+			      struct io_uring *ring, int slot,
+			      const char *byte)
+{
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+
+	ASSERT_NE(NULL, sqe = io_uring_get_sqe(ring));
+	io_uring_prep_write(sqe, slot, byte, 1, 0);
+	sqe->flags |= IOSQE_FIXED_FILE;
+	ASSERT_EQ(1, io_uring_submit(ring));
+	ASSERT_EQ(0, uring_reap_one(ring, &cqe));
+	return cqe.res;
+}
+
 /*
  * <linux/io_uring.h> IORING_MSG_SEND_FD: "send a registered fd to another
  * ring" (since 6.0). The target gets the file in the chosen slot and a CQE
@@ -219,11 +254,7 @@ TEST(send_fd_installs_fixed_file_in_target_slot)
 	CONFORM_DECLARE("6.0", "IORING_MSG_SEND_FD",
 			"linux/io_uring.h IORING_MSG_SEND_FD");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_MSG_RING);
-	ASSERT_EQ(0, conform_pipe(pfd));
-	ASSERT_EQ(0, io_uring_queue_init(4, &src, 0));
-	ASSERT_EQ(0, io_uring_queue_init(4, &dst, 0));
-	ASSERT_EQ(0, io_uring_register_files(&src, &pfd[1], 1));
-	ASSERT_EQ(0, io_uring_register_files(&dst, sparse, 2));
+	send_fd_rings(_metadata, pfd, &src, &dst, sparse, 2);
 
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&src));
 	prep_send_fd(sqe, dst.ring_fd, 0, 1, 0xf00d);
@@ -237,12 +268,7 @@ TEST(send_fd_installs_fixed_file_in_target_slot)
 	EXPECT_EQ(0xf00d, cqe.user_data);
 	EXPECT_EQ(0, cqe.res);
 
-	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&dst));
-	io_uring_prep_write(sqe, 1, "m", 1, 0);
-	sqe->flags |= IOSQE_FIXED_FILE;
-	ASSERT_EQ(1, io_uring_submit(&dst));
-	ASSERT_EQ(0, uring_reap_one(&dst, &cqe));
-	EXPECT_EQ(1, cqe.res);
+	EXPECT_EQ(1, write_through_slot(_metadata, &dst, 1, "m"));
 	ASSERT_EQ(1, read(pfd[0], &c, 1));
 	EXPECT_EQ('m', c);
 out:
@@ -267,11 +293,7 @@ TEST(send_fd_with_cqe_skip_posts_no_target_cqe)
 	CONFORM_DECLARE("6.0", "IORING_MSG_RING_CQE_SKIP",
 			"linux/io_uring.h IORING_MSG_RING_CQE_SKIP");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_MSG_RING);
-	ASSERT_EQ(0, conform_pipe(pfd));
-	ASSERT_EQ(0, io_uring_queue_init(4, &src, 0));
-	ASSERT_EQ(0, io_uring_queue_init(4, &dst, 0));
-	ASSERT_EQ(0, io_uring_register_files(&src, &pfd[1], 1));
-	ASSERT_EQ(0, io_uring_register_files(&dst, sparse, 1));
+	send_fd_rings(_metadata, pfd, &src, &dst, sparse, 1);
 
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&src));
 	prep_send_fd(sqe, dst.ring_fd, 0, 0, 4);
@@ -284,12 +306,7 @@ TEST(send_fd_with_cqe_skip_posts_no_target_cqe)
 	EXPECT_EQ(-ETIME, uring_wait_briefly(&dst));
 
 	/* The file did arrive: the slot is usable. */
-	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&dst));
-	io_uring_prep_write(sqe, 0, "k", 1, 0);
-	sqe->flags |= IOSQE_FIXED_FILE;
-	ASSERT_EQ(1, io_uring_submit(&dst));
-	ASSERT_EQ(0, uring_reap_one(&dst, &cqe));
-	EXPECT_EQ(1, cqe.res);
+	EXPECT_EQ(1, write_through_slot(_metadata, &dst, 0, "k"));
 out:
 	io_uring_queue_exit(&src);
 	io_uring_queue_exit(&dst);

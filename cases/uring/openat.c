@@ -19,6 +19,42 @@ static void prep_openat2(struct io_uring_sqe *sqe, int dfd, const char *path,
 	sqe->len = len;
 }
 
+enum { DIR_LEN = 300, PATH_LEN = 320 };
+
+/*
+ * A private directory <tmpdir>/<name> (its path in dir) holding a pattern
+ * file <dir>/<file> of size bytes (its path in path), whose stat goes to
+ * *want; the directory opened, its fd.
+ */
+static int dir_with_file(struct __test_metadata *_metadata,
+			 char dir[DIR_LEN], const char *name,
+			 char path[PATH_LEN], const char *file, size_t size,
+			 struct stat *want)
+{
+	int dfd;
+
+	conform_tmppath(dir, DIR_LEN, name);
+	ASSERT_EQ(0, mkdir(dir, 0700));
+	snprintf(path, PATH_LEN, "%s/%s", dir, file);
+	ASSERT_EQ(0, conform_pattern_file(path, size));
+	ASSERT_EQ(0, stat(path, want));
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, dfd);
+	return dfd;
+}
+
+/* fd, the result of an open, is valid and refers to the file want describes. */
+static void expect_same_file(struct __test_metadata *_metadata, int fd,
+			     const struct stat *want)
+{
+	struct stat st;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fstat(fd, &st));
+	EXPECT_EQ(want->st_ino, st.st_ino);
+	EXPECT_EQ(want->st_dev, st.st_dev);
+}
+
 /*
  * io_uring_enter(2) IORING_OP_OPENAT, openat(2) O_CREAT: the file is created
  * with the mode given in len (less the umask), and res is a new descriptor
@@ -58,26 +94,18 @@ TEST(openat_o_creat_makes_file_with_given_mode)
 TEST(openat_relative_path_resolves_against_dirfd)
 {
 	struct io_uring_sqe sqe;
-	char dir[300], path[320], buf[2000];
-	struct stat st, want;
+	char dir[DIR_LEN], path[PATH_LEN], buf[2000];
+	struct stat want;
 	int dfd, fd;
 
 	CONFORM_DECLARE("5.6", "IORING_OP_OPENAT", "openat(2) dirfd");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
-	conform_tmppath(dir, sizeof(dir), "reldir");
-	ASSERT_EQ(0, mkdir(dir, 0700));
-	snprintf(path, sizeof(path), "%s/data", dir);
-	ASSERT_EQ(0, conform_pattern_file(path, 5000));
-	ASSERT_EQ(0, stat(path, &want));
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ASSERT_LE(0, dfd);
+	dfd = dir_with_file(_metadata, dir, "reldir", path, "data", 5000,
+			    &want);
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_openat(&sqe, dfd, "data", O_RDONLY, 0);
 	fd = uring_run_one_sqe_res(&sqe);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, fstat(fd, &st));
-	EXPECT_EQ(want.st_ino, st.st_ino);
-	EXPECT_EQ(want.st_dev, st.st_dev);
+	expect_same_file(_metadata, fd, &want);
 	EXPECT_EQ((ssize_t)sizeof(buf), pread(fd, buf, sizeof(buf), 1000));
 	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 1000));
 	close(fd);
@@ -141,29 +169,21 @@ TEST(openat2_resolve_in_root_treats_dirfd_as_root)
 {
 	struct io_uring_sqe sqe;
 	struct open_how how;
-	char dir[300], path[320];
-	struct stat st, want;
+	char dir[DIR_LEN], path[PATH_LEN];
+	struct stat want;
 	int dfd, fd;
 
 	CONFORM_DECLARE("5.6", "IORING_OP_OPENAT2",
 			"openat2(2) RESOLVE_IN_ROOT");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT2);
-	conform_tmppath(dir, sizeof(dir), "inroot");
-	ASSERT_EQ(0, mkdir(dir, 0700));
-	snprintf(path, sizeof(path), "%s/name", dir);
-	ASSERT_EQ(0, conform_pattern_file(path, 100));
-	ASSERT_EQ(0, stat(path, &want));
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ASSERT_LE(0, dfd);
+	dfd = dir_with_file(_metadata, dir, "inroot", path, "name", 100,
+			    &want);
 	memset(&how, 0, sizeof(how));
 	how.flags = O_RDONLY;
 	how.resolve = RESOLVE_IN_ROOT;
 	prep_openat2(&sqe, dfd, "/name", &how, sizeof(how));
 	fd = uring_run_one_sqe_res(&sqe);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, fstat(fd, &st));
-	EXPECT_EQ(want.st_ino, st.st_ino);
-	EXPECT_EQ(want.st_dev, st.st_dev);
+	expect_same_file(_metadata, fd, &want);
 	close(fd);
 	close(dfd);
 	unlink(path);

@@ -131,6 +131,20 @@ static const char *pbuf_ring_missing(void)
 
 #define REQUIRE_PBUF_RING() CONFORM_REQUIRE(pbuf_ring_missing())
 
+/* An IOU_PBUF_RING_INC ring, one 64-byte buffer (ID 9), 10 bytes read in; the buffer. */
+static char *inc_ring_read_10(struct __test_metadata *_metadata,
+			      struct inc_ring *r, struct io_uring_cqe *cqe)
+{
+	char *buf;
+
+	ASSERT_EQ(0, inc_ring_init(r, PBUF_RING_INC));
+	buf = uring_anon_buf(64);
+	ASSERT_NE(NULL, buf);
+	add_buf(r, buf, 64, 9);
+	ASSERT_EQ(0, pipe_read_selected(r, 10, 0, cqe));
+	return buf;
+}
+
 /*
  * io_uring_setup_buf_ring(3) IOU_PBUF_RING_INC: a read that uses part of
  * the buffer consumes only those bytes; its CQE carries the buffer ID with
@@ -146,11 +160,7 @@ TEST(partial_read_sets_buf_more_and_fills_buffer_start)
 	CONFORM_DECLARE("6.12", "IOU_PBUF_RING_INC",
 			"io_uring_setup_buf_ring(3) IOU_PBUF_RING_INC");
 	REQUIRE_INC();
-	ASSERT_EQ(0, inc_ring_init(&r, PBUF_RING_INC));
-	buf = uring_anon_buf(64);
-	ASSERT_NE(NULL, buf);
-	add_buf(&r, buf, 64, 9);
-	ASSERT_EQ(0, pipe_read_selected(&r, 10, 0, &cqe));
+	buf = inc_ring_read_10(_metadata, &r, &cqe);
 	EXPECT_EQ(10, cqe.res);
 	EXPECT_EQ(IORING_CQE_F_BUFFER | CQE_F_BUF_MORE,
 		  cqe.flags & (IORING_CQE_F_BUFFER | CQE_F_BUF_MORE));
@@ -175,11 +185,7 @@ TEST(next_read_continues_in_same_buffer)
 	CONFORM_DECLARE("6.12", "IOU_PBUF_RING_INC",
 			"io_uring_setup_buf_ring(3) IOU_PBUF_RING_INC");
 	REQUIRE_INC();
-	ASSERT_EQ(0, inc_ring_init(&r, PBUF_RING_INC));
-	buf = uring_anon_buf(64);
-	ASSERT_NE(NULL, buf);
-	add_buf(&r, buf, 64, 9);
-	ASSERT_EQ(0, pipe_read_selected(&r, 10, 0, &cqe));
+	buf = inc_ring_read_10(_metadata, &r, &cqe);
 	ASSERT_EQ(10, cqe.res);
 	ASSERT_EQ(0, pipe_read_selected(&r, 12, 10, &cqe));
 	EXPECT_EQ(12, cqe.res);
@@ -206,11 +212,7 @@ TEST(ring_entry_addr_and_len_advance_by_consumed_bytes)
 			"commit ae98dbf43d75 (6.12): add support for "
 			"incremental buffer consumption");
 	REQUIRE_INC();
-	ASSERT_EQ(0, inc_ring_init(&r, PBUF_RING_INC));
-	buf = uring_anon_buf(64);
-	ASSERT_NE(NULL, buf);
-	add_buf(&r, buf, 64, 9);
-	ASSERT_EQ(0, pipe_read_selected(&r, 10, 0, &cqe));
+	buf = inc_ring_read_10(_metadata, &r, &cqe);
 	ASSERT_EQ(10, cqe.res);
 	EXPECT_EQ((__u64)(uintptr_t)(buf + 10), r.br->bufs[0].addr);
 	EXPECT_EQ(54u, r.br->bufs[0].len);

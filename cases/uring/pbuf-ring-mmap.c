@@ -71,6 +71,22 @@ static const char *pbuf_ring_missing(void)
 
 #define REQUIRE_PBUF_RING() CONFORM_REQUIRE(pbuf_ring_missing())
 
+/* A 4-entry ring with a kernel-allocated buffer ring for bgid; its mapping. */
+static struct io_uring_buf_ring *
+ring_with_mapped_pbuf(struct __test_metadata *_metadata, struct io_uring *ring,
+		      unsigned int bgid)
+{
+	struct io_uring_buf_ring *br;
+	int err;
+
+	ASSERT_EQ(0, io_uring_queue_init(4, ring, 0));
+	ASSERT_EQ(0, uring_register_pbuf_ring_raw(ring, 0, ENTRIES, bgid,
+						  PBUF_RING_MMAP));
+	br = map_pbuf(ring, bgid, &err);
+	ASSERT_NE(MAP_FAILED, (void *)br) TH_LOG("mmap: %s", strerror(err));
+	return br;
+}
+
 /*
  * io_uring_register(2) IORING_REGISTER_PBUF_RING, IOU_PBUF_RING_MMAP: the
  * kernel allocates the ring and the application maps it at
@@ -82,17 +98,12 @@ TEST(kernel_allocated_ring_maps_at_group_offset_and_starts_empty)
 	struct io_uring ring;
 	struct io_uring_buf_ring *br;
 	unsigned char zero[ENTRIES * sizeof(struct io_uring_buf)];
-	int err;
 
 	CONFORM_DECLARE("6.4", "IOU_PBUF_RING_MMAP",
 			"io_uring_register(2) IORING_REGISTER_PBUF_RING "
 			"IOU_PBUF_RING_MMAP");
 	REQUIRE_PBUF_MMAP();
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(0, uring_register_pbuf_ring_raw(&ring, 0, ENTRIES, 7,
-						  PBUF_RING_MMAP));
-	br = map_pbuf(&ring, 7, &err);
-	ASSERT_NE(MAP_FAILED, (void *)br) TH_LOG("mmap: %s", strerror(err));
+	br = ring_with_mapped_pbuf(_metadata, &ring, 7);
 	memset(zero, 0, sizeof(zero));
 	EXPECT_EQ(0, memcmp(br, zero, sizeof(zero)));
 	EXPECT_EQ(0, br->tail);
@@ -113,17 +124,13 @@ TEST(buffer_added_through_mapping_serves_a_read)
 	struct io_uring_sqe sqe;
 	struct io_uring_cqe cqe;
 	char data[10], *buf;
-	int p[2], err;
+	int p[2];
 
 	CONFORM_DECLARE("6.4", "IOU_PBUF_RING_MMAP",
 			"io_uring_register(2) IOU_PBUF_RING_MMAP; "
 			"io_uring_enter(2) IOSQE_BUFFER_SELECT");
 	REQUIRE_PBUF_MMAP();
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(0, uring_register_pbuf_ring_raw(&ring, 0, ENTRIES, 3,
-						  PBUF_RING_MMAP));
-	br = map_pbuf(&ring, 3, &err);
-	ASSERT_NE(MAP_FAILED, (void *)br) TH_LOG("mmap: %s", strerror(err));
+	br = ring_with_mapped_pbuf(_metadata, &ring, 3);
 	buf = uring_anon_buf(BUF_LEN);
 	ASSERT_NE(NULL, buf);
 	io_uring_buf_ring_add(br, buf, BUF_LEN, 5,

@@ -53,6 +53,34 @@ static int make_root_only_file(char *path, size_t len)
 	return 0;
 }
 
+/* A 4-entry ring with the caller's credentials registered; the personality id. */
+static int ring_with_personality(struct __test_metadata *_metadata,
+				 struct io_uring *ring)
+{
+	int id;
+
+	ASSERT_EQ(0, io_uring_queue_init(4, ring, 0));
+	id = uring_register_raw(ring, IORING_REGISTER_PERSONALITY, NULL, 0);
+	ASSERT_LT(0, id);
+	return id;
+}
+
+/* Switch the effective ids to nobody; the saved uid stays 0 (the test child ends). */
+static void become_nobody(struct __test_metadata *_metadata)
+{
+	ASSERT_EQ(0, setresgid(-1, NOBODY, -1));
+	ASSERT_EQ(0, setresuid(-1, NOBODY, -1));
+}
+
+/* A root-only file (its path in path) and a 4-entry ring. */
+static void root_only_file_and_ring(struct __test_metadata *_metadata,
+				    char *path, size_t len,
+				    struct io_uring *ring)
+{
+	ASSERT_EQ(0, make_root_only_file(path, len));
+	ASSERT_EQ(0, io_uring_queue_init(4, ring, 0));
+}
+
 /*
  * io_uring_register(2) IORING_REGISTER_PERSONALITY: "returns an id
  * associated with these credentials"; id 0 means the submitter's own
@@ -89,9 +117,7 @@ TEST(nop_with_registered_personality_completes)
 	CONFORM_DECLARE("5.6", "IORING_REGISTER_PERSONALITY",
 			"io_uring_enter(2) personality");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_CUR_PERSONALITY);
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	id = uring_register_raw(&ring, IORING_REGISTER_PERSONALITY, NULL, 0);
-	ASSERT_LT(0, id);
+	id = ring_with_personality(_metadata, &ring);
 	EXPECT_EQ(0, nop_as(&ring, id));
 	io_uring_queue_exit(&ring);
 }
@@ -108,9 +134,7 @@ TEST(unknown_personality_completes_einval)
 	CONFORM_DECLARE("5.6", "IORING_REGISTER_PERSONALITY",
 			"io_uring_enter(2) EINVAL personality field invalid");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_CUR_PERSONALITY);
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	id = uring_register_raw(&ring, IORING_REGISTER_PERSONALITY, NULL, 0);
-	ASSERT_LT(0, id);
+	id = ring_with_personality(_metadata, &ring);
 	EXPECT_EQ(-EINVAL, nop_as(&ring, id + 1));
 	io_uring_queue_exit(&ring);
 }
@@ -128,9 +152,7 @@ TEST(unregistered_personality_completes_einval)
 	CONFORM_DECLARE("5.6", "IORING_UNREGISTER_PERSONALITY",
 			"io_uring_register(2) IORING_UNREGISTER_PERSONALITY");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_CUR_PERSONALITY);
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	id = uring_register_raw(&ring, IORING_REGISTER_PERSONALITY, NULL, 0);
-	ASSERT_LT(0, id);
+	id = ring_with_personality(_metadata, &ring);
 	EXPECT_EQ(0, uring_register_raw(&ring, IORING_UNREGISTER_PERSONALITY, NULL, id));
 	EXPECT_EQ(-EINVAL, nop_as(&ring, id));
 	io_uring_queue_exit(&ring);
@@ -148,9 +170,7 @@ TEST(unregister_unknown_personality_gets_einval)
 	CONFORM_DECLARE("5.6", "IORING_UNREGISTER_PERSONALITY",
 			"io_uring/register.c io_unregister_personality()");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_CUR_PERSONALITY);
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	id = uring_register_raw(&ring, IORING_REGISTER_PERSONALITY, NULL, 0);
-	ASSERT_LT(0, id);
+	id = ring_with_personality(_metadata, &ring);
 	ASSERT_EQ(0, uring_register_raw(&ring, IORING_UNREGISTER_PERSONALITY, NULL, id));
 	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_UNREGISTER_PERSONALITY, NULL, id));
 	EXPECT_EQ(EINVAL, errno);
@@ -194,12 +214,8 @@ TEST(registered_personality_grants_its_credentials)
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_CUR_PERSONALITY);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
 	ASSERT_EQ(0, make_root_only_file(path, sizeof(path)));
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	id = uring_register_raw(&ring, IORING_REGISTER_PERSONALITY, NULL, 0);
-	ASSERT_LT(0, id);
-	/* Effective ids only: the saved uid stays 0 (the test child ends). */
-	ASSERT_EQ(0, setresgid(-1, NOBODY, -1));
-	ASSERT_EQ(0, setresuid(-1, NOBODY, -1));
+	id = ring_with_personality(_metadata, &ring);
+	become_nobody(_metadata);
 	ASSERT_EQ(-1, open(path, O_RDONLY | O_CLOEXEC));
 	ASSERT_EQ(EACCES, errno);
 	fd = open_as(&ring, path, id);
@@ -226,10 +242,8 @@ TEST(submission_without_personality_uses_current_credentials)
 	CONFORM_REQUIRE_ROOT();
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_CUR_PERSONALITY);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
-	ASSERT_EQ(0, make_root_only_file(path, sizeof(path)));
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(0, setresgid(-1, NOBODY, -1));
-	ASSERT_EQ(0, setresuid(-1, NOBODY, -1));
+	root_only_file_and_ring(_metadata, path, sizeof(path), &ring);
+	become_nobody(_metadata);
 	fd = open_as(&ring, path, 0);
 	EXPECT_EQ(-EACCES, fd);
 	if (fd >= 0)
@@ -255,10 +269,8 @@ TEST(personality_keeps_credentials_of_registration_time)
 	CONFORM_REQUIRE_ROOT();
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_CUR_PERSONALITY);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
-	ASSERT_EQ(0, make_root_only_file(path, sizeof(path)));
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(0, setresgid(-1, NOBODY, -1));
-	ASSERT_EQ(0, setresuid(-1, NOBODY, -1));
+	root_only_file_and_ring(_metadata, path, sizeof(path), &ring);
+	become_nobody(_metadata);
 	id = uring_register_raw(&ring, IORING_REGISTER_PERSONALITY, NULL, 0);
 	ASSERT_LT(0, id);
 	ASSERT_EQ(0, setresuid(-1, 0, -1));

@@ -60,6 +60,16 @@ static int queue_update(struct io_uring *ring, __u64 old, __u64 new_data,
 	return io_uring_submit(ring);
 }
 
+/* A socket pair and a 4-entry ring with a poll for events on sv[0] submitted. */
+static void socketpair_ring_polling(struct __test_metadata *_metadata,
+				    int sv[2], struct io_uring *ring,
+				    unsigned int events)
+{
+	ASSERT_EQ(0, conform_socketpair(sv));
+	ASSERT_EQ(0, io_uring_queue_init(4, ring, 0));
+	ASSERT_EQ(1, queue_poll(ring, sv[0], events));
+}
+
 /*
  * io_uring_prep_poll_update(3) IORING_POLL_UPDATE_EVENTS: "replace the
  * existing events being waited for with the ones specified"; success is
@@ -76,9 +86,7 @@ TEST(update_events_rearms_pending_poll_with_new_mask)
 			"io_uring_prep_poll_update(3) "
 			"IORING_POLL_UPDATE_EVENTS");
 	CONFORM_REQUIRE(poll_update_missing());
-	ASSERT_EQ(0, conform_socketpair(sv));
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(1, queue_poll(&ring, sv[0], POLLIN));
+	socketpair_ring_polling(_metadata, sv, &ring, POLLIN);
 	ASSERT_EQ(-ETIME, uring_wait_briefly(&ring));
 	ASSERT_EQ(1, queue_update(&ring, TAG_POLL, 0, POLLOUT,
 				  IORING_POLL_UPDATE_EVENTS));
@@ -106,9 +114,7 @@ TEST(update_user_data_relabels_pending_poll)
 			"io_uring_prep_poll_update(3) "
 			"IORING_POLL_UPDATE_USER_DATA");
 	CONFORM_REQUIRE(poll_update_missing());
-	ASSERT_EQ(0, conform_socketpair(sv));
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(1, queue_poll(&ring, sv[0], POLLIN));
+	socketpair_ring_polling(_metadata, sv, &ring, POLLIN);
 	ASSERT_EQ(1, queue_update(&ring, TAG_POLL, TAG_NEW, 0,
 				  IORING_POLL_UPDATE_USER_DATA));
 	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
@@ -159,9 +165,7 @@ TEST(update_of_completed_poll_gets_enoent)
 	CONFORM_DECLARE("5.13", "IORING_POLL_UPDATE_EVENTS",
 			"io_uring_prep_poll_update(3) -ENOENT");
 	CONFORM_REQUIRE(poll_update_missing());
-	ASSERT_EQ(0, conform_socketpair(sv));
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(1, queue_poll(&ring, sv[0], POLLOUT));
+	socketpair_ring_polling(_metadata, sv, &ring, POLLOUT);
 	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
 	ASSERT_EQ(TAG_POLL, cqe.user_data);
 	ASSERT_EQ(POLLOUT, cqe.res);
@@ -196,9 +200,7 @@ TEST(update_with_add_multi_keeps_poll_single_shot)
 			"io_uring_prep_poll_update(3) "
 			"IORING_POLL_UPDATE_EVENTS low 16 bits only");
 	CONFORM_REQUIRE(poll_update_missing());
-	ASSERT_EQ(0, conform_socketpair(sv));
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(1, queue_poll(&ring, sv[0], POLLIN));
+	socketpair_ring_polling(_metadata, sv, &ring, POLLIN);
 	ASSERT_EQ(1, queue_update(&ring, TAG_POLL, 0, POLLIN,
 				  IORING_POLL_UPDATE_EVENTS | IORING_POLL_ADD_MULTI));
 	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
@@ -233,9 +235,7 @@ TEST(update_with_unknown_flag_gets_einval_and_leaves_poll)
 	CONFORM_DECLARE("5.13", "IORING_POLL_UPDATE_EVENTS",
 			"io_uring_prep_poll_update(3) -EINVAL");
 	CONFORM_REQUIRE(poll_update_missing());
-	ASSERT_EQ(0, conform_socketpair(sv));
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(1, queue_poll(&ring, sv[0], POLLIN));
+	socketpair_ring_polling(_metadata, sv, &ring, POLLIN);
 	ASSERT_EQ(1, queue_update(&ring, TAG_POLL, 0, POLLOUT,
 				  IORING_POLL_UPDATE_EVENTS | (1U << 5)));
 	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));

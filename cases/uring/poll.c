@@ -32,6 +32,24 @@ static void queue_poll_remove(struct io_uring *ring, __u64 target)
 	io_uring_sqe_set_data64(sqe, TAG_REMOVE);
 }
 
+/* A pipe and a 4-entry ring. */
+static void pipe_and_ring(struct __test_metadata *_metadata, int fds[2],
+			  struct io_uring *ring)
+{
+	ASSERT_EQ(0, conform_pipe(fds));
+	ASSERT_EQ(0, io_uring_queue_init(4, ring, 0));
+}
+
+/* A pipe and a ring with a single-shot poll for mask on fds[end] submitted. */
+static void pipe_ring_polling(struct __test_metadata *_metadata, int fds[2],
+			      struct io_uring *ring, int end,
+			      unsigned int mask)
+{
+	pipe_and_ring(_metadata, fds, ring);
+	queue_poll(ring, fds[end], mask, false);
+	ASSERT_EQ(1, io_uring_submit(ring));
+}
+
 /*
  * io_uring_enter(2) IORING_OP_POLL_ADD: works "like an async poll(2)" and
  * the result "is the returned mask of events": a poll for POLLIN on an
@@ -46,10 +64,7 @@ TEST(poll_add_completes_with_pollin_once_written)
 	CONFORM_DECLARE("5.1", "IORING_OP_POLL_ADD",
 			"io_uring_enter(2) IORING_OP_POLL_ADD");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_ADD);
-	ASSERT_EQ(0, conform_pipe(fds));
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	queue_poll(&ring, fds[0], POLLIN, false);
-	ASSERT_EQ(1, io_uring_submit(&ring));
+	pipe_ring_polling(_metadata, fds, &ring, 0, POLLIN);
 	EXPECT_EQ(-ETIME, uring_wait_briefly(&ring));
 	ASSERT_EQ(1, write(fds[1], "x", 1));
 	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
@@ -74,10 +89,7 @@ TEST(poll_add_on_writable_pipe_reports_only_pollout)
 	CONFORM_DECLARE("5.1", "IORING_OP_POLL_ADD",
 			"io_uring_enter(2) IORING_OP_POLL_ADD; poll(2)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_ADD);
-	ASSERT_EQ(0, conform_pipe(fds));
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	queue_poll(&ring, fds[1], POLLIN | POLLOUT, false);
-	ASSERT_EQ(1, io_uring_submit(&ring));
+	pipe_ring_polling(_metadata, fds, &ring, 1, POLLIN | POLLOUT);
 	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
 	EXPECT_EQ(POLLOUT, cqe.res);
 	io_uring_queue_exit(&ring);
@@ -100,10 +112,7 @@ TEST(poll_add_reports_pollhup_when_writer_closes)
 			"poll(2) POLLHUP; io_uring_enter(2) "
 			"IORING_OP_POLL_ADD");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_ADD);
-	ASSERT_EQ(0, conform_pipe(fds));
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	queue_poll(&ring, fds[0], POLLIN, false);
-	ASSERT_EQ(1, io_uring_submit(&ring));
+	pipe_ring_polling(_metadata, fds, &ring, 0, POLLIN);
 	EXPECT_EQ(-ETIME, uring_wait_briefly(&ring));
 	close(fds[1]);
 	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
@@ -125,10 +134,7 @@ TEST(poll_remove_cancels_pending_poll)
 	CONFORM_DECLARE("5.1", "IORING_OP_POLL_REMOVE",
 			"io_uring_enter(2) IORING_OP_POLL_REMOVE");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_REMOVE);
-	ASSERT_EQ(0, conform_pipe(fds));
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	queue_poll(&ring, fds[0], POLLIN, false);
-	ASSERT_EQ(1, io_uring_submit(&ring));
+	pipe_ring_polling(_metadata, fds, &ring, 0, POLLIN);
 	queue_poll_remove(&ring, TAG_POLL);
 	ASSERT_EQ(1, io_uring_submit(&ring));
 	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
@@ -217,8 +223,7 @@ TEST(multishot_poll_cqes_carry_f_more)
 			"io_uring_enter(2) IORING_POLL_ADD_MULTI");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_ADD);
 	CONFORM_REQUIRE(multishot_missing());
-	ASSERT_EQ(0, conform_pipe(fds));
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	pipe_and_ring(_metadata, fds, &ring);
 	start_multishot(&ring, fds[0], fds[1], _metadata);
 	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
 	EXPECT_EQ(POLLIN, cqe.res);
@@ -251,8 +256,7 @@ TEST(multishot_poll_remove_ends_it_without_f_more)
 			"IORING_CQE_F_MORE");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_POLL_REMOVE);
 	CONFORM_REQUIRE(multishot_missing());
-	ASSERT_EQ(0, conform_pipe(fds));
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	pipe_and_ring(_metadata, fds, &ring);
 	start_multishot(&ring, fds[0], fds[1], _metadata);
 	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
 	ASSERT_EQ(IORING_CQE_F_MORE, cqe.flags & IORING_CQE_F_MORE);

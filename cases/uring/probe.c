@@ -35,6 +35,18 @@ static int probe_ring(void)
 	return conform_sys_io_uring_setup(4, &params);
 }
 
+/* A fresh ring fd, and in *p a zeroed probe buffer with room for nr ops. */
+static int ring_and_probe_buf(struct __test_metadata *_metadata,
+			      unsigned int nr, struct io_uring_probe **p)
+{
+	int fd = probe_ring();
+
+	ASSERT_LE(0, fd);
+	*p = probe_alloc(nr);
+	ASSERT_NE(NULL, *p);
+	return fd;
+}
+
 /*
  * io_uring_register(2) IORING_REGISTER_PROBE: each ops[] entry of a
  * supported opcode has IO_URING_OP_SUPPORTED set; NOP and READV exist since
@@ -49,10 +61,7 @@ TEST(probe_lists_nop_and_readv_as_supported)
 			"io_uring_register(2) IORING_REGISTER_PROBE "
 			"IO_URING_OP_SUPPORTED");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_NOP);
-	fd = probe_ring();
-	ASSERT_LE(0, fd);
-	p = probe_alloc(PROBE_SLOTS);
-	ASSERT_NE(NULL, p);
+	fd = ring_and_probe_buf(_metadata, PROBE_SLOTS, &p);
 	ASSERT_EQ(0, probe_errno(fd, p, PROBE_SLOTS));
 	EXPECT_EQ(IO_URING_OP_SUPPORTED,
 		  p->ops[IORING_OP_NOP].flags & IO_URING_OP_SUPPORTED);
@@ -76,10 +85,7 @@ TEST(probe_ops_len_is_last_op_plus_one)
 			"io_uring_register(2) IORING_REGISTER_PROBE last_op "
 			"and ops_len");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_NOP);
-	fd = probe_ring();
-	ASSERT_LE(0, fd);
-	p = probe_alloc(PROBE_SLOTS);
-	ASSERT_NE(NULL, p);
+	fd = ring_and_probe_buf(_metadata, PROBE_SLOTS, &p);
 	ASSERT_EQ(0, probe_errno(fd, p, PROBE_SLOTS));
 	EXPECT_LE(IORING_OP_READV, p->last_op);
 	EXPECT_EQ(p->last_op + 1, p->ops_len);
@@ -100,10 +106,7 @@ TEST(probe_ops_len_limited_to_nr_args)
 	CONFORM_DECLARE("5.6", "IORING_REGISTER_PROBE",
 			"io_uring_register(2) IORING_REGISTER_PROBE nr_args");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READV);
-	fd = probe_ring();
-	ASSERT_LE(0, fd);
-	p = probe_alloc(2);
-	ASSERT_NE(NULL, p);
+	fd = ring_and_probe_buf(_metadata, 2, &p);
 	ASSERT_EQ(0, probe_errno(fd, p, 2));
 	EXPECT_EQ(2, p->ops_len);
 	EXPECT_LE(IORING_OP_READV, p->last_op);
@@ -123,10 +126,7 @@ TEST(probe_entries_carry_their_opcode)
 	CONFORM_DECLARE("5.6", "IORING_REGISTER_PROBE",
 			"io_uring_register(2) IORING_REGISTER_PROBE");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_NOP);
-	fd = probe_ring();
-	ASSERT_LE(0, fd);
-	p = probe_alloc(PROBE_SLOTS);
-	ASSERT_NE(NULL, p);
+	fd = ring_and_probe_buf(_metadata, PROBE_SLOTS, &p);
 	ASSERT_EQ(0, probe_errno(fd, p, PROBE_SLOTS));
 	ASSERT_LT(0, p->ops_len);
 	for (unsigned int i = 0; i < p->ops_len; i++) {
@@ -153,10 +153,7 @@ TEST(probe_with_nonzero_buffer_gets_einval)
 	CONFORM_DECLARE("5.6", "IORING_REGISTER_PROBE",
 			"io_uring/register.c io_probe()");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_NOP);
-	fd = probe_ring();
-	ASSERT_LE(0, fd);
-	p = probe_alloc(PROBE_SLOTS);
-	ASSERT_NE(NULL, p);
+	fd = ring_and_probe_buf(_metadata, PROBE_SLOTS, &p);
 	p->ops[1].resv2 = 1;
 	EXPECT_EQ(EINVAL, probe_errno(fd, p, PROBE_SLOTS));
 	free(p);

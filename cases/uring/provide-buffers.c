@@ -43,6 +43,17 @@ static int select_read(struct io_uring *ring, int fd, unsigned int len,
 	return uring_run_sqe(ring, &sqe, cqe);
 }
 
+/* A private pattern file of size bytes and a 4-entry ring; the file's fd. */
+static int pattern_file_and_ring(struct __test_metadata *_metadata,
+				 size_t size, struct io_uring *ring)
+{
+	int fd = conform_temp_file(size, 0);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, io_uring_queue_init(4, ring, 0));
+	return fd;
+}
+
 /*
  * io_uring_prep_provide_buffers(3): "On success, res will contain the
  * number of successfully provided buffers" (IORING_OP_PROVIDE_BUFFERS,
@@ -80,9 +91,7 @@ TEST(read_with_buffer_select_fills_the_provided_buffer)
 	CONFORM_DECLARE("5.7", "IOSQE_BUFFER_SELECT",
 			"io_uring_enter(2) IOSQE_BUFFER_SELECT");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_PROVIDE_BUFFERS);
-	fd = conform_temp_file(4096, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	fd = pattern_file_and_ring(_metadata, 4096, &ring);
 	ASSERT_LE(0, provide(&ring, buf, sizeof(buf), 1, 3, 7));
 	ASSERT_EQ(0, select_read(&ring, fd, sizeof(buf), 512, 3, &cqe));
 	EXPECT_EQ((int)sizeof(buf), cqe.res);
@@ -109,9 +118,7 @@ TEST(selected_read_is_limited_to_buffer_length)
 			"io_uring_prep_provide_buffers(3); io_uring/kbuf.c "
 			"io_buffer_select()");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_PROVIDE_BUFFERS);
-	fd = conform_temp_file(8192, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	fd = pattern_file_and_ring(_metadata, 8192, &ring);
 	ASSERT_LE(0, provide(&ring, buf, sizeof(buf), 1, 4, 0));
 	ASSERT_EQ(0, select_read(&ring, fd, 4096, 0, 4, &cqe));
 	EXPECT_EQ((int)sizeof(buf), cqe.res);
@@ -138,9 +145,7 @@ TEST(each_buffer_serves_one_read_then_enobufs)
 	CONFORM_DECLARE("5.7", "IOSQE_BUFFER_SELECT",
 			"io_uring_enter(2) IOSQE_BUFFER_SELECT -ENOBUFS");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_PROVIDE_BUFFERS);
-	fd = conform_temp_file(4096, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	fd = pattern_file_and_ring(_metadata, 4096, &ring);
 	ASSERT_LE(0, provide(&ring, bufs, 128, 2, 5, 20));
 	ASSERT_EQ(0, select_read(&ring, fd, 128, 0, 5, &c1));
 	ASSERT_EQ(0, select_read(&ring, fd, 128, 128, 5, &c2));
@@ -174,9 +179,7 @@ TEST(buffer_select_on_empty_group_gets_enobufs)
 	CONFORM_DECLARE("5.7", "IOSQE_BUFFER_SELECT",
 			"io_uring_enter(2) IOSQE_BUFFER_SELECT -ENOBUFS");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_PROVIDE_BUFFERS);
-	fd = conform_temp_file(4096, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	fd = pattern_file_and_ring(_metadata, 4096, &ring);
 	ASSERT_EQ(0, select_read(&ring, fd, 64, 0, 9, &cqe));
 	EXPECT_EQ(-ENOBUFS, cqe.res);
 	io_uring_queue_exit(&ring);
@@ -234,9 +237,7 @@ TEST(removed_buffer_is_no_longer_selected)
 	CONFORM_DECLARE("5.7", "IORING_OP_REMOVE_BUFFERS",
 			"io_uring_enter(2) IORING_OP_REMOVE_BUFFERS");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_REMOVE_BUFFERS);
-	fd = conform_temp_file(4096, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	fd = pattern_file_and_ring(_metadata, 4096, &ring);
 	ASSERT_LE(0, provide(&ring, buf, sizeof(buf), 1, 8, 0));
 	ASSERT_EQ(1, remove_bufs(&ring, 1, 8));
 	ASSERT_EQ(0, select_read(&ring, fd, 64, 0, 8, &cqe));
@@ -262,9 +263,7 @@ TEST(buffer_select_on_write_gets_einval)
 			"io_uring_prep_provide_buffers(3) -EINVAL for a "
 			"command without support");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_PROVIDE_BUFFERS);
-	fd = conform_temp_file(4096, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	fd = pattern_file_and_ring(_metadata, 4096, &ring);
 	ASSERT_LE(0, provide(&ring, buf, sizeof(buf), 1, 2, 0));
 	memset(&sqe, 0, sizeof(sqe));
 	io_uring_prep_write(&sqe, fd, NULL, 64, 0);

@@ -34,6 +34,34 @@ static int run_fixed(struct io_uring *ring, bool write, int fd, void *addr,
 }
 
 /*
+ * A 16 KiB patterned temp file, and ring set up with iov as its one
+ * registered buffer; returns the file's fd.
+ */
+static int file_and_ring_with_buffer(struct __test_metadata *_metadata,
+				     struct io_uring *ring, struct iovec *iov)
+{
+	int fd = conform_temp_file(16384, 0);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, io_uring_queue_init(4, ring, 0));
+	ASSERT_EQ(0, uring_register_raw(ring, IORING_REGISTER_BUFFERS, iov, 1));
+	return fd;
+}
+
+/* On a ring of its own, io_uring_register(2) op fails: -1, errno err. */
+static void expect_register_fails(struct __test_metadata *_metadata,
+				  unsigned int op, void *arg, unsigned int nr,
+				  int err)
+{
+	struct io_uring ring;
+
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	EXPECT_EQ(-1, uring_register_raw(&ring, op, arg, nr));
+	EXPECT_EQ(err, errno);
+	io_uring_queue_exit(&ring);
+}
+
+/*
  * io_uring_register(2) IORING_REGISTER_BUFFERS: after registration the
  * buffers are "eligible for I/O" with IORING_OP_WRITE_FIXED and buf_index;
  * the write stores the buffer's bytes (since 5.1).
@@ -90,10 +118,7 @@ TEST(read_fixed_into_part_of_registered_buffer)
 	ASSERT_NE(NULL, buf);
 	memset(buf, 0xaa, BUF_LEN);
 	iov = (struct iovec){ .iov_base = buf, .iov_len = BUF_LEN };
-	fd = conform_temp_file(16384, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_BUFFERS, &iov, 1));
+	fd = file_and_ring_with_buffer(_metadata, &ring, &iov);
 	EXPECT_EQ(2048, run_fixed(&ring, false, fd, buf + 1024, 2048, 4096, 0));
 	EXPECT_TRUE(conform_check_pattern(buf + 1024, 2048, 4096));
 	EXPECT_EQ(0xaa, buf[1023]);
@@ -121,10 +146,7 @@ TEST(read_fixed_past_end_of_buffer_gets_efault)
 	buf = uring_anon_buf(BUF_LEN);
 	ASSERT_NE(NULL, buf);
 	iov = (struct iovec){ .iov_base = buf, .iov_len = 4096 };
-	fd = conform_temp_file(16384, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_BUFFERS, &iov, 1));
+	fd = file_and_ring_with_buffer(_metadata, &ring, &iov);
 	/* The mapping goes on past the registered 4096 bytes: only the
 	 * registered range matters, not whether the memory exists. */
 	EXPECT_EQ(-EFAULT, run_fixed(&ring, false, fd, buf + 4096 - 100, 200, 0, 0));
@@ -151,10 +173,7 @@ TEST(read_fixed_before_start_of_buffer_gets_efault)
 	buf = uring_anon_buf(BUF_LEN);
 	ASSERT_NE(NULL, buf);
 	iov = (struct iovec){ .iov_base = buf + 4096, .iov_len = 4096 };
-	fd = conform_temp_file(16384, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_BUFFERS, &iov, 1));
+	fd = file_and_ring_with_buffer(_metadata, &ring, &iov);
 	EXPECT_EQ(-EFAULT, run_fixed(&ring, false, fd, buf + 4096 - 64, 128, 0, 0));
 	io_uring_queue_exit(&ring);
 	close(fd);
@@ -180,10 +199,7 @@ TEST(read_fixed_with_index_past_table_gets_efault)
 	buf = uring_anon_buf(4096);
 	ASSERT_NE(NULL, buf);
 	iov = (struct iovec){ .iov_base = buf, .iov_len = 4096 };
-	fd = conform_temp_file(16384, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_BUFFERS, &iov, 1));
+	fd = file_and_ring_with_buffer(_metadata, &ring, &iov);
 	EXPECT_EQ(-EFAULT, run_fixed(&ring, false, fd, buf, 4096, 0, 1));
 	io_uring_queue_exit(&ring);
 	close(fd);
@@ -250,15 +266,10 @@ TEST(register_buffers_twice_gets_ebusy)
  */
 TEST(unregister_buffers_without_registration_gets_enxio)
 {
-	struct io_uring ring;
-
 	CONFORM_DECLARE("5.1", "IORING_UNREGISTER_BUFFERS",
 			"io_uring_register(2) ERRORS ENXIO");
 	CONFORM_REQUIRE_URING();
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_UNREGISTER_BUFFERS, NULL, 0));
-	EXPECT_EQ(ENXIO, errno);
-	io_uring_queue_exit(&ring);
+	expect_register_fails(_metadata, IORING_UNREGISTER_BUFFERS, NULL, 0, ENXIO);
 }
 
 /*
@@ -267,16 +278,12 @@ TEST(unregister_buffers_without_registration_gets_enxio)
  */
 TEST(register_zero_buffers_gets_einval)
 {
-	struct io_uring ring;
 	struct iovec iov = { 0 };
 
 	CONFORM_DECLARE("5.1", "IORING_REGISTER_BUFFERS",
 			"io_uring_register(2) ERRORS EINVAL: nr_args is 0");
 	CONFORM_REQUIRE_URING();
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_REGISTER_BUFFERS, &iov, 0));
-	EXPECT_EQ(EINVAL, errno);
-	io_uring_queue_exit(&ring);
+	expect_register_fails(_metadata, IORING_REGISTER_BUFFERS, &iov, 0, EINVAL);
 }
 
 /*
@@ -287,16 +294,13 @@ TEST(register_zero_buffers_gets_einval)
  */
 TEST(register_too_many_buffers_gets_einval)
 {
-	struct io_uring ring;
 	struct iovec iov = { 0 };
 
 	CONFORM_DECLARE("5.1", "IORING_REGISTER_BUFFERS",
 			"io_uring_register(2) ERRORS EINVAL: nr_args above the maximum");
 	CONFORM_REQUIRE_URING();
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_REGISTER_BUFFERS, &iov, 16385));
-	EXPECT_EQ(EINVAL, errno);
-	io_uring_queue_exit(&ring);
+	expect_register_fails(_metadata, IORING_REGISTER_BUFFERS, &iov, 16385,
+			      EINVAL);
 }
 
 /*
@@ -306,7 +310,6 @@ TEST(register_too_many_buffers_gets_einval)
  */
 TEST(buffer_larger_than_1gib_gets_efault)
 {
-	struct io_uring ring;
 	struct iovec iov;
 	void *buf;
 
@@ -316,10 +319,7 @@ TEST(buffer_larger_than_1gib_gets_efault)
 	buf = uring_anon_buf(4096);
 	ASSERT_NE(NULL, buf);
 	iov = (struct iovec){ .iov_base = buf, .iov_len = (1UL << 30) + 4096 };
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_REGISTER_BUFFERS, &iov, 1));
-	EXPECT_EQ(EFAULT, errno);
-	io_uring_queue_exit(&ring);
+	expect_register_fails(_metadata, IORING_REGISTER_BUFFERS, &iov, 1, EFAULT);
 	munmap(buf, 4096);
 }
 

@@ -62,6 +62,25 @@ static int reap_zc(struct io_uring *ring, struct io_uring_cqe *first,
 }
 
 /*
+ * Queue len bytes of buf on fd as one IORING_OP_SEND_ZC with zc_flags,
+ * tagged TAG; submit it and reap its CQEs into *first and *notif.
+ */
+static void send_zc_and_reap(struct __test_metadata *_metadata,
+			     struct io_uring *ring, int fd, void *buf,
+			     size_t len, unsigned int zc_flags,
+			     struct io_uring_cqe *first,
+			     struct io_uring_cqe *notif)
+{
+	struct io_uring_sqe *sqe;
+
+	ASSERT_NE(NULL, sqe = io_uring_get_sqe(ring));
+	io_uring_prep_send_zc(sqe, fd, buf, len, 0, zc_flags);
+	io_uring_sqe_set_data64(sqe, TAG);
+	ASSERT_EQ(1, io_uring_submit(ring));
+	ASSERT_EQ(0, reap_zc(ring, first, notif));
+}
+
+/*
  * io_uring_enter(2) IORING_OP_SEND_ZC: the first CQE "follows the usual
  * rules", res is the number of bytes sent, and IORING_CQE_F_MORE in its
  * flags announces the notification (since 6.0).
@@ -70,7 +89,6 @@ TEST(first_cqe_has_byte_count_and_f_more)
 {
 	struct io_uring_cqe first, notif;
 	struct io_uring ring;
-	struct io_uring_sqe *sqe;
 	static char buf[ZC_LEN];
 	int tx, rx;
 
@@ -80,11 +98,8 @@ TEST(first_cqe_has_byte_count_and_f_more)
 	CONFORM_REQUIRE(conform_tcp_pair(&tx, &rx));
 	conform_fill_pattern(buf, sizeof(buf), 0);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
-	io_uring_prep_send_zc(sqe, tx, buf, sizeof(buf), 0, 0);
-	io_uring_sqe_set_data64(sqe, TAG);
-	ASSERT_EQ(1, io_uring_submit(&ring));
-	ASSERT_EQ(0, reap_zc(&ring, &first, &notif));
+	send_zc_and_reap(_metadata, &ring, tx, buf, sizeof(buf), 0,
+			 &first, &notif);
 	EXPECT_EQ(TAG, first.user_data);
 	EXPECT_EQ(ZC_LEN, first.res);
 	EXPECT_EQ(IORING_CQE_F_MORE, first.flags & (IORING_CQE_F_MORE | IORING_CQE_F_NOTIF));
@@ -103,7 +118,6 @@ TEST(notification_has_same_user_data_res_zero_and_f_notif)
 {
 	struct io_uring_cqe first, notif;
 	struct io_uring ring;
-	struct io_uring_sqe *sqe;
 	static char buf[ZC_LEN];
 	int tx, rx;
 
@@ -112,11 +126,8 @@ TEST(notification_has_same_user_data_res_zero_and_f_notif)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SEND_ZC);
 	CONFORM_REQUIRE(conform_tcp_pair(&tx, &rx));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
-	io_uring_prep_send_zc(sqe, tx, buf, sizeof(buf), 0, 0);
-	io_uring_sqe_set_data64(sqe, TAG);
-	ASSERT_EQ(1, io_uring_submit(&ring));
-	ASSERT_EQ(0, reap_zc(&ring, &first, &notif));
+	send_zc_and_reap(_metadata, &ring, tx, buf, sizeof(buf), 0,
+			 &first, &notif);
 	ASSERT_EQ(IORING_CQE_F_MORE, first.flags & IORING_CQE_F_MORE);
 	EXPECT_EQ(TAG, notif.user_data);
 	EXPECT_EQ(0, notif.res);
@@ -133,7 +144,6 @@ TEST(peer_receives_exact_bytes)
 {
 	struct io_uring_cqe first, notif;
 	struct io_uring ring;
-	struct io_uring_sqe *sqe;
 	static char buf[ZC_LEN], in[ZC_LEN];
 	int tx, rx;
 
@@ -143,10 +153,8 @@ TEST(peer_receives_exact_bytes)
 	CONFORM_REQUIRE(conform_tcp_pair(&tx, &rx));
 	conform_fill_pattern(buf, sizeof(buf), 0);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
-	io_uring_prep_send_zc(sqe, tx, buf, sizeof(buf), 0, 0);
-	ASSERT_EQ(1, io_uring_submit(&ring));
-	ASSERT_EQ(0, reap_zc(&ring, &first, &notif));
+	send_zc_and_reap(_metadata, &ring, tx, buf, sizeof(buf), 0,
+			 &first, &notif);
 	ASSERT_EQ(ZC_LEN, first.res);
 	ASSERT_TRUE(read_all(rx, in, sizeof(in)));
 	EXPECT_TRUE(conform_check_pattern(in, sizeof(in), 0));
@@ -201,7 +209,6 @@ TEST(unix_socket_gets_eopnotsupp)
 {
 	struct io_uring_cqe first, notif;
 	struct io_uring ring;
-	struct io_uring_sqe *sqe;
 	char buf[64] = { 0 };
 	int sv[2];
 
@@ -210,11 +217,8 @@ TEST(unix_socket_gets_eopnotsupp)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SEND_ZC);
 	ASSERT_EQ(0, conform_socketpair(sv));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
-	io_uring_prep_send_zc(sqe, sv[0], buf, sizeof(buf), 0, 0);
-	io_uring_sqe_set_data64(sqe, TAG);
-	ASSERT_EQ(1, io_uring_submit(&ring));
-	ASSERT_EQ(0, reap_zc(&ring, &first, &notif));
+	send_zc_and_reap(_metadata, &ring, sv[0], buf, sizeof(buf), 0,
+			 &first, &notif);
 	EXPECT_EQ(-EOPNOTSUPP, first.res);
 	if (first.flags & IORING_CQE_F_MORE) {
 		EXPECT_EQ(TAG, notif.user_data);
@@ -237,7 +241,6 @@ TEST(unknown_zc_flag_gets_einval)
 {
 	struct io_uring_cqe first, notif;
 	struct io_uring ring;
-	struct io_uring_sqe *sqe;
 	char buf[64] = { 0 };
 	int tx, rx;
 
@@ -246,10 +249,8 @@ TEST(unknown_zc_flag_gets_einval)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SEND_ZC);
 	CONFORM_REQUIRE(conform_tcp_pair(&tx, &rx));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
-	io_uring_prep_send_zc(sqe, tx, buf, sizeof(buf), 0, 1U << 15);
-	ASSERT_EQ(1, io_uring_submit(&ring));
-	ASSERT_EQ(0, reap_zc(&ring, &first, &notif));
+	send_zc_and_reap(_metadata, &ring, tx, buf, sizeof(buf), 1U << 15,
+			 &first, &notif);
 	EXPECT_EQ(-EINVAL, first.res);
 	EXPECT_FALSE(conform_fd_readable(rx, 0));
 	io_uring_queue_exit(&ring);
@@ -269,7 +270,6 @@ TEST(report_usage_marks_loopback_data_as_copied)
 {
 	struct io_uring_cqe first, notif;
 	struct io_uring ring;
-	struct io_uring_sqe *sqe;
 	static char buf[ZC_LEN], in[ZC_LEN];
 	int tx, rx;
 
@@ -278,11 +278,8 @@ TEST(report_usage_marks_loopback_data_as_copied)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SEND_ZC);
 	CONFORM_REQUIRE(conform_tcp_pair(&tx, &rx));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
-	io_uring_prep_send_zc(sqe, tx, buf, sizeof(buf), 0,
-			      IORING_SEND_ZC_REPORT_USAGE);
-	ASSERT_EQ(1, io_uring_submit(&ring));
-	ASSERT_EQ(0, reap_zc(&ring, &first, &notif));
+	send_zc_and_reap(_metadata, &ring, tx, buf, sizeof(buf),
+			 IORING_SEND_ZC_REPORT_USAGE, &first, &notif);
 	if (first.res == -EINVAL)
 		SKIP(goto out, "IORING_SEND_ZC_REPORT_USAGE: a SEND_ZC with it completes with -EINVAL (flag unknown)");
 	ASSERT_EQ(ZC_LEN, first.res);

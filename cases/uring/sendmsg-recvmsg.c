@@ -93,6 +93,28 @@ TEST(recvmsg_scatters_into_iovecs_in_order)
 }
 
 /*
+ * Set up ring and pass fd from sv[0] to sv[1] as one SOL_SOCKET/SCM_RIGHTS
+ * message in out's control buffer (closing ours once sent); receive it into
+ * in with recv_flags.
+ */
+static void pass_fd_through_ring(struct __test_metadata *_metadata,
+				 struct io_uring *ring, int sv[2],
+				 struct msghdr *out, struct msghdr *in, int fd,
+				 int recv_flags)
+{
+	struct cmsghdr *cm = CMSG_FIRSTHDR(out);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	ASSERT_EQ(0, io_uring_queue_init(4, ring, 0));
+	ASSERT_EQ(1, run_msg(ring, true, sv[0], out, 0));
+	close(fd);
+	ASSERT_EQ(1, run_msg(ring, false, sv[1], in, recv_flags));
+}
+
+/*
  * unix(7) SCM_RIGHTS: a set of open file descriptors sent in ancillary data
  * arrives as new descriptors of the same open files, through the ring both
  * ways since 5.10: commit 583bbf0624df (5.10) lifted the ban on ancillary
@@ -125,17 +147,9 @@ TEST(scm_rights_passes_a_working_fd)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_RECVMSG);
 	ASSERT_EQ(0, conform_socketpair(sv));
 	ASSERT_EQ(0, conform_pipe(pfd));
-	cm = CMSG_FIRSTHDR(&out);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &pfd[1], sizeof(int));
 	memset(ctl_in.buf, 0, sizeof(ctl_in.buf));
-
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(1, run_msg(&ring, true, sv[0], &out, 0));
-	close(pfd[1]);
-	ASSERT_EQ(1, run_msg(&ring, false, sv[1], &in, MSG_CMSG_CLOEXEC));
+	pass_fd_through_ring(_metadata, &ring, sv, &out, &in, pfd[1],
+			     MSG_CMSG_CLOEXEC);
 	EXPECT_EQ('R', got);
 	EXPECT_EQ(0, in.msg_flags & MSG_CTRUNC);
 	ASSERT_NE(NULL, cm = CMSG_FIRSTHDR(&in));
@@ -178,7 +192,6 @@ TEST(scm_rights_without_room_sets_msg_ctrunc)
 		.msg_control = ctl_in.buf, .msg_controllen = sizeof(ctl_in.buf),
 	};
 	struct pollfd hup = { .events = POLLIN };
-	struct cmsghdr *cm;
 	struct io_uring ring;
 	int sv[2], pfd[2];
 
@@ -189,16 +202,7 @@ TEST(scm_rights_without_room_sets_msg_ctrunc)
 	ASSERT_EQ(0, conform_socketpair(sv));
 	ASSERT_EQ(0, conform_pipe(pfd));
 	hup.fd = pfd[0];
-	cm = CMSG_FIRSTHDR(&out);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &pfd[1], sizeof(int));
-
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(1, run_msg(&ring, true, sv[0], &out, 0));
-	close(pfd[1]);
-	ASSERT_EQ(1, run_msg(&ring, false, sv[1], &in, 0));
+	pass_fd_through_ring(_metadata, &ring, sv, &out, &in, pfd[1], 0);
 	EXPECT_EQ('T', got);
 	EXPECT_EQ(MSG_CTRUNC, in.msg_flags & MSG_CTRUNC);
 	ASSERT_EQ(1, poll(&hup, 1, URING_REAP_BOUND_MS));

@@ -80,53 +80,50 @@ TEST(socket_honours_sock_nonblock_and_sock_cloexec)
 	io_uring_queue_exit(&ring);
 }
 
-/* socket(2): EAFNOSUPPORT "The implementation does not support the
- * specified address family" - domain 1000 (since 5.19 through the ring). */
-TEST(unknown_domain_gets_eafnosupport)
+/*
+ * On a ring of its own, an IORING_OP_SOCKET request for domain and type
+ * with rw_flags completes with res (an error).
+ */
+static void expect_socket_request_res(struct __test_metadata *_metadata,
+				      int domain, int type,
+				      unsigned int rw_flags, int res)
 {
 	struct io_uring ring;
 	struct io_uring_sqe *sqe;
 
-	CONFORM_DECLARE("5.19", "IORING_OP_SOCKET", "socket(2) EAFNOSUPPORT");
-	CONFORM_REQUIRE_URING_OP(IORING_OP_SOCKET);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
-	io_uring_prep_socket(sqe, 1000, SOCK_STREAM, 0, 0);
-	EXPECT_EQ(-EAFNOSUPPORT, uring_submit_res(&ring));
+	io_uring_prep_socket(sqe, domain, type, 0, rw_flags);
+	EXPECT_EQ(res, uring_submit_res(&ring));
 	io_uring_queue_exit(&ring);
+}
+
+/* socket(2): EAFNOSUPPORT "The implementation does not support the
+ * specified address family" - domain 1000 (since 5.19 through the ring). */
+TEST(unknown_domain_gets_eafnosupport)
+{
+	CONFORM_DECLARE("5.19", "IORING_OP_SOCKET", "socket(2) EAFNOSUPPORT");
+	CONFORM_REQUIRE_URING_OP(IORING_OP_SOCKET);
+	expect_socket_request_res(_metadata, 1000, SOCK_STREAM, 0, -EAFNOSUPPORT);
 }
 
 /* socket(2): EINVAL "Unknown protocol, or protocol family not available" /
  * "Invalid flags in type" - type 1000 is no socket type (since 5.19). */
 TEST(invalid_type_gets_einval)
 {
-	struct io_uring ring;
-	struct io_uring_sqe *sqe;
-
 	CONFORM_DECLARE("5.19", "IORING_OP_SOCKET", "socket(2) EINVAL");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SOCKET);
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
-	io_uring_prep_socket(sqe, AF_UNIX, 1000, 0, 0);
-	EXPECT_EQ(-EINVAL, uring_submit_res(&ring));
-	io_uring_queue_exit(&ring);
+	expect_socket_request_res(_metadata, AF_UNIX, 1000, 0, -EINVAL);
 }
 
 /* io_uring_enter(2) IORING_OP_SOCKET: "rw_flags is currently unused and
  * must be set to zero"; 1 fails with -EINVAL (since 5.19). */
 TEST(nonzero_rw_flags_gets_einval)
 {
-	struct io_uring ring;
-	struct io_uring_sqe *sqe;
-
 	CONFORM_DECLARE("5.19", "IORING_OP_SOCKET",
 			"io_uring_enter(2) IORING_OP_SOCKET: rw_flags must be zero");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SOCKET);
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
-	io_uring_prep_socket(sqe, AF_UNIX, SOCK_DGRAM, 0, 1);
-	EXPECT_EQ(-EINVAL, uring_submit_res(&ring));
-	io_uring_queue_exit(&ring);
+	expect_socket_request_res(_metadata, AF_UNIX, SOCK_DGRAM, 1, -EINVAL);
 }
 
 /*

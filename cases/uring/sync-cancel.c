@@ -55,6 +55,35 @@ static const char *sync_cancel_missing(void)
 		CONFORM_REQUIRE(sync_cancel_missing());                        \
 	} while (0)
 
+/* Sync-cancels by reg: 0, one -ECANCELED CQE for tag, then no more. */
+static void expect_sync_cancel_cancels(struct __test_metadata *_metadata,
+				       struct uring_two_polls *t,
+				       struct io_uring_sync_cancel_reg *reg,
+				       __u64 tag)
+{
+	struct io_uring_cqe cqe;
+
+	EXPECT_EQ(0, uring_register_raw(&t->ring, IORING_REGISTER_SYNC_CANCEL,
+					reg, 1));
+	ASSERT_EQ(0, uring_reap_one(&t->ring, &cqe));
+	EXPECT_EQ(tag, cqe.user_data);
+	EXPECT_EQ(-ECANCELED, cqe.res);
+	EXPECT_EQ(-ETIME, uring_wait_briefly(&t->ring));
+}
+
+/* Sync-cancels by reg, expecting -1 with errno err and no CQE. */
+static void expect_sync_cancel_fails(struct __test_metadata *_metadata,
+				     struct uring_two_polls *t,
+				     struct io_uring_sync_cancel_reg *reg,
+				     int err)
+{
+	errno = 0;
+	EXPECT_EQ(-1, uring_register_raw(&t->ring, IORING_REGISTER_SYNC_CANCEL,
+					 reg, 1));
+	EXPECT_EQ(err, errno);
+	EXPECT_EQ(-ETIME, uring_wait_briefly(&t->ring));
+}
+
 /*
  * io_uring_register_sync_cancel(3): "performs a synchronous cancelation
  * request"; the return value is that of io_uring_prep_cancel(3): 0 when
@@ -64,19 +93,13 @@ static const char *sync_cancel_missing(void)
 TEST(sync_cancel_by_user_data_cancels_that_request)
 {
 	struct io_uring_sync_cancel_reg reg = cancel_reg(TAG_A, 0, 0);
-	struct io_uring_cqe cqe;
 	struct uring_two_polls t;
 
 	CONFORM_DECLARE("6.0", "IORING_REGISTER_SYNC_CANCEL",
 			"io_uring_register_sync_cancel(3)");
 	REQUIRE_SYNC_CANCEL();
 	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
-	EXPECT_EQ(0, uring_register_raw(&t.ring, IORING_REGISTER_SYNC_CANCEL,
-					&reg, 1));
-	ASSERT_EQ(0, uring_reap_one(&t.ring, &cqe));
-	EXPECT_EQ((__u64)TAG_A, cqe.user_data);
-	EXPECT_EQ(-ECANCELED, cqe.res);
-	EXPECT_EQ(-ETIME, uring_wait_briefly(&t.ring));
+	expect_sync_cancel_cancels(_metadata, &t, &reg, TAG_A);
 	uring_two_polls_end(&t);
 }
 
@@ -94,11 +117,7 @@ TEST(sync_cancel_of_unknown_user_data_fails_enoent)
 			"io_uring_register_sync_cancel(3); io_uring_prep_cancel(3) ENOENT");
 	REQUIRE_SYNC_CANCEL();
 	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
-	errno = 0;
-	EXPECT_EQ(-1, uring_register_raw(&t.ring, IORING_REGISTER_SYNC_CANCEL,
-					 &reg, 1));
-	EXPECT_EQ(ENOENT, errno);
-	EXPECT_EQ(-ETIME, uring_wait_briefly(&t.ring));
+	expect_sync_cancel_fails(_metadata, &t, &reg, ENOENT);
 	uring_two_polls_end(&t);
 }
 
@@ -109,7 +128,6 @@ TEST(sync_cancel_of_unknown_user_data_fails_enoent)
 TEST(sync_cancel_by_fd_cancels_request_on_that_fd)
 {
 	struct io_uring_sync_cancel_reg reg;
-	struct io_uring_cqe cqe;
 	struct uring_two_polls t;
 
 	CONFORM_DECLARE("6.0", "IORING_ASYNC_CANCEL_FD",
@@ -117,12 +135,7 @@ TEST(sync_cancel_by_fd_cancels_request_on_that_fd)
 	REQUIRE_SYNC_CANCEL();
 	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
 	reg = cancel_reg(0, IORING_ASYNC_CANCEL_FD, t.p2[0]);
-	EXPECT_EQ(0, uring_register_raw(&t.ring, IORING_REGISTER_SYNC_CANCEL,
-					&reg, 1));
-	ASSERT_EQ(0, uring_reap_one(&t.ring, &cqe));
-	EXPECT_EQ((__u64)TAG_B, cqe.user_data);
-	EXPECT_EQ(-ECANCELED, cqe.res);
-	EXPECT_EQ(-ETIME, uring_wait_briefly(&t.ring));
+	expect_sync_cancel_cancels(_metadata, &t, &reg, TAG_B);
 	uring_two_polls_end(&t);
 }
 
@@ -134,7 +147,6 @@ TEST(sync_cancel_by_fd_cancels_request_on_that_fd)
 TEST(sync_cancel_by_fixed_slot_cancels_request_on_that_slot)
 {
 	struct io_uring_sync_cancel_reg reg;
-	struct io_uring_cqe cqe;
 	struct uring_two_polls t;
 
 	CONFORM_DECLARE("6.0", "IORING_ASYNC_CANCEL_FD_FIXED",
@@ -143,12 +155,7 @@ TEST(sync_cancel_by_fixed_slot_cancels_request_on_that_slot)
 	ASSERT_EQ(0, uring_two_polls_start(&t, true, TAG_A, TAG_B));
 	reg = cancel_reg(0, IORING_ASYNC_CANCEL_FD |
 			 IORING_ASYNC_CANCEL_FD_FIXED, 1);
-	EXPECT_EQ(0, uring_register_raw(&t.ring, IORING_REGISTER_SYNC_CANCEL,
-					&reg, 1));
-	ASSERT_EQ(0, uring_reap_one(&t.ring, &cqe));
-	EXPECT_EQ((__u64)TAG_B, cqe.user_data);
-	EXPECT_EQ(-ECANCELED, cqe.res);
-	EXPECT_EQ(-ETIME, uring_wait_briefly(&t.ring));
+	expect_sync_cancel_cancels(_metadata, &t, &reg, TAG_B);
 	uring_two_polls_end(&t);
 }
 
@@ -166,11 +173,7 @@ TEST(sync_cancel_by_closed_fd_fails_ebadf)
 	REQUIRE_SYNC_CANCEL();
 	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
 	reg = cancel_reg(0, IORING_ASYNC_CANCEL_FD, conform_bad_fd());
-	errno = 0;
-	EXPECT_EQ(-1, uring_register_raw(&t.ring, IORING_REGISTER_SYNC_CANCEL,
-					 &reg, 1));
-	EXPECT_EQ(EBADF, errno);
-	EXPECT_EQ(-ETIME, uring_wait_briefly(&t.ring));
+	expect_sync_cancel_fails(_metadata, &t, &reg, EBADF);
 	uring_two_polls_end(&t);
 }
 
@@ -213,11 +216,7 @@ TEST(sync_cancel_with_unknown_flag_fails_einval)
 			"io_uring_register_sync_cancel(3) EINVAL: unknown value");
 	REQUIRE_SYNC_CANCEL();
 	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
-	errno = 0;
-	EXPECT_EQ(-1, uring_register_raw(&t.ring, IORING_REGISTER_SYNC_CANCEL,
-					 &reg, 1));
-	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-ETIME, uring_wait_briefly(&t.ring));
+	expect_sync_cancel_fails(_metadata, &t, &reg, EINVAL);
 	uring_two_polls_end(&t);
 }
 
@@ -237,11 +236,7 @@ TEST(sync_cancel_with_nonzero_pad_fails_einval)
 	REQUIRE_SYNC_CANCEL();
 	reg.pad[3] = 1;
 	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
-	errno = 0;
-	EXPECT_EQ(-1, uring_register_raw(&t.ring, IORING_REGISTER_SYNC_CANCEL,
-					 &reg, 1));
-	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-ETIME, uring_wait_briefly(&t.ring));
+	expect_sync_cancel_fails(_metadata, &t, &reg, EINVAL);
 	uring_two_polls_end(&t);
 }
 

@@ -60,6 +60,25 @@ static int run_timeout(struct io_uring *ring, struct __kernel_timespec *ts,
 	return uring_submit_res(ring);
 }
 
+/* Submits a short timeout with flags linked to a NOP; reaps both into res. */
+static void run_timeout_linked_to_nop(struct __test_metadata *_metadata,
+				      struct io_uring *ring, unsigned int flags,
+				      int res[2])
+{
+	const __u64 tags[2] = { TAG_TIMEOUT, TAG_NOP };
+	struct io_uring_sqe *sqe;
+
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_timeout(sqe, &short_ts, 0, flags);
+	io_uring_sqe_set_data64(sqe, TAG_TIMEOUT);
+	sqe->flags |= IOSQE_IO_LINK;
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_nop(sqe);
+	io_uring_sqe_set_data64(sqe, TAG_NOP);
+	ASSERT_EQ(2, io_uring_submit(ring));
+	ASSERT_EQ(0, uring_reap_tagged(ring, 2, tags, res));
+}
+
 /*
  * io_uring_enter(2) IORING_OP_TIMEOUT: with IORING_TIMEOUT_REALTIME "the
  * clocksource used is CLOCK_REALTIME instead of CLOCK_MONOTONIC" (since
@@ -205,8 +224,6 @@ TEST(realtime_timeout_with_negative_seconds_gets_einval)
  */
 TEST(etime_success_timeout_does_not_break_link)
 {
-	const __u64 tags[2] = { TAG_TIMEOUT, TAG_NOP };
-	struct io_uring_sqe *sqe;
 	struct io_uring ring;
 	int res[2] = { 1, 1 };
 
@@ -214,15 +231,8 @@ TEST(etime_success_timeout_does_not_break_link)
 			"io_uring_prep_timeout(3) IORING_TIMEOUT_ETIME_SUCCESS");
 	REQUIRE_TIMEOUT_FLAG(IORING_TIMEOUT_ETIME_SUCCESS);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_timeout(sqe, &short_ts, 0, IORING_TIMEOUT_ETIME_SUCCESS);
-	io_uring_sqe_set_data64(sqe, TAG_TIMEOUT);
-	sqe->flags |= IOSQE_IO_LINK;
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_nop(sqe);
-	io_uring_sqe_set_data64(sqe, TAG_NOP);
-	ASSERT_EQ(2, io_uring_submit(&ring));
-	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
+	run_timeout_linked_to_nop(_metadata, &ring,
+				  IORING_TIMEOUT_ETIME_SUCCESS, res);
 	EXPECT_EQ(-ETIME, res[0]);
 	EXPECT_EQ(0, res[1]);
 	io_uring_queue_exit(&ring);
@@ -237,8 +247,6 @@ TEST(etime_success_timeout_does_not_break_link)
  */
 TEST(expired_timeout_without_etime_success_breaks_link)
 {
-	const __u64 tags[2] = { TAG_TIMEOUT, TAG_NOP };
-	struct io_uring_sqe *sqe;
 	struct io_uring ring;
 	int res[2] = { 1, 1 };
 
@@ -246,15 +254,7 @@ TEST(expired_timeout_without_etime_success_breaks_link)
 			"io_uring_enter(2) IOSQE_IO_LINK: an unexpected result breaks the link");
 	REQUIRE_TIMEOUT_FLAG(IORING_TIMEOUT_ETIME_SUCCESS);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_timeout(sqe, &short_ts, 0, 0);
-	io_uring_sqe_set_data64(sqe, TAG_TIMEOUT);
-	sqe->flags |= IOSQE_IO_LINK;
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_nop(sqe);
-	io_uring_sqe_set_data64(sqe, TAG_NOP);
-	ASSERT_EQ(2, io_uring_submit(&ring));
-	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
+	run_timeout_linked_to_nop(_metadata, &ring, 0, res);
 	EXPECT_EQ(-ETIME, res[0]);
 	EXPECT_EQ(-ECANCELED, res[1]);
 	io_uring_queue_exit(&ring);

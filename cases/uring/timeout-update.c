@@ -68,6 +68,53 @@ static void queue_update(struct io_uring *ring, __u64 target,
 	io_uring_sqe_set_data64(sqe, TAG_UPDATE);
 }
 
+/* A 10 s timeout updated to ts (flags): update 0, then the timeout -ETIME. */
+static void expect_update_expires_timeout(struct __test_metadata *_metadata,
+					  struct io_uring *ring,
+					  struct __kernel_timespec *ts,
+					  unsigned int flags)
+{
+	const __u64 tags[2] = { TAG_TIMEOUT, TAG_UPDATE };
+	int res[2] = { 1, 1 };
+
+	queue_timeout(ring, &long_ts);
+	ASSERT_EQ(1, io_uring_submit(ring));
+	queue_update(ring, TAG_TIMEOUT, ts, flags);
+	ASSERT_EQ(1, io_uring_submit(ring));
+	ASSERT_EQ(0, uring_reap_tagged(ring, 2, tags, res));
+	EXPECT_EQ(0, res[1]);
+	EXPECT_EQ(-ETIME, res[0]);
+}
+
+/*
+ * A 10 s timeout updated to ts (flags): the update fails with err, and the
+ * timeout stays pending: a removal gets 0 and the timeout -ECANCELED.
+ */
+static void expect_update_fails_keeps_timeout(struct __test_metadata *_metadata,
+					      struct io_uring *ring,
+					      struct __kernel_timespec *ts,
+					      unsigned int flags, int err)
+{
+	const __u64 tags[2] = { TAG_TIMEOUT, TAG_UPDATE };
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	int res[2] = { 1, 1 };
+
+	queue_timeout(ring, &long_ts);
+	ASSERT_EQ(1, io_uring_submit(ring));
+	queue_update(ring, TAG_TIMEOUT, ts, flags);
+	ASSERT_EQ(0, uring_submit_reap(ring, &cqe));
+	EXPECT_EQ((__u64)TAG_UPDATE, cqe.user_data);
+	EXPECT_EQ(err, cqe.res);
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_timeout_remove(sqe, TAG_TIMEOUT, 0);
+	io_uring_sqe_set_data64(sqe, TAG_UPDATE);
+	ASSERT_EQ(1, io_uring_submit(ring));
+	ASSERT_EQ(0, uring_reap_tagged(ring, 2, tags, res));
+	EXPECT_EQ(0, res[1]);
+	EXPECT_EQ(-ECANCELED, res[0]);
+}
+
 /*
  * io_uring_enter(2) IORING_OP_TIMEOUT_REMOVE: with IORING_TIMEOUT_UPDATE,
  * "instead of removing an existing operation, it updates it", result 0 when
@@ -76,21 +123,13 @@ static void queue_update(struct io_uring *ring, __u64 target,
  */
 TEST(update_shortens_pending_timeout_which_then_expires)
 {
-	const __u64 tags[2] = { TAG_TIMEOUT, TAG_UPDATE };
 	struct io_uring ring;
-	int res[2] = { 1, 1 };
 
 	CONFORM_DECLARE("5.11", "IORING_TIMEOUT_UPDATE",
 			"io_uring_enter(2) IORING_OP_TIMEOUT_REMOVE IORING_TIMEOUT_UPDATE");
 	REQUIRE_TIMEOUT_UPDATE();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	queue_timeout(&ring, &long_ts);
-	ASSERT_EQ(1, io_uring_submit(&ring));
-	queue_update(&ring, TAG_TIMEOUT, &short_ts, 0);
-	ASSERT_EQ(1, io_uring_submit(&ring));
-	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
-	EXPECT_EQ(0, res[1]);
-	EXPECT_EQ(-ETIME, res[0]);
+	expect_update_expires_timeout(_metadata, &ring, &short_ts, 0);
 	io_uring_queue_exit(&ring);
 }
 
@@ -102,11 +141,9 @@ TEST(update_shortens_pending_timeout_which_then_expires)
  */
 TEST(update_to_past_absolute_deadline_expires_at_once)
 {
-	const __u64 tags[2] = { TAG_TIMEOUT, TAG_UPDATE };
 	struct __kernel_timespec abs_ts;
 	struct timespec now;
 	struct io_uring ring;
-	int res[2] = { 1, 1 };
 
 	CONFORM_DECLARE("5.11", "IORING_TIMEOUT_UPDATE",
 			"io_uring_enter(2) IORING_OP_TIMEOUT_REMOVE IORING_TIMEOUT_UPDATE with IORING_TIMEOUT_ABS");
@@ -116,13 +153,8 @@ TEST(update_to_past_absolute_deadline_expires_at_once)
 	abs_ts.tv_sec = now.tv_sec - 1;
 	abs_ts.tv_nsec = now.tv_nsec;
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	queue_timeout(&ring, &long_ts);
-	ASSERT_EQ(1, io_uring_submit(&ring));
-	queue_update(&ring, TAG_TIMEOUT, &abs_ts, IORING_TIMEOUT_ABS);
-	ASSERT_EQ(1, io_uring_submit(&ring));
-	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
-	EXPECT_EQ(0, res[1]);
-	EXPECT_EQ(-ETIME, res[0]);
+	expect_update_expires_timeout(_metadata, &ring, &abs_ts,
+				      IORING_TIMEOUT_ABS);
 	io_uring_queue_exit(&ring);
 }
 
@@ -162,30 +194,15 @@ TEST(update_of_expired_timeout_gets_enoent)
  */
 TEST(update_with_negative_nsec_gets_einval_and_keeps_timeout)
 {
-	const __u64 tags[2] = { TAG_TIMEOUT, TAG_UPDATE };
 	struct __kernel_timespec bad_ts = { .tv_sec = 0, .tv_nsec = -1 };
-	struct io_uring_sqe *sqe;
-	struct io_uring_cqe cqe;
 	struct io_uring ring;
-	int res[2] = { 1, 1 };
 
 	CONFORM_DECLARE("5.16", "IORING_TIMEOUT_UPDATE",
 			"io_uring_prep_timeout_update(3) ERRORS EINVAL: nanoseconds < 0; commit 2087009c74d4 (5.16)");
 	REQUIRE_TIMEOUT_UPDATE();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	queue_timeout(&ring, &long_ts);
-	ASSERT_EQ(1, io_uring_submit(&ring));
-	queue_update(&ring, TAG_TIMEOUT, &bad_ts, 0);
-	ASSERT_EQ(0, uring_submit_reap(&ring, &cqe));
-	EXPECT_EQ((__u64)TAG_UPDATE, cqe.user_data);
-	EXPECT_EQ(-EINVAL, cqe.res);
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_timeout_remove(sqe, TAG_TIMEOUT, 0);
-	io_uring_sqe_set_data64(sqe, TAG_UPDATE);
-	ASSERT_EQ(1, io_uring_submit(&ring));
-	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
-	EXPECT_EQ(0, res[1]);
-	EXPECT_EQ(-ECANCELED, res[0]);
+	expect_update_fails_keeps_timeout(_metadata, &ring, &bad_ts, 0,
+					  -EINVAL);
 	io_uring_queue_exit(&ring);
 }
 
@@ -264,29 +281,14 @@ TEST(link_timeout_update_shortens_link_timeout)
  */
 TEST(link_timeout_update_does_not_match_plain_timeout)
 {
-	const __u64 tags[2] = { TAG_TIMEOUT, TAG_UPDATE };
-	struct io_uring_sqe *sqe;
-	struct io_uring_cqe cqe;
 	struct io_uring ring;
-	int res[2] = { 1, 1 };
 
 	CONFORM_DECLARE("5.15", "IORING_LINK_TIMEOUT_UPDATE",
 			"commit io_uring: allow updating linked timeouts (5.15): only link timeouts match");
 	REQUIRE_LINK_TIMEOUT_UPDATE();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	queue_timeout(&ring, &long_ts);
-	ASSERT_EQ(1, io_uring_submit(&ring));
-	queue_update(&ring, TAG_TIMEOUT, &short_ts, IORING_LINK_TIMEOUT_UPDATE);
-	ASSERT_EQ(0, uring_submit_reap(&ring, &cqe));
-	EXPECT_EQ((__u64)TAG_UPDATE, cqe.user_data);
-	EXPECT_EQ(-ENOENT, cqe.res);
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_timeout_remove(sqe, TAG_TIMEOUT, 0);
-	io_uring_sqe_set_data64(sqe, TAG_UPDATE);
-	ASSERT_EQ(1, io_uring_submit(&ring));
-	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
-	EXPECT_EQ(0, res[1]);
-	EXPECT_EQ(-ECANCELED, res[0]);
+	expect_update_fails_keeps_timeout(_metadata, &ring, &short_ts,
+					  IORING_LINK_TIMEOUT_UPDATE, -ENOENT);
 	io_uring_queue_exit(&ring);
 }
 

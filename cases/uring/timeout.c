@@ -25,6 +25,26 @@ static void queue_timeout(struct io_uring *ring, struct __kernel_timespec *ts,
 	io_uring_sqe_set_data64(sqe, tag);
 }
 
+/* Submits a read of fd linked to a timeout of ts; reaps both into res. */
+static void run_read_with_link_timeout(struct __test_metadata *_metadata,
+				       struct io_uring *ring, int fd, char *buf,
+				       unsigned int len,
+				       struct __kernel_timespec *ts, int res[2])
+{
+	const __u64 tags[2] = { TAG_OTHER, TAG_TIMEOUT };
+	struct io_uring_sqe *sqe;
+
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, fd, buf, len, 0);
+	io_uring_sqe_set_data64(sqe, TAG_OTHER);
+	sqe->flags |= IOSQE_IO_LINK;
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_link_timeout(sqe, ts, 0);
+	io_uring_sqe_set_data64(sqe, TAG_TIMEOUT);
+	ASSERT_EQ(2, io_uring_submit(ring));
+	ASSERT_EQ(0, uring_reap_tagged(ring, 2, tags, res));
+}
+
 /*
  * io_uring_enter(2) IORING_OP_TIMEOUT: with a count of 0 it "acts like a
  * timer"; completed "through expiration of the timer" it ends with -ETIME
@@ -140,8 +160,6 @@ TEST(timeout_remove_of_unknown_gets_enoent)
  */
 TEST(link_timeout_expiry_cancels_waiting_read)
 {
-	const __u64 tags[2] = { TAG_OTHER, TAG_TIMEOUT };
-	struct io_uring_sqe *sqe;
 	struct io_uring ring;
 	int fds[2], res[2] = { 1, 1 };
 	char buf[16];
@@ -152,15 +170,8 @@ TEST(link_timeout_expiry_cancels_waiting_read)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	ASSERT_EQ(0, conform_pipe(fds));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_read(sqe, fds[0], buf, sizeof(buf), 0);
-	io_uring_sqe_set_data64(sqe, TAG_OTHER);
-	sqe->flags |= IOSQE_IO_LINK;
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_link_timeout(sqe, &short_ts, 0);
-	io_uring_sqe_set_data64(sqe, TAG_TIMEOUT);
-	ASSERT_EQ(2, io_uring_submit(&ring));
-	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
+	run_read_with_link_timeout(_metadata, &ring, fds[0], buf, sizeof(buf),
+				   &short_ts, res);
 	EXPECT_EQ(-ECANCELED, res[0]);
 	EXPECT_EQ(-ETIME, res[1]);
 	io_uring_queue_exit(&ring);
@@ -176,8 +187,6 @@ TEST(link_timeout_expiry_cancels_waiting_read)
  */
 TEST(link_timeout_cancelled_when_linked_read_completes)
 {
-	const __u64 tags[2] = { TAG_OTHER, TAG_TIMEOUT };
-	struct io_uring_sqe *sqe;
 	struct io_uring ring;
 	int fds[2], res[2] = { 1, 1 };
 	char buf[16];
@@ -189,15 +198,8 @@ TEST(link_timeout_cancelled_when_linked_read_completes)
 	ASSERT_EQ(0, conform_pipe(fds));
 	ASSERT_EQ(5, write(fds[1], "hello", 5));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_read(sqe, fds[0], buf, sizeof(buf), 0);
-	io_uring_sqe_set_data64(sqe, TAG_OTHER);
-	sqe->flags |= IOSQE_IO_LINK;
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_link_timeout(sqe, &long_ts, 0);
-	io_uring_sqe_set_data64(sqe, TAG_TIMEOUT);
-	ASSERT_EQ(2, io_uring_submit(&ring));
-	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
+	run_read_with_link_timeout(_metadata, &ring, fds[0], buf, sizeof(buf),
+				   &long_ts, res);
 	EXPECT_EQ(5, res[0]);
 	EXPECT_EQ(-ECANCELED, res[1]);
 	EXPECT_EQ(0, memcmp(buf, "hello", 5));

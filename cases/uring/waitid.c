@@ -70,6 +70,24 @@ static pid_t child_waiting(int code, int *release)
 }
 
 /*
+ * Start a child_waiting(code) and submit a WEXITED waitid filling *info,
+ * for that child (P_PID) or any child (P_ALL); returns the child's pid.
+ */
+static pid_t submit_waitid_for_child(struct __test_metadata *_metadata,
+				     struct io_uring *ring, idtype_t idtype,
+				     int code, siginfo_t *info, int *release)
+{
+	pid_t pid = child_waiting(code, release);
+
+	ASSERT_LT(0, pid);
+	memset(info, 0, sizeof(*info));
+	queue_waitid(ring, idtype, idtype == P_PID ? (id_t)pid : 0, info,
+		     WEXITED);
+	ASSERT_EQ(1, io_uring_submit(ring));
+	return pid;
+}
+
+/*
  * io_uring_enter(2) IORING_OP_WAITID "waitid(2)": the request stays
  * pending while the child runs, completes with res 0 once it exits, and
  * the siginfo_t holds SIGCHLD, CLD_EXITED, the child's pid and uid and its
@@ -87,11 +105,8 @@ TEST(completes_when_child_exits_with_siginfo_filled)
 			"io_uring_enter(2) IORING_OP_WAITID, waitid(2)");
 	REQUIRE_WAITID();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	pid = child_waiting(7, &release);
-	ASSERT_LT(0, pid);
-	memset(&info, 0, sizeof(info));
-	queue_waitid(&ring, P_PID, (id_t)pid, &info, WEXITED);
-	ASSERT_EQ(1, io_uring_submit(&ring));
+	pid = submit_waitid_for_child(_metadata, &ring, P_PID, 7, &info,
+				      &release);
 	EXPECT_EQ(-ETIME, uring_wait_briefly(&ring));
 	close(release);
 	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
@@ -125,11 +140,8 @@ TEST(p_all_reports_child_killed_by_signal)
 			"waitid(2) P_ALL, CLD_KILLED");
 	REQUIRE_WAITID();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	pid = child_waiting(0, &release);
-	ASSERT_LT(0, pid);
-	memset(&info, 0, sizeof(info));
-	queue_waitid(&ring, P_ALL, 0, &info, WEXITED);
-	ASSERT_EQ(1, io_uring_submit(&ring));
+	pid = submit_waitid_for_child(_metadata, &ring, P_ALL, 0, &info,
+				      &release);
 	ASSERT_EQ(0, kill(pid, SIGKILL));
 	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
 	EXPECT_EQ(0, cqe.res);
