@@ -25,6 +25,19 @@ static void pending_poll(struct __test_metadata *_metadata, struct ref_aio *ctx,
 	ASSERT_EQ(1, ref_aio_submit(ctx, list, 1));
 }
 
+/* The same through the raw calls: a context id with a poll for POLLIN
+ * pending on the empty pipe q. */
+static void raw_pending_poll(struct __test_metadata *_metadata,
+			     aio_context_t *id, struct iocb *cb, int q[2])
+{
+	struct iocb *list[1] = { cb };
+
+	ASSERT_EQ(0, conform_pipe(q));
+	ASSERT_EQ(0, aio_sys_setup(4, id));
+	aio_prep_poll(cb, q[0], POLLIN);
+	ASSERT_EQ(1, aio_sys_submit(*id, 1, list));
+}
+
 /*
  * fs/aio.c io_cancel(): cancelling a pending IOCB_CMD_POLL gets
  * -EINPROGRESS from the kernel (raw call: -1, errno EINPROGRESS); ref
@@ -33,7 +46,7 @@ static void pending_poll(struct __test_metadata *_metadata, struct ref_aio *ctx,
 TEST(cancel_of_pending_poll_is_under_way)
 {
 	struct timespec bound = ref_aio_case_bound;
-	struct iocb rawcb, refcb, *list[1] = { &rawcb };
+	struct iocb rawcb, refcb;
 	struct io_event ev, unused;
 	struct ref_aio ctx;
 	aio_context_t id = 0;
@@ -43,10 +56,7 @@ TEST(cancel_of_pending_poll_is_under_way)
 			"fs/aio.c io_cancel(): -EINPROGRESS for a cancelled "
 			"IOCB_CMD_POLL (aio_poll_cancel)");
 	AIO_REQUIRE_POLL();
-	ASSERT_EQ(0, conform_pipe(q));
-	ASSERT_EQ(0, aio_sys_setup(4, &id));
-	aio_prep_poll(&rawcb, q[0], POLLIN);
-	ASSERT_EQ(1, aio_sys_submit(id, 1, list));
+	raw_pending_poll(_metadata, &id, &rawcb, q);
 	errno = 0;
 	EXPECT_EQ(-1, aio_sys_cancel(id, &rawcb, &unused));
 	EXPECT_EQ(EINPROGRESS, errno);
@@ -171,7 +181,7 @@ TEST(cancel_of_write_gets_einval_and_write_completes)
 TEST(second_cancel_of_poll_gets_einval)
 {
 	struct timespec bound = ref_aio_case_bound;
-	struct iocb rawcb, refcb, *list[1] = { &rawcb };
+	struct iocb rawcb, refcb;
 	struct io_event ev, unused;
 	struct ref_aio ctx;
 	aio_context_t id = 0;
@@ -181,10 +191,7 @@ TEST(second_cancel_of_poll_gets_einval)
 			"fs/aio.c io_cancel(): -EINVAL for a request no "
 			"longer in flight");
 	AIO_REQUIRE_POLL();
-	ASSERT_EQ(0, conform_pipe(q));
-	ASSERT_EQ(0, aio_sys_setup(4, &id));
-	aio_prep_poll(&rawcb, q[0], POLLIN);
-	ASSERT_EQ(1, aio_sys_submit(id, 1, list));
+	raw_pending_poll(_metadata, &id, &rawcb, q);
 	ASSERT_EQ(-1, aio_sys_cancel(id, &rawcb, &unused));
 	errno = 0;
 	EXPECT_EQ(-1, aio_sys_cancel(id, &rawcb, &unused));

@@ -16,6 +16,28 @@
 #include "conform_ref.h"
 #include "conform_ref_aio.h"
 
+/* An empty pipe p, a non-blocking eventfd and a 4-event context with n
+ * polls for POLLIN pending on p[0] (data data0 + i), each signalling the
+ * eventfd; returns the eventfd. */
+static int polls_signalling_eventfd(struct __test_metadata *_metadata,
+				    struct ref_aio *ctx, struct iocb *cb,
+				    struct iocb **list, int n, uint64_t data0,
+				    int p[2])
+{
+	int efd;
+
+	ASSERT_EQ(0, conform_pipe(p));
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, efd);
+	ASSERT_EQ(0, ref_aio_init(ctx, 4));
+	for (int i = 0; i < n; i++) {
+		ref_aio_prep_poll(&cb[i], p[0], POLLIN, data0 + (uint64_t)i);
+		ref_aio_set_eventfd(&cb[i], efd);
+	}
+	ASSERT_EQ(n, ref_aio_submit(ctx, list, n));
+	return efd;
+}
+
 /* io_destroy(2): a context with a poll pending on an empty pipe (which
  * would never complete) is destroyed: ref_aio_free returns 0 and clears
  * the context (since 4.19). */
@@ -58,15 +80,7 @@ TEST(free_waits_for_cancelled_polls_to_complete)
 			"operations; fs/aio.c io_destroy");
 	AIO_REQUIRE_POLL();
 	CONFORM_REQUIRE_EVENTFD();
-	ASSERT_EQ(0, conform_pipe(p));
-	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	ASSERT_LE(0, efd);
-	ASSERT_EQ(0, ref_aio_init(&ctx, 4));
-	for (int i = 0; i < 2; i++) {
-		ref_aio_prep_poll(&cb[i], p[0], POLLIN, (uint64_t)i);
-		ref_aio_set_eventfd(&cb[i], efd);
-	}
-	ASSERT_EQ(2, ref_aio_submit(&ctx, list, 2));
+	efd = polls_signalling_eventfd(_metadata, &ctx, cb, list, 2, 0, p);
 	errno = 0;
 	EXPECT_EQ(-1, read(efd, &count, sizeof(count)));
 	EXPECT_EQ(EAGAIN, errno);	/* nothing completed before the free */
@@ -96,13 +110,7 @@ TEST(polls_end_with_the_context)
 			"requests end with it");
 	AIO_REQUIRE_POLL();
 	CONFORM_REQUIRE_EVENTFD();
-	ASSERT_EQ(0, conform_pipe(p));
-	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	ASSERT_LE(0, efd);
-	ASSERT_EQ(0, ref_aio_init(&ctx, 4));
-	ref_aio_prep_poll(&cb, p[0], POLLIN, 3);
-	ref_aio_set_eventfd(&cb, efd);
-	ASSERT_EQ(1, ref_aio_submit(&ctx, list, 1));
+	efd = polls_signalling_eventfd(_metadata, &ctx, &cb, list, 1, 3, p);
 	ASSERT_EQ(0, ref_aio_free(&ctx));
 	ASSERT_EQ((ssize_t)sizeof(count), read(efd, &count, sizeof(count)));
 	ASSERT_EQ(1u, count);

@@ -26,6 +26,21 @@ static void prep_four(struct iocb cb[4], struct iocb *list[4], int fd,
 	}
 }
 
+/* A 4096-byte temp file, an 8-event context on ctx and prep_four on the
+ * file; returns the file's fd. */
+static int four_reads_on_new_context(struct __test_metadata *_metadata,
+				     struct ref_aio *ctx, struct iocb cb[4],
+				     struct iocb *list[4], char buf[4][256],
+				     int bad)
+{
+	int fd = conform_temp_file(4096, 0);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ref_aio_init(ctx, 8));
+	prep_four(cb, list, fd, buf, bad);
+	return fd;
+}
+
 /* io_submit(2): "returns the number of iocbs submitted": all four valid
  * reads are taken, and each gives one event (since 2.6). */
 TEST(all_valid_iocbs_are_taken)
@@ -39,10 +54,7 @@ TEST(all_valid_iocbs_are_taken)
 	CONFORM_DECLARE("2.6", "io_submit",
 			"io_submit(2) RETURN VALUE");
 	CONFORM_REQUIRE_AIO();
-	fd = conform_temp_file(4096, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ref_aio_init(&ctx, 8));
-	prep_four(cb, list, fd, buf, -1);
+	fd = four_reads_on_new_context(_metadata, &ctx, cb, list, buf, -1);
 	ASSERT_EQ(4, ref_aio_submit(&ctx, list, 4));
 	ASSERT_EQ(4, ref_aio_wait(&ctx, ev, 4, 5, &ref_aio_case_bound));
 	ref_aio_case_sort(ev, 4);
@@ -73,10 +85,7 @@ TEST(submission_stops_at_the_first_refused_iocb)
 			"io_submit(2) RETURN VALUE: may be less than nr; "
 			"fs/aio.c io_submit");
 	CONFORM_REQUIRE_AIO();
-	fd = conform_temp_file(4096, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ref_aio_init(&ctx, 8));
-	prep_four(cb, list, fd, buf, 2);
+	fd = four_reads_on_new_context(_metadata, &ctx, cb, list, buf, 2);
 	ASSERT_EQ(2, ref_aio_submit(&ctx, list, 4));
 	ASSERT_EQ(2, ref_aio_wait(&ctx, ev, 2, 4, &ref_aio_case_bound));
 	ref_aio_case_sort(ev, 2);
@@ -105,10 +114,7 @@ TEST(resubmitting_the_rest_reports_the_refused_iocbs_error)
 	CONFORM_DECLARE("2.6", "io_submit",
 			"io_submit(2) EBADF");
 	CONFORM_REQUIRE_AIO();
-	fd = conform_temp_file(4096, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ref_aio_init(&ctx, 8));
-	prep_four(cb, list, fd, buf, 2);
+	fd = four_reads_on_new_context(_metadata, &ctx, cb, list, buf, 2);
 	n = ref_aio_submit(&ctx, list, 4);
 	ASSERT_EQ(2, n);
 	EXPECT_EQ(-EBADF, ref_aio_submit(&ctx, list + n, 4 - n));
@@ -138,10 +144,7 @@ TEST(first_iocb_refused_takes_nothing)
 			"io_submit(2) RETURN VALUE and EBADF; fs/aio.c "
 			"io_submit: i ? i : ret");
 	CONFORM_REQUIRE_AIO();
-	fd = conform_temp_file(4096, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ref_aio_init(&ctx, 8));
-	prep_four(cb, list, fd, buf, 0);
+	fd = four_reads_on_new_context(_metadata, &ctx, cb, list, buf, 0);
 	EXPECT_EQ(-EBADF, ref_aio_submit(&ctx, list, 4));
 	EXPECT_EQ(0, ref_aio_wait(&ctx, ev, 1, 4,
 				  &(struct timespec){ .tv_nsec = 20000000 }));
@@ -163,10 +166,7 @@ TEST(unknown_opcode_is_refused_with_einval)
 	CONFORM_DECLARE("2.6", "io_submit",
 			"io_submit(2) EINVAL: the iocb is invalid");
 	CONFORM_REQUIRE_AIO();
-	fd = conform_temp_file(4096, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ref_aio_init(&ctx, 8));
-	prep_four(cb, list, fd, buf, -1);
+	fd = four_reads_on_new_context(_metadata, &ctx, cb, list, buf, -1);
 	cb[1].aio_lio_opcode = 99;
 	ASSERT_EQ(1, ref_aio_submit(&ctx, list, 4));
 	EXPECT_EQ(-EINVAL, ref_aio_submit(&ctx, list + 1, 3));

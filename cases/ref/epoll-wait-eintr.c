@@ -62,6 +62,20 @@ static void pend_sigusr1(struct __test_metadata *_metadata, int sa_flags)
 	handler_calls = 0;
 }
 
+/* ep watching the pipe p's read end for EPOLLIN with tag, and SIGUSR1
+ * pending with an on_signal() handler (no SA_RESTART) that raises it again
+ * raises times (-1: forever), then writes to p[1] if wake. */
+static void watch_pipe_sigusr1_pending(struct __test_metadata *_metadata,
+				       struct ref_epoll *ep, int p[2],
+				       uint64_t tag, int raises, bool wake)
+{
+	ref_case_ep_open(_metadata, ep, p);
+	ASSERT_EQ(0, ref_epoll_add(ep, p[0], EPOLLIN, tag));
+	raises_left = raises;
+	wake_fd = wake ? p[1] : -1;
+	pend_sigusr1(_metadata, 0);
+}
+
 /*
  * signal(7): epoll_wait(2) and epoll_pwait(2) are "never restarted after
  * being interrupted by a signal handler, regardless of the use of
@@ -110,11 +124,7 @@ TEST(wait_goes_on_after_handler_to_its_event)
 	CONFORM_DECLARE("2.6.27", "epoll_pwait",
 			"epoll_wait(2) EINTR; ref/epoll.h retries");
 	EPOLL_REQUIRE();
-	ref_case_ep_open(_metadata, &ep, p);
-	ASSERT_EQ(0, ref_epoll_add(&ep, p[0], EPOLLIN, 0x5e1f));
-	raises_left = 0;
-	wake_fd = p[1];
-	pend_sigusr1(_metadata, 0);
+	watch_pipe_sigusr1_pending(_metadata, &ep, p, 0x5e1f, 0, true);
 	sigemptyset(&none);
 	EXPECT_EQ(1, ref_epoll_wait(&ep, ev, 2, 10000, &none));
 	EXPECT_EQ(EPOLLIN, ev[0].events);
@@ -141,11 +151,7 @@ TEST(endless_signals_do_not_stretch_the_deadline)
 	CONFORM_DECLARE("2.6.27", "epoll_pwait",
 			"epoll_wait(2) EINTR; ref/epoll.c keeps the deadline");
 	EPOLL_REQUIRE();
-	ref_case_ep_open(_metadata, &ep, p);
-	ASSERT_EQ(0, ref_epoll_add(&ep, p[0], EPOLLIN, 1));
-	raises_left = -1;
-	wake_fd = -1;
-	pend_sigusr1(_metadata, 0);
+	watch_pipe_sigusr1_pending(_metadata, &ep, p, 1, -1, false);
 	sigemptyset(&none);
 	EXPECT_EQ(0, ref_epoll_wait(&ep, ev, 2, 50, &none));
 	EXPECT_LE(2, handler_calls);
@@ -169,11 +175,7 @@ TEST(unlimited_wait_retries_every_interruption)
 	CONFORM_DECLARE("2.6.27", "epoll_pwait",
 			"epoll_wait(2) EINTR; ref/epoll.h retries");
 	EPOLL_REQUIRE();
-	ref_case_ep_open(_metadata, &ep, p);
-	ASSERT_EQ(0, ref_epoll_add(&ep, p[0], EPOLLIN, 0x44));
-	raises_left = 3;
-	wake_fd = p[1];
-	pend_sigusr1(_metadata, 0);
+	watch_pipe_sigusr1_pending(_metadata, &ep, p, 0x44, 3, true);
 	sigemptyset(&none);
 	EXPECT_EQ(1, ref_epoll_wait(&ep, ev, 2, -1, &none));
 	EXPECT_EQ(0x44, ev[0].data.u64);

@@ -174,10 +174,12 @@ TEST(cancel_of_async_pipe_read_gives_one_documented_pair)
 /* The splice of splice_ops on two fresh pipes, seen asleep in its io-wq
  * worker (conform_ref.h ref_case_wait_worker_asleep_in: wchan, or the top
  * of /proc stack where wchan reads "0"), then cancelled with ask_kernel and
- * drained. 1 done, 0 skip (why[] says what the probe saw). */
+ * drained. 1 done, 0 when not seen asleep: the pipes are closed and the
+ * TEST skipped (saying what the probe saw). */
 static int cancel_sleeping_splice(struct __test_metadata *_metadata,
-				  int in[2], int out[2], char *why, size_t len)
+				  int in[2], int out[2])
 {
+	char why[160] = "";
 	struct splice_event ev;
 	struct ref_driver drv;
 	struct ref_ring ring;
@@ -193,7 +195,7 @@ static int cancel_sleeping_splice(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, ref_driver_start(&drv, &ev, &splice_ops, &id));
 	ASSERT_EQ(1, ref_driver_submit(&drv));
 	seen_asleep = ref_case_wait_worker_asleep_in("pipe_wait_readable",
-						     why, len);
+						     why, sizeof(why));
 	/* Not seen asleep (the test will skip): feed the splice so that it
 	 * ends whatever the cancel does. */
 	if (!seen_asleep)
@@ -202,6 +204,11 @@ static int cancel_sleeping_splice(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, ref_case_drain(&drv));
 	ref_driver_free(&drv);
 	ref_ring_free(&ring);
+	if (!seen_asleep) {
+		close(in[0]); close(in[1]); close(out[0]); close(out[1]);
+		SKIP(return 0, CONFORM_UNSEEN "no io-wq worker seen asleep in pipe_wait_readable "
+		     "within 2 s: %s", why);
+	}
 	return seen_asleep;
 }
 
@@ -222,7 +229,6 @@ static int cancel_sleeping_splice(struct __test_metadata *_metadata,
  */
 TEST(cancel_of_splice_asleep_in_io_wq_gets_ealready)
 {
-	char why[160] = "";
 	int in[2], out[2];
 
 	CONFORM_DECLARE("5.12", "IORING_FEAT_NATIVE_WORKERS",
@@ -231,11 +237,8 @@ TEST(cancel_of_splice_asleep_in_io_wq_gets_ealready)
 			"the process since 5.12 (IORING_FEAT_NATIVE_WORKERS)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SPLICE);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
-	if (!cancel_sleeping_splice(_metadata, in, out, why, sizeof(why))) {
-		close(in[0]); close(in[1]); close(out[0]); close(out[1]);
-		SKIP(return, CONFORM_UNSEEN "no io-wq worker seen asleep in pipe_wait_readable "
-		     "within 2 s: %s", why);
-	}
+	if (!cancel_sleeping_splice(_metadata, in, out))
+		return;
 	EXPECT_EQ(1, ref_case_seen.cancel_results);
 	EXPECT_EQ(-EALREADY, ref_case_seen.cancel_res);
 	EXPECT_EQ(1, ref_case_seen.completed);
@@ -255,7 +258,6 @@ TEST(cancel_of_splice_asleep_in_io_wq_gets_ealready)
  */
 TEST(splice_interrupted_in_io_wq_completes_with_eintr)
 {
-	char why[160] = "";
 	int in[2], out[2];
 
 	CONFORM_DECLARE("5.12", "IORING_FEAT_NATIVE_WORKERS",
@@ -264,11 +266,8 @@ TEST(splice_interrupted_in_io_wq_completes_with_eintr)
 			"threads since 5.12 (IORING_FEAT_NATIVE_WORKERS)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SPLICE);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
-	if (!cancel_sleeping_splice(_metadata, in, out, why, sizeof(why))) {
-		close(in[0]); close(in[1]); close(out[0]); close(out[1]);
-		SKIP(return, CONFORM_UNSEEN "no io-wq worker seen asleep in pipe_wait_readable "
-		     "within 2 s: %s", why);
-	}
+	if (!cancel_sleeping_splice(_metadata, in, out))
+		return;
 	ASSERT_EQ(1, ref_case_seen.completed);
 	EXPECT_EQ(-EINTR, ref_case_seen.last_res);
 	close(in[0]); close(in[1]); close(out[0]); close(out[1]);

@@ -48,6 +48,24 @@ static int openat_via_driver(struct __test_metadata *_metadata,
 	return ev.res;
 }
 
+/* <tmpdir>/file made (path gets its name), a ring and a driver on it, and
+ * an O_RDONLY openat of the file started with ops. */
+static void start_openat_of_new_file(struct __test_metadata *_metadata,
+				     struct ref_ring *ring,
+				     struct ref_driver *drv,
+				     struct ref_openat_event *ev,
+				     char *path, size_t len,
+				     const struct ref_event_ops *ops,
+				     ref_event_id *id)
+{
+	make_file(_metadata, "file", path, len);
+	ASSERT_EQ(0, ref_ring_init(ring, 4, NULL));
+	ASSERT_EQ(0, ref_driver_init(drv, ring, 2));
+	ASSERT_EQ(0, ref_openat_event_init(ev, AT_FDCWD, path,
+					   O_RDONLY | O_CLOEXEC, 0));
+	ASSERT_EQ(0, ref_driver_start(drv, ev, ops, id));
+}
+
 /* openat(2): returns a new fd for the file; reading it gives the file's
  * bytes (IORING_OP_OPENAT, 5.6). */
 TEST(openat_completes_with_fd_of_the_file)
@@ -107,12 +125,8 @@ TEST(openat_uses_its_own_copy_of_the_path)
 	CONFORM_DECLARE("5.6", "IORING_OP_OPENAT",
 			"ref/event.h: the event owns a copy of the path");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
-	make_file(_metadata, "file", path, sizeof(path));
-	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
-	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
-	ASSERT_EQ(0, ref_openat_event_init(&ev, AT_FDCWD, path,
-					   O_RDONLY | O_CLOEXEC, 0));
-	ASSERT_EQ(0, ref_driver_start(&drv, &ev, &ref_openat_ops, &id));
+	start_openat_of_new_file(_metadata, &ring, &drv, &ev, path, sizeof(path),
+				 &ref_openat_ops, &id);
 	strcpy(path, "/nonexistent/elsewhere");
 	ASSERT_EQ(0, ref_case_drain(&drv));
 	ASSERT_LE(0, ev.res);
@@ -140,12 +154,8 @@ TEST(fd_opened_after_cancel_is_closed_and_path_released)
 	CONFORM_DECLARE("5.6", "IORING_OP_OPENAT",
 			"ref/event.h: an fd the kernel still opens is closed");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_OPENAT);
-	make_file(_metadata, "file", path, sizeof(path));
-	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
-	ASSERT_EQ(0, ref_driver_init(&drv, &ring, 2));
-	ASSERT_EQ(0, ref_openat_event_init(&ev, AT_FDCWD, path,
-					   O_RDONLY | O_CLOEXEC, 0));
-	ASSERT_EQ(0, ref_driver_start(&drv, &ev, &ops, &id));
+	start_openat_of_new_file(_metadata, &ring, &drv, &ev, path, sizeof(path),
+				 &ops, &id);
 	ASSERT_EQ(1, ref_driver_submit(&drv));
 	ASSERT_EQ(0, ref_driver_cancel(&drv, id, false));
 	EXPECT_EQ(NULL, ev.path);

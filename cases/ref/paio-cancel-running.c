@@ -17,6 +17,28 @@
 #include "conform_ref_paio.h"
 
 /*
+ * ctx (4 entries) with paio_case_iowq_start()'s read asleep in io-wq; false,
+ * the TEST skipped and everything freed, when no worker was seen asleep.
+ */
+static bool start_read_asleep_in_io_wq(struct __test_metadata *_metadata,
+				       struct ref_paio *ctx,
+				       struct paio_case_iowq *w)
+{
+	int seen;
+
+	ASSERT_EQ(0, ref_paio_init(ctx, 4));
+	seen = paio_case_iowq_start(ctx, w);
+	ASSERT_LE(0, seen);
+	if (!seen) {
+		ref_paio_free(ctx);
+		paio_case_iowq_end(w);
+		SKIP(return false, CONFORM_UNSEEN "no io-wq worker seen asleep in wait_woken within "
+		     "2 s: %s", w->why);
+	}
+	return true;
+}
+
+/*
  * DESIGN.md section 7: a request running in io-wq usually completes with
  * -EINTR after a cancel. ref/paio.c Rule: a request it cancelled that ends
  * with -EINTR was stopped by the cancel and transferred nothing, so POSIX
@@ -29,7 +51,6 @@ TEST(read_asleep_in_io_wq_is_interrupted_and_reported_canceled)
 	struct paio_case_iowq w;
 	struct ref_paio ctx;
 	ssize_t v = 0;
-	int seen;
 
 	CONFORM_DECLARE("5.12", "IORING_FEAT_NATIVE_WORKERS",
 			"DESIGN.md section 7: a running io-wq request "
@@ -38,15 +59,8 @@ TEST(read_asleep_in_io_wq_is_interrupted_and_reported_canceled)
 			"(IORING_FEAT_NATIVE_WORKERS)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
-	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
-	seen = paio_case_iowq_start(&ctx, &w);
-	ASSERT_LE(0, seen);
-	if (!seen) {
-		ref_paio_free(&ctx);
-		paio_case_iowq_end(&w);
-		SKIP(return, CONFORM_UNSEEN "no io-wq worker seen asleep in wait_woken within "
-		     "2 s: %s", w.why);
-	}
+	if (!start_read_asleep_in_io_wq(_metadata, &ctx, &w))
+		return;
 	EXPECT_EQ(AIO_CANCELED, ref_paio_cancel(&ctx, w.fd, w.sleeping));
 	EXPECT_EQ(1u, ctx.stats.interrupted);
 	EXPECT_EQ(ECANCELED, ref_paio_error(&ctx, w.sleeping));
@@ -68,7 +82,6 @@ TEST(cancel_of_read_asleep_in_io_wq_is_counted_running)
 {
 	struct paio_case_iowq w;
 	struct ref_paio ctx;
-	int seen;
 
 	CONFORM_DECLARE("5.12", "IORING_FEAT_NATIVE_WORKERS",
 			"io_uring_enter(2) IORING_OP_ASYNC_CANCEL: -EALREADY "
@@ -76,15 +89,8 @@ TEST(cancel_of_read_asleep_in_io_wq_is_counted_running)
 			"since 5.12 (IORING_FEAT_NATIVE_WORKERS)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_READ);
 	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
-	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
-	seen = paio_case_iowq_start(&ctx, &w);
-	ASSERT_LE(0, seen);
-	if (!seen) {
-		ref_paio_free(&ctx);
-		paio_case_iowq_end(&w);
-		SKIP(return, CONFORM_UNSEEN "no io-wq worker seen asleep in wait_woken within "
-		     "2 s: %s", w.why);
-	}
+	if (!start_read_asleep_in_io_wq(_metadata, &ctx, &w))
+		return;
 	ASSERT_EQ(AIO_CANCELED, ref_paio_cancel(&ctx, w.fd, w.sleeping));
 	EXPECT_EQ(1u, ctx.stats.cancel_running);
 	EXPECT_EQ(0u, ctx.stats.cancel_found);

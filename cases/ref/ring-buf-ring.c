@@ -108,6 +108,19 @@ static int send_and_reap_nothing(int fd, struct ref_ring *ring, unsigned int i)
 	return ref_case_nothing_completes(ring) ? 0 : -1;
 }
 
+/* A socketpair and a 4-entry ring with nbufs provided buffers in group
+ * BGID, and a multishot recv (TAG_RECV) armed on sv[0]. */
+static void arm_multishot_recv(struct __test_metadata *_metadata, int sv[2],
+			       struct ref_ring *ring, struct ref_buf_ring *bufs,
+			       unsigned int nbufs)
+{
+	ASSERT_EQ(0, conform_socketpair(sv));
+	ASSERT_EQ(0, ref_ring_init(ring, 4, NULL));
+	ASSERT_EQ(0, ref_buf_ring_init(ring, bufs, nbufs, BUF_SIZE, BGID));
+	ASSERT_TRUE(ref_prep_recv_multishot(ring, sv[0], BGID, 0, TAG_RECV));
+	ASSERT_EQ(1, ref_ring_submit(ring));
+}
+
 /*
  * io_uring_prep_recv_multishot(3): each CQE has IORING_CQE_F_BUFFER with the
  * buffer id in the upper 16 bits of flags, the data is in that buffer, and
@@ -127,11 +140,7 @@ TEST(multishot_recv_fills_provided_buffers)
 			"b3fdea6ecb55 (6.0): io_uring: multishot recv");
 	CONFORM_REQUIRE_URING();
 	CONFORM_REQUIRE(multishot_recv_missing());
-	ASSERT_EQ(0, conform_socketpair(sv));
-	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
-	ASSERT_EQ(0, ref_buf_ring_init(&ring, &bufs, 4, BUF_SIZE, BGID));
-	ASSERT_TRUE(ref_prep_recv_multishot(&ring, sv[0], BGID, 0, TAG_RECV));
-	ASSERT_EQ(1, ref_ring_submit(&ring));
+	arm_multishot_recv(_metadata, sv, &ring, &bufs, 4);
 	for (unsigned int i = 0; i < 3; i++) {
 		const struct io_uring_cqe *cqe;
 		int bid;
@@ -172,11 +181,7 @@ TEST(recycled_buffers_keep_multishot_going)
 			"io_uring_prep_recv_multishot(3)");
 	CONFORM_REQUIRE_URING();
 	CONFORM_REQUIRE(multishot_recv_missing());
-	ASSERT_EQ(0, conform_socketpair(sv));
-	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
-	ASSERT_EQ(0, ref_buf_ring_init(&ring, &bufs, 2, BUF_SIZE, BGID));
-	ASSERT_TRUE(ref_prep_recv_multishot(&ring, sv[0], BGID, 0, TAG_RECV));
-	ASSERT_EQ(1, ref_ring_submit(&ring));
+	arm_multishot_recv(_metadata, sv, &ring, &bufs, 2);
 	for (unsigned int i = 0; i < 6; i++) {
 		const struct io_uring_cqe *cqe;
 		int bid;
@@ -268,11 +273,7 @@ TEST(out_of_buffers_ends_multishot_with_enobufs)
 			"multishot recv");
 	CONFORM_REQUIRE_URING();
 	CONFORM_REQUIRE(multishot_recv_missing());
-	ASSERT_EQ(0, conform_socketpair(sv));
-	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
-	ASSERT_EQ(0, ref_buf_ring_init(&ring, &bufs, 2, BUF_SIZE, BGID));
-	ASSERT_TRUE(ref_prep_recv_multishot(&ring, sv[0], BGID, 0, TAG_RECV));
-	ASSERT_EQ(1, ref_ring_submit(&ring));
+	arm_multishot_recv(_metadata, sv, &ring, &bufs, 2);
 	EXPECT_LE(0, run_out_of_buffers(_metadata, sv, &ring, &log));
 	ref_ring_free(&ring);
 	ref_buf_ring_free(&ring, &bufs);
@@ -296,11 +297,7 @@ TEST(rearm_after_enobufs_gets_queued_data)
 			"io_uring_prep_recv_multishot(3)");
 	CONFORM_REQUIRE_URING();
 	CONFORM_REQUIRE(multishot_recv_missing());
-	ASSERT_EQ(0, conform_socketpair(sv));
-	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
-	ASSERT_EQ(0, ref_buf_ring_init(&ring, &bufs, 2, BUF_SIZE, BGID));
-	ASSERT_TRUE(ref_prep_recv_multishot(&ring, sv[0], BGID, 0, TAG_RECV));
-	ASSERT_EQ(1, ref_ring_submit(&ring));
+	arm_multishot_recv(_metadata, sv, &ring, &bufs, 2);
 	ASSERT_LE(0, run_out_of_buffers(_metadata, sv, &ring, &log));
 	bid = ref_cqe_buffer_id(&log.cqe[0]);
 	ASSERT_LE(0, bid);

@@ -7,6 +7,19 @@
  */
 #include "conform_ref.h"
 
+/* A socketpair and a 4-entry ring with a recv (user_data 1) into buf
+ * submitted on sv[1], still waiting after a brief wait. */
+static void recv_waiting_on_socketpair(struct __test_metadata *_metadata,
+				       int sv[2], struct ref_ring *ring,
+				       char *buf, size_t len)
+{
+	ASSERT_EQ(0, conform_socketpair(sv));
+	ASSERT_EQ(0, ref_ring_init(ring, 4, NULL));
+	ASSERT_TRUE(ref_prep_recv(ring, sv[1], buf, len, 0, 1));
+	ASSERT_EQ(1, ref_ring_submit(ring));
+	EXPECT_TRUE(ref_case_nothing_completes(ring));
+}
+
 /*
  * io_uring_enter(2) IORING_OP_SEND/RECV: like send(2)/recv(2); res is the
  * byte count (since 5.6). 300 pattern bytes sent, the same 300 received.
@@ -49,11 +62,7 @@ TEST(recv_waits_for_data)
 	CONFORM_DECLARE("5.6", "IORING_OP_RECV",
 			"recv(2) DESCRIPTION: waits for a message");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_RECV);
-	ASSERT_EQ(0, conform_socketpair(sv));
-	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
-	ASSERT_TRUE(ref_prep_recv(&ring, sv[1], buf, sizeof(buf), 0, 1));
-	ASSERT_EQ(1, ref_ring_submit(&ring));
-	EXPECT_TRUE(ref_case_nothing_completes(&ring));
+	recv_waiting_on_socketpair(_metadata, sv, &ring, buf, sizeof(buf));
 	ASSERT_EQ(7, write(sv[0], "payload", 7));
 	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 1));
 	EXPECT_EQ(7, ref_case_res_of(&log, 1));
@@ -78,11 +87,7 @@ TEST(recv_after_peer_shutdown_returns_zero)
 	CONFORM_DECLARE("5.6", "IORING_OP_RECV",
 			"recv(2) RETURN VALUE: 0 after orderly shutdown");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_RECV);
-	ASSERT_EQ(0, conform_socketpair(sv));
-	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
-	ASSERT_TRUE(ref_prep_recv(&ring, sv[1], buf, sizeof(buf), 0, 1));
-	ASSERT_EQ(1, ref_ring_submit(&ring));
-	EXPECT_TRUE(ref_case_nothing_completes(&ring));
+	recv_waiting_on_socketpair(_metadata, sv, &ring, buf, sizeof(buf));
 	ASSERT_EQ(0, shutdown(sv[0], SHUT_WR));
 	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 1));
 	EXPECT_EQ(0, ref_case_res_of(&log, 1));

@@ -12,6 +12,19 @@ enum { TAG_T = 1, TAG_A = 2, TAG_B = 3 };
 static const struct __kernel_timespec short_ts = { .tv_nsec = 10 * 1000 * 1000 };
 static const struct __kernel_timespec long_ts = { .tv_sec = 10 };
 
+/* Link the last SQE prepared to a link timeout (TAG_T) of ts, submit both
+ * and reap their two CQEs into log. */
+static void link_timeout_and_reap(struct __test_metadata *_metadata,
+				  struct ref_ring *ring,
+				  struct ref_case_cqe_log *log,
+				  const struct __kernel_timespec *ts)
+{
+	ref_ring_last_sqe(ring)->flags |= IOSQE_IO_LINK;
+	ASSERT_TRUE(ref_prep_link_timeout(ring, ts, 0, TAG_T));
+	ASSERT_EQ(2, ref_ring_submit(ring));
+	ASSERT_EQ(0, ref_case_reap_until(ring, log, 2));
+}
+
 /*
  * io_uring_enter(2) IORING_OP_TIMEOUT: with count 0 it is a plain timer; one
  * that completes "through expiration of the timer" has res -ETIME (5.4).
@@ -80,10 +93,7 @@ TEST(link_timeout_cancels_blocked_request)
 	ASSERT_EQ(0, conform_socketpair(sv));
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_recv(&ring, sv[0], buf, sizeof(buf), 0, TAG_A));
-	ref_ring_last_sqe(&ring)->flags |= IOSQE_IO_LINK;
-	ASSERT_TRUE(ref_prep_link_timeout(&ring, &short_ts, 0, TAG_T));
-	ASSERT_EQ(2, ref_ring_submit(&ring));
-	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 2));
+	link_timeout_and_reap(_metadata, &ring, &log, &short_ts);
 	EXPECT_EQ(-ECANCELED, ref_case_res_of(&log, TAG_A));
 	EXPECT_EQ(-ETIME, ref_case_res_of(&log, TAG_T));
 	ref_ring_free(&ring);
@@ -106,10 +116,7 @@ TEST(link_timeout_cancelled_when_request_completes_first)
 	CONFORM_REQUIRE_URING_OP(IORING_OP_LINK_TIMEOUT);
 	ASSERT_EQ(0, ref_ring_init(&ring, 4, NULL));
 	ASSERT_TRUE(ref_prep_nop(&ring, TAG_A));
-	ref_ring_last_sqe(&ring)->flags |= IOSQE_IO_LINK;
-	ASSERT_TRUE(ref_prep_link_timeout(&ring, &long_ts, 0, TAG_T));
-	ASSERT_EQ(2, ref_ring_submit(&ring));
-	ASSERT_EQ(0, ref_case_reap_until(&ring, &log, 2));
+	link_timeout_and_reap(_metadata, &ring, &log, &long_ts);
 	EXPECT_EQ(0, ref_case_res_of(&log, TAG_A));
 	EXPECT_EQ(-ECANCELED, ref_case_res_of(&log, TAG_T));
 	ref_ring_free(&ring);
