@@ -16,6 +16,28 @@
 
 #include "conform_aio.h"
 
+/* Make a pipe and a 4-event context, then submit a POLLIN poll (tagged data) on the empty read end. */
+static void submit_poll_on_empty_pipe(struct __test_metadata *_metadata, int p[2],
+				      aio_context_t *ctx, struct iocb *cb, __u64 data)
+{
+	struct iocb *list[1] = { cb };
+
+	ASSERT_EQ(0, conform_pipe(p));
+	ASSERT_EQ(0, aio_sys_setup(4, ctx));
+	aio_prep_poll(cb, p[0], POLLIN);
+	cb->aio_data = data;
+	ASSERT_EQ(1, aio_sys_submit(*ctx, 1, list));
+}
+
+/* Destroy the context (expecting success) and close both ends of the pipe. */
+static void destroy_ctx_and_close_pipe(struct __test_metadata *_metadata,
+				       aio_context_t ctx, int p[2])
+{
+	EXPECT_EQ(0, aio_sys_destroy(ctx));
+	close(p[0]);
+	close(p[1]);
+}
+
 /*
  * fs/aio.c io_cancel(): cancelling a pending IOCB_CMD_POLL returns
  * -EINPROGRESS (the raw call: -1 with errno EINPROGRESS), meaning the
@@ -25,7 +47,7 @@
 TEST(cancel_of_pending_poll_gets_einprogress)
 {
 	struct timespec bound = { .tv_sec = 1 };
-	struct iocb cb, *list[1] = { &cb };
+	struct iocb cb;
 	struct io_event result, ev;
 	aio_context_t ctx = 0;
 	int p[2];
@@ -33,18 +55,13 @@ TEST(cancel_of_pending_poll_gets_einprogress)
 	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
 			"fs/aio.c io_cancel(): -EINPROGRESS, the event comes through the ring; commit bfe4037e722e (4.19): aio: implement IOCB_CMD_POLL");
 	AIO_REQUIRE_POLL();
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
-	aio_prep_poll(&cb, p[0], POLLIN);
-	ASSERT_EQ(1, aio_sys_submit(ctx, 1, list));
+	submit_poll_on_empty_pipe(_metadata, p, &ctx, &cb, 0);
 	errno = 0;
 	EXPECT_EQ(-1, aio_sys_cancel(ctx, &cb, &result));
 	EXPECT_EQ(EINPROGRESS, errno);
 	/* Reap the cancelled request before tearing down. */
 	EXPECT_EQ(1, aio_sys_getevents(ctx, 1, 1, &ev, &bound));
-	EXPECT_EQ(0, aio_sys_destroy(ctx));
-	close(p[0]);
-	close(p[1]);
+	destroy_ctx_and_close_pipe(_metadata, ctx, p);
 }
 
 /*
@@ -57,7 +74,7 @@ TEST(cancelled_poll_completes_through_getevents_with_res_zero)
 {
 	const __u64 tag = 0x0123456789abcdefULL;
 	struct timespec bound = { .tv_sec = 1 };
-	struct iocb cb, *list[1] = { &cb };
+	struct iocb cb;
 	struct io_event result, ev, untouched;
 	aio_context_t ctx = 0;
 	int p[2];
@@ -65,11 +82,7 @@ TEST(cancelled_poll_completes_through_getevents_with_res_zero)
 	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
 			"fs/aio.c aio_poll_complete_work(): a cancelled poll completes with mask 0 through the ring; commit bfe4037e722e (4.19): aio: implement IOCB_CMD_POLL");
 	AIO_REQUIRE_POLL();
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
-	aio_prep_poll(&cb, p[0], POLLIN);
-	cb.aio_data = tag;
-	ASSERT_EQ(1, aio_sys_submit(ctx, 1, list));
+	submit_poll_on_empty_pipe(_metadata, p, &ctx, &cb, tag);
 	memset(&result, 0x5a, sizeof(result));
 	untouched = result;
 	ASSERT_EQ(-1, aio_sys_cancel(ctx, &cb, &result));
@@ -79,16 +92,14 @@ TEST(cancelled_poll_completes_through_getevents_with_res_zero)
 	EXPECT_EQ(tag, ev.data);
 	EXPECT_EQ(0, ev.res);
 	EXPECT_EQ(0, memcmp(&result, &untouched, sizeof(result)));
-	EXPECT_EQ(0, aio_sys_destroy(ctx));
-	close(p[0]);
-	close(p[1]);
+	destroy_ctx_and_close_pipe(_metadata, ctx, p);
 }
 
 /* fs/aio.c io_cancel(): a request already cancelled is no longer active, so a second io_cancel gets EINVAL (since 4.19). */
 TEST(second_cancel_of_poll_gets_einval)
 {
 	struct timespec bound = { .tv_sec = 1 };
-	struct iocb cb, *list[1] = { &cb };
+	struct iocb cb;
 	struct io_event result, ev;
 	aio_context_t ctx = 0;
 	int p[2];
@@ -96,19 +107,14 @@ TEST(second_cancel_of_poll_gets_einval)
 	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
 			"fs/aio.c io_cancel(): a cancelled request is off active_reqs, EINVAL; commit bfe4037e722e (4.19): aio: implement IOCB_CMD_POLL");
 	AIO_REQUIRE_POLL();
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
-	aio_prep_poll(&cb, p[0], POLLIN);
-	ASSERT_EQ(1, aio_sys_submit(ctx, 1, list));
+	submit_poll_on_empty_pipe(_metadata, p, &ctx, &cb, 0);
 	ASSERT_EQ(-1, aio_sys_cancel(ctx, &cb, &result));
 	ASSERT_EQ(EINPROGRESS, errno);
 	errno = 0;
 	EXPECT_EQ(-1, aio_sys_cancel(ctx, &cb, &result));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(1, aio_sys_getevents(ctx, 1, 1, &ev, &bound));
-	EXPECT_EQ(0, aio_sys_destroy(ctx));
-	close(p[0]);
-	close(p[1]);
+	destroy_ctx_and_close_pipe(_metadata, ctx, p);
 }
 
 /*
@@ -162,9 +168,7 @@ TEST(cancel_of_unsubmitted_iocb_gets_einval)
 	errno = 0;
 	EXPECT_EQ(-1, aio_sys_cancel(ctx, &cb, &result));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(0, aio_sys_destroy(ctx));
-	close(p[0]);
-	close(p[1]);
+	destroy_ctx_and_close_pipe(_metadata, ctx, p);
 }
 
 /* io_cancel(2) ERRORS: EINVAL "The AIO context specified by ctx_id is invalid" (a destroyed context) (since 2.6). */
@@ -196,20 +200,15 @@ TEST(cancel_on_destroyed_ctx_gets_einval)
  */
 TEST(destroy_cancels_pending_poll)
 {
-	struct iocb cb, *list[1] = { &cb };
+	struct iocb cb;
 	aio_context_t ctx = 0;
 	int p[2];
 
 	CONFORM_DECLARE("4.19", "IOCB_CMD_POLL",
 			"io_destroy(2): cancels all outstanding operations; commit bfe4037e722e (4.19): aio: implement IOCB_CMD_POLL");
 	AIO_REQUIRE_POLL();
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
-	aio_prep_poll(&cb, p[0], POLLIN);
-	ASSERT_EQ(1, aio_sys_submit(ctx, 1, list));
-	EXPECT_EQ(0, aio_sys_destroy(ctx));
-	close(p[0]);
-	close(p[1]);
+	submit_poll_on_empty_pipe(_metadata, p, &ctx, &cb, 0);
+	destroy_ctx_and_close_pipe(_metadata, ctx, p);
 }
 
 TEST_HARNESS_MAIN

@@ -47,6 +47,17 @@ static const char *aio_fsync_missing(void)
 
 #define REQUIRE_AIO_FSYNC() CONFORM_REQUIRE(aio_fsync_missing())
 
+/* Submit cb alone and expect io_submit to refuse it: -1 with errno err. */
+static void expect_submit_refused(struct __test_metadata *_metadata,
+				  struct iocb *cb, int err)
+{
+	struct io_event ev;
+
+	errno = 0;
+	EXPECT_EQ(-1, aio_submit_and_reap(_metadata, cb, &ev));
+	EXPECT_EQ(err, errno);
+}
+
 /*
  * io_submit(2) IOCB_CMD_FSYNC on a regular file: the request completes
  * with res 0 and res2 0, carrying the iocb's address and aio_data, as
@@ -135,7 +146,6 @@ TEST(fsync_of_read_only_fd_completes_with_res_zero)
  */
 TEST(fsync_or_fdsync_of_pipe_gets_einval)
 {
-	struct io_event ev;
 	struct iocb cb;
 	int p[2];
 
@@ -144,13 +154,9 @@ TEST(fsync_or_fdsync_of_pipe_gets_einval)
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, conform_pipe(p));
 	prep_sync(&cb, IOCB_CMD_FSYNC, p[1], 0);
-	errno = 0;
-	EXPECT_EQ(-1, aio_submit_and_reap(_metadata, &cb, &ev));
-	EXPECT_EQ(EINVAL, errno);
+	expect_submit_refused(_metadata, &cb, EINVAL);
 	prep_sync(&cb, IOCB_CMD_FDSYNC, p[0], 0);
-	errno = 0;
-	EXPECT_EQ(-1, aio_submit_and_reap(_metadata, &cb, &ev));
-	EXPECT_EQ(EINVAL, errno);
+	expect_submit_refused(_metadata, &cb, EINVAL);
 	close(p[0]);
 	close(p[1]);
 }
@@ -158,7 +164,6 @@ TEST(fsync_or_fdsync_of_pipe_gets_einval)
 /* As above for a socket, the other special file fsync(2) names (since 2.6). */
 TEST(fsync_of_socket_gets_einval)
 {
-	struct io_event ev;
 	struct iocb cb;
 	int sv[2];
 
@@ -167,9 +172,7 @@ TEST(fsync_of_socket_gets_einval)
 	CONFORM_REQUIRE_AIO();
 	ASSERT_EQ(0, conform_socketpair(sv));
 	prep_sync(&cb, IOCB_CMD_FSYNC, sv[0], 0);
-	errno = 0;
-	EXPECT_EQ(-1, aio_submit_and_reap(_metadata, &cb, &ev));
-	EXPECT_EQ(EINVAL, errno);
+	expect_submit_refused(_metadata, &cb, EINVAL);
 	close(sv[0]);
 	close(sv[1]);
 }
@@ -183,7 +186,6 @@ TEST(fsync_of_socket_gets_einval)
 TEST(fsync_with_buf_nbytes_or_offset_set_gets_einval)
 {
 	static char buf[64];
-	struct io_event ev;
 	struct iocb cb;
 	int fd;
 
@@ -193,19 +195,13 @@ TEST(fsync_with_buf_nbytes_or_offset_set_gets_einval)
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
 	prep_sync(&cb, IOCB_CMD_FSYNC, fd, 0);
 	cb.aio_buf = (__u64)(unsigned long)buf;
-	errno = 0;
-	EXPECT_EQ(-1, aio_submit_and_reap(_metadata, &cb, &ev));
-	EXPECT_EQ(EINVAL, errno);
+	expect_submit_refused(_metadata, &cb, EINVAL);
 	prep_sync(&cb, IOCB_CMD_FSYNC, fd, 0);
 	cb.aio_nbytes = sizeof(buf);
-	errno = 0;
-	EXPECT_EQ(-1, aio_submit_and_reap(_metadata, &cb, &ev));
-	EXPECT_EQ(EINVAL, errno);
+	expect_submit_refused(_metadata, &cb, EINVAL);
 	prep_sync(&cb, IOCB_CMD_FDSYNC, fd, 0);
 	cb.aio_offset = 512;
-	errno = 0;
-	EXPECT_EQ(-1, aio_submit_and_reap(_metadata, &cb, &ev));
-	EXPECT_EQ(EINVAL, errno);
+	expect_submit_refused(_metadata, &cb, EINVAL);
 	close(fd);
 }
 
@@ -216,7 +212,6 @@ TEST(fsync_with_buf_nbytes_or_offset_set_gets_einval)
  */
 TEST(fsync_with_rw_flags_set_gets_einval)
 {
-	struct io_event ev;
 	struct iocb cb;
 	int fd;
 
@@ -226,9 +221,7 @@ TEST(fsync_with_rw_flags_set_gets_einval)
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
 	prep_sync(&cb, IOCB_CMD_FSYNC, fd, 0);
 	cb.aio_rw_flags = RWF_DSYNC;
-	errno = 0;
-	EXPECT_EQ(-1, aio_submit_and_reap(_metadata, &cb, &ev));
-	EXPECT_EQ(EINVAL, errno);
+	expect_submit_refused(_metadata, &cb, EINVAL);
 	close(fd);
 }
 
@@ -241,16 +234,13 @@ TEST(fsync_with_rw_flags_set_gets_einval)
  */
 TEST(fsync_of_unopened_fd_gets_ebadf)
 {
-	struct io_event ev;
 	struct iocb cb;
 
 	CONFORM_DECLARE("2.6", "IOCB_CMD_FSYNC",
 			"io_submit(2) EBADF: the fd in the iocb is invalid (looked up before the opcode since 2.6)");
 	CONFORM_REQUIRE_AIO();
 	prep_sync(&cb, IOCB_CMD_FSYNC, conform_bad_fd(), 0);
-	errno = 0;
-	EXPECT_EQ(-1, aio_submit_and_reap(_metadata, &cb, &ev));
-	EXPECT_EQ(EBADF, errno);
+	expect_submit_refused(_metadata, &cb, EBADF);
 }
 
 TEST_HARNESS_MAIN

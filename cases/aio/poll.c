@@ -78,6 +78,15 @@ static int submit_poll(io_context_t ctx, struct iocb *cb, int fd, int events)
 	return io_submit(ctx, 1, list);
 }
 
+/* Release the libaio queue (expecting success) and close both pipe ends. */
+static void release_queue_and_close_pipe(struct __test_metadata *_metadata,
+					 io_context_t ctx, int p[2])
+{
+	EXPECT_EQ(0, io_queue_release(ctx));
+	close(p[0]);
+	close(p[1]);
+}
+
 /* bfe4037e722e (4.19): a poll whose condition already holds completes with res = the ready events, POLLIN for a pipe with data. */
 TEST(poll_on_readable_pipe_completes_with_pollin)
 {
@@ -97,9 +106,7 @@ TEST(poll_on_readable_pipe_completes_with_pollin)
 	ASSERT_EQ(1, io_getevents(ctx, 1, 1, &ev, &bound));
 	EXPECT_EQ(&cb, ev.obj);
 	EXPECT_EQ(POLLIN, ev.res);
-	EXPECT_EQ(0, io_queue_release(ctx));
-	close(p[0]);
-	close(p[1]);
+	release_queue_and_close_pipe(_metadata, ctx, p);
 }
 
 /* bfe4037e722e (4.19): a poll on an empty pipe stays pending, and completes with POLLIN|POLLRDNORM once data is written. */
@@ -122,9 +129,7 @@ TEST(poll_on_empty_pipe_completes_when_written)
 	ASSERT_EQ(1, io_getevents(ctx, 1, 1, &ev, &bound));
 	EXPECT_EQ(&cb, ev.obj);
 	EXPECT_EQ(POLLIN | POLLRDNORM, ev.res);
-	EXPECT_EQ(0, io_queue_release(ctx));
-	close(p[0]);
-	close(p[1]);
+	release_queue_and_close_pipe(_metadata, ctx, p);
 }
 
 /*
@@ -174,9 +179,7 @@ TEST(pollout_on_full_pipe_completes_when_drained)
 	ASSERT_EQ(sizeof(page), read(p[0], page, sizeof(page)));
 	ASSERT_EQ(1, io_getevents(ctx, 1, 1, &ev, &bound));
 	EXPECT_EQ(POLLOUT | POLLWRNORM, ev.res);
-	EXPECT_EQ(0, io_queue_release(ctx));
-	close(p[0]);
-	close(p[1]);
+	release_queue_and_close_pipe(_metadata, ctx, p);
 }
 
 /* bfe4037e722e (4.19): the poll is one-shot: after its completion no second event comes although the pipe stays readable. */
@@ -200,9 +203,7 @@ TEST(poll_is_one_shot)
 	/* More data, still readable: nothing else is queued. */
 	ASSERT_EQ(1, write(p[1], "y", 1));
 	EXPECT_EQ(0, io_getevents(ctx, 0, 1, &ev, &zero));
-	EXPECT_EQ(0, io_queue_release(ctx));
-	close(p[0]);
-	close(p[1]);
+	release_queue_and_close_pipe(_metadata, ctx, p);
 }
 
 /*
@@ -223,9 +224,7 @@ TEST(poll_with_offset_gets_einval)
 	io_prep_poll(&cb, p[0], POLLIN);
 	cb.u.c.offset = 4096;
 	EXPECT_EQ(-EINVAL, io_submit(ctx, 1, list));
-	EXPECT_EQ(0, io_queue_release(ctx));
-	close(p[0]);
-	close(p[1]);
+	release_queue_and_close_pipe(_metadata, ctx, p);
 }
 
 TEST_HARNESS_MAIN

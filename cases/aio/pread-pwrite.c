@@ -30,6 +30,25 @@ static int submit_and_wait(io_context_t ctx, struct iocb *iocb,
 	return 0;
 }
 
+/* A temporary file of size pattern bytes and a 4-event libaio queue in *ctx; returns the file's fd. */
+static int open_file_and_queue(struct __test_metadata *_metadata, size_t size,
+			       io_context_t *ctx)
+{
+	int fd = conform_temp_file(size, 0);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, io_queue_init(4, ctx));
+	return fd;
+}
+
+/* Release the libaio queue (expecting success) and close fd. */
+static void release_queue_and_close(struct __test_metadata *_metadata,
+				    io_context_t ctx, int fd)
+{
+	EXPECT_EQ(0, io_queue_release(ctx));
+	close(fd);
+}
+
 /*
  * io_submit(2)/io_getevents(2): a completed read reports its result in
  * io_event.res, which for IOCB_CMD_PREAD is the byte count as pread(2)
@@ -46,9 +65,7 @@ TEST(pread_returns_byte_count_and_data)
 	CONFORM_DECLARE("2.6", "IOCB_CMD_PREAD",
 			"io_getevents(2) io_event.res; pread(2) RETURN VALUE");
 	CONFORM_REQUIRE_AIO();
-	fd = conform_temp_file(FILE_SIZE, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, io_queue_init(4, &ctx));
+	fd = open_file_and_queue(_metadata, FILE_SIZE, &ctx);
 	io_prep_pread(&iocb, fd, buf, sizeof(buf), 1000);
 	iocb.data = (void *)0x5eed;
 	ASSERT_EQ(0, submit_and_wait(ctx, &iocb, &ev));
@@ -57,8 +74,7 @@ TEST(pread_returns_byte_count_and_data)
 	EXPECT_EQ((void *)0x5eed, ev.data);
 	EXPECT_EQ(&iocb, ev.obj);
 	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 1000));
-	EXPECT_EQ(0, io_queue_release(ctx));
-	close(fd);
+	release_queue_and_close(_metadata, ctx, fd);
 }
 
 /* io_submit(2) IOCB_CMD_PWRITE: res is the byte count and the data lands at aio_offset, as pwrite(2) (since 2.6). */
@@ -73,9 +89,7 @@ TEST(pwrite_writes_exact_data_at_offset)
 	CONFORM_DECLARE("2.6", "IOCB_CMD_PWRITE",
 			"io_submit(2) IOCB_CMD_PWRITE; pwrite(2) RETURN VALUE");
 	CONFORM_REQUIRE_AIO();
-	fd = conform_temp_file(0, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, io_queue_init(4, &ctx));
+	fd = open_file_and_queue(_metadata, 0, &ctx);
 	conform_fill_pattern(out, sizeof(out), 5000);
 	io_prep_pwrite(&iocb, fd, out, sizeof(out), 5000);
 	ASSERT_EQ(0, submit_and_wait(ctx, &iocb, &ev));
@@ -84,8 +98,7 @@ TEST(pwrite_writes_exact_data_at_offset)
 	EXPECT_TRUE(conform_check_pattern(back, sizeof(back), 5000));
 	/* The write extended the file to exactly its end. */
 	EXPECT_EQ(5000 + (off_t)sizeof(out), lseek(fd, 0, SEEK_END));
-	EXPECT_EQ(0, io_queue_release(ctx));
-	close(fd);
+	release_queue_and_close(_metadata, ctx, fd);
 }
 
 /* pread(2): "If the file offset is at or past the end of file, no bytes are read, and pread() returns zero": res 0 (since 2.6). */
@@ -100,14 +113,11 @@ TEST(pread_at_eof_returns_zero)
 	CONFORM_DECLARE("2.6", "IOCB_CMD_PREAD",
 			"pread(2): at or past end of file no bytes are read, returns zero");
 	CONFORM_REQUIRE_AIO();
-	fd = conform_temp_file(FILE_SIZE, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, io_queue_init(4, &ctx));
+	fd = open_file_and_queue(_metadata, FILE_SIZE, &ctx);
 	io_prep_pread(&iocb, fd, buf, sizeof(buf), FILE_SIZE);
 	ASSERT_EQ(0, submit_and_wait(ctx, &iocb, &ev));
 	EXPECT_EQ(0, ev.res);
-	EXPECT_EQ(0, io_queue_release(ctx));
-	close(fd);
+	release_queue_and_close(_metadata, ctx, fd);
 }
 
 /* pread(2): a read spanning end of file returns only the bytes up to it (partial count, data exact) (since 2.6). */
@@ -122,15 +132,12 @@ TEST(pread_across_eof_returns_partial_count)
 	CONFORM_DECLARE("2.6", "IOCB_CMD_PREAD",
 			"pread(2): a read that meets end of file returns the bytes up to it");
 	CONFORM_REQUIRE_AIO();
-	fd = conform_temp_file(FILE_SIZE, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, io_queue_init(4, &ctx));
+	fd = open_file_and_queue(_metadata, FILE_SIZE, &ctx);
 	io_prep_pread(&iocb, fd, buf, sizeof(buf), FILE_SIZE - 100);
 	ASSERT_EQ(0, submit_and_wait(ctx, &iocb, &ev));
 	EXPECT_EQ(100, ev.res);
 	EXPECT_TRUE(conform_check_pattern(buf, 100, FILE_SIZE - 100));
-	EXPECT_EQ(0, io_queue_release(ctx));
-	close(fd);
+	release_queue_and_close(_metadata, ctx, fd);
 }
 
 /*
@@ -173,8 +180,7 @@ TEST(pread_on_write_only_fd_gets_ebadf)
 	ASSERT_EQ(0, io_queue_init(4, &ctx));
 	io_prep_pread(&iocb, fd, buf, sizeof(buf), 0);
 	EXPECT_EQ(-EBADF, io_submit(ctx, 1, list));
-	EXPECT_EQ(0, io_queue_release(ctx));
-	close(fd);
+	release_queue_and_close(_metadata, ctx, fd);
 }
 
 /* io_submit(2) ERRORS: EINVAL when "the operation specified is invalid" (an opcode outside the IOCB_CMD_* set) (since 2.6). */
@@ -188,14 +194,11 @@ TEST(submit_with_unknown_opcode_gets_einval)
 	CONFORM_DECLARE("2.6", "io_submit",
 			"io_submit(2) EINVAL: the operation specified is invalid");
 	CONFORM_REQUIRE_AIO();
-	fd = conform_temp_file(4096, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, io_queue_init(4, &ctx));
+	fd = open_file_and_queue(_metadata, 4096, &ctx);
 	io_prep_pread(&iocb, fd, buf, sizeof(buf), 0);
 	iocb.aio_lio_opcode = 0x7f;
 	EXPECT_EQ(-EINVAL, io_submit(ctx, 1, list));
-	EXPECT_EQ(0, io_queue_release(ctx));
-	close(fd);
+	release_queue_and_close(_metadata, ctx, fd);
 }
 
 /*
@@ -215,13 +218,10 @@ TEST(pread_at_negative_offset_gets_einval)
 	CONFORM_DECLARE("3.5", "IOCB_CMD_PREAD",
 			"pread(2) EINVAL negative offset; checked at submit since commit a70b52ec1aae (3.5): vfs: make AIO use the proper rw_verify_area() area helpers");
 	CONFORM_REQUIRE_AIO();
-	fd = conform_temp_file(4096, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, io_queue_init(4, &ctx));
+	fd = open_file_and_queue(_metadata, 4096, &ctx);
 	io_prep_pread(&iocb, fd, buf, sizeof(buf), -4096);
 	EXPECT_EQ(-EINVAL, io_submit(ctx, 1, list));
-	EXPECT_EQ(0, io_queue_release(ctx));
-	close(fd);
+	release_queue_and_close(_metadata, ctx, fd);
 }
 
 /*
@@ -241,9 +241,7 @@ TEST(batch_stops_at_first_bad_iocb)
 	CONFORM_DECLARE("2.6", "io_submit",
 			"io_submit(2) RETURN VALUE: the number of iocbs submitted, may be less than nr");
 	CONFORM_REQUIRE_AIO();
-	fd = conform_temp_file(4096, 0);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, io_queue_init(4, &ctx));
+	fd = open_file_and_queue(_metadata, 4096, &ctx);
 	io_prep_pread(&good, fd, buf, sizeof(buf), 256);
 	io_prep_pread(&broken, -1, bad, sizeof(bad), 0);
 	EXPECT_EQ(1, io_submit(ctx, 2, list));
@@ -251,8 +249,7 @@ TEST(batch_stops_at_first_bad_iocb)
 	EXPECT_EQ(&good, ev.obj);
 	EXPECT_EQ(sizeof(buf), ev.res);
 	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 256));
-	EXPECT_EQ(0, io_queue_release(ctx));
-	close(fd);
+	release_queue_and_close(_metadata, ctx, fd);
 }
 
 TEST_HARNESS_MAIN

@@ -21,6 +21,36 @@ static void prep_read_resfd(struct iocb *cb, int fd, void *buf, size_t len,
 	io_set_eventfd(cb, efd);
 }
 
+/* A 4096-byte pattern file in *fd, a nonblocking eventfd in *efd and a 4-event libaio queue in *ctx. */
+static void open_file_eventfd_and_queue(struct __test_metadata *_metadata,
+					int *fd, int *efd, io_context_t *ctx)
+{
+	*fd = conform_temp_file(4096, 0);
+	ASSERT_LE(0, *fd);
+	*efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, *efd);
+	ASSERT_EQ(0, io_queue_init(4, ctx));
+}
+
+/* Read the eventfd's counter and expect it to be n. */
+static void expect_eventfd_count(struct __test_metadata *_metadata, int efd,
+				 uint64_t n)
+{
+	uint64_t count = 0;
+
+	EXPECT_EQ(sizeof(count), read(efd, &count, sizeof(count)));
+	EXPECT_EQ(n, count);
+}
+
+/* Release the libaio queue (expecting success), then close efd and fd. */
+static void release_queue_and_close(struct __test_metadata *_metadata,
+				    io_context_t ctx, int efd, int fd)
+{
+	EXPECT_EQ(0, io_queue_release(ctx));
+	close(efd);
+	close(fd);
+}
+
 /* io_submit(2) IOCB_FLAG_RESFD: the kernel signals aio_resfd when the request completes; eventfd(2): the read returns 1 (since 2.6.22). */
 TEST(completion_signals_eventfd)
 {
@@ -29,28 +59,20 @@ TEST(completion_signals_eventfd)
 	io_context_t ctx = 0;
 	struct iocb cb, *list[1] = { &cb };
 	struct io_event ev;
-	uint64_t count = 0;
 	int fd, efd;
 
 	CONFORM_DECLARE("2.6.22", "IOCB_FLAG_RESFD",
 			"io_submit(2) IOCB_FLAG_RESFD (2.6.22, commit 'signal/timer/event: KAIO eventfd support example'); eventfd(2) read");
 	CONFORM_REQUIRE_AIO();
 	CONFORM_REQUIRE_EVENTFD();
-	fd = conform_temp_file(4096, 0);
-	ASSERT_LE(0, fd);
-	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	ASSERT_LE(0, efd);
-	ASSERT_EQ(0, io_queue_init(4, &ctx));
+	open_file_eventfd_and_queue(_metadata, &fd, &efd, &ctx);
 	prep_read_resfd(&cb, fd, buf, sizeof(buf), 1024, efd);
 	ASSERT_EQ(1, io_submit(ctx, 1, list));
 	ASSERT_EQ(1, io_getevents(ctx, 1, 1, &ev, &bound));
 	EXPECT_EQ(sizeof(buf), ev.res);
 	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 1024));
-	EXPECT_EQ(sizeof(count), read(efd, &count, sizeof(count)));
-	EXPECT_EQ(1, count);
-	EXPECT_EQ(0, io_queue_release(ctx));
-	close(efd);
-	close(fd);
+	expect_eventfd_count(_metadata, efd, 1);
+	release_queue_and_close(_metadata, ctx, efd, fd);
 }
 
 /* IOCB_FLAG_RESFD + eventfd(2): every completion adds 1, so three requests sharing one eventfd leave the counter at 3 (since 2.6.22). */
@@ -61,27 +83,19 @@ TEST(each_completion_adds_one)
 	io_context_t ctx = 0;
 	struct iocb cb[3], *list[3] = { &cb[0], &cb[1], &cb[2] };
 	struct io_event ev[3];
-	uint64_t count = 0;
 	int fd, efd;
 
 	CONFORM_DECLARE("2.6.22", "IOCB_FLAG_RESFD",
 			"io_submit(2) IOCB_FLAG_RESFD (2.6.22, commit 'signal/timer/event: KAIO eventfd support example'); each completion adds 1");
 	CONFORM_REQUIRE_AIO();
 	CONFORM_REQUIRE_EVENTFD();
-	fd = conform_temp_file(4096, 0);
-	ASSERT_LE(0, fd);
-	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	ASSERT_LE(0, efd);
-	ASSERT_EQ(0, io_queue_init(4, &ctx));
+	open_file_eventfd_and_queue(_metadata, &fd, &efd, &ctx);
 	for (int i = 0; i < 3; i++)
 		prep_read_resfd(&cb[i], fd, buf[i], sizeof(buf[i]), 512 * i, efd);
 	ASSERT_EQ(3, io_submit(ctx, 3, list));
 	ASSERT_EQ(3, io_getevents(ctx, 3, 3, ev, &bound));
-	EXPECT_EQ(sizeof(count), read(efd, &count, sizeof(count)));
-	EXPECT_EQ(3, count);
-	EXPECT_EQ(0, io_queue_release(ctx));
-	close(efd);
-	close(fd);
+	expect_eventfd_count(_metadata, efd, 3);
+	release_queue_and_close(_metadata, ctx, efd, fd);
 }
 
 /*
@@ -95,7 +109,6 @@ TEST(failed_completion_still_signals_eventfd)
 	io_context_t ctx = 0;
 	struct iocb cb, *list[1] = { &cb };
 	struct io_event ev;
-	uint64_t count = 0;
 	long page = sysconf(_SC_PAGESIZE);
 	void *hole;
 	int fd, efd;
@@ -106,20 +119,13 @@ TEST(failed_completion_still_signals_eventfd)
 	CONFORM_REQUIRE_EVENTFD();
 	hole = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, hole);
-	fd = conform_temp_file(4096, 0);
-	ASSERT_LE(0, fd);
-	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	ASSERT_LE(0, efd);
-	ASSERT_EQ(0, io_queue_init(4, &ctx));
+	open_file_eventfd_and_queue(_metadata, &fd, &efd, &ctx);
 	prep_read_resfd(&cb, fd, hole, 512, 0, efd);
 	ASSERT_EQ(1, io_submit(ctx, 1, list));
 	ASSERT_EQ(1, io_getevents(ctx, 1, 1, &ev, &bound));
 	EXPECT_EQ(-EFAULT, (long)ev.res);
-	EXPECT_EQ(sizeof(count), read(efd, &count, sizeof(count)));
-	EXPECT_EQ(1, count);
-	EXPECT_EQ(0, io_queue_release(ctx));
-	close(efd);
-	close(fd);
+	expect_eventfd_count(_metadata, efd, 1);
+	release_queue_and_close(_metadata, ctx, efd, fd);
 	munmap(hole, page);
 }
 
@@ -159,8 +165,7 @@ TEST(eventfd_signalled_only_at_completion)
 	ASSERT_EQ(1, write(p[1], "x", 1));
 	pfd = (struct pollfd){ .fd = efd, .events = POLLIN };
 	ASSERT_EQ(1, poll(&pfd, 1, 1000));
-	EXPECT_EQ(sizeof(count), read(efd, &count, sizeof(count)));
-	EXPECT_EQ(1, count);
+	expect_eventfd_count(_metadata, efd, 1);
 	EXPECT_EQ(1, io_getevents(ctx, 1, 1, &ev, &bound));
 out:
 	EXPECT_EQ(0, io_queue_release(ctx));

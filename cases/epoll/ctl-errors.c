@@ -8,6 +8,23 @@
 
 #include "conform_epoll.h"
 
+/* epoll_ctl_tag(ep, op, fd, events, tag) must fail with errno err. */
+static void expect_ctl_fails(struct __test_metadata *_metadata, int ep, int op,
+			     int fd, unsigned int events, __u64 tag, int err)
+{
+	errno = 0;
+	EXPECT_EQ(-1, epoll_ctl_tag(ep, op, fd, events, tag));
+	EXPECT_EQ(err, errno);
+}
+
+/* Close both pipe ends and the epoll instance. */
+static void close_pipe_and_epoll(int p[2], int ep)
+{
+	close(p[0]);
+	close(p[1]);
+	close(ep);
+}
+
 /*
  * epoll_ctl(2): "EEXIST op was EPOLL_CTL_ADD, and the supplied file
  * descriptor fd is already registered with this epoll instance" (since 2.6).
@@ -19,12 +36,9 @@ TEST(add_twice_gets_eexist)
 	CONFORM_DECLARE("2.6", "EPOLL_CTL_ADD", "epoll_ctl(2) EEXIST");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, 1);
-	errno = 0;
-	EXPECT_EQ(-1, epoll_ctl_tag(ep, EPOLL_CTL_ADD, p[0], EPOLLIN, 2));
-	EXPECT_EQ(EEXIST, errno);
-	close(p[0]);
-	close(p[1]);
-	close(ep);
+	expect_ctl_fails(_metadata, ep, EPOLL_CTL_ADD, p[0], EPOLLIN, 2,
+			 EEXIST);
+	close_pipe_and_epoll(p, ep);
 }
 
 /*
@@ -39,12 +53,9 @@ TEST(mod_of_unregistered_fd_gets_enoent)
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_pipe(p));
-	errno = 0;
-	EXPECT_EQ(-1, epoll_ctl_tag(ep, EPOLL_CTL_MOD, p[0], EPOLLIN, 1));
-	EXPECT_EQ(ENOENT, errno);
-	close(p[0]);
-	close(p[1]);
-	close(ep);
+	expect_ctl_fails(_metadata, ep, EPOLL_CTL_MOD, p[0], EPOLLIN, 1,
+			 ENOENT);
+	close_pipe_and_epoll(p, ep);
 }
 
 /*
@@ -66,9 +77,7 @@ TEST(del_of_unregistered_fd_gets_enoent)
 	errno = 0;
 	EXPECT_EQ(-1, epoll_ctl(ep, EPOLL_CTL_DEL, p[0], NULL));
 	EXPECT_EQ(ENOENT, errno);
-	close(p[0]);
-	close(p[1]);
-	close(ep);
+	close_pipe_and_epoll(p, ep);
 }
 
 /*
@@ -83,15 +92,10 @@ TEST(invalid_epfd_or_fd_gets_ebadf)
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_pipe(p));
-	errno = 0;
-	EXPECT_EQ(-1, epoll_ctl_tag(ep, EPOLL_CTL_ADD, bad, EPOLLIN, 1));
-	EXPECT_EQ(EBADF, errno);
-	errno = 0;
-	EXPECT_EQ(-1, epoll_ctl_tag(bad, EPOLL_CTL_ADD, p[0], EPOLLIN, 1));
-	EXPECT_EQ(EBADF, errno);
-	close(p[0]);
-	close(p[1]);
-	close(ep);
+	expect_ctl_fails(_metadata, ep, EPOLL_CTL_ADD, bad, EPOLLIN, 1, EBADF);
+	expect_ctl_fails(_metadata, bad, EPOLL_CTL_ADD, p[0], EPOLLIN, 1,
+			 EBADF);
+	close_pipe_and_epoll(p, ep);
 }
 
 /*
@@ -112,12 +116,8 @@ TEST(regular_file_or_directory_gets_eperm)
 	ASSERT_NE(0, conform_tmpdir()[0]);
 	ASSERT_LE(0, dir = open(conform_tmpdir(),
 				O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-	errno = 0;
-	EXPECT_EQ(-1, epoll_ctl_tag(ep, EPOLL_CTL_ADD, file, EPOLLIN, 1));
-	EXPECT_EQ(EPERM, errno);
-	errno = 0;
-	EXPECT_EQ(-1, epoll_ctl_tag(ep, EPOLL_CTL_ADD, dir, EPOLLIN, 1));
-	EXPECT_EQ(EPERM, errno);
+	expect_ctl_fails(_metadata, ep, EPOLL_CTL_ADD, file, EPOLLIN, 1, EPERM);
+	expect_ctl_fails(_metadata, ep, EPOLL_CTL_ADD, dir, EPOLLIN, 1, EPERM);
 	close(dir);
 	close(file);
 	close(ep);
@@ -135,9 +135,7 @@ TEST(epoll_fd_into_itself_gets_einval)
 			"epoll_ctl(2) EINVAL fd is the same as epfd");
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	errno = 0;
-	EXPECT_EQ(-1, epoll_ctl_tag(ep, EPOLL_CTL_ADD, ep, EPOLLIN, 1));
-	EXPECT_EQ(EINVAL, errno);
+	expect_ctl_fails(_metadata, ep, EPOLL_CTL_ADD, ep, EPOLLIN, 1, EINVAL);
 	close(ep);
 }
 
@@ -152,9 +150,8 @@ TEST(non_epoll_epfd_gets_einval)
 	EPOLL_REQUIRE();
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, conform_socketpair(s));
-	errno = 0;
-	EXPECT_EQ(-1, epoll_ctl_tag(p[0], EPOLL_CTL_ADD, s[0], EPOLLIN, 1));
-	EXPECT_EQ(EINVAL, errno);
+	expect_ctl_fails(_metadata, p[0], EPOLL_CTL_ADD, s[0], EPOLLIN, 1,
+			 EINVAL);
 	close(s[0]);
 	close(s[1]);
 	close(p[0]);
@@ -174,15 +171,9 @@ TEST(unknown_op_gets_einval)
 			"not supported");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, 1);
-	errno = 0;
-	EXPECT_EQ(-1, epoll_ctl_tag(ep, 0, p[0], EPOLLIN, 1));
-	EXPECT_EQ(EINVAL, errno);
-	errno = 0;
-	EXPECT_EQ(-1, epoll_ctl_tag(ep, 4, p[0], EPOLLIN, 1));
-	EXPECT_EQ(EINVAL, errno);
-	close(p[0]);
-	close(p[1]);
-	close(ep);
+	expect_ctl_fails(_metadata, ep, 0, p[0], EPOLLIN, 1, EINVAL);
+	expect_ctl_fails(_metadata, ep, 4, p[0], EPOLLIN, 1, EINVAL);
+	close_pipe_and_epoll(p, ep);
 }
 
 TEST_HARNESS_MAIN

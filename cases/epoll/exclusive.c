@@ -8,6 +8,23 @@
 
 #include "conform_epoll.h"
 
+/* epoll_ctl_tag(ep, op, fd, events, tag) must fail with EINVAL. */
+static void expect_ctl_einval(struct __test_metadata *_metadata, int ep,
+			      int op, int fd, unsigned int events, __u64 tag)
+{
+	errno = 0;
+	EXPECT_EQ(-1, epoll_ctl_tag(ep, op, fd, events, tag));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+/* Close both pipe ends and the epoll instance. */
+static void close_pipe_and_epoll(int p[2], int ep)
+{
+	close(p[0]);
+	close(p[1]);
+	close(ep);
+}
+
 /*
  * epoll_ctl(2): an EPOLLEXCLUSIVE entry still reports readiness: "one or more
  * of the epoll file descriptors will receive an event" (since 4.5).
@@ -27,9 +44,7 @@ TEST(exclusive_entry_reports_readiness)
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 1000));
 	EXPECT_EQ(EPOLLIN, ev[0].events);
 	EXPECT_EQ(tag, ev[0].data.u64);
-	close(p[0]);
-	close(p[1]);
-	close(ep);
+	close_pipe_and_epoll(p, ep);
 }
 
 /*
@@ -45,13 +60,9 @@ TEST(mod_with_exclusive_gets_einval)
 			"included EPOLLEXCLUSIVE");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN, 1);
-	errno = 0;
-	EXPECT_EQ(-1, epoll_ctl_tag(ep, EPOLL_CTL_MOD, p[0],
-				    EPOLLIN | EPOLLEXCLUSIVE, 1));
-	EXPECT_EQ(EINVAL, errno);
-	close(p[0]);
-	close(p[1]);
-	close(ep);
+	expect_ctl_einval(_metadata, ep, EPOLL_CTL_MOD, p[0],
+			  EPOLLIN | EPOLLEXCLUSIVE, 1);
+	close_pipe_and_epoll(p, ep);
 }
 
 /*
@@ -68,12 +79,8 @@ TEST(mod_after_exclusive_add_gets_einval)
 			"EPOLLEXCLUSIVE was applied to this epfd, fd pair");
 	EPOLL_REQUIRE();
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN | EPOLLEXCLUSIVE, 1);
-	errno = 0;
-	EXPECT_EQ(-1, epoll_ctl_tag(ep, EPOLL_CTL_MOD, p[0], EPOLLIN, 2));
-	EXPECT_EQ(EINVAL, errno);
-	close(p[0]);
-	close(p[1]);
-	close(ep);
+	expect_ctl_einval(_metadata, ep, EPOLL_CTL_MOD, p[0], EPOLLIN, 2);
+	close_pipe_and_epoll(p, ep);
 }
 
 /*
@@ -90,9 +97,7 @@ TEST(del_of_exclusive_entry_succeeds)
 	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN | EPOLLEXCLUSIVE, 1);
 	EXPECT_EQ(0, epoll_ctl(ep, EPOLL_CTL_DEL, p[0], NULL));
 	EXPECT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, p[0], EPOLLIN, 2));
-	close(p[0]);
-	close(p[1]);
-	close(ep);
+	close_pipe_and_epoll(p, ep);
 }
 
 /*
@@ -111,22 +116,15 @@ TEST(exclusive_with_oneshot_or_pri_gets_einval)
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_EQ(0, conform_pipe(p));
-	errno = 0;
-	EXPECT_EQ(-1, epoll_ctl_tag(ep, EPOLL_CTL_ADD, p[0],
-				    EPOLLIN | EPOLLEXCLUSIVE | EPOLLONESHOT,
-				    1));
-	EXPECT_EQ(EINVAL, errno);
-	errno = 0;
-	EXPECT_EQ(-1, epoll_ctl_tag(ep, EPOLL_CTL_ADD, p[0],
-				    EPOLLPRI | EPOLLEXCLUSIVE, 1));
-	EXPECT_EQ(EINVAL, errno);
+	expect_ctl_einval(_metadata, ep, EPOLL_CTL_ADD, p[0],
+			  EPOLLIN | EPOLLEXCLUSIVE | EPOLLONESHOT, 1);
+	expect_ctl_einval(_metadata, ep, EPOLL_CTL_ADD, p[0],
+			  EPOLLPRI | EPOLLEXCLUSIVE, 1);
 	/* The allowed companions are accepted. */
 	EXPECT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, p[0],
 				   EPOLLIN | EPOLLOUT | EPOLLET | EPOLLHUP |
 				   EPOLLERR | EPOLLEXCLUSIVE, 1));
-	close(p[0]);
-	close(p[1]);
-	close(ep);
+	close_pipe_and_epoll(p, ep);
 }
 
 /*
@@ -143,10 +141,8 @@ TEST(exclusive_on_epoll_fd_gets_einval)
 	EPOLL_REQUIRE();
 	ASSERT_LE(0, outer = epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_LE(0, inner = epoll_create1(EPOLL_CLOEXEC));
-	errno = 0;
-	EXPECT_EQ(-1, epoll_ctl_tag(outer, EPOLL_CTL_ADD, inner,
-				    EPOLLIN | EPOLLEXCLUSIVE, 1));
-	EXPECT_EQ(EINVAL, errno);
+	expect_ctl_einval(_metadata, outer, EPOLL_CTL_ADD, inner,
+			  EPOLLIN | EPOLLEXCLUSIVE, 1);
 	close(inner);
 	close(outer);
 }

@@ -89,6 +89,19 @@ TEST(pipe_reader_close_reports_unrequested_epollerr)
 }
 
 /*
+ * Like epoll_new_watching_pipe: a new epoll instance in *ep and a connected
+ * socket pair in s, with s[0] added for events with data tag.
+ */
+static void epoll_new_watching_socket(struct __test_metadata *_metadata,
+				      int *ep, int s[2], unsigned int events,
+				      __u64 tag)
+{
+	ASSERT_LE(0, *ep = epoll_create1(EPOLL_CLOEXEC));
+	ASSERT_EQ(0, conform_socketpair(s));
+	ASSERT_EQ(0, epoll_ctl_tag(*ep, EPOLL_CTL_ADD, s[0], events, tag));
+}
+
+/*
  * epoll_ctl(2) EPOLLRDHUP (since 2.6.17): "Stream socket peer closed
  * connection, or shut down writing half of connection": after the peer's
  * shutdown(SHUT_WR) the requested EPOLLIN | EPOLLRDHUP are both reported
@@ -103,10 +116,7 @@ TEST(peer_shutdown_wr_reports_epollrdhup)
 	CONFORM_DECLARE("2.6.17", "EPOLLRDHUP",
 			"epoll_ctl(2) EPOLLRDHUP (since 2.6.17)");
 	EPOLL_REQUIRE();
-	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, conform_socketpair(s));
-	ASSERT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, s[0],
-				   EPOLLIN | EPOLLRDHUP, 2));
+	epoll_new_watching_socket(_metadata, &ep, s, EPOLLIN | EPOLLRDHUP, 2);
 	ASSERT_EQ(0, epoll_wait(ep, ev, 2, 0));
 	ASSERT_EQ(0, shutdown(s[1], SHUT_WR));
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 1000));
@@ -131,9 +141,7 @@ TEST(epollrdhup_is_not_reported_unless_requested)
 			"epoll_ctl(2) EPOLLRDHUP (since 2.6.17) is not "
 			"always-reported like EPOLLHUP and EPOLLERR");
 	EPOLL_REQUIRE();
-	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, conform_socketpair(s));
-	ASSERT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, s[0], EPOLLIN, 3));
+	epoll_new_watching_socket(_metadata, &ep, s, EPOLLIN, 3);
 	ASSERT_EQ(0, shutdown(s[1], SHUT_WR));
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 1000));
 	EXPECT_EQ(EPOLLIN, ev[0].events);
@@ -156,9 +164,7 @@ TEST(socket_peer_close_reports_unrequested_epollhup)
 			"epoll_ctl(2) EPOLLHUP: the peer closed its end of a "
 			"stream socket");
 	EPOLL_REQUIRE();
-	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, conform_socketpair(s));
-	ASSERT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, s[0], 0, 4));
+	epoll_new_watching_socket(_metadata, &ep, s, 0, 4);
 	ASSERT_EQ(0, epoll_wait(ep, ev, 2, 0));
 	close(s[1]);
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 1000));

@@ -17,6 +17,38 @@
 
 enum { RING_TAG = 0x5249, PIPE_TAG = 0x50, EFD_TAG = 0xefd };
 
+/* A new 4-entry ring and a new epoll instance watching its fd for events (tag RING_TAG); returns the epoll fd. */
+static int new_ring_watched_by_epoll(struct __test_metadata *_metadata,
+				     struct io_uring *ring, uint32_t events)
+{
+	int ep;
+
+	ASSERT_EQ(0, io_uring_queue_init(4, ring, 0));
+	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
+	ASSERT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, ring->ring_fd, events,
+				   RING_TAG));
+	return ep;
+}
+
+/* Queue one IORING_OP_NOP and submit it. */
+static void submit_nop(struct __test_metadata *_metadata, struct io_uring *ring)
+{
+	struct io_uring_sqe *sqe;
+
+	ASSERT_NE(NULL, sqe = io_uring_get_sqe(ring));
+	io_uring_prep_nop(sqe);
+	ASSERT_EQ(1, io_uring_submit(ring));
+}
+
+/* Close the epoll fd and both pipe ends, then tear the ring down. */
+static void close_epoll_pipe_and_ring(int ep, int p[2], struct io_uring *ring)
+{
+	close(ep);
+	close(p[0]);
+	close(p[1]);
+	io_uring_queue_exit(ring);
+}
+
 /*
  * io_uring_poll (5.1): the ring fd reports EPOLLOUT while the SQ ring is not
  * full and EPOLLIN only once a CQE is ready, so a new ring watched for both
@@ -33,10 +65,7 @@ TEST(empty_ring_reports_epollout_only)
 			"io_uring/io_uring.c since 6.0)");
 	CONFORM_REQUIRE_URING();
 	EPOLL_REQUIRE();
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, ring.ring_fd,
-				   EPOLLIN | EPOLLOUT, RING_TAG));
+	ep = new_ring_watched_by_epoll(_metadata, &ring, EPOLLIN | EPOLLOUT);
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 0));
 	EXPECT_EQ(EPOLLOUT, ev[0].events);
 	EXPECT_EQ(RING_TAG, ev[0].data.u64);
@@ -51,7 +80,6 @@ TEST(empty_ring_reports_epollout_only)
 TEST(ready_cqe_reports_epollin)
 {
 	struct io_uring ring;
-	struct io_uring_sqe *sqe;
 	struct epoll_event ev[2];
 	int ep;
 
@@ -60,14 +88,9 @@ TEST(ready_cqe_reports_epollin)
 			"CQEs wait");
 	CONFORM_REQUIRE_URING();
 	EPOLL_REQUIRE();
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, ring.ring_fd, EPOLLIN,
-				   RING_TAG));
+	ep = new_ring_watched_by_epoll(_metadata, &ring, EPOLLIN);
 	ASSERT_EQ(0, epoll_wait(ep, ev, 2, 0));
-	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
-	io_uring_prep_nop(sqe);
-	ASSERT_EQ(1, io_uring_submit(&ring));
+	submit_nop(_metadata, &ring);
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 1000));
 	EXPECT_EQ(EPOLLIN, ev[0].events);
 	EXPECT_EQ(RING_TAG, ev[0].data.u64);
@@ -83,7 +106,6 @@ TEST(ready_cqe_reports_epollin)
 TEST(reaped_cq_ring_stops_reporting_epollin)
 {
 	struct io_uring ring;
-	struct io_uring_sqe *sqe;
 	struct io_uring_cqe cqe;
 	struct epoll_event ev[2];
 	int ep;
@@ -93,13 +115,8 @@ TEST(reaped_cq_ring_stops_reporting_epollin)
 			"level-triggered");
 	CONFORM_REQUIRE_URING();
 	EPOLL_REQUIRE();
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, ring.ring_fd, EPOLLIN,
-				   RING_TAG));
-	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
-	io_uring_prep_nop(sqe);
-	ASSERT_EQ(1, io_uring_submit(&ring));
+	ep = new_ring_watched_by_epoll(_metadata, &ring, EPOLLIN);
+	submit_nop(_metadata, &ring);
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 1000));
 	/* Level-triggered: still ready while the CQE is there. */
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 0));
@@ -185,10 +202,7 @@ TEST(completion_wakes_blocked_epoll_wait)
 	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
 	EXPECT_EQ(POLLIN, cqe.res);
 out:
-	close(ep);
-	close(p[0]);
-	close(p[1]);
-	io_uring_queue_exit(&ring);
+	close_epoll_pipe_and_ring(ep, p, &ring);
 }
 
 /*
@@ -214,10 +228,7 @@ TEST(poll_add_on_epoll_fd_with_ready_entry_completes_with_pollin)
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
 	io_uring_prep_poll_add(sqe, ep, POLLIN);
 	EXPECT_EQ(POLLIN, uring_submit_res(&ring));
-	close(ep);
-	close(p[0]);
-	close(p[1]);
-	io_uring_queue_exit(&ring);
+	close_epoll_pipe_and_ring(ep, p, &ring);
 }
 
 /*
@@ -248,10 +259,7 @@ TEST(poll_add_on_idle_epoll_fd_completes_when_entry_turns_ready)
 	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
 	EXPECT_EQ(0x77, cqe.user_data);
 	EXPECT_EQ(POLLIN, cqe.res);
-	close(ep);
-	close(p[0]);
-	close(p[1]);
-	io_uring_queue_exit(&ring);
+	close_epoll_pipe_and_ring(ep, p, &ring);
 }
 
 /*

@@ -109,10 +109,7 @@ TEST(add_with_wakeup_without_cap_drops_the_flag)
 	EPOLL_REQUIRE();
 	CONFORM_REQUIRE(fdinfo_unusable());
 	ASSERT_EQ(0, set_block_suspend(false));
-	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, p[0],
-				   EPOLLIN | EPOLLWAKEUP, TAG));
+	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN | EPOLLWAKEUP, TAG);
 	EXPECT_EQ(EPOLLIN | ALWAYS, fdinfo_events(ep, p[0]));
 	close(ep);
 	close(p[0]);
@@ -168,10 +165,7 @@ TEST(add_with_wakeup_with_cap_keeps_flag_where_pm_sleep_exists)
 	if (set_block_suspend(true))
 		SKIP(return, CONFORM_ENV "cannot raise CAP_BLOCK_SUSPEND (%s)", strerror(errno));
 	pm_sleep = access("/sys/power/wakeup_count", F_OK) == 0;
-	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, conform_pipe(p));
-	ASSERT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, p[0],
-				   EPOLLIN | EPOLLWAKEUP, TAG));
+	epoll_new_watching_pipe(_metadata, &ep, p, EPOLLIN | EPOLLWAKEUP, TAG);
 	if (pm_sleep) {
 		EXPECT_EQ(EPOLLIN | EPOLLWAKEUP | ALWAYS, fdinfo_events(ep, p[0]));
 	} else {

@@ -29,6 +29,26 @@ static void set_resfd(struct iocb *cb, int efd)
 	cb->aio_resfd = efd;
 }
 
+/* A pattern file of size bytes in *fd, a nonblocking eventfd in *efd and an 8-event AIO context in *ctx. */
+static void open_file_eventfd_and_ctx(struct __test_metadata *_metadata,
+				      size_t size, int *fd, int *efd,
+				      aio_context_t *ctx)
+{
+	*fd = conform_temp_file(size, 0);
+	ASSERT_LE(0, *fd);
+	*efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, *efd);
+	ASSERT_EQ(0, aio_sys_setup(8, ctx));
+}
+
+/* Destroy the AIO context, then close efd and fd. */
+static void destroy_ctx_and_close(aio_context_t ctx, int efd, int fd)
+{
+	aio_sys_destroy(ctx);
+	close(efd);
+	close(fd);
+}
+
 /*
  * Read the eventfd until its counts add up to at least want, waiting at
  * most 1 s for each (a bound, not a delay). Returns the sum.
@@ -67,11 +87,7 @@ TEST(each_completion_adds_one)
 			"io_submit(2) IOCB_FLAG_RESFD (2.6.22, commit 'signal/timer/event: KAIO eventfd support example'); eventfd(2) NOTES");
 	CONFORM_REQUIRE_AIO();
 	CONFORM_REQUIRE_EVENTFD();
-	fd = conform_temp_file(4 * BLK, 0);
-	ASSERT_LE(0, fd);
-	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	ASSERT_LE(0, efd);
-	ASSERT_EQ(0, aio_sys_setup(8, &ctx));
+	open_file_eventfd_and_ctx(_metadata, 4 * BLK, &fd, &efd, &ctx);
 	for (i = 0; i < 3; i++) {
 		prep_read(&cbs[i], fd, bufs[i], (long long)i * BLK, i);
 		set_resfd(&cbs[i], efd);
@@ -89,9 +105,7 @@ TEST(each_completion_adds_one)
 	/* No further signal after all three are reaped. */
 	EXPECT_EQ(-1, read(efd, &v, sizeof(v)));
 	EXPECT_EQ(EAGAIN, errno);
-	aio_sys_destroy(ctx);
-	close(efd);
-	close(fd);
+	destroy_ctx_and_close(ctx, efd, fd);
 }
 
 /*
@@ -112,11 +126,7 @@ TEST(iocb_without_resfd_flag_does_not_signal)
 			"io_submit(2): aio_resfd is used only with IOCB_FLAG_RESFD (2.6.22)");
 	CONFORM_REQUIRE_AIO();
 	CONFORM_REQUIRE_EVENTFD();
-	fd = conform_temp_file(2 * BLK, 0);
-	ASSERT_LE(0, fd);
-	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	ASSERT_LE(0, efd);
-	ASSERT_EQ(0, aio_sys_setup(8, &ctx));
+	open_file_eventfd_and_ctx(_metadata, 2 * BLK, &fd, &efd, &ctx);
 	prep_read(&cbs[0], fd, bufs[0], 0, 0);
 	set_resfd(&cbs[0], efd);
 	prep_read(&cbs[1], fd, bufs[1], BLK, 1);
@@ -126,9 +136,7 @@ TEST(iocb_without_resfd_flag_does_not_signal)
 	EXPECT_EQ((uint64_t)1, efd_collect(efd, 1));
 	EXPECT_EQ(-1, read(efd, &v, sizeof(v)));
 	EXPECT_EQ(EAGAIN, errno);
-	aio_sys_destroy(ctx);
-	close(efd);
-	close(fd);
+	destroy_ctx_and_close(ctx, efd, fd);
 }
 
 /*
@@ -150,11 +158,7 @@ TEST(signalled_completion_is_reapable_at_once)
 			"fs/aio.c aio_complete(): the event is in the ring before the eventfd is signalled; eventfd(2) NOTES (2.6.22)");
 	CONFORM_REQUIRE_AIO();
 	CONFORM_REQUIRE_EVENTFD();
-	fd = conform_temp_file(BLK, 0);
-	ASSERT_LE(0, fd);
-	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	ASSERT_LE(0, efd);
-	ASSERT_EQ(0, aio_sys_setup(8, &ctx));
+	open_file_eventfd_and_ctx(_metadata, BLK, &fd, &efd, &ctx);
 	prep_read(&cb, fd, buf, 0, 0x77);
 	set_resfd(&cb, efd);
 	ASSERT_EQ(1, aio_sys_submit(ctx, 1, list));
@@ -163,9 +167,7 @@ TEST(signalled_completion_is_reapable_at_once)
 	EXPECT_EQ((__u64)0x77, ev[0].data);
 	EXPECT_EQ((__u64)(uintptr_t)&cb, ev[0].obj);
 	EXPECT_EQ(BLK, ev[0].res);
-	aio_sys_destroy(ctx);
-	close(efd);
-	close(fd);
+	destroy_ctx_and_close(ctx, efd, fd);
 }
 
 /*

@@ -15,6 +15,19 @@
 
 #include "conform_uring.h"
 
+/* A nonblocking eventfd registered with IORING_REGISTER_EVENTFD on a new 4-entry ring; returns the eventfd. */
+static int ring_with_registered_eventfd(struct __test_metadata *_metadata,
+					struct io_uring *ring)
+{
+	int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+
+	ASSERT_LE(0, efd);
+	ASSERT_EQ(0, io_uring_queue_init(4, ring, 0));
+	ASSERT_EQ(0, uring_register_raw(ring, IORING_REGISTER_EVENTFD,
+					&efd, 1));
+	return efd;
+}
+
 /*
  * io_uring_register(2) IORING_REGISTER_EVENTFD: an eventfd registered this
  * way is notified of completion events (since 5.2). The man page allows
@@ -31,11 +44,7 @@ TEST(nop_completion_signals_eventfd)
 			"io_uring_register(2) IORING_REGISTER_EVENTFD; commit 9b402849e80c (5.2): io_uring: add support for eventfd notifications");
 	CONFORM_REQUIRE_URING();
 	CONFORM_REQUIRE_EVENTFD();
-	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	ASSERT_LE(0, efd);
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_EVENTFD,
-					&efd, 1));
+	efd = ring_with_registered_eventfd(_metadata, &ring);
 	ASSERT_FALSE(conform_fd_readable(efd, 0));
 	ASSERT_EQ(0, uring_run_nop(&ring, 0));
 	ASSERT_TRUE(conform_fd_readable(efd, 1000));
@@ -89,11 +98,7 @@ TEST(unregister_stops_notifications)
 			"io_uring_register(2) IORING_UNREGISTER_EVENTFD; commit 9b402849e80c (5.2): io_uring: add support for eventfd notifications");
 	CONFORM_REQUIRE_URING();
 	CONFORM_REQUIRE_EVENTFD();
-	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	ASSERT_LE(0, efd);
-	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
-	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_EVENTFD,
-					&efd, 1));
+	efd = ring_with_registered_eventfd(_metadata, &ring);
 	ASSERT_EQ(0, uring_register_raw(&ring, IORING_UNREGISTER_EVENTFD,
 					NULL, 0));
 	ASSERT_EQ(0, uring_run_nop(&ring, 0));

@@ -29,6 +29,24 @@
 #define NOTIFY_SIG (SIGRTMIN + 1)
 
 /*
+ * Block NOTIFY_SIG, start op (aio_read or aio_write) of len bytes at off with
+ * SIGEV_SIGNAL notification carrying cb, and take that signal into *info.
+ */
+static void start_and_take_signal(struct __test_metadata *_metadata,
+				  int (*op)(struct aiocb *), struct aiocb *cb,
+				  int fd, void *buf, size_t len, off_t off,
+				  siginfo_t *info)
+{
+	sigset_t set;
+
+	ASSERT_EQ(0, posix_aio_block_signal(NOTIFY_SIG, &set));
+	posix_aio_prep(cb, fd, buf, len, off);
+	posix_aio_want_signal(&cb->aio_sigevent, NOTIFY_SIG, cb);
+	ASSERT_EQ(0, op(cb));
+	ASSERT_EQ(NOTIFY_SIG, posix_aio_take_signal(&set, info, 5000));
+}
+
+/*
  * aio(7), sigevent(3type): with SIGEV_SIGNAL the process gets sigev_signo on
  * completion, carrying sigev_value in si_value (POSIX 2.4.1: the value is
  * delivered with the queued signal).
@@ -39,18 +57,14 @@ TEST(sigev_signal_carries_sigev_value)
 	unsigned char buf[512];
 	struct aiocb cb;
 	siginfo_t info;
-	sigset_t set;
 	int fd = conform_temp_file(4096, 0);
 
 	CONFORM_DECLARE("2.6", "aio_read",
 			"aio(7) and sigevent(3type) SIGEV_SIGNAL; POSIX "
 			"2.4.1 queued signal value (glibc/POSIX behaviour)");
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, posix_aio_block_signal(NOTIFY_SIG, &set));
-	posix_aio_prep(&cb, fd, buf, sizeof(buf), 0);
-	posix_aio_want_signal(&cb.aio_sigevent, NOTIFY_SIG, &cb);
-	ASSERT_EQ(0, aio_read(&cb));
-	ASSERT_EQ(NOTIFY_SIG, posix_aio_take_signal(&set, &info, 5000));
+	start_and_take_signal(_metadata, aio_read, &cb, fd, buf, sizeof(buf), 0,
+			      &info);
 	EXPECT_EQ(NOTIFY_SIG, info.si_signo);
 	EXPECT_EQ(&cb, info.si_value.sival_ptr);
 	ASSERT_EQ(0, posix_aio_wait_done(&cb));
@@ -68,18 +82,14 @@ TEST(sigev_signal_has_si_code_si_asyncio)
 	unsigned char buf[512];
 	struct aiocb cb;
 	siginfo_t info;
-	sigset_t set;
 	int fd = conform_temp_file(4096, 0);
 
 	CONFORM_DECLARE("2.6", "aio_read",
 			"POSIX <signal.h> SI_ASYNCIO; sigaction(2) "
 			"SI_ASYNCIO (glibc/POSIX behaviour)");
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, posix_aio_block_signal(NOTIFY_SIG, &set));
-	posix_aio_prep(&cb, fd, buf, sizeof(buf), 0);
-	posix_aio_want_signal(&cb.aio_sigevent, NOTIFY_SIG, &cb);
-	ASSERT_EQ(0, aio_write(&cb));
-	ASSERT_EQ(NOTIFY_SIG, posix_aio_take_signal(&set, &info, 5000));
+	start_and_take_signal(_metadata, aio_write, &cb, fd, buf, sizeof(buf), 0,
+			      &info);
 	EXPECT_EQ(SI_ASYNCIO, info.si_code);
 	ASSERT_EQ(0, posix_aio_wait_done(&cb));
 	close(fd);
@@ -96,18 +106,14 @@ TEST(request_is_complete_when_signal_arrives)
 	unsigned char buf[700];
 	struct aiocb cb;
 	siginfo_t info;
-	sigset_t set;
 	int fd = conform_temp_file(4096, 0);
 
 	CONFORM_DECLARE("2.6", "aio_read",
 			"POSIX aio_read() and 2.4.1: notification on "
 			"completion (glibc/POSIX behaviour)");
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, posix_aio_block_signal(NOTIFY_SIG, &set));
-	posix_aio_prep(&cb, fd, buf, sizeof(buf), 300);
-	posix_aio_want_signal(&cb.aio_sigevent, NOTIFY_SIG, &cb);
-	ASSERT_EQ(0, aio_read(&cb));
-	ASSERT_EQ(NOTIFY_SIG, posix_aio_take_signal(&set, &info, 5000));
+	start_and_take_signal(_metadata, aio_read, &cb, fd, buf, sizeof(buf), 300,
+			      &info);
 	EXPECT_EQ(0, aio_error(&cb));
 	EXPECT_EQ(700, aio_return(&cb));
 	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 300));

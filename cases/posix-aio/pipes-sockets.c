@@ -21,6 +21,21 @@
 #include "conform_posix_aio.h"
 
 /*
+ * Run op (aio_read or aio_write) of all of buf (len bytes) on fd to
+ * completion, then expect aio_error to give err and aio_return ret.
+ */
+static void run_and_expect(struct __test_metadata *_metadata,
+			   int (*op)(struct aiocb *), struct aiocb *cb, int fd,
+			   void *buf, size_t len, int err, ssize_t ret)
+{
+	posix_aio_prep(cb, fd, buf, len, 0);
+	ASSERT_EQ(0, op(cb));
+	ASSERT_EQ(0, posix_aio_wait_done(cb));
+	EXPECT_EQ(err, aio_error(cb));
+	EXPECT_EQ(ret, aio_return(cb));
+}
+
+/*
  * POSIX aio_read: the request reads as read() would; from a pipe holding
  * 100 bytes a 4096-byte request returns those 100 bytes, exact, and
  * aio_error gives 0 (since 2.6).
@@ -37,11 +52,8 @@ TEST(read_of_pipe_returns_the_bytes_it_holds)
 	ASSERT_EQ(0, conform_pipe(p));
 	conform_fill_pattern(wbuf, sizeof(wbuf), 0);
 	ASSERT_EQ(100, write(p[1], wbuf, sizeof(wbuf)));
-	posix_aio_prep(&cb, p[0], rbuf, sizeof(rbuf), 0);
-	ASSERT_EQ(0, aio_read(&cb));
-	ASSERT_EQ(0, posix_aio_wait_done(&cb));
-	EXPECT_EQ(0, aio_error(&cb));
-	EXPECT_EQ(100, aio_return(&cb));
+	run_and_expect(_metadata, aio_read, &cb, p[0], rbuf, sizeof(rbuf),
+		       0, 100);
 	EXPECT_TRUE(conform_check_pattern(rbuf, 100, 0));
 	close(p[0]);
 	close(p[1]);
@@ -99,11 +111,8 @@ TEST(read_of_pipe_without_writer_returns_zero)
 			"behaviour)");
 	ASSERT_EQ(0, conform_pipe(p));
 	close(p[1]);
-	posix_aio_prep(&cb, p[0], rbuf, sizeof(rbuf), 0);
-	ASSERT_EQ(0, aio_read(&cb));
-	ASSERT_EQ(0, posix_aio_wait_done(&cb));
-	EXPECT_EQ(0, aio_error(&cb));
-	EXPECT_EQ(0, aio_return(&cb));
+	run_and_expect(_metadata, aio_read, &cb, p[0], rbuf, sizeof(rbuf),
+		       0, 0);
 	close(p[0]);
 }
 
@@ -122,11 +131,8 @@ TEST(read_of_empty_nonblocking_pipe_fails_with_eagain)
 			"POSIX aio_read() errors as for read(); read(2) "
 			"EAGAIN (glibc/POSIX behaviour)");
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC | O_NONBLOCK));
-	posix_aio_prep(&cb, p[0], rbuf, sizeof(rbuf), 0);
-	ASSERT_EQ(0, aio_read(&cb));
-	ASSERT_EQ(0, posix_aio_wait_done(&cb));
-	EXPECT_EQ(EAGAIN, aio_error(&cb));
-	EXPECT_EQ(-1, aio_return(&cb));
+	run_and_expect(_metadata, aio_read, &cb, p[0], rbuf, sizeof(rbuf),
+		       EAGAIN, -1);
 	close(p[0]);
 	close(p[1]);
 }
@@ -146,11 +152,8 @@ TEST(write_to_pipe_reaches_the_reader)
 			"behaviour)");
 	ASSERT_EQ(0, conform_pipe(p));
 	conform_fill_pattern(wbuf, sizeof(wbuf), 3);
-	posix_aio_prep(&cb, p[1], wbuf, sizeof(wbuf), 0);
-	ASSERT_EQ(0, aio_write(&cb));
-	ASSERT_EQ(0, posix_aio_wait_done(&cb));
-	EXPECT_EQ(0, aio_error(&cb));
-	EXPECT_EQ(512, aio_return(&cb));
+	run_and_expect(_metadata, aio_write, &cb, p[1], wbuf, sizeof(wbuf),
+		       0, 512);
 	ASSERT_EQ(512, read(p[0], rbuf, sizeof(rbuf)));
 	EXPECT_TRUE(conform_check_pattern(rbuf, 512, 3));
 	close(p[0]);
@@ -174,11 +177,8 @@ TEST(write_to_pipe_without_reader_fails_with_epipe)
 	ASSERT_NE(SIG_ERR, signal(SIGPIPE, SIG_IGN));
 	ASSERT_EQ(0, conform_pipe(p));
 	close(p[0]);
-	posix_aio_prep(&cb, p[1], wbuf, sizeof(wbuf), 0);
-	ASSERT_EQ(0, aio_write(&cb));
-	ASSERT_EQ(0, posix_aio_wait_done(&cb));
-	EXPECT_EQ(EPIPE, aio_error(&cb));
-	EXPECT_EQ(-1, aio_return(&cb));
+	run_and_expect(_metadata, aio_write, &cb, p[1], wbuf, sizeof(wbuf),
+		       EPIPE, -1);
 	close(p[1]);
 }
 
@@ -197,11 +197,8 @@ TEST(write_to_socket_reaches_the_peer)
 			"would (glibc/POSIX behaviour)");
 	ASSERT_EQ(0, conform_socketpair(sv));
 	conform_fill_pattern(wbuf, sizeof(wbuf), 11);
-	posix_aio_prep(&cb, sv[0], wbuf, sizeof(wbuf), 0);
-	ASSERT_EQ(0, aio_write(&cb));
-	ASSERT_EQ(0, posix_aio_wait_done(&cb));
-	EXPECT_EQ(0, aio_error(&cb));
-	EXPECT_EQ(1000, aio_return(&cb));
+	run_and_expect(_metadata, aio_write, &cb, sv[0], wbuf, sizeof(wbuf),
+		       0, 1000);
 	ASSERT_EQ(1000, recv(sv[1], rbuf, sizeof(rbuf), MSG_WAITALL | MSG_DONTWAIT));
 	EXPECT_TRUE(conform_check_pattern(rbuf, 1000, 11));
 	close(sv[0]);
@@ -225,18 +222,12 @@ TEST(read_of_socket_returns_peer_bytes_then_zero_at_close)
 	ASSERT_EQ(0, conform_socketpair(sv));
 	conform_fill_pattern(wbuf, sizeof(wbuf), 5);
 	ASSERT_EQ(300, send(sv[1], wbuf, sizeof(wbuf), 0));
-	posix_aio_prep(&cb, sv[0], rbuf, sizeof(rbuf), 0);
-	ASSERT_EQ(0, aio_read(&cb));
-	ASSERT_EQ(0, posix_aio_wait_done(&cb));
-	EXPECT_EQ(0, aio_error(&cb));
-	EXPECT_EQ(300, aio_return(&cb));
+	run_and_expect(_metadata, aio_read, &cb, sv[0], rbuf, sizeof(rbuf),
+		       0, 300);
 	EXPECT_TRUE(conform_check_pattern(rbuf, 300, 5));
 	close(sv[1]);
-	posix_aio_prep(&cb, sv[0], rbuf, sizeof(rbuf), 0);
-	ASSERT_EQ(0, aio_read(&cb));
-	ASSERT_EQ(0, posix_aio_wait_done(&cb));
-	EXPECT_EQ(0, aio_error(&cb));
-	EXPECT_EQ(0, aio_return(&cb));
+	run_and_expect(_metadata, aio_read, &cb, sv[0], rbuf, sizeof(rbuf),
+		       0, 0);
 	close(sv[0]);
 }
 

@@ -44,6 +44,35 @@ static bool still_in_progress(const struct aiocb *cb)
 }
 
 /*
+ * Open pipes p1 and p2, write preload (if not NULL) into p2, then aio_read
+ * p1 into b1 and p2 into b2 (len bytes each), in that order.
+ */
+static void start_reads_of_two_pipes(struct __test_metadata *_metadata,
+				     int p1[2], struct aiocb *cb1, unsigned char *b1,
+				     int p2[2], struct aiocb *cb2, unsigned char *b2,
+				     size_t len, const char *preload)
+{
+	ASSERT_EQ(0, conform_pipe(p1));
+	ASSERT_EQ(0, conform_pipe(p2));
+	if (preload)
+		ASSERT_EQ((ssize_t)strlen(preload),
+			  write(p2[1], preload, strlen(preload)));
+	posix_aio_prep(cb1, p1[0], b1, len, 0);
+	posix_aio_prep(cb2, p2[0], b2, len, 0);
+	ASSERT_EQ(0, aio_read(cb1));
+	ASSERT_EQ(0, aio_read(cb2));
+}
+
+/* Close both ends of two pipes. */
+static void close_two_pipes(int p1[2], int p2[2])
+{
+	close(p1[0]);
+	close(p1[1]);
+	close(p2[0]);
+	close(p2[1]);
+}
+
+/*
  * aio_init(3) aio_threads: "If the number of outstanding I/O operations
  * exceeds this limit, then excess operations will be queued until a worker
  * thread becomes free." With one thread, held by a read of an empty pipe, a
@@ -62,13 +91,8 @@ TEST(request_beyond_thread_limit_waits_for_a_free_worker)
 			"queued until a worker is free (GNU extension) "
 			"(glibc/POSIX behaviour)");
 	init_threads(1);
-	ASSERT_EQ(0, conform_pipe(p1));
-	ASSERT_EQ(0, conform_pipe(p2));
-	ASSERT_EQ(3, write(p2[1], "two", 3));
-	posix_aio_prep(&cb1, p1[0], b1, sizeof(b1), 0);
-	posix_aio_prep(&cb2, p2[0], b2, sizeof(b2), 0);
-	ASSERT_EQ(0, aio_read(&cb1));
-	ASSERT_EQ(0, aio_read(&cb2));
+	start_reads_of_two_pipes(_metadata, p1, &cb1, b1, p2, &cb2, b2,
+				 sizeof(b1), "two");
 	EXPECT_TRUE(still_in_progress(&cb2));
 	ASSERT_EQ(3, write(p1[1], "one", 3));
 	ASSERT_EQ(0, posix_aio_wait_done(&cb1));
@@ -77,10 +101,7 @@ TEST(request_beyond_thread_limit_waits_for_a_free_worker)
 	EXPECT_EQ(0, aio_error(&cb2));
 	EXPECT_EQ(3, aio_return(&cb2));
 	EXPECT_EQ(0, memcmp(b2, "two", 3));
-	close(p1[0]);
-	close(p1[1]);
-	close(p2[0]);
-	close(p2[1]);
+	close_two_pipes(p1, p2);
 }
 
 /*
@@ -99,23 +120,15 @@ TEST(thread_limit_below_one_means_one)
 			"aio_init(3) aio_threads: a value less than 1 means "
 			"1 (GNU extension) (glibc/POSIX behaviour)");
 	init_threads(0);
-	ASSERT_EQ(0, conform_pipe(p1));
-	ASSERT_EQ(0, conform_pipe(p2));
-	ASSERT_EQ(1, write(p2[1], "2", 1));
-	posix_aio_prep(&cb1, p1[0], b1, sizeof(b1), 0);
-	posix_aio_prep(&cb2, p2[0], b2, sizeof(b2), 0);
-	ASSERT_EQ(0, aio_read(&cb1));
-	ASSERT_EQ(0, aio_read(&cb2));
+	start_reads_of_two_pipes(_metadata, p1, &cb1, b1, p2, &cb2, b2,
+				 sizeof(b1), "2");
 	EXPECT_TRUE(still_in_progress(&cb2));
 	ASSERT_EQ(1, write(p1[1], "1", 1));
 	ASSERT_EQ(0, posix_aio_wait_done(&cb1));
 	ASSERT_EQ(0, posix_aio_wait_done(&cb2));
 	EXPECT_EQ(1, aio_return(&cb1));
 	EXPECT_EQ(1, aio_return(&cb2));
-	close(p1[0]);
-	close(p1[1]);
-	close(p2[0]);
-	close(p2[1]);
+	close_two_pipes(p1, p2);
 }
 
 /*
@@ -136,12 +149,8 @@ TEST(two_threads_run_two_blocked_requests_side_by_side)
 			"worker threads (GNU extension) (glibc/POSIX "
 			"behaviour)");
 	init_threads(2);
-	ASSERT_EQ(0, conform_pipe(p1));
-	ASSERT_EQ(0, conform_pipe(p2));
-	posix_aio_prep(&cb1, p1[0], b1, sizeof(b1), 0);
-	posix_aio_prep(&cb2, p2[0], b2, sizeof(b2), 0);
-	ASSERT_EQ(0, aio_read(&cb1));
-	ASSERT_EQ(0, aio_read(&cb2));
+	start_reads_of_two_pipes(_metadata, p1, &cb1, b1, p2, &cb2, b2,
+				 sizeof(b1), NULL);
 	ASSERT_EQ(2, write(p2[1], "b2", 2));
 	ASSERT_EQ(0, posix_aio_wait_done(&cb2));
 	EXPECT_EQ(2, aio_return(&cb2));
@@ -149,10 +158,7 @@ TEST(two_threads_run_two_blocked_requests_side_by_side)
 	ASSERT_EQ(2, write(p1[1], "b1", 2));
 	ASSERT_EQ(0, posix_aio_wait_done(&cb1));
 	EXPECT_EQ(2, aio_return(&cb1));
-	close(p1[0]);
-	close(p1[1]);
-	close(p2[0]);
-	close(p2[1]);
+	close_two_pipes(p1, p2);
 }
 
 /*
@@ -172,22 +178,15 @@ TEST(request_queued_behind_thread_limit_is_canceled)
 			"POSIX aio_cancel() AIO_CANCELED; aio_init(3) queued "
 			"requests (glibc/POSIX behaviour)");
 	init_threads(1);
-	ASSERT_EQ(0, conform_pipe(p1));
-	ASSERT_EQ(0, conform_pipe(p2));
-	posix_aio_prep(&cb1, p1[0], b1, sizeof(b1), 0);
-	posix_aio_prep(&cb2, p2[0], b2, sizeof(b2), 0);
-	ASSERT_EQ(0, aio_read(&cb1));
-	ASSERT_EQ(0, aio_read(&cb2));
+	start_reads_of_two_pipes(_metadata, p1, &cb1, b1, p2, &cb2, b2,
+				 sizeof(b1), NULL);
 	EXPECT_EQ(AIO_CANCELED, aio_cancel(p2[0], &cb2));
 	EXPECT_EQ(ECANCELED, aio_error(&cb2));
 	EXPECT_EQ(-1, aio_return(&cb2));
 	ASSERT_EQ(1, write(p1[1], "x", 1));
 	ASSERT_EQ(0, posix_aio_wait_done(&cb1));
 	EXPECT_EQ(1, aio_return(&cb1));
-	close(p1[0]);
-	close(p1[1]);
-	close(p2[0]);
-	close(p2[1]);
+	close_two_pipes(p1, p2);
 }
 
 /*
@@ -236,10 +235,7 @@ TEST(cancel_on_idle_fd_leaves_other_fds_requests_alone)
 	ASSERT_EQ(0, posix_aio_wait_done(&cb));
 	EXPECT_EQ(0, aio_error(&cb));
 	EXPECT_EQ(4, aio_return(&cb));
-	close(p[0]);
-	close(p[1]);
-	close(q[0]);
-	close(q[1]);
+	close_two_pipes(p, q);
 }
 
 TEST_HARNESS_MAIN

@@ -30,6 +30,27 @@ static int finish_pipe_read(int wfd, struct aiocb *cb, size_t len)
 	return posix_aio_wait_done(cb);
 }
 
+/* Make a pipe and start an aio_read of len bytes into buf from its empty read end. */
+static void start_read_of_empty_pipe(struct __test_metadata *_metadata,
+				     int p[2], struct aiocb *cb, void *buf,
+				     size_t len)
+{
+	ASSERT_EQ(0, conform_pipe(p));
+	posix_aio_prep(cb, p[0], buf, len, 0);
+	ASSERT_EQ(0, aio_read(cb));
+}
+
+/* aio_suspend(list, n) with a 20 ms timeout must fail with EAGAIN. */
+static void expect_suspend_times_out(struct __test_metadata *_metadata,
+				     const struct aiocb *const list[], int n)
+{
+	const struct timespec limit = { 0, 20 * 1000 * 1000 };
+
+	errno = 0;
+	EXPECT_EQ(-1, aio_suspend(list, n, &limit));
+	EXPECT_EQ(EAGAIN, errno);
+}
+
 /*
  * POSIX aio_suspend: it returns 0 once at least one listed request has
  * completed; the request is then no longer EINPROGRESS (here a file read
@@ -95,20 +116,15 @@ TEST(timeout_on_pending_request_gets_eagain)
 {
 	unsigned char buf[16];
 	const struct aiocb *list[1];
-	const struct timespec limit = { 0, 20 * 1000 * 1000 };
 	struct aiocb cb;
 	int p[2];
 
 	CONFORM_DECLARE("2.6", "aio_suspend",
 			"POSIX aio_suspend() ERRORS EAGAIN (glibc/POSIX "
 			"behaviour)");
-	ASSERT_EQ(0, conform_pipe(p));
-	posix_aio_prep(&cb, p[0], buf, sizeof(buf), 0);
+	start_read_of_empty_pipe(_metadata, p, &cb, buf, sizeof(buf));
 	list[0] = &cb;
-	ASSERT_EQ(0, aio_read(&cb));
-	errno = 0;
-	EXPECT_EQ(-1, aio_suspend(list, 1, &limit));
-	EXPECT_EQ(EAGAIN, errno);
+	expect_suspend_times_out(_metadata, list, 1);
 	EXPECT_EQ(EINPROGRESS, aio_error(&cb));
 	ASSERT_EQ(0, finish_pipe_read(p[1], &cb, sizeof(buf)));
 	EXPECT_EQ(16, aio_return(&cb));
@@ -127,22 +143,17 @@ TEST(null_entries_are_ignored)
 {
 	unsigned char buf[16];
 	const struct aiocb *list[3];
-	const struct timespec limit = { 0, 20 * 1000 * 1000 };
 	struct aiocb cb;
 	int p[2];
 
 	CONFORM_DECLARE("2.6", "aio_suspend",
 			"POSIX aio_suspend(): NULL list elements are "
 			"ignored; aio_suspend(3) (glibc/POSIX behaviour)");
-	ASSERT_EQ(0, conform_pipe(p));
-	posix_aio_prep(&cb, p[0], buf, sizeof(buf), 0);
+	start_read_of_empty_pipe(_metadata, p, &cb, buf, sizeof(buf));
 	list[0] = NULL;
 	list[1] = &cb;
 	list[2] = NULL;
-	ASSERT_EQ(0, aio_read(&cb));
-	errno = 0;
-	EXPECT_EQ(-1, aio_suspend(list, 3, &limit));
-	EXPECT_EQ(EAGAIN, errno);
+	expect_suspend_times_out(_metadata, list, 3);
 	ASSERT_EQ(0, finish_pipe_read(p[1], &cb, sizeof(buf)));
 	close(p[0]);
 	close(p[1]);
@@ -219,10 +230,8 @@ TEST(pending_request_completion_ends_the_wait)
 			"POSIX aio_suspend(): a suspended thread resumes "
 			"when a listed request completes (glibc/POSIX "
 			"behaviour)");
-	ASSERT_EQ(0, conform_pipe(p));
-	posix_aio_prep(&cb, p[0], buf, sizeof(buf), 0);
+	start_read_of_empty_pipe(_metadata, p, &cb, buf, sizeof(buf));
 	list[0] = &cb;
-	ASSERT_EQ(0, aio_read(&cb));
 	w.fd = p[1];
 	conform_fill_pattern(w.data, sizeof(w.data), 0);
 	ASSERT_EQ(0, pthread_create(&tid, NULL, writer, &w));
