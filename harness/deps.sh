@@ -2,14 +2,17 @@
 # Install the Debian packages aioconf needs, if any are missing.
 #   harness/deps.sh              what ./run.sh needs (build, run, QEMU kernels)
 #   harness/deps.sh --for-tests  that plus what make check needs (fuzzer,
-#                                valgrind, a browser for the HTML report test)
+#                                valgrind, a browser for the HTML report test,
+#                                lint, and the tools to build a kernel from
+#                                source for kernels/build.sh)
 # Idempotent: when everything is present it only asks dpkg (well under a second).
 # Not root and no password-less sudo: print the exact command and exit 2.
 set -eu
 
 PACKAGES="gcc make libc6-dev liburing-dev libaio-dev python3 perl busybox-static
 cpio qemu-system-x86 linux-source-6.1 xz-utils lz4 zstd binutils e2fsprogs file"
-TEST_PACKAGES="clang-14 libclang-rt-14-dev valgrind chromium shellcheck python3-pyflakes"
+TEST_PACKAGES="clang-14 libclang-rt-14-dev valgrind chromium shellcheck python3-pyflakes
+flex bison bc libelf-dev libssl-dev"
 
 case "${1:-}" in
 "") ;;
