@@ -19,6 +19,7 @@
 # (harness/deps.sh --for-tests installs them). Exit status: 0 built,
 # 1 the build failed, 2 usage or set-up error.
 set -eu
+# shellcheck disable=SC2034  # read by lib.sh
 PROG=build.sh
 . "$(dirname "$0")/lib.sh"
 
