@@ -23,7 +23,7 @@ TAP version 13
 # # p1.c:10:bad:Expected 1 (1) == 2 (2)
 # #          FAIL  global.bad
 # not ok 2 global.bad
-# # conform-since: 5.1 IORING_OP_NOP
+# # conform-test: 5.1 | IORING_OP_NOP | io_uring_enter(2) IORING_OP_NOP
 not ok 1 t/p1 # TODO known-failing
 # aioconf-case: {"id": "t/p1", "status": "known", "exit": 1, "duration_s": 0.010, "since": "5.1", "feature": "IORING_OP_NOP", "counts": {"pass": 1, "fail": 0, "skip": 0, "xfail": 0, "known": 1}, "diagnostics": "", "points": [{"name": "good", "result": "pass"}, {"name": "bad", "result": "known", "reason": "a reviewed defect (reference)"}]}
 # aioconf-case: {"id": "t/cut", "status": "pass", "cou
