@@ -16,17 +16,6 @@
 
 #include "conform_epoll.h"
 
-/* A new epoll instance with fd added for events with data tag; returns it. */
-static int new_epoll_watching(struct __test_metadata *_metadata, int fd,
-			      unsigned int events, __u64 tag)
-{
-	int ep;
-
-	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, fd, events, tag));
-	return ep;
-}
-
 /* A CLOCK_MONOTONIC timerfd, armed (one-shot) for an absolute time that has
  * already passed, so that it has expired once when this returns. */
 static int expired_timerfd(struct __test_metadata *_metadata)
@@ -56,7 +45,7 @@ TEST(expired_timer_reports_epollin)
 			"(timerfd since 2.6.25)");
 	EPOLL_REQUIRE();
 	tfd = expired_timerfd(_metadata);
-	ep = new_epoll_watching(_metadata, tfd, EPOLLIN, 11);
+	ep = epoll_new_watching(_metadata, tfd, EPOLLIN, 11);
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 1000));
 	EXPECT_EQ(EPOLLIN, ev[0].events);
 	EXPECT_EQ(11, ev[0].data.u64);
@@ -108,7 +97,7 @@ TEST(reading_expirations_clears_epollin)
 			"timerfd_create(2) read(2) paragraph");
 	EPOLL_REQUIRE();
 	tfd = expired_timerfd(_metadata);
-	ep = new_epoll_watching(_metadata, tfd, EPOLLIN, 1);
+	ep = epoll_new_watching(_metadata, tfd, EPOLLIN, 1);
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 1000));
 	ASSERT_EQ(8, read(tfd, &n, sizeof(n)));
 	EXPECT_EQ(0, epoll_wait(ep, ev, 2, 0));
@@ -134,7 +123,7 @@ TEST(disarming_expired_timer_clears_epollin)
 			"settings were last modified");
 	EPOLL_REQUIRE();
 	tfd = expired_timerfd(_metadata);
-	ep = new_epoll_watching(_metadata, tfd, EPOLLIN, 1);
+	ep = epoll_new_watching(_metadata, tfd, EPOLLIN, 1);
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 1000));
 	ASSERT_EQ(0, timerfd_settime(tfd, 0, &off, NULL));
 	EXPECT_EQ(0, epoll_wait(ep, ev, 2, 0));
@@ -174,7 +163,7 @@ TEST(pending_signal_reports_epollin)
 			"(signalfd since 2.6.22)");
 	EPOLL_REQUIRE();
 	sfd = usr1_signalfd(_metadata);
-	ep = new_epoll_watching(_metadata, sfd, EPOLLIN, 21);
+	ep = epoll_new_watching(_metadata, sfd, EPOLLIN, 21);
 	ASSERT_EQ(0, epoll_wait(ep, ev, 2, 0));
 	ASSERT_EQ(0, raise(SIGUSR1));
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 1000));
@@ -203,7 +192,7 @@ TEST(signal_outside_mask_reports_nothing)
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR2);
 	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, NULL));
-	ep = new_epoll_watching(_metadata, sfd, EPOLLIN, 1);
+	ep = epoll_new_watching(_metadata, sfd, EPOLLIN, 1);
 	ASSERT_EQ(0, raise(SIGUSR2));
 	EXPECT_EQ(0, epoll_wait(ep, ev, 2, 0));
 	close(ep);
@@ -226,7 +215,7 @@ TEST(reading_signal_consumes_it_and_clears_epollin)
 			"signalfd(2) read(2) consumes the pending signal");
 	EPOLL_REQUIRE();
 	sfd = usr1_signalfd(_metadata);
-	ep = new_epoll_watching(_metadata, sfd, EPOLLIN, 1);
+	ep = epoll_new_watching(_metadata, sfd, EPOLLIN, 1);
 	ASSERT_EQ(0, raise(SIGUSR1));
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 1000));
 	ASSERT_EQ((ssize_t)sizeof(si), read(sfd, &si, sizeof(si)));
@@ -254,7 +243,7 @@ TEST(forked_child_signal_is_not_reported_through_parents_entry)
 	CONFORM_DECLARE("2.6.22", "signalfd", "signalfd(2) epoll(7) semantics");
 	EPOLL_REQUIRE();
 	sfd = usr1_signalfd(_metadata);
-	ep = new_epoll_watching(_metadata, sfd, EPOLLIN, 1);
+	ep = epoll_new_watching(_metadata, sfd, EPOLLIN, 1);
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {

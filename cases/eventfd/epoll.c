@@ -29,17 +29,6 @@
 		ASSERT_LE(0, (fd));                                            \
 	} while (0)
 
-/* A new epoll instance with efd added for events with data tag; returns it. */
-static int new_epoll_watching(struct __test_metadata *_metadata, int efd,
-			      unsigned int events, __u64 tag)
-{
-	int ep;
-
-	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
-	ASSERT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, efd, events, tag));
-	return ep;
-}
-
 /*
  * eventfd(2) EFD_SEMAPHORE: each read takes 1 from the counter, and the fd
  * is readable while the counter is above 0; epoll(7) level-triggered: each
@@ -57,7 +46,7 @@ TEST(semaphore_level_triggered_reports_once_per_unit)
 	CONFORM_REQUIRE_EVENTFD();
 	EPOLL_REQUIRE();
 	EFD_OPEN_OR_SKIP(efd, 3, EFD_SEMAPHORE | EFD_NONBLOCK);
-	ep = new_epoll_watching(_metadata, efd, EPOLLIN, 5);
+	ep = epoll_new_watching(_metadata, efd, EPOLLIN, 5);
 	for (int i = 0; i < 5 && epoll_wait(ep, ev, 2, 0) == 1; i++) {
 		EXPECT_EQ(EPOLLIN, ev[0].events);
 		EXPECT_EQ(5, ev[0].data.u64);
@@ -91,7 +80,7 @@ TEST(semaphore_edge_triggered_read_brings_no_new_report)
 	CONFORM_REQUIRE_EVENTFD();
 	EPOLL_REQUIRE();
 	EFD_OPEN_OR_SKIP(efd, 0, EFD_SEMAPHORE | EFD_NONBLOCK);
-	ep = new_epoll_watching(_metadata, efd, EPOLLIN | EPOLLET, 1);
+	ep = epoll_new_watching(_metadata, efd, EPOLLIN | EPOLLET, 1);
 	ASSERT_EQ(8, write(efd, &v, sizeof(v)));
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 0));
 	EXPECT_EQ(EPOLLIN, ev[0].events);
@@ -120,7 +109,7 @@ TEST(each_write_is_a_new_edge)
 	CONFORM_REQUIRE_EVENTFD();
 	EPOLL_REQUIRE();
 	EFD_OPEN_OR_SKIP(efd, 0, EFD_NONBLOCK);
-	ep = new_epoll_watching(_metadata, efd, EPOLLIN | EPOLLET, 1);
+	ep = epoll_new_watching(_metadata, efd, EPOLLIN | EPOLLET, 1);
 	for (int i = 0; i < 2; i++) {
 		ASSERT_EQ(8, write(efd, &one, sizeof(one)));
 		ASSERT_EQ(1, epoll_wait(ep, ev, 2, 0));
@@ -151,7 +140,7 @@ TEST(full_counter_reports_epollin_without_epollout)
 	EPOLL_REQUIRE();
 	EFD_OPEN_OR_SKIP(efd, 0, EFD_NONBLOCK);
 	ASSERT_EQ(8, write(efd, &v, sizeof(v)));
-	ep = new_epoll_watching(_metadata, efd, EPOLLIN | EPOLLOUT, 1);
+	ep = epoll_new_watching(_metadata, efd, EPOLLIN | EPOLLOUT, 1);
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 0));
 	EXPECT_EQ(EPOLLIN, ev[0].events);
 	ASSERT_EQ(8, read(efd, &v, sizeof(v)));
@@ -179,7 +168,7 @@ TEST(read_of_full_counter_is_an_epollout_edge)
 	EPOLL_REQUIRE();
 	EFD_OPEN_OR_SKIP(efd, 0, EFD_NONBLOCK);
 	ASSERT_EQ(8, write(efd, &v, sizeof(v)));
-	ep = new_epoll_watching(_metadata, efd, EPOLLOUT | EPOLLET, 2);
+	ep = epoll_new_watching(_metadata, efd, EPOLLOUT | EPOLLET, 2);
 	EXPECT_EQ(0, epoll_wait(ep, ev, 2, 0));
 	ASSERT_EQ(8, read(efd, &v, sizeof(v)));
 	ASSERT_EQ(1, epoll_wait(ep, ev, 2, 0));
@@ -207,7 +196,7 @@ TEST(blocked_wait_is_woken_by_write)
 	CONFORM_REQUIRE_EVENTFD();
 	EPOLL_REQUIRE();
 	EFD_OPEN_OR_SKIP(efd, 0, EFD_SEMAPHORE);
-	ep = new_epoll_watching(_metadata, efd, EPOLLIN, 9);
+	ep = epoll_new_watching(_metadata, efd, EPOLLIN, 9);
 	seen = epoll_waiter_start(_metadata, &w, ep);
 	ASSERT_EQ(8, write(efd, &one, sizeof(one)));
 	ASSERT_EQ(0, pthread_join(w.th, NULL));

@@ -63,6 +63,18 @@ static inline void epoll_new_watching_pipe(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, epoll_ctl_tag(*ep, EPOLL_CTL_ADD, p[0], events, tag));
 }
 
+/* A new epoll instance with fd added for events with data tag; returns it.
+ * Each step is ASSERTed; the caller closes it. */
+static inline int epoll_new_watching(struct __test_metadata *_metadata, int fd,
+				     unsigned int events, __u64 tag)
+{
+	int ep;
+
+	ASSERT_LE(0, ep = epoll_create1(EPOLL_CLOEXEC));
+	ASSERT_EQ(0, epoll_ctl_tag(ep, EPOLL_CTL_ADD, fd, events, tag));
+	return ep;
+}
+
 /*
  * A thread asleep in epoll_pwait(ep, &ev, 1, 5000, NULL), for the tests of
  * what wakes a blocked wait. epoll_waiter_start() fills it in; the test

@@ -37,9 +37,10 @@ def kernel_order(name):
 # ------------------------------------------------------------------ input
 
 def read_boot_env(path):
+    """boot.env (kernels/boot.sh: KEY=value lines) as a dict; {} if absent."""
     facts = {}
     try:
-        with open(path) as f:
+        with open(path, errors="replace") as f:
             for line in f:
                 key, sep, value = line.rstrip("\n").partition("=")
                 if sep:

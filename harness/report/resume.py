@@ -35,22 +35,13 @@ import os
 import re
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from model import read_boot_env  # noqa: E402  (same folder: boot.env as KEY=value)
+
 STATUSES = ["pass", "fail", "known", "skip", "timeout", "crash", "error", "notrun"]
 POINTS = ["pass", "fail", "skip", "xfail", "known"]
 CONSOLE_MARK = re.compile(r"Kernel panic|BUG:|Oops|general protection|sysrq: |WARNING:|Call Trace")
-
-
-def read_env(path):
-    env = {}
-    try:
-        with open(path, errors="replace") as f:
-            for line in f:
-                k, sep, v = line.rstrip("\n").partition("=")
-                if sep:
-                    env[k] = v
-    except OSError:
-        pass
-    return env
 
 
 def case_id(path):
@@ -138,7 +129,7 @@ def merge(top):
     kernel, options, duration = None, None, 0.0
     stub = None
     for number, d in enumerate(boot_dirs(top), 1):
-        env = read_env(os.path.join(d, "boot.env"))
+        env = read_boot_env(os.path.join(d, "boot.env"))
         release = env.get("release", "")
         rel = os.path.relpath(d, top)
         boot = {"boot": number, "dir": rel, "status": env.get("status", "?")}
