@@ -51,7 +51,7 @@ REF_CASE_SRCS := $(sort $(wildcard cases/ref/*.c))
 SAN_CASE_BINS := $(patsubst cases/%.c,$(BUILD)/san/cases/%,$(REF_CASE_SRCS))
 SAN_REF_OBJS := $(patsubst ref/%.c,$(BUILD)/san/ref/%.o,$(REF_SRCS))
 
-.PHONY: all deps cases fixtures unit fuzz bench sanitize check baseline clean
+.PHONY: all deps cases fixtures unit fuzz bench sanitize check baseline mutate clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/libref.a $(BUILD)/runner $(BUILD)/kernels/guest-exit cases
@@ -169,6 +169,16 @@ check:
 baseline:
 	./run.sh --matrix; s=$$?; [ $$s -le 1 ] || exit $$s
 	harness/report/baseline.sh "$$(ls -d results/*-matrix* | sort | tail -n 1)"
+
+# The mutation campaign (kernels/mutate.py): seeds the faults of
+# kernels/mutants.txt into linux-source-6.1 one at a time, builds, boots and
+# runs the cases, and writes results/mutation/. Resumable; options go in
+# MUTATE_ARGS (e.g. MUTATE_ARGS='--only aio-cancel-returns-zero').
+mutate:
+	harness/deps.sh --for-build
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory -j$$(nproc) all
+	/usr/bin/python3 kernels/mutate.py $(MUTATE_ARGS)
 
 clean:
 	rm -rf $(BUILD)

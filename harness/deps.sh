@@ -1,23 +1,25 @@
 #!/bin/sh
 # Install the Debian packages aioconf needs, if any are missing.
 #   harness/deps.sh              what ./run.sh needs (build, run, QEMU kernels)
+#   harness/deps.sh --for-build  that plus the tools to build a kernel from
+#                                source (kernels/build.sh, make mutate)
 #   harness/deps.sh --for-tests  that plus what make check needs (fuzzer,
-#                                valgrind, a browser for the HTML report test,
-#                                lint, and the tools to build a kernel from
-#                                source for kernels/build.sh)
+#                                valgrind, a browser for the HTML report
+#                                test, lint)
 # Idempotent: when everything is present it only asks dpkg (well under a second).
 # Not root and no password-less sudo: print the exact command and exit 2.
 set -eu
 
 PACKAGES="gcc make libc6-dev liburing-dev libaio-dev python3 perl busybox-static
 cpio qemu-system-x86 linux-source-6.1 xz-utils lz4 zstd binutils e2fsprogs file"
-TEST_PACKAGES="clang-14 libclang-rt-14-dev valgrind chromium shellcheck python3-pyflakes
-flex bison bc libelf-dev libssl-dev"
+BUILD_PACKAGES="flex bison bc libelf-dev libssl-dev"
+TEST_PACKAGES="clang-14 libclang-rt-14-dev valgrind chromium shellcheck python3-pyflakes"
 
 case "${1:-}" in
 "") ;;
---for-tests) PACKAGES="$PACKAGES $TEST_PACKAGES" ;;
-*) echo "usage: harness/deps.sh [--for-tests]" >&2; exit 2 ;;
+--for-build) PACKAGES="$PACKAGES $BUILD_PACKAGES" ;;
+--for-tests) PACKAGES="$PACKAGES $BUILD_PACKAGES $TEST_PACKAGES" ;;
+*) echo "usage: harness/deps.sh [--for-build|--for-tests]" >&2; exit 2 ;;
 esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

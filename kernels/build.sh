@@ -16,7 +16,7 @@
 # The config is made anew only when DIR has none or a fragment changed;
 # options of the fragments that the kernel would not take are named. Prints
 # the bzImage's path last. Needs flex, bison, bc, libelf-dev, libssl-dev
-# (harness/deps.sh --for-tests installs them). Exit status: 0 built,
+# (harness/deps.sh --for-build installs them). Exit status: 0 built,
 # 1 the build failed, 2 usage or set-up error.
 set -eu
 # shellcheck disable=SC2034  # read by lib.sh
