@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every shell script passes shellcheck -S warning; the Python reports pass
-# pyflakes. Both come from Debian (harness/deps.sh --for-tests).
+# Every shell script passes shellcheck -S warning; the Python of
+# harness/report, harness and kernels passes pyflakes. Both come from Debian
+# (harness/deps.sh --for-tests).
 . "$(dirname "$0")/lib.sh"
 plan 2
 
@@ -12,8 +13,8 @@ else
 	ok 1 "shellcheck is missing: harness/deps.sh --for-tests installs it"
 fi
 if "$PY" -m pyflakes --version >/dev/null 2>&1; then
-	"$PY" -m pyflakes harness/report/*.py >"$TMP/pf" 2>&1
-	ok $? "pyflakes on harness/report/*.py" || sed 's/^/# /' "$TMP/pf"
+	"$PY" -m pyflakes harness/report/*.py harness/*.py kernels/*.py >"$TMP/pf" 2>&1
+	ok $? "pyflakes on harness/report, harness and kernels Python" || sed 's/^/# /' "$TMP/pf"
 else
 	ok 1 "pyflakes is missing: harness/deps.sh --for-tests installs python3-pyflakes"
 fi
