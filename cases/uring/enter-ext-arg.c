@@ -5,9 +5,11 @@
  * carrying a timeout for the wait and a signal mask for its duration. A
  * wait that times out, one that ends at once because a CQE is there, a
  * submit-and-wait, a pending signal let through by the mask, and the
- * EINVAL / EFAULT cases of the argument block.
+ * EINVAL / EFAULT cases of the argument block, the reserved pad field
+ * included (min_wait_usec since 6.12).
  */
 #include <liburing.h>
+#include <ref/uapi.h>
 
 #include "conform_uring.h"
 
@@ -148,6 +150,48 @@ TEST(wrong_argsz_gets_einval)
 	ext_arg(&arg, &ts, URING_BRIEF_WAIT_MS);
 	EXPECT_EQ(-1, enter2(ring.ring_fd, 0, 1, EXT_WAIT, &arg, sizeof(arg) - 8));
 	EXPECT_EQ(EINVAL, errno);
+	io_uring_queue_exit(&ring);
+}
+
+/*
+ * io_uring_enter(2) IORING_ENTER_EXT_ARG: the __u32 after sigmask_sz, "pad"
+ * in struct io_uring_getevents_arg, is reserved: a non-zero value fails the
+ * call with EINVAL (since 5.18, kernel commit d2347b9695da "io_uring: verify
+ * pad field is 0 in io_get_ext_arg"; 5.11 to 5.17 ignored the field, and
+ * there is no probe for the check). 6.12 gave the field a meaning,
+ * min_wait_usec (commit 7ed9e09e2d13 "io_uring: wire up min batch wake
+ * timeout"), announced by IORING_FEAT_MIN_TIMEOUT: on such a kernel a
+ * non-zero value is a minimum wait, accepted, and a wait on an empty ring
+ * still ends with ETIME when ts runs out. The feature bit picks the variant
+ * asserted; the log says which.
+ */
+TEST(nonzero_pad_gets_einval)
+{
+	struct io_uring ring;
+	struct io_uring_getevents_arg arg;
+	struct __kernel_timespec ts;
+	bool min_wait;
+
+	CONFORM_DECLARE("5.18", "IORING_ENTER_EXT_ARG",
+			"io_uring_enter(2) io_uring_getevents_arg pad; kernel "
+			"commits d2347b9695da (pad EINVAL, 5.18), 7ed9e09e2d13 "
+			"(min_wait_usec, 6.12)");
+	REQUIRE_EXT_ARG();
+	min_wait = !conform_uring_feature_missing(REF_IORING_FEAT_MIN_TIMEOUT,
+						  "IORING_FEAT_MIN_TIMEOUT");
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	ext_arg(&arg, &ts, URING_BRIEF_WAIT_MS);
+	arg.pad = 1000;
+	EXPECT_EQ(-1, enter2(ring.ring_fd, 0, 1, EXT_WAIT, &arg, sizeof(arg)));
+	if (min_wait) {
+		TH_LOG("IORING_FEAT_MIN_TIMEOUT: the field is min_wait_usec, "
+		       "the wait runs out with ETIME");
+		EXPECT_EQ(ETIME, errno);
+	} else {
+		TH_LOG("no IORING_FEAT_MIN_TIMEOUT: the field is reserved, EINVAL");
+		EXPECT_EQ(EINVAL, errno);
+	}
+	EXPECT_EQ(0u, io_uring_cq_ready(&ring));
 	io_uring_queue_exit(&ring);
 }
 

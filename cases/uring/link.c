@@ -2,11 +2,13 @@
 /*
  * uring/link: request ordering flags of io_uring_enter(2): IOSQE_IO_LINK
  * chains (run in order, broken by an error or a short read, the rest then
- * -ECANCELED), IOSQE_IO_HARDLINK (not broken by a failed result) and
- * IOSQE_IO_DRAIN (waits for everything submitted before it). Each TEST
- * declares the first kernel of its flag (DRAIN 5.2, LINK 5.3, HARDLINK
- * 5.5); the requests in the chains are IORING_OP_READ/IORING_OP_WRITE,
- * which need 5.6, so before 5.6 the tests skip on the opcode probe.
+ * -ECANCELED; broken at submission, the head too), IOSQE_IO_HARDLINK (not
+ * broken by a failed result) and IOSQE_IO_DRAIN (waits for everything
+ * submitted before it). Each TEST declares the first kernel of its flag
+ * (DRAIN 5.2, LINK 5.3, HARDLINK 5.5) or of its behaviour (a head cancelled
+ * by a later SQE's submission failure, 5.5); most requests in the chains
+ * are IORING_OP_READ/IORING_OP_WRITE, which need 5.6, so before 5.6 those
+ * tests skip on the opcode probe.
  */
 #include <liburing.h>
 
@@ -105,6 +107,45 @@ TEST(failed_link_head_cancels_rest_of_chain)
 	EXPECT_EQ(-ECANCELED, res[2]);
 	io_uring_queue_exit(&ring);
 	close(dfd);
+}
+
+/*
+ * io_uring_enter(2) IOSQE_IO_LINK: "If a chain of SQE links is broken, the
+ * remaining unstarted part of the chain will be terminated and completed
+ * with -ECANCELED". A later SQE of the chain that fails at submission breaks
+ * it before anything ran: that SQE completes with its own error and the
+ * head, never started, with -ECANCELED, not with the later SQE's error
+ * (since 5.5, when io_submit_sqe() began to prepare linked SQEs as they are
+ * submitted and to fail the head on an error there, "fail even hard links
+ * since we don't submit"; 5.3 and 5.4 prepared a linked SQE only once the
+ * head had run). Head: a NOP; the later SQE: an IORING_OP_POLL_ADD with a
+ * non-zero addr, -EINVAL (io_uring_enter(2) CQE ERRORS).
+ */
+TEST(later_sqe_failing_submission_cancels_link_head)
+{
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+	int fds[2], res[2] = { 1, 1 };
+
+	CONFORM_DECLARE("5.5", "IOSQE_IO_LINK",
+			"io_uring_enter(2) IOSQE_IO_LINK unstarted part "
+			"-ECANCELED; CQE ERRORS EINVAL (POLL_ADD addr non-zero)");
+	CONFORM_REQUIRE_URING();
+	URING_REQUIRE_SQE_FLAG(IOSQE_IO_LINK);
+	ASSERT_EQ(0, conform_pipe(fds));
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	uring_queue_nop(&ring, 0, IOSQE_IO_LINK);
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_poll_add(sqe, fds[0], POLLIN);
+	sqe->addr = 1;
+	io_uring_sqe_set_data64(sqe, 1);
+	ASSERT_EQ(2, io_uring_submit(&ring));
+	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
+	EXPECT_EQ(-ECANCELED, res[0]);
+	EXPECT_EQ(-EINVAL, res[1]);
+	io_uring_queue_exit(&ring);
+	close(fds[0]);
+	close(fds[1]);
 }
 
 /*

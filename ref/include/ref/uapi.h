@@ -28,6 +28,7 @@
 /* Feature bits after 6.1. */
 #define REF_IORING_FEAT_REG_REG_RING	(1U << 13)	/* 6.3 */
 #define REF_IORING_FEAT_RECVSEND_BUNDLE	(1U << 14)	/* 6.10 */
+#define REF_IORING_FEAT_MIN_TIMEOUT	(1U << 15)	/* 6.12 */
 
 /* Provided-buffer ring status query (6.8). */
 #define REF_IORING_REGISTER_PBUF_STATUS	26
