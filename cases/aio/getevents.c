@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * aio/getevents: reaping completions with io_getevents(2) through the raw
- * system call: the min_nr/nr bounds, the timeout, argument errors, and how
- * reaping moves the head of the completion ring mapped at the context.
+ * system call: the min_nr/nr bounds, the timeout, argument errors, how
+ * reaping moves the head of the completion ring mapped at the context, and
+ * what io_destroy(2) does to a thread waiting in io_getevents.
  * Completions are made deterministic with buffered reads of a regular file,
  * which complete before io_submit returns.
  * Sources: io_getevents(2), fs/aio.c (struct aio_ring, DESIGN.md section 6).
  */
+#include <pthread.h>
+#include <stdatomic.h>
+
 #include "conform_aio.h"
 
 /* io_getevents(2) ERRORS: EINVAL "min_nr is out of range or nr is out of range": min_nr greater than nr (since 2.6). */
@@ -189,6 +193,90 @@ TEST(ring_head_follows_tail_when_reaped)
 	EXPECT_EQ(ring->tail, ring->head);
 	EXPECT_EQ(0, aio_sys_destroy(ctx));
 	close(fd);
+}
+
+/* A thread that waits in io_getevents on a context with nothing pending. */
+struct ctx_waiter {
+	aio_context_t ctx;
+	atomic_int tid;		/* gettid() of the thread, 0 until it runs */
+	long ret;		/* what io_getevents returned */
+	int err;		/* and its errno */
+	atomic_int done;	/* set once io_getevents has returned */
+};
+
+/* How long the waiter's io_getevents may wait: only a bound, never reached on a correct kernel. */
+#define WAITER_TIMEOUT_S 10
+
+static void *wait_for_events(void *arg)
+{
+	struct ctx_waiter *w = arg;
+	struct timespec bound = { .tv_sec = WAITER_TIMEOUT_S };
+	struct io_event ev;
+
+	atomic_store(&w->tid, (int)gettid());
+	errno = 0;
+	w->ret = aio_sys_getevents(w->ctx, 1, 1, &ev, &bound);
+	w->err = errno;
+	atomic_store(&w->done, 1);
+	return NULL;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) +
+	       (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/*
+ * io_getevents(2) EINVAL "ctx_id is invalid", for a waiter too: io_destroy
+ * of a context wakes a thread asleep in io_getevents on it, which returns
+ * -1 with EINVAL at once (fs/aio.c: kill_ioctx() wakes ctx->wait and
+ * aio_read_events() reports the dead context as -EINVAL), and io_destroy,
+ * which waits until that thread has let go of the context, returns 0 (since
+ * 2.6.27, commit e92adcba261f "aio: io_getevents() should return if
+ * io_destroy() is invoked"). The waiter's timeout is 10 s; both must be
+ * done well before it (5 s). The thread is seen asleep in io_getevents
+ * (/proc/self/task/<tid>/syscall) before io_destroy.
+ */
+TEST(destroy_wakes_waiter_with_einval)
+{
+	struct ctx_waiter w = { .ret = -2 };
+	struct timespec t0;
+	double took;
+	pthread_t th;
+	int seen, early;
+
+	CONFORM_DECLARE("2.6.27", "io_getevents",
+			"io_getevents(2) EINVAL: ctx_id is invalid; fs/aio.c kill_ioctx() wakes waiters; commit e92adcba261f (2.6.27): aio: io_getevents() should return if io_destroy() is invoked");
+	CONFORM_REQUIRE_AIO();
+	ASSERT_EQ(0, aio_sys_setup(4, &w.ctx));
+	ASSERT_EQ(0, pthread_create(&th, NULL, wait_for_events, &w));
+	while (!atomic_load(&w.tid))
+		sched_yield();
+	seen = conform_wait_blocked_in(atomic_load(&w.tid), SYS_io_getevents);
+	early = atomic_load(&w.done);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	EXPECT_EQ(0, aio_sys_destroy(w.ctx));
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	took = seconds_since(&t0);
+	/* Returning before io_destroy is wrong whatever else was seen. */
+	if (early)
+		TH_LOG("io_getevents returned %ld (%s) before io_destroy",
+		       w.ret, strerror(w.err));
+	ASSERT_EQ(0, early);
+	if (seen < 0)
+		SKIP(return, CONFORM_ENV "/proc/self/task/<tid>/syscall unreadable: cannot see the waiter asleep in io_getevents");
+	if (seen == 0)
+		SKIP(return, CONFORM_UNSEEN "the waiter was not seen asleep in io_getevents within 5 s (io_getevents returned %ld, %s)",
+		     w.ret, strerror(w.err));
+	if (took >= 5.0)
+		TH_LOG("io_destroy and the waiter's return took %.3f s", took);
+	EXPECT_GT(5.0, took);
+	EXPECT_EQ(-1, w.ret);
+	EXPECT_EQ(EINVAL, w.err);
 }
 
 TEST_HARNESS_MAIN

@@ -3,8 +3,8 @@
  * aio/setup: creating and destroying a Linux native AIO context through the
  * raw system calls (io_setup(2), io_destroy(2)), their argument checks, and
  * the completion ring header the kernel maps at the context address.
- * Sources: io_setup(2), io_destroy(2), fs/aio.c (struct aio_ring, the user
- * ABI that libaio reads).
+ * Sources: io_setup(2), io_destroy(2), proc(5) (/proc/sys/fs/aio-nr and
+ * aio-max-nr), fs/aio.c (struct aio_ring, the user ABI that libaio reads).
  */
 #include "conform_aio.h"
 
@@ -154,6 +154,59 @@ TEST(ring_header_is_valid_and_empty)
 	EXPECT_EQ(0U, ring->head);
 	EXPECT_EQ(0U, ring->tail);
 	EXPECT_EQ(0, aio_sys_destroy(ctx));
+}
+
+/*
+ * proc(5) /proc/sys/fs/aio-nr: "the running total of the number of events
+ * specified by io_setup(2) calls for all currently active AIO contexts";
+ * io_setup(2) EAGAIN once a request would take it past aio-max-nr. A
+ * destroyed context is no longer active, so io_destroy gives its events
+ * back, by the time it returns, since 3.11 (fs/aio.c kill_ioctx(), commit
+ * 36f5588905c1 "aio: refcounting cleanup"; before, an RCU callback gave them
+ * back later). Since 4.12 (commit 2a8a98673c13) a context counts the
+ * nr_events passed to io_setup, not its doubled ring size; before, the
+ * doubled size was held against twice the limit, so a context of 40% of
+ * aio-max-nr fits either way. Such a context, set up and destroyed eight
+ * times in a row, must never get EAGAIN: were even half of it left counted
+ * after each io_destroy, the fourth or fifth io_setup would. Other programs
+ * may hold events meanwhile (cases run concurrently), so nothing asserts an
+ * aio-nr value: the test only needs a tenth of the limit free beside it.
+ */
+#define AIO_CYCLES 8
+/* Above this limit a context of 40% of it needs a ring of over 25 MiB. */
+#define AIO_CYCLE_MAX_NR_CAP 1048576L
+
+TEST(destroy_gives_events_back_to_aio_max_nr)
+{
+	long max_nr, in_use, ret;
+	unsigned int nr;
+	aio_context_t ctx;
+
+	CONFORM_DECLARE("3.11", "io_destroy",
+			"proc(5) /proc/sys/fs/aio-nr: events of all currently active contexts; io_setup(2) EAGAIN; fs/aio.c kill_ioctx(), commit 36f5588905c1 (3.11): aio: refcounting cleanup");
+	CONFORM_REQUIRE_AIO();
+	max_nr = conform_read_sysctl("/proc/sys/fs/aio-max-nr");
+	in_use = conform_read_sysctl("/proc/sys/fs/aio-nr");
+	if (max_nr < 0 || in_use < 0)
+		SKIP(return, CONFORM_ENV "cannot read /proc/sys/fs/aio-max-nr and aio-nr (no /proc?)");
+	if (max_nr < 1000 || max_nr > AIO_CYCLE_MAX_NR_CAP)
+		SKIP(return, CONFORM_ENV "fs.aio-max-nr=%ld: a context of 40%% of it is too small to leave others room, or needs too large a ring",
+		     max_nr);
+	nr = (unsigned int)(max_nr * 2 / 5 + 1);
+	if (in_use > max_nr / 2)
+		SKIP(return, CONFORM_ENV "fs.aio-nr=%ld of fs.aio-max-nr=%ld: no room for a context of %u events beside what others hold",
+		     in_use, max_nr, nr);
+	for (int cycle = 1; cycle <= AIO_CYCLES; cycle++) {
+		ctx = 0;
+		errno = 0;
+		ret = aio_sys_setup(nr, &ctx);
+		if (ret != 0)
+			TH_LOG("io_setup(%u) #%d of %d: %s; fs.aio-nr %ld, fs.aio-max-nr %ld",
+			       nr, cycle, AIO_CYCLES, strerror(errno),
+			       conform_read_sysctl("/proc/sys/fs/aio-nr"), max_nr);
+		ASSERT_EQ(0, ret);
+		ASSERT_EQ(0, aio_sys_destroy(ctx));
+	}
 }
 
 TEST_HARNESS_MAIN
