@@ -3,7 +3,8 @@
  * uring/async-cancel: IORING_OP_ASYNC_CANCEL. The result of the cancel
  * itself (0, -ENOENT, -EALREADY, a count with IORING_ASYNC_CANCEL_ALL) and
  * what the cancelled request completes with. Requests to cancel are reads
- * on empty pipes, which cannot finish on their own.
+ * on empty pipes, which cannot finish on their own, and a long
+ * IORING_OP_TIMEOUT.
  */
 #include <liburing.h>
 
@@ -81,6 +82,42 @@ TEST(cancel_of_waiting_read_gets_zero_and_read_ecanceled)
 	io_uring_queue_exit(&ring);
 	close(fds[0]);
 	close(fds[1]);
+}
+
+/*
+ * io_uring_enter(2) IORING_OP_ASYNC_CANCEL: "Attempt to cancel an already
+ * issued request", named by its user_data; a pending IORING_OP_TIMEOUT is
+ * one. Found -> the cancel's res is 0, and IORING_OP_TIMEOUT: "If the
+ * timeout was canceled before it expired, the request will complete with
+ * -ECANCELED". Since 5.5 (commit "io_uring: make ASYNC_CANCEL work with
+ * poll and timeout", in the 5.5 merge, the release that added
+ * ASYNC_CANCEL). The timeout (count 0) is of 10 s, so it is pending when
+ * the cancel is issued and cannot expire within the bounded reaps.
+ */
+TEST(cancel_of_pending_timeout_gets_zero_and_timeout_ecanceled)
+{
+	static struct __kernel_timespec long_ts = { .tv_sec = 10 };
+	const __u64 tags[2] = { TAG_TARGET, TAG_CANCEL };
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+	int res[2] = { 1, 1 };
+
+	CONFORM_DECLARE("5.5", "IORING_OP_ASYNC_CANCEL",
+			"io_uring_enter(2) IORING_OP_ASYNC_CANCEL of a pending "
+			"IORING_OP_TIMEOUT: 0, timeout -ECANCELED");
+	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
+	CONFORM_REQUIRE_URING_OP(IORING_OP_TIMEOUT);
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_timeout(sqe, &long_ts, 0, 0);
+	io_uring_sqe_set_data64(sqe, TAG_TARGET);
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	queue_cancel(&ring, TAG_TARGET, 0);
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
+	EXPECT_EQ(0, res[1]);
+	EXPECT_EQ(-ECANCELED, res[0]);
+	io_uring_queue_exit(&ring);
 }
 
 /*

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * uring/timeout: IORING_OP_TIMEOUT (expiry, completion count),
- * IORING_OP_TIMEOUT_REMOVE, and IORING_OP_LINK_TIMEOUT on a read that waits
- * on an empty pipe or that completes first. Timeouts are either short and
+ * IORING_OP_TIMEOUT_REMOVE, IORING_OP_LINK_TIMEOUT on a read that waits
+ * on an empty pipe or that completes first, and the -EINVAL of a TIMEOUT or
+ * LINK_TIMEOUT whose len is not 1. Timeouts are either short and
  * meant to expire, or long (10 s) and meant never to; waits are bounded.
  */
 #include <liburing.h>
@@ -206,6 +207,88 @@ TEST(link_timeout_cancelled_when_linked_read_completes)
 	io_uring_queue_exit(&ring);
 	close(fds[0]);
 	close(fds[1]);
+}
+
+/*
+ * Submit one IORING_OP_TIMEOUT of ts (count 0) whose len is len and reap it:
+ * its res, or INT_MIN when it did not run.
+ */
+static int run_timeout_with_len(struct io_uring *ring,
+				struct __kernel_timespec *ts, unsigned int len)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+	io_uring_prep_timeout(sqe, ts, 0, 0);
+	sqe->len = len;
+	io_uring_sqe_set_data64(sqe, TAG_TIMEOUT);
+	return uring_submit_res(ring);
+}
+
+/*
+ * io_uring_enter(2) IORING_OP_TIMEOUT: "len must contain 1 to signify one
+ * timespec64 structure"; a timeout whose len is anything else completes
+ * with -EINVAL, the prep of the timeout checking len != 1 since the opcode
+ * came in 5.4 (commit 5262f567987d "io_uring: IORING_OP_TIMEOUT support").
+ * len 0 and len 2, each with a 10 ms timer: a kernel that took either
+ * would end it with -ETIME instead.
+ */
+TEST(timeout_with_len_other_than_one_gets_einval)
+{
+	static const unsigned int bad_len[] = { 0, 2 };
+	struct io_uring ring;
+
+	CONFORM_DECLARE("5.4", "IORING_OP_TIMEOUT",
+			"io_uring_enter(2) IORING_OP_TIMEOUT: len must contain 1; "
+			"commit 5262f567987d (5.4)");
+	CONFORM_REQUIRE_URING_OP(IORING_OP_TIMEOUT);
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	for (unsigned int i = 0; i < sizeof(bad_len) / sizeof(bad_len[0]); i++) {
+		TH_LOG("len %u", bad_len[i]);
+		EXPECT_EQ(-EINVAL, run_timeout_with_len(&ring, &short_ts,
+							bad_len[i]));
+	}
+	io_uring_queue_exit(&ring);
+}
+
+/*
+ * io_uring_enter(2) IORING_OP_LINK_TIMEOUT: "The format of the command is
+ * otherwise like IORING_OP_TIMEOUT", whose len "must contain 1"; a link
+ * timeout with another len completes with -EINVAL, checked since the
+ * opcode came in 5.5 (commit 2665abfd757f "io_uring: add support for linked
+ * SQE timeouts"). len 0 and len 2, each linked behind a NOP and with a
+ * 10 ms timer: a kernel that took either would end it with -ECANCELED or
+ * -ETIME instead. The refused SQE breaks the chain and the NOP completes
+ * with -ECANCELED, which
+ * uring/link:later_sqe_failing_submission_cancels_link_head asserts; here
+ * it is only reaped.
+ */
+TEST(link_timeout_with_len_other_than_one_gets_einval)
+{
+	static const unsigned int bad_len[] = { 0, 2 };
+	const __u64 tags[2] = { TAG_OTHER, TAG_TIMEOUT };
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+
+	CONFORM_DECLARE("5.5", "IORING_OP_LINK_TIMEOUT",
+			"io_uring_enter(2) IORING_OP_LINK_TIMEOUT: format like "
+			"IORING_OP_TIMEOUT, len must contain 1; commit 2665abfd757f (5.5)");
+	CONFORM_REQUIRE_URING_OP(IORING_OP_LINK_TIMEOUT);
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	for (unsigned int i = 0; i < sizeof(bad_len) / sizeof(bad_len[0]); i++) {
+		int res[2] = { 1, 1 };
+
+		TH_LOG("len %u", bad_len[i]);
+		ASSERT_NE(NULL, uring_queue_nop(&ring, TAG_OTHER, IOSQE_IO_LINK));
+		sqe = io_uring_get_sqe(&ring);
+		io_uring_prep_link_timeout(sqe, &short_ts, 0);
+		sqe->len = bad_len[i];
+		io_uring_sqe_set_data64(sqe, TAG_TIMEOUT);
+		ASSERT_EQ(2, io_uring_submit(&ring));
+		ASSERT_EQ(0, uring_reap_tagged(&ring, 2, tags, res));
+		TH_LOG("linked NOP: %d", res[0]);
+		EXPECT_EQ(-EINVAL, res[1]);
+	}
+	io_uring_queue_exit(&ring);
 }
 
 TEST_HARNESS_MAIN
