@@ -291,6 +291,93 @@ TEST(long_datagram_sets_msg_trunc_and_returns_copied_bytes)
 	close(sv[1]);
 }
 
+/*
+ * Whether this kernel's io_uring retries a short MSG_WAITALL recvmsg, seen
+ * on an AF_UNIX SOCK_SEQPACKET pair. Kernel commit 7ba89d2af17a (5.18)
+ * added that retry for SOCK_STREAM and SOCK_SEQPACKET sockets alike (one
+ * test of the socket type, io_net_retry()); a seqpacket recvmsg(2) itself
+ * returns one record however long the buffer, so with two 4-byte records
+ * pending a MSG_WAITALL recvmsg of 8 completes with 8 only where io_uring
+ * retries, and with 4 where it does not. Returns that res (INT_MIN if it
+ * did not run).
+ */
+static int seqpacket_waitall_recvmsg_res(void)
+{
+	char in[8];
+	struct iovec iov = { in, sizeof(in) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct io_uring ring;
+	int sv[2], res = INT_MIN;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		return INT_MIN;
+	if (write(sv[1], "1234", 4) == 4 && write(sv[1], "5678", 4) == 4 &&
+	    !io_uring_queue_init(4, &ring, 0)) {
+		res = run_msg(&ring, false, sv[0], &msg, MSG_WAITALL);
+		io_uring_queue_exit(&ring);
+	}
+	close(sv[0]);
+	close(sv[1]);
+	return res;
+}
+
+/*
+ * recvmsg(2) takes the flags of recv(2), where MSG_WAITALL "requests that
+ * the operation block until the full request is satisfied". Kernel commit
+ * 7ba89d2af17a ("io_uring: ensure recv and recvmsg handle MSG_WAITALL
+ * correctly", 5.18, also in 5.10.y and 5.15.y) made io_uring's RECVMSG on a
+ * stream socket, without control data, retry a short receive until
+ * msg_iov is full; before, it completed with the first bytes. The variant
+ * is probed on a seqpacket pair (seqpacket_waitall_recvmsg_res, the same
+ * retry) and asserted on a stream pair: a recvmsg into iovecs of 3 and 5
+ * waits on an empty socket; 4 bytes come, then 4 more: with the retry it
+ * is still pending after the first 4 and completes with 8, the bytes in
+ * order across both iovecs; without it (logged) it completes with 4. Both
+ * variants asserted: since 5.3.
+ */
+TEST(recvmsg_waitall_waits_for_full_length)
+{
+	char out[8], in[8];
+	struct iovec iov[2] = { { in, 3 }, { in + 3, 5 } };
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	struct io_uring ring;
+	int sv[2], probe;
+
+	CONFORM_DECLARE("5.3", "IORING_OP_RECVMSG",
+			"recv(2) MSG_WAITALL through recvmsg(2); commit 7ba89d2af17a (5.18) waits for the full length, older kernels complete short (probed on SOCK_SEQPACKET, logged)");
+	CONFORM_REQUIRE_URING_OP(IORING_OP_RECVMSG);
+	probe = seqpacket_waitall_recvmsg_res();
+	ASSERT_TRUE(probe == 8 || probe == 4)
+		TH_LOG("the SOCK_SEQPACKET MSG_WAITALL probe completed with %d", probe);
+	conform_fill_pattern(out, sizeof(out), 0);
+	ASSERT_EQ(0, conform_socketpair(sv));
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
+	io_uring_prep_recvmsg(sqe, sv[0], &msg, MSG_WAITALL);
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	ASSERT_EQ(-ETIME, uring_wait_briefly(&ring));
+	ASSERT_EQ(4, write(sv[1], out, 4));
+	if (probe == 4) {
+		TH_LOG("kernel shows pre-5.18 MSG_WAITALL (no retry: a seqpacket recvmsg of 8 got one 4-byte record): the recvmsg completes short");
+		ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
+		EXPECT_EQ(4, cqe.res);
+		EXPECT_TRUE(conform_check_pattern(in, 4, 0));
+		goto out;
+	}
+	ASSERT_EQ(-ETIME, uring_wait_briefly(&ring))
+		TH_LOG("the recvmsg completed after 4 of 8 bytes, though this kernel retries MSG_WAITALL on a seqpacket socket");
+	ASSERT_EQ(4, write(sv[1], out + 4, 4));
+	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
+	EXPECT_EQ(8, cqe.res);
+	EXPECT_TRUE(conform_check_pattern(in, sizeof(in), 0));
+out:
+	io_uring_queue_exit(&ring);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 /* recvmsg(2)/sendmsg(2): ENOTSOCK "The file descriptor sockfd does not
  * refer to a socket" - a pipe (since 5.3 through the ring). */
 TEST(sendmsg_on_pipe_gets_enotsock)
