@@ -32,10 +32,11 @@ The campaign is resumable: mutants with a verdict are not run again. Every
 mutant is reverted whatever happens (an exception, Ctrl-C, SIGTERM; after a
 SIGKILL the next start, --check included, reverts it from the copy in
 build/ksrc/linux-source-6.1.mutate-applied/). A revert writes the original
-text back with a new modification time, so make rebuilds the file: restoring a saved copy with its old time would leave the
-mutant's object in every later kernel. The cases of every mutant of the list
-run on the pristine kernel before and after the campaign; the report says
-whether the two runs agree.
+text back with a new modification time, so make rebuilds the file:
+restoring a saved copy with its old time would leave the mutant's object in
+every later kernel. The cases of every mutant of the list run on the
+pristine kernel before and after the campaign; the report says whether the
+two runs agree.
 
 Writes report.md and verdicts.json into results/mutation/ (or -o DIR).
 Exit status: 0 the campaign finished, 1 the pristine runs disagree, 2 usage
@@ -54,6 +55,8 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "harness", "report"))
+from model import read_boot_env  # noqa: E402  (boot.env, as the reports read it)
 LIST = os.path.join(ROOT, "kernels", "mutants.txt")
 TREE = os.path.join(ROOT, "build", "ksrc", "linux-source-6.1")
 KOUT = os.path.join(ROOT, "build", "kernels", "src-linux-source-6.1")
@@ -252,23 +255,10 @@ def run_cases(dest, globs, timeout):
 def forget_kernel_copy(run):
     # boot.sh keeps each kernel image it was given under build/kernels/user/
     # (7-8 MB); a mutant's is never booted again.
-    booted = read_env(os.path.join(run, "boot.env")).get("booted", "")
+    booted = read_boot_env(os.path.join(run, "boot.env")).get("booted", "")
     user = os.path.join(ROOT, "build", "kernels", "user")
     if booted.startswith(user + os.sep):
         shutil.rmtree(os.path.dirname(booted), ignore_errors=True)
-
-
-def read_env(path):
-    env = {}
-    try:
-        with open(path) as f:
-            for line in f:
-                k, sep, v = line.rstrip("\n").partition("=")
-                if sep:
-                    env[k] = v
-    except OSError:
-        pass
-    return env
 
 
 def load_summary(run):
@@ -310,7 +300,7 @@ def judge(m, line, built, build_s, run, run_s, pristine):
     if not built:
         v["verdict"] = "build-failed"
         return v
-    boot = read_env(os.path.join(run, "boot.env")) if run else {}
+    boot = read_boot_env(os.path.join(run, "boot.env")) if run else {}
     summary = load_summary(run) if run else None
     if boot.get("stage") not in ("runner started", "results sent") or summary is None:
         v["verdict"] = "boot-failed"
@@ -333,10 +323,11 @@ def pristine_filter(mutants):
 
 
 def cases_hash():
-    """A hash of the cases' sources and helpers: a pristine run is kept only
-    while they stay the same (a new test point needs its pristine result)."""
+    """A hash of the cases' sources, their helpers and ref/: a pristine run
+    is kept only while they stay the same (a new test point needs its
+    pristine result)."""
     h = hashlib.sha256()
-    for top in ("cases", os.path.join("harness", "case")):
+    for top in ("cases", "ref", os.path.join("harness", "case")):
         for folder, dirs, files in sorted(os.walk(os.path.join(ROOT, top))):
             dirs.sort()
             for name in sorted(files):
@@ -474,9 +465,14 @@ def write_report(mutants, verdicts, pristine):
         k = sum(1 for m, _ in killed if area(m["id"]) == name)
         w.append(f"| {name} | {n} | {k} | {100.0 * k / n if n else 0:.0f}% |")
     w.append("")
+    agree = pristine.get("agree")
     w.append(f"Time a mutant (median): build {timing['median_build_s']} s, boot and run "
-             f"{timing['median_run_s']} s; all mutants {timing['sum_mutants_s']} s. "
-             f"Pristine kernel before and after: {pristine.get('agree', 'not compared')}.\n")
+             f"{timing['median_run_s']} s; all mutants {timing['sum_mutants_s']} s"
+             + (f"; the last campaign, pristine runs included, {pristine['last_campaign_s']} s"
+                if pristine.get("last_campaign_s") else "") + ". "
+             + ("The pristine kernel gave the same results before and after the campaign "
+                f"({pristine.get('cases')} cases).\n" if agree == "yes" else
+                f"The pristine kernel before and after the campaign: {agree or 'not compared'}.\n"))
     w += ["| mutant | file:line | kind | behaviour | verdict | caught by |",
           "|---|---|---|---|---|---|"]
     for m in mutants:
