@@ -92,6 +92,37 @@ static void expect_nbytes_einval(struct __test_metadata *_metadata,
 static const __u64 nbytes_too_big[] = { 0x8000000000000000ULL, ~0ULL };
 
 /*
+ * Each length of nbytes_too_big in an op (IOCB_CMD_PREAD or
+ * IOCB_CMD_PWRITE) of a 512-byte temp file, from a guarded page: every one
+ * gets EINVAL (expect_nbytes_einval). The file's size afterwards, or -1.
+ */
+static long nbytes_too_big_get_einval(struct __test_metadata *_metadata,
+				      unsigned int op)
+{
+	long page = sysconf(_SC_PAGESIZE), size = -1;
+	void *map, *buf;
+	struct stat st;
+	int fd;
+
+	buf = guarded_page(page, &map);
+	if (!buf)
+		TH_LOG("mmap of the guarded page failed: %s", strerror(errno));
+	fd = conform_temp_file(512, 0);
+	if (buf && fd >= 0) {
+		for (size_t i = 0; i < sizeof(nbytes_too_big) / sizeof(nbytes_too_big[0]); i++)
+			expect_nbytes_einval(_metadata, op, fd, buf,
+					     nbytes_too_big[i]);
+		if (!fstat(fd, &st))
+			size = (long)st.st_size;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (map)
+		munmap(map, 2 * page);
+	return size;
+}
+
+/*
  * io_submit(2) EINVAL: "the iocb ... is not properly initialized": fs/aio.c
  * io_submit_one() refuses an aio_nbytes that is negative as a ssize_t
  * (its "prevent overflows" check, present since 2.6), before the request is
@@ -99,22 +130,10 @@ static const __u64 nbytes_too_big[] = { 0x8000000000000000ULL, ~0ULL };
  */
 TEST(pread_with_nbytes_above_ssize_max_gets_einval)
 {
-	long page = sysconf(_SC_PAGESIZE);
-	void *map, *buf;
-	int fd;
-
 	CONFORM_DECLARE("2.6", "IOCB_CMD_PREAD",
 			"io_submit(2) EINVAL: the iocb is not properly initialized; fs/aio.c io_submit_one() overflow check: (ssize_t)aio_nbytes < 0");
 	CONFORM_REQUIRE_AIO();
-	buf = guarded_page(page, &map);
-	ASSERT_NE(NULL, buf);
-	fd = conform_temp_file(512, 0);
-	ASSERT_LE(0, fd);
-	for (size_t i = 0; i < sizeof(nbytes_too_big) / sizeof(nbytes_too_big[0]); i++)
-		expect_nbytes_einval(_metadata, IOCB_CMD_PREAD, fd, buf,
-				     nbytes_too_big[i]);
-	close(fd);
-	munmap(map, 2 * page);
+	EXPECT_EQ(512, nbytes_too_big_get_einval(_metadata, IOCB_CMD_PREAD));
 }
 
 /*
@@ -123,25 +142,10 @@ TEST(pread_with_nbytes_above_ssize_max_gets_einval)
  */
 TEST(pwrite_with_nbytes_above_ssize_max_gets_einval)
 {
-	long page = sysconf(_SC_PAGESIZE);
-	void *map, *buf;
-	struct stat st;
-	int fd;
-
 	CONFORM_DECLARE("2.6", "IOCB_CMD_PWRITE",
 			"io_submit(2) EINVAL: the iocb is not properly initialized; fs/aio.c io_submit_one() overflow check: (ssize_t)aio_nbytes < 0");
 	CONFORM_REQUIRE_AIO();
-	buf = guarded_page(page, &map);
-	ASSERT_NE(NULL, buf);
-	fd = conform_temp_file(512, 0);
-	ASSERT_LE(0, fd);
-	for (size_t i = 0; i < sizeof(nbytes_too_big) / sizeof(nbytes_too_big[0]); i++)
-		expect_nbytes_einval(_metadata, IOCB_CMD_PWRITE, fd, buf,
-				     nbytes_too_big[i]);
-	ASSERT_EQ(0, fstat(fd, &st));
-	EXPECT_EQ(512, st.st_size);
-	close(fd);
-	munmap(map, 2 * page);
+	EXPECT_EQ(512, nbytes_too_big_get_einval(_metadata, IOCB_CMD_PWRITE));
 }
 
 TEST_HARNESS_MAIN

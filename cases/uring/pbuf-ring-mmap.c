@@ -52,24 +52,8 @@ static const char *mmap_flag_missing(void)
 
 #define REQUIRE_PBUF_MMAP() CONFORM_REQUIRE(mmap_flag_missing())
 
-/* NULL when a buffer ring in the application's memory registers (5.19). */
-static const char *pbuf_ring_missing(void)
-{
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	const char *why;
-	void *mem = uring_anon_buf(page);
-	struct io_uring_buf_reg reg;
-
-	if (!mem)
-		return CONFORM_ENV "no memory for the buffer ring probe";
-	reg = uring_pbuf_reg((__u64)(uintptr_t)mem, ENTRIES, 1, 0);
-	why = uring_register_missing(IORING_REGISTER_PBUF_RING, &reg, 1,
-				     "IORING_REGISTER_PBUF_RING");
-	munmap(mem, page);
-	return why;
-}
-
-#define REQUIRE_PBUF_RING() CONFORM_REQUIRE(pbuf_ring_missing())
+/* A buffer ring in the application's memory registers (5.19). */
+#define REQUIRE_PBUF_RING() CONFORM_REQUIRE(uring_pbuf_ring_missing(ENTRIES, 1))
 
 /* A 4-entry ring with a kernel-allocated buffer ring for bgid; its mapping. */
 static struct io_uring_buf_ring *

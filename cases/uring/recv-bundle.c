@@ -81,28 +81,8 @@ static bool send_pattern(int fd, size_t n, unsigned long long off)
 #define REQUIRE_BUNDLE() \
 	CONFORM_REQUIRE_URING_FEATURE(REF_IORING_FEAT_RECVSEND_BUNDLE)
 
-/*
- * NULL if IORING_REGISTER_PBUF_RING registers a buffer ring like the one
- * bundle_init() sets up (on a ring of its own); else why not. The test of
- * a plain receive needs only this (5.19), not the bundle flag.
- */
-static const char *pbuf_ring_missing(void)
-{
-	size_t len = (size_t)sysconf(_SC_PAGESIZE);
-	void *mem = uring_anon_buf(len);
-	struct io_uring_buf_reg reg;
-	const char *why;
-
-	if (!mem)
-		return CONFORM_ENV "mmap of the probe's buffer ring failed";
-	reg = uring_pbuf_reg((__u64)(uintptr_t)mem, ENTRIES, BGID, 0);
-	why = uring_register_missing(IORING_REGISTER_PBUF_RING, &reg, 1,
-				     "IORING_REGISTER_PBUF_RING");
-	munmap(mem, len);
-	return why;
-}
-
-#define REQUIRE_PBUF_RING() CONFORM_REQUIRE(pbuf_ring_missing())
+/* The test of a plain receive needs only a buffer ring (5.19), not the bundle flag. */
+#define REQUIRE_PBUF_RING() CONFORM_REQUIRE(uring_pbuf_ring_missing(ENTRIES, BGID))
 
 /*
  * True when the first n bytes of the stream (offset 0) are in buffers

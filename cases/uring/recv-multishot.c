@@ -21,26 +21,6 @@ enum {
 	TAG = 0x6d73,
 };
 
-/*
- * NULL if IORING_REGISTER_PBUF_RING registers a ring like the test's (on a
- * ring of its own); else why not.
- */
-static const char *pbuf_ring_missing(void)
-{
-	size_t len = (size_t)sysconf(_SC_PAGESIZE);
-	void *mem = uring_anon_buf(len);
-	struct io_uring_buf_reg reg;
-	const char *why;
-
-	if (!mem)
-		return CONFORM_ENV "mmap of the probe's buffer ring failed";
-	reg = uring_pbuf_reg((__u64)(uintptr_t)mem, ENTRIES, BGID, 0);
-	why = uring_register_missing(IORING_REGISTER_PBUF_RING, &reg, 1,
-				     "IORING_REGISTER_PBUF_RING");
-	munmap(mem, len);
-	return why;
-}
-
 /* Ring, its buffer ring of group BGID, and the socket pair. */
 struct mshot {
 	struct io_uring ring;
@@ -207,7 +187,7 @@ TEST(recv_multishot_len_refused_or_caps_every_receive)
 	CONFORM_DECLARE("6.0", "IORING_RECV_MULTISHOT",
 			"io_uring_prep_recv_multishot(3) length: 0 required (6.0), a per-receive cap since commit 6a8afb9fff64 (6.17; probed by the overall cap of commit 0ebc9a7ecf6a, logged)");
 	CONFORM_REQUIRE_URING_OP(IORING_OP_RECV);
-	CONFORM_REQUIRE(pbuf_ring_missing());
+	CONFORM_REQUIRE(uring_pbuf_ring_missing(ENTRIES, BGID));
 	CONFORM_REQUIRE(mshot_recv_missing());
 	ASSERT_EQ(0, mshot_first_cqe(0, 1, &cqe));
 	ASSERT_TRUE(cqe.res == -EINVAL || (cqe.res == 1 && !(cqe.flags & IORING_CQE_F_MORE)))

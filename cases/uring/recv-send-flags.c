@@ -126,8 +126,7 @@ static int seqpacket_waitall_recv_res(void)
 TEST(recv_waitall_waits_for_full_length)
 {
 	struct io_uring ring;
-	struct io_uring_cqe cqe;
-	char out[8], in[8];
+	char in[8];
 	int sv[2], probe;
 
 	CONFORM_DECLARE("5.6", "IORING_OP_RECV",
@@ -136,26 +135,10 @@ TEST(recv_waitall_waits_for_full_length)
 	probe = seqpacket_waitall_recv_res();
 	ASSERT_TRUE(probe == 8 || probe == 4)
 		TH_LOG("the SOCK_SEQPACKET MSG_WAITALL probe completed with %d", probe);
-	conform_fill_pattern(out, sizeof(out), 0);
 	ASSERT_EQ(0, conform_socketpair(sv));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_EQ(1, queue_io(&ring, false, sv[0], in, sizeof(in), MSG_WAITALL));
-	ASSERT_EQ(-ETIME, uring_wait_briefly(&ring));
-	ASSERT_EQ(4, write(sv[1], out, 4));
-	if (probe == 4) {
-		TH_LOG("kernel shows pre-5.18 MSG_WAITALL (no retry: a seqpacket recv of 8 got one 4-byte record): the recv completes short");
-		ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
-		EXPECT_EQ(4, cqe.res);
-		EXPECT_TRUE(conform_check_pattern(in, 4, 0));
-		goto out;
-	}
-	ASSERT_EQ(-ETIME, uring_wait_briefly(&ring))
-		TH_LOG("the recv completed after 4 of 8 bytes, though this kernel retries MSG_WAITALL on a seqpacket socket");
-	ASSERT_EQ(4, write(sv[1], out + 4, 4));
-	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
-	EXPECT_EQ(8, cqe.res);
-	EXPECT_TRUE(conform_check_pattern(in, sizeof(in), 0));
-out:
+	uring_expect_waitall_recv(_metadata, &ring, sv, in, probe == 8, "recv");
 	io_uring_queue_exit(&ring);
 	close(sv[0]);
 	close(sv[1]);

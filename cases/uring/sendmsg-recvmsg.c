@@ -337,11 +337,10 @@ static int seqpacket_waitall_recvmsg_res(void)
  */
 TEST(recvmsg_waitall_waits_for_full_length)
 {
-	char out[8], in[8];
+	char in[8];
 	struct iovec iov[2] = { { in, 3 }, { in + 3, 5 } };
 	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
 	struct io_uring_sqe *sqe;
-	struct io_uring_cqe cqe;
 	struct io_uring ring;
 	int sv[2], probe;
 
@@ -351,28 +350,12 @@ TEST(recvmsg_waitall_waits_for_full_length)
 	probe = seqpacket_waitall_recvmsg_res();
 	ASSERT_TRUE(probe == 8 || probe == 4)
 		TH_LOG("the SOCK_SEQPACKET MSG_WAITALL probe completed with %d", probe);
-	conform_fill_pattern(out, sizeof(out), 0);
 	ASSERT_EQ(0, conform_socketpair(sv));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_NE(NULL, sqe = io_uring_get_sqe(&ring));
 	io_uring_prep_recvmsg(sqe, sv[0], &msg, MSG_WAITALL);
 	ASSERT_EQ(1, io_uring_submit(&ring));
-	ASSERT_EQ(-ETIME, uring_wait_briefly(&ring));
-	ASSERT_EQ(4, write(sv[1], out, 4));
-	if (probe == 4) {
-		TH_LOG("kernel shows pre-5.18 MSG_WAITALL (no retry: a seqpacket recvmsg of 8 got one 4-byte record): the recvmsg completes short");
-		ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
-		EXPECT_EQ(4, cqe.res);
-		EXPECT_TRUE(conform_check_pattern(in, 4, 0));
-		goto out;
-	}
-	ASSERT_EQ(-ETIME, uring_wait_briefly(&ring))
-		TH_LOG("the recvmsg completed after 4 of 8 bytes, though this kernel retries MSG_WAITALL on a seqpacket socket");
-	ASSERT_EQ(4, write(sv[1], out + 4, 4));
-	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
-	EXPECT_EQ(8, cqe.res);
-	EXPECT_TRUE(conform_check_pattern(in, sizeof(in), 0));
-out:
+	uring_expect_waitall_recv(_metadata, &ring, sv, in, probe == 8, "recvmsg");
 	io_uring_queue_exit(&ring);
 	close(sv[0]);
 	close(sv[1]);

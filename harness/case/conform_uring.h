@@ -534,6 +534,63 @@ static inline int uring_register_pbuf_ring_raw(struct io_uring *ring,
 }
 
 /*
+ * The probe for IORING_REGISTER_PBUF_RING (5.19): NULL if a buffer ring of
+ * entries slots for group bgid, in the application's memory, registers (on
+ * a ring of its own); else why not.
+ */
+static inline const char *uring_pbuf_ring_missing(unsigned int entries,
+						  unsigned int bgid)
+{
+	size_t len = entries * sizeof(struct io_uring_buf);
+	void *mem = uring_anon_buf(len);
+	struct io_uring_buf_reg reg;
+	const char *why;
+
+	if (!mem)
+		return CONFORM_ENV "mmap of the probe's buffer ring failed";
+	reg = uring_pbuf_reg((__u64)(uintptr_t)mem, entries, bgid, 0);
+	why = uring_register_missing(IORING_REGISTER_PBUF_RING, &reg, 1,
+				     "IORING_REGISTER_PBUF_RING");
+	munmap(mem, len);
+	return why;
+}
+
+/*
+ * The MSG_WAITALL sequence of a stream receive (recv(2) MSG_WAITALL: "block
+ * until the full request is satisfied"): a receive of 8 bytes into in,
+ * named op, is queued and submitted on ring for sv[0] of an empty stream
+ * pair. 4 bytes come from sv[1]: where the kernel retries a short receive
+ * (retries: the probe's finding, kernel commit 7ba89d2af17a, 5.18) the
+ * request stays pending, the next 4 bytes complete it with 8 and in holds
+ * all 8 in order; where it does not (logged), it completes with the 4.
+ */
+static inline void uring_expect_waitall_recv(struct __test_metadata *_metadata,
+					     struct io_uring *ring, int sv[2],
+					     const char *in, bool retries,
+					     const char *op)
+{
+	struct io_uring_cqe cqe;
+	char out[8];
+
+	conform_fill_pattern(out, sizeof(out), 0);
+	ASSERT_EQ(-ETIME, uring_wait_briefly(ring));
+	ASSERT_EQ(4, write(sv[1], out, 4));
+	if (!retries) {
+		TH_LOG("kernel shows pre-5.18 MSG_WAITALL (no retry on SOCK_SEQPACKET): the %s completes short", op);
+		ASSERT_EQ(0, uring_reap_one(ring, &cqe));
+		EXPECT_EQ(4, cqe.res);
+		EXPECT_TRUE(conform_check_pattern(in, 4, 0));
+		return;
+	}
+	ASSERT_EQ(-ETIME, uring_wait_briefly(ring))
+		TH_LOG("the %s completed after 4 of 8 bytes, though this kernel retries MSG_WAITALL on a seqpacket socket", op);
+	ASSERT_EQ(4, write(sv[1], out + 4, 4));
+	ASSERT_EQ(0, uring_reap_one(ring, &cqe));
+	EXPECT_EQ(8, cqe.res);
+	EXPECT_TRUE(conform_check_pattern(in, 8, 0));
+}
+
+/*
  * A provided-buffer ring of entries slots (a power of two) in anonymous
  * memory, registered on ring as group bgid, and entries buffers of buf_len
  * bytes at *bufs, of which the first nbufs (ids 0..nbufs-1) are put in the
