@@ -11,14 +11,7 @@
 #include <liburing.h>
 
 #include "conform_uring.h"
-
-/* Not in every 6.1 uapi header. */
-#ifndef IORING_ASYNC_CANCEL_USERDATA
-#define IORING_ASYNC_CANCEL_USERDATA	(1U << 4)	/* 6.6 */
-#endif
-#ifndef IORING_ASYNC_CANCEL_OP
-#define IORING_ASYNC_CANCEL_OP		(1U << 5)	/* 6.6 */
-#endif
+#include "ref/uapi.h"
 
 enum { TAG_A = 0x10, TAG_B = 0x11, TAG_CANCEL = 0x20 };
 
@@ -52,7 +45,7 @@ static const char *cancel_flags_missing(unsigned int flags, int fd,
 					     "IORING_ASYNC_CANCEL_ANY"))
 #define REQUIRE_CANCEL_OP()                                                    \
 	CONFORM_REQUIRE(cancel_flags_missing(                                  \
-		IORING_ASYNC_CANCEL_OP | IORING_ASYNC_CANCEL_USERDATA,         \
+		REF_IORING_ASYNC_CANCEL_OP | REF_IORING_ASYNC_CANCEL_USERDATA, \
 		0, IORING_OP_NOP, "IORING_ASYNC_CANCEL_OP/USERDATA"))
 
 /* Queue a POLLIN poll on fd, tagged tag. */
@@ -259,7 +252,7 @@ TEST(cancel_op_cancels_only_requests_of_that_opcode)
 	io_uring_prep_timeout(sqe, &long_ts, 0, 0);
 	io_uring_sqe_set_data64(sqe, TAG_B);
 	ASSERT_EQ(2, io_uring_submit(&ring));
-	queue_cancel(&ring, 0, IORING_ASYNC_CANCEL_OP | IORING_ASYNC_CANCEL_ALL,
+	queue_cancel(&ring, 0, REF_IORING_ASYNC_CANCEL_OP | IORING_ASYNC_CANCEL_ALL,
 		     0, IORING_OP_POLL_ADD);
 	ASSERT_EQ(1, io_uring_submit(&ring));
 	reap_tagged_partial(&ring, 2, tags, res);
@@ -288,8 +281,8 @@ TEST(cancel_op_with_userdata_needs_both_to_match)
 	CONFORM_REQUIRE_URING();
 	REQUIRE_CANCEL_OP();
 	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
-	queue_cancel(&t.ring, TAG_B, IORING_ASYNC_CANCEL_OP |
-		     IORING_ASYNC_CANCEL_USERDATA, 0, IORING_OP_POLL_ADD);
+	queue_cancel(&t.ring, TAG_B, REF_IORING_ASYNC_CANCEL_OP |
+		     REF_IORING_ASYNC_CANCEL_USERDATA, 0, IORING_OP_POLL_ADD);
 	ASSERT_EQ(1, io_uring_submit(&t.ring));
 	reap_tagged_partial(&t.ring, 2, tags, res);
 	EXPECT_EQ(0, res[1]);
@@ -312,8 +305,8 @@ TEST(cancel_op_with_userdata_of_other_opcode_gets_enoent)
 	CONFORM_REQUIRE_URING();
 	REQUIRE_CANCEL_OP();
 	ASSERT_EQ(0, uring_two_polls_start(&t, false, TAG_A, TAG_B));
-	queue_cancel(&t.ring, TAG_A, IORING_ASYNC_CANCEL_OP |
-		     IORING_ASYNC_CANCEL_USERDATA, 0, IORING_OP_TIMEOUT);
+	queue_cancel(&t.ring, TAG_A, REF_IORING_ASYNC_CANCEL_OP |
+		     REF_IORING_ASYNC_CANCEL_USERDATA, 0, IORING_OP_TIMEOUT);
 	expect_only_cancel_cqe(_metadata, &t.ring, -ENOENT);
 	uring_two_polls_end(&t);
 }

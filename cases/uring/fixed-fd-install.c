@@ -13,9 +13,6 @@
 #include "conform_uring.h"
 #include "ref/uapi.h"
 
-/* 6.8 uapi: the one flag of IORING_OP_FIXED_FD_INSTALL. */
-#define FIXED_FD_NO_CLOEXEC	(1U << 0)	/* IORING_FIXED_FD_NO_CLOEXEC */
-
 #define REQUIRE_FD_INSTALL()                                                   \
 	CONFORM_REQUIRE(conform_uring_op_missing(REF_IORING_OP_FIXED_FD_INSTALL, \
 						 "IORING_OP_FIXED_FD_INSTALL"))
@@ -110,7 +107,7 @@ TEST(no_cloexec_flag_leaves_fd_inheritable)
 	CONFORM_DECLARE("6.8", "IORING_FIXED_FD_NO_CLOEXEC",
 			"io_uring_enter(2) IORING_OP_FIXED_FD_INSTALL");
 	REQUIRE_FD_INSTALL();
-	fd = start_and_install_slot_0(_metadata, &t, &sqe, FIXED_FD_NO_CLOEXEC);
+	fd = start_and_install_slot_0(_metadata, &t, &sqe, REF_IORING_FIXED_FD_NO_CLOEXEC);
 	EXPECT_EQ(0, fcntl(fd, F_GETFD));
 	close(fd);
 	inst_end(&t);

@@ -14,16 +14,9 @@
 #include "conform_uring.h"
 #include "ref/uapi.h"
 
-#ifndef FUTEX2_SIZE_U32
-#define FUTEX2_SIZE_U32	0x02	/* futex2 flags, 6.7 */
-#endif
-#ifndef FUTEX2_PRIVATE
-#define FUTEX2_PRIVATE	128	/* FUTEX_PRIVATE_FLAG, 6.7 */
-#endif
-
 enum { TAG_WAIT = 1, TAG_WAKE = 2, TAG_CANCEL = 3 };
 
-static const unsigned int futex_flags = FUTEX2_SIZE_U32 | FUTEX2_PRIVATE;
+static const unsigned int futex_flags = REF_FUTEX2_SIZE_U32 | REF_FUTEX2_PRIVATE;
 
 #define REQUIRE_FUTEX()                                                        \
 	do {                                                                   \

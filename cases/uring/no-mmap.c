@@ -15,9 +15,6 @@
 #define NO_MMAP REF_IORING_SETUP_NO_MMAP
 #define FD_ONLY REF_IORING_SETUP_REGISTERED_FD_ONLY
 
-/* io_uring_register(2): opcode bit to pass a registered ring index (6.3). */
-#define REGISTER_USE_REGISTERED_RING (1U << 31)
-
 /* In 6.5 the resv2 fields of the offsets became user_addr. */
 #define SQ_USER_ADDR(p) ((p)->sq_off.resv2)
 #define CQ_USER_ADDR(p) ((p)->cq_off.resv2)
@@ -284,7 +281,7 @@ TEST(registered_fd_only_ring_gone_after_unregistering_its_index)
 	memset(&up, 0, sizeof(up));
 	up.offset = (__u32)r.fd;
 	EXPECT_EQ(1, conform_sys_io_uring_register(r.fd,
-		  IORING_UNREGISTER_RING_FDS | REGISTER_USE_REGISTERED_RING,
+		  IORING_UNREGISTER_RING_FDS | REF_IORING_REGISTER_USE_REGISTERED_RING,
 		  &up, 1));
 	EXPECT_EQ(-1, uring_sys_enter(r.fd, 0, 0, IORING_ENTER_REGISTERED_RING));
 	EXPECT_EQ(EBADF, errno);

@@ -9,10 +9,7 @@
 #include <liburing.h>
 
 #include "conform_uring.h"
-
-/* Numbers of the 6.12 uapi, missing from the 6.1 header. */
-#define PBUF_RING_INC	2U		/* IOU_PBUF_RING_INC, 6.12 */
-#define CQE_F_BUF_MORE	(1U << 4)	/* IORING_CQE_F_BUF_MORE, 6.12 */
+#include "ref/uapi.h"
 
 enum { ENTRIES = 4, BGID = 1 };
 
@@ -97,7 +94,7 @@ static const char *inc_missing(void)
 
 	if (conform_uring_unavailable())
 		return conform_uring_unavailable();
-	err = inc_ring_init(&r, PBUF_RING_INC);
+	err = inc_ring_init(&r, REF_IOU_PBUF_RING_INC);
 	if (!err) {
 		inc_ring_free(&r);
 		return NULL;
@@ -137,7 +134,7 @@ static char *inc_ring_read_10(struct __test_metadata *_metadata,
 {
 	char *buf;
 
-	ASSERT_EQ(0, inc_ring_init(r, PBUF_RING_INC));
+	ASSERT_EQ(0, inc_ring_init(r, REF_IOU_PBUF_RING_INC));
 	buf = uring_anon_buf(64);
 	ASSERT_NE(NULL, buf);
 	add_buf(r, buf, 64, 9);
@@ -162,8 +159,8 @@ TEST(partial_read_sets_buf_more_and_fills_buffer_start)
 	REQUIRE_INC();
 	buf = inc_ring_read_10(_metadata, &r, &cqe);
 	EXPECT_EQ(10, cqe.res);
-	EXPECT_EQ(IORING_CQE_F_BUFFER | CQE_F_BUF_MORE,
-		  cqe.flags & (IORING_CQE_F_BUFFER | CQE_F_BUF_MORE));
+	EXPECT_EQ(IORING_CQE_F_BUFFER | REF_IORING_CQE_F_BUF_MORE,
+		  cqe.flags & (IORING_CQE_F_BUFFER | REF_IORING_CQE_F_BUF_MORE));
 	EXPECT_EQ(9u, cqe.flags >> IORING_CQE_BUFFER_SHIFT);
 	EXPECT_TRUE(conform_check_pattern(buf, 10, 0));
 	munmap(buf, 64);
@@ -190,7 +187,7 @@ TEST(next_read_continues_in_same_buffer)
 	ASSERT_EQ(0, pipe_read_selected(&r, 12, 10, &cqe));
 	EXPECT_EQ(12, cqe.res);
 	EXPECT_EQ(9u, cqe.flags >> IORING_CQE_BUFFER_SHIFT);
-	EXPECT_EQ(CQE_F_BUF_MORE, cqe.flags & CQE_F_BUF_MORE);
+	EXPECT_EQ(REF_IORING_CQE_F_BUF_MORE, cqe.flags & REF_IORING_CQE_F_BUF_MORE);
 	EXPECT_TRUE(conform_check_pattern(buf, 22, 0));
 	munmap(buf, 64);
 	inc_ring_free(&r);
@@ -236,7 +233,7 @@ TEST(read_that_uses_up_buffer_clears_buf_more_and_moves_on)
 	CONFORM_DECLARE("6.12", "IOU_PBUF_RING_INC",
 			"io_uring_setup_buf_ring(3) IOU_PBUF_RING_INC");
 	REQUIRE_INC();
-	ASSERT_EQ(0, inc_ring_init(&r, PBUF_RING_INC));
+	ASSERT_EQ(0, inc_ring_init(&r, REF_IOU_PBUF_RING_INC));
 	buf = uring_anon_buf(64);
 	ASSERT_NE(NULL, buf);
 	add_buf(&r, buf, 16, 1);
@@ -244,7 +241,7 @@ TEST(read_that_uses_up_buffer_clears_buf_more_and_moves_on)
 	ASSERT_EQ(0, pipe_read_selected(&r, 16, 0, &cqe));
 	EXPECT_EQ(16, cqe.res);
 	EXPECT_EQ((unsigned int)IORING_CQE_F_BUFFER,
-		  cqe.flags & (IORING_CQE_F_BUFFER | CQE_F_BUF_MORE));
+		  cqe.flags & (IORING_CQE_F_BUFFER | REF_IORING_CQE_F_BUF_MORE));
 	EXPECT_EQ(1u, cqe.flags >> IORING_CQE_BUFFER_SHIFT);
 	ASSERT_EQ(0, pipe_read_selected(&r, 4, 16, &cqe));
 	EXPECT_EQ(4, cqe.res);
@@ -277,7 +274,7 @@ TEST(ring_without_inc_consumes_whole_buffer_per_read)
 	add_buf(&r, buf + 64, 64, 2);
 	ASSERT_EQ(0, pipe_read_selected(&r, 10, 0, &cqe));
 	EXPECT_EQ(10, cqe.res);
-	EXPECT_EQ(0u, cqe.flags & CQE_F_BUF_MORE);
+	EXPECT_EQ(0u, cqe.flags & REF_IORING_CQE_F_BUF_MORE);
 	EXPECT_EQ(1u, cqe.flags >> IORING_CQE_BUFFER_SHIFT);
 	ASSERT_EQ(0, pipe_read_selected(&r, 10, 10, &cqe));
 	EXPECT_EQ(2u, cqe.flags >> IORING_CQE_BUFFER_SHIFT);

@@ -10,11 +10,7 @@
 #include <liburing.h>
 
 #include "conform_uring.h"
-
-/* Numbers of the 6.4 uapi, missing from the 6.1 header. */
-#define PBUF_RING_MMAP		1U		/* IOU_PBUF_RING_MMAP, 6.4 */
-#define OFF_PBUF_RING		0x80000000ULL	/* IORING_OFF_PBUF_RING, 6.4 */
-#define OFF_PBUF_SHIFT		16		/* IORING_OFF_PBUF_SHIFT, 6.4 */
+#include "ref/uapi.h"
 
 enum { ENTRIES = 8, BUF_LEN = 64 };
 
@@ -36,7 +32,7 @@ static void *map_pbuf(struct io_uring *ring, unsigned int bgid, int *err)
 {
 	void *p = mmap(NULL, ring_bytes(), PROT_READ | PROT_WRITE, MAP_SHARED,
 		       ring->ring_fd,
-		       (off_t)(OFF_PBUF_RING | ((__u64)bgid << OFF_PBUF_SHIFT)));
+		       (off_t)(REF_IORING_OFF_PBUF_RING | ((__u64)bgid << REF_IORING_OFF_PBUF_SHIFT)));
 
 	*err = p == MAP_FAILED ? errno : 0;
 	return p;
@@ -44,7 +40,7 @@ static void *map_pbuf(struct io_uring *ring, unsigned int bgid, int *err)
 
 static const char *mmap_flag_missing(void)
 {
-	struct io_uring_buf_reg reg = uring_pbuf_reg(0, ENTRIES, 1, PBUF_RING_MMAP);
+	struct io_uring_buf_reg reg = uring_pbuf_reg(0, ENTRIES, 1, REF_IOU_PBUF_RING_MMAP);
 
 	return uring_register_missing(IORING_REGISTER_PBUF_RING, &reg, 1,
 				      "IORING_REGISTER_PBUF_RING with IOU_PBUF_RING_MMAP");
@@ -65,7 +61,7 @@ ring_with_mapped_pbuf(struct __test_metadata *_metadata, struct io_uring *ring,
 
 	ASSERT_EQ(0, io_uring_queue_init(4, ring, 0));
 	ASSERT_EQ(0, uring_register_pbuf_ring_raw(ring, 0, ENTRIES, bgid,
-						  PBUF_RING_MMAP));
+						  REF_IOU_PBUF_RING_MMAP));
 	br = map_pbuf(ring, bgid, &err);
 	ASSERT_NE(MAP_FAILED, (void *)br) TH_LOG("mmap: %s", strerror(err));
 	return br;
@@ -168,7 +164,7 @@ TEST(mmap_flag_with_non_power_of_two_entries_gets_einval)
 		TH_LOG("kernel-allocated variant not run: %s", no_mmap);
 	} else {
 		EXPECT_EQ(-1, uring_register_pbuf_ring_raw(&ring, 0, 6, 1,
-							   PBUF_RING_MMAP));
+							   REF_IOU_PBUF_RING_MMAP));
 		EXPECT_EQ(EINVAL, errno);
 	}
 	munmap(mem, page);
@@ -209,9 +205,9 @@ TEST(second_ring_for_same_group_gets_eexist)
 		TH_LOG("kernel-allocated variant not run: %s", no_mmap);
 	} else {
 		ASSERT_EQ(0, uring_register_pbuf_ring_raw(&ring, 0, ENTRIES, 3,
-							  PBUF_RING_MMAP));
+							  REF_IOU_PBUF_RING_MMAP));
 		EXPECT_EQ(-1, uring_register_pbuf_ring_raw(&ring, 0, ENTRIES, 3,
-							   PBUF_RING_MMAP));
+							   REF_IOU_PBUF_RING_MMAP));
 		EXPECT_EQ(EEXIST, errno);
 	}
 	io_uring_queue_exit(&ring);
@@ -261,7 +257,7 @@ TEST(unregistered_group_cannot_be_mapped)
 	REQUIRE_PBUF_MMAP();
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	ASSERT_EQ(0, uring_register_pbuf_ring_raw(&ring, 0, ENTRIES, 6,
-						  PBUF_RING_MMAP));
+						  REF_IOU_PBUF_RING_MMAP));
 	ASSERT_EQ(0, unreg_pbuf(&ring, 6));
 	map = map_pbuf(&ring, 6, &err);
 	uring_expect_mmap_refused(_metadata, map, err, ring_bytes());

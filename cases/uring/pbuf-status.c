@@ -12,20 +12,13 @@
 #include "conform_uring.h"
 #include "ref/uapi.h"
 
-/* struct io_uring_buf_status of the 6.8 uapi. */
-struct buf_status {
-	__u32 buf_group;
-	__u32 head;
-	__u32 resv[8];
-};
-
 enum { ENTRIES = 4, BUF_LEN = 32, BGID = 9 };
 
 /* IORING_REGISTER_PBUF_STATUS of group bgid on ring: 0 with the head in
  * *head, or -1 with errno, as the system call returns. */
 static int pbuf_status(struct io_uring *ring, unsigned int bgid, __u32 *head)
 {
-	struct buf_status st;
+	struct ref_io_uring_buf_status st;
 	int ret;
 
 	memset(&st, 0, sizeof(st));
@@ -198,7 +191,7 @@ TEST(legacy_provided_buffers_group_gets_einval)
  */
 TEST(reserved_field_or_wrong_count_gets_einval)
 {
-	struct buf_status st;
+	struct ref_io_uring_buf_status st;
 	struct ps t;
 
 	CONFORM_DECLARE("6.8", "IORING_REGISTER_PBUF_STATUS",

@@ -10,9 +10,6 @@
 #include <ref/uapi.h>
 
 #include "conform_uring.h"
-
-#define RECVSEND_BUNDLE (1U << 4)	/* IORING_RECVSEND_BUNDLE, 6.10 */
-
 enum { ENTRIES = 8, BGID = 2, PIECE = 16, STRIDE = 32 };
 
 /* Ring, buffer ring of group BGID, socket pair, and buffer memory. */
@@ -116,7 +113,7 @@ static int recv_40_as_bundle(struct __test_metadata *_metadata,
 	add_bufs(b, 0, 4);
 	if (!send_pattern(b->sv[1], 40, 0))
 		return -1;
-	prep_selected(&sqe, IORING_OP_RECV, b->sv[0], RECVSEND_BUNDLE);
+	prep_selected(&sqe, IORING_OP_RECV, b->sv[0], REF_IORING_RECVSEND_BUNDLE);
 	if (uring_run_sqe(&b->ring, &sqe, cqe))
 		return -1;
 	TH_LOG("bundle receive took %d of 40 pending bytes", cqe->res);
@@ -219,7 +216,7 @@ TEST(recv_bundle_with_empty_group_gets_enobufs)
 	REQUIRE_BUNDLE();
 	ASSERT_EQ(0, bundle_init(&b));
 	ASSERT_TRUE(send_pattern(b.sv[1], 8, 0));
-	prep_selected(&sqe, IORING_OP_RECV, b.sv[0], RECVSEND_BUNDLE);
+	prep_selected(&sqe, IORING_OP_RECV, b.sv[0], REF_IORING_RECVSEND_BUNDLE);
 	EXPECT_EQ(-ENOBUFS, uring_run_sqe_res(&b.ring, &sqe));
 	bundle_free(&b);
 }
@@ -245,7 +242,7 @@ TEST(send_bundle_sends_queued_buffers_in_ring_order)
 		conform_fill_pattern(b.mem + i * STRIDE, PIECE,
 				     (unsigned long long)i * PIECE);
 	add_bufs(&b, 0, 3);
-	prep_selected(&sqe, IORING_OP_SEND, b.sv[0], RECVSEND_BUNDLE);
+	prep_selected(&sqe, IORING_OP_SEND, b.sv[0], REF_IORING_RECVSEND_BUNDLE);
 	ASSERT_EQ(0, uring_run_sqe(&b.ring, &sqe, &cqe));
 	EXPECT_EQ(3 * PIECE, cqe.res);
 	EXPECT_EQ((unsigned int)IORING_CQE_F_BUFFER, cqe.flags & IORING_CQE_F_BUFFER);

@@ -12,9 +12,6 @@
 #include "conform_uring.h"
 #include "ref/uapi.h"
 
-/* io_uring_register(2) opcode flag: fd is a registered ring index (6.3). */
-#define IORING_REGISTER_USE_REGISTERED_RING (1U << 31)
-
 /* IO_RINGFD_REG_MAX in the kernel; "currently limited to 16" (man page). */
 enum { RING_SLOTS = 16 };
 
@@ -357,7 +354,7 @@ TEST(register_through_registered_ring_index)
 	up.offset = 11;
 	EXPECT_EQ(1, (int)syscall(__NR_io_uring_register, 11,
 				  IORING_UNREGISTER_RING_FDS |
-				  IORING_REGISTER_USE_REGISTERED_RING, &up, 1));
+				  REF_IORING_REGISTER_USE_REGISTERED_RING, &up, 1));
 	/* The slot is empty now. */
 	EXPECT_EQ(-1, uring_sys_enter(11, 0, 0, IORING_ENTER_REGISTERED_RING));
 	EXPECT_EQ(EBADF, errno);

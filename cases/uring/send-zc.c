@@ -18,15 +18,7 @@
 #include <sys/uio.h>
 
 #include "conform_uring.h"
-
-/* Numbers from <linux/io_uring.h> (6.2 and Debian's 6.1), missing from the
- * copy liburing 2.3 brings along. */
-#ifndef IORING_SEND_ZC_REPORT_USAGE
-#define IORING_SEND_ZC_REPORT_USAGE	(1U << 3)
-#endif
-#ifndef IORING_NOTIF_USAGE_ZC_COPIED
-#define IORING_NOTIF_USAGE_ZC_COPIED	(1U << 31)
-#endif
+#include "ref/uapi.h"
 
 enum { ZC_LEN = 3000, TAG = 0x2c2c };
 
@@ -279,13 +271,13 @@ TEST(report_usage_marks_loopback_data_as_copied)
 	CONFORM_REQUIRE(conform_tcp_pair(&tx, &rx));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	send_zc_and_reap(_metadata, &ring, tx, buf, sizeof(buf),
-			 IORING_SEND_ZC_REPORT_USAGE, &first, &notif);
+			 REF_IORING_SEND_ZC_REPORT_USAGE, &first, &notif);
 	if (first.res == -EINVAL)
 		SKIP(goto out, "IORING_SEND_ZC_REPORT_USAGE: a SEND_ZC with it completes with -EINVAL (flag unknown)");
 	ASSERT_EQ(ZC_LEN, first.res);
 	ASSERT_EQ(IORING_CQE_F_MORE, first.flags & IORING_CQE_F_MORE);
 	EXPECT_EQ(IORING_CQE_F_NOTIF, notif.flags & IORING_CQE_F_NOTIF);
-	EXPECT_EQ(IORING_NOTIF_USAGE_ZC_COPIED, (unsigned int)notif.res);
+	EXPECT_EQ(REF_IORING_NOTIF_USAGE_ZC_COPIED, (unsigned int)notif.res);
 	ASSERT_TRUE(read_all(rx, in, sizeof(in)));
 out:
 	io_uring_queue_exit(&ring);

@@ -9,10 +9,7 @@
 #include <liburing.h>
 
 #include "conform_uring.h"
-
-#ifndef IORING_TIMEOUT_MULTISHOT
-#define IORING_TIMEOUT_MULTISHOT (1U << 6)	/* Linux 6.4 */
-#endif
+#include "ref/uapi.h"
 
 enum { TAG_TIMEOUT = 1, TAG_REMOVE = 2 };
 
@@ -25,7 +22,7 @@ static void queue_multishot(struct io_uring *ring, unsigned int count,
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
 
 	io_uring_prep_timeout(sqe, &period_ts, count,
-			      IORING_TIMEOUT_MULTISHOT | flags);
+			      REF_IORING_TIMEOUT_MULTISHOT | flags);
 	io_uring_sqe_set_data64(sqe, TAG_TIMEOUT);
 }
 
@@ -39,7 +36,7 @@ static const char *multishot_timeout_missing(void)
 	struct io_uring_sqe sqe;
 
 	memset(&sqe, 0, sizeof(sqe));
-	io_uring_prep_timeout(&sqe, &period_ts, 1, IORING_TIMEOUT_MULTISHOT);
+	io_uring_prep_timeout(&sqe, &period_ts, 1, REF_IORING_TIMEOUT_MULTISHOT);
 	return uring_flag_result_missing(&sqe, -ETIME, "a one-period timeout",
 					 "IORING_TIMEOUT_MULTISHOT");
 }
@@ -96,7 +93,7 @@ TEST(removed_multishot_timeout_ends_without_f_more)
 	REQUIRE_MULTISHOT_TIMEOUT();
 	ASSERT_EQ(0, io_uring_queue_init(8, &ring, 0));
 	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_timeout(sqe, &long_ts, 0, IORING_TIMEOUT_MULTISHOT);
+	io_uring_prep_timeout(sqe, &long_ts, 0, REF_IORING_TIMEOUT_MULTISHOT);
 	io_uring_sqe_set_data64(sqe, TAG_TIMEOUT);
 	ASSERT_EQ(1, io_uring_submit(&ring));
 	sqe = io_uring_get_sqe(&ring);
