@@ -483,6 +483,11 @@ in_child "$KROOT/kernels/initramfs.sh" -o "$work/initrd.cpio" ${mods:+-m "$mods"
 truncate -s 512M "$work/disk.img"
 in_child mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 ${ondisk:+-d "$ondisk"} \
 	"$work/disk.img" >/dev/null || die "mkfs.ext4 failed"
+# An empty NVMe namespace for the cases that need a real block device with
+# polled queues (IORING_SETUP_IOPOLL) or a command passthrough char device
+# (/dev/ng0n1, IORING_OP_URING_CMD). Debian's kernels have NVMe built in;
+# nvme.poll_queues=1 gives it one polled queue. Sparse: costs no disk.
+truncate -s 64M "$work/nvme.img"
 
 # ------------------------------------------------------------------
 # QEMU
@@ -515,12 +520,14 @@ qemu_args() {	# qemu_args ACCEL KERNEL APPEND...: sets qargs
 	[ -z "$bios" ] || qargs+=(-bios "$bios")
 	# shellcheck disable=SC2054  # the commas are QEMU's
 	qargs+=(-kernel "$k" -initrd "$work/initrd.cpio"
-		-append "console=ttyS0 panic=-1 cryptomgr.notests $kfast rdinit=/init $*${AIOCONF_KERNEL_ARGS:+ $AIOCONF_KERNEL_ARGS}"
+		-append "console=ttyS0 panic=-1 cryptomgr.notests $kfast rdinit=/init nvme.poll_queues=1 $*${AIOCONF_KERNEL_ARGS:+ $AIOCONF_KERNEL_ARGS}"
 		-serial "file:$work/console.log" -serial "file:$work/serial.raw"
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04
 		-device pvpanic -action panic=exit-failure
 		-drive "file=$work/disk.img,if=none,id=scratch,format=raw,cache=unsafe"
-		-device virtio-blk-pci,drive=scratch)
+		-device virtio-blk-pci,drive=scratch
+		-drive "file=$work/nvme.img,if=none,id=nvme,format=raw,cache=unsafe"
+		-device nvme,serial=aioconf,drive=nvme)
 }
 bios=""
 for b in /usr/share/qemu/qboot.rom /usr/share/qboot/bios.bin; do
