@@ -5,6 +5,8 @@
 #   make check   build, the project's own tests, then ./run.sh on this kernel
 #   make bench   ref/ring against liburing, side by side (bench/)
 #   make baseline  a full kernel matrix into results/baseline/ (committed)
+#   make uapi-coverage  which io_uring uapi names of the newest Debian uapi
+#                the cases use (results/uapi-coverage.md)
 #   make clean
 
 BUILD    := build
@@ -51,7 +53,7 @@ REF_CASE_SRCS := $(sort $(wildcard cases/ref/*.c))
 SAN_CASE_BINS := $(patsubst cases/%.c,$(BUILD)/san/cases/%,$(REF_CASE_SRCS))
 SAN_REF_OBJS := $(patsubst ref/%.c,$(BUILD)/san/ref/%.o,$(REF_SRCS))
 
-.PHONY: all deps cases fixtures unit fuzz bench sanitize check baseline mutate clean
+.PHONY: all deps cases fixtures unit fuzz bench sanitize check baseline mutate uapi-coverage clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/libref.a $(BUILD)/runner $(BUILD)/kernels/guest-exit cases
@@ -179,6 +181,17 @@ mutate:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory -j$$(nproc) all
 	/usr/bin/python3 kernels/mutate.py $(MUTATE_ARGS)
+
+# The newest uapi: Debian's linux-libc-dev of UAPI_SUITE (sid by default),
+# unpacked under build/uapi/ once; `kernels/fetch.sh --refresh --package`
+# takes a newer one.
+UAPI_SUITE ?= sid
+uapi-coverage:
+	kernels/fetch.sh --package $(UAPI_SUITE) linux-libc-dev $(BUILD)/uapi/$(UAPI_SUITE)
+	@mkdir -p results
+	/usr/bin/python3 harness/uapi-coverage.py \
+		--header $(BUILD)/uapi/$(UAPI_SUITE)/usr/include/linux/io_uring.h >results/uapi-coverage.md
+	@sed -n '5p' results/uapi-coverage.md
 
 clean:
 	rm -rf $(BUILD)

@@ -3,6 +3,8 @@
 #
 #   kernels/fetch.sh [--refresh] [NAME...]     (no NAME: every kernel)
 #   kernels/fetch.sh --list                    the kernel names, one a line
+#   kernels/fetch.sh --package SUITE PKG DIR   the newest PKG of SUITE, unpacked
+#                                              into DIR (e.g. a newer uapi)
 #
 # For each kernel: a private apt root build/kernels/apt/<suite>/ whose
 # sources use the system's own Debian mirror (or $AIOCONF_MIRROR) with the
@@ -30,15 +32,20 @@ PROG=fetch.sh
 KEYRING=${AIOCONF_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
 
 usage() {
-	sed -n '4,5p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '4,7p' "$0" | sed 's/^# \{0,1\}//'
 	echo "kernels: $(conf_names | tr '\n' ' ')"
 }
 
 refresh=0
 names=()
+package=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--refresh) refresh=1 ;;
+	--package)
+		[ $# -ge 4 ] || { usage >&2; die "--package needs SUITE PKG DIR"; }
+		package=("$2" "$3" "$4")
+		shift 3 ;;
 	--list) conf_names; exit 0 ;;
 	-h|--help) usage; exit 0 ;;
 	-*) usage >&2; die "unknown option '$1'" ;;
@@ -46,7 +53,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-if [ ${#names[@]} -eq 0 ]; then
+if [ ${#package[@]} -eq 0 ] && [ ${#names[@]} -eq 0 ]; then
 	mapfile -t names < <(conf_names)
 	[ ${#names[@]} -gt 0 ] || die "$KCONF lists no kernel"
 fi
@@ -238,11 +245,43 @@ unpack_kernel() {
 	pick_modules "$name" "$mdir" "$out/modules" "$rel"
 }
 
+# fetch_package SUITE PKG DIR: the newest PKG of SUITE unpacked into DIR;
+# DIR/package says which ("PKG VERSION"). Kept unless --refresh.
+fetch_package() {
+	local suite=$1 pkg=$2 dir=$3 tmp deb
+	if [ $refresh -eq 0 ] && [ -s "$dir/package" ] &&
+	   [ "$(cut -d' ' -f1 "$dir/package")" = "$pkg" ]; then
+		echo "$pkg: cached ($(cat "$dir/package")) in $dir"
+		return 0
+	fi
+	apt_root "$suite" || { warn "$pkg: cannot update the package lists of $suite"; return 1; }
+	tmp=$dir.tmp
+	rm -rf "$tmp"
+	mkdir -p "$tmp/debs" "$tmp/root"
+	if ! (cd "$tmp/debs" && apt_private apt-get -q download "$pkg") >"$tmp/download.log" 2>&1; then
+		sed -n '/^\(E\|W\|Err\):/p' "$tmp/download.log" | head -5 >&2
+		warn "$pkg: apt-get download from $suite failed"
+		rm -rf "$tmp"
+		return 1
+	fi
+	deb=$(ls "$tmp"/debs/*.deb)
+	dpkg-deb -x "$deb" "$tmp/root" || { warn "$pkg: cannot unpack $deb"; rm -rf "$tmp"; return 1; }
+	echo "$(dpkg-deb -f "$deb" Package) $(dpkg-deb -f "$deb" Version)" >"$tmp/root/package"
+	rm -rf "$dir"
+	mv "$tmp/root" "$dir"
+	rm -rf "$tmp"
+	echo "$pkg: $(cat "$dir/package") in $dir"
+}
+
 # One fetch at a time (boot.sh calls this; VMs may start in parallel).
 mkdir -p "$KBUILD"
 if command -v flock >/dev/null 2>&1; then
 	exec 9>"$KBUILD/.fetch.lock"
 	flock 9
+fi
+if [ ${#package[@]} -gt 0 ]; then
+	fetch_package "${package[@]}"
+	exit
 fi
 rc=0
 for n in "${names[@]}"; do

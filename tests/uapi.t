@@ -3,7 +3,7 @@
 # REF_<kernel name>): no case program or case helper defines a kernel
 # constant or copies a uapi structure of its own.
 . "$(dirname "$0")/lib.sh"
-plan 3
+plan 6
 
 uapi=ref/include/ref/uapi.h
 kernel_names='(IORING|IOSQE|IOU|IO_URING|SOCKET_URING_OP|FUTEX2|ZCRX)_[A-Z0-9_]+'
@@ -24,4 +24,30 @@ ok $? "no case or case helper declares a uapi structure of its own" || sed 's/^/
 grep -oE "^#define[[:space:]]+REF_[A-Z0-9_]+" "$uapi" | awk '{print $2}' | sort | uniq -d >"$TMP/dups"
 [ ! -s "$TMP/dups" ]
 ok $? "each REF_ name is defined once in $uapi ($(grep -cE '^#define[[:space:]]+REF_' "$uapi") names)" || sed 's/^/# /' "$TMP/dups"
+
+# harness/uapi-coverage.py on a small header and two programs: a name used
+# bare, one as REF_, one through a liburing prep helper, one only in a
+# comment (not used), *_BIT left out.
+mkdir -p "$TMP/cov/cases/uring"
+cat >"$TMP/cov/io_uring.h" <<'H'
+enum io_uring_op { IORING_OP_NOP, IORING_OP_READV, IORING_OP_PIPE, IORING_OP_LAST };
+#define IORING_SETUP_IOPOLL (1U << 0)
+#define IORING_FEAT_X (1U << 3) /* IORING_FEAT_IN_COMMENT */
+enum { IOSQE_FIXED_FILE_BIT };
+H
+cat >"$TMP/cov/liburing.h" <<'H'
+static inline void io_uring_prep_rw(int op) { (void)op; }
+static inline void io_uring_prep_readv(void) { io_uring_prep_rw(IORING_OP_READV); }
+H
+printf 'int a = IORING_OP_NOP | REF_IORING_SETUP_IOPOLL; /* IORING_OP_PIPE */\n' >"$TMP/cov/cases/uring/a.c"
+printf 'void b(void) { io_uring_prep_readv(); } const char *s = "IORING_FEAT_X";\n' >"$TMP/cov/cases/uring/b.c"
+"$PY" harness/uapi-coverage.py --header "$TMP/cov/io_uring.h" --cases "$TMP/cov/cases" \
+	--liburing "$TMP/cov/liburing.h" >"$TMP/cov/out" 2>&1
+grep -q '^\*\*3 of 5 names used (60.0%)' "$TMP/cov/out"
+ok $? "uapi-coverage counts bare, REF_ and prep-helper uses, not comments or strings" || sed 's/^/# /' "$TMP/cov/out"
+"$PY" harness/uapi-coverage.py --header "$TMP/cov/io_uring.h" --cases "$TMP/cov/cases" \
+	--liburing "$TMP/cov/liburing.h" --list-missing >"$TMP/cov/missing"
+is "$(tr '\n' ' ' <"$TMP/cov/missing")" "IORING_FEAT_X IORING_OP_PIPE " "and lists the unused names"
+"$PY" harness/uapi-coverage.py --header "$TMP/cov/nonexistent.h" >/dev/null 2>&1
+is "$?" 2 "a missing header is exit 2"
 finish
