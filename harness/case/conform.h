@@ -747,6 +747,34 @@ static inline const char *conform_not_root(void)
 	return CONFORM_ENV "needs root of the initial user namespace (euid 0 here is root of a user namespace only)";
 }
 
+/*
+ * NULL when this case program runs alone on a machine of its own: an
+ * aioconf QEMU guest (kernels/boot.sh puts aioconf.timeout= on its kernel
+ * command line; its runner runs one case at a time). A TEST that changes a
+ * setting every process of the system sees (a sysctl such as
+ * kernel.io_uring_disabled) needs that: on a host, the other cases running
+ * beside it and the user's own programs would see the change. what names
+ * the setting in the reason.
+ */
+static inline const char *conform_not_alone(const char *what)
+{
+	char line[4096] = { 0 };
+	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
+	ssize_t n = -1;
+
+	if (fd >= 0) {
+		n = read(fd, line, sizeof(line) - 1);
+		close(fd);
+	}
+	if (n > 0 && (strncmp(line, "aioconf.timeout=", 16) == 0 ||
+		      strstr(line, " aioconf.timeout=")))
+		return NULL;
+	snprintf(conform_why, sizeof(conform_why),
+		 CONFORM_ENV "changes the system-wide %s: runs only alone, in an aioconf guest (./run.sh --kernel K)",
+		 what);
+	return conform_why;
+}
+
 /* ------------------------------------------------------------------ */
 /* Requirements: inside a TEST body, skip with the reason when unmet   */
 /* ------------------------------------------------------------------ */
