@@ -29,8 +29,8 @@
 #define REF_IORING_OP_READV_FIXED	60	/* 6.15 */
 #define REF_IORING_OP_WRITEV_FIXED	61	/* 6.15 */
 #define REF_IORING_OP_PIPE		62	/* 6.16 */
-#define REF_IORING_OP_NOP128		63	/* 6.18, needs SQE128 or SQE_MIXED */
-#define REF_IORING_OP_URING_CMD128	64	/* 6.18, needs SQE128 or SQE_MIXED */
+#define REF_IORING_OP_NOP128		63	/* 6.19, needs SQE128 or SQE_MIXED */
+#define REF_IORING_OP_URING_CMD128	64	/* 6.19, needs SQE128 or SQE_MIXED */
 
 /* ---- io_uring_setup() flags after 6.1. ---- */
 #define REF_IORING_SETUP_NO_MMAP	(1U << 14)	/* 6.5 */
@@ -38,7 +38,7 @@
 #define REF_IORING_SETUP_NO_SQARRAY	(1U << 16)	/* 6.6 */
 #define REF_IORING_SETUP_HYBRID_IOPOLL	(1U << 17)	/* 6.13, needs IOPOLL */
 #define REF_IORING_SETUP_CQE_MIXED	(1U << 18)	/* 6.18 */
-#define REF_IORING_SETUP_SQE_MIXED	(1U << 19)	/* 6.18 */
+#define REF_IORING_SETUP_SQE_MIXED	(1U << 19)	/* 6.19 */
 #define REF_IORING_SETUP_SQ_REWIND	(1U << 20)	/* 6.19, needs NO_SQARRAY */
 
 /* ---- Feature bits (params.features) after 6.1. ---- */
@@ -229,7 +229,7 @@ struct ref_io_uring_query_opcode {	/* 6.18 */
 	__u64	ring_setup_flags;
 	__u64	enter_flags;
 	__u64	sqe_flags;
-	__u32	nr_query_opcodes;	/* 6.19 */
+	__u32	nr_query_opcodes;	/* 6.18 */
 	__u32	__pad;
 };
 
