@@ -5,7 +5,10 @@
  * submission while disabled (EBADFD), restrictions only on a disabled ring
  * and only once, the allowlist of SQE opcodes, SQE flags (allowed and
  * required) and register opcodes enforced with EACCES once enabled, and
- * unrestricted registration while the ring is still disabled.
+ * unrestricted registration while the ring is still disabled. Also: an
+ * allowed SQE flag next to one not allowed, required flags counting as
+ * allowed but no others, opcodes out of range (EINVAL), and a refused
+ * registration leaving the ring free to register again.
  */
 #include <liburing.h>
 
@@ -285,6 +288,118 @@ TEST(registration_unrestricted_while_disabled)
 	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_UNREGISTER_PERSONALITY, NULL, id));
 	EXPECT_EQ(EACCES, errno);
 	io_uring_queue_exit(&ring);
+}
+
+/*
+ * io_uring_register(2) IORING_RESTRICTION_SQE_FLAGS_ALLOWED: the flags
+ * listed may be used, any other is refused. With IOSQE_IO_DRAIN allowed, a
+ * NOP carrying it completes with 0 and one carrying IOSQE_ASYNC with
+ * -EACCES (since 5.10).
+ */
+TEST(allowed_sqe_flag_runs_and_unlisted_flag_completes_eacces)
+{
+	struct io_uring_restriction r[2];
+	struct io_uring ring;
+
+	CONFORM_DECLARE("5.10", "IORING_RESTRICTION_SQE_FLAGS_ALLOWED",
+			"io_uring_register(2) IORING_RESTRICTION_SQE_FLAGS_ALLOWED");
+	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_R_DISABLED);
+	URING_REQUIRE_SQE_FLAG(IOSQE_ASYNC);
+	r[0] = allow_sqe_op(IORING_OP_NOP);
+	r[1] = sqe_flags(IORING_RESTRICTION_SQE_FLAGS_ALLOWED, IOSQE_IO_DRAIN);
+	ASSERT_EQ(0, disabled_ring(&ring));
+	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_RESTRICTIONS, r, 2));
+	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_ENABLE_RINGS, NULL, 0));
+	EXPECT_EQ(0, uring_run_nop(&ring, IOSQE_IO_DRAIN));
+	EXPECT_EQ(-EACCES, uring_run_nop(&ring, IOSQE_ASYNC));
+	EXPECT_EQ(0, uring_run_nop(&ring, 0));
+	io_uring_queue_exit(&ring);
+}
+
+/*
+ * io_uring_register(2) IORING_RESTRICTION_SQE_FLAGS_REQUIRED: the required
+ * flags "must be set on each submission queue entry"; the kernel
+ * (io_check_restriction()) lets through the flags that are allowed or
+ * required and no others. With IOSQE_IO_DRAIN required and nothing
+ * allowed, a NOP carrying IOSQE_IO_DRAIN and IOSQE_ASYNC completes with
+ * -EACCES (since 5.10).
+ */
+TEST(required_flag_with_an_unlisted_flag_completes_eacces)
+{
+	struct io_uring_restriction r[2];
+	struct io_uring ring;
+
+	CONFORM_DECLARE("5.10", "IORING_RESTRICTION_SQE_FLAGS_REQUIRED",
+			"io_uring_register(2) IORING_RESTRICTION_SQE_FLAGS_REQUIRED; "
+			"io_uring/io_uring.c io_check_restriction()");
+	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_R_DISABLED);
+	URING_REQUIRE_SQE_FLAG(IOSQE_ASYNC);
+	r[0] = allow_sqe_op(IORING_OP_NOP);
+	r[1] = sqe_flags(IORING_RESTRICTION_SQE_FLAGS_REQUIRED, IOSQE_IO_DRAIN);
+	ASSERT_EQ(0, disabled_ring(&ring));
+	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_RESTRICTIONS, r, 2));
+	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_ENABLE_RINGS, NULL, 0));
+	EXPECT_EQ(-EACCES, uring_run_nop(&ring, IOSQE_IO_DRAIN | IOSQE_ASYNC));
+	EXPECT_EQ(0, uring_run_nop(&ring, IOSQE_IO_DRAIN));
+	io_uring_queue_exit(&ring);
+}
+
+/*
+ * io_uring_register(2) ERRORS: EINVAL when a restriction is invalid; the
+ * kernel (io_parse_restrictions()) refuses an IORING_RESTRICTION_SQE_OP
+ * or IORING_RESTRICTION_REGISTER_OP entry naming an opcode past the last
+ * one it knows (255 for both here) (since 5.10).
+ */
+TEST(opcode_out_of_range_in_restriction_gets_einval)
+{
+	struct io_uring_restriction sqe_r = allow_sqe_op(255);
+	struct io_uring_restriction reg_r = allow_register_op(255);
+	struct io_uring ring;
+
+	CONFORM_DECLARE("5.10", "IORING_REGISTER_RESTRICTIONS",
+			"io_uring_register(2) ERRORS EINVAL; io_uring/register.c io_parse_restrictions()");
+	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_R_DISABLED);
+	ASSERT_EQ(0, disabled_ring(&ring));
+	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_REGISTER_RESTRICTIONS, &sqe_r, 1));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_REGISTER_RESTRICTIONS, &reg_r, 1));
+	EXPECT_EQ(EINVAL, errno);
+	io_uring_queue_exit(&ring);
+}
+
+/*
+ * io_uring/register.c io_register_restrictions(): "Reset all restrictions
+ * if an error happened": a registration refused with EINVAL leaves none
+ * behind, so the next one is accepted (not EBUSY) and is what the enabled
+ * ring enforces: only NOP allowed, FSYNC refused (since 5.10).
+ */
+TEST(refused_restrictions_leave_the_ring_free_to_register)
+{
+	struct io_uring_restriction bad[2], good = allow_sqe_op(IORING_OP_NOP);
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+	int fd;
+
+	CONFORM_DECLARE("5.10", "IORING_REGISTER_RESTRICTIONS",
+			"io_uring/register.c io_register_restrictions(): reset on error");
+	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_R_DISABLED);
+	bad[0] = allow_sqe_op(IORING_OP_FSYNC);
+	bad[1] = allow_sqe_op(IORING_OP_NOP);
+	bad[1].opcode = 200;
+	fd = conform_temp_file(4096, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, disabled_ring(&ring));
+	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_REGISTER_RESTRICTIONS, bad, 2));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_RESTRICTIONS, &good, 1));
+	ASSERT_EQ(0, uring_register_raw(&ring, IORING_REGISTER_ENABLE_RINGS, NULL, 0));
+	EXPECT_EQ(0, uring_run_nop(&ring, 0));
+	sqe = io_uring_get_sqe(&ring);
+	ASSERT_NE(NULL, sqe);
+	io_uring_prep_fsync(sqe, fd, 0);
+	EXPECT_EQ(-EACCES, uring_submit_res(&ring));
+	io_uring_queue_exit(&ring);
+	close(fd);
 }
 
 TEST_HARNESS_MAIN
