@@ -2,7 +2,8 @@
 /*
  * ref/uapi.h - io_uring ABI numbers and layouts newer than the system
  * <linux/io_uring.h> (Debian bookworm ships the 6.1 uapi), up to the 7.2
- * uapi. Numbers are facts of the kernel ABI; each has the kernel's name with
+ * uapi; the futex2 flags the io_uring futex opcodes take; and the NVMe
+ * command numbers the passthrough cases send. Numbers are facts of the kernel ABI; each has the kernel's name with
  * a REF_ prefix and says the release that added it. Structures the 6.1
  * header lacks are here as struct ref_<kernel name>, field for field.
  * Include after <linux/io_uring.h>. Nothing else in the suite defines a
@@ -39,7 +40,7 @@
 #define REF_IORING_SETUP_HYBRID_IOPOLL	(1U << 17)	/* 6.13, needs IOPOLL */
 #define REF_IORING_SETUP_CQE_MIXED	(1U << 18)	/* 6.18 */
 #define REF_IORING_SETUP_SQE_MIXED	(1U << 19)	/* 6.19 */
-#define REF_IORING_SETUP_SQ_REWIND	(1U << 20)	/* 6.19, needs NO_SQARRAY */
+#define REF_IORING_SETUP_SQ_REWIND	(1U << 20)	/* 7.0, needs NO_SQARRAY */
 
 /* ---- Feature bits (params.features) after 6.1. ---- */
 #define REF_IORING_FEAT_REG_REG_RING	(1U << 13)	/* 6.3 */
@@ -351,5 +352,22 @@ struct ref_zcrx_ctrl {			/* 6.19 */
 #define REF_FUTEX2_SIZE_U32	0x02		/* 6.7 */
 #define REF_FUTEX2_PRIVATE	128		/* 6.7, = FUTEX_PRIVATE_FLAG */
 /* struct futex_waitv and FUTEX_WAITV_MAX (5.16) are in the 6.1 <linux/futex.h>. */
+
+/* ---- NVMe numbers sent through IORING_OP_URING_CMD passthrough ----
+ * Not kernel uapi: the NVM Express Base and NVM Command Set specifications
+ * (the kernel has them in include/linux/nvme.h). The passthrough command
+ * layout itself, struct nvme_uring_cmd and NVME_URING_CMD_*, is in the 6.1
+ * <linux/nvme_ioctl.h>. */
+#define REF_NVME_CMD_WRITE		0x01	/* I/O: Write */
+#define REF_NVME_CMD_READ		0x02	/* I/O: Read */
+#define REF_NVME_ADMIN_IDENTIFY		0x06	/* admin: Identify */
+#define REF_NVME_ADMIN_GET_FEATURES	0x0a	/* admin: Get Features */
+#define REF_NVME_ID_CNS_NS		0x00	/* Identify CNS: namespace */
+#define REF_NVME_FEAT_NUM_QUEUES	0x07	/* feature: Number of Queues */
+#define REF_NVME_IDENTIFY_DATA_SIZE	4096
+#define REF_NVME_ID_NS_NSZE		0	/* struct nvme_id_ns: nsze, le64 */
+#define REF_NVME_ID_NS_FLBAS		26	/* flbas: format index in bits 3:0 */
+#define REF_NVME_ID_NS_LBAF		128	/* lbaf[]: 4 bytes each, lbads at +2 */
+#define REF_NVME_SC_INVALID_OPCODE	0x01	/* status code (SCT 0: generic) */
 
 #endif /* REF_UAPI_H */
