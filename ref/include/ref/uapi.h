@@ -75,11 +75,11 @@
 /* sqe->install_fd_flags of FIXED_FD_INSTALL */
 #define REF_IORING_FIXED_FD_NO_CLOEXEC	(1U << 0)	/* 6.8 */
 /* sqe->nop_flags */
-#define REF_IORING_NOP_INJECT_RESULT	(1U << 0)	/* 6.11: cqe->res = sqe->len */
-#define REF_IORING_NOP_FILE		(1U << 1)	/* 6.14: look up sqe->fd */
-#define REF_IORING_NOP_FIXED_FILE	(1U << 2)	/* 6.14 */
-#define REF_IORING_NOP_FIXED_BUFFER	(1U << 3)	/* 6.14: look up sqe->buf_index */
-#define REF_IORING_NOP_TW		(1U << 4)	/* 6.16: complete from task work */
+#define REF_IORING_NOP_INJECT_RESULT	(1U << 0)	/* 6.10: cqe->res = sqe->len */
+#define REF_IORING_NOP_FILE		(1U << 1)	/* 6.13: look up sqe->fd */
+#define REF_IORING_NOP_FIXED_FILE	(1U << 2)	/* 6.13 */
+#define REF_IORING_NOP_FIXED_BUFFER	(1U << 3)	/* 6.13: look up sqe->buf_index */
+#define REF_IORING_NOP_TW		(1U << 4)	/* 6.17: complete from task work */
 #define REF_IORING_NOP_CQE32		(1U << 5)	/* 6.18: post a 32-byte CQE */
 /* sqe->uring_cmd_flags */
 #define REF_IORING_URING_CMD_MULTISHOT	(1U << 1)	/* 6.18 */
