@@ -57,7 +57,7 @@
 /* ---- Per-opcode flag words after 6.1. ---- */
 /* sqe->timeout_flags */
 #define REF_IORING_TIMEOUT_MULTISHOT	(1U << 6)	/* 6.4 */
-#define REF_IORING_TIMEOUT_IMMEDIATE_ARG (1U << 7)	/* 6.19: sqe->addr holds nanoseconds */
+#define REF_IORING_TIMEOUT_IMMEDIATE_ARG (1U << 7)	/* 7.1: sqe->addr holds nanoseconds */
 /* sqe->cancel_flags (ASYNC_CANCEL and REGISTER_SYNC_CANCEL) */
 #define REF_IORING_ASYNC_CANCEL_USERDATA (1U << 4)	/* 6.6 */
 #define REF_IORING_ASYNC_CANCEL_OP	(1U << 5)	/* 6.6 */
