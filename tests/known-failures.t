@@ -2,8 +2,10 @@
 # cases/known-failures.txt: every entry names a TEST that exists, and its
 # reason starts with its kind (kernel defect, documentation error,
 # intermittent), which the errata report and the runner read.
+# cases/doc-errata.txt: every entry names a TEST that exists and says what
+# the documentation says and what the kernels do.
 . "$(dirname "$0")/lib.sh"
-plan 3
+plan 5
 
 "$PY" - cases/known-failures.txt >"$TMP/out" <<'PY'
 import os, re, sys
@@ -33,4 +35,28 @@ n=$(sed -n 1p "$TMP/out")
 is "$(sed -n 2p "$TMP/out")" "" "all $n entries are '<case>:<test> <release-glob> <reason>'"
 is "$(sed -n 3p "$TMP/out")" "" "every entry names a TEST that exists in cases/"
 is "$(sed -n 4p "$TMP/out")" "" "every reason starts with its kind"
+
+"$PY" - cases/doc-errata.txt >"$TMP/doc" <<'PY'
+import os, re, sys
+bad_test, bad_text, n = [], [], 0
+for no, line in enumerate(open(sys.argv[1]), 1):
+    line = line.strip()
+    if not line or line.startswith("#"):
+        continue
+    n += 1
+    pid, _, text = line.partition(" ")
+    case, _, test = pid.partition(":")
+    src = os.path.join("cases", case + ".c")
+    if not test or not os.path.exists(src) or \
+            not re.search(rf"^TEST\({re.escape(test)}\)", open(src).read(), re.M):
+        bad_test.append(f"line {no}: {pid}")
+    if "; observed: " not in text or ": " not in text.split("; observed: ")[0]:
+        bad_text.append(f"line {no}")
+print(n)
+print("; ".join(bad_test))
+print("; ".join(bad_text))
+PY
+n=$(sed -n 1p "$TMP/doc")
+is "$(sed -n 2p "$TMP/doc")" "" "all $n doc-errata entries name a TEST that exists in cases/"
+is "$(sed -n 3p "$TMP/doc")" "" "and say '<document>: <what it says>; observed: <what the kernels do>'"
 finish

@@ -3,7 +3,7 @@
 # synthetic matrix (kernels 5.10 and 6.1 with results, 7.2 without), checked
 # file by file; the HTML is rendered in headless Chromium.
 . "$(dirname "$0")/lib.sh"
-plan 64
+plan 65
 
 REPORT=harness/report
 M=$TMP/run		# the matrix run
@@ -266,6 +266,12 @@ awk '/^## Documentation errors/{f=1} /^## Kernel defects/{f=0} f' "$M/errata.md"
 ok $? "errata.md: an entry under its kind, with the kernels it showed on" || cat "$M/errata.md"
 grep -A5 '^## Regressions' "$M/errata.md" | grep -q 'None in this run\|passes on'
 ok $? "errata.md: the regressions section"
+printf 'aio/cancel:cancel_read_gets_einval  a(2): "it fails"; observed: it works\n' >"$TMP/de"
+"$PY" $REPORT/matrix.py --quiet "$M" --baseline "$B" --cases "$C" --known "$TMP/kf" --doc-errata "$TMP/de"
+awk '/^## Documentation the kernels contradict/{f=1} /^## Regressions/{f=0} f' "$M/errata.md" >"$TMP/de.md"
+grep -q '^- `aio/cancel:cancel_read_gets_einval` (in this run: .* on 5.10' "$TMP/de.md" &&
+	grep -q 'a(2): "it fails"; observed: it works' "$TMP/de.md"
+ok $? "errata.md: a doc-errata entry with its results in the run" || cat "$TMP/de.md"
 
 # Drift compares only the suite's programs: a run of other programs is not
 # compared at all, and a filtered run's left-out cases are not "removed".

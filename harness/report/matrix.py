@@ -77,6 +77,8 @@ def main(argv=None):
                     help="the suite's case sources (drift compares only its programs)")
     ap.add_argument("--known", default=os.path.join(CASES_DIR, "known-failures.txt"),
                     help="the reviewed known-failures list errata.md is made from")
+    ap.add_argument("--doc-errata", default=os.path.join(CASES_DIR, "doc-errata.txt"),
+                    help="the documentation errata list errata.md also shows")
     args = ap.parse_args(argv)
     top = args.results_dir.rstrip("/") or "/"
     if not os.path.isdir(top):
@@ -100,7 +102,7 @@ def main(argv=None):
     write_atomic(os.path.join(top, "junit.xml"), render_junit(m, kernels))
     write_atomic(os.path.join(top, "drift.md"), render_drift(drift, run_name) + "\n")
     write_atomic(os.path.join(top, "features.md"), render_features(m))
-    write_atomic(os.path.join(top, "errata.md"), render_errata(m, args.known))
+    write_atomic(os.path.join(top, "errata.md"), render_errata(m, args.known, args.doc_errata))
     if not args.quiet:
         ndiff = sum(1 for c in m["cases"] if c["differs"])
         print(f"# reports in {top}: matrix.md matrix.html matrix.json junit.xml drift.md "

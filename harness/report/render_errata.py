@@ -1,14 +1,17 @@
 """aioconf reports: errata.md, what the kernels and their documentation get
-wrong, from cases/known-failures.txt and a matrix run.
+wrong, from cases/known-failures.txt, cases/doc-errata.txt and a matrix run.
 
-Three sections come from the reviewed list, one per kind its reasons start
-with (kernel defect, documentation error, intermittent): each test point
-with the kernels its entries name, the kernels of this run where it showed
-(known-failing), and the reason with its reference. A fourth is computed:
-regressions, the test points that pass on an older kernel of the run and
-fail (listed or not) on a newer one.
+Three sections come from the reviewed known-failures list, one per kind its
+reasons start with (kernel defect, documentation error, intermittent): each
+test point with the kernels its entries name, the kernels of this run where
+it showed (known-failing), and the reason with its reference. A fourth comes
+from cases/doc-errata.txt: documentation that every kernel contradicts, so
+the case asserts what the kernels do (its test passes), with where it passed
+in this run. A fifth is computed: regressions, the test points that pass on
+an older kernel of the run and fail (listed or not) on a newer one.
 
-Input: the matrix model (matrix.json) and the known-failures file.
+Input: the matrix model (matrix.json), the known-failures file and the
+documentation errata file.
 Standard library only.
 """
 
@@ -44,11 +47,27 @@ def read_known(path):
     return out
 
 
+def read_doc_errata(path):
+    """[(point id, what the documentation says and what the kernels do)] of
+    a doc-errata file: '<case>:<test> <text>' a line."""
+    out = []
+    try:
+        lines = open(path, errors="replace").read().splitlines()
+    except OSError:
+        return out
+    for line in lines:
+        line = line.strip()
+        if line and not line.startswith("#"):
+            pid, _, text = line.partition(" ")
+            out.append((pid, text.strip()))
+    return out
+
+
 def point_index(m):
     return {p["id"]: p for case in m["cases"] for p in case["points"]}
 
 
-def render_errata(m, known_path):
+def render_errata(m, known_path, doc_path=None):
     points = point_index(m)
     kernels = [k for k in m["kernels"] if k["present"]]
     lines = [f"# aioconf errata: {m['run']}", "",
@@ -83,6 +102,23 @@ def render_errata(m, known_path):
             for reason in g["reasons"]:
                 lines.append(f"  - {reason}")
         lines.append("")
+    lines += ["## Documentation the kernels contradict", "",
+              "From `cases/doc-errata.txt`: the documentation says one thing and the "
+              "kernels do another; the case asserts what the kernels do, so its test "
+              "passes where that holds.", ""]
+    docs = read_doc_errata(doc_path) if doc_path else []
+    for pid, text in docs:
+        res = points.get(pid, {}).get("results", {})
+        by = {}
+        for k in kernels:
+            r = res.get(k["name"], {}).get("result", "not run")
+            by.setdefault(r, []).append(k["name"])
+        where = "; ".join(f"{r} on {', '.join(names)}" for r, names in sorted(by.items()))
+        lines.append(f"- `{pid}` (in this run: {where or 'not run'})")
+        lines.append(f"  - {text}")
+    if not docs:
+        lines.append("None listed.")
+    lines.append("")
     lines += ["## Regressions between kernels", "",
               "Test points that pass on an older kernel of this run and fail on a newer "
               "one (kernels ordered by release).", ""]
