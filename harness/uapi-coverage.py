@@ -5,8 +5,9 @@
                              [--list-missing]
 
 Reads the names of an io_uring uapi header (enum members and #defines whose
-names start IORING_, IOSQE_, IOU_ or SOCKET_URING_OP_; the *_BIT, *_LAST
-and *_SHIFT helpers are left out: they name no behaviour) and looks for
+names start IORING_, IOSQE_, IOU_ or SOCKET_URING_OP_; the *_BIT, *_LAST,
+*_SHIFT and *_MASK helpers are left out: they name no behaviour of their
+own, only positions, bounds or unions of the names that do) and looks for
 each in the code of every case program (comments and strings left out),
 bare or as the REF_ name of ref/uapi.h. A liburing prep helper counts for
 the names its body uses (io_uring_prep_readv() -> IORING_OP_READV), read
@@ -23,7 +24,7 @@ import re
 import sys
 
 PREFIXES = ("IORING_", "IOSQE_", "IOU_", "SOCKET_URING_OP_")
-LEFT_OUT = re.compile(r"_(BIT|LAST|SHIFT)$")
+LEFT_OUT = re.compile(r"_(BIT|LAST|SHIFT|MASK)$")
 GROUPS = [
     ("opcodes", "IORING_OP_"),
     ("setup flags", "IORING_SETUP_"),

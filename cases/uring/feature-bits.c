@@ -99,6 +99,54 @@ static int wait_thread_named(const char *want)
 }
 
 /*
+ * io_uring_setup(2) IORING_FEAT_SINGLE_MMAP: "the two SQ and CQ rings can
+ * be mapped with a single mmap(2) call" (since 5.4). The ring is driven by
+ * hand: one mapping at IORING_OFF_SQ_RING, as long as the longer of the
+ * two rings, plus the SQE array; a NOP submitted through the SQ ring's
+ * fields comes back in the CQ ring's fields of the same mapping.
+ */
+TEST(single_mmap_maps_sq_and_cq_ring_together)
+{
+	struct io_uring_params p;
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqe;
+	size_t sq_len, cq_len, len;
+	char *rings;
+	int fd;
+
+	CONFORM_DECLARE("5.4", "IORING_FEAT_SINGLE_MMAP",
+			"io_uring_setup(2) IORING_FEAT_SINGLE_MMAP");
+	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_SINGLE_MMAP);
+	memset(&p, 0, sizeof(p));
+	fd = conform_sys_io_uring_setup(4, &p);
+	ASSERT_LE(0, fd);
+	sq_len = p.sq_off.array + p.sq_entries * sizeof(__u32);
+	cq_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+	len = sq_len > cq_len ? sq_len : cq_len;
+	rings = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
+		     fd, IORING_OFF_SQ_RING);
+	ASSERT_NE(MAP_FAILED, rings);
+	sqes = mmap(NULL, p.sq_entries * sizeof(*sqes), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQES);
+	ASSERT_NE(MAP_FAILED, sqes);
+	memset(&sqes[0], 0, sizeof(sqes[0]));
+	sqes[0].opcode = IORING_OP_NOP;
+	sqes[0].user_data = 0x5a5a;
+	((__u32 *)(rings + p.sq_off.array))[0] = 0;
+	__atomic_store_n((__u32 *)(rings + p.sq_off.tail), 1, __ATOMIC_RELEASE);
+	ASSERT_EQ(1, uring_sys_enter(fd, 1, 1, IORING_ENTER_GETEVENTS));
+	EXPECT_EQ(1u, __atomic_load_n((__u32 *)(rings + p.cq_off.tail),
+				      __ATOMIC_ACQUIRE) -
+			      *(__u32 *)(rings + p.cq_off.head));
+	cqe = (struct io_uring_cqe *)(rings + p.cq_off.cqes);
+	EXPECT_EQ(0x5a5aULL, cqe[0].user_data);
+	EXPECT_EQ(0, cqe[0].res);
+	munmap(sqes, p.sq_entries * sizeof(*sqes));
+	munmap(rings, len);
+	close(fd);
+}
+
+/*
  * io_uring_setup(2) IORING_FEAT_SUBMIT_STABLE: "If this flag is set,
  * applications can be certain that any data for async offload has been
  * consumed when the kernel has consumed the SQE" (since 5.5). A READV of an
