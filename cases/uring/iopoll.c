@@ -318,37 +318,80 @@ static int find_polled_bdev(char *path, size_t len)
 	return found;
 }
 
+/* The polled device's first MiB is this program's (uring/nvme-passthru
+ * uses the last one); each TEST its own 4 KiB block in it. */
+enum { BLOCK = 4096, BLOCK_PLAIN = 0, BLOCK_HYBRID = 1 };
+
 /*
- * io_uring_setup(2) IORING_SETUP_IOPOLL: "Perform busy-waiting for an I/O
- * completion": an O_DIRECT read of 4096 bytes at offset 0 of a block
- * device with polled queues completes with 4096, reaped by
- * io_uring_enter(2) with IORING_ENTER_GETEVENTS (since 5.1).
+ * On a ring made with setup flags (IORING_SETUP_IOPOLL and more): a polled
+ * O_DIRECT WRITE of a pattern to block blk of a block device with polled
+ * queues, then a polled READ of it back; both complete with BLOCK and the
+ * data round-trips. Skips when no such device is there.
  */
-TEST(iopoll_odirect_read_of_polled_block_device_completes)
+static void polled_round_trip(struct __test_metadata *_metadata,
+			      unsigned int flags, unsigned int blk)
 {
+	struct io_uring_sqe *sqe;
 	struct io_uring ring;
 	char path[320];
 	void *buf;
 	int fd;
 
+	if (find_polled_bdev(path, sizeof(path)))
+		SKIP(return, CONFORM_ENV "no block device with polled queues: no /sys/block/nvme*n*/queue/io_poll or /sys/block/nullb*/queue/io_poll reading 1 (the aioconf guests have one)");
+	CONFORM_REQUIRE_ROOT();
+	fd = open(path, O_RDWR | O_DIRECT | O_CLOEXEC);
+	if (fd < 0)
+		SKIP(return, CONFORM_ENV "open(%s, O_RDWR | O_DIRECT): %s", path,
+		     strerror(errno));
+	buf = uring_anon_buf(BLOCK);
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ(0, iopoll_ring(&ring, flags));
+	TH_LOG("polled device: %s", path);
+	conform_fill_pattern(buf, BLOCK, blk * BLOCK);
+	sqe = io_uring_get_sqe(&ring);
+	ASSERT_NE(NULL, sqe);
+	io_uring_prep_write(sqe, fd, buf, BLOCK, (__u64)blk * BLOCK);
+	EXPECT_EQ(BLOCK, iopoll_submit_res(&ring));
+	memset(buf, 0, BLOCK);
+	sqe = io_uring_get_sqe(&ring);
+	ASSERT_NE(NULL, sqe);
+	io_uring_prep_read(sqe, fd, buf, BLOCK, (__u64)blk * BLOCK);
+	EXPECT_EQ(BLOCK, iopoll_submit_res(&ring));
+	EXPECT_TRUE(conform_check_pattern(buf, BLOCK, blk * BLOCK));
+	io_uring_queue_exit(&ring);
+	munmap(buf, BLOCK);
+	close(fd);
+}
+
+/*
+ * io_uring_setup(2) IORING_SETUP_IOPOLL: "Perform busy-waiting for an I/O
+ * completion": an O_DIRECT write and read of a block device with polled
+ * queues complete with their length, reaped by io_uring_enter(2) with
+ * IORING_ENTER_GETEVENTS, and the data round-trips (since 5.1).
+ */
+TEST(iopoll_odirect_write_and_read_of_polled_block_device_round_trip)
+{
 	CONFORM_DECLARE("5.1", "IORING_SETUP_IOPOLL",
 			"io_uring_setup(2) IORING_SETUP_IOPOLL");
 	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_IOPOLL);
-	if (find_polled_bdev(path, sizeof(path)))
-		SKIP(return, CONFORM_ENV "no block device with polled queues: no /sys/block/nvme*n*/queue/io_poll or /sys/block/nullb*/queue/io_poll reading 1");
-	CONFORM_REQUIRE_ROOT();
-	fd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
-	if (fd < 0)
-		SKIP(return, CONFORM_ENV "open(%s, O_DIRECT): %s", path,
-		     strerror(errno));
-	buf = uring_anon_buf(4096);
-	ASSERT_NE(NULL, buf);
-	ASSERT_EQ(0, iopoll_ring(&ring, 0));
-	TH_LOG("polled device: %s", path);
-	EXPECT_EQ(4096, iopoll_readv_res(&ring, fd, buf, 4096));
-	io_uring_queue_exit(&ring);
-	munmap(buf, 4096);
-	close(fd);
+	polled_round_trip(_metadata, 0, BLOCK_PLAIN);
+}
+
+/*
+ * io_uring_setup(2) IORING_SETUP_HYBRID_IOPOLL: "a hybrid poll mode: sleep
+ * for part of the expected completion time, then poll" — the same polled
+ * O_DIRECT write and read complete and round-trip on a hybrid IOPOLL ring
+ * (since 6.13).
+ */
+TEST(hybrid_iopoll_write_and_read_of_polled_block_device_round_trip)
+{
+	CONFORM_DECLARE("6.13", "IORING_SETUP_HYBRID_IOPOLL",
+			"io_uring_setup(2) IORING_SETUP_HYBRID_IOPOLL; kernel commit 01ee194d1aba");
+	CONFORM_REQUIRE(conform_uring_setup_missing(
+		IORING_SETUP_IOPOLL | REF_IORING_SETUP_HYBRID_IOPOLL,
+		"IORING_SETUP_HYBRID_IOPOLL"));
+	polled_round_trip(_metadata, REF_IORING_SETUP_HYBRID_IOPOLL, BLOCK_HYBRID);
 }
 
 TEST_HARNESS_MAIN
