@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
  * uring/async-cancel: IORING_OP_ASYNC_CANCEL. The result of the cancel
- * itself (0, -ENOENT, -EALREADY, a count with IORING_ASYNC_CANCEL_ALL) and
- * what the cancelled request completes with. Requests to cancel are reads
+ * itself (0, -ENOENT, -EALREADY, a count with IORING_ASYNC_CANCEL_ALL, also
+ * with IORING_ASYNC_CANCEL_ANY) and what the cancelled request completes
+ * with; the -EINVAL of an unknown cancel flag, a non-zero off, and
+ * IORING_ASYNC_CANCEL_OP with ANY, none of which cancels anything.
+ * Requests to cancel are reads
  * on empty pipes, which cannot finish on their own, and a long
  * IORING_OP_TIMEOUT.
  */
 #include <liburing.h>
 
 #include "conform_uring.h"
+#include "ref/uapi.h"
 
 enum { TAG_TARGET = 0x100, TAG_OTHER = 0x101, TAG_CANCEL = 0x200 };
 
@@ -259,6 +263,169 @@ TEST(cancel_by_fd_cancels_only_the_request_on_that_fd)
 	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
 	EXPECT_EQ((__u64)TAG_OTHER, cqe.user_data);
 	EXPECT_EQ(3, cqe.res);
+	io_uring_queue_exit(&ring);
+	close(a[0]);
+	close(a[1]);
+	close(b[0]);
+	close(b[1]);
+}
+
+/*
+ * A 4-entry ring and an empty pipe with a read of it submitted, tagged
+ * TAG_TARGET; then the cancel in *cancel (tagged TAG_CANCEL) is run. The
+ * cancel's res; the read is left pending.
+ */
+static int cancel_beside_pending_read(struct __test_metadata *_metadata,
+				      struct io_uring *ring, int fds[2],
+				      char *buf, unsigned int len,
+				      const struct io_uring_sqe *cancel)
+{
+	struct io_uring_sqe *sqe;
+
+	ASSERT_EQ(0, conform_pipe(fds));
+	ASSERT_EQ(0, io_uring_queue_init(4, ring, 0));
+	queue_pipe_read(ring, fds[0], buf, len, TAG_TARGET);
+	ASSERT_EQ(1, io_uring_submit(ring));
+	ASSERT_NE(NULL, sqe = io_uring_get_sqe(ring));
+	*sqe = *cancel;
+	io_uring_sqe_set_data64(sqe, TAG_CANCEL);
+	return uring_submit_res(ring);
+}
+
+/* The read tagged TAG_TARGET is still pending: nothing within the brief
+ * wait, then it completes with the 3 bytes written to the pipe. */
+static void expect_read_still_pending(struct __test_metadata *_metadata,
+				      struct io_uring *ring, int fds[2])
+{
+	struct io_uring_cqe cqe;
+
+	EXPECT_EQ(-ETIME, uring_wait_briefly(ring));
+	ASSERT_EQ(3, write(fds[1], "abc", 3));
+	ASSERT_EQ(0, uring_reap_one(ring, &cqe));
+	EXPECT_EQ((__u64)TAG_TARGET, cqe.user_data);
+	EXPECT_EQ(3, cqe.res);
+}
+
+/*
+ * io_uring_prep_cancel(3) -EINVAL, "One of the fields set in the SQE was
+ * invalid": a cancel_flags bit no kernel defines (1 << 31) fails the
+ * cancel, which cancels nothing (kernel io_async_cancel_prep(), "flags &
+ * ~CANCEL_FLAGS"; before 5.19, when there were no cancel flags, any
+ * non-zero cancel_flags). Since 5.5.
+ */
+TEST(cancel_with_unknown_flag_gets_einval_and_cancels_nothing)
+{
+	struct io_uring_sqe cancel;
+	struct io_uring ring;
+	char buf[16];
+	int fds[2];
+
+	CONFORM_DECLARE("5.5", "IORING_OP_ASYNC_CANCEL",
+			"io_uring_prep_cancel(3) -EINVAL; io_uring/cancel.c io_async_cancel_prep()");
+	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
+	memset(&cancel, 0, sizeof(cancel));
+	io_uring_prep_cancel64(&cancel, TAG_TARGET, 0);
+	cancel.cancel_flags = 1U << 31;
+	EXPECT_EQ(-EINVAL, cancel_beside_pending_read(_metadata, &ring, fds,
+						      buf, sizeof(buf), &cancel));
+	expect_read_still_pending(_metadata, &ring, fds);
+	io_uring_queue_exit(&ring);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/*
+ * io_uring_prep_cancel(3) -EINVAL: IORING_OP_ASYNC_CANCEL has no offset;
+ * a non-zero off fails the cancel (kernel io_async_cancel_prep(), "sqe->off
+ * || sqe->splice_fd_in"), and the request named is left alone (since 5.5).
+ */
+TEST(cancel_with_nonzero_off_gets_einval_and_cancels_nothing)
+{
+	struct io_uring_sqe cancel;
+	struct io_uring ring;
+	char buf[16];
+	int fds[2];
+
+	CONFORM_DECLARE("5.5", "IORING_OP_ASYNC_CANCEL",
+			"io_uring_prep_cancel(3) -EINVAL; io_uring/cancel.c io_async_cancel_prep()");
+	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
+	memset(&cancel, 0, sizeof(cancel));
+	io_uring_prep_cancel64(&cancel, TAG_TARGET, 0);
+	cancel.off = 1;
+	EXPECT_EQ(-EINVAL, cancel_beside_pending_read(_metadata, &ring, fds,
+						      buf, sizeof(buf), &cancel));
+	expect_read_still_pending(_metadata, &ring, fds);
+	io_uring_queue_exit(&ring);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/*
+ * <linux/io_uring.h> IORING_ASYNC_CANCEL_OP, "Match request based on
+ * opcode", and IORING_ASYNC_CANCEL_ANY, "Match any request", exclude each
+ * other: the pair fails with -EINVAL (io_uring_prep_cancel(3) -EINVAL;
+ * kernel io_async_cancel_prep()) and cancels nothing, not even the read
+ * whose opcode it names (since 6.6; Debian's 6.1 has the flag too).
+ */
+TEST(cancel_op_with_any_gets_einval_and_cancels_nothing)
+{
+	struct io_uring_sqe cancel;
+	struct io_uring ring;
+	char buf[16];
+	int fds[2];
+
+	CONFORM_DECLARE("6.6", "IORING_ASYNC_CANCEL_OP",
+			"io_uring_prep_cancel(3) -EINVAL; io_uring/cancel.c io_async_cancel_prep()");
+	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
+	CONFORM_REQUIRE(cancel_flag_missing(REF_IORING_ASYNC_CANCEL_OP,
+					    "IORING_ASYNC_CANCEL_OP"));
+	memset(&cancel, 0, sizeof(cancel));
+	io_uring_prep_cancel64(&cancel, 0, REF_IORING_ASYNC_CANCEL_OP |
+				   IORING_ASYNC_CANCEL_ANY);
+	cancel.len = IORING_OP_READ;
+	EXPECT_EQ(-EINVAL, cancel_beside_pending_read(_metadata, &ring, fds,
+						      buf, sizeof(buf), &cancel));
+	expect_read_still_pending(_metadata, &ring, fds);
+	io_uring_queue_exit(&ring);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/*
+ * IORING_ASYNC_CANCEL_ALL together with IORING_ASYNC_CANCEL_ANY is not
+ * one of the refused pairs (only FD or OP with ANY are, kernel
+ * io_async_cancel_prep()): io_uring_prep_cancel(3) ANY matches "any
+ * request in the ring" and ALL cancels every match; two pending reads with
+ * different user_data are both cancelled (-ECANCELED) and the cancel
+ * counts them, res 2 (since 5.19).
+ */
+TEST(cancel_all_with_any_cancels_every_request_and_counts)
+{
+	struct io_uring_cqe cqe;
+	struct io_uring ring;
+	char buf[2][16];
+	int a[2], b[2], cancel_res = 1, nr = 0;
+
+	CONFORM_DECLARE("5.19", "IORING_ASYNC_CANCEL_ANY",
+			"io_uring_prep_cancel(3) IORING_ASYNC_CANCEL_ALL, IORING_ASYNC_CANCEL_ANY");
+	CONFORM_REQUIRE_URING_OP(IORING_OP_ASYNC_CANCEL);
+	CONFORM_REQUIRE(cancel_flag_missing(IORING_ASYNC_CANCEL_ANY,
+					    "IORING_ASYNC_CANCEL_ANY"));
+	two_pending_pipe_reads(_metadata, &ring, a, b, buf, TAG_OTHER);
+	queue_cancel(&ring, 0, IORING_ASYNC_CANCEL_ALL | IORING_ASYNC_CANCEL_ANY);
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	for (int k = 0; k < 3; k++) {
+		ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
+		if (cqe.user_data == TAG_CANCEL) {
+			cancel_res = cqe.res;
+		} else {
+			EXPECT_EQ(-ECANCELED, cqe.res);
+			nr++;
+		}
+	}
+	EXPECT_EQ(2, nr);
+	EXPECT_EQ(2, cancel_res);
+	EXPECT_EQ(-ETIME, uring_wait_briefly(&ring));
 	io_uring_queue_exit(&ring);
 	close(a[0]);
 	close(a[1]);

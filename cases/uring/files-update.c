@@ -3,7 +3,10 @@
  * uring/files-update: the registered (fixed) file table: sparse entries,
  * IORING_REGISTER_FILES_UPDATE and IORING_OP_FILES_UPDATE filling, replacing
  * and clearing slots, reads through IOSQE_FIXED_FILE, and the EBADF / EINVAL /
- * EBUSY / ENXIO errors of registration and fixed-file lookups.
+ * EBUSY / ENXIO errors of registration and fixed-file lookups; the
+ * EINVAL / ENXIO refusals of IORING_REGISTER_FILES_UPDATE2 (5.13): nr 0,
+ * reserved words set, a wrong argument size, a range past the table, no
+ * table.
  */
 #include <liburing.h>
 
@@ -254,6 +257,173 @@ TEST(unregister_files_without_table_gets_enxio)
 	EXPECT_EQ(-1, uring_register_raw(&ring, IORING_UNREGISTER_FILES, NULL, 0));
 	EXPECT_EQ(ENXIO, errno);
 	io_uring_queue_exit(&ring);
+}
+
+/*
+ * IORING_REGISTER_FILES_UPDATE2 (5.13) of up, with nr_args as given (the
+ * kernel wants the size of struct io_uring_rsrc_update2); as the system
+ * call returns (the number updated, or -1 with errno).
+ */
+static int files_update2_raw(struct io_uring *ring,
+			     struct io_uring_rsrc_update2 *up,
+			     unsigned int size)
+{
+	return uring_register_raw(ring, IORING_REGISTER_FILES_UPDATE2, up, size);
+}
+
+/* An update2 of nr fds from fds, from slot offset on, without tags. */
+static struct io_uring_rsrc_update2 update2_of(unsigned int offset, int *fds,
+					       unsigned int nr)
+{
+	struct io_uring_rsrc_update2 up;
+
+	memset(&up, 0, sizeof(up));
+	up.offset = offset;
+	up.data = (__u64)(uintptr_t)fds;
+	up.nr = nr;
+	return up;
+}
+
+/*
+ * Kernel io_register_rsrc_update(), IORING_REGISTER_FILES_UPDATE2: "nr
+ * must contain the number of descriptors in the passed in arrays"
+ * (io_uring_register(2)); an update of none (nr 0) is refused with EINVAL
+ * and the table is untouched (since 5.13).
+ */
+TEST(files_update2_with_zero_nr_gets_einval)
+{
+	struct io_uring_rsrc_update2 up;
+	struct io_uring ring;
+	char buf[16];
+	int fd;
+
+	CONFORM_DECLARE("5.13", "IORING_REGISTER_FILES_UPDATE2",
+			"io_uring_register(2) IORING_REGISTER_FILES_UPDATE2; io_register_rsrc_update(): nr 0 is EINVAL");
+	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_RSRC_TAGS);
+	fd = conform_temp_file(4096, 0);
+	ASSERT_LE(0, fd);
+	ring_with_files(_metadata, &ring, &fd, 1);
+	up = update2_of(0, (int[]){ -1 }, 0);
+	EXPECT_EQ(-1, files_update2_raw(&ring, &up, sizeof(up)));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ((int)sizeof(buf), fixed_read(&ring, 0, buf, sizeof(buf), 0));
+	io_uring_queue_exit(&ring);
+	close(fd);
+}
+
+/*
+ * Kernel io_register_rsrc_update(): the reserved words of struct
+ * io_uring_rsrc_update2 (resv, resv2) must be zero; either one set gets
+ * EINVAL and the slot keeps its file (IORING_REGISTER_FILES_UPDATE2,
+ * since 5.13).
+ */
+TEST(files_update2_with_nonzero_resv_gets_einval)
+{
+	struct io_uring_rsrc_update2 up;
+	struct io_uring ring;
+	int fd, none = -1;
+	char buf[16];
+
+	CONFORM_DECLARE("5.13", "IORING_REGISTER_FILES_UPDATE2",
+			"io_register_rsrc_update(): resv or resv2 non-zero is EINVAL");
+	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_RSRC_TAGS);
+	fd = conform_temp_file(4096, 0);
+	ASSERT_LE(0, fd);
+	ring_with_files(_metadata, &ring, &fd, 1);
+	up = update2_of(0, &none, 1);
+	up.resv = 1;
+	EXPECT_EQ(-1, files_update2_raw(&ring, &up, sizeof(up)));
+	EXPECT_EQ(EINVAL, errno);
+	up = update2_of(0, &none, 1);
+	up.resv2 = 1;
+	EXPECT_EQ(-1, files_update2_raw(&ring, &up, sizeof(up)));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ((int)sizeof(buf), fixed_read(&ring, 0, buf, sizeof(buf), 0));
+	io_uring_queue_exit(&ring);
+	close(fd);
+}
+
+/*
+ * Kernel io_register_rsrc_update(): nr_args is the size of struct
+ * io_uring_rsrc_update2 ("keep it extendible"); any other size gets EINVAL
+ * (IORING_REGISTER_FILES_UPDATE2, since 5.13). The count of fds, 1, in
+ * nr_args as for IORING_REGISTER_FILES_UPDATE, is such a size.
+ */
+TEST(files_update2_with_wrong_arg_size_gets_einval)
+{
+	struct io_uring_rsrc_update2 up;
+	struct io_uring ring;
+	int sparse = -1, fd;
+
+	CONFORM_DECLARE("5.13", "IORING_REGISTER_FILES_UPDATE2",
+			"io_register_rsrc_update(): nr_args other than sizeof(struct io_uring_rsrc_update2) is EINVAL");
+	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_RSRC_TAGS);
+	fd = conform_temp_file(10, 0);
+	ASSERT_LE(0, fd);
+	ring_with_files(_metadata, &ring, &sparse, 1);
+	up = update2_of(0, &fd, 1);
+	EXPECT_EQ(-1, files_update2_raw(&ring, &up, 1));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, files_update2_raw(&ring, &up, sizeof(up) + 8));
+	EXPECT_EQ(EINVAL, errno);
+	io_uring_queue_exit(&ring);
+	close(fd);
+}
+
+/*
+ * Kernel __io_sqe_files_update(): an update reaching past the end of the
+ * registered table (offset + nr > table size) is refused as a whole with
+ * EINVAL; the slots inside the table are not touched either
+ * (IORING_REGISTER_FILES_UPDATE2, since 5.13).
+ */
+TEST(files_update2_past_table_end_gets_einval)
+{
+	struct io_uring_rsrc_update2 up;
+	struct io_uring ring;
+	int sparse[2] = { -1, -1 };
+	int fds[2];
+	char buf[16];
+
+	CONFORM_DECLARE("5.13", "IORING_REGISTER_FILES_UPDATE2",
+			"__io_sqe_files_update(): offset + nr past the table is EINVAL");
+	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_RSRC_TAGS);
+	fds[0] = conform_temp_file(4096, 0);
+	fds[1] = conform_temp_file(4096, 0);
+	ASSERT_LE(0, fds[0]);
+	ASSERT_LE(0, fds[1]);
+	ring_with_files(_metadata, &ring, sparse, 2);
+	up = update2_of(1, fds, 2);
+	EXPECT_EQ(-1, files_update2_raw(&ring, &up, sizeof(up)));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-EBADF, fixed_read(&ring, 1, buf, sizeof(buf), 0));
+	io_uring_queue_exit(&ring);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/*
+ * Kernel __io_sqe_files_update(): with no file table registered there is
+ * nothing to update: ENXIO, as io_uring_register(2) gives for
+ * IORING_UNREGISTER_FILES without files (IORING_REGISTER_FILES_UPDATE2,
+ * since 5.13).
+ */
+TEST(files_update2_without_table_gets_enxio)
+{
+	struct io_uring_rsrc_update2 up;
+	struct io_uring ring;
+	int fd;
+
+	CONFORM_DECLARE("5.13", "IORING_REGISTER_FILES_UPDATE2",
+			"__io_sqe_files_update(): no file table is ENXIO; io_uring_register(2) ENXIO");
+	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_RSRC_TAGS);
+	fd = conform_temp_file(10, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	up = update2_of(0, &fd, 1);
+	EXPECT_EQ(-1, files_update2_raw(&ring, &up, sizeof(up)));
+	EXPECT_EQ(ENXIO, errno);
+	io_uring_queue_exit(&ring);
+	close(fd);
 }
 
 TEST_HARNESS_MAIN

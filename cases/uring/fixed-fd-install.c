@@ -4,7 +4,8 @@
  * installs a registered (fixed) file into the process's file table as a
  * normal fd: O_CLOEXEC by default, IORING_FIXED_FD_NO_CLOEXEC to leave it
  * off, the same open file description as the slot's, and the refusals
- * (no IOSQE_FIXED_FILE, an empty slot, unknown flags, a personality).
+ * (no IOSQE_FIXED_FILE, no file table, an empty slot, unknown flags, each
+ * unused SQE field set, a personality).
  * The 6.1 header and liburing 2.3 lack the opcode and the flag: SQEs are
  * filled by hand (fd: the slot, install_fd_flags: the rw_flags word).
  */
@@ -224,6 +225,101 @@ TEST(with_personality_gets_eperm)
 	sqe.personality = (__u16)id;
 	EXPECT_EQ(-EPERM, uring_run_sqe_res(&t.ring, &sqe));
 	inst_end(&t);
+}
+
+/* The lowest fd number free now: what the next fd would get. */
+static int lowest_free_fd(void)
+{
+	int fd = dup(0);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+
+/*
+ * Kernel io_install_fixed_fd_prep() (6.8): the request uses only fd (the
+ * slot) and install_fd_flags; "sqe->off || sqe->addr || sqe->len ||
+ * sqe->buf_index || sqe->splice_fd_in || sqe->addr3" non-zero gets
+ * -EINVAL (io_uring_enter(2) CQE ERRORS: a field of the SQE is invalid).
+ * Each of addr, len, buf_index, splice_fd_in and addr3 on its own (off is
+ * in unknown_flag_or_used_field_gets_einval), on an otherwise valid
+ * install of slot 0.
+ */
+TEST(each_unused_field_nonzero_gets_einval)
+{
+	struct io_uring_sqe sqe;
+	struct inst t;
+
+	CONFORM_DECLARE("6.8", "IORING_OP_FIXED_FD_INSTALL",
+			"io_uring/openclose.c io_install_fixed_fd_prep(); io_uring_enter(2) CQE ERRORS EINVAL");
+	REQUIRE_FD_INSTALL();
+	ASSERT_EQ(0, inst_start(&t));
+	for (int field = 0; field < 5; field++) {
+		static const char *const names[5] = {
+			"addr", "len", "buf_index", "splice_fd_in", "addr3",
+		};
+
+		prep_install(&sqe, 0, IOSQE_FIXED_FILE, 0);
+		if (field == 0)
+			sqe.addr = 0x1000;
+		else if (field == 1)
+			sqe.len = 1;
+		else if (field == 2)
+			sqe.buf_index = 1;
+		else if (field == 3)
+			sqe.splice_fd_in = 1;
+		else
+			sqe.addr3 = 1;
+		EXPECT_EQ(-EINVAL, uring_run_sqe_res(&t.ring, &sqe))
+			TH_LOG("%s non-zero", names[field]);
+	}
+	inst_end(&t);
+}
+
+/*
+ * <linux/io_uring.h>: IORING_FIXED_FD_NO_CLOEXEC is the only
+ * install_fd_flags bit; with an unknown one beside it (1 << 31) the install
+ * fails with -EINVAL (kernel io_install_fixed_fd_prep()) and no fd is
+ * made: the lowest free fd number is the same after (since 6.8).
+ */
+TEST(unknown_flag_beside_no_cloexec_gets_einval_and_installs_nothing)
+{
+	struct io_uring_sqe sqe;
+	struct inst t;
+	int before;
+
+	CONFORM_DECLARE("6.8", "IORING_FIXED_FD_NO_CLOEXEC",
+			"<linux/io_uring.h> IORING_FIXED_FD_NO_CLOEXEC; io_install_fixed_fd_prep()");
+	REQUIRE_FD_INSTALL();
+	ASSERT_EQ(0, inst_start(&t));
+	before = lowest_free_fd();
+	ASSERT_LE(0, before);
+	prep_install(&sqe, 0, IOSQE_FIXED_FILE,
+		     REF_IORING_FIXED_FD_NO_CLOEXEC | (1U << 31));
+	EXPECT_EQ(-EINVAL, uring_run_sqe_res(&t.ring, &sqe));
+	EXPECT_EQ(before, lowest_free_fd());
+	inst_end(&t);
+}
+
+/*
+ * io_uring_enter(2) CQE ERRORS: EBADF when "the IOSQE_FIXED_FILE flag was
+ * set in the submission queue entry, but no files were registered";
+ * IORING_OP_FIXED_FD_INSTALL on a ring without a file table gets it
+ * (since 6.8).
+ */
+TEST(install_without_registered_files_gets_ebadf)
+{
+	struct io_uring_sqe sqe;
+	struct io_uring ring;
+
+	CONFORM_DECLARE("6.8", "IORING_OP_FIXED_FD_INSTALL",
+			"io_uring_enter(2) CQE ERRORS EBADF: IOSQE_FIXED_FILE without registered files");
+	REQUIRE_FD_INSTALL();
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	prep_install(&sqe, 0, IOSQE_FIXED_FILE, 0);
+	EXPECT_EQ(-EBADF, uring_run_sqe_res(&ring, &sqe));
+	io_uring_queue_exit(&ring);
 }
 
 TEST_HARNESS_MAIN

@@ -4,7 +4,10 @@
  * IOU_PBUF_RING_INC (6.12): a read takes only the bytes it needs from the
  * head buffer, which stays at the head for the next read (the CQE says so
  * with IORING_CQE_F_BUF_MORE), the kernel moves the entry's addr and len
- * past the consumed bytes, and a buffer used up moves the head on.
+ * past the consumed bytes, and a buffer used up moves the head on; with
+ * IOU_PBUF_RING_MMAP too; and the refusals around it: legacy
+ * IORING_OP_PROVIDE_BUFFERS into its group (-EINVAL), an INC ring for a
+ * group of legacy buffers (EEXIST), the flag given to unregister (EINVAL).
  */
 #include <liburing.h>
 
@@ -306,6 +309,152 @@ TEST(unknown_ring_flag_gets_einval)
 	EXPECT_EQ(EINVAL, errno);
 	munmap(mem, page);
 	io_uring_queue_exit(&ring);
+}
+
+/* IORING_OP_PROVIDE_BUFFERS of one len-byte buffer at addr, ID bid, to group
+ * bgid, on ring: the CQE's res (1 when added), or INT_MIN. */
+static int provide_one(struct io_uring *ring, void *addr, unsigned int len,
+		       unsigned int bgid, unsigned int bid)
+{
+	struct io_uring_sqe sqe;
+
+	memset(&sqe, 0, sizeof(sqe));
+	io_uring_prep_provide_buffers(&sqe, addr, (int)len, 1, (int)bgid,
+				      (int)bid);
+	return uring_run_sqe_res(ring, &sqe);
+}
+
+/*
+ * Kernel io_provide_buffers() / io_manage_buffers_legacy(): "can't add
+ * buffers via this command for a mapped buffer ring"; IORING_OP_PROVIDE_BUFFERS
+ * into the group of an IOU_PBUF_RING_INC ring fails with -EINVAL
+ * (io_uring_prep_provide_buffers(3) -EINVAL), and the ring is untouched: the
+ * next selected read takes the ring's buffer (ID 9), not the one offered
+ * (ID 3). Since 6.12 (the flag; a legacy buffer into any ring's group has
+ * been refused so since 5.19).
+ */
+TEST(provide_buffers_into_inc_ring_group_gets_einval)
+{
+	struct inc_ring r;
+	struct io_uring_cqe cqe;
+	char *buf;
+
+	CONFORM_DECLARE("6.12", "IOU_PBUF_RING_INC",
+			"io_uring/kbuf.c: legacy buffers cannot go into a ring's group, -EINVAL");
+	REQUIRE_INC();
+	CONFORM_REQUIRE_URING_OP(IORING_OP_PROVIDE_BUFFERS);
+	ASSERT_EQ(0, inc_ring_init(&r, REF_IOU_PBUF_RING_INC));
+	buf = uring_anon_buf(128);
+	ASSERT_NE(NULL, buf);
+	add_buf(&r, buf, 64, 9);
+	EXPECT_EQ(-EINVAL, provide_one(&r.ring, buf + 64, 64, BGID, 3));
+	ASSERT_EQ(0, pipe_read_selected(&r, 10, 0, &cqe));
+	EXPECT_EQ(10, cqe.res);
+	EXPECT_EQ(9u, cqe.flags >> IORING_CQE_BUFFER_SHIFT);
+	EXPECT_EQ(REF_IORING_CQE_F_BUF_MORE, cqe.flags & REF_IORING_CQE_F_BUF_MORE);
+	munmap(buf, 128);
+	inc_ring_free(&r);
+}
+
+/*
+ * Kernel io_register_pbuf_ring(): "if mapped buffer ring OR classic
+ * exists, don't allow": registering an IOU_PBUF_RING_INC ring for a group
+ * that holds buffers given with IORING_OP_PROVIDE_BUFFERS fails with
+ * EEXIST (since 6.12, the flag; the refusal itself is 5.19's).
+ */
+TEST(inc_ring_for_group_with_provided_buffers_gets_eexist)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	struct io_uring ring;
+	void *mem;
+	char *buf;
+
+	CONFORM_DECLARE("6.12", "IOU_PBUF_RING_INC",
+			"io_uring/kbuf.c io_register_pbuf_ring(): a group with classic buffers is EEXIST");
+	REQUIRE_INC();
+	CONFORM_REQUIRE_URING_OP(IORING_OP_PROVIDE_BUFFERS);
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	ASSERT_NE(NULL, mem = uring_anon_buf(page));
+	ASSERT_NE(NULL, buf = uring_anon_buf(64));
+	/* 1 (the count) before 5.18, 0 since: either way, added. */
+	ASSERT_LE(0, provide_one(&ring, buf, 64, BGID, 0));
+	EXPECT_EQ(-1, reg_pbuf(&ring, mem, REF_IOU_PBUF_RING_INC));
+	EXPECT_EQ(EEXIST, errno);
+	io_uring_queue_exit(&ring);
+	munmap(buf, 64);
+	munmap(mem, page);
+}
+
+/*
+ * <linux/io_uring.h>: IOU_PBUF_RING_INC combines with IOU_PBUF_RING_MMAP
+ * (the kernel checks only for flags outside the two): a kernel-allocated
+ * ring, mapped at IORING_OFF_PBUF_RING | (bgid << IORING_OFF_PBUF_SHIFT),
+ * is consumed incrementally like one in application memory: a 10-byte read
+ * sets IORING_CQE_F_BUF_MORE and moves the entry's addr and len on
+ * (since 6.12).
+ */
+TEST(inc_ring_allocated_by_kernel_is_consumed_incrementally)
+{
+	struct inc_ring r;
+	struct io_uring_cqe cqe;
+	void *map;
+	char *buf;
+
+	CONFORM_DECLARE("6.12", "IOU_PBUF_RING_INC",
+			"<linux/io_uring.h> IOU_PBUF_RING_INC, IOU_PBUF_RING_MMAP");
+	REQUIRE_INC();
+	memset(&r, 0, sizeof(r));
+	r.br_len = (size_t)sysconf(_SC_PAGESIZE);
+	ASSERT_EQ(0, io_uring_queue_init(4, &r.ring, 0));
+	ASSERT_EQ(0, uring_register_pbuf_ring_raw(&r.ring, 0, ENTRIES, BGID,
+						  REF_IOU_PBUF_RING_MMAP |
+						  REF_IOU_PBUF_RING_INC))
+		TH_LOG("register INC|MMAP: %s", strerror(errno));
+	map = mmap(NULL, r.br_len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   r.ring.ring_fd,
+		   (off_t)(REF_IORING_OFF_PBUF_RING |
+			   ((__u64)BGID << REF_IORING_OFF_PBUF_SHIFT)));
+	ASSERT_NE(MAP_FAILED, map) TH_LOG("mmap: %s", strerror(errno));
+	r.br = map;
+	ASSERT_EQ(0, conform_pipe(r.pipe));
+	ASSERT_NE(NULL, buf = uring_anon_buf(64));
+	add_buf(&r, buf, 64, 5);
+	ASSERT_EQ(0, pipe_read_selected(&r, 10, 0, &cqe));
+	EXPECT_EQ(10, cqe.res);
+	EXPECT_EQ(IORING_CQE_F_BUFFER | REF_IORING_CQE_F_BUF_MORE,
+		  cqe.flags & (IORING_CQE_F_BUFFER | REF_IORING_CQE_F_BUF_MORE));
+	EXPECT_EQ(5u, cqe.flags >> IORING_CQE_BUFFER_SHIFT);
+	EXPECT_TRUE(conform_check_pattern(buf, 10, 0));
+	EXPECT_EQ((__u64)(uintptr_t)(buf + 10), r.br->bufs[0].addr);
+	EXPECT_EQ(54u, r.br->bufs[0].len);
+	munmap(buf, 64);
+	inc_ring_free(&r);
+}
+
+/*
+ * Kernel io_unregister_pbuf_ring(): IORING_UNREGISTER_PBUF_RING takes a
+ * group ID and nothing else; the registration flags, IOU_PBUF_RING_INC
+ * among them, are refused there with EINVAL (the word, "pad" before 6.4,
+ * has had to be zero since 5.19), and the ring stays registered until
+ * unregistered without them (since 6.12).
+ */
+TEST(unregister_with_inc_flag_gets_einval)
+{
+	struct io_uring_buf_reg reg;
+	struct inc_ring r;
+
+	CONFORM_DECLARE("6.12", "IOU_PBUF_RING_INC",
+			"io_uring/kbuf.c io_unregister_pbuf_ring(): flags non-zero is EINVAL");
+	REQUIRE_INC();
+	ASSERT_EQ(0, inc_ring_init(&r, REF_IOU_PBUF_RING_INC));
+	reg = uring_pbuf_reg(0, 0, BGID, REF_IOU_PBUF_RING_INC);
+	EXPECT_EQ(-1, uring_register_raw(&r.ring, IORING_UNREGISTER_PBUF_RING,
+					 &reg, 1));
+	EXPECT_EQ(EINVAL, errno);
+	reg = uring_pbuf_reg(0, 0, BGID, 0);
+	EXPECT_EQ(0, uring_register_raw(&r.ring, IORING_UNREGISTER_PBUF_RING,
+					&reg, 1));
+	inc_ring_free(&r);
 }
 
 TEST_HARNESS_MAIN

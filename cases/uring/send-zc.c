@@ -6,7 +6,10 @@
  * res 0, same user_data) once the kernel no longer needs the buffer. Also
  * registered buffers (IORING_RECVSEND_FIXED_BUF), usage reporting
  * (IORING_SEND_ZC_REPORT_USAGE), and the errors for a protocol without
- * zero-copy (AF_UNIX) and an unknown flag. Sources: io_uring_enter(2)
+ * zero-copy (AF_UNIX), a non-socket (ENOTSOCK), an unknown flag (also on
+ * SENDMSG_ZC), an unmapped msghdr (EFAULT), a fixed-buffer index with no
+ * buffer registered (EFAULT), and IORING_SEND_ZC_REPORT_USAGE on a plain
+ * IORING_OP_SEND (EINVAL). Sources: io_uring_enter(2)
  * IORING_OP_SEND_ZC, io_uring_prep_send_zc(3), <linux/io_uring.h>, and
  * Documentation/networking/msg_zerocopy.rst (data to a local socket is
  * copied). Runs on a TCP connection over 127.0.0.1: skipped when loopback
@@ -324,6 +327,229 @@ TEST(sendmsg_zc_gathers_iovecs_and_posts_notification)
 	io_uring_queue_exit(&ring);
 	close(tx);
 	close(rx);
+}
+
+/*
+ * Copy *in into a new SQE of ring, tagged TAG, submit it and reap its CQEs
+ * (reap_zc()): for the requests filled by hand.
+ */
+static void run_zc_sqe(struct __test_metadata *_metadata,
+		       struct io_uring *ring, const struct io_uring_sqe *in,
+		       struct io_uring_cqe *first, struct io_uring_cqe *notif)
+{
+	struct io_uring_sqe *sqe;
+
+	ASSERT_NE(NULL, sqe = io_uring_get_sqe(ring));
+	*sqe = *in;
+	io_uring_sqe_set_data64(sqe, TAG);
+	ASSERT_EQ(1, io_uring_submit(ring));
+	ASSERT_EQ(0, reap_zc(ring, first, notif));
+}
+
+/*
+ * A zero-copy request that failed with err: io_uring_enter(2)
+ * IORING_OP_SEND_ZC, "Even errored requests may generate a notification":
+ * when the failed CQE has IORING_CQE_F_MORE, the notification (same
+ * user_data, IORING_CQE_F_NOTIF) follows; after that, nothing.
+ */
+static void expect_zc_failed(struct __test_metadata *_metadata,
+			     struct io_uring *ring,
+			     const struct io_uring_cqe *first,
+			     const struct io_uring_cqe *notif, int err)
+{
+	EXPECT_EQ(TAG, first->user_data);
+	EXPECT_EQ(err, first->res);
+	if (first->flags & IORING_CQE_F_MORE) {
+		EXPECT_EQ(TAG, notif->user_data);
+		EXPECT_EQ(IORING_CQE_F_NOTIF, notif->flags & IORING_CQE_F_NOTIF);
+	}
+	EXPECT_EQ(-ETIME, uring_wait_briefly(ring));
+}
+
+/*
+ * io_uring_enter(2) CQE ERRORS: EFAULT, "buffer is outside of the
+ * process' accessible address space": an IORING_OP_SENDMSG_ZC whose msghdr
+ * (addr) points at an unmapped page fails with -EFAULT, and nothing is sent
+ * (sendmsg(2) EFAULT: "An invalid user space address was specified for an
+ * argument"; since 6.1).
+ */
+TEST(sendmsg_zc_with_unmapped_msghdr_gets_efault)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	struct io_uring_cqe first, notif;
+	struct io_uring_sqe sqe;
+	struct io_uring ring;
+	void *gone;
+	int tx, rx;
+
+	CONFORM_DECLARE("6.1", "IORING_OP_SENDMSG_ZC",
+			"io_uring_enter(2) CQE ERRORS EFAULT; sendmsg(2) EFAULT");
+	CONFORM_REQUIRE_URING_OP(IORING_OP_SENDMSG_ZC);
+	CONFORM_REQUIRE(conform_tcp_pair(&tx, &rx));
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	/* Unmapped last, so that no later mapping (the ring's) takes it. */
+	ASSERT_NE(NULL, gone = uring_anon_buf(page));
+	ASSERT_EQ(0, munmap(gone, page));
+	memset(&sqe, 0, sizeof(sqe));
+	io_uring_prep_sendmsg_zc(&sqe, tx, gone, 0);
+	run_zc_sqe(_metadata, &ring, &sqe, &first, &notif);
+	expect_zc_failed(_metadata, &ring, &first, &notif, -EFAULT);
+	EXPECT_FALSE(conform_fd_readable(rx, 0));
+	io_uring_queue_exit(&ring);
+	close(tx);
+	close(rx);
+}
+
+/*
+ * <linux/io_uring.h>: IORING_OP_SENDMSG_ZC takes the same zero-copy flags
+ * in sqe->ioprio as IORING_OP_SEND_ZC and checks them the same way
+ * (kernel io_send_zc_prep(), shared by both): an unknown bit (1 << 15)
+ * fails the request with -EINVAL (io_uring_enter(2) CQE ERRORS: "EINVAL
+ * ... the flags field ... is invalid"), nothing is sent (since 6.1).
+ */
+TEST(sendmsg_zc_with_unknown_flag_gets_einval)
+{
+	static char buf[64];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct io_uring_cqe first, notif;
+	struct io_uring_sqe sqe;
+	struct io_uring ring;
+	int tx, rx;
+
+	CONFORM_DECLARE("6.1", "IORING_OP_SENDMSG_ZC",
+			"io_uring_enter(2) CQE ERRORS EINVAL: unknown flag in sqe->ioprio; io_uring/net.c io_send_zc_prep()");
+	CONFORM_REQUIRE_URING_OP(IORING_OP_SENDMSG_ZC);
+	CONFORM_REQUIRE(conform_tcp_pair(&tx, &rx));
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	memset(&sqe, 0, sizeof(sqe));
+	io_uring_prep_sendmsg_zc(&sqe, tx, &msg, 0);
+	sqe.ioprio = 1U << 15;
+	run_zc_sqe(_metadata, &ring, &sqe, &first, &notif);
+	expect_zc_failed(_metadata, &ring, &first, &notif, -EINVAL);
+	EXPECT_FALSE(conform_fd_readable(rx, 0));
+	io_uring_queue_exit(&ring);
+	close(tx);
+	close(rx);
+}
+
+/*
+ * <linux/io_uring.h> IORING_RECVSEND_FIXED_BUF: "the index is stored in
+ * the buf_index field"; an index past the registered buffers fails with
+ * -EFAULT, as io_uring_enter(2) CQE ERRORS gives for fixed-buffer requests
+ * whose buffer "was not registered" (since 6.0). One buffer registered
+ * (index 0), index 1 asked for; nothing is sent.
+ */
+TEST(fixed_buffer_send_with_unregistered_index_gets_efault)
+{
+	struct io_uring_cqe first, notif;
+	struct io_uring_sqe sqe;
+	struct io_uring ring;
+	struct iovec iov;
+	int tx, rx;
+
+	CONFORM_DECLARE("6.0", "IORING_RECVSEND_FIXED_BUF",
+			"<linux/io_uring.h> IORING_RECVSEND_FIXED_BUF; io_uring_enter(2) CQE ERRORS EFAULT");
+	CONFORM_REQUIRE_URING_OP(IORING_OP_SEND_ZC);
+	CONFORM_REQUIRE(conform_tcp_pair(&tx, &rx));
+	/* Anonymous memory: 6.1 refuses to register file-backed pages. */
+	iov.iov_len = 4096;
+	ASSERT_NE(NULL, iov.iov_base = uring_anon_buf(iov.iov_len));
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	ASSERT_EQ(0, io_uring_register_buffers(&ring, &iov, 1));
+	memset(&sqe, 0, sizeof(sqe));
+	io_uring_prep_send_zc_fixed(&sqe, tx, iov.iov_base, 100, 0, 0, 1);
+	run_zc_sqe(_metadata, &ring, &sqe, &first, &notif);
+	expect_zc_failed(_metadata, &ring, &first, &notif, -EFAULT);
+	EXPECT_FALSE(conform_fd_readable(rx, 0));
+	io_uring_queue_exit(&ring);
+	munmap(iov.iov_base, iov.iov_len);
+	close(tx);
+	close(rx);
+}
+
+/*
+ * NULL when IORING_OP_SEND_ZC knows IORING_SEND_ZC_REPORT_USAGE: a SEND_ZC
+ * with it on an AF_UNIX socket gets past the flag check (it then fails
+ * with -EOPNOTSUPP, no zero-copy there); kernels without the flag refuse
+ * it with -EINVAL. Probed on a ring and a socket pair of their own.
+ */
+static const char *report_usage_missing(void)
+{
+	struct io_uring_sqe sqe;
+	const char *why;
+	char buf[8] = { 0 };
+	int sv[2];
+
+	if (conform_socketpair(sv))
+		return CONFORM_ENV "socketpair failed in the IORING_SEND_ZC_REPORT_USAGE probe";
+	memset(&sqe, 0, sizeof(sqe));
+	io_uring_prep_send_zc(&sqe, sv[0], buf, sizeof(buf), 0,
+			      REF_IORING_SEND_ZC_REPORT_USAGE);
+	why = uring_flag_result_missing(&sqe, URING_PROBE_NOT_EINVAL,
+					"a SEND_ZC on an AF_UNIX socket",
+					"IORING_SEND_ZC_REPORT_USAGE");
+	close(sv[0]);
+	close(sv[1]);
+	return why;
+}
+
+/*
+ * <linux/io_uring.h>: IORING_SEND_ZC_REPORT_USAGE is a flag of the
+ * zero-copy sends only ("cqe.res for IORING_CQE_F_NOTIF if
+ * IORING_SEND_ZC_REPORT_USAGE was requested"); a plain IORING_OP_SEND
+ * checks its sqe->ioprio against its own flags (kernel io_sendmsg_prep(),
+ * "sr->flags & ~SENDMSG_FLAGS") and fails with -EINVAL, sending nothing.
+ * Since 6.2, the flag's release (Debian's 6.1 has it too); the check of
+ * IORING_OP_SEND's flags is from 5.19.
+ */
+TEST(report_usage_on_plain_send_gets_einval)
+{
+	char buf[64] = { 0 };
+	struct io_uring_sqe sqe;
+	int tx, rx;
+
+	CONFORM_DECLARE("6.2", "IORING_SEND_ZC_REPORT_USAGE",
+			"<linux/io_uring.h> IORING_SEND_ZC_REPORT_USAGE; io_uring/net.c io_sendmsg_prep()");
+	CONFORM_REQUIRE_URING_OP(IORING_OP_SEND_ZC);
+	CONFORM_REQUIRE(report_usage_missing());
+	CONFORM_REQUIRE(conform_tcp_pair(&tx, &rx));
+	memset(&sqe, 0, sizeof(sqe));
+	io_uring_prep_send(&sqe, tx, buf, sizeof(buf), 0);
+	sqe.ioprio = REF_IORING_SEND_ZC_REPORT_USAGE;
+	EXPECT_EQ(-EINVAL, uring_run_one_sqe_res(&sqe));
+	EXPECT_FALSE(conform_fd_readable(rx, 0));
+	close(tx);
+	close(rx);
+}
+
+/*
+ * io_uring_enter(2) IORING_OP_SEND_ZC is send(2) "with zero copy":
+ * send(2) ERRORS ENOTSOCK, "The file descriptor sockfd does not refer to
+ * a socket": a SEND_ZC on a pipe fails with -ENOTSOCK, and nothing reaches
+ * the pipe (since 6.0).
+ */
+TEST(send_zc_on_pipe_gets_enotsock)
+{
+	struct io_uring_cqe first, notif;
+	struct io_uring_sqe sqe;
+	struct io_uring ring;
+	char buf[64] = { 0 };
+	int p[2];
+
+	CONFORM_DECLARE("6.0", "IORING_OP_SEND_ZC",
+			"io_uring_enter(2) IORING_OP_SEND_ZC; send(2) ENOTSOCK");
+	CONFORM_REQUIRE_URING_OP(IORING_OP_SEND_ZC);
+	ASSERT_EQ(0, conform_pipe(p));
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	memset(&sqe, 0, sizeof(sqe));
+	io_uring_prep_send_zc(&sqe, p[1], buf, sizeof(buf), 0, 0);
+	run_zc_sqe(_metadata, &ring, &sqe, &first, &notif);
+	expect_zc_failed(_metadata, &ring, &first, &notif, -ENOTSOCK);
+	EXPECT_FALSE(conform_fd_readable(p[0], 0));
+	io_uring_queue_exit(&ring);
+	close(p[0]);
+	close(p[1]);
 }
 
 TEST_HARNESS_MAIN

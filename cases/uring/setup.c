@@ -3,7 +3,9 @@
  * uring/setup: io_uring_setup(2) and what it writes back into
  * struct io_uring_params: ring sizes (power-of-two rounding, the default
  * CQ of twice the SQ, IORING_SETUP_CQSIZE, IORING_SETUP_CLAMP), the sizes
- * seen in the mapped rings, and the documented EINVAL / EFAULT cases.
+ * seen in the mapped rings, and the documented EINVAL / EFAULT cases,
+ * with those of IORING_SETUP_TASKRUN_FLAG without IORING_SETUP_COOP_TASKRUN
+ * and of either with IORING_SETUP_SQPOLL (5.19).
  * Raw system calls throughout: liburing would hide the params.
  */
 #include <limits.h>
@@ -255,6 +257,70 @@ TEST(mapped_rings_report_entries_and_masks)
 	EXPECT_EQ(p.cq_entries - 1, *(__u32 *)((char *)cq + p.cq_off.ring_mask));
 	munmap(sq, sq_len);
 	munmap(cq, cq_len);
+}
+
+/*
+ * io_uring_setup(2) IORING_SETUP_TASKRUN_FLAG is "Used in conjunction with
+ * IORING_SETUP_COOP_TASKRUN" (or, since 6.1, IORING_SETUP_DEFER_TASKRUN);
+ * alone it is refused with EINVAL (kernel io_uring_create(), later
+ * io_uring_sanitise_params()). Since 5.19, probed by a setup with both
+ * flags, which works.
+ */
+TEST(taskrun_flag_without_coop_taskrun_gets_einval)
+{
+	struct io_uring_params p;
+
+	CONFORM_DECLARE("5.19", "IORING_SETUP_TASKRUN_FLAG",
+			"io_uring_setup(2) IORING_SETUP_TASKRUN_FLAG: used in conjunction with IORING_SETUP_COOP_TASKRUN");
+	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_COOP_TASKRUN |
+				    IORING_SETUP_TASKRUN_FLAG);
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_TASKRUN_FLAG;
+	EXPECT_EQ(EINVAL, setup_errno(4, &p));
+}
+
+/*
+ * Kernel io_uring_create() (5.19, "IPI related flags don't make sense with
+ * SQPOLL"; io_uring_sanitise_params() in later kernels): an SQPOLL ring's
+ * completions are run by its poll thread, so IORING_SETUP_COOP_TASKRUN,
+ * which only changes how the submitting task is told, is refused with it:
+ * EINVAL (io_uring_setup(2) ERRORS: "p.flags contains an unsupported
+ * flag"; the page does not name the pair). Each flag alone works.
+ */
+TEST(coop_taskrun_with_sqpoll_gets_einval)
+{
+	struct io_uring_params p;
+
+	CONFORM_DECLARE("5.19", "IORING_SETUP_COOP_TASKRUN",
+			"io_uring_create(): IPI related flags don't make sense with SQPOLL, EINVAL");
+	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_COOP_TASKRUN);
+	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_SQPOLL);
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_SQPOLL | IORING_SETUP_COOP_TASKRUN;
+	p.sq_thread_idle = 10;
+	EXPECT_EQ(EINVAL, setup_errno(4, &p));
+}
+
+/*
+ * Kernel io_uring_create() / io_uring_sanitise_params(): the same refusal
+ * for IORING_SETUP_TASKRUN_FLAG: with IORING_SETUP_SQPOLL (and
+ * IORING_SETUP_COOP_TASKRUN, which it needs) the setup fails with EINVAL
+ * (since 5.19).
+ */
+TEST(taskrun_flag_with_sqpoll_gets_einval)
+{
+	struct io_uring_params p;
+
+	CONFORM_DECLARE("5.19", "IORING_SETUP_TASKRUN_FLAG",
+			"io_uring_create(): IPI related flags don't make sense with SQPOLL, EINVAL");
+	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_COOP_TASKRUN |
+				    IORING_SETUP_TASKRUN_FLAG);
+	CONFORM_REQUIRE_URING_SETUP(IORING_SETUP_SQPOLL);
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_SQPOLL | IORING_SETUP_COOP_TASKRUN |
+		  IORING_SETUP_TASKRUN_FLAG;
+	p.sq_thread_idle = 10;
+	EXPECT_EQ(EINVAL, setup_errno(4, &p));
 }
 
 TEST_HARNESS_MAIN

@@ -4,7 +4,8 @@
  * asynchronous splice(2) and tee(2): file to pipe and pipe to file at
  * explicit offsets, offset -1 meaning the file position, end of file on a
  * pipe, SPLICE_F_FD_IN_FIXED, tee leaving the source pipe intact, and the
- * ESPIPE / EINVAL errors.
+ * ESPIPE / EINVAL errors; EBADF for SPLICE_F_FD_IN_FIXED naming an empty
+ * slot, EINVAL for an unknown splice_flags bit and for offsets on a tee.
  */
 #include <liburing.h>
 
@@ -275,6 +276,163 @@ TEST(tee_to_regular_file_gets_einval)
 	close(p[0]);
 	close(p[1]);
 	close(fd);
+}
+
+/*
+ * Run one splice (tee when tee is true) of 4 bytes whose source is
+ * registered-file slot 0 (SPLICE_F_FD_IN_FIXED) into fd_out, on a new ring
+ * whose file table is one empty slot (-1) and the file fd_other. The CQE's
+ * res, or INT_MIN when the ring could not be set up.
+ */
+static int fixed_in_from_empty_slot(bool tee, int fd_out, int fd_other)
+{
+	struct io_uring_sqe sqe;
+	struct io_uring ring;
+	int files[2] = { -1, fd_other }, res = INT_MIN;
+
+	if (io_uring_queue_init(4, &ring, 0))
+		return INT_MIN;
+	if (io_uring_register_files(&ring, files, 2) == 0) {
+		memset(&sqe, 0, sizeof(sqe));
+		if (tee)
+			io_uring_prep_tee(&sqe, 0, fd_out, 4, SPLICE_F_FD_IN_FIXED);
+		else
+			io_uring_prep_splice(&sqe, 0, -1, fd_out, -1, 4,
+					     SPLICE_F_FD_IN_FIXED);
+		res = uring_run_sqe_res(&ring, &sqe);
+	}
+	io_uring_queue_exit(&ring);
+	return res;
+}
+
+/*
+ * io_uring_enter(2) CQE ERRORS: EBADF, "The fd field in the submission
+ * queue entry is invalid"; with SPLICE_F_FD_IN_FIXED splice_fd_in is a
+ * registered-file index (io_uring_prep_splice(3)), and an empty slot (-1
+ * in the table) is no file: -EBADF, and nothing reaches the pipe
+ * (IORING_OP_SPLICE, since 5.7).
+ */
+TEST(splice_fd_in_fixed_empty_slot_gets_ebadf)
+{
+	int fd, p[2];
+
+	CONFORM_DECLARE("5.7", "SPLICE_F_FD_IN_FIXED",
+			"io_uring_prep_splice(3) SPLICE_F_FD_IN_FIXED; io_uring_enter(2) CQE ERRORS EBADF");
+	CONFORM_REQUIRE_URING_OP(IORING_OP_SPLICE);
+	fd = conform_temp_file(4096, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, conform_pipe(p));
+	EXPECT_EQ(-EBADF, fixed_in_from_empty_slot(false, p[1], fd));
+	EXPECT_FALSE(conform_fd_readable(p[0], 0));
+	close(p[0]);
+	close(p[1]);
+	close(fd);
+}
+
+/*
+ * As above for IORING_OP_TEE, whose source is a pipe: with
+ * SPLICE_F_FD_IN_FIXED naming an empty slot the tee fails with -EBADF and
+ * the destination pipe stays empty (since 5.8).
+ */
+TEST(tee_fd_in_fixed_empty_slot_gets_ebadf)
+{
+	int a[2], b[2];
+
+	CONFORM_DECLARE("5.8", "SPLICE_F_FD_IN_FIXED",
+			"io_uring_prep_tee(3) SPLICE_F_FD_IN_FIXED; io_uring_enter(2) CQE ERRORS EBADF");
+	CONFORM_REQUIRE_URING_OP(IORING_OP_TEE);
+	ASSERT_EQ(0, conform_pipe(a));
+	ASSERT_EQ(0, conform_pipe(b));
+	ASSERT_EQ(4, write(a[1], "data", 4));
+	EXPECT_EQ(-EBADF, fixed_in_from_empty_slot(true, b[1], a[0]));
+	EXPECT_FALSE(conform_fd_readable(b[0], 0));
+	close(a[0]);
+	close(a[1]);
+	close(b[0]);
+	close(b[1]);
+}
+
+/*
+ * Kernel __io_splice_prep(): splice_flags may hold the splice(2) flags
+ * (SPLICE_F_MOVE, SPLICE_F_NONBLOCK, SPLICE_F_MORE, SPLICE_F_GIFT) and
+ * SPLICE_F_FD_IN_FIXED, nothing else; another bit (1 << 30) fails the
+ * request with -EINVAL (splice(2) EINVAL; io_uring_enter(2) CQE ERRORS),
+ * and nothing is moved (IORING_OP_SPLICE, since 5.7).
+ */
+TEST(splice_with_unknown_flag_gets_einval)
+{
+	int fd, p[2];
+
+	CONFORM_DECLARE("5.7", "IORING_OP_SPLICE",
+			"io_uring/splice.c __io_splice_prep(): unknown splice_flags is EINVAL");
+	CONFORM_REQUIRE_URING_OP(IORING_OP_SPLICE);
+	fd = conform_temp_file(4096, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, conform_pipe(p));
+	EXPECT_EQ(-EINVAL, uring_splice(fd, 0, p[1], -1, 100, 1U << 30));
+	EXPECT_FALSE(conform_fd_readable(p[0], 0));
+	close(p[0]);
+	close(p[1]);
+	close(fd);
+}
+
+/*
+ * Kernel __io_splice_prep(), shared by IORING_OP_TEE: an unknown
+ * splice_flags bit (1 << 30) gets -EINVAL; the destination stays empty
+ * and the source keeps its data (since 5.8).
+ */
+TEST(tee_with_unknown_flag_gets_einval)
+{
+	struct io_uring_sqe sqe;
+	int a[2], b[2];
+
+	CONFORM_DECLARE("5.8", "IORING_OP_TEE",
+			"io_uring/splice.c __io_splice_prep(): unknown splice_flags is EINVAL");
+	CONFORM_REQUIRE_URING_OP(IORING_OP_TEE);
+	ASSERT_EQ(0, conform_pipe(a));
+	ASSERT_EQ(0, conform_pipe(b));
+	ASSERT_EQ(4, write(a[1], "data", 4));
+	memset(&sqe, 0, sizeof(sqe));
+	io_uring_prep_tee(&sqe, a[0], b[1], 4, 1U << 30);
+	EXPECT_EQ(-EINVAL, uring_run_one_sqe_res(&sqe));
+	EXPECT_FALSE(conform_fd_readable(b[0], 0));
+	EXPECT_TRUE(conform_fd_readable(a[0], 0));
+	close(a[0]);
+	close(a[1]);
+	close(b[0]);
+	close(b[1]);
+}
+
+/*
+ * Kernel io_tee_prep(): tee(2) has no offsets (both ends are pipes); a
+ * non-zero splice_off_in or off in an IORING_OP_TEE fails with -EINVAL
+ * (tee(2) and io_uring_enter(2) CQE ERRORS EINVAL), each on its own
+ * (since 5.8).
+ */
+TEST(tee_with_offset_gets_einval)
+{
+	struct io_uring_sqe sqe;
+	int a[2], b[2];
+
+	CONFORM_DECLARE("5.8", "IORING_OP_TEE",
+			"io_uring/splice.c io_tee_prep(): splice_off_in or off non-zero is EINVAL");
+	CONFORM_REQUIRE_URING_OP(IORING_OP_TEE);
+	ASSERT_EQ(0, conform_pipe(a));
+	ASSERT_EQ(0, conform_pipe(b));
+	ASSERT_EQ(4, write(a[1], "data", 4));
+	memset(&sqe, 0, sizeof(sqe));
+	io_uring_prep_tee(&sqe, a[0], b[1], 4, 0);
+	sqe.splice_off_in = 1;
+	EXPECT_EQ(-EINVAL, uring_run_one_sqe_res(&sqe));
+	memset(&sqe, 0, sizeof(sqe));
+	io_uring_prep_tee(&sqe, a[0], b[1], 4, 0);
+	sqe.off = 1;
+	EXPECT_EQ(-EINVAL, uring_run_one_sqe_res(&sqe));
+	EXPECT_FALSE(conform_fd_readable(b[0], 0));
+	close(a[0]);
+	close(a[1]);
+	close(b[0]);
+	close(b[1]);
 }
 
 TEST_HARNESS_MAIN
