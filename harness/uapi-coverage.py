@@ -9,9 +9,10 @@ names start IORING_, IOSQE_, IOU_ or SOCKET_URING_OP_; the *_BIT, *_LAST,
 *_SHIFT and *_MASK helpers are left out: they name no behaviour of their
 own, only positions, bounds or unions of the names that do) and looks for
 each in the code of every case program (comments and strings left out),
-bare or as the REF_ name of ref/uapi.h. A liburing prep helper counts for
-the names its body uses (io_uring_prep_readv() -> IORING_OP_READV), read
-from the liburing header. Prints a Markdown report: names per group, how
+bare or as the REF_ name of ref/uapi.h. A helper counts for the names its
+body uses: a liburing prep helper (io_uring_prep_readv() ->
+IORING_OP_READV), read from the liburing header, and a case helper of
+harness/case/*.h (uring_files_update_raw() -> IORING_REGISTER_FILES_UPDATE). Prints a Markdown report: names per group, how
 many are used, by how many programs, and the unused ones.
 
 `make uapi-coverage` fetches the newest uapi (Debian's linux-libc-dev of
@@ -59,12 +60,14 @@ def header_names(text):
                   if n.startswith(PREFIXES) and not LEFT_OUT.search(n))
 
 
-def prep_helpers(text):
+def helper_bodies(text, pattern=r"io_uring_prep_\w+"):
     """{helper name: set of words its body uses}, resolved through helpers
-    that call other helpers."""
+    that call other helpers: every static inline function of text whose
+    name matches pattern."""
     code = code_of(text)
     bodies = {}
-    for m in re.finditer(r"\b(io_uring_prep_\w+)\s*\([^;{]*\)\s*\{", code):
+    for m in re.finditer(r"\bstatic\s+inline\b[^;{(]*?\b(" + pattern +
+                         r")\s*\([^;{]*\)\s*\{", code):
         depth, i = 1, m.end()
         while depth and i < len(code):
             depth += {"{": 1, "}": -1}.get(code[i], 0)
@@ -97,6 +100,8 @@ def main():
     ap.add_argument("--header", required=True, help="an io_uring.h uapi header")
     ap.add_argument("--cases", default="cases", help="the case programs' folder")
     ap.add_argument("--liburing", default="/usr/include/liburing.h")
+    ap.add_argument("--case-helpers", default="harness/case",
+                    help="folder of the case helper headers (*.h)")
     ap.add_argument("--list-missing", action="store_true",
                     help="print only the unused names, one a line")
     a = ap.parse_args()
@@ -112,7 +117,10 @@ def main():
     helpers = {}
     if os.path.exists(a.liburing):
         with open(a.liburing) as f:
-            helpers = prep_helpers(f.read())
+            helpers = helper_bodies(f.read())
+    for h in sorted(glob.glob(os.path.join(a.case_helpers, "*.h"))):
+        with open(h) as f:
+            helpers.update(helper_bodies(f.read(), r"\w+"))
     files = sorted(glob.glob(os.path.join(a.cases, "**", "*.c"), recursive=True))
     if not files:
         print(f"uapi-coverage: no case programs under {a.cases}", file=sys.stderr)
