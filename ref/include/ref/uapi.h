@@ -2,8 +2,10 @@
 /*
  * ref/uapi.h - io_uring ABI numbers and layouts newer than the system
  * <linux/io_uring.h> (Debian bookworm ships the 6.1 uapi), up to the 7.2
- * uapi; the futex2 flags the io_uring futex opcodes take; and the NVMe
- * command numbers the passthrough cases send. Numbers are facts of the kernel ABI; each has the kernel's name with
+ * uapi; the futex2 flags the io_uring futex opcodes take; the newer
+ * RWF_* flags (AIO and io_uring take them), epoll's busy-poll ioctls and
+ * the ioprio classes; and the NVMe command numbers the passthrough cases
+ * send. Numbers are facts of the kernel ABI; each has the kernel's name with
  * a REF_ prefix and says the release that added it. Structures the 6.1
  * header lacks are here as struct ref_<kernel name>, field for field.
  * Include after <linux/io_uring.h>. Nothing else in the suite defines a
@@ -14,6 +16,7 @@
 
 #include <linux/io_uring.h>
 #include <linux/time_types.h>
+#include <linux/ioctl.h>
 
 /* ---- Opcodes after 6.1's IORING_OP_SENDMSG_ZC (48). ---- */
 #define REF_IORING_OP_READ_MULTISHOT	49	/* 6.7 */
@@ -352,6 +355,35 @@ struct ref_zcrx_ctrl {			/* 6.19 */
 #define REF_FUTEX2_SIZE_U32	0x02		/* 6.7 */
 #define REF_FUTEX2_PRIVATE	128		/* 6.7, = FUTEX_PRIVATE_FLAG */
 /* struct futex_waitv and FUTEX_WAITV_MAX (5.16) are in the 6.1 <linux/futex.h>. */
+
+/* ---- Per-I/O flags (aio_rw_flags, sqe->rw_flags, preadv2/pwritev2)
+ * after 6.1's RWF_APPEND (<linux/fs.h>). ---- */
+#define REF_RWF_NOAPPEND	0x00000020	/* 6.9: ignore O_APPEND for this write */
+#define REF_RWF_ATOMIC		0x00000040	/* 6.11: untorn write */
+#define REF_RWF_DONTCACHE	0x00000080	/* 6.14: drop the pages after the I/O */
+#define REF_RWF_NOSIGNAL	0x00000100	/* 6.16: no SIGPIPE on EPIPE */
+
+/* ---- epoll busy-poll parameters (<linux/eventpoll.h>, 6.9) ---- */
+#define REF_EPOLL_IOC_TYPE	0x8A
+
+struct ref_epoll_params {		/* 6.9 */
+	__u32	busy_poll_usecs;
+	__u16	busy_poll_budget;
+	__u8	prefer_busy_poll;
+	__u8	__pad;
+};
+
+#define REF_EPIOCSPARAMS	_IOW(REF_EPOLL_IOC_TYPE, 0x01, struct ref_epoll_params)
+#define REF_EPIOCGPARAMS	_IOR(REF_EPOLL_IOC_TYPE, 0x02, struct ref_epoll_params)
+
+/* ---- I/O priority classes (<linux/ioprio.h>; ioprio_set(2), 2.6.13) ---- */
+#define REF_IOPRIO_CLASS_SHIFT	13
+#define REF_IOPRIO_CLASS_NONE	0
+#define REF_IOPRIO_CLASS_RT	1
+#define REF_IOPRIO_CLASS_BE	2
+#define REF_IOPRIO_CLASS_IDLE	3
+#define REF_IOPRIO_PRIO_VALUE(class, data) \
+	((__u16)(((class) << REF_IOPRIO_CLASS_SHIFT) | (data)))
 
 /* ---- NVMe numbers sent through IORING_OP_URING_CMD passthrough ----
  * Not kernel uapi: the NVM Express Base and NVM Command Set specifications
