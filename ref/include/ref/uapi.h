@@ -17,6 +17,7 @@
 #include <linux/io_uring.h>
 #include <linux/time_types.h>
 #include <linux/ioctl.h>
+#include <fcntl.h>
 
 /* ---- Opcodes after 6.1's IORING_OP_SENDMSG_ZC (48). ---- */
 #define REF_IORING_OP_READ_MULTISHOT	49	/* 6.7 */
@@ -375,6 +376,9 @@ struct ref_epoll_params {		/* 6.9 */
 
 #define REF_EPIOCSPARAMS	_IOW(REF_EPOLL_IOC_TYPE, 0x01, struct ref_epoll_params)
 #define REF_EPIOCGPARAMS	_IOR(REF_EPOLL_IOC_TYPE, 0x02, struct ref_epoll_params)
+
+/* ---- pidfd_open(2) flags after 6.1's PIDFD_NONBLOCK (<linux/pidfd.h>) ---- */
+#define REF_PIDFD_THREAD	O_EXCL		/* 6.9: a pidfd for a thread */
 
 /* ---- I/O priority classes (<linux/ioprio.h>; ioprio_set(2), 2.6.13) ---- */
 #define REF_IOPRIO_CLASS_SHIFT	13
