@@ -374,6 +374,10 @@ struct ref_epoll_params {		/* 6.9 */
 	__u8	__pad;
 };
 
+/* The largest busy_poll_budget EPIOCSPARAMS takes without CAP_NET_ADMIN:
+ * NAPI_POLL_WEIGHT of include/linux/netdevice.h (kernel-internal). */
+#define REF_NAPI_POLL_WEIGHT	64
+
 #define REF_EPIOCSPARAMS	_IOW(REF_EPOLL_IOC_TYPE, 0x01, struct ref_epoll_params)
 #define REF_EPIOCGPARAMS	_IOR(REF_EPOLL_IOC_TYPE, 0x02, struct ref_epoll_params)
 
