@@ -364,6 +364,18 @@ struct ref_zcrx_ctrl {			/* 6.19 */
 #define REF_RWF_DONTCACHE	0x00000080	/* 6.14: drop the pages after the I/O */
 #define REF_RWF_NOSIGNAL	0x00000100	/* 6.16: no SIGPIPE on EPIPE */
 
+/* ---- Linux AIO: the iocb opcode <linux/aio_abi.h> names only in a
+ * comment ("4 was the experimental IOCB_CMD_PREADX"); no kernel
+ * implements it. ---- */
+#define REF_IOCB_CMD_PREADX	4
+
+/* ---- statx(2) atomic-write fields (<linux/stat.h>, 6.11): the mask bit
+ * and where the fields lie in struct statx (6.1 calls that __spare3). ---- */
+#define REF_STATX_WRITE_ATOMIC			0x00010000U	/* 6.11 */
+#define REF_STATX_ATOMIC_WRITE_UNIT_MIN_OFFSET	0xa8	/* __u32 stx_atomic_write_unit_min */
+#define REF_STATX_ATOMIC_WRITE_UNIT_MAX_OFFSET	0xac	/* __u32 stx_atomic_write_unit_max */
+#define REF_STATX_ATOMIC_WRITE_SEGMENTS_MAX_OFFSET 0xb0	/* __u32 stx_atomic_write_segments_max */
+
 /* ---- epoll busy-poll parameters (<linux/eventpoll.h>, 6.9) ---- */
 #define REF_EPOLL_IOC_TYPE	0x8A
 
