@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: MIT
+/*
+ * posix-aio/fsync-notify: the notification of aio_fsync requests (O_SYNC
+ * and O_DSYNC, SIGEV_SIGNAL and SIGEV_THREAD) comes only once the sync, and
+ * the write queued before it, have completed; a call refused for its op or
+ * its descriptor queues nothing and notifies nothing; a descriptor that
+ * cannot be synced fails the request asynchronously, with a notification;
+ * glibc accepts a descriptor not open for writing.
+ * Sources: POSIX.1-2017 XSH aio_fsync() DESCRIPTION ("The aio_sigevent
+ * member determines the asynchronous notification to occur ... when all
+ * operations have achieved synchronized I/O completion"), RETURN VALUE,
+ * ERRORS; 2.4.1 Signal Generation and Delivery; aio_fsync(3), fsync(2).
+ * posix-aio/fsync covers the sync results, O_RDWR as op and a bad
+ * descriptor without notification.
+ *
+ * How "not yet" is shown without sleeps: each notification TEST calls
+ * aio_init with aio_threads 1 in its fresh child (no AIO call was made
+ * before) and holds that only worker with a read of an empty pipe; the
+ * write and the sync on the file then wait in glibc's queue, so neither can
+ * have run nor notified. Writing one byte to the pipe lets the worker go on.
+ * Signals are blocked and taken with sigtimedwait (0 s to see none, 5 s
+ * for one that must come).
+ *
+ * First kernel: glibc 2.36 runs the sync in a worker thread with fsync(2)
+ * or fdatasync(2) and notifies with rt_sigqueueinfo or pthread_create:
+ * since is 2.6.0 in every declaration; a static glibc 2.36 binary itself
+ * needs 3.2 to start.
+ */
+#include <aio.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include "conform_posix_aio.h"
+
+#define SYNC_SIG (SIGRTMIN + 4)
+
+/*
+ * In a fresh test child, before any other AIO call: one worker thread at
+ * most (aio_init), taken by a read of the empty pipe p into *buf. Requests
+ * on other descriptors then wait in the queue until release_the_worker.
+ */
+static void hold_the_only_worker(struct __test_metadata *_metadata, int p[2],
+				 struct aiocb *hold, unsigned char *buf)
+{
+	struct aioinit init;
+
+	memset(&init, 0, sizeof(init));
+	init.aio_threads = 1;
+	init.aio_num = 32;
+	aio_init(&init);
+	ASSERT_EQ(0, conform_pipe(p));
+	posix_aio_prep(hold, p[0], buf, 1, 0);
+	ASSERT_EQ(0, aio_read(hold));
+}
+
+/* Let the held read complete (one byte), wait for it, close the pipe. */
+static void release_the_worker(struct __test_metadata *_metadata, int p[2],
+			       struct aiocb *hold)
+{
+	ASSERT_EQ(1, write(p[1], "r", 1));
+	ASSERT_EQ(0, posix_aio_wait_done(hold));
+	EXPECT_EQ(1, aio_return(hold));
+	close(p[0]);
+	close(p[1]);
+}
+
+/*
+ * The SIGEV_SIGNAL tests: with the worker held, aio_write 4096 bytes and
+ * aio_fsync(op) with SYNC_SIG on a file; no signal may come and the sync is
+ * EINPROGRESS while the worker is held; after release the signal comes
+ * with the sync's value, and by then the sync and the write are complete.
+ */
+static void sync_signal_after_completion(struct __test_metadata *_metadata,
+					 int op)
+{
+	unsigned char hbuf[1], wbuf[4096], rbuf[4096];
+	struct aiocb hold, wcb, scb;
+	siginfo_t info;
+	sigset_t set;
+	int p[2], fd;
+
+	hold_the_only_worker(_metadata, p, &hold, hbuf);
+	ASSERT_LE(0, fd = conform_temp_file(0, 0));
+	ASSERT_EQ(0, posix_aio_block_signal(SYNC_SIG, &set));
+	conform_fill_pattern(wbuf, sizeof(wbuf), 0);
+	posix_aio_prep(&wcb, fd, wbuf, sizeof(wbuf), 0);
+	posix_aio_prep(&scb, fd, NULL, 0, 0);
+	posix_aio_want_signal(&scb.aio_sigevent, SYNC_SIG, &scb);
+	ASSERT_EQ(0, aio_write(&wcb));
+	ASSERT_EQ(0, aio_fsync(op, &scb));
+	EXPECT_EQ(EINPROGRESS, aio_error(&scb));
+	errno = 0;
+	EXPECT_EQ(-1, posix_aio_take_signal(&set, &info, 0));
+	EXPECT_EQ(EAGAIN, errno);
+	release_the_worker(_metadata, p, &hold);
+	ASSERT_EQ(SYNC_SIG, posix_aio_take_signal(&set, &info, 5000));
+	EXPECT_EQ(SI_ASYNCIO, info.si_code);
+	EXPECT_EQ((void *)&scb, info.si_value.sival_ptr);
+	EXPECT_EQ(0, aio_error(&scb));
+	EXPECT_EQ(0, aio_error(&wcb));
+	EXPECT_EQ(0, aio_return(&scb));
+	EXPECT_EQ(4096, aio_return(&wcb));
+	ASSERT_EQ(4096, pread(fd, rbuf, sizeof(rbuf), 0));
+	EXPECT_TRUE(conform_check_pattern(rbuf, sizeof(rbuf), 0));
+	ASSERT_EQ(0, posix_aio_wait_done(&scb));
+	ASSERT_EQ(0, posix_aio_wait_done(&wcb));
+	close(fd);
+}
+
+/* What the SIGEV_THREAD function saw: its value, its thread, and the
+ * status of the sync and of the write queued before it. */
+struct sync_report {
+	union sigval value;
+	pthread_t self;
+	int sync_error, write_error;
+};
+
+static int report_fd = -1;
+static const struct aiocb *report_sync, *report_write;
+
+static void report_sync_done(union sigval value)
+{
+	struct sync_report r;
+
+	r.value = value;
+	r.self = pthread_self();
+	r.sync_error = report_sync ? aio_error(report_sync) : -1;
+	r.write_error = report_write ? aio_error(report_write) : -1;
+	if (write(report_fd, &r, sizeof(r)) != sizeof(r))
+		abort();
+}
+
+/*
+ * The SIGEV_THREAD tests: as sync_signal_after_completion, with the
+ * function reporting through a pipe; the pipe stays empty while the worker
+ * is held; the function then runs once, in a thread other than the test's,
+ * with sigev_value, and sees both requests complete (aio_error 0).
+ */
+static void sync_thread_after_completion(struct __test_metadata *_metadata,
+					 int op)
+{
+	unsigned char hbuf[1], wbuf[2048];
+	struct aiocb hold, wcb, scb;
+	struct sync_report r;
+	int p[2], rp[2], fd;
+
+	hold_the_only_worker(_metadata, p, &hold, hbuf);
+	ASSERT_LE(0, fd = conform_temp_file(0, 0));
+	ASSERT_EQ(0, conform_pipe(rp));
+	report_fd = rp[1];
+	report_sync = &scb;
+	report_write = &wcb;
+	conform_fill_pattern(wbuf, sizeof(wbuf), 0);
+	posix_aio_prep(&wcb, fd, wbuf, sizeof(wbuf), 0);
+	posix_aio_prep(&scb, fd, NULL, 0, 0);
+	scb.aio_sigevent.sigev_notify = SIGEV_THREAD;
+	scb.aio_sigevent.sigev_notify_function = report_sync_done;
+	scb.aio_sigevent.sigev_value.sival_int = 0x51c;
+	ASSERT_EQ(0, aio_write(&wcb));
+	ASSERT_EQ(0, aio_fsync(op, &scb));
+	EXPECT_FALSE(conform_fd_readable(rp[0], 0));
+	release_the_worker(_metadata, p, &hold);
+	ASSERT_TRUE(conform_fd_readable(rp[0], 5000));
+	ASSERT_EQ((ssize_t)sizeof(r), read(rp[0], &r, sizeof(r)));
+	EXPECT_EQ(0x51c, r.value.sival_int);
+	EXPECT_EQ(0, pthread_equal(r.self, pthread_self()));
+	EXPECT_EQ(0, r.sync_error);
+	EXPECT_EQ(0, r.write_error);
+	EXPECT_FALSE(conform_fd_readable(rp[0], 100));
+	ASSERT_EQ(0, posix_aio_wait_done(&scb));
+	ASSERT_EQ(0, posix_aio_wait_done(&wcb));
+	EXPECT_EQ(0, aio_return(&scb));
+	EXPECT_EQ(2048, aio_return(&wcb));
+	close(rp[0]);
+	close(rp[1]);
+	close(fd);
+}
+
+/*
+ * POSIX aio_fsync() DESCRIPTION: with O_SYNC the queued I/O completes "as
+ * if by a call to fsync()", and aio_sigevent's notification occurs once
+ * that is done: a SIGEV_SIGNAL (si_code SI_ASYNCIO, sigev_value) comes
+ * after the sync and the earlier write have completed, never before.
+ * First kernel: 2.6.0 (glibc/POSIX behaviour on fsync in threads).
+ */
+TEST(o_sync_signal_comes_after_the_sync_completes)
+{
+	CONFORM_DECLARE("2.6.0", "aio_fsync",
+			"POSIX.1-2017 aio_fsync() DESCRIPTION O_SYNC, "
+			"aio_sigevent notification; 2.4.1 SIGEV_SIGNAL "
+			"(glibc/POSIX behaviour)");
+	sync_signal_after_completion(_metadata, O_SYNC);
+}
+
+/*
+ * POSIX aio_fsync() DESCRIPTION: with O_DSYNC, "as if by a call to
+ * fdatasync()"; the SIGEV_SIGNAL notification likewise comes only after
+ * the sync and the earlier write have completed.
+ * First kernel: 2.6.0 (glibc/POSIX behaviour on fdatasync in threads).
+ */
+TEST(o_dsync_signal_comes_after_the_sync_completes)
+{
+	CONFORM_DECLARE("2.6.0", "aio_fsync",
+			"POSIX.1-2017 aio_fsync() DESCRIPTION O_DSYNC, "
+			"aio_sigevent notification; 2.4.1 SIGEV_SIGNAL "
+			"(glibc/POSIX behaviour)");
+	sync_signal_after_completion(_metadata, O_DSYNC);
+}
+
+/*
+ * POSIX aio_fsync() DESCRIPTION and 2.4.1 SIGEV_THREAD: for an O_SYNC sync
+ * the notification function runs, in a new thread and with sigev_value,
+ * only once the sync and the write queued before it have completed.
+ * First kernel: 2.6.0 (glibc/POSIX behaviour on fsync in threads).
+ */
+TEST(o_sync_thread_runs_after_the_sync_completes)
+{
+	CONFORM_DECLARE("2.6.0", "aio_fsync",
+			"POSIX.1-2017 aio_fsync() DESCRIPTION O_SYNC, "
+			"aio_sigevent notification; 2.4.1 SIGEV_THREAD "
+			"(glibc/POSIX behaviour)");
+	sync_thread_after_completion(_metadata, O_SYNC);
+}
+
+/*
+ * POSIX aio_fsync() DESCRIPTION and 2.4.1 SIGEV_THREAD: the same for an
+ * O_DSYNC sync.
+ * First kernel: 2.6.0 (glibc/POSIX behaviour on fdatasync in threads).
+ */
+TEST(o_dsync_thread_runs_after_the_sync_completes)
+{
+	CONFORM_DECLARE("2.6.0", "aio_fsync",
+			"POSIX.1-2017 aio_fsync() DESCRIPTION O_DSYNC, "
+			"aio_sigevent notification; 2.4.1 SIGEV_THREAD "
+			"(glibc/POSIX behaviour)");
+	sync_thread_after_completion(_metadata, O_DSYNC);
+}
+
+/*
+ * POSIX aio_fsync() ERRORS: EINVAL "A value of op other than O_DSYNC or
+ * O_SYNC was specified"; RETURN VALUE: -1 "if the operation is not
+ * successfully queued". With op 0 the call fails with EINVAL, nothing is
+ * queued (aio_error is not EINPROGRESS: glibc leaves the zeroed status
+ * alone) and the SIGEV_SIGNAL asked for never comes (200 ms bound).
+ * First kernel: 2.6.0 (glibc/POSIX behaviour on fsync in threads).
+ */
+TEST(op_zero_fails_with_einval_and_notifies_nothing)
+{
+	struct aiocb cb;
+	siginfo_t info;
+	sigset_t set;
+	int fd = conform_temp_file(4096, 0);
+
+	CONFORM_DECLARE("2.6.0", "aio_fsync",
+			"POSIX.1-2017 aio_fsync() ERRORS EINVAL op other than "
+			"O_DSYNC or O_SYNC; RETURN VALUE (glibc/POSIX "
+			"behaviour)");
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, posix_aio_block_signal(SYNC_SIG, &set));
+	posix_aio_prep(&cb, fd, NULL, 0, 0);
+	posix_aio_want_signal(&cb.aio_sigevent, SYNC_SIG, &cb);
+	errno = 0;
+	EXPECT_EQ(-1, aio_fsync(0, &cb));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, aio_error(&cb));
+	errno = 0;
+	EXPECT_EQ(-1, posix_aio_take_signal(&set, &info, 200));
+	EXPECT_EQ(EAGAIN, errno);
+	close(fd);
+}
+
+/*
+ * POSIX aio_fsync() ERRORS: EBADF "The aio_fildes member ... is not a valid
+ * file descriptor". POSIX lists it among the errors of the call; glibc
+ * checks it (fcntl F_GETFL) before queueing, so the call fails with -1 and
+ * EBADF rather than the request failing later, and the SIGEV_THREAD
+ * function asked for never runs (its pipe stays empty, 200 ms bound).
+ * First kernel: 2.6.0 (glibc/POSIX behaviour on fsync in threads).
+ */
+TEST(bad_fd_fails_at_call_with_ebadf_and_notifies_nothing)
+{
+	struct aiocb cb;
+	int rp[2];
+
+	CONFORM_DECLARE("2.6.0", "aio_fsync",
+			"POSIX.1-2017 aio_fsync() ERRORS EBADF, detected at "
+			"the call by glibc (glibc/POSIX behaviour)");
+	ASSERT_EQ(0, conform_pipe(rp));
+	report_fd = rp[1];
+	posix_aio_prep(&cb, conform_bad_fd(), NULL, 0, 0);
+	cb.aio_sigevent.sigev_notify = SIGEV_THREAD;
+	cb.aio_sigevent.sigev_notify_function = report_sync_done;
+	errno = 0;
+	EXPECT_EQ(-1, aio_fsync(O_DSYNC, &cb));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_FALSE(conform_fd_readable(rp[0], 200));
+	close(rp[0]);
+	close(rp[1]);
+}
+
+/*
+ * POSIX aio_fsync() ERRORS: EBADF also when aio_fildes is "not a valid file
+ * descriptor open for writing" (aio_fsync(3) says the same). glibc 2.36
+ * only checks that the descriptor is open, and fsync(2) of a read-only
+ * descriptor succeeds on Linux: the call returns 0 and the sync completes
+ * with status 0 and return 0. Asserted as glibc does it (a finding).
+ * First kernel: 2.6.0 (glibc/POSIX behaviour on fsync in threads).
+ */
+TEST(read_only_fd_is_accepted_by_glibc)
+{
+	struct aiocb cb;
+	int fd = conform_temp_file(4096, 0), ro;
+
+	CONFORM_DECLARE("2.6.0", "aio_fsync",
+			"POSIX.1-2017 aio_fsync() ERRORS EBADF not open for "
+			"writing; glibc 2.36 accepts it (glibc/POSIX "
+			"behaviour)");
+	ASSERT_LE(0, fd);
+	ro = conform_reopen(fd, O_RDONLY);
+	if (ro < 0) {
+		close(fd);
+		SKIP(return, CONFORM_ENV "cannot reopen the file read-only through /proc/self/fd (no /proc?)");
+	}
+	posix_aio_prep(&cb, ro, NULL, 0, 0);
+	ASSERT_EQ(0, aio_fsync(O_SYNC, &cb));
+	ASSERT_EQ(0, posix_aio_wait_done(&cb));
+	EXPECT_EQ(0, aio_error(&cb));
+	EXPECT_EQ(0, aio_return(&cb));
+	close(ro);
+	close(fd);
+}
+
+/*
+ * POSIX aio_fsync() ERRORS: EINVAL "This implementation does not support
+ * synchronized I/O for this file"; fsync(2): EINVAL for a pipe. glibc
+ * finds this out in the worker (fdatasync on a pipe): the call returns 0,
+ * the SIGEV_SIGNAL still comes, and the request has failed with aio_error
+ * EINVAL, aio_return -1.
+ * First kernel: 2.6.0 (glibc/POSIX behaviour on fdatasync in threads).
+ */
+TEST(pipe_sync_fails_later_with_einval_and_notifies)
+{
+	struct aiocb cb;
+	siginfo_t info;
+	sigset_t set;
+	int p[2];
+
+	CONFORM_DECLARE("2.6.0", "aio_fsync",
+			"POSIX.1-2017 aio_fsync() ERRORS EINVAL synchronized "
+			"I/O not supported for this file; fsync(2) EINVAL "
+			"(glibc/POSIX behaviour)");
+	ASSERT_EQ(0, conform_pipe(p));
+	ASSERT_EQ(0, posix_aio_block_signal(SYNC_SIG, &set));
+	posix_aio_prep(&cb, p[1], NULL, 0, 0);
+	posix_aio_want_signal(&cb.aio_sigevent, SYNC_SIG, &cb);
+	ASSERT_EQ(0, aio_fsync(O_DSYNC, &cb));
+	ASSERT_EQ(SYNC_SIG, posix_aio_take_signal(&set, &info, 5000));
+	EXPECT_EQ((void *)&cb, info.si_value.sival_ptr);
+	EXPECT_EQ(EINVAL, aio_error(&cb));
+	EXPECT_EQ(-1, aio_return(&cb));
+	close(p[0]);
+	close(p[1]);
+}
+
+TEST_HARNESS_MAIN
