@@ -248,6 +248,7 @@ TEST(exit_ends_multishot_poll_and_releases_pipe)
 
 	CONFORM_DECLARE("5.13", "IORING_POLL_ADD_MULTI",
 			"io_uring_enter(2) IORING_POLL_ADD_MULTI; pipe(7) EPIPE; kernel io_poll_remove_all() on ring exit");
+	CONFORM_REQUIRE_URING();
 	CONFORM_REQUIRE(multishot_poll_missing());
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
