@@ -163,6 +163,34 @@ static bool blocked_join(struct __test_metadata *_metadata, struct blocked *b)
 /* ------------------------------------------------------------------ */
 
 /*
+ * Start b's call (a wait with no end but an event) in a thread on a new
+ * epoll instance watching an empty pipe, see it asleep, write the pipe:
+ * the call returns the pipe's one EPOLLIN event.
+ */
+static void expect_blocked_until_write(struct __test_metadata *_metadata,
+				       struct blocked *b)
+{
+	int p[2], seen;
+
+	count_sigusr1(_metadata);
+	sigemptyset(&b->own);
+	epoll_new_watching_pipe(_metadata, &b->ep, p, EPOLLIN, TAG);
+	seen = blocked_start(_metadata, b);
+	ASSERT_EQ(1, write(p[1], "x", 1));
+	EXPECT_TRUE(blocked_join(_metadata, b));
+	if (seen < 0)
+		SKIP_UNSEEN(out);
+	EXPECT_EQ(1, seen);
+	EXPECT_EQ(1, b->ret);
+	EXPECT_EQ(EPOLLIN, b->ev.events);
+	EXPECT_EQ(TAG, b->ev.data.u64);
+out:
+	close(p[0]);
+	close(p[1]);
+	close(b->ep);
+}
+
+/*
  * epoll_wait(2): "Specifying a timeout of zero causes epoll_wait() to return
  * immediately, even if no events are available": it returns 0 without
  * putting the thread to sleep, which getrusage(2) RUSAGE_THREAD would count
@@ -197,27 +225,11 @@ TEST(zero_timeout_returns_zero_without_sleeping)
 TEST(minus_one_blocks_until_another_thread_makes_fd_ready)
 {
 	struct blocked b = { .call = CALL_WAIT, .timeout = -1 };
-	int p[2], seen;
 
 	CONFORM_DECLARE("2.6", "epoll_wait",
 			"epoll_wait(2) timeout of -1 blocks indefinitely");
 	EPOLL_REQUIRE();
-	count_sigusr1(_metadata);
-	sigemptyset(&b.own);
-	epoll_new_watching_pipe(_metadata, &b.ep, p, EPOLLIN, TAG);
-	seen = blocked_start(_metadata, &b);
-	ASSERT_EQ(1, write(p[1], "x", 1));
-	EXPECT_TRUE(blocked_join(_metadata, &b));
-	if (seen < 0)
-		SKIP_UNSEEN(out);
-	EXPECT_EQ(1, seen);
-	EXPECT_EQ(1, b.ret);
-	EXPECT_EQ(EPOLLIN, b.ev.events);
-	EXPECT_EQ(TAG, b.ev.data.u64);
-out:
-	close(p[0]);
-	close(p[1]);
-	close(b.ep);
+	expect_blocked_until_write(_metadata, &b);
 }
 
 /*
@@ -228,27 +240,12 @@ out:
 TEST(any_negative_timeout_blocks_like_minus_one)
 {
 	struct blocked b = { .call = CALL_WAIT, .timeout = INT_MIN };
-	int p[2], seen;
 
 	CONFORM_DECLARE("2.6", "epoll_wait",
 			"epoll_wait(2) timeout -1; fs/eventpoll.c: a negative "
 			"timeout is infinite");
 	EPOLL_REQUIRE();
-	count_sigusr1(_metadata);
-	sigemptyset(&b.own);
-	epoll_new_watching_pipe(_metadata, &b.ep, p, EPOLLIN, TAG);
-	seen = blocked_start(_metadata, &b);
-	ASSERT_EQ(1, write(p[1], "x", 1));
-	EXPECT_TRUE(blocked_join(_metadata, &b));
-	if (seen < 0)
-		SKIP_UNSEEN(out);
-	EXPECT_EQ(1, seen);
-	EXPECT_EQ(1, b.ret);
-	EXPECT_EQ(TAG, b.ev.data.u64);
-out:
-	close(p[0]);
-	close(p[1]);
-	close(b.ep);
+	expect_blocked_until_write(_metadata, &b);
 }
 
 /*
@@ -391,28 +388,13 @@ TEST(pwait_sigmask_of_wrong_size_gets_einval)
 TEST(pwait2_null_timeout_blocks_until_event)
 {
 	struct blocked b = { .call = CALL_PWAIT2, .ts = NULL };
-	int p[2], seen;
 
 	CONFORM_DECLARE("5.11", "epoll_pwait2",
 			"epoll_wait(2) epoll_pwait2() (since 5.11) NULL "
 			"timeout blocks indefinitely");
 	EPOLL_REQUIRE();
 	REQUIRE_EPOLL_PWAIT2();
-	count_sigusr1(_metadata);
-	sigemptyset(&b.own);
-	epoll_new_watching_pipe(_metadata, &b.ep, p, EPOLLIN, TAG);
-	seen = blocked_start(_metadata, &b);
-	ASSERT_EQ(1, write(p[1], "x", 1));
-	EXPECT_TRUE(blocked_join(_metadata, &b));
-	if (seen < 0)
-		SKIP_UNSEEN(out);
-	EXPECT_EQ(1, seen);
-	EXPECT_EQ(1, b.ret);
-	EXPECT_EQ(TAG, b.ev.data.u64);
-out:
-	close(p[0]);
-	close(p[1]);
-	close(b.ep);
+	expect_blocked_until_write(_metadata, &b);
 }
 
 /*
