@@ -26,7 +26,6 @@
 
 #include "conform_aio.h"
 
-#define NVME_PATH "/dev/nvme0n1"	/* the guests' NVMe namespace */
 /* In this program's region of the namespace, MiB 10 to 11 (other cases
  * use the first and the last MiB). */
 #define NVME_OFFSET ((10LL << 20) + (128 << 10))
@@ -402,18 +401,16 @@ TEST(direct_read_of_nvme_completes_with_its_data)
 	struct io_event ev;
 	aio_context_t ctx = 0;
 	void *buf = NULL;
-	struct stat st;
 	long ready;
 	int fd;
 
 	CONFORM_DECLARE("2.6", "IOCB_CMD_PREAD",
 			"io_submit(2) IOCB_CMD_PREAD; open(2) O_DIRECT on a block device; pread(2) RETURN VALUE");
 	CONFORM_REQUIRE_AIO();
-	if (stat(NVME_PATH, &st) != 0 || !S_ISBLK(st.st_mode))
-		SKIP(return, CONFORM_ENV "no NVMe namespace (" NVME_PATH " missing): runs in an aioconf guest");
+	CONFORM_REQUIRE(conform_nvme_ns_missing());
 	CONFORM_REQUIRE_ROOT();
-	fd = open(NVME_PATH, O_RDWR | O_DIRECT | O_CLOEXEC);
-	ASSERT_LE(0, fd) TH_LOG("open %s: %s", NVME_PATH, strerror(errno));
+	fd = open(CONFORM_NVME_NS, O_RDWR | O_DIRECT | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG("open %s: %s", CONFORM_NVME_NS, strerror(errno));
 	ASSERT_EQ(0, posix_memalign(&buf, 4096, CHUNK));
 	conform_fill_pattern(buf, CHUNK, 777);
 	ASSERT_EQ(CHUNK, pwrite(fd, buf, CHUNK, NVME_OFFSET));

@@ -27,7 +27,6 @@
 
 #include "conform_aio.h"
 
-#define NVME_PATH "/dev/nvme0n1"	/* the guests' NVMe namespace */
 /* This program's region of the namespace: MiB 10 to 11 (other cases use
  * the first and the last MiB). */
 #define NVME_OFFSET (10LL << 20)
@@ -317,18 +316,16 @@ static void read_then_destroy(struct __test_metadata *_metadata, int fd,
 TEST(destroy_waits_for_direct_read_of_nvme)
 {
 	void *pattern = NULL;
-	struct stat st;
 	int fd;
 
 	CONFORM_DECLARE("3.15", "io_destroy",
 			"io_destroy(2): blocks on the completion of operations that could not be canceled; commit e02ba72aabfa (3.15): aio: block io_destroy() until all context requests are completed");
 	CONFORM_REQUIRE_AIO();
 	CONFORM_REQUIRE_EVENTFD();
-	if (stat(NVME_PATH, &st) != 0 || !S_ISBLK(st.st_mode))
-		SKIP(return, CONFORM_ENV "no NVMe namespace (" NVME_PATH " missing): runs in an aioconf guest");
+	CONFORM_REQUIRE(conform_nvme_ns_missing());
 	CONFORM_REQUIRE_ROOT();
-	fd = open(NVME_PATH, O_RDWR | O_DIRECT | O_CLOEXEC);
-	ASSERT_LE(0, fd) TH_LOG("open %s: %s", NVME_PATH, strerror(errno));
+	fd = open(CONFORM_NVME_NS, O_RDWR | O_DIRECT | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG("open %s: %s", CONFORM_NVME_NS, strerror(errno));
 	ASSERT_EQ(0, posix_memalign(&pattern, 4096, DIRECT_LEN));
 	conform_fill_pattern(pattern, DIRECT_LEN, 4242);
 	ASSERT_EQ(DIRECT_LEN, pwrite(fd, pattern, DIRECT_LEN, NVME_OFFSET));

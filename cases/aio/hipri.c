@@ -76,27 +76,10 @@ static const char *polled_device_missing(int *fd, char *path, size_t len)
 {
 	static char why[200];
 	unsigned long long size = 0;
-	DIR *d = opendir("/sys/block");
-	struct dirent *e;
 
 	*fd = -1;
-	path[0] = '\0';
-	while (d && (e = readdir(d))) {
-		char attr[300];
-
-		if (strncmp(e->d_name, "nullb", 5) &&
-		    !(strncmp(e->d_name, "nvme", 4) == 0 && strchr(e->d_name + 4, 'n')))
-			continue;
-		snprintf(attr, sizeof(attr), "/sys/block/%s/queue/io_poll", e->d_name);
-		if (conform_read_sysctl(attr) == 1) {
-			snprintf(path, len, "/dev/%s", e->d_name);
-			break;
-		}
-	}
-	if (d)
-		closedir(d);
-	if (!path[0])
-		return CONFORM_ENV "no block device with polled queues: no /sys/block/nvme*n*/queue/io_poll or nullb*/queue/io_poll reading 1 (the aioconf guests have one)";
+	if (conform_polled_bdev(path, len))
+		return CONFORM_NO_POLLED_BDEV;
 	if (conform_not_root())
 		return conform_not_root();
 	*fd = open(path, O_RDWR | O_DIRECT | O_CLOEXEC);

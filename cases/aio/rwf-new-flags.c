@@ -242,7 +242,6 @@ TEST(noappend_on_append_only_file_gets_eperm)
  * this program's: MiB 8..9 is for the aio cases (aio/hipri uses its first
  * 64 KiB),
  * the namespace's first and last MiB belong to the uring cases. */
-#define NVME_PATH	"/dev/nvme0n1"
 #define NVME_ATOMIC_OFFSET	((8LL << 20) + (512 << 10))
 
 /* A file or device that takes untorn writes, as statx(2) reports it. */
@@ -300,12 +299,12 @@ static const char *atomic_target_missing(struct atomic_target *t)
 		close(fd);
 	}
 	if (conform_not_root() == NULL) {
-		fd = open(NVME_PATH, O_RDWR | O_DIRECT | O_CLOEXEC);
+		fd = open(CONFORM_NVME_NS, O_RDWR | O_DIRECT | O_CLOEXEC);
 		if (fd >= 0 && atomic_limits(fd, &t->unit_min, &t->unit_max,
 					     &t->segments_max) == 0 && t->unit_min) {
 			t->fd = fd;
 			t->off = NVME_ATOMIC_OFFSET;
-			snprintf(t->name, sizeof(t->name), NVME_PATH);
+			snprintf(t->name, sizeof(t->name), CONFORM_NVME_NS);
 			return NULL;
 		}
 		if (fd >= 0)
@@ -313,7 +312,7 @@ static const char *atomic_target_missing(struct atomic_target *t)
 	}
 	snprintf(why, sizeof(why),
 		 CONFORM_ENV "nothing with atomic writes: statx(STATX_WRITE_ATOMIC) of a TMPDIR %s; %s absent, not openable (root) or without a unit",
-		 file_why, NVME_PATH);
+		 file_why, CONFORM_NVME_NS);
 	return why;
 }
 

@@ -287,37 +287,6 @@ TEST(iopoll_with_defer_taskrun_is_accepted)
 	io_uring_queue_exit(&ring);
 }
 
-/*
- * The first block device whose queue/io_poll reads 1, among the NVMe
- * namespaces (nvme*n*) and null_blk devices (nullb*) of /sys/block: its
- * /dev path in path. 0, or -1 when there is none.
- */
-static int find_polled_bdev(char *path, size_t len)
-{
-	DIR *d = opendir("/sys/block");
-	struct dirent *e;
-	int found = -1;
-
-	if (!d)
-		return -1;
-	while (found < 0 && (e = readdir(d))) {
-		char attr[300];
-
-		if (strncmp(e->d_name, "nullb", 5) &&
-		    !(strncmp(e->d_name, "nvme", 4) == 0 &&
-		      strchr(e->d_name + 4, 'n')))
-			continue;
-		snprintf(attr, sizeof(attr), "/sys/block/%s/queue/io_poll",
-			 e->d_name);
-		if (conform_read_sysctl(attr) != 1)
-			continue;
-		snprintf(path, len, "/dev/%s", e->d_name);
-		found = 0;
-	}
-	closedir(d);
-	return found;
-}
-
 /* The polled device's first MiB is this program's (uring/nvme-passthru
  * uses the last one); each TEST its own 4 KiB block in it. */
 enum { BLOCK = 4096, BLOCK_PLAIN = 0, BLOCK_HYBRID = 1 };
@@ -337,8 +306,8 @@ static void polled_round_trip(struct __test_metadata *_metadata,
 	void *buf;
 	int fd;
 
-	if (find_polled_bdev(path, sizeof(path)))
-		SKIP(return, CONFORM_ENV "no block device with polled queues: no /sys/block/nvme*n*/queue/io_poll or /sys/block/nullb*/queue/io_poll reading 1 (the aioconf guests have one)");
+	if (conform_polled_bdev(path, sizeof(path)))
+		SKIP(return, CONFORM_NO_POLLED_BDEV);
 	CONFORM_REQUIRE_ROOT();
 	fd = open(path, O_RDWR | O_DIRECT | O_CLOEXEC);
 	if (fd < 0)

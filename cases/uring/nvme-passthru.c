@@ -36,7 +36,7 @@
 #define UNASSIGNED_IO_OPCODE		0x7c
 
 #define NG_PATH		"/dev/ng0n1"	/* namespace generic char device */
-#define BDEV_PATH	"/dev/nvme0n1"	/* namespace block device */
+#define BDEV_PATH	CONFORM_NVME_NS	/* namespace block device */
 #define CTRL_PATH	"/dev/nvme0"	/* controller char device */
 
 /* The program's LBA region: the namespace's last 1 MiB, and the slots of

@@ -27,6 +27,7 @@
 #ifndef AIOCONF_CONFORM_H
 #define AIOCONF_CONFORM_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -746,6 +747,61 @@ static inline const char *conform_not_root(void)
 		return NULL;
 	return CONFORM_ENV "needs root of the initial user namespace (euid 0 here is root of a user namespace only)";
 }
+
+/*
+ * The aioconf guests' NVMe namespace (kernels/boot.sh: an empty 64 MiB QEMU
+ * NVMe device with one polled queue; the host has none). The programs that
+ * write it keep to regions of their own, so that none depends on what
+ * another left: uring/iopoll its first MiB, aio/hipri MiB 8
+ * (aio/rwf-new-flags from 8 MiB + 512 KiB), aio/destroy-inflight and
+ * aio/blocking MiB 10 and 11, uring/nvme-passthru its last MiB.
+ */
+#define CONFORM_NVME_NS "/dev/nvme0n1"
+
+/* NULL when CONFORM_NVME_NS is there (a block device), else why not. */
+static inline const char *conform_nvme_ns_missing(void)
+{
+	struct stat st;
+
+	if (stat(CONFORM_NVME_NS, &st) == 0 && S_ISBLK(st.st_mode))
+		return NULL;
+	return CONFORM_ENV "no NVMe namespace (" CONFORM_NVME_NS " missing): runs in an aioconf guest";
+}
+
+/*
+ * The first block device with polled queues (/sys/block/<dev>/queue/io_poll
+ * reads 1) among the NVMe namespaces (nvme*n*) and null_blk devices
+ * (nullb*): its /dev path in path. 0, or -1 when there is none.
+ */
+static inline int conform_polled_bdev(char *path, size_t len)
+{
+	DIR *d = opendir("/sys/block");
+	struct dirent *e;
+	int found = -1;
+
+	if (!d)
+		return -1;
+	while (found < 0 && (e = readdir(d))) {
+		char attr[300];
+
+		if (strncmp(e->d_name, "nullb", 5) &&
+		    !(strncmp(e->d_name, "nvme", 4) == 0 &&
+		      strchr(e->d_name + 4, 'n')))
+			continue;
+		snprintf(attr, sizeof(attr), "/sys/block/%s/queue/io_poll",
+			 e->d_name);
+		if (conform_read_sysctl(attr) != 1)
+			continue;
+		snprintf(path, len, "/dev/%s", e->d_name);
+		found = 0;
+	}
+	closedir(d);
+	return found;
+}
+
+/* Why conform_polled_bdev() found none: the reason of a skip. */
+#define CONFORM_NO_POLLED_BDEV \
+	CONFORM_ENV "no block device with polled queues: no /sys/block/nvme*n*/queue/io_poll or /sys/block/nullb*/queue/io_poll reading 1 (the aioconf guests have one)"
 
 /*
  * NULL when this case program runs alone on a machine of its own: an
