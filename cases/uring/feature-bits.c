@@ -34,49 +34,6 @@ enum { TAG_READ = 1, TAG_OPEN = 2, TAG_POLL_A = 3, TAG_POLL_B = 4 };
 enum { THREAD_WAIT_MS = 5000 };
 
 /*
- * Look through /proc/self/task: the number of threads other than the
- * calling one whose name does not start with ignore (NULL: none ignored),
- * and, in *found, whether one is named exactly want (NULL: not looked
- * for). -1 when /proc/self/task cannot be read.
- */
-static int other_threads(const char *ignore, const char *want, bool *found)
-{
-	char path[300], comm[64];
-	struct dirent *de;
-	int n = 0;
-	DIR *d = opendir("/proc/self/task");
-
-	if (found)
-		*found = false;
-	if (!d)
-		return -1;
-	while ((de = readdir(d))) {
-		ssize_t len;
-		int fd;
-
-		if (de->d_name[0] == '.' || atoi(de->d_name) == gettid())
-			continue;
-		snprintf(path, sizeof(path), "/proc/self/task/%s/comm",
-			 de->d_name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;	/* the thread has just exited */
-		len = read(fd, comm, sizeof(comm) - 1);
-		close(fd);
-		if (len <= 0)
-			continue;
-		comm[len] = '\0';
-		comm[strcspn(comm, "\n")] = '\0';
-		if (want && found && strcmp(comm, want) == 0)
-			*found = true;
-		if (!ignore || strncmp(comm, ignore, strlen(ignore)) != 0)
-			n++;
-	}
-	closedir(d);
-	return n;
-}
-
-/*
  * Wait (THREAD_WAIT_MS bound, 1 ms steps) until a thread named want is in
  * /proc/self/task: a new io-wq worker names itself when it starts running,
  * so this waits for a state, it does not race. 1 seen, 0 not seen, -1 no
@@ -87,9 +44,9 @@ static int wait_thread_named(const char *want)
 	struct timespec ms = { .tv_nsec = 1000 * 1000 };
 
 	for (int i = 0; i < THREAD_WAIT_MS; i++) {
-		bool found;
+		int found;
 
-		if (other_threads(NULL, want, &found) < 0)
+		if (uring_other_threads(NULL, want, &found) < 0)
 			return -1;
 		if (found)
 			return 1;
@@ -215,7 +172,7 @@ TEST(fast_poll_recv_waits_without_io_worker_thread)
 			"IORING_FEAT_NATIVE_WORKERS");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_FAST_POLL);
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_NATIVE_WORKERS);
-	if (other_threads(NULL, NULL, NULL) < 0)
+	if (uring_other_threads(NULL, NULL, NULL) < 0)
 		SKIP(return, CONFORM_ENV "/proc/self/task unreadable: cannot see the threads");
 	ASSERT_EQ(0, conform_socketpair(sv));
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
@@ -225,7 +182,7 @@ TEST(fast_poll_recv_waits_without_io_worker_thread)
 	io_uring_sqe_set_data64(sqe, TAG_READ);
 	ASSERT_EQ(1, io_uring_submit(&ring));
 	ASSERT_EQ(-ETIME, uring_wait_briefly(&ring));
-	n = other_threads("iou-mgr-", NULL, NULL);
+	n = uring_other_threads("iou-mgr-", NULL, NULL);
 	EXPECT_EQ(0, n) TH_LOG("%d thread(s) besides the caller while the RECV waits", n);
 	conform_fill_pattern(data, sizeof(data), 0);
 	ASSERT_EQ((ssize_t)sizeof(data), write(sv[1], data, sizeof(data)));
@@ -308,7 +265,7 @@ TEST(native_worker_is_a_thread_named_iou_wrk_pid)
 	CONFORM_DECLARE("5.12", "IORING_FEAT_NATIVE_WORKERS",
 			"io_uring_setup(2) IORING_FEAT_NATIVE_WORKERS");
 	CONFORM_REQUIRE_URING_FEATURE(IORING_FEAT_NATIVE_WORKERS);
-	if (other_threads(NULL, NULL, NULL) < 0)
+	if (uring_other_threads(NULL, NULL, NULL) < 0)
 		SKIP(return, CONFORM_ENV "/proc/self/task unreadable: cannot see the threads");
 	snprintf(name, sizeof(name), "iou-wrk-%d", (int)gettid());
 	ASSERT_EQ(0, conform_pipe(p));

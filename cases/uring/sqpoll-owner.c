@@ -87,38 +87,10 @@ static const char *native_sqpoll_missing(void)
  */
 static int count_threads(int *named)
 {
-	char want[32], path[300], comm[64];
-	struct dirent *de;
-	int n = 0;
-	DIR *d;
+	char want[32];
 
-	*named = 0;
 	snprintf(want, sizeof(want), "iou-sqp-%d", (int)getpid());
-	d = opendir("/proc/self/task");
-	if (!d)
-		return -1;
-	while ((de = readdir(d))) {
-		ssize_t len;
-		int fd;
-
-		if (de->d_name[0] == '.' || atoi(de->d_name) == (int)gettid())
-			continue;
-		n++;
-		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", de->d_name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;	/* a thread that has just exited */
-		len = read(fd, comm, sizeof(comm) - 1);
-		close(fd);
-		if (len <= 0)
-			continue;
-		comm[len] = '\0';
-		comm[strcspn(comm, "\n")] = '\0';
-		if (!strcmp(comm, want))
-			(*named)++;
-	}
-	closedir(d);
-	return n;
+	return uring_other_threads(NULL, want, named);
 }
 
 /*

@@ -711,4 +711,51 @@ static inline int uring_run_in_thread(void *(*fn)(void *), void *arg)
 	return pthread_join(th, NULL) ? -1 : 0;
 }
 
+/*
+ * The threads of this process other than the calling one (a test process
+ * has none but those its test starts), read from /proc/self/task: how many
+ * have a name that does not start with ignore (NULL: none ignored), and in
+ * *named (when not NULL) how many are named exactly want (NULL: none). -1
+ * when /proc/self/task cannot be read. A thread whose name cannot be read
+ * has just exited and is not counted. A new io_uring thread (iou-wrk-<tid>,
+ * iou-sqp-<pid>) shows under its creator's name until it first runs.
+ */
+static inline int uring_other_threads(const char *ignore, const char *want,
+				      int *named)
+{
+	char path[300], comm[64];
+	struct dirent *de;
+	int n = 0;
+	DIR *d = opendir("/proc/self/task");
+
+	if (named)
+		*named = 0;
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		ssize_t len;
+		int fd;
+
+		if (de->d_name[0] == '.' || atoi(de->d_name) == gettid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm",
+			 de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		len = read(fd, comm, sizeof(comm) - 1);
+		close(fd);
+		if (len <= 0)
+			continue;
+		comm[len] = '\0';
+		comm[strcspn(comm, "\n")] = '\0';
+		if (want && named && strcmp(comm, want) == 0)
+			(*named)++;
+		if (!ignore || strncmp(comm, ignore, strlen(ignore)) != 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
 #endif /* AIOCONF_CONFORM_URING_H */
