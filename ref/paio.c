@@ -4,7 +4,9 @@
  *
  * Each request is one SQE whose user_data is its control block's address;
  * the ASYNC_CANCEL sent for a request carries the same address with the low
- * bit set. Comments starting "Rule:" are the POSIX semantics (XSH aio_*,
+ * bit set. Every public call holds the context's lock (enter(), leave());
+ * a watcher thread, started for the first request that asks to be notified,
+ * collects completions between calls. Comments starting "Rule:" are the POSIX semantics (XSH aio_*,
  * lio_listio) and the io_uring facts (DESIGN.md sections 6 and 7) this code
  * obeys.
  */
@@ -12,7 +14,11 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+#include <sys/syscall.h>
 
 #include "ref/paio.h"
 
@@ -50,7 +56,10 @@ static void enqueue(struct ref_paio *ctx, struct ref_aiocb *cb)
 	ctx->in_progress++;
 }
 
-/* The request is done with result res (a count or -errno). */
+static void owe_notice(struct ref_paio *ctx, struct ref_aiocb *cb);
+
+/* The request is done with result res (a count or -errno); its notices
+ * are owed (given by deliver(), before the lock is let go). */
 static void finish(struct ref_paio *ctx, struct ref_aiocb *cb, int res)
 {
 	if (cb->priv.prev)
@@ -65,6 +74,185 @@ static void finish(struct ref_paio *ctx, struct ref_aiocb *cb, int res)
 	cb->priv.res = res;
 	cb->priv.state = CB_DONE;
 	ctx->in_progress--;
+	owe_notice(ctx, cb);
+}
+
+/* ------------------------------------------------------------------ */
+/* notifications                                                       */
+/* ------------------------------------------------------------------ */
+
+/* A lio_listio's own notification: given once its last entry is done. */
+struct ref_paio_group {
+	unsigned int left;		/* entries not yet done */
+	struct sigevent notice;
+};
+
+/*
+ * A number a signal has, or 0 (the null signal: nothing is sent).
+ * Rule: glibc keeps the numbers between the standard signals and
+ * SIGRTMIN (32 and 33) for itself; sending one would upset it.
+ */
+static bool valid_signo(int signo)
+{
+	if (signo < 0 || signo > SIGRTMAX)
+		return false;
+	return signo <= SIGSYS || signo >= SIGRTMIN;
+}
+
+/* Is ev a notification ref can give? */
+static bool valid_notice(const struct sigevent *ev)
+{
+	switch (ev->sigev_notify) {
+	case SIGEV_NONE:
+		return true;
+	case SIGEV_SIGNAL:
+		return valid_signo(ev->sigev_signo);
+	case SIGEV_THREAD:
+		return ev->sigev_notify_function != NULL;
+	default:
+		return false;
+	}
+}
+
+/* Does ev ask for something to be done? Signal 0 does not. */
+static bool active_notice(const struct sigevent *ev)
+{
+	return ev->sigev_notify == SIGEV_THREAD ||
+	       (ev->sigev_notify == SIGEV_SIGNAL && ev->sigev_signo != 0);
+}
+
+struct notice_call {
+	void (*function)(union sigval);
+	union sigval value;
+};
+
+static void *notice_thread(void *arg)
+{
+	struct notice_call call = *(struct notice_call *)arg;
+	sigset_t none;
+
+	free(arg);
+	/* Rule: the function runs with no signal blocked, as in glibc's
+	 * notification threads (this one was made with every one blocked). */
+	sigemptyset(&none);
+	pthread_sigmask(SIG_SETMASK, &none, NULL);
+	call.function(call.value);
+	return NULL;
+}
+
+/* Give the notification ev asks for: 0, or a negative errno. */
+static int give(const struct sigevent *ev)
+{
+	if (ev->sigev_notify == SIGEV_SIGNAL && ev->sigev_signo) {
+		siginfo_t si;
+
+		/*
+		 * Rule (POSIX XSH 2.4.2): the signal of an asynchronous I/O
+		 * completion carries si_code SI_ASYNCIO and the sigevent's
+		 * value. sigqueue(3) would say SI_QUEUE, so the info is
+		 * given whole to rt_sigqueueinfo(2), which lets a process
+		 * send itself any negative si_code.
+		 */
+		memset(&si, 0, sizeof(si));
+		si.si_signo = ev->sigev_signo;
+		si.si_code = SI_ASYNCIO;
+		si.si_pid = getpid();
+		si.si_uid = getuid();
+		si.si_value = ev->sigev_value;
+		if (syscall(SYS_rt_sigqueueinfo, getpid(), ev->sigev_signo,
+			    &si) < 0)
+			return -errno;
+	} else if (ev->sigev_notify == SIGEV_THREAD) {
+		pthread_attr_t detached, *attr = ev->sigev_notify_attributes;
+		struct notice_call *call = malloc(sizeof(*call));
+		pthread_t thread;
+		int ret;
+
+		if (!call)
+			return -EAGAIN;
+		call->function = ev->sigev_notify_function;
+		call->value = ev->sigev_value;
+		if (!attr) {
+			/* Rule: with no attributes nobody could join the
+			 * thread, so it is made detached (as glibc does). */
+			pthread_attr_init(&detached);
+			pthread_attr_setdetachstate(&detached,
+						    PTHREAD_CREATE_DETACHED);
+			attr = &detached;
+		}
+		ret = pthread_create(&thread, attr, notice_thread, call);
+		if (attr == &detached)
+			pthread_attr_destroy(&detached);
+		if (ret) {
+			free(call);
+			return -ret;
+		}
+	}
+	return 0;
+}
+
+/* cb is done: owe its own notice and its list's, if it has either. */
+static void owe_notice(struct ref_paio *ctx, struct ref_aiocb *cb)
+{
+	if (!active_notice(&cb->priv.notice) && !cb->priv.group)
+		return;
+	cb->priv.due = true;
+	cb->priv.due_next = NULL;
+	if (ctx->due_tail)
+		ctx->due_tail->priv.due_next = cb;
+	else
+		ctx->due_head = cb;
+	ctx->due_tail = cb;
+}
+
+/* Take back what cb owes: it was refused, so it was never queued. */
+static void unowe_notice(struct ref_paio *ctx, struct ref_aiocb *cb)
+{
+	struct ref_aiocb **link = &ctx->due_head, *prev = NULL;
+
+	if (!cb->priv.due)
+		return;
+	while (*link != cb) {
+		prev = *link;
+		link = &prev->priv.due_next;
+	}
+	*link = cb->priv.due_next;
+	if (ctx->due_tail == cb)
+		ctx->due_tail = prev;
+	cb->priv.due = false;
+}
+
+/*
+ * Give the notices owed, oldest first. Rule (POSIX): a request notifies
+ * once its status is final (finish() set it), and a list once every entry
+ * is done (after its last entry's own notice). Every call ends here before
+ * it lets the lock go, so no control block owes anything between calls,
+ * and none can have been returned or reused before its notice is given.
+ */
+static void deliver(struct ref_paio *ctx)
+{
+	struct ref_aiocb *cb;
+
+	while ((cb = ctx->due_head)) {
+		struct ref_paio_group *group = cb->priv.group;
+		int ret = 0;
+
+		ctx->due_head = cb->priv.due_next;
+		if (!ctx->due_head)
+			ctx->due_tail = NULL;
+		cb->priv.due = false;
+		cb->priv.group = NULL;
+		if (active_notice(&cb->priv.notice))
+			ret = give(&cb->priv.notice);
+		/* Rule (as glibc): a notification that could not be given
+		 * becomes the request's error status. */
+		if (ret < 0)
+			cb->priv.res = ret;
+		if (group && --group->left == 0) {
+			give(&group->notice);	/* no status to carry a failure */
+			free(group);
+		}
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -256,14 +444,15 @@ static void start_held(struct ref_paio *ctx)
 		send_all(ctx);	/* a refusal becomes the fsync's status */
 }
 
-/* Deliver every ready CQE, then start the fsyncs no longer held back.
- * Returns the number of CQEs delivered. */
+/* Deliver every ready CQE, start the fsyncs no longer held back, and give
+ * the notices owed. Returns the number of CQEs delivered. */
 static unsigned int progress(struct ref_paio *ctx)
 {
 	unsigned int n = ref_ring_for_each_completion(&ctx->ring, on_cqe, ctx);
 
 	if (n)
 		start_held(ctx);
+	deliver(ctx);
 	return n;
 }
 
@@ -284,7 +473,9 @@ static struct timespec monotonic_now(void)
  * NULL: no limit). 0, -EAGAIN at the deadline, -EINTR when a signal handler
  * ran. ppoll(2) on the ring fd (readable while CQEs are ready) because
  * ref_ring_wait retries EINTR, and POSIX wants aio_suspend to end on a
- * signal. A CQE that task work still has to post interrupts ppoll without
+ * signal: ppoll waits with the caller's own signal mask (enter() blocked
+ * every signal), so a signal the caller takes ends the wait, our own
+ * notifications included. A CQE that task work still has to post interrupts ppoll without
  * a signal; the kernel then restarts it by itself.
  */
 static int wait_cqe(struct ref_paio *ctx, const struct timespec *deadline)
@@ -306,7 +497,7 @@ static int wait_cqe(struct ref_paio *ctx, const struct timespec *deadline)
 			return -EAGAIN;
 		tsp = &left;
 	}
-	ret = ppoll(&pfd, 1, tsp, NULL);
+	ret = ppoll(&pfd, 1, tsp, ctx->caller_mask);
 	if (ret < 0)
 		return -errno;
 	return ret ? 0 : -EAGAIN;
@@ -325,6 +516,93 @@ static int wait_and_progress(struct ref_paio *ctx)
 }
 
 /* ------------------------------------------------------------------ */
+/* calls, and the watcher between them                                 */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Every public call runs between enter() and leave(): with the context's
+ * lock, and with every signal blocked in the calling thread. Rule: a
+ * notification signal we send while holding the lock must not run a
+ * handler in this thread, which could call back in and wait for the lock
+ * forever; blocked, it waits until leave() restores the caller's mask.
+ */
+static void enter(struct ref_paio *ctx, sigset_t *caller_mask)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, caller_mask);
+	pthread_mutex_lock(&ctx->lock);
+	ctx->caller_mask = caller_mask;
+}
+
+static void leave(struct ref_paio *ctx, const sigset_t *caller_mask)
+{
+	deliver(ctx);
+	ctx->caller_mask = NULL;
+	pthread_mutex_unlock(&ctx->lock);
+	pthread_sigmask(SIG_SETMASK, caller_mask, NULL);
+}
+
+/*
+ * The watcher: collects completions while no call runs, so that their
+ * notifications are given without anybody calling in. Rule: it waits in
+ * poll(2) on the ring fd, which is readable while CQEs are ready, and
+ * takes the lock only to collect them; a call that holds the lock in a
+ * wait collects them itself. It blocks every signal (it was made inside a
+ * call, and a thread starts with its maker's mask), so the signals it
+ * sends are handled by the application's threads.
+ */
+static void *watch(void *arg)
+{
+	struct ref_paio *ctx = arg;
+	struct pollfd pfd[2] = {
+		{ .fd = ctx->ring.fd, .events = POLLIN },
+		{ .fd = ctx->stop_fd, .events = POLLIN },
+	};
+
+	for (;;) {
+		if (poll(pfd, 2, -1) < 0)
+			continue;	/* EINTR: task work ran */
+		if (pfd[1].revents || (pfd[0].revents & (POLLERR | POLLNVAL)))
+			return NULL;
+		pthread_mutex_lock(&ctx->lock);
+		progress(ctx);
+		pthread_mutex_unlock(&ctx->lock);
+	}
+}
+
+/* Start the watcher unless it runs: 0, or -EAGAIN. */
+static int start_watcher(struct ref_paio *ctx)
+{
+	if (ctx->watching)
+		return 0;
+	ctx->stop_fd = eventfd(0, EFD_CLOEXEC);
+	if (ctx->stop_fd < 0)
+		return -EAGAIN;
+	if (pthread_create(&ctx->watcher, NULL, watch, ctx)) {
+		close(ctx->stop_fd);
+		ctx->stop_fd = -1;
+		return -EAGAIN;
+	}
+	ctx->watching = true;
+	return 0;
+}
+
+/* Stop the watcher, if it runs; called without the lock. */
+static void stop_watcher(struct ref_paio *ctx)
+{
+	if (!ctx->watching)
+		return;
+	while (eventfd_write(ctx->stop_fd, 1) < 0 && errno == EINTR)
+		;
+	pthread_join(ctx->watcher, NULL);
+	close(ctx->stop_fd);
+	ctx->stop_fd = -1;
+	ctx->watching = false;
+}
+
+/* ------------------------------------------------------------------ */
 /* life cycle                                                          */
 /* ------------------------------------------------------------------ */
 
@@ -334,6 +612,11 @@ int ref_paio_init(struct ref_paio *ctx, unsigned int max)
 
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->ring.fd = -1;
+	ctx->stop_fd = -1;
+	/* The lock lives as long as ctx: ref_paio_error and ref_paio_return
+	 * still take it after ref_paio_free. A default mutex holds nothing
+	 * that needs pthread_mutex_destroy. */
+	pthread_mutex_init(&ctx->lock, NULL);
 	if (max < 1 || max > 4096)
 		return -EINVAL;
 	/*
@@ -354,9 +637,12 @@ int ref_paio_init(struct ref_paio *ctx, unsigned int max)
 void ref_paio_free(struct ref_paio *ctx)
 {
 	struct ref_aiocb *cb, *next;
+	sigset_t mask;
+	bool drained;
 
 	if (ctx->ring.fd < 0)
 		return;
+	enter(ctx, &mask);
 	progress(ctx);
 	/*
 	 * Rule: free cancels everything and drains before any memory goes:
@@ -377,9 +663,12 @@ void ref_paio_free(struct ref_paio *ctx)
 	while (ctx->owed)
 		if (wait_and_progress(ctx) < 0)
 			break;
+	drained = !ctx->owed;
+	leave(ctx, &mask);	/* gives the notices of the cancelled */
+	stop_watcher(ctx);	/* it polls the ring fd: before closing it */
 	/* Only an io_uring_enter error ends the drain early; then the ring
 	 * is kept (leaked) rather than closed under requests still running. */
-	if (!ctx->owed)
+	if (drained)
 		ref_ring_free(&ctx->ring);
 	ctx->ring.fd = -1;
 }
@@ -396,6 +685,14 @@ static int check(const struct ref_paio *ctx, const struct ref_aiocb *cb,
 	 * leaves reusing it undefined, ref refuses. */
 	if (in_progress(cb))
 		return -EBUSY;
+	/* Rule: POSIX EINVAL for aio_reqprio outside 0 .. AIO_PRIO_DELTA_MAX
+	 * (glibc checks it at queueing too). */
+	if (cb->reqprio < 0 || cb->reqprio > AIO_PRIO_DELTA_MAX)
+		return -EINVAL;
+	/* Rule: a notification we could not give is refused now, rather
+	 * than turned into a failed request later as glibc does. */
+	if (!valid_notice(&cb->sigev))
+		return -EINVAL;
 	if (transfer) {
 		if (cb->nbytes > UINT_MAX)
 			return -EINVAL;
@@ -417,6 +714,7 @@ static void take(struct ref_paio *ctx, struct ref_aiocb *cb, uint8_t opcode,
 		 unsigned int fsync_flags)
 {
 	memset(&cb->priv, 0, sizeof(cb->priv));
+	cb->priv.notice = cb->sigev;
 	cb->priv.opcode = opcode;
 	cb->priv.fsync_flags = fsync_flags;
 	cb->priv.state = CB_HELD;	/* until prep_request */
@@ -428,6 +726,8 @@ static int queue(struct ref_paio *ctx, struct ref_aiocb *cb, uint8_t opcode,
 {
 	int ret;
 
+	if (active_notice(&cb->sigev) && start_watcher(ctx))
+		return -EAGAIN;
 	take(ctx, cb, opcode, fsync_flags);
 	if (opcode == IORING_OP_FSYNC && earlier_on_fd(cb))
 		return 0;	/* held; start_held() sends it */
@@ -436,27 +736,39 @@ static int queue(struct ref_paio *ctx, struct ref_aiocb *cb, uint8_t opcode,
 		/* Refused: nothing is queued, the caller hears why. */
 		if (in_progress(cb))
 			finish(ctx, cb, ret);
+		unowe_notice(ctx, cb);
 		cb->priv.state = CB_NO_STATUS;
 	}
 	return ret;
 }
 
+static int transfer(struct ref_paio *ctx, struct ref_aiocb *cb,
+		    uint8_t opcode)
+{
+	sigset_t mask;
+	int ret;
+
+	enter(ctx, &mask);
+	ret = check(ctx, cb, true);
+	if (!ret)
+		ret = queue(ctx, cb, opcode, 0);
+	leave(ctx, &mask);
+	return ret;
+}
+
 int ref_paio_read(struct ref_paio *ctx, struct ref_aiocb *cb)
 {
-	int ret = check(ctx, cb, true);
-
-	return ret ? ret : queue(ctx, cb, IORING_OP_READ, 0);
+	return transfer(ctx, cb, IORING_OP_READ);
 }
 
 int ref_paio_write(struct ref_paio *ctx, struct ref_aiocb *cb)
 {
-	int ret = check(ctx, cb, true);
-
-	return ret ? ret : queue(ctx, cb, IORING_OP_WRITE, 0);
+	return transfer(ctx, cb, IORING_OP_WRITE);
 }
 
 int ref_paio_fsync(struct ref_paio *ctx, int op, struct ref_aiocb *cb)
 {
+	sigset_t mask;
 	int ret;
 
 	/* Rule: POSIX aio_fsync "shall fail" with EINVAL for an op other
@@ -465,11 +777,13 @@ int ref_paio_fsync(struct ref_paio *ctx, int op, struct ref_aiocb *cb)
 		return -EINVAL;
 	if (fcntl(cb->fd, F_GETFD) < 0)
 		return -EBADF;
+	enter(ctx, &mask);
 	ret = check(ctx, cb, false);
-	if (ret)
-		return ret;
-	return queue(ctx, cb, IORING_OP_FSYNC,
-		     op == O_DSYNC ? IORING_FSYNC_DATASYNC : 0);
+	if (!ret)
+		ret = queue(ctx, cb, IORING_OP_FSYNC,
+			    op == O_DSYNC ? IORING_FSYNC_DATASYNC : 0);
+	leave(ctx, &mask);
+	return ret;
 }
 
 static bool all_done(struct ref_aiocb *const list[], int n)
@@ -480,13 +794,21 @@ static bool all_done(struct ref_aiocb *const list[], int n)
 	return true;
 }
 
-int ref_paio_lio_listio(struct ref_paio *ctx, int mode,
-			struct ref_aiocb *const list[], int n)
+static int queue_list(struct ref_paio *ctx, int mode,
+		      struct ref_aiocb *const list[], int n,
+		      const struct sigevent *sig)
 {
+	struct ref_paio_group *group = NULL;
 	unsigned int count = 0;
+	bool watch = false;
 	int ret;
 
 	if ((mode != LIO_WAIT && mode != LIO_NOWAIT) || n < 0)
+		return -EINVAL;
+	/* Rule (POSIX lio_listio): sig counts only with LIO_NOWAIT. */
+	if (mode == LIO_WAIT)
+		sig = NULL;
+	if (sig && !valid_notice(sig))
 		return -EINVAL;
 	/* Rule: every entry is checked before any is queued, so a failing
 	 * call leaves every control block as it was. */
@@ -499,10 +821,27 @@ int ref_paio_lio_listio(struct ref_paio *ctx, int mode,
 		ret = check(ctx, list[i], true);
 		if (ret && ret != -EAGAIN)
 			return ret;
+		watch |= active_notice(&list[i]->sigev);
 		count++;
 	}
 	if (count > ctx->max - ctx->in_progress)
 		return -EAGAIN;
+	if (sig && active_notice(sig)) {
+		/* Rule (as glibc): a list with nothing to queue is complete
+		 * at once, and says so at once. */
+		if (!count)
+			return give(sig);
+		group = malloc(sizeof(*group));
+		if (!group)
+			return -EAGAIN;
+		group->left = count;
+		group->notice = *sig;
+		watch = true;
+	}
+	if (watch && start_watcher(ctx)) {
+		free(group);
+		return -EAGAIN;
+	}
 
 	/* One submit for the whole list. */
 	for (int i = 0; i < n; i++) {
@@ -512,6 +851,7 @@ int ref_paio_lio_listio(struct ref_paio *ctx, int mode,
 			continue;
 		take(ctx, cb, cb->lio_opcode == LIO_READ ? IORING_OP_READ :
 							   IORING_OP_WRITE, 0);
+		cb->priv.group = group;
 		if (!prep_request(ctx, cb))
 			finish(ctx, cb, -EAGAIN);
 	}
@@ -533,11 +873,24 @@ int ref_paio_lio_listio(struct ref_paio *ctx, int mode,
 	return 0;
 }
 
+int ref_paio_lio_listio(struct ref_paio *ctx, int mode,
+			struct ref_aiocb *const list[], int n,
+			const struct sigevent *sig)
+{
+	sigset_t mask;
+	int ret;
+
+	enter(ctx, &mask);
+	ret = queue_list(ctx, mode, list, n, sig);
+	leave(ctx, &mask);
+	return ret;
+}
+
 /* ------------------------------------------------------------------ */
 /* status                                                              */
 /* ------------------------------------------------------------------ */
 
-int ref_paio_error(struct ref_paio *ctx, struct ref_aiocb *cb)
+static int error_status(struct ref_paio *ctx, struct ref_aiocb *cb)
 {
 	if (in_progress(cb))
 		progress(ctx);
@@ -552,16 +905,33 @@ int ref_paio_error(struct ref_paio *ctx, struct ref_aiocb *cb)
 	}
 }
 
+int ref_paio_error(struct ref_paio *ctx, struct ref_aiocb *cb)
+{
+	sigset_t mask;
+	int ret;
+
+	enter(ctx, &mask);
+	ret = error_status(ctx, cb);
+	leave(ctx, &mask);
+	return ret;
+}
+
 int ref_paio_return(struct ref_paio *ctx, struct ref_aiocb *cb, ssize_t *value)
 {
-	int err = ref_paio_error(ctx, cb);
+	sigset_t mask;
+	int err;
 
+	enter(ctx, &mask);
+	err = error_status(ctx, cb);
+	if (err >= 0 && err != EINPROGRESS) {
+		/* Rule: POSIX aio_return: the count, or -1 with the error
+		 * status saying why; the status is retrieved once, then gone. */
+		*value = cb->priv.res < 0 ? -1 : cb->priv.res;
+		cb->priv.state = CB_NO_STATUS;
+	}
+	leave(ctx, &mask);
 	if (err < 0 || err == EINPROGRESS)
 		return err < 0 ? err : -EINPROGRESS;
-	/* Rule: POSIX aio_return: the count, or -1 with the error status
-	 * saying why; the status is retrieved once, then gone. */
-	*value = cb->priv.res < 0 ? -1 : cb->priv.res;
-	cb->priv.state = CB_NO_STATUS;
 	return 0;
 }
 
@@ -602,7 +972,7 @@ static int combine(int so_far, int one)
 	return AIO_ALLDONE;
 }
 
-int ref_paio_cancel(struct ref_paio *ctx, int fd, struct ref_aiocb *cb)
+static int cancel(struct ref_paio *ctx, int fd, struct ref_aiocb *cb)
 {
 	struct ref_aiocb *targets = NULL, *c, *next;
 	int answer = AIO_ALLDONE, ret;
@@ -655,8 +1025,19 @@ int ref_paio_cancel(struct ref_paio *ctx, int fd, struct ref_aiocb *cb)
 	return ret < 0 ? ret : answer;
 }
 
-int ref_paio_suspend(struct ref_paio *ctx, const struct ref_aiocb *const list[],
-		     int n, const struct timespec *timeout)
+int ref_paio_cancel(struct ref_paio *ctx, int fd, struct ref_aiocb *cb)
+{
+	sigset_t mask;
+	int ret;
+
+	enter(ctx, &mask);
+	ret = cancel(ctx, fd, cb);
+	leave(ctx, &mask);
+	return ret;
+}
+
+static int suspend(struct ref_paio *ctx, const struct ref_aiocb *const list[],
+		   int n, const struct timespec *timeout)
 {
 	struct timespec deadline;
 	bool any = false;
@@ -689,4 +1070,16 @@ int ref_paio_suspend(struct ref_paio *ctx, const struct ref_aiocb *const list[],
 		if (ret < 0)
 			return ret;	/* -EAGAIN: timed out; -EINTR */
 	}
+}
+
+int ref_paio_suspend(struct ref_paio *ctx, const struct ref_aiocb *const list[],
+		     int n, const struct timespec *timeout)
+{
+	sigset_t mask;
+	int ret;
+
+	enter(ctx, &mask);
+	ret = suspend(ctx, list, n, timeout);
+	leave(ctx, &mask);
+	return ret;
 }

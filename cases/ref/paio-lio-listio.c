@@ -33,7 +33,7 @@ TEST(wait_mode_returns_after_all_complete)
 		cbs[i] = ref_paio_case_cb(LIO_WRITE, fd, wbuf[i], 4096, i * 4096);
 		list[i] = &cbs[i];
 	}
-	ASSERT_EQ(0, ref_paio_lio_listio(&ctx, LIO_WAIT, list, 3));
+	ASSERT_EQ(0, ref_paio_lio_listio(&ctx, LIO_WAIT, list, 3, NULL));
 	for (int i = 0; i < 3; i++) {
 		EXPECT_EQ(0, ref_paio_error(&ctx, &cbs[i]));
 		EXPECT_EQ(0, ref_paio_return(&ctx, &cbs[i], &v));
@@ -69,7 +69,7 @@ TEST(wait_mode_with_failed_entry_gets_eio)
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
 	gcb = ref_paio_case_cb(LIO_READ, fd, good, sizeof(good), 512);
 	bcb = ref_paio_case_cb(LIO_READ, conform_bad_fd(), bad, sizeof(bad), 0);
-	EXPECT_EQ(-EIO, ref_paio_lio_listio(&ctx, LIO_WAIT, list, 2));
+	EXPECT_EQ(-EIO, ref_paio_lio_listio(&ctx, LIO_WAIT, list, 2, NULL));
 	EXPECT_EQ(0, ref_paio_error(&ctx, &gcb));
 	EXPECT_EQ(0, ref_paio_return(&ctx, &gcb, &v));
 	EXPECT_EQ(512, v);
@@ -113,7 +113,7 @@ TEST(nowait_mode_returns_with_requests_in_progress)
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
 	for (int i = 0; i < 2; i++)
 		cbs[i] = ref_paio_case_cb(LIO_READ, p[0], buf[i], 8, 0);
-	ASSERT_EQ(0, ref_paio_lio_listio(&ctx, LIO_NOWAIT, list, 2));
+	ASSERT_EQ(0, ref_paio_lio_listio(&ctx, LIO_NOWAIT, list, 2, NULL));
 	EXPECT_EQ(EINPROGRESS, ref_paio_error(&ctx, &cbs[0]));
 	EXPECT_EQ(EINPROGRESS, ref_paio_error(&ctx, &cbs[1]));
 	ASSERT_EQ(16, write(p[1], "aaaaaaaabbbbbbbb", 16));
@@ -148,7 +148,7 @@ TEST(nop_and_null_entries_are_ignored)
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
 	nop = ref_paio_case_cb(LIO_NOP, -1, nbuf, sizeof(nbuf), 0);
 	cb = ref_paio_case_cb(LIO_READ, fd, buf, sizeof(buf), 100);
-	EXPECT_EQ(0, ref_paio_lio_listio(&ctx, LIO_WAIT, list, 3));
+	EXPECT_EQ(0, ref_paio_lio_listio(&ctx, LIO_WAIT, list, 3, NULL));
 	EXPECT_EQ(0, ref_paio_return(&ctx, &cb, &v));
 	EXPECT_EQ(512, v);
 	EXPECT_TRUE(conform_check_pattern(buf, sizeof(buf), 100));
@@ -178,8 +178,8 @@ TEST(invalid_mode_gets_einval)
 	ASSERT_NE(LIO_NOWAIT, mode);
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
 	cb = ref_paio_case_cb(LIO_READ, fd, buf, sizeof(buf), 0);
-	EXPECT_EQ(-EINVAL, ref_paio_lio_listio(&ctx, mode, list, 1));
-	EXPECT_EQ(-EINVAL, ref_paio_lio_listio(&ctx, LIO_WAIT, list, -1));
+	EXPECT_EQ(-EINVAL, ref_paio_lio_listio(&ctx, mode, list, 1, NULL));
+	EXPECT_EQ(-EINVAL, ref_paio_lio_listio(&ctx, LIO_WAIT, list, -1, NULL));
 	EXPECT_EQ(-EINVAL, ref_paio_error(&ctx, &cb));
 	EXPECT_EQ(0u, ctx.in_progress);
 	ref_paio_free(&ctx);
@@ -207,7 +207,7 @@ TEST(bad_opcode_gets_einval_with_nothing_queued)
 	ASSERT_EQ(0, ref_paio_init(&ctx, 4));
 	good = ref_paio_case_cb(LIO_READ, fd, buf[0], 64, 0);
 	bad = ref_paio_case_cb(LIO_NOP + 10, fd, buf[1], 64, 0);
-	EXPECT_EQ(-EINVAL, ref_paio_lio_listio(&ctx, LIO_NOWAIT, list, 2));
+	EXPECT_EQ(-EINVAL, ref_paio_lio_listio(&ctx, LIO_NOWAIT, list, 2, NULL));
 	EXPECT_EQ(-EINVAL, ref_paio_error(&ctx, &good));
 	EXPECT_EQ(0u, ctx.in_progress);
 	ref_paio_free(&ctx);
@@ -235,7 +235,7 @@ TEST(list_beyond_max_gets_eagain_with_nothing_queued)
 	ASSERT_EQ(0, ref_paio_init(&ctx, 2));
 	for (int i = 0; i < 3; i++)
 		cbs[i] = ref_paio_case_cb(LIO_READ, p[0], buf[i], 8, 0);
-	EXPECT_EQ(-EAGAIN, ref_paio_lio_listio(&ctx, LIO_NOWAIT, list, 3));
+	EXPECT_EQ(-EAGAIN, ref_paio_lio_listio(&ctx, LIO_NOWAIT, list, 3, NULL));
 	for (int i = 0; i < 3; i++)
 		EXPECT_EQ(-EINVAL, ref_paio_error(&ctx, &cbs[i]));
 	EXPECT_EQ(0u, ctx.in_progress);
