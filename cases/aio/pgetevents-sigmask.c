@@ -25,23 +25,6 @@
 
 #include "conform_aio.h"
 
-/* The kernel's sigset_t is 64 bits: the sigsetsize io_pgetevents takes. */
-#define KSIGSET_SIZE (_NSIG / 8)
-
-/* The io_pgetevents usig argument: a signal mask and its size (fs/aio.c
- * struct __aio_sigset, which no uapi header defines). */
-struct pgetevents_sig {
-	const sigset_t *sigmask;
-	size_t sigsetsize;
-};
-
-static long sys_pgetevents(aio_context_t ctx, long min_nr, long nr,
-			   struct io_event *ev, struct timespec *ts,
-			   const void *usig)
-{
-	return syscall(__NR_io_pgetevents, ctx, min_nr, nr, ev, ts, usig);
-}
-
 /* NULL if io_pgetevents exists (4.18); else why not. */
 static const char *pgetevents_missing(void)
 {
@@ -57,7 +40,7 @@ static const char *pgetevents_missing(void)
 		return aio_why;
 	if (aio_sys_setup(1, &ctx))
 		return CONFORM_ENV "io_setup failed for the io_pgetevents probe";
-	ret = sys_pgetevents(ctx, 0, 1, &ev, &zero, NULL);
+	ret = aio_sys_pgetevents(ctx, 0, 1, &ev, &zero, NULL);
 	err = errno;
 	aio_sys_destroy(ctx);
 	if (ret == 0)
@@ -124,7 +107,7 @@ static void ctx_with_ready_event(struct __test_metadata *_metadata,
 /* A thread waiting in io_pgetevents(ctx, 1, 1, 5 s bound, usig). */
 struct waiter {
 	aio_context_t ctx;
-	struct pgetevents_sig usig;
+	struct ref_aio_sigset usig;
 	atomic_int tid;
 	atomic_int done;
 	long ret;
@@ -140,7 +123,7 @@ static void *wait_with_mask(void *arg)
 
 	atomic_store(&w->tid, (int)gettid());
 	errno = 0;
-	w->ret = sys_pgetevents(w->ctx, 1, 1, &w->ev, &bound, &w->usig);
+	w->ret = aio_sys_pgetevents(w->ctx, 1, 1, &w->ev, &bound, &w->usig);
 	w->err = errno;
 	w->count_after = conform_signal_count(SIGUSR1);
 	atomic_store(&w->done, 1);
@@ -178,7 +161,7 @@ TEST(signal_arriving_during_wait_unblocked_by_mask_gets_eintr)
 	ASSERT_EQ(0, pthread_sigmask(SIG_BLOCK, &usr1, NULL));
 	ASSERT_EQ(0, aio_sys_setup(4, &w.ctx));
 	w.usig.sigmask = &none;
-	w.usig.sigsetsize = KSIGSET_SIZE;
+	w.usig.sigsetsize = REF_KERNEL_SIGSET_SIZE;
 	seen = start_waiter(_metadata, &th, &w);
 	ASSERT_EQ(0, pthread_kill(th, SIGUSR1));
 	ASSERT_EQ(0, pthread_join(th, NULL));
@@ -216,7 +199,7 @@ TEST(signal_arriving_during_wait_blocked_by_mask_waits_for_event)
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
 	ASSERT_EQ(0, aio_sys_setup(4, &w.ctx));
 	w.usig.sigmask = &usr1;
-	w.usig.sigsetsize = KSIGSET_SIZE;
+	w.usig.sigsetsize = REF_KERNEL_SIGSET_SIZE;
 	seen = start_waiter(_metadata, &th, &w);
 	/* pthread_kill queues the signal before it returns: from here on it
 	 * is pending for the sleeping waiter. */
@@ -247,7 +230,7 @@ TEST(mask_is_restored_after_call_returning_events)
 	static char buf[64];
 	struct timespec bound = { .tv_sec = 1 };
 	sigset_t usr1 = set_of(SIGUSR1, 0), usr2 = set_of(SIGUSR2, 0);
-	struct pgetevents_sig usig = { &usr1, KSIGSET_SIZE };
+	struct ref_aio_sigset usig = { &usr1, REF_KERNEL_SIGSET_SIZE };
 	struct io_event ev;
 	aio_context_t ctx;
 	struct iocb cb;
@@ -258,7 +241,7 @@ TEST(mask_is_restored_after_call_returning_events)
 	REQUIRE_PGETEVENTS();
 	ASSERT_EQ(0, pthread_sigmask(SIG_SETMASK, &usr2, NULL));
 	ctx_with_ready_event(_metadata, &ctx, &fd, &cb, buf);
-	EXPECT_EQ(1, sys_pgetevents(ctx, 1, 1, &ev, &bound, &usig));
+	EXPECT_EQ(1, aio_sys_pgetevents(ctx, 1, 1, &ev, &bound, &usig));
 	EXPECT_EQ(21, ev.data);
 	EXPECT_EQ(1, is_blocked(SIGUSR2));
 	EXPECT_EQ(0, is_blocked(SIGUSR1));
@@ -291,7 +274,7 @@ TEST(handler_runs_under_the_calls_mask)
 {
 	struct timespec bound = { .tv_sec = 1 };
 	sigset_t usr1 = set_of(SIGUSR1, 0), usr2 = set_of(SIGUSR2, 0);
-	struct pgetevents_sig usig = { &usr2, KSIGSET_SIZE };
+	struct ref_aio_sigset usig = { &usr2, REF_KERNEL_SIGSET_SIZE };
 	struct sigaction sa;
 	struct io_event ev;
 	aio_context_t ctx = 0;
@@ -310,7 +293,7 @@ TEST(handler_runs_under_the_calls_mask)
 	ASSERT_EQ(-1, usr2_blocked_in_handler);
 	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
 	errno = 0;
-	ret = sys_pgetevents(ctx, 1, 1, &ev, &bound, &usig);
+	ret = aio_sys_pgetevents(ctx, 1, 1, &ev, &bound, &usig);
 	err = errno;
 	EXPECT_EQ(-1, ret);
 	EXPECT_EQ(EINTR, err);
@@ -333,7 +316,7 @@ TEST(ready_event_is_returned_and_pending_signal_delivered)
 	static char buf[64];
 	struct timespec bound = { .tv_sec = 1 };
 	sigset_t none = set_of(0);
-	struct pgetevents_sig usig = { &none, KSIGSET_SIZE };
+	struct ref_aio_sigset usig = { &none, REF_KERNEL_SIGSET_SIZE };
 	struct io_event ev;
 	aio_context_t ctx;
 	struct iocb cb;
@@ -344,7 +327,7 @@ TEST(ready_event_is_returned_and_pending_signal_delivered)
 	REQUIRE_PGETEVENTS();
 	ctx_with_ready_event(_metadata, &ctx, &fd, &cb, buf);
 	conform_pend_signal(_metadata, SIGUSR1);
-	EXPECT_EQ(1, sys_pgetevents(ctx, 1, 1, &ev, &bound, &usig));
+	EXPECT_EQ(1, aio_sys_pgetevents(ctx, 1, 1, &ev, &bound, &usig));
 	EXPECT_EQ(21, ev.data);
 	EXPECT_EQ(1, conform_signal_count(SIGUSR1));
 	EXPECT_EQ(1, is_blocked(SIGUSR1));
@@ -362,7 +345,7 @@ TEST(ready_event_is_returned_and_pending_signal_delivered)
 TEST(usig_with_null_sigmask_leaves_mask_unchanged)
 {
 	struct timespec shortwait = { .tv_nsec = 20 * 1000 * 1000 };
-	struct pgetevents_sig usig = { NULL, KSIGSET_SIZE };
+	struct ref_aio_sigset usig = { NULL, REF_KERNEL_SIGSET_SIZE };
 	struct io_event ev;
 	aio_context_t ctx = 0;
 	sigset_t pending;
@@ -372,7 +355,7 @@ TEST(usig_with_null_sigmask_leaves_mask_unchanged)
 	REQUIRE_PGETEVENTS();
 	ASSERT_EQ(0, aio_sys_setup(4, &ctx));
 	conform_pend_signal(_metadata, SIGUSR1);
-	EXPECT_EQ(0, sys_pgetevents(ctx, 1, 1, &ev, &shortwait, &usig));
+	EXPECT_EQ(0, aio_sys_pgetevents(ctx, 1, 1, &ev, &shortwait, &usig));
 	EXPECT_EQ(0, conform_signal_count(SIGUSR1));
 	ASSERT_EQ(0, sigpending(&pending));
 	EXPECT_EQ(1, sigismember(&pending, SIGUSR1));
@@ -390,7 +373,7 @@ TEST(null_sigmask_skips_the_sigsetsize_check)
 {
 	static char buf[64];
 	struct timespec bound = { .tv_sec = 1 };
-	struct pgetevents_sig usig = { NULL, 0 };
+	struct ref_aio_sigset usig = { NULL, 0 };
 	struct io_event ev;
 	aio_context_t ctx;
 	struct iocb cb;
@@ -400,7 +383,7 @@ TEST(null_sigmask_skips_the_sigsetsize_check)
 			"kernel/signal.c set_user_sigmask(): no mask, no size check; commit 7a074e96dee6 (4.18): aio: implement io_pgetevents");
 	REQUIRE_PGETEVENTS();
 	ctx_with_ready_event(_metadata, &ctx, &fd, &cb, buf);
-	EXPECT_EQ(1, sys_pgetevents(ctx, 1, 1, &ev, &bound, &usig));
+	EXPECT_EQ(1, aio_sys_pgetevents(ctx, 1, 1, &ev, &bound, &usig));
 	EXPECT_EQ(21, ev.data);
 	EXPECT_EQ(0, aio_sys_destroy(ctx));
 	close(fd);
@@ -415,7 +398,7 @@ TEST(null_sigmask_skips_the_sigsetsize_check)
 TEST(other_sigsetsizes_get_einval_before_reaping)
 {
 	static char buf[64];
-	static const size_t sizes[] = { 0, 2 * KSIGSET_SIZE };
+	static const size_t sizes[] = { 0, 2 * REF_KERNEL_SIGSET_SIZE };
 	struct timespec zero = { 0, 0 };
 	sigset_t none = set_of(0);
 	struct io_event ev;
@@ -428,10 +411,10 @@ TEST(other_sigsetsizes_get_einval_before_reaping)
 	REQUIRE_PGETEVENTS();
 	ctx_with_ready_event(_metadata, &ctx, &fd, &cb, buf);
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		struct pgetevents_sig usig = { &none, sizes[i] };
+		struct ref_aio_sigset usig = { &none, sizes[i] };
 
 		errno = 0;
-		EXPECT_EQ(-1, sys_pgetevents(ctx, 1, 1, &ev, &zero, &usig));
+		EXPECT_EQ(-1, aio_sys_pgetevents(ctx, 1, 1, &ev, &zero, &usig));
 		EXPECT_EQ(EINVAL, errno);
 	}
 	EXPECT_EQ(1, aio_sys_getevents(ctx, 1, 1, &ev, &zero));
@@ -451,7 +434,7 @@ TEST(unreadable_usig_or_sigmask_gets_efault_before_reaping)
 	static char buf[64];
 	struct timespec zero = { 0, 0 };
 	long page = sysconf(_SC_PAGESIZE);
-	struct pgetevents_sig usig;
+	struct ref_aio_sigset usig;
 	struct io_event ev;
 	aio_context_t ctx;
 	struct iocb cb;
@@ -465,12 +448,12 @@ TEST(unreadable_usig_or_sigmask_gets_efault_before_reaping)
 	ASSERT_NE(MAP_FAILED, hole);
 	ctx_with_ready_event(_metadata, &ctx, &fd, &cb, buf);
 	errno = 0;
-	EXPECT_EQ(-1, sys_pgetevents(ctx, 1, 1, &ev, &zero, hole));
+	EXPECT_EQ(-1, aio_sys_pgetevents(ctx, 1, 1, &ev, &zero, hole));
 	EXPECT_EQ(EFAULT, errno);
 	usig.sigmask = hole;
-	usig.sigsetsize = KSIGSET_SIZE;
+	usig.sigsetsize = REF_KERNEL_SIGSET_SIZE;
 	errno = 0;
-	EXPECT_EQ(-1, sys_pgetevents(ctx, 1, 1, &ev, &zero, &usig));
+	EXPECT_EQ(-1, aio_sys_pgetevents(ctx, 1, 1, &ev, &zero, &usig));
 	EXPECT_EQ(EFAULT, errno);
 	EXPECT_EQ(1, aio_sys_getevents(ctx, 1, 1, &ev, &zero));
 	EXPECT_EQ(21, ev.data);

@@ -12,23 +12,6 @@
 
 #include "conform_aio.h"
 
-/* The kernel's sigset_t is 64 bits on Linux: sigsetsize must be 8. */
-#define KERNEL_SIGSET_SIZE 8
-
-/* The io_pgetevents usig argument (struct __aio_sigset in the kernel). */
-struct aio_sigmask_arg {
-	const sigset_t *sigmask;
-	size_t sigsetsize;
-};
-
-/* io_pgetevents: io_getevents with a signal mask installed for the wait. */
-static long aio_sys_pgetevents(aio_context_t ctx, long min_nr, long nr,
-			       struct io_event *ev, struct timespec *ts,
-			       const struct aio_sigmask_arg *usig)
-{
-	return syscall(__NR_io_pgetevents, ctx, min_nr, nr, ev, ts, usig);
-}
-
 /* NULL if io_pgetevents exists (4.18); else why not. */
 static const char *pgetevents_missing(void)
 {
@@ -90,7 +73,7 @@ TEST(mask_unblocking_pending_signal_gets_eintr)
 	struct timespec bound = { .tv_sec = 1 };
 	struct io_event ev;
 	sigset_t none;
-	struct aio_sigmask_arg usig = { &none, KERNEL_SIGSET_SIZE };
+	struct ref_aio_sigset usig = { &none, REF_KERNEL_SIGSET_SIZE };
 	aio_context_t ctx = 0;
 
 	CONFORM_DECLARE("4.18", "io_pgetevents",
@@ -112,7 +95,7 @@ TEST(original_mask_is_restored_after_call)
 	struct timespec bound = { .tv_sec = 1 };
 	struct io_event ev;
 	sigset_t none, now;
-	struct aio_sigmask_arg usig = { &none, KERNEL_SIGSET_SIZE };
+	struct ref_aio_sigset usig = { &none, REF_KERNEL_SIGSET_SIZE };
 	aio_context_t ctx = 0;
 
 	CONFORM_DECLARE("4.18", "io_pgetevents",
@@ -138,7 +121,7 @@ TEST(mask_blocking_pending_signal_times_out)
 	struct timespec shortwait = { .tv_nsec = 20 * 1000 * 1000 };
 	struct io_event ev;
 	sigset_t usr1;
-	struct aio_sigmask_arg usig = { &usr1, KERNEL_SIGSET_SIZE };
+	struct ref_aio_sigset usig = { &usr1, REF_KERNEL_SIGSET_SIZE };
 	aio_context_t ctx = 0;
 
 	CONFORM_DECLARE("4.18", "io_pgetevents",
@@ -159,7 +142,7 @@ TEST(wrong_sigsetsize_gets_einval)
 	struct timespec zero = { 0 };
 	struct io_event ev;
 	sigset_t none;
-	struct aio_sigmask_arg usig = { &none, KERNEL_SIGSET_SIZE / 2 };
+	struct ref_aio_sigset usig = { &none, REF_KERNEL_SIGSET_SIZE / 2 };
 	aio_context_t ctx = 0;
 
 	CONFORM_DECLARE("4.18", "io_pgetevents",

@@ -25,6 +25,8 @@
 #include <time.h>
 #include <linux/aio_abi.h>
 
+#include "ref/uapi.h"
+
 /* ------------------------------------------------------------------ */
 /* The system calls (glibc has no wrappers for them)                    */
 /* ------------------------------------------------------------------ */
@@ -53,6 +55,15 @@ static inline long aio_sys_getevents(aio_context_t ctx, long min_nr, long nr,
 				     struct io_event *ev, struct timespec *ts)
 {
 	return syscall(__NR_io_getevents, ctx, min_nr, nr, ev, ts);
+}
+
+/* io_pgetevents(2) (4.18): io_getevents with usig's mask installed for the
+ * wait (NULL usig: none). */
+static inline long aio_sys_pgetevents(aio_context_t ctx, long min_nr, long nr,
+				      struct io_event *ev, struct timespec *ts,
+				      const struct ref_aio_sigset *usig)
+{
+	return syscall(__NR_io_pgetevents, ctx, min_nr, nr, ev, ts, usig);
 }
 
 /* io_cancel(2): result is no longer written; the event comes via the ring. */

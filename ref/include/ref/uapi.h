@@ -369,6 +369,15 @@ struct ref_zcrx_ctrl {			/* 6.19 */
  * implements it. ---- */
 #define REF_IOCB_CMD_PREADX	4
 
+/* ---- Linux AIO: io_pgetevents(2)'s last argument (4.18), fs/aio.c's
+ * struct __aio_sigset, which no uapi header defines: the mask to install
+ * for the wait (a sigset_t) and its size, which must be the kernel's. ---- */
+struct ref_aio_sigset {
+	const void *sigmask;
+	size_t sigsetsize;
+};
+#define REF_KERNEL_SIGSET_SIZE	8	/* the kernel's sigset_t: _NSIG 64 bits */
+
 /* ---- statx(2) atomic-write fields (<linux/stat.h>, 6.11): the mask bit
  * and where the fields lie in struct statx (6.1 calls that __spare3). ---- */
 #define REF_STATX_WRITE_ATOMIC			0x00010000U	/* 6.11 */
@@ -404,6 +413,10 @@ struct ref_epoll_params {		/* 6.9 */
 #define REF_IOPRIO_CLASS_IDLE	3
 #define REF_IOPRIO_PRIO_VALUE(class, data) \
 	((__u16)(((class) << REF_IOPRIO_CLASS_SHIFT) | (data)))
+#define REF_IOPRIO_CLASS_INVALID	7	/* 6.5: the one class value never valid */
+#define REF_IOPRIO_HINT_SHIFT		3	/* 6.5: hints sit above the 3 level bits */
+#define REF_IOPRIO_HINT_DEV_DURATION_LIMIT_1	1	/* 6.5 */
+#define REF_IOPRIO_HINT_DEV_DURATION_LIMIT_7	7	/* 6.5 */
 
 /* ---- NVMe numbers sent through IORING_OP_URING_CMD passthrough ----
  * Not kernel uapi: the NVM Express Base and NVM Command Set specifications
