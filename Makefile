@@ -53,7 +53,7 @@ REF_CASE_SRCS := $(sort $(wildcard cases/ref/*.c))
 SAN_CASE_BINS := $(patsubst cases/%.c,$(BUILD)/san/cases/%,$(REF_CASE_SRCS))
 SAN_REF_OBJS := $(patsubst ref/%.c,$(BUILD)/san/ref/%.o,$(REF_SRCS))
 
-.PHONY: all deps cases fixtures unit fuzz bench sanitize check baseline mutate uapi-coverage clean
+.PHONY: all deps cases fixtures unit fuzz bench sanitize check baseline mutate uapi-coverage posix-trace clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/libref.a $(BUILD)/runner $(BUILD)/kernels/guest-exit cases
@@ -192,6 +192,13 @@ uapi-coverage:
 	/usr/bin/python3 harness/uapi-coverage.py \
 		--header $(BUILD)/uapi/$(UAPI_SUITE)/usr/include/linux/io_uring.h >results/uapi-coverage.md
 	@sed -n '5p' results/uapi-coverage.md
+
+# The POSIX clauses the cases/posix-aio TESTs cite (tests/declarations.t
+# checks that the committed table is current).
+posix-trace:
+	@mkdir -p results
+	/usr/bin/python3 harness/posix-trace.py >results/posix-trace.md
+	@tail -n 2 results/posix-trace.md
 
 clean:
 	rm -rf $(BUILD)

@@ -6,7 +6,12 @@ usage: check-declarations.py [FILE.c ...]     (default: cases/*/*.c)
 A TEST body's first statement after its variable declarations is
 CONFORM_DECLARE("since", "feature", "source") (harness/case/conform.h) with three
 string literals: since a kernel version ("5.1", "5.10"), feature and source
-not empty and without '|'. It must come before any CONFORM_REQUIRE*,
+not empty and without '|'. A cases/posix-aio TEST traces its source to
+the spec clause, as Open POSIX does: "POSIX.1-2017 <function>() <SECTION>"
+(SECTION one of the XSH page's: DESCRIPTION, RETURN VALUE, ERRORS,
+APPLICATION USAGE, RATIONALE), or "POSIX.1-2017 <header.h> ...", "POSIX.1-2017
+2.4.2 ..." (Realtime Signal Generation and Delivery), or, for what glibc
+alone decides, "glibc <document> ...". It must come before any CONFORM_REQUIRE*,
 SKIP, ASSERT_* or EXPECT_* of the body, so that a skipped test still says
 what it is about. Prints one line per offence (FILE:LINE: TEST: why) and
 exits 1 when there is one, 0 when every TEST declares; there is no list of
@@ -23,6 +28,10 @@ DECLARE = re.compile(r"\bCONFORM_DECLARE\s*\(")
 FIRST_USE = re.compile(r"\b(CONFORM_REQUIRE\w*|SKIP|ASSERT_\w+|EXPECT_\w+)\s*\(")
 STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 SINCE = re.compile(r"^\d+\.\d+(\.\d+)?$")
+SECTION = r"(DESCRIPTION|RETURN VALUE|ERRORS|APPLICATION USAGE|RATIONALE)"
+POSIX_CLAUSE = re.compile(
+    r"^(POSIX\.1-2017 ((\w+\(\)|exec) " + SECTION + r"\b|<\w+\.h>|2\.4\.2 )"
+    r"|glibc \S)")
 
 
 def bodies(text):
@@ -107,6 +116,11 @@ def check(path):
         since, feature, source = args
         if not SINCE.match(since):
             out.append(f"{where}: since '{since}' is not a kernel version like 5.1")
+        if (os.path.basename(os.path.dirname(os.path.abspath(path))) ==
+                "posix-aio" and not POSIX_CLAUSE.match(source)):
+            out.append(f"{where}: source '{source[:50]}' names no POSIX clause: "
+                       "want 'POSIX.1-2017 <function>() <SECTION>...' or "
+                       "'glibc <document> ...'")
         for field, value in (("feature", feature), ("source", source)):
             if not value.strip():
                 out.append(f"{where}: the {field} is empty")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # cases/known-failures.txt: every entry names a TEST that exists, and its
-# reason starts with its kind (kernel defect, documentation error,
-# intermittent), which the errata report and the runner read.
+# reason starts with its kind (kernel defect, documentation error, glibc
+# defect, intermittent), which the errata report and the runner read.
 # cases/doc-errata.txt: every entry names a TEST that exists and says what
 # the documentation says and what the kernels do.
 . "$(dirname "$0")/lib.sh"
@@ -10,7 +10,7 @@ plan 5
 "$PY" - cases/known-failures.txt >"$TMP/out" <<'PY'
 import os, re, sys
 bad_form, bad_test, bad_kind, n = [], [], [], 0
-kinds = ("kernel defect:", "documentation error:", "intermittent:")
+kinds = ("kernel defect:", "documentation error:", "glibc defect:", "intermittent:")
 for no, line in enumerate(open(sys.argv[1]), 1):
     line = line.strip()
     if not line or line.startswith("#"):

@@ -15,19 +15,23 @@
  *
  * First kernel: glibc runs POSIX AIO in user threads with pread/read, so
  * no newer kernel feature is involved: since is
- * 2.6 in every declaration (glibc/POSIX behaviour: nothing newer is asked
- * of the kernel); a static glibc 2.36 binary itself needs 3.2 to start.
+ * 2.6.0 in every declaration (nothing newer is asked of the kernel); a
+ * static glibc 2.36 binary itself needs 3.2 to start.
  */
 #include <aio.h>
 
 #include "conform_posix_aio.h"
 
 /*
- * POSIX aio_cancel: AIO_NOTCANCELED when a request "cannot be canceled
- * because it is in progress"; aio_cancel(3): its control block is not
- * changed, aio_error stays EINPROGRESS, and it later "terminate[s] in the
- * usual way". glibc cannot cancel a request its worker has started.
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 aio_cancel() RETURN VALUE: AIO_NOTCANCELED when at least one
+ * requested operation cannot be canceled because it is in progress;
+ * DESCRIPTION: such a request goes through the normal completion process.
+ * Which requests are cancelable is implementation-defined: glibc's manual
+ * (Cancel AIO Operations) says a request that cannot be canceled terminates
+ * the usual way and keeps status EINPROGRESS meanwhile. A read a worker is
+ * running on an empty pipe is such a request: AIO_NOTCANCELED, EINPROGRESS,
+ * then its 16 bytes once the pipe is written.
+ * First kernel: 2.6.0 (glibc worker threads, pread/read).
  */
 TEST(running_request_gets_notcanceled)
 {
@@ -35,9 +39,13 @@ TEST(running_request_gets_notcanceled)
 	struct aiocb cb;
 	int p[2];
 
-	CONFORM_DECLARE("2.6", "aio_cancel",
-			"POSIX aio_cancel(): AIO_NOTCANCELED for a request "
-			"in progress; aio_cancel(3) (glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_cancel",
+			"POSIX.1-2017 aio_cancel() RETURN VALUE: "
+			"AIO_NOTCANCELED when a requested operation is in "
+			"progress and cannot be canceled; it then completes "
+			"the usual way (glibc: manual Cancel AIO Operations, "
+			"a request not canceled runs on with status "
+			"EINPROGRESS)");
 	ASSERT_EQ(0, conform_pipe(p));
 	posix_aio_prep(&cb, p[0], rbuf, sizeof(rbuf), 0);
 	ASSERT_EQ(0, aio_read(&cb));
@@ -55,10 +63,14 @@ TEST(running_request_gets_notcanceled)
 }
 
 /*
- * POSIX aio_cancel: AIO_CANCELED when the requested operation was canceled;
- * its error status becomes ECANCELED and its return status -1. A request
- * queued behind a running one on the same descriptor has not started.
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 aio_cancel() DESCRIPTION: an operation that is canceled gets
+ * error status ECANCELED and return status -1; RETURN VALUE: AIO_CANCELED.
+ * Which operations are cancelable is implementation-defined (glibc manual,
+ * Cancel AIO Operations: the implementation decides). glibc runs one
+ * request per descriptor at a time, so a read queued behind a running read
+ * of the same pipe has not started and is canceled; the running one is left
+ * alone.
+ * First kernel: 2.6.0 (glibc worker threads, pread/read).
  */
 TEST(queued_request_gets_canceled_with_ecanceled)
 {
@@ -66,9 +78,13 @@ TEST(queued_request_gets_canceled_with_ecanceled)
 	struct aiocb cb1, cb2;
 	int p[2];
 
-	CONFORM_DECLARE("2.6", "aio_cancel",
-			"POSIX aio_cancel(): AIO_CANCELED, error status "
-			"ECANCELED, return status -1 (glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_cancel",
+			"POSIX.1-2017 aio_cancel() DESCRIPTION: a canceled "
+			"operation gets error status ECANCELED and return "
+			"status -1, and the call returns AIO_CANCELED "
+			"(glibc: manual Cancel AIO Operations leaves "
+			"cancelability to the implementation; glibc cancels "
+			"a request not yet started)");
 	ASSERT_EQ(0, conform_pipe(p));
 	posix_aio_prep(&cb1, p[0], buf1, sizeof(buf1), 0);
 	posix_aio_prep(&cb2, p[0], buf2, sizeof(buf2), 0);
@@ -86,11 +102,12 @@ TEST(queued_request_gets_canceled_with_ecanceled)
 }
 
 /*
- * POSIX aio_cancel: with aiocbp NULL "all outstanding cancelable
- * asynchronous I/O operations against fildes shall be canceled", and the
- * result is AIO_NOTCANCELED if at least one could not be. The queued one
- * gets ECANCELED, the running one stays EINPROGRESS.
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 aio_cancel() DESCRIPTION: with aiocbp NULL all the
+ * outstanding cancelable requests on fildes are canceled; RETURN VALUE:
+ * AIO_NOTCANCELED when at least one of them could not be. Of three reads of
+ * one pipe, the two queued ones get ECANCELED and -1, the running one stays
+ * EINPROGRESS (glibc manual, Cancel AIO Operations) and completes later.
+ * First kernel: 2.6.0 (glibc worker threads, pread/read).
  */
 TEST(cancel_all_cancels_queued_and_reports_notcanceled)
 {
@@ -98,10 +115,12 @@ TEST(cancel_all_cancels_queued_and_reports_notcanceled)
 	struct aiocb cb1, cb2, cb3;
 	int p[2];
 
-	CONFORM_DECLARE("2.6", "aio_cancel",
-			"POSIX aio_cancel(): aiocbp NULL cancels all "
-			"cancelable requests on fildes, AIO_NOTCANCELED if "
-			"one could not be (glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_cancel",
+			"POSIX.1-2017 aio_cancel() DESCRIPTION: with aiocbp "
+			"NULL every cancelable request outstanding on fildes "
+			"is canceled; RETURN VALUE AIO_NOTCANCELED as one "
+			"could not be (glibc: manual Cancel AIO Operations, "
+			"the running request stays EINPROGRESS)");
 	ASSERT_EQ(0, conform_pipe(p));
 	posix_aio_prep(&cb1, p[0], buf1, sizeof(buf1), 0);
 	posix_aio_prep(&cb2, p[0], buf2, sizeof(buf2), 0);
@@ -123,9 +142,11 @@ TEST(cancel_all_cancels_queued_and_reports_notcanceled)
 }
 
 /*
- * POSIX aio_cancel: AIO_ALLDONE "if all of the operations have already
- * completed"; the finished request keeps its own status (0, byte count).
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 aio_cancel() RETURN VALUE: AIO_ALLDONE when all the
+ * requested operations have already completed; DESCRIPTION: an operation
+ * not canceled is not modified. A finished file read gets AIO_ALLDONE and
+ * keeps status 0 and its count of 512.
+ * First kernel: 2.6.0 (glibc worker threads, pread/read).
  */
 TEST(finished_request_gets_alldone)
 {
@@ -133,9 +154,10 @@ TEST(finished_request_gets_alldone)
 	struct aiocb cb;
 	int fd = conform_temp_file(4096, 0);
 
-	CONFORM_DECLARE("2.6", "aio_cancel",
-			"POSIX aio_cancel(): AIO_ALLDONE when all operations "
-			"have already completed (glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_cancel",
+			"POSIX.1-2017 aio_cancel() RETURN VALUE: AIO_ALLDONE "
+			"when the requested operation has already completed; "
+			"its own status is left as it was");
 	ASSERT_LE(0, fd);
 	posix_aio_prep(&cb, fd, buf, sizeof(buf), 0);
 	ASSERT_EQ(0, aio_read(&cb));
@@ -147,9 +169,11 @@ TEST(finished_request_gets_alldone)
 }
 
 /*
- * POSIX aio_cancel: with aiocbp NULL and every request on the descriptor
- * finished, the result is AIO_ALLDONE (nothing was left to cancel).
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 aio_cancel() RETURN VALUE: AIO_ALLDONE when all the
+ * operations have already completed, here all those of the descriptor
+ * (aiocbp NULL) after its only read finished; that read keeps status 0 and
+ * its count.
+ * First kernel: 2.6.0 (glibc worker threads, pread/read).
  */
 TEST(cancel_all_after_completion_gets_alldone)
 {
@@ -157,10 +181,10 @@ TEST(cancel_all_after_completion_gets_alldone)
 	struct aiocb cb;
 	int fd = conform_temp_file(4096, 0);
 
-	CONFORM_DECLARE("2.6", "aio_cancel",
-			"POSIX aio_cancel(): aiocbp NULL, AIO_ALLDONE when "
-			"all operations have completed (glibc/POSIX "
-			"behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_cancel",
+			"POSIX.1-2017 aio_cancel() RETURN VALUE: with aiocbp "
+			"NULL, AIO_ALLDONE when every operation on fildes "
+			"has already completed");
 	ASSERT_LE(0, fd);
 	posix_aio_prep(&cb, fd, buf, sizeof(buf), 512);
 	ASSERT_EQ(0, aio_read(&cb));
@@ -172,16 +196,18 @@ TEST(cancel_all_after_completion_gets_alldone)
 }
 
 /*
- * POSIX aio_cancel ERRORS (shall fail): EBADF "The fildes argument is not a
- * valid file descriptor"; aio_cancel(3) the same. glibc checks the
- * descriptor before it looks at any queue, so the call itself fails.
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 aio_cancel() ERRORS: the call fails with EBADF when fildes
+ * is not a valid file descriptor (RETURN VALUE: -1 and errno). The
+ * descriptor is one that cannot be open (conform_bad_fd: above
+ * RLIMIT_NOFILE), with aiocbp NULL.
+ * First kernel: 2.6.0 (glibc checks the descriptor with fcntl).
  */
 TEST(bad_fd_fails_with_ebadf)
 {
-	CONFORM_DECLARE("2.6", "aio_cancel",
-			"POSIX aio_cancel() ERRORS EBADF; aio_cancel(3) "
-			"EBADF (glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_cancel",
+			"POSIX.1-2017 aio_cancel() ERRORS: EBADF when fildes "
+			"is not a valid file descriptor, the call returning "
+			"-1");
 	errno = 0;
 	EXPECT_EQ(-1, aio_cancel(conform_bad_fd(), NULL));
 	EXPECT_EQ(EBADF, errno);

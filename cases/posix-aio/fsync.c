@@ -6,27 +6,30 @@
  *
  * First kernel: glibc runs the sync in a worker thread with fsync(2) or
  * fdatasync(2): since is
- * 2.6 in every declaration (glibc/POSIX behaviour: nothing newer is asked
- * of the kernel); a static glibc 2.36 binary itself needs 3.2 to start.
+ * 2.6.0 in every declaration (nothing newer is asked of the kernel); a
+ * static glibc 2.36 binary itself needs 3.2 to start.
  */
 #include <aio.h>
 
 #include "conform_posix_aio.h"
 
 /*
- * aio_fsync(3): with op O_SYNC the queued I/O is completed "as if by a call
- * of fsync(2)"; the sync request itself reports aio_error 0 and aio_return 0
- * (what fsync returns) on success (glibc 2.1+).
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 aio_fsync() DESCRIPTION: with op O_SYNC all currently queued
+ * I/O is completed as if by a call to fsync(), and the error status of the
+ * sync request is reset to show success; aio_return() DESCRIPTION: the
+ * return status is what fsync() returns, 0.
+ * First kernel: 2.6.0 (glibc worker threads, fsync/fdatasync).
  */
 TEST(o_sync_completes_with_zero)
 {
 	struct aiocb cb;
 	int fd = conform_temp_file(4096, 0);
 
-	CONFORM_DECLARE("2.6", "aio_fsync",
-			"aio_fsync(3) O_SYNC as if by fsync(2); POSIX "
-			"aio_fsync() (glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_fsync",
+			"POSIX.1-2017 aio_fsync() DESCRIPTION: with op "
+			"O_SYNC the queued I/O is completed as if by "
+			"fsync(); the sync request ends with error status 0 "
+			"and return status 0");
 	ASSERT_LE(0, fd);
 	posix_aio_prep(&cb, fd, NULL, 0, 0);
 	ASSERT_EQ(0, aio_fsync(O_SYNC, &cb));
@@ -37,19 +40,21 @@ TEST(o_sync_completes_with_zero)
 }
 
 /*
- * aio_fsync(3): "if op is O_DSYNC, this call is the asynchronous analog of
- * fdatasync(2)"; success gives aio_error 0 and aio_return 0.
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 aio_fsync() DESCRIPTION: with op O_DSYNC all currently
+ * queued I/O is completed as if by a call to fdatasync(); success gives
+ * error status 0 and return status 0.
+ * First kernel: 2.6.0 (glibc worker threads, fsync/fdatasync).
  */
 TEST(o_dsync_completes_with_zero)
 {
 	struct aiocb cb;
 	int fd = conform_temp_file(4096, 0);
 
-	CONFORM_DECLARE("2.6", "aio_fsync",
-			"aio_fsync(3) O_DSYNC asynchronous analog of "
-			"fdatasync(2); POSIX aio_fsync() (glibc/POSIX "
-			"behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_fsync",
+			"POSIX.1-2017 aio_fsync() DESCRIPTION: with op "
+			"O_DSYNC the queued I/O is completed as if by "
+			"fdatasync(); the sync request ends with error "
+			"status 0 and return status 0");
 	ASSERT_LE(0, fd);
 	posix_aio_prep(&cb, fd, NULL, 0, 0);
 	ASSERT_EQ(0, aio_fsync(O_DSYNC, &cb));
@@ -60,19 +65,19 @@ TEST(o_dsync_completes_with_zero)
 }
 
 /*
- * POSIX aio_fsync ERRORS (shall fail): EINVAL "A value of op other than
- * O_DSYNC or O_SYNC was specified". aio_fsync(3) lists the same.
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 aio_fsync() ERRORS: the call fails with EINVAL when op is a
+ * value other than O_DSYNC or O_SYNC (aio_fsync(3) the same); O_RDWR is
+ * such a value.
+ * First kernel: 2.6.0 (glibc worker threads, fsync/fdatasync).
  */
 TEST(bad_op_fails_with_einval)
 {
 	struct aiocb cb;
 	int fd = conform_temp_file(4096, 0);
 
-	CONFORM_DECLARE("2.6", "aio_fsync",
-			"POSIX aio_fsync() ERRORS EINVAL op other than "
-			"O_DSYNC or O_SYNC; aio_fsync(3) (glibc/POSIX "
-			"behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_fsync",
+			"POSIX.1-2017 aio_fsync() ERRORS: EINVAL when op is "
+			"neither O_DSYNC nor O_SYNC, here O_RDWR");
 	ASSERT_LE(0, fd);
 	posix_aio_prep(&cb, fd, NULL, 0, 0);
 	errno = 0;
@@ -82,17 +87,19 @@ TEST(bad_op_fails_with_einval)
 }
 
 /*
- * POSIX aio_fsync ERRORS (shall fail): EBADF when aio_fildes "is not a valid
- * file descriptor"; glibc checks this before queueing, so the call fails.
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 aio_fsync() ERRORS: the call fails with EBADF when
+ * aio_fildes is not a valid file descriptor (all of aio_fsync()'s errors
+ * are errors of the call); glibc checks the descriptor before queueing.
+ * First kernel: 2.6.0 (glibc worker threads, fsync/fdatasync).
  */
 TEST(closed_fd_fails_with_ebadf)
 {
 	struct aiocb cb;
 
-	CONFORM_DECLARE("2.6", "aio_fsync",
-			"POSIX aio_fsync() ERRORS EBADF; aio_fsync(3) "
-			"(glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_fsync",
+			"POSIX.1-2017 aio_fsync() ERRORS: EBADF when "
+			"aio_fildes is not a valid file descriptor, the call "
+			"returning -1");
 	posix_aio_prep(&cb, conform_bad_fd(), NULL, 0, 0);
 	errno = 0;
 	EXPECT_EQ(-1, aio_fsync(O_SYNC, &cb));
@@ -100,19 +107,23 @@ TEST(closed_fd_fails_with_ebadf)
 }
 
 /*
- * aio_fsync(3): "Apart from aio_fildes, the only field ... that is used by
- * this call is the aio_sigevent field ... All other fields are ignored."
- * An aio_reqprio that aio_read would reject (-1) does not matter here.
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 aio_fsync() DESCRIPTION: aio_sigevent gives the notification
+ * and all the other members of the control block (besides aio_fildes) are
+ * ignored; aio(7): aio_reqprio is ignored for file synchronization. An
+ * aio_reqprio that aio_read would refuse (-1) does not stop the sync.
+ * First kernel: 2.6.0 (glibc worker threads, fsync/fdatasync).
  */
 TEST(ignores_aio_reqprio)
 {
 	struct aiocb cb;
 	int fd = conform_temp_file(4096, 0);
 
-	CONFORM_DECLARE("2.6", "aio_fsync",
-			"aio_fsync(3): apart from aio_fildes only "
-			"aio_sigevent is used (glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_fsync",
+			"POSIX.1-2017 aio_fsync() DESCRIPTION: apart from "
+			"aio_fildes and aio_sigevent the members of the "
+			"control block are ignored, so an aio_reqprio of -1 "
+			"does not matter (glibc: aio_fsync(3) and aio(7) say "
+			"the same)");
 	ASSERT_LE(0, fd);
 	posix_aio_prep(&cb, fd, NULL, 0, 0);
 	cb.aio_reqprio = -1;
@@ -124,10 +135,11 @@ TEST(ignores_aio_reqprio)
 }
 
 /*
- * POSIX aio_fsync: all I/O "queued at the time of the call to aio_fsync()"
- * on that descriptor is completed by the sync; so when the sync request has
- * completed, a write queued before it has completed too (with its count).
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 aio_fsync() DESCRIPTION: the I/O queued on the file at the
+ * time of the call is forced to its completion state by the sync; so when
+ * the sync request has completed, a write queued before it has completed
+ * too (status 0, its count), with its data in the file.
+ * First kernel: 2.6.0 (glibc worker threads, fsync/fdatasync).
  */
 TEST(completes_after_earlier_write)
 {
@@ -135,9 +147,11 @@ TEST(completes_after_earlier_write)
 	struct aiocb wcb, scb;
 	int fd = conform_temp_file(0, 0);
 
-	CONFORM_DECLARE("2.6", "aio_fsync",
-			"POSIX aio_fsync(): completes all I/O queued at the "
-			"time of the call (glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_fsync",
+			"POSIX.1-2017 aio_fsync() DESCRIPTION: the sync "
+			"covers the I/O on the file queued at the time of "
+			"the call, so a write queued before it has completed "
+			"when the sync has");
 	ASSERT_LE(0, fd);
 	conform_fill_pattern(wbuf, sizeof(wbuf), 0);
 	posix_aio_prep(&wcb, fd, wbuf, sizeof(wbuf), 0);

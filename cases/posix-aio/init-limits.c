@@ -43,7 +43,7 @@ static bool still_in_progress(const struct aiocb *cb)
 }
 
 /*
- * aio_init(3): "to be effective, it must be called before employing any
+ * glibc aio_init(3) DESCRIPTION: "to be effective, it must be called before employing any
  * other functions in the POSIX AIO API" (glibc keeps the values it had once
  * its request table exists). After a first request has completed,
  * aio_init with aio_threads 1 changes nothing: two reads of two empty
@@ -59,9 +59,10 @@ TEST(aio_init_after_the_first_request_is_ignored)
 	int p1[2], p2[2], fd = conform_temp_file(4096, 0);
 
 	CONFORM_DECLARE("2.6.0", "aio_init",
-			"aio_init(3): to be effective it must be called before "
-			"any other POSIX AIO function (GNU extension) "
-			"(glibc/POSIX behaviour)");
+			"glibc aio_init(3) DESCRIPTION: to take effect it "
+			"must be called before any other POSIX AIO function; "
+			"called after a first request, aio_threads 1 changes "
+			"nothing");
 	ASSERT_LE(0, fd);
 	posix_aio_prep(&first, fd, fbuf, sizeof(fbuf), 0);
 	ASSERT_EQ(0, aio_read(&first));
@@ -91,7 +92,7 @@ TEST(aio_init_after_the_first_request_is_ignored)
 }
 
 /*
- * aio_init(3) aio_threads: "If the number of outstanding I/O operations
+ * glibc aio_init(3) DESCRIPTION: aio_threads, "If the number of outstanding I/O operations
  * exceeds this limit, then excess operations will be queued until a
  * worker thread becomes free ... The default value is 20." Without
  * aio_init, 20 reads of 20 empty pipes take the 20 workers; a 21st read,
@@ -106,9 +107,9 @@ TEST(default_thread_limit_is_twenty)
 	int p[21][2];
 
 	CONFORM_DECLARE("2.6.0", "aio_init",
-			"aio_init(3) aio_threads: excess operations are queued, "
-			"the default value is 20 (GNU extension) (glibc/POSIX "
-			"behaviour)");
+			"glibc aio_init(3) DESCRIPTION: aio_threads defaults "
+			"to 20 worker threads; with 20 requests blocked a "
+			"21st waits until one is free");
 	for (int i = 0; i < 21; i++)
 		ASSERT_EQ(0, conform_pipe(p[i]));
 	ASSERT_EQ(4, write(p[20][1], "last", 4));
@@ -134,12 +135,13 @@ TEST(default_thread_limit_is_twenty)
 }
 
 /*
- * POSIX <limits.h>: AIO_MAX, "Maximum number of outstanding asynchronous
- * I/O operations", Minimum Acceptable Value _POSIX_AIO_MAX (1), is omitted
- * where the value is indeterminate; sysconf() RETURN VALUE: for a variable
- * with no limit "sysconf() shall return -1 without changing the value of
- * errno". glibc defines no AIO_MAX: sysconf(_SC_AIO_MAX) is -1, errno 0.
- * Where AIO_MAX is defined, sysconf gives it, at least _POSIX_AIO_MAX.
+ * POSIX.1-2017 sysconf() RETURN VALUE: for a <limits.h> maximum that has no
+ * limit, sysconf() returns -1 without changing errno; otherwise a value no
+ * more restrictive than <limits.h> gives. <limits.h>: AIO_MAX, the maximum
+ * number of outstanding asynchronous I/O operations, is at least
+ * _POSIX_AIO_MAX (1) and omitted where indeterminate. glibc defines no
+ * AIO_MAX: sysconf(_SC_AIO_MAX) is -1, errno 0. Where AIO_MAX is defined,
+ * sysconf gives it, at least _POSIX_AIO_MAX.
  * First kernel: 2.6.0 (glibc/POSIX behaviour: no kernel call at all).
  */
 TEST(sysconf_aio_max_matches_limits_h)
@@ -147,9 +149,10 @@ TEST(sysconf_aio_max_matches_limits_h)
 	long v;
 
 	CONFORM_DECLARE("2.6.0", "sysconf",
-			"POSIX.1-2017 <limits.h> AIO_MAX, _POSIX_AIO_MAX 1; "
-			"sysconf() RETURN VALUE -1 without changing errno "
-			"(glibc/POSIX behaviour)");
+			"POSIX.1-2017 sysconf() RETURN VALUE: -1 with errno "
+			"unchanged for a limit without a fixed value, here "
+			"_SC_AIO_MAX as glibc's <limits.h> defines no "
+			"AIO_MAX; else AIO_MAX, at least _POSIX_AIO_MAX (1)");
 	EXPECT_EQ(1, _POSIX_AIO_MAX);
 	errno = 0;
 	v = sysconf(_SC_AIO_MAX);
@@ -163,10 +166,11 @@ TEST(sysconf_aio_max_matches_limits_h)
 }
 
 /*
- * POSIX <limits.h>: AIO_LISTIO_MAX, "Maximum number of I/O operations in a
- * single list I/O call", Minimum Acceptable Value _POSIX_AIO_LISTIO_MAX
- * (2), omitted where indeterminate; sysconf() then -1 without changing
- * errno. glibc defines none: sysconf(_SC_AIO_LISTIO_MAX) is -1, errno 0.
+ * POSIX.1-2017 sysconf() RETURN VALUE: -1 without changing errno for a
+ * limit with no fixed value. <limits.h>: AIO_LISTIO_MAX, the maximum number
+ * of operations in one list I/O call, is at least _POSIX_AIO_LISTIO_MAX (2)
+ * and omitted where indeterminate. glibc defines none:
+ * sysconf(_SC_AIO_LISTIO_MAX) is -1, errno 0.
  * First kernel: 2.6.0 (glibc/POSIX behaviour: no kernel call at all).
  */
 TEST(sysconf_aio_listio_max_matches_limits_h)
@@ -174,9 +178,11 @@ TEST(sysconf_aio_listio_max_matches_limits_h)
 	long v;
 
 	CONFORM_DECLARE("2.6.0", "sysconf",
-			"POSIX.1-2017 <limits.h> AIO_LISTIO_MAX, "
-			"_POSIX_AIO_LISTIO_MAX 2; sysconf() RETURN VALUE "
-			"(glibc/POSIX behaviour)");
+			"POSIX.1-2017 sysconf() RETURN VALUE: -1 with errno "
+			"unchanged for a limit without a fixed value, here "
+			"_SC_AIO_LISTIO_MAX as glibc defines no "
+			"AIO_LISTIO_MAX; else that value, at least "
+			"_POSIX_AIO_LISTIO_MAX (2)");
 	EXPECT_EQ(2, _POSIX_AIO_LISTIO_MAX);
 	errno = 0;
 	v = sysconf(_SC_AIO_LISTIO_MAX);
@@ -190,61 +196,67 @@ TEST(sysconf_aio_listio_max_matches_limits_h)
 }
 
 /*
- * POSIX <limits.h>: AIO_PRIO_DELTA_MAX, "The maximum amount by which a
- * process can decrease its asynchronous I/O priority level from its own
- * scheduling priority", Minimum Acceptable Value 0. glibc defines it (20)
- * and sysconf(_SC_AIO_PRIO_DELTA_MAX) gives the same.
+ * POSIX.1-2017 sysconf() RETURN VALUE: the current value of the variable,
+ * not more restrictive than the one <limits.h> gives. <limits.h>:
+ * AIO_PRIO_DELTA_MAX, the most a process can lower its asynchronous I/O
+ * priority below its own scheduling priority, at least 0. glibc defines it
+ * (20) and sysconf(_SC_AIO_PRIO_DELTA_MAX) gives the same.
  * First kernel: 2.6.0 (glibc/POSIX behaviour: no kernel call at all).
  */
 TEST(sysconf_aio_prio_delta_max_matches_limits_h)
 {
 	CONFORM_DECLARE("2.6.0", "sysconf",
-			"POSIX.1-2017 <limits.h> AIO_PRIO_DELTA_MAX, minimum "
-			"0; sysconf() _SC_AIO_PRIO_DELTA_MAX (glibc/POSIX "
-			"behaviour)");
+			"POSIX.1-2017 sysconf() RETURN VALUE: the current "
+			"value, no more restrictive than <limits.h> gives: "
+			"_SC_AIO_PRIO_DELTA_MAX equals AIO_PRIO_DELTA_MAX, "
+			"at least 0 (20 in glibc)");
 	EXPECT_LE(0, AIO_PRIO_DELTA_MAX);
 	EXPECT_EQ(AIO_PRIO_DELTA_MAX, sysconf(_SC_AIO_PRIO_DELTA_MAX));
 }
 
 /*
- * POSIX <unistd.h>: _POSIX_ASYNCHRONOUS_IO "The implementation supports
- * asynchronous input and output. This symbol shall always be set to the
- * value 200809L." sysconf(_SC_ASYNCHRONOUS_IO) gives the same.
+ * POSIX.1-2017 sysconf() RETURN VALUE: the current value of the variable
+ * named. <unistd.h>: _POSIX_ASYNCHRONOUS_IO says asynchronous input and
+ * output is supported and is always 200809L; sysconf(_SC_ASYNCHRONOUS_IO)
+ * gives the same.
  * First kernel: 2.6.0 (glibc/POSIX behaviour: no kernel call at all).
  */
 TEST(sysconf_asynchronous_io_is_200809)
 {
 	CONFORM_DECLARE("2.6.0", "sysconf",
-			"POSIX.1-2017 <unistd.h> _POSIX_ASYNCHRONOUS_IO "
-			"200809L; sysconf() _SC_ASYNCHRONOUS_IO (glibc/POSIX "
-			"behaviour)");
+			"POSIX.1-2017 sysconf() RETURN VALUE: the value of "
+			"the option variable, here _SC_ASYNCHRONOUS_IO equal "
+			"to _POSIX_ASYNCHRONOUS_IO, which <unistd.h> always "
+			"sets to 200809L");
 	EXPECT_EQ(200809L, _POSIX_ASYNCHRONOUS_IO);
 	EXPECT_EQ(200809L, sysconf(_SC_ASYNCHRONOUS_IO));
 }
 
 /*
- * POSIX <unistd.h>: _POSIX_PRIORITIZED_IO, "The implementation supports
- * the Prioritized Input and Output option" (value 200809L when supported,
- * as glibc does); sysconf(_SC_PRIORITIZED_IO) gives the same.
+ * POSIX.1-2017 sysconf() RETURN VALUE: the current value of the variable
+ * named. <unistd.h>: _POSIX_PRIORITIZED_IO, the Prioritized Input and
+ * Output option, is -1, 0 or 200809L; glibc supports it (200809L) and
+ * sysconf(_SC_PRIORITIZED_IO) gives the same.
  * First kernel: 2.6.0 (glibc/POSIX behaviour: no kernel call at all).
  */
 TEST(sysconf_prioritized_io_is_200809)
 {
 	CONFORM_DECLARE("2.6.0", "sysconf",
-			"POSIX.1-2017 <unistd.h> _POSIX_PRIORITIZED_IO; "
-			"sysconf() _SC_PRIORITIZED_IO (glibc/POSIX behaviour)");
+			"POSIX.1-2017 sysconf() RETURN VALUE: the value of "
+			"the option variable, here _SC_PRIORITIZED_IO equal "
+			"to glibc's _POSIX_PRIORITIZED_IO, 200809L");
 	EXPECT_EQ(200809L, _POSIX_PRIORITIZED_IO);
 	EXPECT_EQ(200809L, sysconf(_SC_PRIORITIZED_IO));
 }
 
 /*
- * POSIX aio_read() ERRORS: EINVAL "aio_reqprio is not a valid value";
- * DESCRIPTION: "If an error condition is encountered during queuing, the
- * function call shall return without having initiated or queued the
- * request." aio_reqprio AIO_PRIO_DELTA_MAX + 1 and INT_MIN: aio_read
- * returns -1 with EINVAL, the buffer is untouched; glibc also sets the
- * block's status to EINVAL and its return to -1 (POSIX leaves the status
- * of a request never queued open).
+ * POSIX.1-2017 aio_read() ERRORS: EINVAL "aio_reqprio is not a valid
+ * value"; DESCRIPTION: "If an error condition is encountered during
+ * queuing, the function call shall return without having initiated or
+ * queued the request." aio_reqprio AIO_PRIO_DELTA_MAX + 1 and INT_MIN:
+ * aio_read returns -1 with EINVAL, the buffer is untouched; glibc also sets
+ * the block's status to EINVAL and its return to -1 (POSIX leaves the
+ * status of a request never queued open).
  * First kernel: 2.6.0 (glibc/POSIX behaviour: refused before any I/O).
  */
 TEST(reqprio_out_of_range_is_refused_with_einval)
@@ -255,9 +267,12 @@ TEST(reqprio_out_of_range_is_refused_with_einval)
 	int fd = conform_temp_file(4096, 0);
 
 	CONFORM_DECLARE("2.6.0", "aio_read",
-			"POSIX.1-2017 aio_read() ERRORS EINVAL aio_reqprio not "
-			"a valid value; DESCRIPTION error during queuing "
-			"(glibc/POSIX behaviour)");
+			"POSIX.1-2017 aio_read() ERRORS: EINVAL for an "
+			"aio_reqprio that is not valid, above "
+			"AIO_PRIO_DELTA_MAX or INT_MIN; the call fails, "
+			"nothing is read (glibc: aio(7) ERRORS; glibc also "
+			"sets the block's status to EINVAL and its return to "
+			"-1)");
 	ASSERT_LE(0, fd);
 	for (int i = 0; i < 2; i++) {
 		memset(buf, 0xa5, sizeof(buf));
@@ -275,10 +290,10 @@ TEST(reqprio_out_of_range_is_refused_with_einval)
 }
 
 /*
- * POSIX aio_write() DESCRIPTION: "If prioritized I/O is supported for this
- * file, then the asynchronous operation shall be submitted at a priority
- * equal to a base scheduling priority minus aiocbp->aio_reqprio." Two
- * writes of one byte each queue on a socket behind a read of it that
+ * POSIX.1-2017 aio_write() DESCRIPTION: "If prioritized I/O is supported
+ * for this file, then the asynchronous operation shall be submitted at a
+ * priority equal to a base scheduling priority minus aiocbp->aio_reqprio."
+ * Two writes of one byte each queue on a socket behind a read of it that
  * waits for data: "A" with aio_reqprio 5 first, then "B" with 0. When the
  * read completes, B (the higher priority) is written before A: the peer
  * receives "BA".
@@ -291,10 +306,12 @@ TEST(higher_priority_request_overtakes_a_queued_lower_one)
 	int sv[2];
 
 	CONFORM_DECLARE("2.6.0", "aio_write",
-			"POSIX.1-2017 aio_write() DESCRIPTION: submitted at a "
-			"base scheduling priority minus aio_reqprio; "
-			"<unistd.h> _POSIX_PRIORITIZED_IO (glibc/POSIX "
-			"behaviour)");
+			"POSIX.1-2017 aio_write() DESCRIPTION: with "
+			"prioritized I/O a request is submitted at the base "
+			"priority minus aio_reqprio, so a queued write with "
+			"aio_reqprio 0 goes before one with 5 (glibc: manual "
+			"Perform I/O Operations in Parallel, aio_reqprio "
+			"lowers the priority of a request)");
 	ASSERT_EQ(0, conform_socketpair(sv));
 	posix_aio_prep(&rcb, sv[0], rbuf, sizeof(rbuf), 0);
 	posix_aio_prep(&acb, sv[0], "A", 1, 0);

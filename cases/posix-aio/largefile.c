@@ -3,14 +3,16 @@
  * posix-aio/largefile: the LFS variants aio_read64, aio_write64,
  * aio_error64, aio_return64, aio_suspend64, aio_cancel64 and lio_listio64
  * with struct aiocb64 at offsets above 4 GiB, in a sparse file.
- * Sources: aio(7) and aio_read(3) (glibc provides the *64 forms of each
- * function, like read/pread64); the Large File Support interface of glibc
- * (<aio.h> with _LARGEFILE64_SOURCE); pread(2)/pwrite(2) with 64-bit offsets.
+ * Sources: POSIX.1-2017 XSH aio_read(), aio_write() and lio_listio()
+ * DESCRIPTION, aio_cancel() RETURN VALUE, each through its LFS form; the
+ * glibc manual (Asynchronous Reads/Writes, Cancel AIO Operations: the *64
+ * forms take struct aiocb64, whose aio_offset is 64 bits); pread(2)/pwrite(2)
+ * with 64-bit offsets.
  *
  * First kernel: glibc runs these in worker threads with pread64/pwrite64:
  * since is
- * 2.6 in every declaration (glibc/POSIX behaviour: nothing newer is asked
- * of the kernel); a static glibc 2.36 binary itself needs 3.2 to start.
+ * 2.6.0 in every declaration (nothing newer is asked of the kernel); a
+ * static glibc 2.36 binary itself needs 3.2 to start.
  */
 #include <aio.h>
 
@@ -19,10 +21,12 @@
 #define FIVE_GIB (5ULL << 30)
 
 /*
- * aio_write(3) via aio_write64: the data goes to the absolute offset
- * aio_offset, here 5 GiB + 4096 (beyond what a 32-bit off_t can hold);
- * aio_return64 gives the byte count and the file grows to end there.
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 aio_write() DESCRIPTION: without O_APPEND the write takes
+ * place at the absolute offset aio_offset. Through the LFS form aio_write64
+ * (glibc manual, Asynchronous Reads/Writes: struct aiocb64, 64-bit
+ * aio_offset) the offset is 5 GiB + 4096, beyond a 32-bit off_t;
+ * aio_return64 gives the byte count and the file ends there.
+ * First kernel: 2.6.0 (glibc worker threads, pread64/pwrite64).
  */
 TEST(write64_lands_above_4gib)
 {
@@ -32,9 +36,12 @@ TEST(write64_lands_above_4gib)
 	struct stat64 st;
 	int fd = conform_temp_file(0, 0);
 
-	CONFORM_DECLARE("2.6", "aio_write64",
-			"aio_write(3) via the LFS aio_write64; pwrite(2) "
-			"64-bit offsets (glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_write64",
+			"POSIX.1-2017 aio_write() DESCRIPTION: without "
+			"O_APPEND the data is written at the absolute offset "
+			"aio_offset, here 5 GiB + 4096 via aio_write64 "
+			"(glibc: manual Asynchronous Reads/Writes, the *64 "
+			"forms take struct aiocb64 with a 64-bit aio_offset)");
 	ASSERT_LE(0, fd);
 	conform_fill_pattern(wbuf, sizeof(wbuf), off);
 	posix_aio_prep64(&cb, LIO_WRITE, fd, wbuf, sizeof(wbuf), off);
@@ -50,9 +57,10 @@ TEST(write64_lands_above_4gib)
 }
 
 /*
- * aio_read(3) via aio_read64: reads from the absolute offset aio_offset
- * above 4 GiB, with the exact byte count and data.
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 aio_read() DESCRIPTION: the read takes place at the absolute
+ * offset aio_offset; via aio_read64 an offset above 4 GiB gives the exact
+ * byte count and data.
+ * First kernel: 2.6.0 (glibc worker threads, pread64/pwrite64).
  */
 TEST(read64_reads_above_4gib)
 {
@@ -61,9 +69,12 @@ TEST(read64_reads_above_4gib)
 	struct aiocb64 cb;
 	int fd = conform_temp_file(0, 0);
 
-	CONFORM_DECLARE("2.6", "aio_read64",
-			"aio_read(3) via the LFS aio_read64; pread(2) 64-bit "
-			"offsets (glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_read64",
+			"POSIX.1-2017 aio_read() DESCRIPTION: the read takes "
+			"place at the absolute offset aio_offset, here above "
+			"4 GiB via aio_read64 (glibc: manual Asynchronous "
+			"Reads/Writes, the *64 forms take struct aiocb64 "
+			"with a 64-bit aio_offset)");
 	ASSERT_LE(0, fd);
 	conform_fill_pattern(wbuf, sizeof(wbuf), off);
 	ASSERT_EQ((ssize_t)sizeof(wbuf), pwrite64(fd, wbuf, sizeof(wbuf), off));
@@ -77,9 +88,11 @@ TEST(read64_reads_above_4gib)
 }
 
 /*
- * lio_listio(3) via lio_listio64: LIO_WAIT returns 0 after every entry has
- * completed, for entries on both sides of the 4 GiB boundary.
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 lio_listio() DESCRIPTION: with LIO_WAIT the call waits until
+ * all the listed I/O is complete (RETURN VALUE: 0 when it all succeeded).
+ * Via lio_listio64, two writes at 0 and at 4 GiB + 8192 have both
+ * completed, with their data, when it returns 0.
+ * First kernel: 2.6.0 (glibc worker threads, pread64/pwrite64).
  */
 TEST(lio_listio64_wait_completes_entries_across_4gib)
 {
@@ -89,9 +102,13 @@ TEST(lio_listio64_wait_completes_entries_across_4gib)
 	struct aiocb64 *list[2] = { &lcb, &hcb };
 	int fd = conform_temp_file(0, 0);
 
-	CONFORM_DECLARE("2.6", "lio_listio64",
-			"lio_listio(3) LIO_WAIT via the LFS lio_listio64 "
-			"(glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "lio_listio64",
+			"POSIX.1-2017 lio_listio() DESCRIPTION: with "
+			"LIO_WAIT the call returns once all the listed I/O "
+			"is complete, here entries on both sides of 4 GiB "
+			"via lio_listio64 (glibc: manual Asynchronous "
+			"Reads/Writes, the *64 forms take struct aiocb64 "
+			"with a 64-bit aio_offset)");
 	ASSERT_LE(0, fd);
 	conform_fill_pattern(low, sizeof(low), 0);
 	conform_fill_pattern(high, sizeof(high), hoff);
@@ -110,9 +127,10 @@ TEST(lio_listio64_wait_completes_entries_across_4gib)
 }
 
 /*
- * aio_cancel(3) via aio_cancel64: a request that already finished gives
- * AIO_ALLDONE, and its status is left as it was.
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 aio_cancel() RETURN VALUE: AIO_ALLDONE when the requested
+ * operation has already completed; via aio_cancel64 a finished write64 at 5
+ * GiB gets AIO_ALLDONE and keeps status 0 and its count.
+ * First kernel: 2.6.0 (glibc worker threads, pread64/pwrite64).
  */
 TEST(cancel64_on_finished_request_gets_alldone)
 {
@@ -121,9 +139,12 @@ TEST(cancel64_on_finished_request_gets_alldone)
 	struct aiocb64 cb;
 	int fd = conform_temp_file(0, 0);
 
-	CONFORM_DECLARE("2.6", "aio_cancel64",
-			"aio_cancel(3) AIO_ALLDONE via the LFS aio_cancel64 "
-			"(glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_cancel64",
+			"POSIX.1-2017 aio_cancel() RETURN VALUE: AIO_ALLDONE "
+			"when the operation has already completed, here a "
+			"write64 at 5 GiB via aio_cancel64, its status left "
+			"as it was (glibc: manual Cancel AIO Operations, "
+			"aio_cancel64 takes a struct aiocb64)");
 	ASSERT_LE(0, fd);
 	conform_fill_pattern(wbuf, sizeof(wbuf), off);
 	posix_aio_prep64(&cb, LIO_WRITE, fd, wbuf, sizeof(wbuf), off);

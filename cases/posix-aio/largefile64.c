@@ -85,12 +85,12 @@ static void release_the_worker(struct __test_metadata *_metadata, int p[2],
 }
 
 /*
- * POSIX aio_fsync() DESCRIPTION, via aio_fsync64: the sync completes the
- * I/O queued before it "as if by a call to fsync()", and its aio_sigevent
- * notification comes when it has completed. After aio_write64 of 4096
- * bytes at 5 GiB and aio_fsync64(O_SYNC) asking for a signal, once the
- * signal is taken both requests are done (aio_error64 0) and the file ends
- * at 5 GiB + 4096 with the data.
+ * POSIX.1-2017 aio_fsync() DESCRIPTION, via aio_fsync64: the sync completes
+ * the I/O queued before it "as if by a call to fsync()", and its
+ * aio_sigevent notification comes when it has completed. After aio_write64
+ * of 4096 bytes at 5 GiB and aio_fsync64(O_SYNC) asking for a signal, once
+ * the signal is taken both requests are done (aio_error64 0) and the file
+ * ends at 5 GiB + 4096 with the data.
  * First kernel: 2.6.0 (glibc/POSIX behaviour on pwrite64/fsync in threads).
  */
 TEST(fsync64_after_write64_above_4gib_signals_when_both_done)
@@ -105,9 +105,11 @@ TEST(fsync64_after_write64_above_4gib_signals_when_both_done)
 	int fd;
 
 	CONFORM_DECLARE("2.6.0", "aio_fsync64",
-			"POSIX.1-2017 aio_fsync() DESCRIPTION via the LFS "
-			"aio_fsync64; aio_write() DESCRIPTION (glibc/POSIX "
-			"behaviour)");
+			"POSIX.1-2017 aio_fsync() DESCRIPTION: the sync "
+			"completes the I/O queued before it and notifies "
+			"once that is done, here aio_fsync64 after an "
+			"aio_write64 at 5 GiB (glibc: manual Synchronizing "
+			"AIO Operations, aio_fsync64 takes a struct aiocb64)");
 	fd = sparse_file(0, &why);
 	CONFORM_REQUIRE(why);
 	ASSERT_EQ(0, posix_aio_block_signal(LARGE_SIG, &set));
@@ -132,9 +134,10 @@ TEST(fsync64_after_write64_above_4gib_signals_when_both_done)
 }
 
 /*
- * POSIX aio_read() DESCRIPTION, via aio_read64: aio_nbytes are read from
- * the absolute aio_offset; a read that starts 1000 bytes below 4 GiB and
- * ends 1000 bytes above it returns all 2000 bytes, each from its offset.
+ * POSIX.1-2017 aio_read() DESCRIPTION, via aio_read64: aio_nbytes are read
+ * from the absolute aio_offset; a read that starts 1000 bytes below 4 GiB
+ * and ends 1000 bytes above it returns all 2000 bytes, each from its
+ * offset.
  * First kernel: 2.6.0 (glibc/POSIX behaviour on pread64 in threads).
  */
 TEST(read64_across_the_4gib_boundary)
@@ -146,9 +149,11 @@ TEST(read64_across_the_4gib_boundary)
 	int fd;
 
 	CONFORM_DECLARE("2.6.0", "aio_read64",
-			"POSIX.1-2017 aio_read() DESCRIPTION via the LFS "
-			"aio_read64: read from aio_offset (glibc/POSIX "
-			"behaviour)");
+			"POSIX.1-2017 aio_read() DESCRIPTION: aio_nbytes are "
+			"read from the absolute offset aio_offset, here 2000 "
+			"bytes across 4 GiB via aio_read64 (glibc: manual "
+			"Asynchronous Reads/Writes, aio_read64 takes a "
+			"64-bit aio_offset)");
 	fd = sparse_file(0, &why);
 	CONFORM_REQUIRE(why);
 	conform_fill_pattern(wbuf, sizeof(wbuf), off);
@@ -163,9 +168,9 @@ TEST(read64_across_the_4gib_boundary)
 }
 
 /*
- * POSIX aio_read() via aio_read64, as read() would: the unwritten part of a
- * sparse file (a hole) reads as zero bytes; a read of 4096 bytes at
- * 5 GiB of a 6 GiB file that has nothing written returns 4096 zeros.
+ * POSIX.1-2017 aio_read() DESCRIPTION, via aio_read64, as read() would: the unwritten
+ * part of a sparse file (a hole) reads as zero bytes; a read of 4096 bytes
+ * at 5 GiB of a 6 GiB file that has nothing written returns 4096 zeros.
  * First kernel: 2.6.0 (glibc/POSIX behaviour on pread64 in threads).
  */
 TEST(read64_of_a_hole_above_4gib_gives_zeros)
@@ -176,9 +181,11 @@ TEST(read64_of_a_hole_above_4gib_gives_zeros)
 	int fd;
 
 	CONFORM_DECLARE("2.6.0", "aio_read64",
-			"POSIX.1-2017 aio_read() via the LFS aio_read64, as "
-			"read() would: holes read as zero bytes (glibc/POSIX "
-			"behaviour)");
+			"POSIX.1-2017 aio_read() DESCRIPTION: aio_nbytes are "
+			"read from the file at aio_offset, as read() would, "
+			"so a hole of a sparse file at 5 GiB reads as zeros "
+			"via aio_read64 (glibc: manual Asynchronous "
+			"Reads/Writes, aio_read64)");
 	fd = sparse_file((off64_t)(6 * GIB), &why);
 	CONFORM_REQUIRE(why);
 	memset(buf, 0x5a, sizeof(buf));
@@ -193,10 +200,10 @@ TEST(read64_of_a_hole_above_4gib_gives_zeros)
 }
 
 /*
- * POSIX aio_read() via aio_read64: aio_return gives what read() would, 0
- * at end of file: a read at 5 GiB + 1 of a file of 5 GiB + 1 bytes
- * completes with status 0 and return 0, and a read starting 10 bytes
- * before that end returns those 10 bytes.
+ * POSIX.1-2017 aio_return() DESCRIPTION, via aio_read64 and aio_return64:
+ * the return status is what read() would give, 0 at end of file: a read at
+ * 5 GiB + 1 of a file of 5 GiB + 1 bytes completes with status 0 and return
+ * 0, and a read starting 10 bytes before that end returns those 10 bytes.
  * First kernel: 2.6.0 (glibc/POSIX behaviour on pread64 in threads).
  */
 TEST(read64_at_end_of_file_above_4gib)
@@ -208,9 +215,11 @@ TEST(read64_at_end_of_file_above_4gib)
 	int fd;
 
 	CONFORM_DECLARE("2.6.0", "aio_read64",
-			"POSIX.1-2017 aio_read() via the LFS aio_read64: "
-			"aio_return as read() at end of file (glibc/POSIX "
-			"behaviour)");
+			"POSIX.1-2017 aio_return() DESCRIPTION: the return "
+			"status is what read() would return, 0 at an end of "
+			"file above 4 GiB and the 10 bytes just before it, "
+			"via aio_read64 and aio_return64 (glibc: manual "
+			"Status of AIO Operations, aio_return64)");
 	fd = sparse_file(end, &why);
 	CONFORM_REQUIRE(why);
 	posix_aio_prep64(&cb, LIO_READ, fd, buf, sizeof(buf), end);
@@ -226,11 +235,11 @@ TEST(read64_at_end_of_file_above_4gib)
 }
 
 /*
- * POSIX aio_cancel() RETURN VALUE via aio_cancel64: AIO_CANCELED for a
- * request not yet started; DESCRIPTION: its status becomes ECANCELED and
- * its return -1. A write64 at 5 GiB that waits behind the only worker is
- * canceled: aio_error64 ECANCELED, aio_return64 -1, and the file never
- * grows, even after the worker is free again.
+ * POSIX.1-2017 aio_cancel() DESCRIPTION, via aio_cancel64: a canceled
+ * request gets status ECANCELED and return -1; RETURN VALUE: AIO_CANCELED
+ * for a request not yet started. A write64 at 5 GiB that waits behind the
+ * only worker is canceled: aio_error64 ECANCELED, aio_return64 -1, and the
+ * file never grows, even after the worker is free again.
  * First kernel: 2.6.0 (glibc/POSIX behaviour on pwrite64 in threads).
  */
 TEST(cancel64_cancels_a_queued_write64_above_4gib)
@@ -242,9 +251,12 @@ TEST(cancel64_cancels_a_queued_write64_above_4gib)
 	int p[2], fd;
 
 	CONFORM_DECLARE("2.6.0", "aio_cancel64",
-			"POSIX.1-2017 aio_cancel() RETURN VALUE AIO_CANCELED, "
-			"DESCRIPTION ECANCELED via the LFS aio_cancel64 "
-			"(glibc/POSIX behaviour)");
+			"POSIX.1-2017 aio_cancel() DESCRIPTION: a canceled "
+			"operation gets ECANCELED and -1 and the call "
+			"AIO_CANCELED, here a write64 at 5 GiB queued behind "
+			"the only worker, via aio_cancel64; the file never "
+			"grows (glibc: manual Cancel AIO Operations, "
+			"aio_cancel64)");
 	fd = sparse_file(0, &why);
 	CONFORM_REQUIRE(why);
 	hold_the_only_worker(_metadata, p, &hold, hbuf);
@@ -261,11 +273,11 @@ TEST(cancel64_cancels_a_queued_write64_above_4gib)
 }
 
 /*
- * POSIX aio_suspend() via aio_suspend64: EAGAIN when no listed request
- * completes within the timeout, 0 once one has. A read64 at 5 GiB waits
- * behind the only worker: aio_error64 EINPROGRESS and a 50 ms
- * aio_suspend64 gives EAGAIN; once the worker is free, aio_suspend64
- * (5 s bound) returns 0 and the read has its data.
+ * POSIX.1-2017 aio_suspend() ERRORS and RETURN VALUE, via aio_suspend64:
+ * EAGAIN when no listed request completes within the timeout, 0 once one
+ * has. A read64 at 5 GiB waits behind the only worker: aio_error64
+ * EINPROGRESS and a 50 ms aio_suspend64 gives EAGAIN; once the worker is
+ * free, aio_suspend64 (5 s bound) returns 0 and the read has its data.
  * First kernel: 2.6.0 (glibc/POSIX behaviour on pread64 in threads).
  */
 TEST(suspend64_on_a_queued_read64_times_out_then_returns)
@@ -279,9 +291,11 @@ TEST(suspend64_on_a_queued_read64_times_out_then_returns)
 	int p[2], fd;
 
 	CONFORM_DECLARE("2.6.0", "aio_suspend64",
-			"POSIX.1-2017 aio_suspend() ERRORS EAGAIN and RETURN "
-			"VALUE 0 via the LFS aio_suspend64 (glibc/POSIX "
-			"behaviour)");
+			"POSIX.1-2017 aio_suspend() ERRORS: EAGAIN when no "
+			"listed operation completes within the timeout, then "
+			"0 once one has, via aio_suspend64 for a queued "
+			"read64 (glibc: manual Synchronizing AIO Operations, "
+			"aio_suspend64)");
 	fd = sparse_file(0, &why);
 	CONFORM_REQUIRE(why);
 	conform_fill_pattern(wbuf, sizeof(wbuf), off);
@@ -302,10 +316,10 @@ TEST(suspend64_on_a_queued_read64_times_out_then_returns)
 }
 
 /*
- * POSIX aio_write() ERRORS (asynchronous) via aio_write64: EBADF when
- * aio_fildes is not "open for writing"; aio_error64 gives EBADF and
- * aio_return64 -1 for a write64 at 5 GiB on a read-only descriptor, and
- * the file does not grow.
+ * POSIX.1-2017 aio_write() ERRORS (asynchronous) via aio_write64: EBADF
+ * when aio_fildes is not "open for writing"; aio_error64 gives EBADF and
+ * aio_return64 -1 for a write64 at 5 GiB on a read-only descriptor, and the
+ * file does not grow.
  * First kernel: 2.6.0 (glibc/POSIX behaviour on pwrite64 in threads).
  */
 TEST(write64_on_read_only_fd_fails_later_with_ebadf)
@@ -317,9 +331,12 @@ TEST(write64_on_read_only_fd_fails_later_with_ebadf)
 	int fd, ro;
 
 	CONFORM_DECLARE("2.6.0", "aio_error64",
-			"POSIX.1-2017 aio_write() ERRORS EBADF not open for "
-			"writing, via aio_write64, aio_error64, aio_return64 "
-			"(glibc/POSIX behaviour)");
+			"POSIX.1-2017 aio_write() ERRORS: EBADF for a "
+			"descriptor not open for writing, reported "
+			"asynchronously: aio_error64 EBADF and aio_return64 "
+			"-1 for a write64 at 5 GiB (glibc: manual "
+			"Asynchronous Reads/Writes, need not be recognized "
+			"before enqueueing)");
 	fd = sparse_file(0, &why);
 	CONFORM_REQUIRE(why);
 	ro = conform_reopen(fd, O_RDONLY);
@@ -340,11 +357,11 @@ TEST(write64_on_read_only_fd_fails_later_with_ebadf)
 }
 
 /*
- * POSIX lio_listio() DESCRIPTION via lio_listio64: with LIO_NOWAIT the
- * call returns once the entries are queued, and the list's signal comes
- * when all have completed: two write64 entries, at 4 GiB + 4096 and at
- * 5 GiB + 8192, are both done, with their data in the file, when the
- * signal carrying the list's value is taken.
+ * POSIX.1-2017 lio_listio() DESCRIPTION via lio_listio64: with LIO_NOWAIT
+ * the call returns once the entries are queued, and the list's signal comes
+ * when all have completed: two write64 entries, at 4 GiB + 4096 and at 5
+ * GiB + 8192, are both done, with their data in the file, when the signal
+ * carrying the list's value is taken.
  * First kernel: 2.6.0 (glibc/POSIX behaviour on pwrite64 in threads).
  */
 TEST(lio_listio64_nowait_signals_after_entries_above_4gib)
@@ -359,9 +376,11 @@ TEST(lio_listio64_nowait_signals_after_entries_above_4gib)
 	int fd;
 
 	CONFORM_DECLARE("2.6.0", "lio_listio64",
-			"POSIX.1-2017 lio_listio() DESCRIPTION LIO_NOWAIT "
-			"notification via the LFS lio_listio64 (glibc/POSIX "
-			"behaviour)");
+			"POSIX.1-2017 lio_listio() DESCRIPTION: with "
+			"LIO_NOWAIT the call returns once the entries are "
+			"queued and sig's notification comes when all have "
+			"completed, via lio_listio64 above 4 GiB (glibc: "
+			"manual Asynchronous Reads/Writes, lio_listio64)");
 	fd = sparse_file(0, &why);
 	CONFORM_REQUIRE(why);
 	ASSERT_EQ(0, posix_aio_block_signal(LARGE_SIG, &set));

@@ -6,19 +6,19 @@
  *
  * First kernel: glibc queues each entry like aio_read/aio_write to its
  * worker threads (pread/pwrite): since is
- * 2.6 in every declaration (glibc/POSIX behaviour: nothing newer is asked
- * of the kernel); a static glibc 2.36 binary itself needs 3.2 to start.
+ * 2.6.0 in every declaration (nothing newer is asked of the kernel); a
+ * static glibc 2.36 binary itself needs 3.2 to start.
  */
 #include <aio.h>
 
 #include "conform_posix_aio.h"
 
 /*
- * lio_listio(3): with LIO_WAIT "the call blocks until all operations are
- * complete" and returns 0 when all completed successfully. So right after
- * it returns, every entry has aio_error 0 and its byte count, and the data
- * is in the file.
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 lio_listio() DESCRIPTION: with LIO_WAIT the function waits
+ * until all the I/O is complete; RETURN VALUE: 0 when it all succeeded.
+ * Right after it returns, each of three writes has status 0 and its byte
+ * count, and the data is in the file.
+ * First kernel: 2.6.0 (glibc worker threads, pread/pwrite).
  */
 TEST(wait_mode_returns_after_all_complete)
 {
@@ -27,10 +27,11 @@ TEST(wait_mode_returns_after_all_complete)
 	struct aiocb *list[3];
 	int fd = conform_temp_file(0, 0);
 
-	CONFORM_DECLARE("2.6", "lio_listio",
-			"lio_listio(3) LIO_WAIT blocks until all operations "
-			"are complete; POSIX lio_listio() (glibc/POSIX "
-			"behaviour)");
+	CONFORM_DECLARE("2.6.0", "lio_listio",
+			"POSIX.1-2017 lio_listio() DESCRIPTION: with "
+			"LIO_WAIT the call returns only when all the listed "
+			"I/O is complete, so each entry already has status 0 "
+			"and its count");
 	ASSERT_LE(0, fd);
 	for (int i = 0; i < 3; i++) {
 		conform_fill_pattern(wbuf[i], 4096, i * 4096);
@@ -51,11 +52,13 @@ TEST(wait_mode_returns_after_all_complete)
 }
 
 /*
- * lio_listio(3) ERRORS: EIO "One or more of the operations specified by
- * aiocb_list failed"; the other operations still complete, and the failed
- * one has its own error status (a read from a descriptor that cannot be
- * open, conform_bad_fd: EBADF, which glibc reports through aio_error).
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 lio_listio() ERRORS: EIO when one or more of the individual
+ * operations failed; RETURN VALUE: a failed request does not prevent the
+ * others from completing, and each entry's error status tells its outcome.
+ * Of a good read and a read of a descriptor that cannot be open
+ * (conform_bad_fd), the list fails with EIO, the good read returns its
+ * data, the bad one has status EBADF and return -1.
+ * First kernel: 2.6.0 (glibc worker threads, pread/pwrite).
  */
 TEST(wait_mode_with_failed_entry_gets_eio)
 {
@@ -64,10 +67,13 @@ TEST(wait_mode_with_failed_entry_gets_eio)
 	struct aiocb *list[2] = { &gcb, &bcb };
 	int fd = conform_temp_file(4096, 0);
 
-	CONFORM_DECLARE("2.6", "lio_listio",
-			"lio_listio(3) ERRORS EIO one or more of the "
-			"operations failed; POSIX lio_listio() (glibc/POSIX "
-			"behaviour)");
+	CONFORM_DECLARE("2.6.0", "lio_listio",
+			"POSIX.1-2017 lio_listio() ERRORS: EIO when one or "
+			"more listed operations failed; the others still "
+			"complete and each entry keeps its own error status, "
+			"here EBADF (glibc: manual Asynchronous "
+			"Reads/Writes, the bad descriptor is found by the "
+			"worker)");
 	ASSERT_LE(0, fd);
 	posix_aio_prep_lio(&gcb, LIO_READ, fd, good, sizeof(good), 512);
 	posix_aio_prep_lio(&bcb, LIO_READ, conform_bad_fd(), bad, sizeof(bad),
@@ -86,11 +92,11 @@ TEST(wait_mode_with_failed_entry_gets_eio)
 }
 
 /*
- * lio_listio(3): with LIO_NOWAIT "the I/O operations are queued for
- * processing and the call returns immediately" (0 when all were queued);
- * with a SIGEV_NONE sigevent no notification occurs. The requests then
- * complete like aio_read/aio_write requests.
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 lio_listio() DESCRIPTION: with LIO_NOWAIT the call returns
+ * once the operations are queued (RETURN VALUE: 0), and an LIO_READ entry
+ * is submitted as if by aio_read(): two reads then complete with their
+ * counts and data (the sig given asks for SIGEV_NONE).
+ * First kernel: 2.6.0 (glibc worker threads, pread/pwrite).
  */
 TEST(nowait_mode_queues_requests)
 {
@@ -100,9 +106,11 @@ TEST(nowait_mode_queues_requests)
 	struct sigevent sev;
 	int fd = conform_temp_file(8192, 0);
 
-	CONFORM_DECLARE("2.6", "lio_listio",
-			"lio_listio(3) LIO_NOWAIT queues the operations and "
-			"returns; POSIX lio_listio() (glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "lio_listio",
+			"POSIX.1-2017 lio_listio() DESCRIPTION: with "
+			"LIO_NOWAIT the call returns as soon as the "
+			"operations are queued, and each LIO_READ entry then "
+			"completes as an aio_read() request would");
 	ASSERT_LE(0, fd);
 	posix_aio_prep_lio(&cbs[0], LIO_READ, fd, buf[0], 1024, 0);
 	posix_aio_prep_lio(&cbs[1], LIO_READ, fd, buf[1], 1024, 6000);
@@ -119,10 +127,11 @@ TEST(nowait_mode_queues_requests)
 }
 
 /*
- * lio_listio(3): "LIO_NOP Ignore this control block." A NOP entry whose
- * descriptor is invalid would fail the list (EIO) if it were run; ignored,
- * the list succeeds.
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 lio_listio() DESCRIPTION: the LIO_NOP operation causes the
+ * list entry to be ignored. A NOP entry whose descriptor is -1 would make
+ * the list fail with EIO if it were run; ignored, the list returns 0 and
+ * the read next to it completes.
+ * First kernel: 2.6.0 (glibc worker threads, pread/pwrite).
  */
 TEST(nop_entries_are_ignored)
 {
@@ -131,9 +140,10 @@ TEST(nop_entries_are_ignored)
 	struct aiocb *list[2] = { &nop, &cb };
 	int fd = conform_temp_file(4096, 0);
 
-	CONFORM_DECLARE("2.6", "lio_listio",
-			"lio_listio(3) LIO_NOP ignore this control block "
-			"(glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "lio_listio",
+			"POSIX.1-2017 lio_listio() DESCRIPTION: an LIO_NOP "
+			"entry is ignored, so its invalid descriptor does "
+			"not fail the list");
 	ASSERT_LE(0, fd);
 	posix_aio_prep_lio(&nop, LIO_NOP, -1, nbuf, sizeof(nbuf), 0);
 	posix_aio_prep_lio(&cb, LIO_READ, fd, buf, sizeof(buf), 100);
@@ -145,9 +155,10 @@ TEST(nop_entries_are_ignored)
 }
 
 /*
- * lio_listio(3): "Null pointers in aiocb_list are ignored." (POSIX: the
- * list may contain NULL elements, which shall be ignored.)
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 lio_listio() DESCRIPTION: the array may contain NULL
+ * elements, which are ignored: a list of NULL, a read, NULL returns 0 and
+ * the read completes (lio_listio(3) says the same).
+ * First kernel: 2.6.0 (glibc worker threads, pread/pwrite).
  */
 TEST(null_entries_are_ignored)
 {
@@ -156,9 +167,9 @@ TEST(null_entries_are_ignored)
 	struct aiocb *list[3] = { NULL, &cb, NULL };
 	int fd = conform_temp_file(4096, 0);
 
-	CONFORM_DECLARE("2.6", "lio_listio",
-			"lio_listio(3) null pointers in aiocb_list are "
-			"ignored; POSIX lio_listio() (glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "lio_listio",
+			"POSIX.1-2017 lio_listio() DESCRIPTION: NULL "
+			"elements of list are ignored");
 	ASSERT_LE(0, fd);
 	posix_aio_prep_lio(&cb, LIO_READ, fd, buf, sizeof(buf), 3584);
 	EXPECT_EQ(0, lio_listio(LIO_WAIT, list, 3, NULL));
@@ -169,9 +180,10 @@ TEST(null_entries_are_ignored)
 }
 
 /*
- * POSIX lio_listio ERRORS (shall fail): EINVAL "The mode argument is not a
- * proper value"; lio_listio(3): "mode is invalid".
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 lio_listio() ERRORS: the call fails with EINVAL when the
+ * mode argument is not a proper value; LIO_WAIT + LIO_NOWAIT + 7 is neither
+ * LIO_WAIT nor LIO_NOWAIT.
+ * First kernel: 2.6.0 (glibc worker threads, pread/pwrite).
  */
 TEST(invalid_mode_fails_with_einval)
 {
@@ -181,9 +193,10 @@ TEST(invalid_mode_fails_with_einval)
 	int fd = conform_temp_file(4096, 0);
 	int mode = LIO_WAIT + LIO_NOWAIT + 7;
 
-	CONFORM_DECLARE("2.6", "lio_listio",
-			"POSIX lio_listio() ERRORS EINVAL mode is not a "
-			"proper value; lio_listio(3) (glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "lio_listio",
+			"POSIX.1-2017 lio_listio() ERRORS: EINVAL when mode "
+			"is not a proper value, neither LIO_WAIT nor "
+			"LIO_NOWAIT");
 	ASSERT_LE(0, fd);
 	ASSERT_NE(LIO_WAIT, mode);
 	ASSERT_NE(LIO_NOWAIT, mode);

@@ -16,8 +16,8 @@
  * worker threads block all signals, so a queued signal stays pending.
  * First kernel: glibc runs the requests and the notifications in its own
  * threads (pread, rt_sigqueueinfo, pthread_create): since is
- * 2.6 in every declaration (glibc/POSIX behaviour: nothing newer is asked
- * of the kernel); a static glibc 2.36 binary itself needs 3.2 to start.
+ * 2.6.0 in every declaration (nothing newer is asked of the kernel); a
+ * static glibc 2.36 binary itself needs 3.2 to start.
  */
 #include <aio.h>
 #include <signal.h>
@@ -47,11 +47,13 @@ static void note_thread(union sigval v)
 }
 
 /*
- * POSIX lio_listio with LIO_NOWAIT, sigevent(3type) SIGEV_THREAD: once
- * every request of the list has completed, sigev_notify_function is called
- * in a new thread with sigev_value; at that time aio_error of each entry is
- * already 0, and the reads returned their data.
- * First kernel: 2.6 (glibc/POSIX behaviour on pread and signals in threads).
+ * POSIX.1-2017 lio_listio() DESCRIPTION: with LIO_NOWAIT the notification
+ * that sig describes occurs when all the requests in the list have
+ * completed; 2.4.2 Realtime Signal Generation and Delivery: SIGEV_THREAD
+ * calls sigev_notify_function with sigev_value. The function sees aio_error
+ * 0 for each of three reads, and the reads returned their data.
+ * First kernel: 2.6.0 (glibc worker threads, pread, rt_sigqueueinfo,
+ * pthread_create).
  */
 TEST(nowait_list_sigev_thread_runs_after_all_complete)
 {
@@ -62,10 +64,11 @@ TEST(nowait_list_sigev_thread_runs_after_all_complete)
 	void *got = NULL;
 	int fd, p[2];
 
-	CONFORM_DECLARE("2.6", "lio_listio",
-			"POSIX lio_listio() LIO_NOWAIT notification when all "
-			"requests have completed; sigevent(3type) "
-			"SIGEV_THREAD (glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "lio_listio",
+			"POSIX.1-2017 lio_listio() DESCRIPTION: with "
+			"LIO_NOWAIT the notification sig asks for, here "
+			"SIGEV_THREAD with its sigev_value, comes when all "
+			"the listed requests have completed");
 	ASSERT_LE(0, fd = conform_temp_file(8192, 0));
 	ASSERT_EQ(0, conform_pipe(p));
 	for (int i = 0; i < 3; i++) {
@@ -100,11 +103,13 @@ TEST(nowait_list_sigev_thread_runs_after_all_complete)
 }
 
 /*
- * POSIX lio_listio LIO_NOWAIT: the list notification comes when all
- * requests "have completed", whatever their outcome: with one entry
- * failing (a read of a write-only descriptor: EBADF, aio_return -1) the
- * signal still arrives, with sigev_value, and the other entry succeeded.
- * First kernel: 2.6 (glibc/POSIX behaviour on pread and signals in threads).
+ * POSIX.1-2017 lio_listio() DESCRIPTION: with LIO_NOWAIT the list's
+ * notification comes when all its requests have completed, whatever their
+ * outcome: with one entry failing (a read of a write-only descriptor:
+ * EBADF, return -1) the signal still arrives, with sig's sigev_value, and
+ * the other entry succeeded.
+ * First kernel: 2.6.0 (glibc worker threads, pread, rt_sigqueueinfo,
+ * pthread_create).
  */
 TEST(nowait_list_with_failing_entry_still_notifies)
 {
@@ -115,9 +120,11 @@ TEST(nowait_list_with_failing_entry_still_notifies)
 	sigset_t set;
 	int fd, wo;
 
-	CONFORM_DECLARE("2.6", "lio_listio",
-			"POSIX lio_listio() LIO_NOWAIT notification when all "
-			"requests have completed (glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "lio_listio",
+			"POSIX.1-2017 lio_listio() DESCRIPTION: the "
+			"LIO_NOWAIT notification comes when all listed "
+			"requests have completed, a failed one included, "
+			"with sig's sigev_value");
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
 	wo = conform_reopen(fd, O_WRONLY);
 	if (wo < 0) {
@@ -145,11 +152,13 @@ TEST(nowait_list_with_failing_entry_still_notifies)
 }
 
 /*
- * POSIX lio_listio: "If the mode argument is LIO_WAIT ... the sig argument
- * shall be ignored" (lio_listio(3): "The sevp argument is ignored"). After
- * a LIO_WAIT call with a SIGEV_SIGNAL sig has returned 0, no signal is
- * pending, and none comes within a 200 ms bound.
- * First kernel: 2.6 (glibc/POSIX behaviour on pread and signals in threads).
+ * POSIX.1-2017 lio_listio() DESCRIPTION: with LIO_WAIT the function waits
+ * until all I/O is complete and the sig argument is ignored (lio_listio(3):
+ * the sevp argument is ignored). After a LIO_WAIT call with a SIGEV_SIGNAL
+ * sig has returned 0, no signal is pending, and none comes within a 200 ms
+ * bound.
+ * First kernel: 2.6.0 (glibc worker threads, pread, rt_sigqueueinfo,
+ * pthread_create).
  */
 TEST(wait_mode_ignores_sig)
 {
@@ -160,10 +169,10 @@ TEST(wait_mode_ignores_sig)
 	sigset_t set, pending;
 	int fd;
 
-	CONFORM_DECLARE("2.6", "lio_listio",
-			"POSIX lio_listio(): with LIO_WAIT the sig argument "
-			"shall be ignored; lio_listio(3) (glibc/POSIX "
-			"behaviour)");
+	CONFORM_DECLARE("2.6.0", "lio_listio",
+			"POSIX.1-2017 lio_listio() DESCRIPTION: with "
+			"LIO_WAIT the sig argument is ignored, so no list "
+			"signal is ever queued");
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
 	ASSERT_EQ(0, posix_aio_block_signal(NOTIFY_SIG, &set));
 	for (int i = 0; i < 2; i++) {
@@ -185,13 +194,14 @@ TEST(wait_mode_ignores_sig)
 }
 
 /*
- * lio_listio(3): "The aio_sigevent fields of each control block can be
- * used to specify notifications for the individual I/O operations" (POSIX:
- * each request notifies as aio_read/aio_write would). In LIO_NOWAIT mode
- * with a NULL sig, three entries asking for SIGEV_SIGNAL give three
- * signals, one carrying each entry's own value, each entry complete when
- * its signal is taken.
- * First kernel: 2.6 (glibc/POSIX behaviour on pread and signals in threads).
+ * POSIX.1-2017 lio_listio() DESCRIPTION: an LIO_READ entry is submitted as
+ * if by aio_read() with that control block, and aio_read()'s aio_sigevent
+ * gives the notification at completion (lio_listio(3): each control block's
+ * aio_sigevent notifies for its own operation). In LIO_NOWAIT mode with a
+ * NULL sig, three entries asking for SIGEV_SIGNAL give three signals, each
+ * carrying its entry's value, each entry complete when its signal is taken.
+ * First kernel: 2.6.0 (glibc worker threads, pread, rt_sigqueueinfo,
+ * pthread_create).
  */
 TEST(nowait_entries_notify_individually)
 {
@@ -202,9 +212,12 @@ TEST(nowait_entries_notify_individually)
 	sigset_t set;
 	int fd;
 
-	CONFORM_DECLARE("2.6", "lio_listio",
-			"lio_listio(3): each control block aio_sigevent "
-			"notifies for its operation (glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "lio_listio",
+			"POSIX.1-2017 lio_listio() DESCRIPTION: each "
+			"LIO_READ entry is submitted as if by aio_read() on "
+			"its control block, so its own aio_sigevent notifies "
+			"for it (glibc: lio_listio(3), the aio_sigevent of "
+			"each control block notifies for its operation)");
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
 	ASSERT_EQ(0, posix_aio_block_signal(NOTIFY_SIG, &set));
 	for (int i = 0; i < 3; i++) {
@@ -232,10 +245,13 @@ TEST(nowait_entries_notify_individually)
 }
 
 /*
- * lio_listio(3) per-entry aio_sigevent, in LIO_WAIT mode: only the list's
- * sig is ignored, not the entries' own notifications. Both writes land
- * and both entries' signals arrive, each with its own value.
- * First kernel: 2.6 (glibc/POSIX behaviour on pread and signals in threads).
+ * POSIX.1-2017 lio_listio() DESCRIPTION: in LIO_WAIT mode only the list's
+ * sig is ignored; an LIO_WRITE entry is submitted as if by aio_write(),
+ * whose aio_sigevent notifies at completion (lio_listio(3): per-entry
+ * notifications). Both writes land and both entries' signals arrive, each
+ * with its own value.
+ * First kernel: 2.6.0 (glibc worker threads, pread, rt_sigqueueinfo,
+ * pthread_create).
  */
 TEST(wait_mode_still_sends_entry_notifications)
 {
@@ -246,10 +262,12 @@ TEST(wait_mode_still_sends_entry_notifications)
 	sigset_t set;
 	int fd;
 
-	CONFORM_DECLARE("2.6", "lio_listio",
-			"lio_listio(3): each control block aio_sigevent "
-			"notifies for its operation, in LIO_WAIT mode too "
-			"(glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "lio_listio",
+			"POSIX.1-2017 lio_listio() DESCRIPTION: LIO_WAIT "
+			"ignores only sig; each LIO_WRITE entry is submitted "
+			"as if by aio_write() and still notifies through its "
+			"own aio_sigevent (glibc: lio_listio(3), per-entry "
+			"aio_sigevent)");
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
 	ASSERT_EQ(0, posix_aio_block_signal(NOTIFY_SIG, &set));
 	for (int i = 0; i < 2; i++) {

@@ -9,18 +9,20 @@
  * glibc 2.36 runs POSIX AIO in its own worker threads with pread/pwrite (it
  * never uses the kernel's io_submit), so the kernel adds nothing newer than
  * threads, futexes and pread/pwrite: since is
- * 2.6 in every declaration (glibc/POSIX behaviour: nothing newer is asked
- * of the kernel); a static glibc 2.36 binary itself needs 3.2 to start.
+ * 2.6.0 in every declaration (nothing newer is asked of the kernel); a
+ * static glibc 2.36 binary itself needs 3.2 to start.
  */
 #include <aio.h>
 
 #include "conform_posix_aio.h"
 
 /*
- * POSIX aio_write: the data is written at the absolute position aio_offset;
- * aio_return gives what write() would have returned (all nbytes), aio_error
- * gives 0 on success (glibc 2.1+).
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 aio_write() DESCRIPTION: without O_APPEND the write takes
+ * place at the absolute position aio_offset, as if after lseek(SEEK_SET);
+ * aio_return() DESCRIPTION: the return status is what write() returns (all
+ * 4096 bytes), and aio_error gives 0. The file grows to 8192 with the data
+ * at 4096.
+ * First kernel: 2.6.0 (glibc worker threads, pread/pwrite).
  */
 TEST(write_puts_nbytes_at_aio_offset)
 {
@@ -29,9 +31,11 @@ TEST(write_puts_nbytes_at_aio_offset)
 	struct stat st;
 	int fd = conform_temp_file(0, 0);
 
-	CONFORM_DECLARE("2.6", "aio_write",
-			"POSIX aio_write(): written at the absolute position "
-			"aio_offset; aio_return(3) (glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_write",
+			"POSIX.1-2017 aio_write() DESCRIPTION: without "
+			"O_APPEND the write takes place at the absolute "
+			"offset aio_offset; the return status is write()'s "
+			"count and the error status 0");
 	ASSERT_LE(0, fd);
 	conform_fill_pattern(wbuf, sizeof(wbuf), 4096);
 	posix_aio_prep(&cb, fd, wbuf, sizeof(wbuf), 4096);
@@ -47,9 +51,11 @@ TEST(write_puts_nbytes_at_aio_offset)
 }
 
 /*
- * aio_read(3): "The data is read starting at the absolute position
- * aiocbp->aio_offset, regardless of the file offset" (glibc 2.1+).
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 aio_read() DESCRIPTION: the read takes place at the absolute
+ * position aio_offset, as if lseek() with SEEK_SET were called just before
+ * it: with the file offset at 100, a read with aio_offset 5000 returns the
+ * bytes at 5000.
+ * First kernel: 2.6.0 (glibc worker threads, pread/pwrite).
  */
 TEST(read_uses_aio_offset_not_file_offset)
 {
@@ -57,10 +63,10 @@ TEST(read_uses_aio_offset_not_file_offset)
 	struct aiocb cb;
 	int fd = conform_temp_file(16384, 0);
 
-	CONFORM_DECLARE("2.6", "aio_read",
-			"aio_read(3): read from the absolute position "
-			"aio_offset regardless of the file offset "
-			"(glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_read",
+			"POSIX.1-2017 aio_read() DESCRIPTION: the read takes "
+			"place at the absolute offset aio_offset, as if "
+			"after lseek(SEEK_SET), whatever the file offset was");
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(100, lseek(fd, 100, SEEK_SET));
 	memset(buf, 0, sizeof(buf));
@@ -74,10 +80,10 @@ TEST(read_uses_aio_offset_not_file_offset)
 }
 
 /*
- * aio_error(3): returns EINPROGRESS "if the request has not been completed
- * yet", 0 once it completed successfully. A read of an empty pipe cannot
- * complete until data is written (glibc 2.1+).
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 aio_error() RETURN VALUE: EINPROGRESS while the operation
+ * has not completed, 0 once it completed successfully. A read of an empty
+ * pipe cannot complete until data is written.
+ * First kernel: 2.6.0 (glibc worker threads, pread/pwrite).
  */
 TEST(error_is_einprogress_until_read_completes)
 {
@@ -85,10 +91,10 @@ TEST(error_is_einprogress_until_read_completes)
 	struct aiocb cb;
 	int p[2];
 
-	CONFORM_DECLARE("2.6", "aio_error",
-			"POSIX aio_error(): returns EINPROGRESS while the "
-			"request is not completed; aio_error(3) (glibc/POSIX "
-			"behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_error",
+			"POSIX.1-2017 aio_error() RETURN VALUE: EINPROGRESS "
+			"while the operation has not completed, 0 once it "
+			"has completed successfully");
 	ASSERT_EQ(0, conform_pipe(p));
 	memset(rbuf, 0, sizeof(rbuf));
 	posix_aio_prep(&cb, p[0], rbuf, sizeof(rbuf), 0);
@@ -105,9 +111,10 @@ TEST(error_is_einprogress_until_read_completes)
 }
 
 /*
- * POSIX aio_read: aio_return gives the value read() would have returned;
- * read(2) at end of file returns 0, and that is a success (aio_error 0).
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 aio_return() DESCRIPTION: the return status is the value the
+ * corresponding read() would return; read() at end of file returns 0, and
+ * that is a success (aio_error 0).
+ * First kernel: 2.6.0 (glibc worker threads, pread/pwrite).
  */
 TEST(read_at_eof_returns_zero)
 {
@@ -115,10 +122,10 @@ TEST(read_at_eof_returns_zero)
 	struct aiocb cb;
 	int fd = conform_temp_file(4096, 0);
 
-	CONFORM_DECLARE("2.6", "aio_read",
-			"POSIX aio_read(): aio_return gives what read() "
-			"would; read(2) at end of file (glibc/POSIX "
-			"behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_read",
+			"POSIX.1-2017 aio_return() DESCRIPTION: the return "
+			"status is what read() would return, 0 for a read at "
+			"end of file, with error status 0");
 	ASSERT_LE(0, fd);
 	posix_aio_prep(&cb, fd, buf, sizeof(buf), 4096);
 	ASSERT_EQ(0, aio_read(&cb));
@@ -129,9 +136,10 @@ TEST(read_at_eof_returns_zero)
 }
 
 /*
- * POSIX aio_read / read(2): a read that crosses end of file returns only the
- * bytes up to EOF (here 4096 - 3000 = 1096), with the file's data.
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 aio_return() DESCRIPTION: the return status is what read()
+ * would return: a read that crosses end of file returns only the bytes up
+ * to it (here 4096 - 3000 = 1096), with the file's data.
+ * First kernel: 2.6.0 (glibc worker threads, pread/pwrite).
  */
 TEST(read_across_eof_returns_bytes_up_to_eof)
 {
@@ -139,9 +147,10 @@ TEST(read_across_eof_returns_bytes_up_to_eof)
 	struct aiocb cb;
 	int fd = conform_temp_file(4096, 0);
 
-	CONFORM_DECLARE("2.6", "aio_read",
-			"POSIX aio_read(); read(2) returns the bytes up to "
-			"end of file (glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_read",
+			"POSIX.1-2017 aio_return() DESCRIPTION: the return "
+			"status is what read() would return, only the bytes "
+			"up to end of file for a read that crosses it");
 	ASSERT_LE(0, fd);
 	posix_aio_prep(&cb, fd, buf, sizeof(buf), 3000);
 	ASSERT_EQ(0, aio_read(&cb));
@@ -153,10 +162,12 @@ TEST(read_across_eof_returns_bytes_up_to_eof)
 }
 
 /*
- * aio_write(3): "If O_APPEND is set, data is written at the end of the
- * file", whatever aio_offset says (POSIX aio_write says the same; on Linux
- * pwrite(2) on an O_APPEND fd appends too, see its BUGS section).
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 aio_write() DESCRIPTION: when O_APPEND is set for the
+ * descriptor, writes append to the file in the order of the calls, so
+ * aio_offset 0 is not used (aio_write(3) the same; on Linux pwrite(2) on an
+ * O_APPEND descriptor appends too, see its BUGS section). The 100 bytes
+ * land after the 4096 there were.
+ * First kernel: 2.6.0 (glibc worker threads, pread/pwrite).
  */
 TEST(write_with_o_append_appends_at_end)
 {
@@ -165,9 +176,10 @@ TEST(write_with_o_append_appends_at_end)
 	struct stat st;
 	int fd = conform_temp_file(4096, 0);
 
-	CONFORM_DECLARE("2.6", "aio_write",
-			"aio_write(3) O_APPEND; POSIX aio_write(); pwrite(2) "
-			"BUGS (glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_write",
+			"POSIX.1-2017 aio_write() DESCRIPTION: with O_APPEND "
+			"set on the descriptor the write appends to the "
+			"file, whatever aio_offset says");
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, fcntl(fd, F_SETFL, O_APPEND));
 	conform_fill_pattern(wbuf, sizeof(wbuf), 4096);

@@ -14,8 +14,8 @@
  * aio_init comes first there. Requests block on empty pipes; a request that
  * must not have run is shown by a bounded aio_suspend running out (EAGAIN).
  * Only threads and pipes are asked of the kernel: since is
- * 2.6 in every declaration (glibc/POSIX behaviour: nothing newer is asked
- * of the kernel); a static glibc 2.36 binary itself needs 3.2 to start.
+ * 2.6.0 in every declaration (nothing newer is asked of the kernel); a
+ * static glibc 2.36 binary itself needs 3.2 to start.
  */
 #include <aio.h>
 
@@ -73,12 +73,12 @@ static void close_two_pipes(int p1[2], int p2[2])
 }
 
 /*
- * aio_init(3) aio_threads: "If the number of outstanding I/O operations
- * exceeds this limit, then excess operations will be queued until a worker
- * thread becomes free." With one thread, held by a read of an empty pipe, a
- * read of a pipe that holds data waits; it runs, with its data, once the
- * first request is done (glibc 2.1;
- * first kernel 2.6).
+ * glibc aio_init(3) DESCRIPTION: (GNU extension) aio_threads is the maximum
+ * number of worker threads; when more operations are outstanding, the
+ * excess ones are queued until a worker thread becomes free. With one
+ * thread, held by a read of an empty pipe, a read of a pipe that holds data
+ * waits; it runs, with its data, once the first request is done.
+ * First kernel: 2.6.0 (glibc worker threads, read on pipes).
  */
 TEST(request_beyond_thread_limit_waits_for_a_free_worker)
 {
@@ -86,10 +86,10 @@ TEST(request_beyond_thread_limit_waits_for_a_free_worker)
 	struct aiocb cb1, cb2;
 	int p1[2], p2[2];
 
-	CONFORM_DECLARE("2.6", "aio_init",
-			"aio_init(3) aio_threads: excess operations are "
-			"queued until a worker is free (GNU extension) "
-			"(glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_init",
+			"glibc aio_init(3) DESCRIPTION: aio_threads bounds "
+			"the worker threads; a request beyond them is queued "
+			"until a worker becomes free");
 	init_threads(1);
 	start_reads_of_two_pipes(_metadata, p1, &cb1, b1, p2, &cb2, b2,
 				 sizeof(b1), "two");
@@ -105,10 +105,10 @@ TEST(request_beyond_thread_limit_waits_for_a_free_worker)
 }
 
 /*
- * aio_init(3) aio_threads: "If this field is specified with a value less
- * than 1, the value 1 is used." With 0, a second request on another pipe
- * waits behind a blocked first one exactly as with 1 (glibc 2.1;
- * first kernel 2.6).
+ * glibc aio_init(3) DESCRIPTION: an aio_threads value less than 1 is taken
+ * as 1. With 0, a second request on another pipe waits behind a blocked
+ * first one exactly as with 1.
+ * First kernel: 2.6.0 (glibc worker threads, read on pipes).
  */
 TEST(thread_limit_below_one_means_one)
 {
@@ -116,9 +116,9 @@ TEST(thread_limit_below_one_means_one)
 	struct aiocb cb1, cb2;
 	int p1[2], p2[2];
 
-	CONFORM_DECLARE("2.6", "aio_init",
-			"aio_init(3) aio_threads: a value less than 1 means "
-			"1 (GNU extension) (glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_init",
+			"glibc aio_init(3) DESCRIPTION: an aio_threads value "
+			"below 1 is taken as 1");
 	init_threads(0);
 	start_reads_of_two_pipes(_metadata, p1, &cb1, b1, p2, &cb2, b2,
 				 sizeof(b1), "2");
@@ -132,11 +132,11 @@ TEST(thread_limit_below_one_means_one)
 }
 
 /*
- * aio_init(3) aio_threads is a maximum, not a single worker: with 2, two
- * reads of two empty pipes both run (each blocked in its own worker), so
- * the second completes as soon as its pipe is written while the first is
- * still in progress (glibc 2.1;
- * first kernel 2.6).
+ * glibc aio_init(3) DESCRIPTION: aio_threads is a maximum, not a single
+ * worker: with 2, two reads of two empty pipes both run (each blocked in
+ * its own worker), so the second completes as soon as its pipe is written
+ * while the first is still in progress.
+ * First kernel: 2.6.0 (glibc worker threads, read on pipes).
  */
 TEST(two_threads_run_two_blocked_requests_side_by_side)
 {
@@ -144,10 +144,10 @@ TEST(two_threads_run_two_blocked_requests_side_by_side)
 	struct aiocb cb1, cb2;
 	int p1[2], p2[2];
 
-	CONFORM_DECLARE("2.6", "aio_init",
-			"aio_init(3) aio_threads: the maximum number of "
-			"worker threads (GNU extension) (glibc/POSIX "
-			"behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_init",
+			"glibc aio_init(3) DESCRIPTION: aio_threads is the "
+			"maximum number of worker threads, so with 2 two "
+			"blocked requests run at the same time");
 	init_threads(2);
 	start_reads_of_two_pipes(_metadata, p1, &cb1, b1, p2, &cb2, b2,
 				 sizeof(b1), NULL);
@@ -162,11 +162,11 @@ TEST(two_threads_run_two_blocked_requests_side_by_side)
 }
 
 /*
- * POSIX aio_cancel: AIO_CANCELED when the request was canceled; it gets
- * ECANCELED and -1. aio_init(3): a request beyond the thread limit is only
- * queued, not started, so it is cancelable although it is on a descriptor
- * with no other request (glibc 2.1;
- * first kernel 2.6).
+ * POSIX.1-2017 aio_cancel() RETURN VALUE: AIO_CANCELED when the request was
+ * canceled; DESCRIPTION: it gets ECANCELED and -1. glibc aio_init(3): a
+ * request beyond the thread limit is only queued, not started, so it is
+ * canceled although it is alone on its descriptor.
+ * First kernel: 2.6.0 (glibc worker threads, read on pipes).
  */
 TEST(request_queued_behind_thread_limit_is_canceled)
 {
@@ -174,9 +174,12 @@ TEST(request_queued_behind_thread_limit_is_canceled)
 	struct aiocb cb1, cb2;
 	int p1[2], p2[2];
 
-	CONFORM_DECLARE("2.6", "aio_cancel",
-			"POSIX aio_cancel() AIO_CANCELED; aio_init(3) queued "
-			"requests (glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_cancel",
+			"POSIX.1-2017 aio_cancel() RETURN VALUE: "
+			"AIO_CANCELED for a request that was canceled, its "
+			"status then ECANCELED and -1 (glibc: aio_init(3), a "
+			"request beyond aio_threads waits in the queue, not "
+			"started)");
 	init_threads(1);
 	start_reads_of_two_pipes(_metadata, p1, &cb1, b1, p2, &cb2, b2,
 				 sizeof(b1), NULL);
@@ -190,18 +193,23 @@ TEST(request_queued_behind_thread_limit_is_canceled)
 }
 
 /*
- * POSIX aio_cancel: AIO_ALLDONE when all the operations "have already
- * completed"; on a valid descriptor that never had a request, there is
- * nothing left to cancel, and the result is AIO_ALLDONE (glibc 2.1;
- * first kernel 2.6).
+ * POSIX.1-2017 aio_cancel() RETURN VALUE: AIO_ALLDONE when all of the
+ * operations have already completed. On a valid descriptor that never had a
+ * request there is nothing left to cancel, a case POSIX does not name;
+ * glibc (manual, Cancel AIO Operations: AIO_ALLDONE when every request has
+ * terminated) returns AIO_ALLDONE for both ends of a pipe.
+ * First kernel: 2.6.0 (glibc worker threads, read on pipes).
  */
 TEST(cancel_on_fd_with_nothing_queued_gets_alldone)
 {
 	int p[2];
 
-	CONFORM_DECLARE("2.6", "aio_cancel",
-			"POSIX aio_cancel(): AIO_ALLDONE when all operations "
-			"have completed (glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_cancel",
+			"POSIX.1-2017 aio_cancel() RETURN VALUE: AIO_ALLDONE "
+			"when all operations on fildes have already "
+			"completed, here none was ever queued (glibc: manual "
+			"Cancel AIO Operations, AIO_ALLDONE when all "
+			"requests have terminated)");
 	ASSERT_EQ(0, conform_pipe(p));
 	EXPECT_EQ(AIO_ALLDONE, aio_cancel(p[0], NULL));
 	EXPECT_EQ(AIO_ALLDONE, aio_cancel(p[1], NULL));
@@ -210,11 +218,11 @@ TEST(cancel_on_fd_with_nothing_queued_gets_alldone)
 }
 
 /*
- * POSIX aio_cancel cancels the requests "against fildes" only: on another
- * descriptor, with nothing queued, it gets AIO_ALLDONE and a request
- * pending on the first pipe stays in progress and later completes normally
- * (glibc 2.1;
- * first kernel 2.6).
+ * POSIX.1-2017 aio_cancel() DESCRIPTION: the call cancels requests
+ * outstanding against fildes only: on another descriptor, with nothing
+ * queued, it gets AIO_ALLDONE and a request pending on the first pipe stays
+ * in progress and later completes normally.
+ * First kernel: 2.6.0 (glibc worker threads, read on pipes).
  */
 TEST(cancel_on_idle_fd_leaves_other_fds_requests_alone)
 {
@@ -222,9 +230,11 @@ TEST(cancel_on_idle_fd_leaves_other_fds_requests_alone)
 	struct aiocb cb;
 	int p[2], q[2];
 
-	CONFORM_DECLARE("2.6", "aio_cancel",
-			"POSIX aio_cancel(): cancels the requests against "
-			"fildes only (glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_cancel",
+			"POSIX.1-2017 aio_cancel() DESCRIPTION: only "
+			"requests outstanding against fildes are canceled; a "
+			"request on another descriptor runs on and completes "
+			"normally");
 	ASSERT_EQ(0, conform_pipe(p));
 	ASSERT_EQ(0, conform_pipe(q));
 	posix_aio_prep(&cb, p[0], buf, sizeof(buf), 0);

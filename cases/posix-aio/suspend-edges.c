@@ -134,10 +134,10 @@ static long elapsed_ms(const struct timespec *a, const struct timespec *b)
 }
 
 /*
- * POSIX aio_suspend() DESCRIPTION: it suspends "until the time interval
- * specified by timeout has passed"; ERRORS EAGAIN. A 150 ms timeout on a
- * pending request gives EAGAIN only after at least 150 ms (CLOCK_MONOTONIC;
- * a lower bound only).
+ * POSIX.1-2017 aio_suspend() DESCRIPTION: it suspends "until the time
+ * interval specified by timeout has passed"; ERRORS EAGAIN. A 150 ms
+ * timeout on a pending request gives EAGAIN only after at least 150 ms
+ * (CLOCK_MONOTONIC; a lower bound only).
  * First kernel: 2.6.0 (glibc/POSIX behaviour on futex in threads).
  */
 TEST(timeout_passes_in_full_before_eagain)
@@ -150,9 +150,10 @@ TEST(timeout_passes_in_full_before_eagain)
 	int p[2];
 
 	CONFORM_DECLARE("2.6.0", "aio_suspend",
-			"POSIX.1-2017 aio_suspend() DESCRIPTION: until the "
-			"time interval specified by timeout has passed; "
-			"ERRORS EAGAIN (glibc/POSIX behaviour)");
+			"POSIX.1-2017 aio_suspend() DESCRIPTION: the wait "
+			"lasts until the timeout interval has passed, "
+			"measured on CLOCK_MONOTONIC, before the call fails "
+			"with EAGAIN");
 	start_pending_read(_metadata, p, &cb, buf, sizeof(buf));
 	list[0] = &cb;
 	ASSERT_EQ(0, clock_gettime(CLOCK_MONOTONIC, &t0));
@@ -166,11 +167,11 @@ TEST(timeout_passes_in_full_before_eagain)
 }
 
 /*
- * POSIX aio_suspend() ERRORS: EINTR "A signal interrupted the aio_suspend()
- * function." A SIGUSR1 with a handler (no SA_RESTART), sent to the test
- * thread while it sleeps in aio_suspend on a pending read (5 s timeout),
- * makes it return -1 with EINTR; the handler ran once and the read is still
- * in progress.
+ * POSIX.1-2017 aio_suspend() ERRORS: EINTR "A signal interrupted the
+ * aio_suspend() function." A SIGUSR1 with a handler (no SA_RESTART), sent
+ * to the test thread while it sleeps in aio_suspend on a pending read (5 s
+ * timeout), makes it return -1 with EINTR; the handler ran once and the
+ * read is still in progress.
  * First kernel: 2.6.0 (glibc/POSIX behaviour on futex in threads).
  */
 TEST(signal_interrupts_the_wait_with_eintr)
@@ -184,8 +185,9 @@ TEST(signal_interrupts_the_wait_with_eintr)
 	int p[2], ret, err;
 
 	CONFORM_DECLARE("2.6.0", "aio_suspend",
-			"POSIX.1-2017 aio_suspend() ERRORS EINTR a signal "
-			"interrupted the function (glibc/POSIX behaviour)");
+			"POSIX.1-2017 aio_suspend() ERRORS: EINTR when a "
+			"signal interrupts the wait; the listed read stays "
+			"in progress");
 	CONFORM_REQUIRE(blocked_state_unreadable());
 	count_signal(_metadata, SIGUSR1);
 	conform_signal_counts[SIGUSR1] = 0;
@@ -211,12 +213,12 @@ TEST(signal_interrupts_the_wait_with_eintr)
 }
 
 /*
- * POSIX aio_suspend() ERRORS EINTR: "since each asynchronous I/O operation
- * may possibly provoke a signal when it completes, this error return may
- * be caused by the completion of one (or more) of the very I/O operations
- * being awaited" - or of one not awaited: a read that is not in the list,
- * asking for SIGEV_SIGNAL SIGUSR2 (handled), completes while the test
- * thread waits on another pending read: the wait ends with EINTR, the
+ * POSIX.1-2017 aio_suspend() ERRORS EINTR: "since each asynchronous I/O
+ * operation may possibly provoke a signal when it completes, this error
+ * return may be caused by the completion of one (or more) of the very I/O
+ * operations being awaited" - or of one not awaited: a read that is not in
+ * the list, asking for SIGEV_SIGNAL SIGUSR2 (handled), completes while the
+ * test thread waits on another pending read: the wait ends with EINTR, the
  * listed read still in progress.
  * First kernel: 2.6.0 (glibc/POSIX behaviour on futex in threads).
  */
@@ -231,8 +233,9 @@ TEST(completion_signal_of_unlisted_request_gives_eintr)
 	int p[2], q[2], ret, err;
 
 	CONFORM_DECLARE("2.6.0", "aio_suspend",
-			"POSIX.1-2017 aio_suspend() ERRORS EINTR, caused by "
-			"an I/O completion signal (glibc/POSIX behaviour)");
+			"POSIX.1-2017 aio_suspend() ERRORS: EINTR, which an "
+			"I/O completion signal can cause, here the signal of "
+			"a request not in the list");
 	CONFORM_REQUIRE(blocked_state_unreadable());
 	count_signal(_metadata, SIGUSR2);
 	conform_signal_counts[SIGUSR2] = 0;
@@ -265,12 +268,12 @@ TEST(completion_signal_of_unlisted_request_gives_eintr)
 }
 
 /*
- * POSIX aio_suspend() DESCRIPTION: it waits until "at least one of the
- * asynchronous I/O operations referenced by the list argument has
+ * POSIX.1-2017 aio_suspend() DESCRIPTION: it waits until "at least one of
+ * the asynchronous I/O operations referenced by the list argument has
  * completed". A request not in the list that completes during the wait
  * (SIGEV_NONE) does not end it: the wait still runs out its 500 ms with
- * EAGAIN, after that request had completed, and the listed read is still
- * in progress.
+ * EAGAIN, after that request had completed, and the listed read is still in
+ * progress.
  * First kernel: 2.6.0 (glibc/POSIX behaviour on futex in threads).
  */
 TEST(completion_of_unlisted_request_does_not_end_the_wait)
@@ -285,9 +288,9 @@ TEST(completion_of_unlisted_request_does_not_end_the_wait)
 	int p[2], q[2], ret, err;
 
 	CONFORM_DECLARE("2.6.0", "aio_suspend",
-			"POSIX.1-2017 aio_suspend() DESCRIPTION: waits for the "
-			"operations referenced by the list (glibc/POSIX "
-			"behaviour)");
+			"POSIX.1-2017 aio_suspend() DESCRIPTION: only the "
+			"operations referenced by the list end the wait; a "
+			"request outside it completing does not");
 	CONFORM_REQUIRE(blocked_state_unreadable());
 	start_pending_read(_metadata, p, &cb, buf, sizeof(buf));
 	start_pending_read(_metadata, q, &other, obuf, sizeof(obuf));
@@ -316,12 +319,12 @@ TEST(completion_of_unlisted_request_does_not_end_the_wait)
 }
 
 /*
- * POSIX aio_suspend() DESCRIPTION: "If any of the aiocb structures in the
- * list correspond to completed asynchronous I/O operations ... the
- * function shall return without suspending the calling thread." A
- * finished read listed last, after two pending reads and a NULL entry,
- * makes it return 0 (within its 5 s bound: the pending ones never
- * complete by themselves).
+ * POSIX.1-2017 aio_suspend() DESCRIPTION: "If any of the aiocb structures
+ * in the list correspond to completed asynchronous I/O operations ... the
+ * function shall return without suspending the calling thread." A finished
+ * read listed last, after two pending reads and a NULL entry, makes it
+ * return 0 (within its 5 s bound: the pending ones never complete by
+ * themselves).
  * First kernel: 2.6.0 (glibc/POSIX behaviour on futex in threads).
  */
 TEST(finished_entry_after_pending_ones_returns_zero)
@@ -333,9 +336,10 @@ TEST(finished_entry_after_pending_ones_returns_zero)
 	int p1[2], p2[2], fd = conform_temp_file(4096, 0);
 
 	CONFORM_DECLARE("2.6.0", "aio_suspend",
-			"POSIX.1-2017 aio_suspend() DESCRIPTION: returns "
-			"without suspending when any listed operation has "
-			"completed (glibc/POSIX behaviour)");
+			"POSIX.1-2017 aio_suspend() DESCRIPTION: any listed "
+			"operation already completed, here the last entry "
+			"after pending ones and a NULL, makes it return 0 "
+			"without suspending");
 	ASSERT_LE(0, fd);
 	posix_aio_prep(&done, fd, fbuf, sizeof(fbuf), 0);
 	ASSERT_EQ(0, aio_read(&done));
@@ -356,10 +360,10 @@ TEST(finished_entry_after_pending_ones_returns_zero)
 }
 
 /*
- * POSIX aio_suspend() DESCRIPTION: the list "may contain null pointers,
- * which are ignored"; with nothing but NULL entries there is no operation
- * to wait for, which POSIX does not address. glibc returns 0 at once,
- * even with no timeout (a NULL timeout would otherwise wait forever).
+ * POSIX.1-2017 aio_suspend() DESCRIPTION: the list "may contain null
+ * pointers, which are ignored"; with nothing but NULL entries there is no
+ * operation to wait for, which POSIX does not address. glibc returns 0 at
+ * once, even with no timeout (a NULL timeout would otherwise wait forever).
  * First kernel: 2.6.0 (glibc/POSIX behaviour: no kernel call at all).
  */
 TEST(list_of_only_null_entries_returns_zero_at_once)
@@ -367,18 +371,20 @@ TEST(list_of_only_null_entries_returns_zero_at_once)
 	const struct aiocb *list[3] = { NULL, NULL, NULL };
 
 	CONFORM_DECLARE("2.6.0", "aio_suspend",
-			"POSIX.1-2017 aio_suspend() DESCRIPTION: null pointers "
-			"are ignored; glibc returns 0 when nothing is left "
-			"(glibc/POSIX behaviour)");
+			"POSIX.1-2017 aio_suspend() DESCRIPTION: null "
+			"pointers in the list are ignored; a list of only "
+			"NULLs, a case POSIX does not name, has nothing to "
+			"wait for (glibc: undocumented; glibc 2.36 returns 0 "
+			"at once, even without a timeout)");
 	errno = 0;
 	EXPECT_EQ(0, aio_suspend(list, 3, NULL));
 	EXPECT_EQ(0, errno);
 }
 
 /*
- * POSIX aio_suspend() DESCRIPTION: "The nent argument indicates the number
- * of elements in the array"; with nent 0 there is nothing to wait for.
- * glibc returns 0 at once (no timeout given), without looking at the
+ * POSIX.1-2017 aio_suspend() DESCRIPTION: "The nent argument indicates the
+ * number of elements in the array"; with nent 0 there is nothing to wait
+ * for. glibc returns 0 at once (no timeout given), without looking at the
  * array (whose entry here is a pending read).
  * First kernel: 2.6.0 (glibc/POSIX behaviour: no kernel call at all).
  */
@@ -390,8 +396,11 @@ TEST(zero_entries_returns_zero_at_once)
 	int p[2];
 
 	CONFORM_DECLARE("2.6.0", "aio_suspend",
-			"POSIX.1-2017 aio_suspend() DESCRIPTION nent elements; "
-			"glibc returns 0 for nent 0 (glibc/POSIX behaviour)");
+			"POSIX.1-2017 aio_suspend() DESCRIPTION: nent gives "
+			"the number of elements; with nent 0 there is "
+			"nothing to wait for (glibc: undocumented; glibc "
+			"2.36 returns 0 at once without looking at the "
+			"array)");
 	start_pending_read(_metadata, p, &cb, buf, sizeof(buf));
 	list[0] = &cb;
 	errno = 0;
@@ -402,8 +411,8 @@ TEST(zero_entries_returns_zero_at_once)
 }
 
 /*
- * POSIX aio_suspend() RETURN VALUE: -1 with errno set when it does not
- * return after a completion; POSIX lists no error for a negative nent.
+ * POSIX.1-2017 aio_suspend() RETURN VALUE: -1 with errno set when it does
+ * not return after a completion; POSIX lists no error for a negative nent.
  * glibc 2.36 checks it first: nent -1 fails with EINVAL.
  * First kernel: 2.6.0 (glibc/POSIX behaviour: no kernel call at all).
  */
@@ -412,8 +421,11 @@ TEST(negative_nent_fails_with_einval)
 	const struct aiocb *list[1] = { NULL };
 
 	CONFORM_DECLARE("2.6.0", "aio_suspend",
-			"POSIX.1-2017 aio_suspend() RETURN VALUE -1 and errno; "
-			"glibc EINVAL for nent < 0 (glibc/POSIX behaviour)");
+			"POSIX.1-2017 aio_suspend() RETURN VALUE: -1 with "
+			"errno set when it does not return after a "
+			"completion; POSIX lists no error for a negative "
+			"nent (glibc: undocumented; glibc 2.36 fails with "
+			"EINVAL)");
 	errno = 0;
 	EXPECT_EQ(-1, aio_suspend(list, -1, NULL));
 	EXPECT_EQ(EINVAL, errno);

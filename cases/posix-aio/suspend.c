@@ -12,8 +12,8 @@
  *
  * First kernel: glibc's aio_suspend waits on a futex that its worker
  * threads wake: since is
- * 2.6 in every declaration (glibc/POSIX behaviour: nothing newer is asked
- * of the kernel); a static glibc 2.36 binary itself needs 3.2 to start.
+ * 2.6.0 in every declaration (nothing newer is asked of the kernel); a
+ * static glibc 2.36 binary itself needs 3.2 to start.
  */
 #include <aio.h>
 #include <pthread.h>
@@ -52,10 +52,11 @@ static void expect_suspend_times_out(struct __test_metadata *_metadata,
 }
 
 /*
- * POSIX aio_suspend: it returns 0 once at least one listed request has
- * completed; the request is then no longer EINPROGRESS (here a file read
- * with its full count). No timeout: the call must not need one.
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 aio_suspend() RETURN VALUE: 0 when it returns after one or
+ * more listed operations have completed; the request is then no longer
+ * EINPROGRESS (here a file read with its full count). No timeout: the call
+ * must not need one.
+ * First kernel: 2.6.0 (glibc worker threads, futex wait).
  */
 TEST(returns_zero_when_listed_request_completes)
 {
@@ -64,9 +65,10 @@ TEST(returns_zero_when_listed_request_completes)
 	struct aiocb cb;
 	int fd = conform_temp_file(4096, 0);
 
-	CONFORM_DECLARE("2.6", "aio_suspend",
-			"POSIX aio_suspend(): returns 0 once a listed "
-			"request has completed (glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_suspend",
+			"POSIX.1-2017 aio_suspend() RETURN VALUE: 0 when it "
+			"returns after a listed operation has completed, "
+			"which is then no longer EINPROGRESS");
 	ASSERT_LE(0, fd);
 	posix_aio_prep(&cb, fd, buf, sizeof(buf), 2048);
 	list[0] = &cb;
@@ -79,10 +81,10 @@ TEST(returns_zero_when_listed_request_completes)
 }
 
 /*
- * POSIX aio_suspend: "If any of the aiocb structures in the list correspond
- * to completed asynchronous I/O operations ... the function shall return
- * without suspending the calling thread": even a zero timeout gives 0.
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 aio_suspend() DESCRIPTION: if a listed control block belongs
+ * to an operation already completed at the time of the call, the function
+ * returns without suspending the thread: even a zero timeout gives 0.
+ * First kernel: 2.6.0 (glibc worker threads, futex wait).
  */
 TEST(completed_request_returns_at_once_with_zero_timeout)
 {
@@ -92,10 +94,11 @@ TEST(completed_request_returns_at_once_with_zero_timeout)
 	struct aiocb cb;
 	int fd = conform_temp_file(4096, 0);
 
-	CONFORM_DECLARE("2.6", "aio_suspend",
-			"POSIX aio_suspend(): returns without suspending "
-			"when a listed request has completed (glibc/POSIX "
-			"behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_suspend",
+			"POSIX.1-2017 aio_suspend() DESCRIPTION: a listed "
+			"operation already complete at the time of the call "
+			"makes it return without suspending, even with a "
+			"zero timeout");
 	ASSERT_LE(0, fd);
 	posix_aio_prep(&cb, fd, buf, sizeof(buf), 0);
 	list[0] = &cb;
@@ -107,10 +110,10 @@ TEST(completed_request_returns_at_once_with_zero_timeout)
 }
 
 /*
- * POSIX aio_suspend ERRORS: EAGAIN "No asynchronous I/O indicated in the
- * list referenced by list completed in the time interval indicated by
- * timeout"; the request stays EINPROGRESS.
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 aio_suspend() ERRORS: EAGAIN when no listed I/O completed in
+ * the interval the timeout gives (20 ms here); the request stays
+ * EINPROGRESS.
+ * First kernel: 2.6.0 (glibc worker threads, futex wait).
  */
 TEST(timeout_on_pending_request_gets_eagain)
 {
@@ -119,9 +122,10 @@ TEST(timeout_on_pending_request_gets_eagain)
 	struct aiocb cb;
 	int p[2];
 
-	CONFORM_DECLARE("2.6", "aio_suspend",
-			"POSIX aio_suspend() ERRORS EAGAIN (glibc/POSIX "
-			"behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_suspend",
+			"POSIX.1-2017 aio_suspend() ERRORS: EAGAIN when no "
+			"listed operation completed within the timeout; the "
+			"request stays EINPROGRESS");
 	start_read_of_empty_pipe(_metadata, p, &cb, buf, sizeof(buf));
 	list[0] = &cb;
 	expect_suspend_times_out(_metadata, list, 1);
@@ -133,11 +137,11 @@ TEST(timeout_on_pending_request_gets_eagain)
 }
 
 /*
- * POSIX aio_suspend: the list "may contain NULL pointers, which are
- * ignored" (aio_suspend(3): "NULL (and then is ignored)"). NULLs
- * around a pending request neither count as completed nor fail the call:
- * the wait times out with EAGAIN.
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 aio_suspend() DESCRIPTION: the list may contain null
+ * pointers, which are ignored (aio_suspend(3) the same). NULLs around a
+ * pending request neither count as completed nor fail the call: the wait
+ * times out with EAGAIN.
+ * First kernel: 2.6.0 (glibc worker threads, futex wait).
  */
 TEST(null_entries_are_ignored)
 {
@@ -146,9 +150,10 @@ TEST(null_entries_are_ignored)
 	struct aiocb cb;
 	int p[2];
 
-	CONFORM_DECLARE("2.6", "aio_suspend",
-			"POSIX aio_suspend(): NULL list elements are "
-			"ignored; aio_suspend(3) (glibc/POSIX behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_suspend",
+			"POSIX.1-2017 aio_suspend() DESCRIPTION: null "
+			"pointers in list are ignored, so a wait on a "
+			"pending request among them runs out with EAGAIN");
 	start_read_of_empty_pipe(_metadata, p, &cb, buf, sizeof(buf));
 	list[0] = NULL;
 	list[1] = &cb;
@@ -160,10 +165,10 @@ TEST(null_entries_are_ignored)
 }
 
 /*
- * POSIX aio_suspend: it waits until "at least one" of the listed requests
- * has completed, so one finished entry is enough even when the other is
- * still pending.
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 aio_suspend() DESCRIPTION: it waits until at least one of
+ * the listed operations has completed, so one finished entry is enough even
+ * when the other is still pending.
+ * First kernel: 2.6.0 (glibc worker threads, futex wait).
  */
 TEST(returns_when_any_one_of_several_completed)
 {
@@ -173,10 +178,11 @@ TEST(returns_when_any_one_of_several_completed)
 	struct aiocb pcb, fcb;
 	int p[2], fd = conform_temp_file(4096, 0);
 
-	CONFORM_DECLARE("2.6", "aio_suspend",
-			"POSIX aio_suspend(): waits until at least one "
-			"listed request has completed (glibc/POSIX "
-			"behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_suspend",
+			"POSIX.1-2017 aio_suspend() DESCRIPTION: it waits "
+			"until at least one listed operation has completed, "
+			"so one finished entry is enough while another is "
+			"pending");
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, conform_pipe(p));
 	posix_aio_prep(&pcb, p[0], pbuf, sizeof(pbuf), 0);
@@ -210,10 +216,11 @@ static void *writer(void *arg)
 }
 
 /*
- * POSIX aio_suspend: a thread suspended on a pending request resumes with
- * 0 when that request completes (here another thread feeds the pipe the
- * read waits on); the read then has its data.
- * First kernel: 2.6 (glibc/POSIX behaviour on pread/pwrite in threads).
+ * POSIX.1-2017 aio_suspend() DESCRIPTION: the calling thread is suspended
+ * until at least one listed operation has completed; RETURN VALUE: then 0.
+ * Another thread feeds the pipe the read waits on; the wait ends with 0 and
+ * the read has its data.
+ * First kernel: 2.6.0 (glibc worker threads, futex wait).
  */
 TEST(pending_request_completion_ends_the_wait)
 {
@@ -226,10 +233,10 @@ TEST(pending_request_completion_ends_the_wait)
 	void *wret = (void *)1;
 	int p[2];
 
-	CONFORM_DECLARE("2.6", "aio_suspend",
-			"POSIX aio_suspend(): a suspended thread resumes "
-			"when a listed request completes (glibc/POSIX "
-			"behaviour)");
+	CONFORM_DECLARE("2.6.0", "aio_suspend",
+			"POSIX.1-2017 aio_suspend() DESCRIPTION: the calling "
+			"thread is suspended until a listed operation "
+			"completes, then returns 0");
 	start_read_of_empty_pipe(_metadata, p, &cb, buf, sizeof(buf));
 	list[0] = &cb;
 	w.fd = p[1];

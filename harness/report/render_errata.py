@@ -2,7 +2,8 @@
 wrong, from cases/known-failures.txt, cases/doc-errata.txt and a matrix run.
 
 Three sections come from the reviewed known-failures list, one per kind its
-reasons start with (kernel defect, documentation error, intermittent): each
+reasons start with (kernel defect, documentation error, glibc defect,
+intermittent): each
 test point with the kernels its entries name, the kernels of this run where
 it showed (known-failing), and the reason with its reference. A fourth comes
 from cases/doc-errata.txt: documentation that every kernel contradicts, so
@@ -21,6 +22,7 @@ from model import version_key
 
 KINDS = [("documentation error", "Documentation errors"),
          ("kernel defect", "Kernel defects"),
+         ("glibc defect", "glibc defects (POSIX AIO)"),
          ("intermittent", "Intermittent kernel races")]
 
 
