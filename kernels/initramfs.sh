@@ -180,10 +180,24 @@ upt() { read -r up _ </proc/uptime; echo "$up"; }
 say "up at $(upt) s, kernel $(uname -r)"
 ip link set lo up 2>/dev/null
 
+# modparams NAME: the NAME.param=value words of the command line, as
+# param=value: a built-in driver reads them itself, a module only through
+# its loader (modprobe does this; insmod does not), e.g. nvme.poll_queues.
+modparams() {
+	for w in $cmdline; do
+		case "$w" in "$1".*=*) echo "${w#"$1".}" ;; esac
+	done
+}
 if [ -f /etc/aioconf/modules.load ]; then
 	mdir=$(ls -d /lib/modules/*/ | head -n 1)
 	while read -r m; do
-		insmod "$mdir$m" || say "insmod $m failed"
+		name=${m##*/}
+		name=${name%.ko}
+		name=${name//-/_}
+		params=
+		case " $cmdline" in *" $name."*=*) params=$(modparams "$name") ;; esac
+		# shellcheck disable=SC2086  # one word per parameter
+		insmod "$mdir$m" $params || say "insmod $m failed"
 	done </etc/aioconf/modules.load
 fi
 

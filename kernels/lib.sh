@@ -315,7 +315,9 @@ config_lacks() {
 # ------------------------------------------------------------------
 
 # Modules the cases and the boot need; missing or built-in ones are fine.
-WANT_MODULES="virtio_pci virtio_blk loop pvpanic pvpanic_mmio pvpanic_pci"
+# The cloud flavours build ext4 and NVMe in; the generic-based ones (-rt)
+# have them as modules: the scratch disk and the NVMe namespace need them.
+WANT_MODULES="virtio_pci virtio_blk loop pvpanic pvpanic_mmio pvpanic_pci ext4 nvme"
 
 # modfile MDIR NAME: the module file of NAME (- and _ alike), if any.
 modfile() {
@@ -336,7 +338,8 @@ pick_modules() {
 	mkdir -p "$kdir"
 	builtin=$(cat "$mdir/modules.builtin" 2>/dev/null | sed 's,.*/,,; s,\.ko$,,' | tr - _)
 	queue=$WANT_MODULES
-	while [ -n "$queue" ]; do
+	# A module without dependencies leaves blanks behind: stop on those too.
+	while [ -n "${queue// /}" ]; do
 		set -- $queue
 		m=$(echo "$1" | tr - _)
 		shift
@@ -369,8 +372,17 @@ pick_modules() {
 	for f in modules.builtin modules.builtin.modinfo modules.order; do
 		[ -f "$mdir/$f" ] && cp "$mdir/$f" "$kdir/"
 	done
-	busybox depmod -b "$out" "$rel" 2>/dev/null ||
+	# busybox depmod takes its VERSION argument only in the form N.N.N...
+	# (else it works on `uname -r`): a release such as 7.3-cloud-amd64 (a
+	# release candidate's) goes in under such a name, a link to it.
+	local as=$rel
+	if ! [[ $rel =~ ^[0-9]+\.[0-9]+\.[0-9]+ ]]; then
+		as=0.0.0-aioconf-depmod
+		ln -sfn "$rel" "$out/lib/modules/$as"
+	fi
+	busybox depmod -b "$out" "$as" 2>/dev/null ||
 		{ warn "$name: busybox depmod failed for $kdir"; return 1; }
+	[ "$as" = "$rel" ] || rm -f "$out/lib/modules/$as"
 	# Load order: every module after the ones it depends on.
 	load_order "$kdir" >"$out/load"
 }
