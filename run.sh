@@ -482,12 +482,18 @@ reap_one() {
 	if [ -z "${pid:-}" ]; then
 		return 1	# interrupted by a signal (on_signal ran)
 	fi
-	local k=${job_kernel[$pid]}
+	local k=${job_kernel[$pid]} rc=""
 	unset "job_kernel[$pid]"
 	done_kernel[$k]=$st
 	[ $st -eq 130 ] && return 0
-	[ $st -gt $worst ] && worst=$st
-	echo "# [$(since_start) s] $k: $(kernel_line "$k" "$st")"
+	if is_rc "$k"; then
+		cp "$kbuild/$k/rc" "$out/$k/RC"
+		rc=" (release candidate $(cat "$kbuild/$k/rc"): its failures do not fail the run)"
+		[ $st -ne 1 ] && [ $st -gt $worst ] && worst=$st
+	elif [ $st -gt $worst ]; then
+		worst=$st
+	fi
+	echo "# [$(since_start) s] $k: $(kernel_line "$k" "$st")$rc"
 }
 
 running_vms() {
@@ -496,8 +502,20 @@ running_vms() {
 	echo $n
 }
 
+# The next release may be absent (kernels/fetch.sh wrote why): the
+# matrix says so and goes on. A release candidate's failures are reported,
+# marked, and do not fail the run.
+kbuild=${AIOCONF_KERNELS_DIR:-build/kernels}
+is_absent() { [ "$1" != host ] && [ -s "$kbuild/$1/ABSENT" ]; }
+is_rc() { [ "$1" != host ] && [ -s "$kbuild/$1/rc" ]; }
+
 for k in "${kernels_all[@]}"; do
 	[ $interrupted -eq 0 ] || break
+	if is_absent "$k"; then
+		mkdir -p "$out/$k" && cp "$kbuild/$k/ABSENT" "$out/$k/ABSENT"
+		echo "# [$(since_start) s] $k: absent: $(cat "$kbuild/$k/ABSENT")"
+		continue
+	fi
 	if [ "$k" != host ]; then
 		while [ $interrupted -eq 0 ] && [ "$(running_vms)" -ge "$slots" ]; do reap_one || true; done
 		[ $interrupted -eq 0 ] || break
@@ -514,6 +532,7 @@ done
 if [ $interrupted -eq 1 ]; then
 	finished="" unfinished=""
 	for k in "${kernels_all[@]}"; do
+		! is_absent "$k" || continue
 		if [ "${done_kernel[$k]:-130}" != 130 ]; then finished="$finished $k"; continue; fi
 		unfinished="$unfinished $k"
 		mkdir -p "$out/$k" && : >"$out/$k/INTERRUPTED"
@@ -536,6 +555,10 @@ for name in sorted(os.listdir(top), key=lambda n: (n != "host", n)):
     if name.startswith(".") or not os.path.isdir(os.path.join(top, name)):
         continue	# the reports: matrix.md, matrix.html, junit.xml, ...
     path = os.path.join(top, name, "summary.json")
+    absent = os.path.join(top, name, "ABSENT")
+    if os.path.exists(absent):
+        print(f"# {name:<8} (absent: {open(absent).read().strip()})")
+        continue
     if not os.path.exists(path):
         why = "(interrupted)" if os.path.exists(os.path.join(top, name, "INTERRUPTED")) else "(no results)"
         print(f"# {name:<8} {why:<32}")
@@ -545,6 +568,8 @@ for name in sorted(os.listdir(top), key=lambda n: (n != "host", n)):
     for key in total:
         total[key] += t[key]
     cut = " (interrupted)" if os.path.exists(os.path.join(top, name, "INTERRUPTED")) else ""
+    if os.path.exists(os.path.join(top, name, "RC")):
+        cut += " (release candidate)"
     print(f"# {name:<8} {d['kernel']['release']:<32} {t['passed']:>7} {t['failed']:>7} {t['skipped']:>8} {t['known']:>6}{cut}")
 if os.path.exists(os.path.join(top, "INCOMPLETE")):
     print(f"# INCOMPLETE: the run was interrupted ({top}/INCOMPLETE)")

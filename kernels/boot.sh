@@ -250,6 +250,10 @@ validate() {
 		kname=$kernel
 		kdir=$KBUILD/$kernel
 		[ -z "$umods" ] || die "-m is for a kernel given by PATH"
+		# The next release, when Debian has none newer (kernels/fetch.sh).
+		if [ -s "$kdir/ABSENT" ] && [ "$(cat "$kdir/conf" 2>/dev/null)" = "$(conf_line "$kernel")" ]; then
+			die "kernel $kernel is absent: $(cat "$kdir/ABSENT") (kernels/fetch.sh --refresh $kernel looks again)"
+		fi
 		if [ ! -s "$kdir/release" ] || [ "$(cat "$kdir/conf" 2>/dev/null)" != "$(conf_line "$kernel")" ]; then
 			fetch_mode=fetch
 		elif ! fetch_why=$(cache_check "$kdir"); then
@@ -325,6 +329,7 @@ if [ $is_path -eq 0 ]; then
 			set -- --refresh
 		fi
 		in_child "$KROOT/kernels/fetch.sh" "$@" "$kernel" >&2 || die "kernel $kernel could not be fetched (see above)"
+		[ ! -s "$kdir/ABSENT" ] || die "kernel $kernel is absent: $(cat "$kdir/ABSENT")"
 		why=$(cache_check "$kdir") || die "$kernel: the kernel fetched into $kdir is damaged too ($why)"
 	fi
 	image=$kdir/vmlinuz

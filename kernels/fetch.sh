@@ -22,8 +22,12 @@
 # Nothing is installed into the system. A kernel already fetched is not
 # fetched again ("cached") unless its vmlinuz or vmlinux is damaged (cut
 # short: lib.sh cache_check); --refresh resolves and downloads anew.
-# Exit status: 0 every kernel is there, 1 some could not be fetched (each
-# named on stderr; the others are done), 2 usage error.
+# The kernel named next (kernels.conf) is fetched only when it is newer
+# than every other kernel fetched; else build/kernels/next/ABSENT says why
+# it is absent, which is not a failure. A release candidate (a Debian
+# version with ~rc) gets build/kernels/<NAME>/rc holding that version.
+# Exit status: 0 every kernel is there (or absent as above), 1 some could
+# not be fetched (each named on stderr; the others are done), 2 usage error.
 set -eu
 # shellcheck disable=SC2034  # read by lib.sh
 PROG=fetch.sh
@@ -136,12 +140,39 @@ newest_match() {
 		[[ $name == $pat ]] || continue
 		star=${name#"$prefix"}
 		star=${star%"$suffix"}
+		# The '*' stands for a version: linux-binary-unsigned-7.3-... is
+		# another package than linux-binary-*-cloud-amd64 means.
+		[[ $star == [0-9]* ]] || continue
 		echo "$star $name"
 	done | sort -V -k1,1 | tail -n 1 | awk '{ print $2, $1 }'
 }
 
+# The version of package PKG in the private root's lists.
+pkg_version() {
+	apt_private apt-cache show "$1" 2>/dev/null | sed -n 's/^Version: //p' | sort -V | tail -n 1
+}
+
+# next_absent PKG PATTERN SUITE: why the next kernel is absent (empty when
+# it is not): no package, or its version is not newer than that of every
+# other kernel fetched (the first package each one came from).
+next_absent() {
+	local pkg=$1 pat=$2 suite=$3 v other ov
+	[ -n "$pkg" ] || { echo "no package matching '$pat' in $suite"; return; }
+	v=$(pkg_version "$pkg")
+	[ -n "$v" ] || { echo "no version for $pkg in $suite"; return; }
+	for other in $(conf_names); do
+		[ "$other" != next ] && [ -s "$KBUILD/$other/packages" ] || continue
+		ov=$(awk 'NR == 1 { print $2 }' "$KBUILD/$other/packages")
+		[ -n "$ov" ] || continue
+		if ! dpkg --compare-versions "$v" gt "$ov"; then
+			echo "$suite has $pkg $v, not newer than $other's $ov"
+			return
+		fi
+	done
+}
+
 fetch_one() {
-	local name=$1 line suite pats dest stamp tmp p pkg star pkgs=() rel why
+	local name=$1 line suite pats dest stamp tmp p pkg star pkgs=() rel why version
 	line=$(conf_line "$name")
 	set -f
 	# shellcheck disable=SC2086
@@ -156,6 +187,11 @@ fetch_one() {
 	done
 	dest=$KBUILD/$name
 	stamp="$line"
+	if [ $refresh -eq 0 ] && [ -s "$dest/ABSENT" ] &&
+	   [ "$(cat "$dest/conf" 2>/dev/null)" = "$stamp" ]; then
+		echo "$name: absent: $(cat "$dest/ABSENT") (cached; --refresh looks again)"
+		return 0
+	fi
 	if [ $refresh -eq 0 ] && [ -s "$dest/release" ] && [ -s "$dest/vmlinuz" ] &&
 	   [ "$(cat "$dest/conf" 2>/dev/null)" = "$stamp" ]; then
 		# A copy cut short (a full disk, a killed copy) is fetched again.
@@ -169,6 +205,17 @@ fetch_one() {
 	echo "$name: updating the package lists of $suite"
 	apt_root "$suite" || { warn "$name: cannot fetch kernel $name"; return 1; }
 	read -r pkg star < <(newest_match "${pats[0]}") || true
+	if [ "$name" = next ]; then
+		why=$(next_absent "${pkg:-}" "${pats[0]}" "$suite")
+		if [ -n "$why" ]; then
+			rm -rf "$dest"
+			mkdir -p "$dest"
+			echo "$why" >"$dest/ABSENT"
+			echo "$stamp" >"$dest/conf"
+			echo "$name: absent: $why"
+			return 0
+		fi
+	fi
 	if [ -z "${pkg:-}" ]; then
 		warn "$name: no package matching '${pats[0]}' in $suite (at $(main_mirror)); edit $KCONF if the suite moved on"
 		return 1
@@ -192,6 +239,9 @@ fetch_one() {
 	done
 	unpack_kernel "$name" "$tmp" || return 1
 	echo "$stamp" >"$tmp/out/conf"
+	# A release candidate (Debian's version has ~rc): the matrix marks it.
+	version=$(dpkg-deb -f "$tmp"/debs/"$pkg"_*.deb Version 2>/dev/null)
+	case "$version" in *~rc*) echo "$version" >"$tmp/out/rc" ;; esac
 	rm -rf "$dest.old"
 	[ ! -e "$dest" ] || mv "$dest" "$dest.old"
 	mv "$tmp/out" "$dest"

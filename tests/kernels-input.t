@@ -3,7 +3,7 @@
 # boot.sh (and boot.sh --check) refuse bad input with a clear message (no
 # network, no QEMU boot needed).
 . "$(dirname "$0")/lib.sh"
-plan 46
+plan 49
 export AIOCONF_KERNELS_DIR=$TMP/k
 
 # kernels.conf: NAME SUITE PATTERN..., names unique, one '*' per pattern.
@@ -12,7 +12,7 @@ bad=$(awk '{ sub(/#.*/, "") } NF == 0 { next }
 	seen[$1]++ { print "line " NR ": " $1 " twice" }
 	{ for (i = 3; i <= NF; i++) if (gsub(/\*/, "*", $i) != 1) print "line " NR ": " $i " wants one *" }' kernels/kernels.conf)
 is "$bad" "" "kernels.conf lines are NAME SUITE PATTERN... with one '*' each"
-for k in 5.10 6.1 6.12 7.2; do
+for k in 5.10 6.1 6.12 7.2 7.3 7.3-rt next; do
 	grep -q "^${k}[[:space:]]" kernels/kernels.conf; ok $? "kernels.conf has $k"
 done
 

@@ -3,7 +3,7 @@
 # synthetic matrix (kernels 5.10 and 6.1 with results, 7.2 without), checked
 # file by file; the HTML is rendered in headless Chromium.
 . "$(dirname "$0")/lib.sh"
-plan 65
+plan 67
 
 REPORT=harness/report
 M=$TMP/run		# the matrix run
@@ -83,6 +83,11 @@ write(run, "5.10", summary("5.10.0-46-cloud-amd64", k510))
 write(run, "6.1", summary("6.1.0-56-cloud-amd64", k61))
 os.makedirs(os.path.join(run, "7.2"))
 open(os.path.join(run, "7.2", "boot.env"), "w").write("kernel=7.2\nstatus=setup-error\n")
+# The next release, absent (run.sh copies fetch.sh's reason); 6.1 marked a
+# release candidate (run.sh copies the version into RC).
+os.makedirs(os.path.join(run, "next"))
+open(os.path.join(run, "next", "ABSENT"), "w").write("experimental has linux-binary-7.3-cloud-amd64 7.3~rc7-1~exp1, not newer than 7.3's 7.3.4-1\n")
+open(os.path.join(run, "6.1", "RC"), "w").write("6.1~rc7-1~exp1\n")
 
 # The baseline: 6.1's uring/nop:b failed then; epoll/old was a case then;
 # uring/numeric did not exist yet.
@@ -113,7 +118,9 @@ j() { "$PY" -c 'import json,sys; m=json.load(open(sys.argv[1]))
 cases={c["id"]: c for c in m["cases"]}
 print(eval(sys.argv[2], {"m": m, "c": cases}))' "$M/matrix.json" "$1"; }
 
-is "$(j '[k["name"] for k in m["kernels"]]')" "['5.10', '6.1', '7.2']" "kernels in numeric order"
+is "$(j '[k["name"] for k in m["kernels"]]')" "['5.10', '6.1', '7.2']" "kernels in numeric order; an absent next release has no column"
+is "$(j '[a["name"] for a in m["absent"]] + [k["rc"] for k in m["kernels"]]')" "['next', None, '6.1~rc7-1~exp1', None]" \
+	"the absent kernel listed apart; the release candidate's version recorded"
 is "$(j '[k["release"] for k in m["kernels"]][:2]')" "['5.10.0-46-cloud-amd64', '6.1.0-56-cloud-amd64']" "releases recorded"
 is "$(j 'c["aio/cancel"]["cells"]["5.10"]["status"]')" fail "a failing case: fail"
 is "$(j 'c["aio/cancel"]["cells"]["6.1"]["status"]')" known-failing "runner's 'known' is known-failing"
@@ -135,6 +142,9 @@ is "$(j '[(p["name"], p["results"]["5.10"]["result"], p["results"]["6.1"]["resul
 
 # matrix.md
 md=$M/matrix.md
+grep -q '^- \*\*next\*\*: absent (experimental has .*); no column$' "$md" &&
+	grep -q '^- \*\*6.1\*\* .*\*\*release candidate\*\* 6.1~rc7-1~exp1: its failures are reported here and do not fail the run' "$md"
+ok $? "md: the absent next release said, the release candidate marked" || head -8 "$md"
 grep -q '^| ≠ | `uring/newop` | 6.0 | skip 1 | pass 1 | — |$' "$md"
 ok $? "md: a differing row is marked, absent shows —" || grep newop "$md"
 grep -q '^|  | `uring/nop` | 5.1 | pass 2 | pass 2 | — |$' "$md"; ok $? "md: a uniform row is not marked"

@@ -106,7 +106,7 @@ def compute_drift(kernels, baseline_dir, cases_dir=CASES_DIR):
     """Drift of every kernel against baseline_dir (<kernel>/summary.json)."""
     if not baseline_dir or not os.path.isdir(baseline_dir):
         return {"baseline": baseline_dir, "available": False, "kernels": [], "changes": 0}
-    base = load_run(baseline_dir)
+    base = {n: k for n, k in load_run(baseline_dir).items() if not k["absent"]}
     if not any(k["present"] for k in base.values()):
         return {"baseline": baseline_dir, "available": False, "kernels": [], "changes": 0}
     names = sorted(set(kernels) | set(base), key=kernel_order)

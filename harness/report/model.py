@@ -50,11 +50,23 @@ def read_boot_env(path):
     return facts
 
 
+def read_word(path):
+    """The first line of a small file, or None."""
+    try:
+        with open(path, errors="replace") as f:
+            return f.readline().strip() or None
+    except OSError:
+        return None
+
+
 def load_run(top):
     """Every kernel folder under a matrix dir: {name: kernel dict}.
 
     A kernel dict has name, present (a readable summary.json), summary (the
-    parsed JSON or None), problem (why it is absent) and boot (boot.env)."""
+    parsed JSON or None), problem (why it is absent), boot (boot.env), rc
+    (the release candidate's version: run.sh wrote RC) and absent (why a
+    kernel that may be missing, the next release, is: run.sh wrote ABSENT;
+    such a kernel has no results and no column)."""
     kernels = {}
     try:
         names = os.listdir(top)
@@ -66,7 +78,13 @@ def load_run(top):
             continue
         path = os.path.join(folder, "summary.json")
         k = {"name": name, "present": False, "summary": None, "problem": None,
-             "boot": read_boot_env(os.path.join(folder, "boot.env"))}
+             "boot": read_boot_env(os.path.join(folder, "boot.env")),
+             "rc": read_word(os.path.join(folder, "RC")), "absent": None}
+        if os.path.exists(os.path.join(folder, "ABSENT")):
+            k["absent"] = read_word(os.path.join(folder, "ABSENT")) or "absent"
+            k["problem"] = "absent: " + k["absent"]
+            kernels[name] = k
+            continue
         if not os.path.exists(path):
             # Only folders that look like kernel runs count as missing kernels.
             if os.path.exists(os.path.join(folder, "INTERRUPTED")):
@@ -161,6 +179,7 @@ def build_matrix(kernels, run_name):
             "version": kinfo.get("version", ""),
             "machine": kinfo.get("machine", ""),
             "complete": bool(s.get("complete", False)) if k["present"] else False,
+            "rc": k.get("rc"),
             "duration_s": s.get("duration_s"),
             "points": {key: totals.get(key, 0) for key in
                        ("passed", "failed", "skipped", "xfail", "known")},

@@ -19,6 +19,9 @@ def kernel_line(k):
             f"(test points); cases: {cases}")
     if not k["complete"]:
         line += "; **incomplete** (interrupted)"
+    if k.get("rc"):
+        line += (f"; **release candidate** {k['rc']}: its failures are reported here "
+                 "and do not fail the run")
     timing = []
     if k.get("duration_s") is not None:
         timing.append(f"run {k['duration_s']:.1f} s")
@@ -42,6 +45,8 @@ def render_md(m, drift):
                   "did not finish.", ""]
     for k in m["kernels"]:
         lines.append(kernel_line(k))
+    for a in m.get("absent", []):
+        lines.append(f"- **{a['name']}**: absent ({a['reason']}); no column")
     ndiff = sum(1 for c in m["cases"] if c["differs"])
     lines += ["", f"{len(m['cases'])} cases, {ndiff} differ between kernels (marked \u2260). "
               "A cell is the case status with its test-point counts; "
