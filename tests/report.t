@@ -3,7 +3,7 @@
 # synthetic matrix (kernels 5.10 and 6.1 with results, 7.2 without), checked
 # file by file; the HTML is rendered in headless Chromium.
 . "$(dirname "$0")/lib.sh"
-plan 67
+plan 69
 
 REPORT=harness/report
 M=$TMP/run		# the matrix run
@@ -312,6 +312,33 @@ is "$?" 0 "baseline.sh --allow-incomplete"
 is "$(cd "$TMP/dest" && find . -type f | sort | tr '\n' ' ')" "./5.10/summary.json ./6.1/summary.json ./errata.md ./features.md ./matrix.md " \
 	"baseline holds per-kernel summary.json, matrix.md, features.md and errata.md, the old contents are gone"
 left=$(find "$TMP" -maxdepth 1 -name '.baseline.*' | wc -l); is "$left" 0 "no temporary baseline folder is left"
+
+# Debian moves 6.1 on (6.1.0-56 -> -57) and uring/nop:b now fails there: the
+# new baseline keeps the old summary as 6.1/previous-release.json (kept
+# again while the release stays), and drift.md says what changed between
+# the two builds.
+cp -r "$M" "$TMP/run3"
+"$PY" - "$TMP/run3/6.1/summary.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+s["kernel"]["release"] = "6.1.0-57-cloud-amd64"
+for c in s["cases"]:
+    if c["id"] == "uring/nop":
+        c["points"][1] = {"name": "b", "result": "fail", "log": "# Expected 0 (0) == res (-95)"}
+        c["status"] = "fail"
+json.dump(s, open(sys.argv[1], "w"))
+PY
+sh $REPORT/baseline.sh --allow-incomplete "$TMP/run3" "$TMP/dest" >/dev/null 2>&1 &&
+	sh $REPORT/baseline.sh --allow-incomplete "$TMP/run3" "$TMP/dest" >/dev/null 2>&1
+[ -f "$TMP/dest/6.1/previous-release.json" ] && [ ! -e "$TMP/dest/5.10/previous-release.json" ] &&
+	grep -q '6.1.0-56-cloud-amd64' "$TMP/dest/6.1/previous-release.json"
+ok $? "baseline.sh keeps the previous point release's summary, and keeps it while the release stays"
+"$PY" $REPORT/matrix.py --quiet "$TMP/run3" --baseline "$TMP/dest" --cases "$C" >/dev/null 2>&1
+awk '/^## Between point releases/{f=1} f' "$TMP/run3/drift.md" >"$TMP/pr.md"
+grep -q 'release changed: `6.1.0-56-cloud-amd64` → `6.1.0-57-cloud-amd64`' "$TMP/pr.md" &&
+	grep -q '^| test point | previous release | baseline | reason |$' "$TMP/pr.md" &&
+	grep -q '^| `uring/nop:b` | pass | \*\*fail\*\* |' "$TMP/pr.md" && ! grep -q '^### 5.10' "$TMP/pr.md"
+ok $? "drift.md: between point releases, what changed from 6.1.0-56 to 6.1.0-57" || cat "$TMP/run3/drift.md"
 
 # Bad input: an empty folder is refused; a corrupt summary makes that kernel absent.
 mkdir -p "$TMP/empty"

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Make results/baseline/ from a matrix run: per kernel <kernel>/summary.json,
-# and matrix.md, features.md and errata.md at the top. Built in a temporary
+# Make results/baseline/ from a matrix run: per kernel <kernel>/summary.json
+# (and previous-release.json, the summary of the kernel's previous point
+# release: see below), and matrix.md, features.md and errata.md at the top. Built in a temporary
 # folder next to the destination, then swapped in with two renames (the old baseline is moved
 # aside and removed only after the new one is in place).
 #
@@ -66,9 +67,23 @@ mkdir -p "$parent"
 tmp=$(mktemp -d "$parent/.baseline.new.XXXXXX")
 old="$parent/.baseline.old.$$"
 trap 'rm -rf "$tmp"' EXIT
+# release FILE: the kernel release a summary.json names.
+release() {
+	/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["kernel"]["release"])' "$1" 2>/dev/null
+}
+# Each kernel's previous point release: when the release moved on (Debian
+# moved the series on, 6.1.0-56 -> -57) the old baseline's summary becomes
+# <kernel>/previous-release.json; while it stays, that file is kept. drift.md
+# then says what changed between the two builds.
 for k in $kernels; do
 	mkdir "$tmp/$k"
 	cp "$run/$k/summary.json" "$tmp/$k/summary.json"
+	if [ -f "$dest/$k/summary.json" ] &&
+	   [ "$(release "$dest/$k/summary.json")" != "$(release "$run/$k/summary.json")" ]; then
+		cp "$dest/$k/summary.json" "$tmp/$k/previous-release.json"
+	elif [ -f "$dest/$k/previous-release.json" ]; then
+		cp "$dest/$k/previous-release.json" "$tmp/$k/previous-release.json"
+	fi
 done
 for f in matrix.md features.md errata.md; do
 	if [ -f "$run/$f" ]; then cp "$run/$f" "$tmp/$f"; fi

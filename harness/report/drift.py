@@ -7,6 +7,7 @@ drift_summary in one line, render_drift the whole drift.md). Also used by
 compare_host.py for the host run alone.
 """
 
+import json
 import os
 
 from model import kernel_order, load_run, norm, point_reason
@@ -115,13 +116,30 @@ def compute_drift(kernels, baseline_dir, cases_dir=CASES_DIR):
         cur = kernels[n]["summary"] if n in kernels else None
         old = base[n]["summary"] if n in base else None
         out.append(drift_kernel(n, cur, old, suite))
+    # Between point releases: each baseline kernel against the summary of
+    # its previous release that baseline.sh kept (previous-release.json).
+    releases = []
+    for n in sorted(base, key=kernel_order):
+        prev = read_summary(os.path.join(baseline_dir, n, "previous-release.json"))
+        if prev is not None and base[n]["summary"] is not None:
+            releases.append(drift_kernel(n, base[n]["summary"], prev, suite))
     return {"baseline": baseline_dir, "available": True, "kernels": out,
-            "changes": sum(drift_count(d) for d in out)}
+            "changes": sum(drift_count(d) for d in out), "point_releases": releases}
 
 
-def drift_lines(d, heading="###", limit=None):
+def read_summary(path):
+    """A summary.json's content, or None when there is none."""
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def drift_lines(d, heading="###", limit=None, sides=("baseline", "now")):
     """Markdown lines for one kernel's drift; with limit, a list longer than
-    that is cut to its first entries and a count."""
+    that is cut to its first entries and a count; sides name the old and
+    the new results in the table."""
     lines = []
 
     def cut(items):
@@ -140,7 +158,7 @@ def drift_lines(d, heading="###", limit=None):
         lines += ["No change.", ""]
         return lines
     if d["point_changes"]:
-        lines += ["| test point | baseline | now | reason |", "|---|---|---|---|"]
+        lines += [f"| test point | {sides[0]} | {sides[1]} | reason |", "|---|---|---|---|"]
         shown, more = cut(d["point_changes"])
         for c in shown:
             why = c["reason"] or (f"was: {c['old_reason']}" if c["old_reason"] else "")
@@ -187,4 +205,11 @@ def render_drift(drift, run_name):
     lines += [drift_summary(drift) + ".", ""]
     for d in drift["kernels"]:
         lines += drift_lines(d)
+    if drift.get("point_releases"):
+        lines += ["## Between point releases", "",
+                  "What changed when Debian moved a kernel series on: the baseline's "
+                  "results against those of the previous release of the same kernel "
+                  "(`<kernel>/previous-release.json`, kept by `make baseline`).", ""]
+        for d in drift["point_releases"]:
+            lines += drift_lines(d, sides=("previous release", "baseline"))
     return "\n".join(lines)
