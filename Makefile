@@ -2,6 +2,7 @@
 #
 #   make deps    install missing packages, extract the kselftest headers
 #   make         libref.a, the runner and every case program
+#   make cases32 every case program again as an i386 program (build/i386/)
 #   make check   build, the project's own tests, then ./run.sh on this kernel
 #   make bench   ref/ring against liburing, side by side (bench/)
 #   make baseline  a full kernel matrix into results/baseline/ (committed)
@@ -53,7 +54,14 @@ REF_CASE_SRCS := $(sort $(wildcard cases/ref/*.c))
 SAN_CASE_BINS := $(patsubst cases/%.c,$(BUILD)/san/cases/%,$(REF_CASE_SRCS))
 SAN_REF_OBJS := $(patsubst ref/%.c,$(BUILD)/san/ref/%.o,$(REF_SRCS))
 
-.PHONY: all deps cases fixtures unit fuzz bench sanitize check baseline mutate uapi-coverage posix-trace clean
+# The same cases as 32-bit x86 programs, for the compat ABI of a 64-bit
+# kernel (./run.sh --abi i386): 64-bit file offsets, as Debian builds i386
+# programs, and 32-bit time_t, the i386 ABI; i386 liburing and libaio.
+I386_FLAGS     := -m32 -D_FILE_OFFSET_BITS=64
+I386_REF_OBJS  := $(patsubst ref/%.c,$(BUILD)/i386/ref/%.o,$(REF_SRCS))
+I386_CASE_BINS := $(patsubst cases/%.c,$(BUILD)/i386/cases/%,$(CASE_SRCS))
+
+.PHONY: all deps cases cases32 fixtures unit fuzz bench sanitize check baseline mutate uapi-coverage posix-trace clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/libref.a $(BUILD)/runner $(BUILD)/kernels/guest-exit cases
@@ -96,6 +104,25 @@ $(BUILD)/cases/%: cases/%.c $(wildcard harness/case/*.h) $(KSFT_HDRS) $(BUILD)/l
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS) $(CASE_CPPFLAGS) $(CASE_LDFLAGS) -o $@ $< $(CASE_LDLIBS)
+
+cases32: $(I386_CASE_BINS)
+
+$(BUILD)/i386/ref/%.o: ref/%.c $(REF_HDRS)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) $(I386_FLAGS) -Iref/include -c -o $@ $<
+
+$(BUILD)/i386/libref.a: $(I386_REF_OBJS)
+	@mkdir -p $(@D)
+	@echo "  AR      $@"
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $(I386_REF_OBJS)
+
+$(BUILD)/i386/cases/%: cases/%.c $(wildcard harness/case/*.h) $(KSFT_HDRS) $(BUILD)/i386/libref.a
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) $(I386_FLAGS) $(CASE_CPPFLAGS) $(CASE_LDFLAGS) -o $@ $< \
+		$(BUILD)/i386/libref.a -luring -laio -lpthread
 
 $(BUILD)/fixtures/%: tests/fixtures/%.c $(wildcard harness/case/*.h) $(KSFT_HDRS)
 	@mkdir -p $(@D)

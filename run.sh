@@ -18,8 +18,11 @@ usage: ./run.sh [options] [-- PROG...]
   -v, --verbose    print the full TAP (every case's own output nested behind
                    "# ") on a terminal too; without a terminal it always is
   --kernel K       run in a QEMU guest: K is a name of kernels/kernels.conf
-                   (5.10, 6.1, 6.12, 7.2; fetched once, then cached) or the
-                   path of your own kernel image (bzImage or vmlinux)
+                   (5.10, 6.1, 6.12, 7.2, 7.3, 7.3-rt, next; fetched once,
+                   then cached) or the path of your own kernel image
+  --abi i386       run the cases built as 32-bit x86 programs (make
+                   cases32): the compat ABI of a 64-bit kernel; results
+                   go to folders named ...-i386 (a matrix: each column)
   --cpus N         guest CPUs (default 1)
   --mem MB         guest memory in MiB (default 1024)
   --file FILE      with --kernel: send FILE into the guest beside the
@@ -62,6 +65,7 @@ kernel=""
 kernel_given=0
 matrix=0
 vms=""
+abi=""
 verbose=0
 guest_opts=()	# boot.sh options: --cpus, --mem, -f
 programs=()
@@ -83,6 +87,7 @@ while [ $# -gt 0 ]; do
 		shift ;;
 	--matrix) matrix=1 ;;
 	--vms) [ $# -ge 2 ] || die "--vms needs a number"; vms=$2; shift ;;
+	--abi) [ $# -ge 2 ] || die "--abi needs i386"; abi=$2; shift ;;
 	--vms=*) vms=${1#--vms=} ;;
 	--) shift; programs=("$@"); break ;;
 	-h|--help) usage; exit 0 ;;
@@ -189,22 +194,39 @@ print(" ".join(shlex.quote(w) for w in words[1:]))' "$w" 2>&1) ||
 	prog_args+=("$args")
 done
 
-harness/deps.sh || die "missing dependencies (see above)"
+case "$abi" in
+"") ;;
+i386)
+	[ "$(uname -m)" = x86_64 ] || die "--abi i386 runs 32-bit x86 programs on an x86-64 kernel; this one is $(uname -m)"
+	[ ${#programs[@]} -eq 0 ] || die "--abi i386 is for the cases (make cases32), not for -- PROG" ;;
+*) die "--abi '$abi': the only other ABI is i386" ;;
+esac
+# Where the case programs are, and what a results folder of this ABI is
+# called after (a column of a matrix too).
+casedir=build/cases targets=all suffix=""
+if [ "$abi" = i386 ]; then
+	casedir=build/i386/cases targets="all cases32" suffix=-i386
+fi
+
+harness/deps.sh ${abi:+--for-$abi} || die "missing dependencies (see above)"
 
 # The build says what it does: on a terminal a counter, else one line. The
 # first build compiles every case program (about 80 s on 2 cores).
 build() {
 	local todo n=0 line
-	todo=$(make -n all 2>/dev/null | grep -c '^echo "  CC ')
+	# shellcheck disable=SC2086  # the targets are words
+	todo=$(make -n $targets 2>/dev/null | grep -c '^echo "  CC ')
 	if [ "$todo" -eq 0 ]; then
 		return 0
 	fi
 	echo "run.sh: building $todo program(s)" >&2
 	if ! [ -t 2 ]; then
-		make -s -j"$(nproc)" all >&2
+		# shellcheck disable=SC2086
+		make -s -j"$(nproc)" $targets >&2
 		return
 	fi
-	make -s -j"$(nproc)" all 2>&1 | while IFS= read -r line; do
+	# shellcheck disable=SC2086
+	make -s -j"$(nproc)" $targets 2>&1 | while IFS= read -r line; do
 		case "$line" in
 		"  AR "*) ;;
 		"  CC "*) n=$((n + 1)); printf '\r\033[K[%d/%d] %s' "$n" "$todo" "${line##* }" >&2 ;;
@@ -253,7 +275,7 @@ set_bins() {
 	local i w name
 	bins=() aux=()
 	if [ ${#prog_paths[@]} -eq 0 ]; then
-		for id in "${ids[@]}"; do bins+=("build/cases/$id"); done
+		for id in "${ids[@]}"; do bins+=("$casedir/$id"); done
 		return 0
 	fi
 	for i in "${!prog_paths[@]}"; do
@@ -383,7 +405,7 @@ viewed() {	# viewed CMD...: CMD's stdout through the terminal view, if any
 guest_check() {	# guest_check KERNEL
 	local -a progs=()
 	if [ ${#prog_paths[@]} -eq 0 ]; then
-		for id in "${ids[@]}"; do progs+=("build/cases/$id"); done
+		for id in "${ids[@]}"; do progs+=("$casedir/$id"); done
 	else
 		progs=("${prog_paths[@]}")
 	fi
@@ -393,7 +415,7 @@ guest_check() {	# guest_check KERNEL
 
 if [ -n "$kernel" ]; then
 	guest_check "$kernel"
-	out=$(new_run_dir "$(basename "$kernel")") || exit 2
+	out=$(new_run_dir "$(basename "$kernel")$suffix") || exit 2
 	echo "run.sh: results in $out" >&2
 	set_bins "$out"
 	trap on_signal INT TERM
@@ -403,7 +425,7 @@ if [ -n "$kernel" ]; then
 	exit $st
 fi
 if [ $matrix -eq 0 ]; then
-	out=$(new_run_dir "host-$(uname -r)") || exit 2
+	out=$(new_run_dir "host$suffix-$(uname -r)") || exit 2
 	set_bins "$out"
 	json=()
 	[ $terminal -eq 0 ] || json=(--case-json)
@@ -425,7 +447,7 @@ fi
 # ------------------------------------------------------------------
 # The programs and guest options, once (the kernels come from kernels.conf).
 guest_check "$(kernels/fetch.sh --list | head -n 1)" >/dev/null
-out=$(new_run_dir matrix) || exit 2
+out=$(new_run_dir "matrix$suffix") || exit 2
 set_bins "$out"
 trap on_signal INT TERM
 slots=${vms:-$(nproc)}
@@ -444,7 +466,7 @@ worst=0
 
 # A kernel's job: a subshell that passes SIGTERM on to its boot.sh/runner.
 start_job() {	# start_job KERNEL
-	local k=$1 d=$out/$1
+	local k=$1 d=$out/$1$suffix
 	mkdir -p "$d"
 	(
 		interrupted=0 bpid=""
@@ -457,7 +479,7 @@ start_job() {	# start_job KERNEL
 
 # A kernel's result line from its summary.json.
 kernel_line() {	# kernel_line KERNEL STATUS
-	/usr/bin/python3 - "$out/$1" "$2" <<'PY'
+	/usr/bin/python3 - "$out/$1$suffix" "$2" <<'PY'
 import json, os, sys
 d, rc = sys.argv[1], sys.argv[2]
 try:
@@ -487,7 +509,7 @@ reap_one() {
 	done_kernel[$k]=$st
 	[ $st -eq 130 ] && return 0
 	if is_rc "$k"; then
-		cp "$kbuild/$k/rc" "$out/$k/RC"
+		cp "$kbuild/$k/rc" "$out/$k$suffix/RC"
 		rc=" (release candidate $(cat "$kbuild/$k/rc"): its failures do not fail the run)"
 		[ $st -ne 1 ] && [ $st -gt $worst ] && worst=$st
 	elif [ $st -gt $worst ]; then
@@ -512,7 +534,7 @@ is_rc() { [ "$1" != host ] && [ -s "$kbuild/$1/rc" ]; }
 for k in "${kernels_all[@]}"; do
 	[ $interrupted -eq 0 ] || break
 	if is_absent "$k"; then
-		mkdir -p "$out/$k" && cp "$kbuild/$k/ABSENT" "$out/$k/ABSENT"
+		mkdir -p "$out/$k$suffix" && cp "$kbuild/$k/ABSENT" "$out/$k$suffix/ABSENT"
 		echo "# [$(since_start) s] $k: absent: $(cat "$kbuild/$k/ABSENT")"
 		continue
 	fi
@@ -535,7 +557,7 @@ if [ $interrupted -eq 1 ]; then
 		! is_absent "$k" || continue
 		if [ "${done_kernel[$k]:-130}" != 130 ]; then finished="$finished $k"; continue; fi
 		unfinished="$unfinished $k"
-		mkdir -p "$out/$k" && : >"$out/$k/INTERRUPTED"
+		mkdir -p "$out/$k$suffix" && : >"$out/$k$suffix/INTERRUPTED"
 	done
 	printf 'interrupted at %s\nfinished:%s\nnot finished:%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
 		"$finished" "$unfinished" >"$out/INCOMPLETE"

@@ -3,9 +3,13 @@
 #   harness/deps.sh              what ./run.sh needs (build, run, QEMU kernels)
 #   harness/deps.sh --for-build  that plus the tools to build a kernel from
 #                                source (kernels/build.sh, make mutate)
-#   harness/deps.sh --for-tests  that plus what make check needs (fuzzer,
-#                                valgrind, a browser for the HTML report
-#                                test, lint)
+#   harness/deps.sh --for-i386   that plus what the i386 build of the cases
+#                                needs (./run.sh --abi i386): gcc-multilib
+#                                and the i386 liburing and libaio, from the
+#                                i386 architecture, which it adds to dpkg
+#   harness/deps.sh --for-tests  all of the above, plus what make check needs
+#                                (fuzzer, valgrind, a browser for the HTML
+#                                report test, lint)
 # Idempotent: when everything is present it only asks dpkg (well under a second).
 # Not root and no password-less sudo: print the exact command and exit 2.
 set -eu
@@ -14,12 +18,14 @@ PACKAGES="gcc make libc6-dev liburing-dev libaio-dev python3 perl busybox-static
 cpio qemu-system-x86 linux-source-6.1 xz-utils lz4 zstd binutils e2fsprogs file"
 BUILD_PACKAGES="flex bison bc libelf-dev libssl-dev"
 TEST_PACKAGES="clang-14 libclang-rt-14-dev valgrind chromium shellcheck python3-pyflakes"
+I386_PACKAGES="gcc-multilib libc6-dev-i386 liburing-dev:i386 libaio-dev:i386"
 
 case "${1:-}" in
 "") ;;
 --for-build) PACKAGES="$PACKAGES $BUILD_PACKAGES" ;;
---for-tests) PACKAGES="$PACKAGES $BUILD_PACKAGES $TEST_PACKAGES" ;;
-*) echo "usage: harness/deps.sh [--for-build|--for-tests]" >&2; exit 2 ;;
+--for-i386) PACKAGES="$PACKAGES $I386_PACKAGES" ;;
+--for-tests) PACKAGES="$PACKAGES $BUILD_PACKAGES $I386_PACKAGES $TEST_PACKAGES" ;;
+*) echo "usage: harness/deps.sh [--for-build|--for-i386|--for-tests]" >&2; exit 2 ;;
 esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
@@ -49,12 +55,24 @@ elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
 	sudo="sudo"
 else
 	echo "deps: missing packages:$missing" >&2
-	echo "deps: run as root:  apt-get update && $cmd" >&2
+	case "$missing" in
+	*:i386*) cmd="dpkg --add-architecture i386 && apt-get update && $cmd" ;;
+	*) cmd="apt-get update && $cmd" ;;
+	esac
+	echo "deps: run as root:  $cmd" >&2
 	exit 2
 fi
 
 echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
+# An :i386 package needs dpkg to know the architecture, and fresh lists.
+case "$missing" in
+*:i386*)
+	if ! dpkg --print-foreign-architectures | grep -qx i386; then
+		$sudo dpkg --add-architecture i386
+		$sudo apt-get update -q
+	fi ;;
+esac
 # A stale package list is the usual reason an install fails on a fresh machine.
 $sudo apt-get install -y -q --no-install-recommends $missing >/dev/null 2>&1 || {
 	$sudo apt-get update -q

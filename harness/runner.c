@@ -49,6 +49,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <elf.h>
 #include <linux/aio_abi.h>
 #include <linux/io_uring.h>
 #include <sys/prctl.h>
@@ -104,6 +105,8 @@ struct kase {
 	const char *path;	/* as given: the id comes from it */
 	char *exec;	/* absolute: the case runs in its TMPDIR */
 	char *id;
+	const char *abi;	/* "i386" for a 32-bit x86 program, else the
+				 * machine's (uname -m): known-failures match it */
 	pid_t pid;
 	double start, duration;
 	bool running, finished, timed_out;
@@ -285,6 +288,8 @@ static char *trim(char *s)
 /*
  * File format, one entry a line, '#' starts a comment:
  *   <case>:<test>   <kernel release glob>   <reason with a reference>
+ * A glob "ABI:GLOB" (i386:*, x86_64:7.3*) holds only for programs of that
+ * ABI; a plain glob for every ABI.
  * A reason that starts "intermittent:" marks a failure seen only on some
  * runs: its passes are expected, so they are counted, not noted per case.
  */
@@ -322,14 +327,43 @@ static void load_known(const char *path)
 	fclose(f);
 }
 
-static const struct known *find_known(const char *case_id, const char *test)
+/* The ABI of a program: "i386" for a 32-bit x86 ELF (run through the
+ * compat ABI of a 64-bit kernel), else this machine's (a script too). */
+static const char *program_abi(const char *path)
 {
-	char *full = xasprintf("%s:%s", case_id, test);
+	unsigned char h[EI_NIDENT + 4];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, h, sizeof(h));
+
+	if (fd >= 0)
+		close(fd);
+	if (n == (ssize_t)sizeof(h) && !memcmp(h, ELFMAG, SELFMAG) &&
+	    h[EI_CLASS] == ELFCLASS32 && h[EI_NIDENT + 2] == EM_386 &&
+	    h[EI_NIDENT + 3] == 0)
+		return "i386";
+	return opt.uts.machine;
+}
+
+/* Does an entry's release glob (plain, or ABI:GLOB) hold for case c? */
+static bool release_matches(const char *glob, const struct kase *c)
+{
+	const char *colon = strchr(glob, ':');
+
+	if (!colon)
+		return !fnmatch(glob, opt.uts.release, 0);
+	return strlen(c->abi) == (size_t)(colon - glob) &&
+	       !strncmp(glob, c->abi, colon - glob) &&
+	       !fnmatch(colon + 1, opt.uts.release, 0);
+}
+
+static const struct known *find_known(const struct kase *c, const char *test)
+{
+	char *full = xasprintf("%s:%s", c->id, test);
 	const struct known *hit = NULL;
 
 	for (int i = 0; i < opt.nknown && !hit; i++)
 		if (!fnmatch(opt.known[i].pattern, full, 0) &&
-		    !fnmatch(opt.known[i].release, opt.uts.release, 0))
+		    release_matches(opt.known[i].release, c))
 			hit = &opt.known[i];
 	free(full);
 	return hit;
@@ -343,7 +377,7 @@ static void apply_known(struct kase *c, struct point *p)
 
 	if (p->result != P_FAIL && p->result != P_PASS)
 		return;
-	k = find_known(c->id, p->name);
+	k = find_known(c, p->name);
 	if (!k)
 		return;
 	if (p->result == P_FAIL) {
@@ -512,6 +546,17 @@ static void start_case(struct kase *c)
 		    chdir(tmp) < 0 || setenv("PWD", tmp, 1) < 0)
 			_exit(126);
 		execl(c->exec, c->exec, (char *)NULL);
+		if (errno == ENOEXEC) {
+			/* A program this kernel cannot run at all (an i386 one
+			 * without IA32 emulation): one skipped point that says
+			 * what was tried and what came back, not an error. */
+			dprintf(1, "TAP version 13\n1..1\nok 1 exec # SKIP "
+				CONFORM_ENV "execve: %s: this kernel cannot run the program "
+				"(an i386 program needs IA32 emulation: "
+				"CONFIG_IA32_EMULATION, and not ia32_emulation=0)\n",
+				strerror(ENOEXEC));
+			_exit(4);
+		}
 		dprintf(2, "runner: cannot execute %s: %s\n", c->path, strerror(errno));
 		_exit(127);
 	}
@@ -1471,6 +1516,7 @@ int main(int argc, char **argv)
 		cases[i].path = argv[optind + i];
 		cases[i].exec = absolute(cases[i].path);
 		cases[i].id = case_id(cases[i].path);
+		cases[i].abi = program_abi(cases[i].exec);
 		cases[i].status = S_NOTRUN;
 		cases[i].kmsg_fd = -1;
 		if (access(cases[i].path, X_OK) < 0)

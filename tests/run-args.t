@@ -3,7 +3,7 @@
 # with arguments (split like sh), run through a generated wrapper; bad input
 # is refused with exit 2. Host only (tests/run-resume.t covers the guest).
 . "$(dirname "$0")/lib.sh"
-plan 14
+plan 16
 
 mkdir -p "$TMP/a" "$TMP/b" "$TMP/with space"
 cat >"$TMP/a/argcheck" <<'SH'
@@ -52,4 +52,6 @@ check_refused "newline" -- "$TMP/a/argcheck 'a
 b'"
 check_refused "is for --matrix" --vms 2 -- build/fixtures/pass
 check_refused "above 0" --matrix --vms 0
+check_refused "the only other ABI is i386" --abi arm
+check_refused "not for -- PROG" --abi i386 -- build/fixtures/pass
 finish

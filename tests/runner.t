@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The runner classifies purpose-built fixtures the way DESIGN.md section 3 says.
 . "$(dirname "$0")/lib.sh"
-plan 84
+plan 89
 
 F=build/fixtures
 R=build/runner
@@ -57,6 +57,24 @@ $R --known "$TMP/known" -o "$TMP/known-run" $F/fail >/dev/null 2>&1
 is "$?" 0 "a known failure does not fail the run"
 is "$(field "$TMP/known-run/summary.json" fail status)" known "listed failure: known"
 is "$(field "$TMP/known-run/summary.json" fail counts.pass)" 1 "known failure not counted as pass"
+
+# A known-failures glob "ABI:GLOB" holds for programs of that ABI only:
+# i386:* does not list the 64-bit fixture's failure, x86_64:* does.
+printf 'fail:fails_on_purpose  i386:*  fixture failure, for i386 programs only\n' > "$TMP/known-abi"
+$R --known "$TMP/known-abi" -o "$TMP/abi-run" $F/fail >/dev/null 2>&1
+is "$(field "$TMP/abi-run/summary.json" fail status)" fail "an i386:* entry does not hold for a 64-bit program"
+printf 'fail:fails_on_purpose  %s:*  fixture failure, for this ABI\n' "$(uname -m)" > "$TMP/known-abi"
+$R --known "$TMP/known-abi" -o "$TMP/abi-run2" $F/fail >/dev/null 2>&1
+is "$(field "$TMP/abi-run2/summary.json" fail status)" known "a <machine>:* entry holds for a program of this machine"
+
+# A program the kernel cannot execute (ENOEXEC: an i386 program without
+# IA32 emulation) is one skipped point that says so, not an error.
+printf '\177ELF but not a program' > "$TMP/noexec" && chmod +x "$TMP/noexec"
+$R -o "$TMP/noexec-run" "$TMP/noexec" >/dev/null 2>&1
+is "$?" 0 "a program the kernel cannot execute does not fail the run"
+is "$(field "$TMP/noexec-run/summary.json" noexec status)" skip "it is a skip"
+grep -q 'SKIP environment: execve: Exec format error: this kernel cannot run the program' "$TMP/noexec-run/run.tap"
+ok $? "whose reason says what execve gave"
 
 # Bad input: clear message, exit 2.
 $R -t 0 $F/pass >/dev/null 2>&1; is "$?" 2 "-t 0 is refused"

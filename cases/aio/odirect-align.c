@@ -173,7 +173,7 @@ TEST(logical_block_alignment_suffices)
 	CONFORM_REQUIRE_AIO();
 	CONFORM_REQUIRE(dio_open(&f));
 	lbs = f.lbs;
-	if (!lbs || lbs >= f.fs_block || (f.from_statx && f.mem_align > lbs)) {
+	if (!lbs || (long)lbs >= f.fs_block || (f.from_statx && f.mem_align > lbs)) {
 		dio_close(&f);
 		SKIP(return, CONFORM_ENV "logical block %u, filesystem block %ld, memory alignment %u: no alignment between them to try",
 		     lbs, f.fs_block, f.mem_align);

@@ -185,7 +185,8 @@ TEST(ring_nr_is_the_rounded_up_size)
 	if (cpus < 0)
 		SKIP(return, CONFORM_ENV "cannot read /sys/devices/system/cpu/possible (no /sys?)");
 	for (size_t i = 0; i < sizeof(asked) / sizeof(asked[0]); i++) {
-		unsigned long n = asked[i] > 4 * cpus ? asked[i] : 4 * cpus;
+		unsigned long least = 4 * (unsigned long)cpus;
+		unsigned long n = asked[i] > least ? asked[i] : least;
 		unsigned long bytes = ring_bytes(2 * n + 2);
 		unsigned long pages = (bytes + page - 1) / page;
 		aio_context_t ctx = 0;

@@ -157,6 +157,10 @@ TEST(eventfd2_initval_keeps_only_low_32_bits)
 	CONFORM_DECLARE("2.6.27", "eventfd2",
 			"eventfd(2) unsigned int initval; fs/eventfd.c SYSCALL_DEFINE2(eventfd2, unsigned int, count, ...)");
 	CONFORM_REQUIRE_EVENTFD();
+	/* A 32-bit program passes each argument in a 32-bit register (the
+	 * 64-bit value would spill into the flags argument). */
+	if (sizeof(long) < 8)
+		SKIP(return, CONFORM_ENV "a 32-bit program: a system call argument is 32 bits, so it cannot carry bits above them");
 	fd = (int)syscall(SYS_eventfd2, 0x100000007ULL, EFD_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(8, read(fd, &v, sizeof(v)));
