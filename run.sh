@@ -573,7 +573,7 @@ top = sys.argv[1]
 total = {"passed": 0, "failed": 0, "skipped": 0, "known": 0}
 print(f"# matrix in {top}")
 print(f"# {'kernel':<8} {'release':<32} {'passed':>7} {'failed':>7} {'skipped':>8} {'known':>6}")
-for name in sorted(os.listdir(top), key=lambda n: (n != "host", n)):
+for name in sorted(os.listdir(top), key=lambda n: (not n.startswith("host"), n)):
     if name.startswith(".") or not os.path.isdir(os.path.join(top, name)):
         continue	# the reports: matrix.md, matrix.html, junit.xml, ...
     path = os.path.join(top, name, "summary.json")
