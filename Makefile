@@ -188,7 +188,7 @@ sanitize: $(SAN_CASE_BINS) $(DYN_CASE_BINS)
 check:
 	harness/deps.sh --for-tests
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory -j$$(nproc) all fixtures unit fuzz sanitize
+	@$(MAKE) --no-print-directory -j$$(nproc) all cases32 fixtures unit fuzz sanitize
 	prove tests/
 	./run.sh; s=$$?; /usr/bin/python3 harness/report/compare_host.py results/latest \
 		--baseline results/baseline; exit $$s
