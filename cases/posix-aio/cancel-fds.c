@@ -34,16 +34,6 @@
 
 #include "conform_posix_aio.h"
 
-/* True when cb is still in progress after a 50 ms aio_suspend ran out. */
-static bool still_in_progress(const struct aiocb *cb)
-{
-	const struct aiocb *list[1] = { cb };
-	const struct timespec brief = { 0, 50 * 1000 * 1000 };
-
-	return aio_suspend(list, 1, &brief) == -1 && errno == EAGAIN &&
-	       aio_error(cb) == EINPROGRESS;
-}
-
 /*
  * The reads cbs[0..n-1] wait on one pipe (several descriptors of it):
  * write one byte at a time to wfd and, after each, wait (5 s bound) until
@@ -79,36 +69,6 @@ static void feed_one_byte_each(struct __test_metadata *_metadata, int wfd,
 static int dup_fd(int fd)
 {
 	return fcntl(fd, F_DUPFD_CLOEXEC, 0);
-}
-
-/*
- * In a fresh test child, before any other AIO call: one worker thread at
- * most (aio_init), taken by a read of the empty pipe p. Requests on other
- * descriptors then wait in glibc's queue until release_the_worker.
- */
-static void hold_the_only_worker(struct __test_metadata *_metadata, int p[2],
-				 struct aiocb *hold, unsigned char *buf)
-{
-	struct aioinit init;
-
-	memset(&init, 0, sizeof(init));
-	init.aio_threads = 1;
-	init.aio_num = 32;
-	aio_init(&init);
-	ASSERT_EQ(0, conform_pipe(p));
-	posix_aio_prep(hold, p[0], buf, 1, 0);
-	ASSERT_EQ(0, aio_read(hold));
-}
-
-/* Let the held read complete (one byte), wait for it, close the pipe. */
-static void release_the_worker(struct __test_metadata *_metadata, int p[2],
-			       struct aiocb *hold)
-{
-	ASSERT_EQ(1, write(p[1], "r", 1));
-	ASSERT_EQ(0, posix_aio_wait_done(hold));
-	EXPECT_EQ(1, aio_return(hold));
-	close(p[0]);
-	close(p[1]);
 }
 
 /*
@@ -179,7 +139,7 @@ TEST(cancel_all_on_fd_leaves_queued_request_on_its_dup)
 	EXPECT_EQ(AIO_NOTCANCELED, aio_cancel(p[0], NULL));
 	EXPECT_EQ(ECANCELED, aio_error(&qp));
 	EXPECT_EQ(-1, aio_return(&qp));
-	EXPECT_TRUE(still_in_progress(&qd));
+	EXPECT_TRUE(posix_aio_still_in_progress(&qd));
 	EXPECT_EQ(EINPROGRESS, aio_error(&rd));
 	feed_one_byte_each(_metadata, p[1], left, 3);
 	close(d);
@@ -250,7 +210,7 @@ TEST(cancel_all_on_one_pipe_leaves_another_pipes_queued_request)
 	ASSERT_EQ(0, aio_read(&qq));
 	EXPECT_EQ(AIO_NOTCANCELED, aio_cancel(p[0], NULL));
 	EXPECT_EQ(ECANCELED, aio_error(&qp));
-	EXPECT_TRUE(still_in_progress(&qq));
+	EXPECT_TRUE(posix_aio_still_in_progress(&qq));
 	ASSERT_EQ(3, write(q[1], "one", 3));
 	ASSERT_EQ(0, posix_aio_wait_done(&rq));
 	EXPECT_EQ(3, aio_return(&rq));
@@ -286,7 +246,7 @@ TEST(queued_fsync_is_canceled_and_the_write_before_it_completes)
 			"POSIX.1-2017 aio_cancel() RETURN VALUE: AIO_CANCELED, "
 			"here for a queued aio_fsync (glibc: one queue per "
 			"descriptor, aio_init(3) aio_threads)");
-	hold_the_only_worker(_metadata, hp, &hold, hbuf);
+	ASSERT_EQ(0, posix_aio_hold_the_only_worker(hp, &hold, hbuf));
 	ASSERT_LE(0, fd = conform_temp_file(0, 0));
 	conform_fill_pattern(wbuf, sizeof(wbuf), 0);
 	posix_aio_prep(&wcb, fd, wbuf, sizeof(wbuf), 0);
@@ -297,7 +257,7 @@ TEST(queued_fsync_is_canceled_and_the_write_before_it_completes)
 	EXPECT_EQ(ECANCELED, aio_error(&scb));
 	EXPECT_EQ(-1, aio_return(&scb));
 	EXPECT_EQ(EINPROGRESS, aio_error(&wcb));
-	release_the_worker(_metadata, hp, &hold);
+	EXPECT_EQ(1, posix_aio_release_the_worker(hp, &hold));
 	ASSERT_EQ(0, posix_aio_wait_done(&wcb));
 	EXPECT_EQ(0, aio_error(&wcb));
 	EXPECT_EQ(4096, aio_return(&wcb));
@@ -325,7 +285,7 @@ TEST(cancel_of_middle_listio_entry_leaves_the_others)
 			"POSIX.1-2017 aio_cancel() DESCRIPTION: aiocbp cancels "
 			"that request only; lio_listio() DESCRIPTION entries "
 			"(glibc: aio_init(3) aio_threads)");
-	hold_the_only_worker(_metadata, hp, &hold, hbuf);
+	ASSERT_EQ(0, posix_aio_hold_the_only_worker(hp, &hold, hbuf));
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
 	memset(buf, 0xee, sizeof(buf));
 	for (int i = 0; i < 3; i++)
@@ -335,7 +295,7 @@ TEST(cancel_of_middle_listio_entry_leaves_the_others)
 	EXPECT_EQ(ECANCELED, aio_error(&cbs[1]));
 	EXPECT_EQ(EINPROGRESS, aio_error(&cbs[0]));
 	EXPECT_EQ(EINPROGRESS, aio_error(&cbs[2]));
-	release_the_worker(_metadata, hp, &hold);
+	EXPECT_EQ(1, posix_aio_release_the_worker(hp, &hold));
 	for (int i = 0; i < 3; i += 2) {
 		ASSERT_EQ(0, posix_aio_wait_done(&cbs[i]));
 		EXPECT_EQ(0, aio_error(&cbs[i]));
@@ -421,7 +381,7 @@ TEST(request_queued_behind_a_canceled_one_still_completes)
 			"POSIX.1-2017 aio_cancel() DESCRIPTION: only the "
 			"request given is canceled, the others are left to "
 			"complete normally");
-	hold_the_only_worker(_metadata, hp, &hold, hbuf);
+	ASSERT_EQ(0, posix_aio_hold_the_only_worker(hp, &hold, hbuf));
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
 	posix_aio_prep(&first, fd, buf1, sizeof(buf1), 0);
 	posix_aio_prep(&second, fd, buf2, sizeof(buf2), 64);
@@ -430,7 +390,7 @@ TEST(request_queued_behind_a_canceled_one_still_completes)
 	EXPECT_EQ(AIO_CANCELED, aio_cancel(fd, &first));
 	EXPECT_EQ(ECANCELED, aio_error(&first));
 	EXPECT_EQ(-1, aio_return(&first));
-	release_the_worker(_metadata, hp, &hold);
+	EXPECT_EQ(1, posix_aio_release_the_worker(hp, &hold));
 	err = error_within(&second, 2);
 	if (err == EINPROGRESS) {
 		/* Take it back so that nothing runs on buf2 after the test. */

@@ -34,16 +34,6 @@
 
 #define CANCEL_SIG (SIGRTMIN + 5)
 
-/* True when cb is still in progress after a 50 ms aio_suspend ran out. */
-static bool still_in_progress(const struct aiocb *cb)
-{
-	const struct aiocb *list[1] = { cb };
-	const struct timespec brief = { 0, 50 * 1000 * 1000 };
-
-	return aio_suspend(list, 1, &brief) == -1 && errno == EAGAIN &&
-	       aio_error(cb) == EINPROGRESS;
-}
-
 /* Write n bytes to wfd so that the read cb (of the pipe or socket) ends,
  * and wait for it. */
 static void finish_read(struct __test_metadata *_metadata, int wfd,
@@ -86,7 +76,7 @@ TEST(write_queued_behind_read_of_same_fd_is_canceled_unsent)
 	posix_aio_prep(&wcb, sv[0], "never sent", 10, 0);
 	ASSERT_EQ(0, aio_read(&rcb));
 	ASSERT_EQ(0, aio_write(&wcb));
-	EXPECT_TRUE(still_in_progress(&wcb));
+	EXPECT_TRUE(posix_aio_still_in_progress(&wcb));
 	EXPECT_FALSE(conform_fd_readable(sv[1], 0));
 	EXPECT_EQ(AIO_CANCELED, aio_cancel(sv[0], &wcb));
 	EXPECT_EQ(ECANCELED, aio_error(&wcb));

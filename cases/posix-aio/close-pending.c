@@ -41,16 +41,6 @@
 /* The signal the notification TEST asks for. */
 #define CLOSE_SIG (SIGRTMIN + 3)
 
-/* True when cb is still in progress after a 50 ms aio_suspend ran out. */
-static bool still_in_progress(const struct aiocb *cb)
-{
-	const struct aiocb *list[1] = { cb };
-	const struct timespec brief = { 0, 50 * 1000 * 1000 };
-
-	return aio_suspend(list, 1, &brief) == -1 && errno == EAGAIN &&
-	       aio_error(cb) == EINPROGRESS;
-}
-
 /*
  * The thread of this process other than the caller (in a test child that
  * queued one request: glibc's worker), waited for up to 5 s. Its tid; 0
@@ -148,7 +138,7 @@ TEST(started_read_completes_after_close_with_its_notification)
 		}
 	}
 	EXPECT_EQ(0, close(p[0]));
-	EXPECT_TRUE(still_in_progress(&cb));
+	EXPECT_TRUE(posix_aio_still_in_progress(&cb));
 	ASSERT_EQ(4, write(p[1], "data", 4));
 	ASSERT_EQ(CLOSE_SIG, posix_aio_take_signal(&set, &info, 5000));
 	EXPECT_EQ((void *)&cb, info.si_value.sival_ptr);
@@ -300,8 +290,8 @@ TEST(cancel_after_close_gets_ebadf_and_leaves_requests_alone)
 	errno = 0;
 	EXPECT_EQ(-1, aio_cancel(p[0], NULL));
 	EXPECT_EQ(EBADF, errno);
-	EXPECT_TRUE(still_in_progress(&second));
-	EXPECT_TRUE(still_in_progress(&first));
+	EXPECT_TRUE(posix_aio_still_in_progress(&second));
+	EXPECT_TRUE(posix_aio_still_in_progress(&first));
 	ASSERT_EQ(2, write(p[1], "12", 2));
 	ASSERT_EQ(0, posix_aio_wait_done(&first));
 	ASSERT_EQ(0, posix_aio_wait_done(&second));
@@ -342,7 +332,7 @@ TEST(cancel_through_the_reused_number_cancels_the_old_request)
 	EXPECT_EQ(AIO_CANCELED, aio_cancel(fd, &second));
 	EXPECT_EQ(ECANCELED, aio_error(&second));
 	EXPECT_EQ(-1, aio_return(&second));
-	EXPECT_TRUE(still_in_progress(&first));
+	EXPECT_TRUE(posix_aio_still_in_progress(&first));
 	ASSERT_EQ(1, write(p[1], "1", 1));
 	ASSERT_EQ(0, posix_aio_wait_done(&first));
 	EXPECT_EQ(0, aio_error(&first));

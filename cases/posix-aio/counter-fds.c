@@ -34,16 +34,6 @@
 
 #include "conform_posix_aio.h"
 
-/* True when cb is still in progress after a 50 ms aio_suspend ran out. */
-static bool still_in_progress(const struct aiocb *cb)
-{
-	const struct aiocb *list[1] = { cb };
-	const struct timespec brief = { 0, 50 * 1000 * 1000 };
-
-	return aio_suspend(list, 1, &brief) == -1 && errno == EAGAIN &&
-	       aio_error(cb) == EINPROGRESS;
-}
-
 /* Run op on cb to completion: 0, or -1 when the call itself failed. */
 static int run_to_completion(int (*op)(struct aiocb *), struct aiocb *cb)
 {
@@ -136,7 +126,7 @@ TEST(eventfd_read_of_zero_counter_waits_for_a_write)
 	CONFORM_REQUIRE(why);
 	posix_aio_prep(&cb, fd, &value, sizeof(value), 0);
 	ASSERT_EQ(0, aio_read(&cb));
-	EXPECT_TRUE(still_in_progress(&cb));
+	EXPECT_TRUE(posix_aio_still_in_progress(&cb));
 	ASSERT_EQ(8, write(fd, &add, sizeof(add)));
 	ASSERT_EQ(0, posix_aio_wait_done(&cb));
 	EXPECT_EQ(0, aio_error(&cb));
@@ -285,7 +275,7 @@ TEST(eventfd_write_that_would_overflow_waits_for_a_read)
 	ASSERT_EQ(8, write(fd, &max, sizeof(max)));
 	posix_aio_prep(&cb, fd, &one, sizeof(one), 0);
 	ASSERT_EQ(0, aio_write(&cb));
-	EXPECT_TRUE(still_in_progress(&cb));
+	EXPECT_TRUE(posix_aio_still_in_progress(&cb));
 	ASSERT_EQ(8, read(fd, &value, sizeof(value)));
 	EXPECT_EQ(UINT64_MAX - 1, value);
 	ASSERT_EQ(0, posix_aio_wait_done(&cb));

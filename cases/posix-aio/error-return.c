@@ -29,16 +29,6 @@
 
 #include "conform_posix_aio.h"
 
-/* True when cb is still in progress after a 50 ms aio_suspend ran out. */
-static bool still_in_progress(const struct aiocb *cb)
-{
-	const struct aiocb *list[1] = { cb };
-	const struct timespec brief = { 0, 50 * 1000 * 1000 };
-
-	return aio_suspend(list, 1, &brief) == -1 && errno == EAGAIN &&
-	       aio_error(cb) == EINPROGRESS;
-}
-
 /*
  * POSIX.1-2017 aio_error() RETURN VALUE: "If the asynchronous I/O operation
  * has not yet completed, then [EINPROGRESS] shall be returned" - also for
@@ -64,7 +54,7 @@ TEST(queued_request_is_einprogress_before_it_starts)
 	posix_aio_prep(&wcb, sv[0], "queued", 6, 0);
 	ASSERT_EQ(0, aio_read(&rcb));
 	ASSERT_EQ(0, aio_write(&wcb));
-	EXPECT_TRUE(still_in_progress(&wcb));
+	EXPECT_TRUE(posix_aio_still_in_progress(&wcb));
 	EXPECT_FALSE(conform_fd_readable(sv[1], 0));
 	ASSERT_EQ(1, write(sv[1], "x", 1));
 	ASSERT_EQ(0, posix_aio_wait_done(&rcb));

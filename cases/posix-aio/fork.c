@@ -76,16 +76,6 @@ static int next_byte(int fd)
 	return c;
 }
 
-/* True when cb is still in progress after a 50 ms aio_suspend ran out. */
-static bool still_in_progress(const struct aiocb *cb)
-{
-	const struct aiocb *list[1] = { cb };
-	const struct timespec brief = { 0, 50 * 1000 * 1000 };
-
-	return aio_suspend(list, 1, &brief) == -1 && errno == EAGAIN &&
-	       aio_error(cb) == EINPROGRESS;
-}
-
 /*
  * The thread of this process other than the caller (in a test child that
  * queued one request: glibc's worker), waited for up to 5 s. Its tid; 0
@@ -374,7 +364,7 @@ TEST(child_exit_leaves_the_parents_request_pending)
 	if (pid == 0)
 		_exit(0);
 	EXPECT_EQ(0, reap_within(pid, 5000));
-	EXPECT_TRUE(still_in_progress(&cb));
+	EXPECT_TRUE(posix_aio_still_in_progress(&cb));
 	ASSERT_EQ(2, write(p[1], "ok", 2));
 	ASSERT_EQ(0, posix_aio_wait_done(&cb));
 	EXPECT_EQ(0, aio_error(&cb));
@@ -430,8 +420,8 @@ TEST(child_aio_cancel_does_not_cancel_the_parents_requests)
 	}
 	EXPECT_EQ('c', next_byte(rep[0]));
 	EXPECT_EQ(0, reap_within(pid, 5000));
-	EXPECT_TRUE(still_in_progress(&first));
-	EXPECT_TRUE(still_in_progress(&second));
+	EXPECT_TRUE(posix_aio_still_in_progress(&first));
+	EXPECT_TRUE(posix_aio_still_in_progress(&second));
 	ASSERT_EQ(1, write(p[1], "A", 1));
 	ASSERT_EQ(0, posix_aio_wait_done(&first));
 	ASSERT_EQ(1, write(p[1], "B", 1));

@@ -36,36 +36,6 @@
 #define SYNC_SIG (SIGRTMIN + 4)
 
 /*
- * In a fresh test child, before any other AIO call: one worker thread at
- * most (aio_init), taken by a read of the empty pipe p into *buf. Requests
- * on other descriptors then wait in the queue until release_the_worker.
- */
-static void hold_the_only_worker(struct __test_metadata *_metadata, int p[2],
-				 struct aiocb *hold, unsigned char *buf)
-{
-	struct aioinit init;
-
-	memset(&init, 0, sizeof(init));
-	init.aio_threads = 1;
-	init.aio_num = 32;
-	aio_init(&init);
-	ASSERT_EQ(0, conform_pipe(p));
-	posix_aio_prep(hold, p[0], buf, 1, 0);
-	ASSERT_EQ(0, aio_read(hold));
-}
-
-/* Let the held read complete (one byte), wait for it, close the pipe. */
-static void release_the_worker(struct __test_metadata *_metadata, int p[2],
-			       struct aiocb *hold)
-{
-	ASSERT_EQ(1, write(p[1], "r", 1));
-	ASSERT_EQ(0, posix_aio_wait_done(hold));
-	EXPECT_EQ(1, aio_return(hold));
-	close(p[0]);
-	close(p[1]);
-}
-
-/*
  * The SIGEV_SIGNAL tests: with the worker held, aio_write 4096 bytes and
  * aio_fsync(op) with SYNC_SIG on a file; no signal may come and the sync is
  * EINPROGRESS while the worker is held; after release the signal comes
@@ -80,7 +50,7 @@ static void sync_signal_after_completion(struct __test_metadata *_metadata,
 	sigset_t set;
 	int p[2], fd;
 
-	hold_the_only_worker(_metadata, p, &hold, hbuf);
+	ASSERT_EQ(0, posix_aio_hold_the_only_worker(p, &hold, hbuf));
 	ASSERT_LE(0, fd = conform_temp_file(0, 0));
 	ASSERT_EQ(0, posix_aio_block_signal(SYNC_SIG, &set));
 	conform_fill_pattern(wbuf, sizeof(wbuf), 0);
@@ -93,7 +63,7 @@ static void sync_signal_after_completion(struct __test_metadata *_metadata,
 	errno = 0;
 	EXPECT_EQ(-1, posix_aio_take_signal(&set, &info, 0));
 	EXPECT_EQ(EAGAIN, errno);
-	release_the_worker(_metadata, p, &hold);
+	EXPECT_EQ(1, posix_aio_release_the_worker(p, &hold));
 	ASSERT_EQ(SYNC_SIG, posix_aio_take_signal(&set, &info, 5000));
 	EXPECT_EQ(SI_ASYNCIO, info.si_code);
 	EXPECT_EQ((void *)&scb, info.si_value.sival_ptr);
@@ -145,7 +115,7 @@ static void sync_thread_after_completion(struct __test_metadata *_metadata,
 	struct sync_report r;
 	int p[2], rp[2], fd;
 
-	hold_the_only_worker(_metadata, p, &hold, hbuf);
+	ASSERT_EQ(0, posix_aio_hold_the_only_worker(p, &hold, hbuf));
 	ASSERT_LE(0, fd = conform_temp_file(0, 0));
 	ASSERT_EQ(0, conform_pipe(rp));
 	report_fd = rp[1];
@@ -160,7 +130,7 @@ static void sync_thread_after_completion(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, aio_write(&wcb));
 	ASSERT_EQ(0, aio_fsync(op, &scb));
 	EXPECT_FALSE(conform_fd_readable(rp[0], 0));
-	release_the_worker(_metadata, p, &hold);
+	EXPECT_EQ(1, posix_aio_release_the_worker(p, &hold));
 	ASSERT_TRUE(conform_fd_readable(rp[0], 5000));
 	ASSERT_EQ((ssize_t)sizeof(r), read(rp[0], &r, sizeof(r)));
 	EXPECT_EQ(0x51c, r.value.sival_int);

@@ -39,25 +39,6 @@
 
 #define SYNC_SIG (SIGRTMIN + 8)
 
-/*
- * In a fresh test child, before any other AIO call: one worker thread at
- * most (aio_init), taken by a read of the empty pipe p. Requests on other
- * descriptors then wait in glibc's queue until release_read.
- */
-static void hold_the_only_worker(struct __test_metadata *_metadata, int p[2],
-				 struct aiocb *hold, unsigned char *buf)
-{
-	struct aioinit init;
-
-	memset(&init, 0, sizeof(init));
-	init.aio_threads = 1;
-	init.aio_num = 32;
-	aio_init(&init);
-	ASSERT_EQ(0, conform_pipe(p));
-	posix_aio_prep(hold, p[0], buf, 1, 0);
-	ASSERT_EQ(0, aio_read(hold));
-}
-
 /* Queue a one-byte read of the new empty pipe p (reqprio prio). */
 static void queue_read(struct __test_metadata *_metadata, int p[2],
 		       struct aiocb *cb, unsigned char *buf, int prio)
@@ -77,16 +58,6 @@ static void release_read(struct __test_metadata *_metadata, int p[2],
 	EXPECT_EQ(1, aio_return(cb));
 	close(p[0]);
 	close(p[1]);
-}
-
-/* True when cb is still in progress after a 50 ms aio_suspend ran out. */
-static bool still_in_progress(const struct aiocb *cb)
-{
-	const struct aiocb *list[1] = { cb };
-	const struct timespec brief = { 0, 50 * 1000 * 1000 };
-
-	return aio_suspend(list, 1, &brief) == -1 && errno == EAGAIN &&
-	       aio_error(cb) == EINPROGRESS;
 }
 
 /*
@@ -123,7 +94,7 @@ TEST(o_dsync_sync_completes_after_every_write_queued_before_it)
 			"POSIX.1-2017 aio_fsync() DESCRIPTION: O_DSYNC "
 			"completes all I/O queued at the time of the call as "
 			"by fdatasync() (glibc: aio_init(3) aio_threads)");
-	hold_the_only_worker(_metadata, hp, &hold, hbuf);
+	ASSERT_EQ(0, posix_aio_hold_the_only_worker(hp, &hold, hbuf));
 	ASSERT_LE(0, fd = conform_temp_file(0, 0));
 	for (int i = 0; i < 3; i++) {
 		conform_fill_pattern(wbuf[i], 1024, i * 1024);
@@ -132,7 +103,7 @@ TEST(o_dsync_sync_completes_after_every_write_queued_before_it)
 	}
 	posix_aio_prep(&scb, fd, NULL, 0, 0);
 	ASSERT_EQ(0, aio_fsync(O_DSYNC, &scb));
-	EXPECT_TRUE(still_in_progress(&scb));
+	EXPECT_TRUE(posix_aio_still_in_progress(&scb));
 	EXPECT_EQ(EINPROGRESS, aio_error(&wcbs[0]));
 	release_read(_metadata, hp, &hold);
 	ASSERT_EQ(0, posix_aio_wait_done(&scb));
@@ -171,7 +142,7 @@ TEST(o_sync_sync_does_not_wait_for_a_write_queued_after_it)
 			"POSIX.1-2017 aio_fsync() DESCRIPTION: only I/O queued "
 			"at the time of the call is covered, later I/O is not "
 			"(glibc: aio_init(3) aio_threads)");
-	hold_the_only_worker(_metadata, hp, &hold, hbuf);
+	ASSERT_EQ(0, posix_aio_hold_the_only_worker(hp, &hold, hbuf));
 	ASSERT_LE(0, fd = conform_temp_file(0, 0));
 	posix_aio_prep(&scb, fd, NULL, 0, 0);
 	ASSERT_EQ(0, aio_fsync(O_SYNC, &scb));
@@ -183,7 +154,7 @@ TEST(o_sync_sync_does_not_wait_for_a_write_queued_after_it)
 	ASSERT_EQ(0, posix_aio_wait_done(&scb));
 	EXPECT_EQ(0, aio_error(&scb));
 	EXPECT_EQ(0, aio_return(&scb));
-	EXPECT_TRUE(still_in_progress(&wcb));
+	EXPECT_TRUE(posix_aio_still_in_progress(&wcb));
 	ASSERT_EQ(0, fstat(fd, &st));
 	EXPECT_EQ(0, st.st_size);
 	release_read(_metadata, hp2, &hold2);
@@ -221,7 +192,7 @@ TEST(sync_covers_an_earlier_write_of_lower_priority)
 			"POSIX.1-2017 aio_fsync() DESCRIPTION: all I/O queued "
 			"at the time of the call is completed, a write with "
 			"aio_reqprio above 0 included");
-	hold_the_only_worker(_metadata, hp, &hold, hbuf);
+	ASSERT_EQ(0, posix_aio_hold_the_only_worker(hp, &hold, hbuf));
 	ASSERT_LE(0, fd = conform_temp_file(0, 0));
 	memset(wbuf, 'w', sizeof(wbuf));
 	posix_aio_prep(&first, fd, wbuf[0], 512, 0);
@@ -280,7 +251,7 @@ TEST(failed_earlier_write_is_reported_by_the_sync)
 			"POSIX.1-2017 aio_fsync() ERRORS: a queued operation "
 			"that fails gives its read()/write() error as the "
 			"sync's error status");
-	hold_the_only_worker(_metadata, hp, &hold, hbuf);
+	ASSERT_EQ(0, posix_aio_hold_the_only_worker(hp, &hold, hbuf));
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
 	posix_aio_prep(&wcb, fd, wbuf, sizeof(wbuf), -1);
 	posix_aio_prep(&scb, fd, NULL, 0, 0);

@@ -32,16 +32,6 @@
 
 #include "conform_posix_aio.h"
 
-/* True when cb is still in progress after a 50 ms aio_suspend ran out. */
-static bool still_in_progress(const struct aiocb *cb)
-{
-	const struct aiocb *list[1] = { cb };
-	const struct timespec brief = { 0, 50 * 1000 * 1000 };
-
-	return aio_suspend(list, 1, &brief) == -1 && errno == EAGAIN &&
-	       aio_error(cb) == EINPROGRESS;
-}
-
 /*
  * glibc aio_init(3) DESCRIPTION: "to be effective, it must be called before employing any
  * other functions in the POSIX AIO API" (glibc keeps the values it had once
@@ -117,7 +107,7 @@ TEST(default_thread_limit_is_twenty)
 		posix_aio_prep(&cbs[i], p[i][0], bufs[i], 4, 0);
 		ASSERT_EQ(0, aio_read(&cbs[i]));
 	}
-	EXPECT_TRUE(still_in_progress(&cbs[20]));
+	EXPECT_TRUE(posix_aio_still_in_progress(&cbs[20]));
 	ASSERT_EQ(1, write(p[0][1], "0", 1));
 	ASSERT_EQ(0, posix_aio_wait_done(&cbs[0]));
 	ASSERT_EQ(0, posix_aio_wait_done(&cbs[20]));
@@ -321,7 +311,7 @@ TEST(higher_priority_request_overtakes_a_queued_lower_one)
 	ASSERT_EQ(0, aio_read(&rcb));
 	ASSERT_EQ(0, aio_write(&acb));
 	ASSERT_EQ(0, aio_write(&bcb));
-	EXPECT_TRUE(still_in_progress(&acb));
+	EXPECT_TRUE(posix_aio_still_in_progress(&acb));
 	ASSERT_EQ(1, write(sv[1], "r", 1));
 	ASSERT_EQ(0, posix_aio_wait_done(&rcb));
 	ASSERT_EQ(0, posix_aio_wait_done(&acb));

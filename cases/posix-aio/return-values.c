@@ -39,36 +39,6 @@
 #include "conform_posix_aio.h"
 
 /*
- * In a fresh test child, before any other AIO call: one worker thread at
- * most (aio_init), taken by a read of the empty pipe p. Requests on other
- * descriptors then wait in glibc's queue until release_the_worker.
- */
-static void hold_the_only_worker(struct __test_metadata *_metadata, int p[2],
-				 struct aiocb *hold, unsigned char *buf)
-{
-	struct aioinit init;
-
-	memset(&init, 0, sizeof(init));
-	init.aio_threads = 1;
-	init.aio_num = 32;
-	aio_init(&init);
-	ASSERT_EQ(0, conform_pipe(p));
-	posix_aio_prep(hold, p[0], buf, 1, 0);
-	ASSERT_EQ(0, aio_read(hold));
-}
-
-/* Let the held read complete (one byte), wait for it, close the pipe. */
-static void release_the_worker(struct __test_metadata *_metadata, int p[2],
-			       struct aiocb *hold)
-{
-	ASSERT_EQ(1, write(p[1], "r", 1));
-	ASSERT_EQ(0, posix_aio_wait_done(hold));
-	EXPECT_EQ(1, aio_return(hold));
-	close(p[0]);
-	close(p[1]);
-}
-
-/*
  * POSIX read() DESCRIPTION: nbyte 0 returns zero with no other results -
  * also on a pipe, where a read of more would wait for data. A zero-length
  * aio_read of an empty pipe (writer open) completes at once (well within
@@ -235,13 +205,13 @@ TEST(queued_read_returns_the_count_of_the_file_when_it_runs)
 			"POSIX.1-2017 aio_return() RETURN VALUE: what read() "
 			"returns; aio_read() DESCRIPTION: as if lseek() were "
 			"called just before the read (glibc: aio_init(3))");
-	hold_the_only_worker(_metadata, hp, &hold, hbuf);
+	ASSERT_EQ(0, posix_aio_hold_the_only_worker(hp, &hold, hbuf));
 	ASSERT_LE(0, fd = conform_temp_file(4096, 0));
 	posix_aio_prep(&cb, fd, buf, sizeof(buf), 1024);
 	ASSERT_EQ(0, aio_read(&cb));
 	ASSERT_EQ(EINPROGRESS, aio_error(&cb));
 	ASSERT_EQ(0, ftruncate(fd, 1500));
-	release_the_worker(_metadata, hp, &hold);
+	EXPECT_EQ(1, posix_aio_release_the_worker(hp, &hold));
 	ASSERT_EQ(0, posix_aio_wait_done(&cb));
 	EXPECT_EQ(0, aio_error(&cb));
 	EXPECT_EQ(476, aio_return(&cb));

@@ -132,4 +132,52 @@ static inline void posix_aio_want_signal(struct sigevent *sev, int signo,
 	sev->sigev_value.sival_ptr = value;
 }
 
+/* ------------------------------------------------------------------ */
+/* requests held back in glibc's queue                                 */
+/* ------------------------------------------------------------------ */
+
+/* True when cb is still in progress after a 50 ms aio_suspend ran out. */
+static inline bool posix_aio_still_in_progress(const struct aiocb *cb)
+{
+	const struct aiocb *list[1] = { cb };
+	const struct timespec brief = { 0, 50 * 1000 * 1000 };
+
+	return aio_suspend(list, 1, &brief) == -1 && errno == EAGAIN &&
+	       aio_error(cb) == EINPROGRESS;
+}
+
+/*
+ * In a fresh test child, before any other AIO call: one worker thread at
+ * most (aio_init), taken by hold, a one-byte read of the empty pipe p (made
+ * here, into buf). Requests on other descriptors then wait in glibc's queue
+ * until posix_aio_release_the_worker. 0, or -1 with errno.
+ */
+static inline int posix_aio_hold_the_only_worker(int p[2], struct aiocb *hold,
+						 unsigned char *buf)
+{
+	struct aioinit init;
+
+	memset(&init, 0, sizeof(init));
+	init.aio_threads = 1;
+	init.aio_num = 32;
+	aio_init(&init);
+	if (conform_pipe(p) < 0)
+		return -1;
+	posix_aio_prep(hold, p[0], buf, 1, 0);
+	return aio_read(hold);
+}
+
+/* Let the held read complete (one byte), wait for it, close the pipe: the
+ * read's aio_return (1), or -1. */
+static inline ssize_t posix_aio_release_the_worker(int p[2], struct aiocb *hold)
+{
+	ssize_t ret = -1;
+
+	if (write(p[1], "r", 1) == 1 && posix_aio_wait_done(hold) == 0)
+		ret = aio_return(hold);
+	close(p[0]);
+	close(p[1]);
+	return ret;
+}
+
 #endif /* AIOCONF_CONFORM_POSIX_AIO_H */
