@@ -3,7 +3,7 @@
 # synthetic matrix (kernels 5.10 and 6.1 with results, 7.2 without), checked
 # file by file; the HTML is rendered in headless Chromium.
 . "$(dirname "$0")/lib.sh"
-plan 69
+plan 70
 
 REPORT=harness/report
 M=$TMP/run		# the matrix run
@@ -339,6 +339,15 @@ grep -q 'release changed: `6.1.0-56-cloud-amd64` → `6.1.0-57-cloud-amd64`' "$T
 	grep -q '^| test point | previous release | baseline | reason |$' "$TMP/pr.md" &&
 	grep -q '^| `uring/nop:b` | pass | \*\*fail\*\* |' "$TMP/pr.md" && ! grep -q '^### 5.10' "$TMP/pr.md"
 ok $? "drift.md: between point releases, what changed from 6.1.0-56 to 6.1.0-57" || cat "$TMP/run3/drift.md"
+
+# An i386 matrix (columns <kernel>-i386) against a 64-bit baseline: its
+# columns are new, and the baseline's kernels are not "missing" from it.
+mkdir -p "$TMP/run386"
+for k in 5.10 6.1; do cp -r "$M/$k" "$TMP/run386/$k-i386"; done
+"$PY" $REPORT/matrix.py --quiet "$TMP/run386" --baseline "$B" --cases "$C" >/dev/null 2>&1
+grep -q '5.10-i386: not in the baseline' "$TMP/run386/drift.md" &&
+	! grep -q 'no results in this run' "$TMP/run386/drift.md"
+ok $? "drift of an i386 matrix: new columns, the 64-bit kernels not listed as missing" || head -5 "$TMP/run386/drift.md"
 
 # Bad input: an empty folder is refused; a corrupt summary makes that kernel absent.
 mkdir -p "$TMP/empty"

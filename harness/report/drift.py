@@ -103,6 +103,12 @@ def drift_count(d):
                                    "point_changes", "new_points", "removed_points"))
 
 
+def abi_of(column):
+    """The ABI of a matrix column: i386 for <kernel>-i386 (run.sh --abi
+    i386), else the native one."""
+    return "i386" if column.endswith("-i386") else "native"
+
+
 def compute_drift(kernels, baseline_dir, cases_dir=CASES_DIR):
     """Drift of every kernel against baseline_dir (<kernel>/summary.json)."""
     if not baseline_dir or not os.path.isdir(baseline_dir):
@@ -110,7 +116,11 @@ def compute_drift(kernels, baseline_dir, cases_dir=CASES_DIR):
     base = {n: k for n, k in load_run(baseline_dir).items() if not k["absent"]}
     if not any(k["present"] for k in base.values()):
         return {"baseline": baseline_dir, "available": False, "kernels": [], "changes": 0}
-    names = sorted(set(kernels) | set(base), key=kernel_order)
+    # A baseline kernel this run lacks is worth saying, but only among the
+    # columns of this run's ABIs: an i386 matrix (columns <kernel>-i386)
+    # does not lack the baseline's 64-bit kernels.
+    abis = {abi_of(n) for n in kernels}
+    names = sorted(set(kernels) | {n for n in base if abi_of(n) in abis}, key=kernel_order)
     out, suite = [], suite_ids(cases_dir)
     for n in names:
         cur = kernels[n]["summary"] if n in kernels else None
