@@ -80,14 +80,6 @@ static void want_thread(struct sigevent *sev, union sigval value,
 	sev->sigev_notify_attributes = attr;
 }
 
-/* Take the next report within 5 s. 0, or -1. */
-static int take_report(int fd, struct report *r)
-{
-	if (!conform_fd_readable(fd, 5000))
-		return -1;
-	return read(fd, r, sizeof(*r)) == sizeof(*r) ? 0 : -1;
-}
-
 /*
  * POSIX lio_listio() DESCRIPTION: with LIO_NOWAIT the notification comes
  * "when all the requests in list have completed"; 2.4.2: SIGEV_THREAD calls
@@ -126,7 +118,7 @@ TEST(nowait_function_runs_once_after_the_last_entry)
 	ASSERT_EQ(0, posix_aio_wait_done(&cbs[0]));
 	EXPECT_EQ(EINPROGRESS, aio_error(&cbs[1]));
 	ASSERT_EQ(4, write(p[1], "done", 4));
-	ASSERT_EQ(0, take_report(rp[0], &r));
+	ASSERT_EQ(0, posix_aio_take_report(rp[0], &r, sizeof(r)));
 	EXPECT_EQ((void *)list, r.value.sival_ptr);
 	EXPECT_NE(gettid(), r.tid);
 	EXPECT_EQ(0, pthread_equal(r.self, pthread_self()));
@@ -176,7 +168,7 @@ TEST(nowait_function_uses_the_notify_attributes)
 	posix_aio_prep_lio(&cb, LIO_READ, fd, buf, sizeof(buf), 0);
 	want_thread(&sev, (union sigval){ .sival_int = 42 }, &attr);
 	ASSERT_EQ(0, lio_listio(LIO_NOWAIT, list, 1, &sev));
-	ASSERT_EQ(0, take_report(rp[0], &r));
+	ASSERT_EQ(0, posix_aio_take_report(rp[0], &r, sizeof(r)));
 	EXPECT_EQ(42, r.value.sival_int);
 	EXPECT_EQ(stack, r.stack_size);
 	EXPECT_EQ(PTHREAD_CREATE_DETACHED, r.detach_state);
@@ -216,7 +208,7 @@ TEST(nowait_function_without_attributes_runs_detached)
 	posix_aio_prep_lio(&cb, LIO_READ, fd, buf, sizeof(buf), 1024);
 	want_thread(&sev, (union sigval){ .sival_int = 9 }, NULL);
 	ASSERT_EQ(0, lio_listio(LIO_NOWAIT, list, 1, &sev));
-	ASSERT_EQ(0, take_report(rp[0], &r));
+	ASSERT_EQ(0, posix_aio_take_report(rp[0], &r, sizeof(r)));
 	EXPECT_EQ(9, r.value.sival_int);
 	EXPECT_EQ(PTHREAD_CREATE_DETACHED, r.detach_state);
 	ASSERT_EQ(0, posix_aio_wait_done(&cb));
@@ -262,7 +254,7 @@ TEST(nowait_entry_and_list_functions_each_run_once)
 	want_thread(&sev, (union sigval){ .sival_int = 100 }, NULL);
 	ASSERT_EQ(0, lio_listio(LIO_NOWAIT, list, 3, &sev));
 	for (int n = 0; n < 4; n++) {
-		ASSERT_EQ(0, take_report(rp[0], &r));
+		ASSERT_EQ(0, posix_aio_take_report(rp[0], &r, sizeof(r)));
 		if (r.value.sival_int == 100) {
 			list_calls++;
 			for (int i = 0; i < 3; i++)
@@ -321,7 +313,7 @@ TEST(nowait_list_of_failing_entries_still_runs_the_function)
 	n_watched = 2;
 	want_thread(&sev, (union sigval){ .sival_ptr = &sev }, NULL);
 	ASSERT_EQ(0, lio_listio(LIO_NOWAIT, list, 2, &sev));
-	ASSERT_EQ(0, take_report(rp[0], &r));
+	ASSERT_EQ(0, posix_aio_take_report(rp[0], &r, sizeof(r)));
 	EXPECT_EQ((void *)&sev, r.value.sival_ptr);
 	EXPECT_EQ(EBADF, r.errors[0]);
 	EXPECT_EQ(EBADF, r.errors[1]);

@@ -77,14 +77,6 @@ static void report_read(union sigval value)
 		abort();
 }
 
-/* One report from fd within 5 s: 0, or -1 when none came. */
-static int take_read_report(int fd, struct read_report *r)
-{
-	if (!conform_fd_readable(fd, 5000))
-		return -1;
-	return read(fd, r, sizeof(*r)) == sizeof(*r) ? 0 : -1;
-}
-
 /* Ask for SIGEV_THREAD into report_read carrying value, with attr. */
 static void want_report(struct sigevent *sev, union sigval value,
 			pthread_attr_t *attr)
@@ -283,7 +275,7 @@ TEST(sigev_thread_read_runs_function_once)
 	posix_aio_prep(&cb, fd, buf, sizeof(buf), 0);
 	want_report(&cb.aio_sigevent, (union sigval){ .sival_ptr = &cb }, NULL);
 	ASSERT_EQ(0, aio_read(&cb));
-	ASSERT_EQ(0, take_read_report(p[0], &r));
+	ASSERT_EQ(0, posix_aio_take_report(p[0], &r, sizeof(r)));
 	EXPECT_EQ((void *)&cb, r.value.sival_ptr);
 	EXPECT_FALSE(conform_fd_readable(p[0], 200));
 	ASSERT_EQ(0, posix_aio_wait_done(&cb));
@@ -322,7 +314,7 @@ TEST(sigev_thread_read_runs_in_new_thread_with_data_in_buffer)
 	posix_aio_prep(&cb, fd, buf, sizeof(buf), 3333);
 	want_report(&cb.aio_sigevent, (union sigval){ .sival_int = 31 }, NULL);
 	ASSERT_EQ(0, aio_read(&cb));
-	ASSERT_EQ(0, take_read_report(p[0], &r));
+	ASSERT_EQ(0, posix_aio_take_report(p[0], &r, sizeof(r)));
 	EXPECT_EQ(31, r.value.sival_int);
 	EXPECT_EQ(0, pthread_equal(r.self, pthread_self()));
 	EXPECT_EQ(0, r.error);
@@ -364,7 +356,7 @@ TEST(sigev_thread_read_uses_notify_attributes)
 	posix_aio_prep(&cb, fd, buf, sizeof(buf), 0);
 	want_report(&cb.aio_sigevent, (union sigval){ .sival_int = 5 }, &attr);
 	ASSERT_EQ(0, aio_read(&cb));
-	ASSERT_EQ(0, take_read_report(p[0], &r));
+	ASSERT_EQ(0, posix_aio_take_report(p[0], &r, sizeof(r)));
 	EXPECT_EQ(5, r.value.sival_int);
 	EXPECT_EQ(guard, r.guard_size);
 	EXPECT_EQ(PTHREAD_CREATE_DETACHED, r.detach_state);
@@ -398,7 +390,7 @@ TEST(sigev_thread_read_without_attributes_is_detached)
 	posix_aio_prep(&cb, fd, buf, sizeof(buf), 0);
 	want_report(&cb.aio_sigevent, (union sigval){ .sival_int = 6 }, NULL);
 	ASSERT_EQ(0, aio_read(&cb));
-	ASSERT_EQ(0, take_read_report(p[0], &r));
+	ASSERT_EQ(0, posix_aio_take_report(p[0], &r, sizeof(r)));
 	EXPECT_EQ(6, r.value.sival_int);
 	EXPECT_EQ(PTHREAD_CREATE_DETACHED, r.detach_state);
 	ASSERT_EQ(0, posix_aio_wait_done(&cb));
@@ -472,7 +464,7 @@ TEST(failing_read_still_runs_its_thread_function)
 	posix_aio_prep(&cb, fd, buf, sizeof(buf), -4096);
 	want_report(&cb.aio_sigevent, (union sigval){ .sival_ptr = &cb }, NULL);
 	ASSERT_EQ(0, aio_read(&cb));
-	ASSERT_EQ(0, take_read_report(p[0], &r));
+	ASSERT_EQ(0, posix_aio_take_report(p[0], &r, sizeof(r)));
 	EXPECT_EQ((void *)&cb, r.value.sival_ptr);
 	ASSERT_EQ(0, posix_aio_wait_done(&cb));
 	EXPECT_EQ(EINVAL, aio_error(&cb));

@@ -67,14 +67,6 @@ static void report_from_thread(union sigval value)
 		abort();
 }
 
-/* Read one report from fd within 5 s. 0, or -1 when none came. */
-static int take_report(int fd, struct thread_report *r)
-{
-	if (!conform_fd_readable(fd, 5000))
-		return -1;
-	return read(fd, r, sizeof(*r)) == sizeof(*r) ? 0 : -1;
-}
-
 /* Ask for SIGEV_THREAD into report_from_thread carrying value. */
 static void want_thread(struct sigevent *sev, union sigval value,
 			pthread_attr_t *attr)
@@ -312,7 +304,7 @@ TEST(sigev_thread_write_runs_function_once_with_sival_int)
 	want_thread(&cb.aio_sigevent, (union sigval){ .sival_int = 0x5eed },
 		    NULL);
 	ASSERT_EQ(0, aio_write(&cb));
-	ASSERT_EQ(0, take_report(p[0], &r));
+	ASSERT_EQ(0, posix_aio_take_report(p[0], &r, sizeof(r)));
 	EXPECT_EQ(0x5eed, r.value.sival_int);
 	EXPECT_FALSE(conform_fd_readable(p[0], 200));
 	ASSERT_EQ(0, posix_aio_wait_done(&cb));
@@ -350,7 +342,7 @@ TEST(sigev_thread_write_runs_in_a_new_thread_after_completion)
 	posix_aio_prep(&cb, fd, wbuf, sizeof(wbuf), 40);
 	want_thread(&cb.aio_sigevent, (union sigval){ .sival_ptr = &cb }, NULL);
 	ASSERT_EQ(0, aio_write(&cb));
-	ASSERT_EQ(0, take_report(p[0], &r));
+	ASSERT_EQ(0, posix_aio_take_report(p[0], &r, sizeof(r)));
 	EXPECT_EQ((void *)&cb, r.value.sival_ptr);
 	EXPECT_EQ(0, pthread_equal(r.self, pthread_self()));
 	EXPECT_EQ(0, r.error);
@@ -396,7 +388,7 @@ TEST(sigev_thread_write_uses_notify_attributes)
 	posix_aio_prep(&cb, fd, buf, sizeof(buf), 0);
 	want_thread(&cb.aio_sigevent, (union sigval){ .sival_int = 7 }, &attr);
 	ASSERT_EQ(0, aio_write(&cb));
-	ASSERT_EQ(0, take_report(p[0], &r));
+	ASSERT_EQ(0, posix_aio_take_report(p[0], &r, sizeof(r)));
 	EXPECT_EQ(7, r.value.sival_int);
 	EXPECT_EQ(stack, r.stack_size);
 	ASSERT_EQ(0, posix_aio_wait_done(&cb));
@@ -433,7 +425,7 @@ TEST(sigev_thread_without_attributes_is_detached)
 	posix_aio_prep(&cb, fd, buf, sizeof(buf), 0);
 	want_thread(&cb.aio_sigevent, (union sigval){ .sival_int = 8 }, NULL);
 	ASSERT_EQ(0, aio_write(&cb));
-	ASSERT_EQ(0, take_report(p[0], &r));
+	ASSERT_EQ(0, posix_aio_take_report(p[0], &r, sizeof(r)));
 	EXPECT_EQ(8, r.value.sival_int);
 	EXPECT_EQ(PTHREAD_CREATE_DETACHED, r.detach_state);
 	ASSERT_EQ(0, posix_aio_wait_done(&cb));

@@ -132,6 +132,18 @@ static inline void posix_aio_want_signal(struct sigevent *sev, int signo,
 	sev->sigev_value.sival_ptr = value;
 }
 
+/*
+ * A SIGEV_THREAD function in a test reports what it saw by writing a
+ * fixed-size record into a pipe; take the next one (len bytes into r) from
+ * the pipe's read end fd within 5 s. 0, or -1 when none came.
+ */
+static inline int posix_aio_take_report(int fd, void *r, size_t len)
+{
+	if (!conform_fd_readable(fd, 5000))
+		return -1;
+	return read(fd, r, len) == (ssize_t)len ? 0 : -1;
+}
+
 /* ------------------------------------------------------------------ */
 /* requests held back in glibc's queue                                 */
 /* ------------------------------------------------------------------ */
