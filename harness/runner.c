@@ -53,6 +53,7 @@
 #include <linux/aio_abi.h>
 #include <linux/io_uring.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -109,6 +110,9 @@ struct kase {
 				 * machine's (uname -m): known-failures match it */
 	pid_t pid;
 	double start, duration;
+	double cpu;	/* user + system seconds of the case and of the children
+			 * it waited for (wait4): what a case costs a guest's
+			 * emulated CPU, apart from the time it spends waiting */
 	bool running, finished, timed_out;
 	int wstatus;
 	/* from the TAP */
@@ -1187,7 +1191,7 @@ static void json_case(FILE *f, const struct kase *c)
 		fprintf(f, "\"exit\": %d, ", WEXITSTATUS(c->wstatus));
 	else if (WIFSIGNALED(c->wstatus) && c->finished)
 		fprintf(f, "\"signal\": %d, ", WTERMSIG(c->wstatus));
-	fprintf(f, "\"duration_s\": %.3f, \"since\": ", c->duration);
+	fprintf(f, "\"duration_s\": %.3f, \"cpu_s\": %.3f, \"since\": ", c->duration, c->cpu);
 	json_str(f, c->since);
 	fprintf(f, ", \"feature\": ");
 	json_str(f, c->feature);
@@ -1440,13 +1444,15 @@ static struct kase *by_pid(struct kase *cases, int n, pid_t pid)
 	return NULL;
 }
 
-static void finish_case(struct kase *c, int wstatus)
+static void finish_case(struct kase *c, int wstatus, const struct rusage *ru)
 {
 	char *part = tap_path(c, true), *final = tap_path(c, false);
 	char *tmp = case_tmpdir(c);
 
 	c->wstatus = wstatus;
 	c->duration = now() - c->start;
+	c->cpu = (double)ru->ru_utime.tv_sec + ru->ru_utime.tv_usec / 1e6 +
+		 (double)ru->ru_stime.tv_sec + ru->ru_stime.tv_usec / 1e6;
 	c->running = false;
 	c->finished = true;
 	kill_session(c->pid);	/* leftovers that kept running */
@@ -1561,6 +1567,7 @@ int main(int argc, char **argv)
 		siginfo_t info;
 		pid_t pid;
 		int status, sig;
+		struct rusage usage;
 
 		while (running < opt.jobs && next_start < n) {
 			start_case(&cases[next_start++]);
@@ -1583,12 +1590,12 @@ int main(int argc, char **argv)
 			opt.interrupted = true;
 			break;
 		}
-		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		while ((pid = wait4(-1, &status, WNOHANG, &usage)) > 0) {
 			struct kase *c = by_pid(cases, n, pid);
 
 			if (!c)
 				continue;	/* an orphan the subreaper took in */
-			finish_case(c, status);
+			finish_case(c, status, &usage);
 			running--;
 			done++;
 		}
