@@ -149,6 +149,14 @@ is_dynamic() {
 	return 1
 }
 
+# first_dynamic FILE...: prints the first FILE that is_dynamic, if any,
+# with one `file` for all (one a program cost ~1 s a boot for the ~300).
+first_dynamic() {
+	command -v file >/dev/null 2>&1 || return 0
+	file -L -F "$(printf '\t')" -- "$@" 2>/dev/null |
+		awk -F '\t' '$2 ~ /dynamically/ { print $1; exit }'
+}
+
 # ------------------------------------------------------------------
 # Kernel images
 # ------------------------------------------------------------------
