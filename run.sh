@@ -20,16 +20,20 @@ usage: ./run.sh [options] [-- PROG...]
   --kernel K       run in a QEMU guest: K is a name of kernels/kernels.conf
                    (5.10, 6.1, 6.12, 7.2, 7.3, 7.3-rt, next; fetched once,
                    then cached) or the path of your own kernel image
-  --abi i386       run the cases built as 32-bit x86 programs (make
-                   cases32): the compat ABI of a 64-bit kernel; results
-                   go to folders named ...-i386 (a matrix: each column)
+  --abi ABI        x86_64: the cases as 64-bit programs (the default of a
+                   host or --kernel run); i386: as 32-bit x86 programs
+                   (make cases32), the compat ABI of a 64-bit kernel, in
+                   folders named ...-i386. A matrix on an x86-64 machine
+                   runs both, each kernel a column per ABI, unless --abi
+                   names one
   --cpus N         guest CPUs (default 1)
   --mem MB         guest memory in MiB (default 1024)
   --file FILE      with --kernel: send FILE into the guest beside the
                    programs (a helper script, a data file); repeatable
-  --matrix         run on this kernel and every kernel of kernels.conf
-  --vms N          with --matrix: boot up to N kernels at once (default:
-                   number of CPUs); the host run goes alongside
+  --matrix         run on this kernel and every kernel of kernels.conf, on
+                   x86-64 as both ABIs (columns <kernel> and <kernel>-i386)
+  --vms N          with --matrix: boot up to N guests at once (default:
+                   twice the number of CPUs); the host run goes alongside
   -- PROG...       run these static programs instead of the cases (each is
                    reported as a case named after the file). Each word after
                    -- is one program; to give it arguments, quote the whole
@@ -87,7 +91,7 @@ while [ $# -gt 0 ]; do
 		shift ;;
 	--matrix) matrix=1 ;;
 	--vms) [ $# -ge 2 ] || die "--vms needs a number"; vms=$2; shift ;;
-	--abi) [ $# -ge 2 ] || die "--abi needs i386"; abi=$2; shift ;;
+	--abi) [ $# -ge 2 ] || die "--abi needs x86_64 or i386"; abi=$2; shift ;;
 	--vms=*) vms=${1#--vms=} ;;
 	--) shift; programs=("$@"); break ;;
 	-h|--help) usage; exit 0 ;;
@@ -194,21 +198,33 @@ print(" ".join(shlex.quote(w) for w in words[1:]))' "$w" 2>&1) ||
 	prog_args+=("$args")
 done
 
+# The ABIs of the run: a matrix on an x86-64 machine covers both (the
+# compat paths of each kernel are a column of their own); a host or
+# --kernel run the native one, unless --abi names one.
+native=$(uname -m)
 case "$abi" in
-"") ;;
+"") abis=("$native")
+    [ $matrix -eq 0 ] || [ "$native" != x86_64 ] || [ ${#programs[@]} -gt 0 ] || abis=(x86_64 i386) ;;
+"$native") abis=("$native") ;;
 i386)
-	[ "$(uname -m)" = x86_64 ] || die "--abi i386 runs 32-bit x86 programs on an x86-64 kernel; this one is $(uname -m)"
-	[ ${#programs[@]} -eq 0 ] || die "--abi i386 is for the cases (make cases32), not for -- PROG" ;;
-*) die "--abi '$abi': the only other ABI is i386" ;;
+	[ "$native" = x86_64 ] || die "--abi i386 runs 32-bit x86 programs on an x86-64 kernel; this one is $native"
+	[ ${#programs[@]} -eq 0 ] || die "--abi i386 is for the cases (make cases32), not for -- PROG"
+	abis=(i386) ;;
+*) if [ "$native" = x86_64 ]; then die "--abi '$abi': the ABIs here are x86_64 and i386"; fi
+   die "--abi '$abi': the ABI here is $native" ;;
 esac
-# Where the case programs are, and what a results folder of this ABI is
-# called after (a column of a matrix too).
-casedir=build/cases targets=all suffix=""
-if [ "$abi" = i386 ]; then
-	casedir=build/i386/cases targets="all cases32" suffix=-i386
-fi
+# Where an ABI's case programs are, and the suffix of its results folders
+# (of a matrix's columns too).
+casedir_of() { if [ "$1" = i386 ]; then echo build/i386/cases; else echo build/cases; fi; }
+suffix_of() { if [ "$1" = i386 ]; then echo -i386; else echo ""; fi; }
+targets=all deps_opt=""
+case " ${abis[*]} " in *" i386 "*) targets="all cases32" deps_opt=--for-i386 ;; esac
+# A run of one ABI names its folder after it.
+suffix=""
+[ ${#abis[@]} -ne 1 ] || suffix=$(suffix_of "${abis[0]}")
+casedir=$(casedir_of "${abis[0]}")
 
-harness/deps.sh ${abi:+--for-$abi} || die "missing dependencies (see above)"
+harness/deps.sh $deps_opt || die "missing dependencies (see above)"
 
 # The build says what it does: on a terminal a counter, else one line. The
 # first build compiles every case program (about 80 s on 2 cores).
@@ -438,48 +454,63 @@ if [ $matrix -eq 0 ]; then
 fi
 
 # ------------------------------------------------------------------
-# The matrix: this kernel and every kernel of kernels.conf, one folder each,
-# up to --vms guests at once (the host run alongside). Each kernel's output
-# goes to <kernel>/output.log; stdout gets a line per kernel as it starts
-# and ends, then matrix.json/.md/.html, junit.xml, drift.md and the table.
-# Ctrl-C / SIGTERM: the guests are stopped, unfinished kernels get a file
+# The matrix: this kernel and every kernel of kernels.conf, a column (a
+# folder) for each kernel and ABI: <kernel> and <kernel>-i386. Up to --vms
+# guests at once (the host runs alongside). A column's output goes to
+# <column>/output.log; stdout gets a line per column as it starts and ends,
+# then matrix.json/.md/.html, junit.xml, drift.md and the table.
+# Ctrl-C / SIGTERM: the guests are stopped, unfinished columns get a file
 # INTERRUPTED, the run a file INCOMPLETE; reports for what finished; 130.
 # ------------------------------------------------------------------
 # The programs and guest options, once (the kernels come from kernels.conf).
-guest_check "$(kernels/fetch.sh --list | head -n 1)" >/dev/null
+for a in "${abis[@]}"; do
+	casedir=$(casedir_of "$a")
+	guest_check "$(kernels/fetch.sh --list | head -n 1)" >/dev/null
+done
 out=$(new_run_dir "matrix$suffix") || exit 2
-set_bins "$out"
+declare -A bins_of=()	# ABI -> its programs, a line each
+for a in "${abis[@]}"; do
+	casedir=$(casedir_of "$a")
+	set_bins "$out"
+	bins_of[$a]=$(printf '%s\n' "${bins[@]}")
+done
 trap on_signal INT TERM
-slots=${vms:-$(nproc)}
+# Two guests a CPU by default: a guest waits (timers, RCU, glibc's AIO
+# threads) a third of its run, so on 2 cores the 12 columns took 396 s
+# with 2 guests at once, 328 s with 3 and 305 s with 4 (2026-12-07).
+slots=${vms:-$(($(nproc) * 2))}
 t_start=$(date +%s.%N)
 since_start() { awk "BEGIN { printf \"%5.1f\", $(date +%s.%N) - $t_start }"; }
 in_bg kernels/fetch.sh >&2 || [ $interrupted -eq 1 ] ||
 	echo "run.sh: some kernels could not be fetched (above); going on with the rest" >&2
 kernels_all=(host)
 [ $interrupted -eq 1 ] || mapfile -t -O 1 kernels_all < <(kernels/fetch.sh --list)
-echo "# matrix in $out: host and $((${#kernels_all[@]} - 1)) kernel(s), up to $slots VM(s) at once"
-echo "# each kernel's output: $out/<kernel>/output.log"
+echo "# matrix in $out: host and $((${#kernels_all[@]} - 1)) kernel(s), ABI ${abis[*]}, up to $slots VM(s) at once"
+echo "# each column's output: $out/<column>/output.log"
 
-declare -A job_kernel=()	# pid -> kernel
-declare -A done_kernel=()	# kernel -> exit status
+declare -A job_column=()	# pid -> column (a kernel, with -i386 for that ABI)
+declare -A done_column=()	# column -> exit status
 worst=0
 
-# A kernel's job: a subshell that passes SIGTERM on to its boot.sh/runner.
-start_job() {	# start_job KERNEL
-	local k=$1 d=$out/$1$suffix
+# A column's job: a subshell that passes SIGTERM on to its boot.sh/runner.
+start_job() {	# start_job KERNEL ABI
+	local k=$1 col d
+	col=$1$(suffix_of "$2")
+	d=$out/$col
 	mkdir -p "$d"
 	(
 		interrupted=0 bpid=""
 		trap on_signal TERM
+		mapfile -t bins <<<"${bins_of[$2]}"
 		if [ "$k" = host ]; then run_host "$d"; else run_guest "$k" "$d"; fi
 	) >"$d/output.log" 2>&1 &
-	job_kernel[$!]=$k
-	echo "# [$(since_start) s] $k: started"
+	job_column[$!]=$col
+	echo "# [$(since_start) s] $col: started"
 }
 
-# A kernel's result line from its summary.json.
-kernel_line() {	# kernel_line KERNEL STATUS
-	/usr/bin/python3 - "$out/$1$suffix" "$2" <<'PY'
+# A column's result line from its summary.json.
+column_line() {	# column_line COLUMN STATUS
+	/usr/bin/python3 - "$out/$1" "$2" <<'PY'
 import json, os, sys
 d, rc = sys.argv[1], sys.argv[2]
 try:
@@ -496,34 +527,6 @@ print(f"{t['passed']} passed, {t['failed']} failed, {t['skipped']} skipped"
 PY
 }
 
-# Wait for one job; record it. Fails when a signal came instead.
-reap_one() {
-	local pid st
-	wait -n -p pid "${!job_kernel[@]}"
-	st=$?
-	if [ -z "${pid:-}" ]; then
-		return 1	# interrupted by a signal (on_signal ran)
-	fi
-	local k=${job_kernel[$pid]} rc=""
-	unset "job_kernel[$pid]"
-	done_kernel[$k]=$st
-	[ $st -eq 130 ] && return 0
-	if is_rc "$k"; then
-		cp "$kbuild/$k/rc" "$out/$k$suffix/RC"
-		rc=" (release candidate $(cat "$kbuild/$k/rc"): its failures do not fail the run)"
-		[ $st -ne 1 ] && [ $st -gt $worst ] && worst=$st
-	elif [ $st -gt $worst ]; then
-		worst=$st
-	fi
-	echo "# [$(since_start) s] $k: $(kernel_line "$k" "$st")$rc"
-}
-
-running_vms() {
-	local n=0 pid
-	for pid in "${!job_kernel[@]}"; do [ "${job_kernel[$pid]}" = host ] || n=$((n + 1)); done
-	echo $n
-}
-
 # The next release may be absent (kernels/fetch.sh wrote why): the
 # matrix says so and goes on. A release candidate's failures are reported,
 # marked, and do not fail the run.
@@ -531,37 +534,75 @@ kbuild=${AIOCONF_KERNELS_DIR:-build/kernels}
 is_absent() { [ "$1" != host ] && [ -s "$kbuild/$1/ABSENT" ]; }
 is_rc() { [ "$1" != host ] && [ -s "$kbuild/$1/rc" ]; }
 
+# Wait for one job; record it. Fails when a signal came instead.
+reap_one() {
+	local pid st
+	wait -n -p pid "${!job_column[@]}"
+	st=$?
+	if [ -z "${pid:-}" ]; then
+		return 1	# interrupted by a signal (on_signal ran)
+	fi
+	local col=${job_column[$pid]} rc=""
+	local k=${col%-i386}
+	unset "job_column[$pid]"
+	done_column[$col]=$st
+	[ $st -eq 130 ] && return 0
+	if is_rc "$k"; then
+		cp "$kbuild/$k/rc" "$out/$col/RC"
+		rc=" (release candidate $(cat "$kbuild/$k/rc"): its failures do not fail the run)"
+		[ $st -ne 1 ] && [ $st -gt $worst ] && worst=$st
+	elif [ $st -gt $worst ]; then
+		worst=$st
+	fi
+	echo "# [$(since_start) s] $col: $(column_line "$col" "$st")$rc"
+}
+
+running_vms() {
+	local n=0 pid
+	for pid in "${!job_column[@]}"; do
+		case "${job_column[$pid]}" in host|host-*) ;; *) n=$((n + 1)) ;; esac
+	done
+	echo $n
+}
+
+columns_all=()	# every column of the run, in order
 for k in "${kernels_all[@]}"; do
-	[ $interrupted -eq 0 ] || break
-	if is_absent "$k"; then
-		mkdir -p "$out/$k$suffix" && cp "$kbuild/$k/ABSENT" "$out/$k$suffix/ABSENT"
-		echo "# [$(since_start) s] $k: absent: $(cat "$kbuild/$k/ABSENT")"
-		continue
-	fi
-	if [ "$k" != host ]; then
-		while [ $interrupted -eq 0 ] && [ "$(running_vms)" -ge "$slots" ]; do reap_one || true; done
-		[ $interrupted -eq 0 ] || break
-	fi
-	start_job "$k"
+	for a in "${abis[@]}"; do columns_all+=("$k$(suffix_of "$a")"); done
 done
-while [ ${#job_kernel[@]} -gt 0 ]; do
+for k in "${kernels_all[@]}"; do
+	for a in "${abis[@]}"; do
+		[ $interrupted -eq 0 ] || break 2
+		col=$k$(suffix_of "$a")
+		if is_absent "$k"; then
+			mkdir -p "$out/$col" && cp "$kbuild/$k/ABSENT" "$out/$col/ABSENT"
+			[ "$a" != "${abis[0]}" ] || echo "# [$(since_start) s] $k: absent: $(cat "$kbuild/$k/ABSENT")"
+			continue
+		fi
+		if [ "$k" != host ]; then
+			while [ $interrupted -eq 0 ] && [ "$(running_vms)" -ge "$slots" ]; do reap_one || true; done
+			[ $interrupted -eq 0 ] || break 2
+		fi
+		start_job "$k" "$a"
+	done
+done
+while [ ${#job_column[@]} -gt 0 ]; do
 	if [ $interrupted -eq 1 ]; then
-		for pid in "${!job_kernel[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+		for pid in "${!job_column[@]}"; do kill -TERM "$pid" 2>/dev/null; done
 	fi
 	reap_one || true
 done
 
 if [ $interrupted -eq 1 ]; then
 	finished="" unfinished=""
-	for k in "${kernels_all[@]}"; do
-		! is_absent "$k" || continue
-		if [ "${done_kernel[$k]:-130}" != 130 ]; then finished="$finished $k"; continue; fi
-		unfinished="$unfinished $k"
-		mkdir -p "$out/$k$suffix" && : >"$out/$k$suffix/INTERRUPTED"
+	for col in "${columns_all[@]}"; do
+		! is_absent "${col%-i386}" || continue
+		if [ "${done_column[$col]:-130}" != 130 ]; then finished="$finished $col"; continue; fi
+		unfinished="$unfinished $col"
+		mkdir -p "$out/$col" && : >"$out/$col/INTERRUPTED"
 	done
 	printf 'interrupted at %s\nfinished:%s\nnot finished:%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
 		"$finished" "$unfinished" >"$out/INCOMPLETE"
-	echo "# [$(since_start) s] interrupted: stopped the guests; the kernels that finished are kept"
+	echo "# [$(since_start) s] interrupted: stopped the guests; the columns that finished are kept"
 fi
 
 echo "# [$(since_start) s] matrix wall time, up to $slots VM(s) at once"

@@ -52,6 +52,6 @@ check_refused "newline" -- "$TMP/a/argcheck 'a
 b'"
 check_refused "is for --matrix" --vms 2 -- build/fixtures/pass
 check_refused "above 0" --matrix --vms 0
-check_refused "the only other ABI is i386" --abi arm
+check_refused "the ABIs here are x86_64 and i386" --abi arm
 check_refused "not for -- PROG" --abi i386 -- build/fixtures/pass
 finish

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ./run.sh --matrix on two kernels (a kernels.conf of 6.1 and 6.12) and one
-# case: --vms 2 boots both at once with the host alongside, each kernel's
-# output in its folder; Ctrl-C (SIGINT to the whole process group, as a
+# case: both ABIs by default (a column per kernel and ABI), --vms 2 boots
+# two at once with the host alongside, each column's output in its folder; Ctrl-C (SIGINT to the whole process group, as a
 # terminal sends it) or SIGTERM stops the guests, keeps the kernels that
 # finished, marks the run INCOMPLETE, writes the reports and exits 130.
 . "$(dirname "$0")/lib.sh"
@@ -11,6 +11,7 @@ N=17
 skip_all() { for _ in $(seq $N); do skip "$*"; done; finish; }
 command -v qemu-system-x86_64 >/dev/null || skip_all "no qemu-system-x86_64"
 [ -x build/cases/uring/nop ] || skip_all "build/cases/uring/nop is not built (make all)"
+[ -x build/i386/cases/uring/nop ] || skip_all "build/i386/cases/uring/nop is not built (make cases32)"
 grep -E '^(6\.1|6\.12)[[:space:]]' kernels/kernels.conf >"$TMP/k.conf"
 export AIOCONF_KERNELS_CONF=$TMP/k.conf
 kernels/fetch.sh >"$TMP/fetch" 2>&1 || skip_all "kernels could not be fetched: $(tail -n 1 "$TMP/fetch")"
@@ -22,17 +23,19 @@ top_of() { sed -n 's/^# matrix in \(.*\): host.*/\1/p' "$1"; }
 gone() { for _ in $(seq 30); do [ "$(qemus)" -eq 0 ] && break; sleep 0.1; done; qemus; }	# QEMU ends on its signal
 at() { grep -n -- "$2" "$1" | head -n 1 | cut -d: -f1; }
 
-# 1. Two VMs at once.
+# 1. Two VMs at once, both ABIs: host, 6.1 and 6.12, each also -i386.
 ./run.sh --matrix --vms 2 --filter uring/nop >"$TMP/p.out" 2>"$TMP/p.err"; rc=$?
 D=$(top_of "$TMP/p.out")
 is "$rc" 0 "--vms 2: the matrix passes"
-s1=$(at "$TMP/p.out" '6.12: started') d1=$(at "$TMP/p.out" '6\.1: 2 passed')
+s1=$(at "$TMP/p.out" '6.1-i386: started') d1=$(at "$TMP/p.out" '6\.1: 2 passed')
 [ -n "$s1" ] && [ -n "$d1" ] && [ "$s1" -lt "$d1" ]
-ok $? "--vms 2: 6.12 starts before 6.1 ends"
-grep -q '^ok 1 uring/nop' "$D/6.1/output.log" && grep -q '^ok 1 uring/nop' "$D/6.12/output.log" &&
-	! grep -q '^ok 1 uring/nop' "$TMP/p.out"
-ok $? "each kernel's TAP is in its folder (output.log), not on stdout"
-tail -n 1 "$TMP/p.out" | grep -qx '6 passed, 0 failed, 0 skipped'
+ok $? "--vms 2: 6.1-i386 starts before 6.1 ends"
+for c in host host-i386 6.1 6.1-i386 6.12 6.12-i386; do
+	grep -q '^ok 1 uring/nop' "$D/$c/output.log" || echo "$c"
+done >"$TMP/missing"
+[ ! -s "$TMP/missing" ] && ! grep -q '^ok 1 uring/nop' "$TMP/p.out"
+ok $? "each column's TAP is in its folder (output.log), not on stdout (missing: $(cat "$TMP/missing"))"
+tail -n 1 "$TMP/p.out" | grep -qx '12 passed, 0 failed, 0 skipped'
 ok $? "the table ends with the plain closing line"
 [ -f "$D/matrix.json" ] && ! [ -e "$D/INCOMPLETE" ]; ok $? "reports written; not INCOMPLETE"
 is "$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["complete"])' "$D/matrix.json")" True \
@@ -40,7 +43,7 @@ is "$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["complete"])
 
 # 2. Ctrl-C while the second kernel runs (--vms 1: 6.1, then 6.12).
 set -m
-./run.sh --matrix --vms 1 --filter uring/nop >"$TMP/c.out" 2>"$TMP/c.err" &
+./run.sh --matrix --abi x86_64 --vms 1 --filter uring/nop >"$TMP/c.out" 2>"$TMP/c.err" &
 pid=$!
 set +m
 for _ in $(seq 300); do grep -q '6.12: started' "$TMP/c.out" && break; sleep 0.1; done
@@ -70,7 +73,7 @@ for _ in $(seq 30); do [ -z "$(ls -A "$TMPDIR")" ] && break; sleep 0.1; done
 [ -z "$(ls -A "$TMPDIR")" ]; ok $? "Ctrl-C: boot.sh removed its work folders"
 
 # 3. SIGTERM to run.sh alone while both guests boot (--vms 2).
-./run.sh --matrix --vms 2 --filter uring/nop >"$TMP/t.out" 2>"$TMP/t.err" &
+./run.sh --matrix --abi x86_64 --vms 2 --filter uring/nop >"$TMP/t.out" 2>"$TMP/t.err" &
 pid=$!
 for _ in $(seq 100); do [ "$(qemus)" -ge 2 ] && break; sleep 0.1; done
 kill -TERM "$pid"
