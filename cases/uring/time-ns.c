@@ -28,15 +28,24 @@
  *
  * How a kernel's variant is told, without a sleep: the absolute request
  * (deadline 30 ms ahead on the namespace's clock) races a relative
- * IORING_OP_TIMEOUT of REFEREE_MS, which no namespace shifts. Timers of
- * one clock expire in deadline order, so whichever completes first says
- * whether the deadline was converted: the absolute one (7.1 semantics,
- * then asserted not to have ended before its deadline on the namespace's
- * clock) or the referee (the pre-7.1 behaviour). In that case the same
- * race is run again with the deadline read on the host's clock (the
- * namespace's minus the offset), asserted to win it: the kernel read the
- * namespace's time as a host time; the test then skips naming the missing
- * commit, so that a kernel at or after 7.1 without it fails the run.
+ * IORING_OP_TIMEOUT of REFEREE_MS, which no namespace shifts. When the
+ * absolute one completes first, the deadline was converted (7.1
+ * semantics, then asserted not to have ended before its deadline on the
+ * namespace's clock). The referee's coming first does not say the
+ * opposite by itself: a vCPU held up for more than the 70 ms between the
+ * two (a loaded host under emulation; seen with four guests on two cores)
+ * lets both expire in one interrupt, where CLOCK_MONOTONIC's timers run
+ * before CLOCK_BOOTTIME's and a wait's wake-up may see the referee's CQE.
+ * So the absolute request is then made to tell: a timeout is removed (or
+ * the poll a link timeout guards cancelled) and completes with -ETIME if
+ * it had expired, -ECANCELED if it was still pending; a wait is made
+ * again with the same deadline, now behind the namespace's clock, and
+ * ends at once with ETIME if it is read on that clock. Only a deadline
+ * still ahead is the pre-7.1 behaviour. Then the race is run again with
+ * the deadline read on the host's clock (the namespace's minus the
+ * offset), asserted to be won: the kernel read the namespace's time as a
+ * host time; the test then skips naming the missing commit, so that a
+ * kernel at or after 7.1 without it fails the run.
  *
  * Needs CAP_SYS_ADMIN (root) and CONFIG_TIME_NS; otherwise each TEST skips
  * with the reason. unshare(CLONE_NEWTIME) puts only later children in the
@@ -63,6 +72,7 @@ enum {
 	TAG_ABS = 1,
 	TAG_REFEREE = 2,
 	TAG_OTHER = 3,
+	TAG_STOP = 4,	/* the TIMEOUT_REMOVE or ASYNC_CANCEL of race_result() */
 };
 
 #define ABS_WAIT (IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG | \
@@ -184,6 +194,21 @@ static bool reached(clockid_t clk, const struct __kernel_timespec *deadline)
 		now.tv_nsec >= deadline->tv_nsec);
 }
 
+/*
+ * Sleep until clock clk reads *deadline (clock_nanosleep(2) TIMER_ABSTIME,
+ * on the namespace's clock). An hrtimer of the same clock and expiry has
+ * fired by the time this returns: its callback runs from the interrupt
+ * that ends the sleep, before the sleeper is scheduled.
+ */
+static void sleep_until(clockid_t clk, const struct __kernel_timespec *deadline)
+{
+	struct timespec t = { .tv_sec = (time_t)deadline->tv_sec,
+			      .tv_nsec = (long)deadline->tv_nsec };
+
+	while (clock_nanosleep(clk, TIMER_ABSTIME, &t, NULL) == EINTR)
+		;
+}
+
 static struct __kernel_timespec ms_span(long ms)
 {
 	struct __kernel_timespec ts = { .tv_sec = ms / 1000,
@@ -279,15 +304,49 @@ static const char *register_clock_missing(void)
 				      "IORING_REGISTER_CLOCK (6.12)");
 }
 
-/* deadline_in(clk, ms) as the host's clock reads it: the namespace's
- * offset (offset_s) taken off. */
-static struct __kernel_timespec host_deadline_in(clockid_t clk, long ms,
-						 long offset_s)
+/*
+ * The absolute request's (TAG_ABS) CQE into *abs, after the race with the
+ * referee. When the referee's CQE comes first, the absolute request is
+ * ended once clock clk has reached *deadline (its deadline on the
+ * namespace's clock): by a TIMEOUT_REMOVE of it, or with cancel_other by
+ * an ASYNC_CANCEL of the TAG_OTHER request it guards as a link timeout.
+ * Its CQE then says whether it had expired (-ETIME), as it has if the
+ * kernel read the deadline on that clock, or was pending (-ECANCELED).
+ * *other gets the result of a TAG_OTHER CQE seen on the way (1 when none
+ * was). 0, or -1 when a CQE did not come within the reap bound or the
+ * stop could not be submitted.
+ */
+static int race_result(struct io_uring *ring, bool cancel_other, clockid_t clk,
+		       const struct __kernel_timespec *deadline,
+		       struct io_uring_cqe *abs, int *other)
 {
-	struct __kernel_timespec t = deadline_in(clk, ms);
+	struct io_uring_cqe cqe;
+	struct io_uring_sqe *sqe;
 
-	t.tv_sec -= offset_s;
-	return t;
+	*other = 1;
+	for (;;) {
+		if (uring_reap_one(ring, &cqe))
+			return -1;
+		if (cqe.user_data == TAG_ABS) {
+			*abs = cqe;
+			return 0;
+		}
+		if (cqe.user_data == TAG_OTHER)
+			*other = cqe.res;
+		if (cqe.user_data != TAG_REFEREE)
+			continue;	/* TAG_STOP's own CQE, or the poll's */
+		sleep_until(clk, deadline);
+		sqe = io_uring_get_sqe(ring);
+		if (!sqe)
+			return -1;
+		if (cancel_other)
+			io_uring_prep_cancel64(sqe, TAG_OTHER, 0);
+		else
+			io_uring_prep_timeout_remove(sqe, TAG_ABS, 0);
+		io_uring_sqe_set_data64(sqe, TAG_STOP);
+		if (io_uring_submit(ring) != 1)
+			return -1;
+	}
 }
 
 /*
@@ -300,46 +359,85 @@ static bool abs_timeout_reads_host_clock(clockid_t clk, unsigned int flags,
 					 long offset_s)
 {
 	struct __kernel_timespec deadline, referee = ms_span(REFEREE_MS);
+	struct __kernel_timespec inside;	/* the deadline on the namespace's clock */
 	struct io_uring_sqe *sqe;
 	struct io_uring_cqe cqe;
 	struct io_uring ring;
 	bool host = false;
+	int other;
 
 	if (io_uring_queue_init(4, &ring, 0))
 		return false;
-	deadline = host_deadline_in(clk, DEADLINE_MS, offset_s);
+	inside = deadline_in(clk, DEADLINE_MS);
+	deadline = inside;
+	deadline.tv_sec -= offset_s;
 	sqe = io_uring_get_sqe(&ring);
 	io_uring_prep_timeout(sqe, &deadline, 0, IORING_TIMEOUT_ABS | flags);
 	io_uring_sqe_set_data64(sqe, TAG_ABS);
 	sqe = io_uring_get_sqe(&ring);
 	io_uring_prep_timeout(sqe, &referee, 0, 0);
 	io_uring_sqe_set_data64(sqe, TAG_REFEREE);
-	if (io_uring_submit(&ring) == 2 && uring_reap_one(&ring, &cqe) == 0)
-		host = cqe.user_data == TAG_ABS && cqe.res == -ETIME;
+	if (io_uring_submit(&ring) == 2 &&
+	    race_result(&ring, false, clk, &inside, &cqe, &other) == 0)
+		host = cqe.res == -ETIME;
 	io_uring_queue_exit(&ring);
 	return host;
 }
 
 /*
- * The first CQE of the race (REFEREE_MS bounds it) into *first: true, the
- * test goes on, unless it is the referee's. Then the deadline was not
- * converted; that it was read as a host time is confirmed
+ * The race's outcome (race_result(): cancel_other, clk, *deadline,
+ * *other): true, the test
+ * goes on with the absolute request's CQE in *abs, unless that request was
+ * still pending after the referee's (-ECANCELED). Then the deadline was
+ * not converted; that it was read as a host time is confirmed
  * (abs_timeout_reads_host_clock() of clk, flags, offset_s: an ASSERT) and
  * the test skips with why, which names the path and the commit.
  */
 static bool referee_lost(struct __test_metadata *_metadata,
-			 struct io_uring *ring, struct io_uring_cqe *first,
-			 clockid_t clk, unsigned int flags, long offset_s,
-			 const char *why)
+			 struct io_uring *ring, struct io_uring_cqe *abs,
+			 bool cancel_other, int *other, clockid_t clk,
+			 const struct __kernel_timespec *deadline,
+			 unsigned int flags, long offset_s, const char *why)
 {
-	ASSERT_EQ(0, uring_reap_one(ring, first));
-	if (first->user_data != TAG_REFEREE)
+	int seen;
+
+	ASSERT_EQ(0, race_result(ring, cancel_other, clk, deadline, abs,
+				 other ? other : &seen));
+	if (abs->res != -ECANCELED)
 		return true;
 	io_uring_queue_exit(ring);
 	ASSERT_TRUE(abs_timeout_reads_host_clock(clk, flags, offset_s))
 		TH_LOG("the deadline was read on neither the namespace's clock nor the host's");
 	TH_LOG("pre-7.1 variant: the absolute deadline is read on the host's clock");
 	SKIP(return false, "%s", why);
+}
+
+/*
+ * After an IORING_ENTER_ABS_TIMER wait until *deadline (on clock clk)
+ * returned the referee's CQE: once the namespace's clk has reached the
+ * deadline, the same wait again, with that CQE reaped and a new referee
+ * pending. A kernel that reads the deadline on that clock ends the wait
+ * at once with ETIME; one that reads it as a host time waits for the
+ * referee.
+ * The wait's return value (errno set), or -2 when the referee could not
+ * be submitted.
+ */
+static int wait_again(struct io_uring *ring, clockid_t clk,
+		      struct __kernel_timespec *deadline)
+{
+	struct __kernel_timespec referee = ms_span(REFEREE_MS);
+	struct io_uring_sqe *sqe;
+
+	sleep_until(clk, deadline);
+	io_uring_cq_advance(ring, io_uring_cq_ready(ring));
+	sqe = io_uring_get_sqe(ring);
+	if (!sqe)
+		return -2;
+	io_uring_prep_timeout(sqe, &referee, 0, 0);
+	io_uring_sqe_set_data64(sqe, TAG_REFEREE);
+	if (io_uring_submit(ring) != 1)
+		return -2;
+	return ext_wait(ring->ring_fd, deadline, ABS_WAIT);
 }
 
 /*
@@ -351,6 +449,7 @@ static bool referee_lost(struct __test_metadata *_metadata,
 static bool abs_wait_reads_host_clock(clockid_t clk, long offset_s)
 {
 	struct __kernel_timespec deadline, referee = ms_span(REFEREE_MS);
+	struct __kernel_timespec inside;	/* the deadline on the namespace's clock */
 	struct ref_io_uring_clock_register reg;
 	struct io_uring_sqe *sqe;
 	struct io_uring ring;
@@ -370,10 +469,15 @@ static bool abs_wait_reads_host_clock(clockid_t clk, long offset_s)
 	io_uring_prep_timeout(sqe, &referee, 0, 0);
 	io_uring_sqe_set_data64(sqe, TAG_REFEREE);
 	if (io_uring_submit(&ring) == 1) {
-		deadline = host_deadline_in(clk, DEADLINE_MS, offset_s);
+		inside = deadline_in(clk, DEADLINE_MS);
+		deadline = inside;
+		deadline.tv_sec -= offset_s;	/* the host's reading */
 		ret = ext_wait(ring.ring_fd, &deadline, ABS_WAIT);
-		host = ret == -1 && errno == ETIME &&
-		       io_uring_cq_ready(&ring) == 0;
+		if (ret == 0 && io_uring_cq_ready(&ring) == 1) {
+			sleep_until(clk, &inside);
+			ret = wait_again(&ring, clk, &deadline);
+		}
+		host = ret == -1 && errno == ETIME;
 	}
 	io_uring_queue_exit(&ring);
 	return host;
@@ -435,7 +539,7 @@ TEST(abs_timeout_deadline_is_read_on_namespace_monotonic_clock)
 	queue_timeout(_metadata, &ring, &deadline, IORING_TIMEOUT_ABS, TAG_ABS);
 	queue_timeout(_metadata, &ring, &referee, 0, TAG_REFEREE);
 	ASSERT_EQ(2, io_uring_submit(&ring));
-	if (!referee_lost(_metadata, &ring, &cqe, CLOCK_MONOTONIC, 0,
+	if (!referee_lost(_metadata, &ring, &cqe, false, NULL, CLOCK_MONOTONIC, &deadline, 0,
 			  MONO_OFFSET_S,
 			  "IORING_TIMEOUT_ABS in a time namespace: a deadline 30 ms ahead on the namespace's CLOCK_MONOTONIC was still pending after a 100 ms relative timeout (read as a host time: kernel without commit 9cc6bac1bebf, 7.1)"))
 		return;
@@ -474,7 +578,7 @@ TEST(abs_boottime_timeout_deadline_is_read_on_namespace_boottime_clock)
 		      IORING_TIMEOUT_ABS | IORING_TIMEOUT_BOOTTIME, TAG_ABS);
 	queue_timeout(_metadata, &ring, &referee, 0, TAG_REFEREE);
 	ASSERT_EQ(2, io_uring_submit(&ring));
-	if (!referee_lost(_metadata, &ring, &cqe, CLOCK_BOOTTIME,
+	if (!referee_lost(_metadata, &ring, &cqe, false, NULL, CLOCK_BOOTTIME, &deadline,
 			  IORING_TIMEOUT_BOOTTIME, BOOT_OFFSET_S,
 			  "IORING_TIMEOUT_BOOTTIME|ABS in a time namespace: a deadline 30 ms ahead on the namespace's CLOCK_BOOTTIME was still pending after a 100 ms relative timeout (read as a host time: kernel without commit 9cc6bac1bebf, 7.1)"))
 		return;
@@ -520,7 +624,7 @@ TEST(abs_timeout_update_deadline_is_read_on_namespace_clock)
 	ASSERT_EQ(0, uring_submit_reap(&ring, &cqe));
 	ASSERT_EQ((__u64)TAG_OTHER, cqe.user_data);
 	ASSERT_EQ(0, cqe.res);
-	if (!referee_lost(_metadata, &ring, &cqe, CLOCK_MONOTONIC, 0,
+	if (!referee_lost(_metadata, &ring, &cqe, false, NULL, CLOCK_MONOTONIC, &deadline, 0,
 			  MONO_OFFSET_S,
 			  "IORING_TIMEOUT_UPDATE|ABS in a time namespace: a timeout moved to 30 ms ahead on the namespace's CLOCK_MONOTONIC was still pending after a 100 ms relative timeout (read as a host time: kernel without commit 9cc6bac1bebf, 7.1)"))
 		return;
@@ -546,7 +650,7 @@ TEST(abs_link_timeout_deadline_is_read_on_namespace_clock)
 	struct io_uring_cqe cqe;
 	struct io_uring_sqe *sqe;
 	struct io_uring ring;
-	int res[2] = { 1, 1 }, p[2];
+	int other, p[2];
 
 	CONFORM_DECLARE("7.1", "IORING_OP_LINK_TIMEOUT",
 			"kernel commit 9cc6bac1bebf io_uring/timeout: honour "
@@ -566,7 +670,7 @@ TEST(abs_link_timeout_deadline_is_read_on_namespace_clock)
 	io_uring_sqe_set_data64(sqe, TAG_ABS);
 	queue_timeout(_metadata, &ring, &referee, 0, TAG_REFEREE);
 	ASSERT_EQ(3, io_uring_submit(&ring));
-	if (!referee_lost(_metadata, &ring, &cqe, CLOCK_MONOTONIC, 0,
+	if (!referee_lost(_metadata, &ring, &cqe, true, &other, CLOCK_MONOTONIC, &deadline, 0,
 			  MONO_OFFSET_S,
 			  "IORING_OP_LINK_TIMEOUT with IORING_TIMEOUT_ABS in a time namespace: a deadline 30 ms ahead on the namespace's CLOCK_MONOTONIC had not fired after a 100 ms relative timeout (read as a host time: kernel without commit 9cc6bac1bebf, 7.1)")) {
 		close(p[0]);
@@ -575,16 +679,14 @@ TEST(abs_link_timeout_deadline_is_read_on_namespace_clock)
 	}
 	EXPECT_TRUE(reached(CLOCK_MONOTONIC, &deadline))
 		TH_LOG("the link timeout fired before its deadline on the namespace's clock");
-	/* The two CQEs of the link, in either order. */
-	ASSERT_TRUE(cqe.user_data == TAG_OTHER || cqe.user_data == TAG_ABS);
-	res[cqe.user_data == TAG_ABS] = cqe.res;
-	ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
-	ASSERT_TRUE(cqe.user_data == TAG_OTHER || cqe.user_data == TAG_ABS)
-		TH_LOG("the second CQE has tag %llu",
-		       (unsigned long long)cqe.user_data);
-	res[cqe.user_data == TAG_ABS] = cqe.res;
-	EXPECT_EQ(-ECANCELED, res[0]);
-	EXPECT_EQ(-ETIME, res[1]);
+	EXPECT_EQ(-ETIME, cqe.res);
+	/* The guarded poll's CQE, if it did not come before the timeout's. */
+	while (other == 1) {
+		ASSERT_EQ(0, uring_reap_one(&ring, &cqe));
+		if (cqe.user_data == TAG_OTHER)
+			other = cqe.res;
+	}
+	EXPECT_EQ(-ECANCELED, other);
 	io_uring_queue_exit(&ring);
 	close(p[0]);
 	close(p[1]);
@@ -619,6 +721,8 @@ TEST(abs_timer_wait_deadline_is_read_on_namespace_clock)
 	ASSERT_EQ(1, io_uring_submit(&ring));
 	deadline = deadline_in(CLOCK_MONOTONIC, DEADLINE_MS);
 	ret = ext_wait(ring.ring_fd, &deadline, ABS_WAIT);
+	if (ret == 0 && io_uring_cq_ready(&ring) == 1)
+		ret = wait_again(&ring, CLOCK_MONOTONIC, &deadline);	/* see the top */
 	err = errno;
 	if (ret == 0 && io_uring_cq_ready(&ring) == 1) {
 		io_uring_queue_exit(&ring);
@@ -627,9 +731,10 @@ TEST(abs_timer_wait_deadline_is_read_on_namespace_clock)
 		TH_LOG("pre-7.1 variant: the absolute deadline is read on the host's clock");
 		SKIP(return, "IORING_ENTER_ABS_TIMER in a time namespace: a wait until 30 ms ahead on the namespace's CLOCK_MONOTONIC lasted until a 100 ms relative timeout completed (read as a host time: kernel without commit 45d2b37a37ab, 7.1)");
 	}
+	/* ETIME says the deadline ended the wait; the referee's CQE may be
+	 * there as well when the vCPU was held up past both (see the top). */
 	EXPECT_EQ(-1, ret);
 	EXPECT_EQ(ETIME, err);
-	EXPECT_EQ(0u, io_uring_cq_ready(&ring));
 	EXPECT_TRUE(reached(CLOCK_MONOTONIC, &deadline))
 		TH_LOG("the wait ended before its deadline on the namespace's clock");
 	io_uring_queue_exit(&ring);
@@ -667,6 +772,8 @@ TEST(abs_timer_wait_on_registered_boottime_is_read_on_namespace_clock)
 	ASSERT_EQ(1, io_uring_submit(&ring));
 	deadline = deadline_in(CLOCK_BOOTTIME, DEADLINE_MS);
 	ret = ext_wait(ring.ring_fd, &deadline, ABS_WAIT);
+	if (ret == 0 && io_uring_cq_ready(&ring) == 1)
+		ret = wait_again(&ring, CLOCK_BOOTTIME, &deadline);	/* see the top */
 	err = errno;
 	if (ret == 0 && io_uring_cq_ready(&ring) == 1) {
 		io_uring_queue_exit(&ring);
@@ -675,9 +782,10 @@ TEST(abs_timer_wait_on_registered_boottime_is_read_on_namespace_clock)
 		TH_LOG("pre-7.1 variant: the absolute deadline is read on the host's clock");
 		SKIP(return, "IORING_ENTER_ABS_TIMER on CLOCK_BOOTTIME in a time namespace: a wait until 30 ms ahead on the namespace's CLOCK_BOOTTIME lasted until a 100 ms relative timeout completed (read as a host time: kernel without commit 45d2b37a37ab, 7.1)");
 	}
+	/* ETIME: the deadline ended the wait (the referee's CQE may be
+	 * there as well, as above). */
 	EXPECT_EQ(-1, ret);
 	EXPECT_EQ(ETIME, err);
-	EXPECT_EQ(0u, io_uring_cq_ready(&ring));
 	EXPECT_TRUE(reached(CLOCK_BOOTTIME, &deadline))
 		TH_LOG("the wait ended before its deadline on the namespace's CLOCK_BOOTTIME");
 	io_uring_queue_exit(&ring);
