@@ -117,7 +117,7 @@ static void src_arm(struct __test_metadata *_metadata, struct src *s,
 	io_uring_prep_poll_add(sqe, 0, POLLIN);
 	sqe->flags |= IOSQE_FIXED_FILE;
 	io_uring_sqe_set_data64(sqe, tag);
-	ASSERT_EQ(1, io_uring_submit(&s->ring));
+	ASSERT_TRUE(uring_submitted_one(&s->ring, io_uring_submit(&s->ring)));
 }
 
 /* Write the byte that completes the armed poll. */
@@ -562,7 +562,7 @@ static void watch_init(struct __test_metadata *_metadata,
 	else
 		io_uring_prep_poll_add(sqe, fd, POLLIN);
 	io_uring_sqe_set_data64(sqe, TAG_WATCH);
-	ASSERT_EQ(1, io_uring_submit(w));
+	ASSERT_TRUE(uring_submitted_one(w, io_uring_submit(w)));
 }
 
 /*

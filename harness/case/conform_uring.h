@@ -92,14 +92,26 @@ static inline int uring_reap_one(struct io_uring *ring,
 }
 
 /*
+ * True when io_uring_submit()'s return ret says the one queued SQE went to
+ * the kernel. On an IORING_SETUP_SQPOLL ring liburing returns how many
+ * SQEs the SQ thread has not taken yet (the SQ tail minus the kernel's
+ * head, read after the tail is published), so a thread quick enough to
+ * take it first makes that 0 (seen on 7.3-rt with four guests at once).
+ */
+static inline bool uring_submitted_one(const struct io_uring *ring, int ret)
+{
+	return ret == 1 || (ret == 0 && (ring->flags & IORING_SETUP_SQPOLL));
+}
+
+/*
  * Submit the one SQE queued on ring and reap its CQE into *out (bounded
  * wait, as uring_reap_one). Returns 0, or -1 when the submit did not take
- * exactly one SQE or no CQE came.
+ * exactly one SQE (uring_submitted_one) or no CQE came.
  */
 static inline int uring_submit_reap(struct io_uring *ring,
 				    struct io_uring_cqe *out)
 {
-	if (io_uring_submit(ring) != 1)
+	if (!uring_submitted_one(ring, io_uring_submit(ring)))
 		return -1;
 	return uring_reap_one(ring, out) ? -1 : 0;
 }
@@ -128,7 +140,7 @@ static inline int uring_submit_res_or_error(struct io_uring *ring)
 	struct io_uring_cqe cqe;
 	int ret = io_uring_submit(ring);
 
-	if (ret != 1)
+	if (!uring_submitted_one(ring, ret))
 		return ret < 0 ? ret : -EIO;
 	ret = uring_reap_one(ring, &cqe);
 	return ret ? ret : cqe.res;
