@@ -90,10 +90,11 @@ strip_copy() {
 
 # guest_copy WHAT SRC DST: SRC's stripped copy at DST, refusing a dynamic
 # SRC. The stripped copies are kept in build/stripped/<SRC's absolute
-# path> (no fork: it runs for every program) and made again only when SRC is newer: a matrix boots a dozen
+# path> and made again only when SRC is newer: a matrix boots a dozen
 # guests with the same ~300 programs, and `file` and strip of each cost
-# ~3.5 s of a boot's set-up (measured 2026-12-07). A temporary file and a
-# rename: guests that boot at once may make the same copy.
+# ~3.5 s of a boot's set-up (measured 2026-12-07). No fork when the copy
+# is there (it runs for every program). A temporary file and a rename:
+# guests that boot at once may make the same copy.
 STRIPPED=$KROOT/build/stripped
 guest_copy() {
 	local what=$1 src=$2 dst=$3 abs cache
