@@ -385,13 +385,13 @@ static bool abs_timeout_reads_host_clock(clockid_t clk, unsigned int flags,
 }
 
 /*
- * The race's outcome (race_result(): cancel_other, clk, *deadline,
- * *other): true, the test
- * goes on with the absolute request's CQE in *abs, unless that request was
- * still pending after the referee's (-ECANCELED). Then the deadline was
- * not converted; that it was read as a host time is confirmed
- * (abs_timeout_reads_host_clock() of clk, flags, offset_s: an ASSERT) and
- * the test skips with why, which names the path and the commit.
+ * The race's outcome (race_result() with cancel_other, clk, *deadline and
+ * other): true, and the test goes on with the absolute request's CQE in
+ * *abs, unless that request was still pending after the referee's
+ * (-ECANCELED). Then the deadline was not converted; that it was read as
+ * a host time is confirmed (abs_timeout_reads_host_clock() of clk, flags,
+ * offset_s: an ASSERT) and the test skips with why, which names the path
+ * and the commit.
  */
 static bool referee_lost(struct __test_metadata *_metadata,
 			 struct io_uring *ring, struct io_uring_cqe *abs,
