@@ -108,7 +108,7 @@ static void *waiter_main(void *arg)
 static int waiter_start(struct __test_metadata *_metadata, struct waiter *w)
 {
 	static const long nr[] = {
-		[WAIT] = SYS_epoll_wait,
+		[WAIT] = CONFORM_NR_EPOLL_WAIT,
 		[PWAIT] = SYS_epoll_pwait,
 		[PWAIT2] = __NR_epoll_pwait2,
 	};
@@ -401,7 +401,7 @@ TEST(stop_and_continue_ends_epoll_wait_with_eintr)
 			"signal(7) Interruption of system calls by stop "
 			"signals: epoll_wait");
 	EPOLL_REQUIRE();
-	expect_eintr_after_stop(_metadata, WAIT, SYS_epoll_wait);
+	expect_eintr_after_stop(_metadata, WAIT, CONFORM_NR_EPOLL_WAIT);
 }
 
 /* signal(7) stop signals list: epoll_pwait (since 2.6.19). */

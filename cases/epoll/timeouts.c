@@ -122,7 +122,7 @@ static void count_sigusr1(struct __test_metadata *_metadata)
 static int blocked_start(struct __test_metadata *_metadata, struct blocked *b)
 {
 	static const long nr[] = {
-		[CALL_WAIT] = SYS_epoll_wait,
+		[CALL_WAIT] = CONFORM_NR_EPOLL_WAIT,
 		[CALL_PWAIT] = SYS_epoll_pwait,
 		[CALL_PWAIT2] = __NR_epoll_pwait2,
 	};

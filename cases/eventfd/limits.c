@@ -182,7 +182,12 @@ TEST(original_eventfd_syscall_has_no_flags)
 	CONFORM_DECLARE("2.6.22", "eventfd",
 			"eventfd(2) C library/kernel differences: the original eventfd() has no flags; SYSCALL_DEFINE1(eventfd, unsigned int, count)");
 	CONFORM_REQUIRE_EVENTFD();
+#ifdef SYS_eventfd
 	fd = (int)syscall(SYS_eventfd, 0x1ffffffffULL);
+#else
+	fd = -1;
+	SKIP(return, CONFORM_ENV "eventfd: this architecture has no such system call, only eventfd2 (the asm-generic table of arm64 and riscv64)");
+#endif
 	if (fd < 0 && errno == ENOSYS)
 		SKIP(return, CONFORM_ENV "SYS_eventfd: ENOSYS (the original call is not built or is filtered)");
 	ASSERT_LE(0, fd);

@@ -37,6 +37,18 @@ static inline const char *epoll_unavailable(void)
 #define EPOLL_REQUIRE() CONFORM_REQUIRE(epoll_unavailable())
 
 /*
+ * The system call glibc's epoll_wait() enters, as /proc/<tid>/syscall
+ * shows it: epoll_wait, or epoll_pwait with a NULL mask where the
+ * architecture has no epoll_wait (the asm-generic table of arm64 and
+ * riscv64 has only epoll_pwait).
+ */
+#ifdef SYS_epoll_wait
+#define CONFORM_NR_EPOLL_WAIT SYS_epoll_wait
+#else
+#define CONFORM_NR_EPOLL_WAIT SYS_epoll_pwait
+#endif
+
+/*
  * epoll_ctl() with the event built in place: events as the mask and tag as
  * data.u64, so a test can check which registration an event came from.
  * Returns what epoll_ctl() returns (0, or -1 with errno).
