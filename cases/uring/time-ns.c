@@ -413,22 +413,23 @@ static bool referee_lost(struct __test_metadata *_metadata,
 }
 
 /*
- * After an IORING_ENTER_ABS_TIMER wait until *deadline (on clock clk)
- * returned the referee's CQE: once the namespace's clk has reached the
- * deadline, the same wait again, with that CQE reaped and a new referee
- * pending. A kernel that reads the deadline on that clock ends the wait
- * at once with ETIME; one that reads it as a host time waits for the
- * referee.
- * The wait's return value (errno set), or -2 when the referee could not
- * be submitted.
+ * After an IORING_ENTER_ABS_TIMER wait until *deadline returned the
+ * referee's CQE: once the namespace's clock clk reads *until (the
+ * deadline on that clock; *deadline itself, or the namespace's time of a
+ * deadline given as the host's reading), the same wait again, with that
+ * CQE reaped and a new referee pending. A kernel that reads the deadline
+ * on that clock ends the wait at once with ETIME; one that reads it as a
+ * host time waits for the referee. The wait's return value (errno set),
+ * or -2 when the referee could not be submitted.
  */
 static int wait_again(struct io_uring *ring, clockid_t clk,
+		      const struct __kernel_timespec *until,
 		      struct __kernel_timespec *deadline)
 {
 	struct __kernel_timespec referee = ms_span(REFEREE_MS);
 	struct io_uring_sqe *sqe;
 
-	sleep_until(clk, deadline);
+	sleep_until(clk, until);
 	io_uring_cq_advance(ring, io_uring_cq_ready(ring));
 	sqe = io_uring_get_sqe(ring);
 	if (!sqe)
@@ -473,10 +474,8 @@ static bool abs_wait_reads_host_clock(clockid_t clk, long offset_s)
 		deadline = inside;
 		deadline.tv_sec -= offset_s;	/* the host's reading */
 		ret = ext_wait(ring.ring_fd, &deadline, ABS_WAIT);
-		if (ret == 0 && io_uring_cq_ready(&ring) == 1) {
-			sleep_until(clk, &inside);
-			ret = wait_again(&ring, clk, &deadline);
-		}
+		if (ret == 0 && io_uring_cq_ready(&ring) == 1)
+			ret = wait_again(&ring, clk, &inside, &deadline);
 		host = ret == -1 && errno == ETIME;
 	}
 	io_uring_queue_exit(&ring);
@@ -722,7 +721,7 @@ TEST(abs_timer_wait_deadline_is_read_on_namespace_clock)
 	deadline = deadline_in(CLOCK_MONOTONIC, DEADLINE_MS);
 	ret = ext_wait(ring.ring_fd, &deadline, ABS_WAIT);
 	if (ret == 0 && io_uring_cq_ready(&ring) == 1)
-		ret = wait_again(&ring, CLOCK_MONOTONIC, &deadline);	/* see the top */
+		ret = wait_again(&ring, CLOCK_MONOTONIC, &deadline, &deadline);	/* see the top */
 	err = errno;
 	if (ret == 0 && io_uring_cq_ready(&ring) == 1) {
 		io_uring_queue_exit(&ring);
@@ -773,7 +772,7 @@ TEST(abs_timer_wait_on_registered_boottime_is_read_on_namespace_clock)
 	deadline = deadline_in(CLOCK_BOOTTIME, DEADLINE_MS);
 	ret = ext_wait(ring.ring_fd, &deadline, ABS_WAIT);
 	if (ret == 0 && io_uring_cq_ready(&ring) == 1)
-		ret = wait_again(&ring, CLOCK_BOOTTIME, &deadline);	/* see the top */
+		ret = wait_again(&ring, CLOCK_BOOTTIME, &deadline, &deadline);	/* see the top */
 	err = errno;
 	if (ret == 0 && io_uring_cq_ready(&ring) == 1) {
 		io_uring_queue_exit(&ring);
