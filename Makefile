@@ -3,6 +3,8 @@
 #   make deps    install missing packages, extract the kselftest headers
 #   make         libref.a, the runner and every case program
 #   make cases32 every case program again as an i386 program (build/i386/)
+#   make cases-arm64  the runner and every case program for arm64, and the
+#                arm64 busybox (build/arm64/; needs harness/deps.sh --for-arm64)
 #   make check   build, the project's own tests, then ./run.sh on this kernel
 #   make bench   ref/ring against liburing, side by side (bench/)
 #   make baseline  a full kernel matrix into results/baseline/ (committed)
@@ -61,7 +63,28 @@ I386_FLAGS     := -m32 -D_FILE_OFFSET_BITS=64
 I386_REF_OBJS  := $(patsubst ref/%.c,$(BUILD)/i386/ref/%.o,$(REF_SRCS))
 I386_CASE_BINS := $(patsubst cases/%.c,$(BUILD)/i386/cases/%,$(CASE_SRCS))
 
-.PHONY: all deps cases cases32 fixtures unit fuzz bench sanitize check baseline mutate uapi-coverage posix-trace clean
+# The same cases for arm64 (./run.sh --kernel 6.1-arm64, --matrix all),
+# cross-built with clang: bookworm's gcc-aarch64-linux-gnu conflicts with
+# gcc-multilib (the i386 build). Static, against Debian's arm64 liburing
+# and libaio of this machine's suite, which kernels/fetch.sh unpacks into
+# build/arm64/pkg/ (nothing is installed); the guest's busybox comes the
+# same way.
+ARM64_CC       ?= clang-14 --target=aarch64-linux-gnu
+ARM64_AR       ?= aarch64-linux-gnu-ar
+ARM64_SUITE    ?= $(shell . /etc/os-release 2>/dev/null && echo $$VERSION_CODENAME)
+ARM64_PKG      := $(BUILD)/arm64/pkg
+ARM64_LIBPKGS  := $(ARM64_PKG)/liburing-dev $(ARM64_PKG)/libaio-dev
+ARM64_INCLUDES := $(foreach d,$(ARM64_LIBPKGS),-isystem $(d)/usr/include)
+ARM64_LIBDIRS  := $(foreach d,$(ARM64_LIBPKGS),-L$(d)/usr/lib/aarch64-linux-gnu)
+# clang, unlike gcc, reports what the kselftest harness's macros expand to
+# inside the case file: TEST()'s unused "variant" parameter, the ordered
+# comparisons ASSERT_NE(SIG_ERR, signal(...)) makes of function pointers,
+# the handler loop after an ASSERT with an empty body.
+ARM64_CASE_CFLAGS := -Wno-unused-parameter -Wno-ordered-compare-function-pointers -Wno-empty-body
+ARM64_REF_OBJS := $(patsubst ref/%.c,$(BUILD)/arm64/ref/%.o,$(REF_SRCS))
+ARM64_CASE_BINS := $(patsubst cases/%.c,$(BUILD)/arm64/cases/%,$(CASE_SRCS))
+
+.PHONY: all deps cases cases32 cases-arm64 guest-arm64 fixtures unit fuzz bench sanitize check baseline mutate uapi-coverage posix-trace clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/libref.a $(BUILD)/runner $(BUILD)/kernels/guest-exit cases
@@ -123,6 +146,42 @@ $(BUILD)/i386/cases/%: cases/%.c $(wildcard harness/case/*.h) $(KSFT_HDRS) $(BUI
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS) $(I386_FLAGS) $(CASE_CPPFLAGS) $(CASE_LDFLAGS) -o $@ $< \
 		$(BUILD)/i386/libref.a -luring -laio -lpthread
+
+# Named here, the packages are no intermediate files that make removes.
+ARM64_PKGS := $(ARM64_PKG)/liburing-dev/package $(ARM64_PKG)/libaio-dev/package \
+	$(ARM64_PKG)/busybox-static/package
+cases-arm64: guest-arm64 $(ARM64_PKGS) $(ARM64_CASE_BINS)
+
+# What an arm64 guest needs besides the programs (run.sh -- PROG).
+guest-arm64: $(BUILD)/arm64/runner $(ARM64_PKG)/busybox-static/package
+
+# kernels/fetch.sh writes DIR/package last: its presence means unpacked.
+$(ARM64_PKG)/%/package:
+	@echo "  FETCH   $(@D) (arm64, $(ARM64_SUITE))"
+	$(Q)kernels/fetch.sh --arch arm64 --package $(ARM64_SUITE) $* $(@D) >/dev/null
+
+$(BUILD)/arm64/ref/%.o: ref/%.c $(REF_HDRS)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(ARM64_CC) $(CFLAGS) -Iref/include -c -o $@ $<
+
+$(BUILD)/arm64/libref.a: $(ARM64_REF_OBJS)
+	@mkdir -p $(@D)
+	@echo "  AR      $@"
+	$(Q)rm -f $@
+	$(Q)$(ARM64_AR) rcs $@ $(ARM64_REF_OBJS)
+
+$(BUILD)/arm64/runner: harness/runner.c harness/case/skip_reasons.h
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(ARM64_CC) $(CFLAGS) -static -o $@ $<
+
+$(BUILD)/arm64/cases/%: cases/%.c $(wildcard harness/case/*.h) $(KSFT_HDRS) $(BUILD)/arm64/libref.a \
+		| $(ARM64_PKG)/liburing-dev/package $(ARM64_PKG)/libaio-dev/package
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(ARM64_CC) $(CFLAGS) $(ARM64_CASE_CFLAGS) $(ARM64_INCLUDES) $(CASE_CPPFLAGS) $(CASE_LDFLAGS) -o $@ $< \
+		$(BUILD)/arm64/libref.a $(ARM64_LIBDIRS) -luring -laio -lpthread
 
 $(BUILD)/fixtures/%: tests/fixtures/%.c $(wildcard harness/case/*.h) $(KSFT_HDRS)
 	@mkdir -p $(@D)

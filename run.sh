@@ -18,20 +18,25 @@ usage: ./run.sh [options] [-- PROG...]
   -v, --verbose    print the full TAP (every case's own output nested behind
                    "# ") on a terminal too; without a terminal it always is
   --kernel K       run in a QEMU guest: K is a name of kernels/kernels.conf
-                   (5.10, 6.1, 6.12, 7.2, 7.3, 7.3-rt, next; fetched once,
-                   then cached) or the path of your own kernel image
+                   (5.10, 6.1, 6.12, 7.2, 7.3, 7.3-rt, next; the arm64
+                   kernels 6.1-arm64, 7.3-arm64; fetched once, then cached)
+                   or the path of your own kernel image
   --abi ABI        x86_64: the cases as 64-bit programs (the default of a
                    host or --kernel run); i386: as 32-bit x86 programs
                    (make cases32), the compat ABI of a 64-bit kernel, in
                    folders named ...-i386. A matrix on an x86-64 machine
                    runs both, each kernel a column per ABI, unless --abi
-                   names one
+                   names one. An arm64 kernel runs the cases built for
+                   aarch64 (make cases-arm64) under qemu-system-aarch64
   --cpus N         guest CPUs (default 1)
   --mem MB         guest memory in MiB (default 1024)
   --file FILE      with --kernel: send FILE into the guest beside the
                    programs (a helper script, a data file); repeatable
-  --matrix         run on this kernel and every kernel of kernels.conf, on
-                   x86-64 as both ABIs (columns <kernel> and <kernel>-i386)
+  --matrix         run on this kernel and every kernel of kernels.conf but
+                   the arm64 ones, on x86-64 as both ABIs (columns <kernel>
+                   and <kernel>-i386)
+  --matrix all     the same and the arm64 kernels (columns <kernel>-arm64;
+                   each about as long as an x86-64 column under TCG)
   --vms N          with --matrix: boot up to N guests at once (default:
                    twice the number of CPUs); the host run goes alongside
   -- PROG...       run these static programs instead of the cases (each is
@@ -68,6 +73,7 @@ list=0
 kernel=""
 kernel_given=0
 matrix=0
+matrix_all=0
 vms=""
 abi=""
 verbose=0
@@ -89,7 +95,9 @@ while [ $# -gt 0 ]; do
 		[ $# -ge 2 ] || die "$1 needs a value"
 		case "$1" in --file) guest_opts+=(-f "$2") ;; *) guest_opts+=("$1" "$2") ;; esac
 		shift ;;
-	--matrix) matrix=1 ;;
+	--matrix) matrix=1
+		if [ "${2:-}" = all ]; then matrix_all=1; shift; fi ;;
+	--matrix=all) matrix=1 matrix_all=1 ;;
 	--vms) [ $# -ge 2 ] || die "--vms needs a number"; vms=$2; shift ;;
 	--abi) [ $# -ge 2 ] || die "--abi needs x86_64 or i386"; abi=$2; shift ;;
 	--vms=*) vms=${1#--vms=} ;;
@@ -198,14 +206,33 @@ print(" ".join(shlex.quote(w) for w in words[1:]))' "$w" 2>&1) ||
 	prog_args+=("$args")
 done
 
+# An arm64 kernel (a kernels.conf name ending in -arm64, or an arm64
+# Image: "ARM\x64" at 0x38) runs the cases built for aarch64.
+is_arm64_kernel() {
+	if [ -f "$1" ]; then
+		[ "$(od -An -tx1 -j56 -N4 "$1" 2>/dev/null | tr -d ' ')" = 41524d64 ]
+	else
+		case "$1" in *-arm64) true ;; *) false ;; esac
+	fi
+}
+
 # The ABIs of the run: a matrix on an x86-64 machine covers both (the
 # compat paths of each kernel are a column of their own); a host or
-# --kernel run the native one, unless --abi names one.
+# --kernel run the native one, unless --abi names one; an arm64 kernel
+# aarch64. `--matrix all` adds aarch64 for its arm64 kernels (arm_abi).
 native=$(uname -m)
+arm_abi=""
+[ $matrix_all -eq 0 ] || [ "$native" = aarch64 ] || arm_abi=aarch64
+if [ -n "$kernel" ] && is_arm64_kernel "$kernel" && [ "$native" != aarch64 ]; then
+	[ -z "$abi" ] || [ "$abi" = aarch64 ] ||
+		die "--abi '$abi': an arm64 kernel runs aarch64 programs (the cases of make cases-arm64)"
+	abi=aarch64
+fi
 case "$abi" in
 "") abis=("$native")
     [ $matrix -eq 0 ] || [ "$native" != x86_64 ] || [ ${#programs[@]} -gt 0 ] || abis=(x86_64 i386) ;;
 "$native") abis=("$native") ;;
+aarch64) abis=(aarch64) ;;	# an arm64 kernel on another machine (above)
 i386)
 	[ "$native" = x86_64 ] || die "--abi i386 runs 32-bit x86 programs on an x86-64 kernel; this one is $native"
 	[ ${#programs[@]} -eq 0 ] || die "--abi i386 is for the cases (make cases32), not for -- PROG"
@@ -214,17 +241,28 @@ i386)
    die "--abi '$abi': the ABI here is $native" ;;
 esac
 # Where an ABI's case programs are, and the suffix of its results folders
-# (of a matrix's columns too).
-casedir_of() { if [ "$1" = i386 ]; then echo build/i386/cases; else echo build/cases; fi; }
+# (of a matrix's columns too; an arm64 kernel's name says -arm64 itself).
+casedir_of() {
+	case "$1" in
+	i386) echo build/i386/cases ;;
+	"$native") echo build/cases ;;
+	aarch64) echo build/arm64/cases ;;
+	esac
+}
 suffix_of() { if [ "$1" = i386 ]; then echo -i386; else echo ""; fi; }
-targets=all deps_opt=""
-case " ${abis[*]} " in *" i386 "*) targets="all cases32" deps_opt=--for-i386 ;; esac
+targets=all deps_opts=()
+case " ${abis[*]} " in *" i386 "*) targets="$targets cases32" deps_opts+=(--for-i386) ;; esac
+if [ -n "$arm_abi" ] || { [ "${abis[0]}" = aarch64 ] && [ "$native" != aarch64 ]; }; then
+	# -- PROG on an arm64 kernel needs only the guest's runner and busybox.
+	if [ ${#programs[@]} -gt 0 ]; then targets="$targets guest-arm64"; else targets="$targets cases-arm64"; fi
+	deps_opts+=(--for-arm64)
+fi
 # A run of one ABI names its folder after it.
 suffix=""
 [ ${#abis[@]} -ne 1 ] || suffix=$(suffix_of "${abis[0]}")
 casedir=$(casedir_of "${abis[0]}")
 
-harness/deps.sh $deps_opt || die "missing dependencies (see above)"
+harness/deps.sh ${deps_opts[@]+"${deps_opts[@]}"} || die "missing dependencies (see above)"
 
 # The build says what it does: on a terminal a counter, else one line. The
 # first build compiles every case program (about 80 s on 2 cores).
@@ -340,37 +378,46 @@ run_host() {	# run_host DIR
 	in_bg build/runner ${jobs:+-j "$jobs"} -t "$timeout" -o "$1" --known "$known" "${bins[@]}"
 }
 
-# run_guest KERNEL DIR: boot KERNEL with every program; results in DIR.
-# After a panic or hang (boot.sh 3 or 4) boot it again with the programs
-# not yet run, into DIR/resume-1/, DIR/resume-2/, ... (at most as many boots
-# as programs), then merge every boot into DIR/summary.json and DIR/run.tap
-# (harness/report/resume.py): the case that was running is a crash with
-# the console text. 2 and 5 (set-up, QEMU) stay set-up errors.
-run_guest() {
-	local k=$1 dir=$2 sub=$2 n=1 status rc running notrun p
-	local whole=${timeout%.*}
-	local -a todo=("${bins[@]}") next
-	[ "$whole" -ge 1 ] 2>/dev/null || whole=1
+# The CPUs a case asks for with CONFORM_REQUIRE_CPUS(n) in its source
+# (harness/case/conform.h), by id; a case without it is not listed.
+declare -A cpus_of=()
+while IFS=: read -r src n; do
+	id=${src#cases/}
+	id=${id%.c}
+	n=${n//[!0-9]/}
+	[ -z "$n" ] || [ "${cpus_of[$id]:-0}" -ge "$n" ] || cpus_of[$id]=$n
+done < <(grep -o 'CONFORM_REQUIRE_CPUS([0-9]*)' cases/*/*.c 2>/dev/null)
+
+# boot_set KERNEL DIR CPUS PROG...: boot KERNEL with the programs (CPUS: a
+# --cpus for these boots, empty for the run's own) into DIR. After a panic
+# or hang (boot.sh 3 or 4) boot it again with the programs not yet run,
+# into DIR/resume-1/, DIR/resume-2/, ... (at most as many boots as
+# programs). Sets set_status (boot.sh's status of the last boot, 130 when
+# interrupted) and set_merge (1: DIR has boots to merge, resume.py).
+boot_set() {
+	local k=$1 dir=$2 cpus=$3 sub=$2 n=1 status running notrun p
+	shift 3
+	local -a set=("$@") todo=("$@") next copt=()
+	[ -z "$cpus" ] || copt=(--cpus "$cpus")
+	set_merge=0
 	while :; do
 		in_bg kernels/boot.sh -t "$whole" -k "$known" ${aux[@]+"${aux[@]}"} \
-			${guest_opts[@]+"${guest_opts[@]}"} -o "$sub" "$k" -- "${todo[@]}"
+			${guest_opts[@]+"${guest_opts[@]}"} ${copt[@]+"${copt[@]}"} -o "$sub" "$k" -- "${todo[@]}"
 		status=$?
 		[ $interrupted -eq 0 ] || status=130
 		case $status in
-		0|1) [ $n -eq 1 ] && return $status ;;
 		3|4) running=$(sed -n 's/^running_case=//p' "$sub/boot.env" 2>/dev/null)
 		     notrun=$(sed -n 's/^not_run=//p' "$sub/boot.env" 2>/dev/null)
 		     if [ -z "$(sed -n 's/^guest_uptime_at_runner_s=//p' "$sub/boot.env" 2>/dev/null)" ]; then
 			echo "run.sh: kernel $k: the guest $([ $status = 3 ] && echo died || echo hung) before the runner started; results in $sub" >&2
-			[ $n -eq 1 ] && return 1
 		     else
 			echo "run.sh: kernel $k: the guest $([ $status = 3 ] && echo panicked || echo hung)" \
 				"while running $running (boot $n); $(set -f; set -- $notrun; echo $#) program(s) not run yet" >&2
 			next=()
-			for p in "${bins[@]}"; do
+			for p in "${set[@]}"; do
 				case " $notrun " in *" $(prog_id "$p") "*) next+=("$p") ;; esac
 			done
-			if [ ${#next[@]} -gt 0 ] && [ $n -lt ${#bins[@]} ]; then
+			if [ ${#next[@]} -gt 0 ] && [ $n -lt ${#set[@]} ]; then
 				todo=("${next[@]}")
 				sub=$dir/resume-$n
 				n=$((n + 1))
@@ -379,18 +426,82 @@ run_guest() {
 			fi
 		     fi ;;
 		130) echo "run.sh: kernel $k: interrupted (boot $n stopped); what finished is kept" >&2
-		     # boot.sh kept the serial TAP: merged below like a panic's.
+		     # boot.sh kept the serial TAP: merged like a panic's.
 		     : >"$dir/INTERRUPTED"
-		     [ -f "$sub/programs" ] || return 130 ;;
-		*) [ $n -eq 1 ] && return 2 ;;
+		     [ -f "$sub/programs" ] && set_merge=1 ;;
 		esac
 		break
 	done
+	[ $n -eq 1 ] || set_merge=1
+	set_status=$status
+}
+
+# run_guest KERNEL DIR: boot KERNEL with every program; results in DIR
+# (boot_set: a guest that panics or hangs is booted again with the rest).
+# A case that needs more CPUs than the guest has (cpus_of) runs in a boot
+# of its own with that many, into DIR/smp/. The boots, when more than one,
+# are merged into DIR/summary.json and DIR/run.tap
+# (harness/report/resume.py): the case that was running when a guest
+# panicked or hung is a crash with the console text. 2 and 5 (set-up,
+# QEMU) stay set-up errors.
+run_guest() {
+	local k=$1 dir=$2 rc p want have=1 smp_cpus=0 merge=0 worst_status
+	local whole=${timeout%.*}
+	local -a one=() smp=()
+	[ "$whole" -ge 1 ] 2>/dev/null || whole=1
+	for ((p = 0; p < ${#guest_opts[@]}; p++)); do
+		[ "${guest_opts[$p]}" != --cpus ] || have=${guest_opts[$((p + 1))]}
+	done
+	for p in "${bins[@]}"; do
+		want=${cpus_of[$(prog_id "$p")]:-1}
+		if [ ${#prog_paths[@]} -eq 0 ] && [ "$want" -gt "$have" ]; then
+			smp+=("$p")
+			[ "$want" -le $smp_cpus ] || smp_cpus=$want
+		else
+			one+=("$p")
+		fi
+	done
+	if [ ${#one[@]} -eq 0 ]; then	# only cases that need more CPUs
+		boot_set "$k" "$dir" "$smp_cpus" "${smp[@]}"
+		smp=()
+	else
+		boot_set "$k" "$dir" "" "${one[@]}"
+	fi
+	merge=$set_merge worst_status=$set_status
+	# The boot for the cases that need more CPUs, unless the kernel did not
+	# come up for the others (set-up, QEMU, no runner) or a signal came.
+	if [ ${#smp[@]} -gt 0 ]; then
+		case $set_status in
+		0|1|3|4)
+			if [ "$set_status" -le 1 ] || [ -n "$(sed -n 's/^guest_uptime_at_runner_s=//p' "$dir/boot.env" 2>/dev/null)" ] ||
+			   [ $merge -eq 1 ]; then
+				echo "run.sh: kernel $k: a boot with $smp_cpus CPUs for the ${#smp[@]} case(s) that need them, into $dir/smp" >&2
+				boot_set "$k" "$dir/smp" "$smp_cpus" "${smp[@]}"
+				merge=1
+				case $set_status in
+				130) worst_status=130 ;;
+				0|1) ;;
+				*) [ "$worst_status" -gt 1 ] || worst_status=$set_status ;;
+				esac
+			fi ;;
+		esac
+	fi
+	# Cases of a boot that did not come: notrun in the merge.
+	if [ ${#smp[@]} -gt 0 ] && [ $merge -eq 1 ] && ! [ -f "$dir/smp/programs" ]; then
+		mkdir -p "$dir/smp" && printf '%s\n' "${smp[@]}" >"$dir/smp/programs"
+	fi
+	if [ $merge -eq 0 ]; then
+		case $worst_status in
+		0|1|130) return "$worst_status" ;;
+		3|4) return 1 ;;	# the guest died before its runner started
+		*) return 2 ;;
+		esac
+	fi
 	# Before the merge's closing line, which is the last line of the run.
-	[ $n -eq 1 ] || echo "run.sh: kernel $k: merging $n boots into $dir/summary.json" >&2
+	echo "run.sh: kernel $k: merging the boots into $dir/summary.json" >&2
 	/usr/bin/python3 harness/report/resume.py "$dir"
 	rc=$?
-	case $status in
+	case $worst_status in
 	130) return 130 ;;
 	0|1|3|4) return $rc ;;
 	*) [ $rc -ge 2 ] && return $rc; return 2 ;;
@@ -462,14 +573,34 @@ fi
 # Ctrl-C / SIGTERM: the guests are stopped, unfinished columns get a file
 # INTERRUPTED, the run a file INCOMPLETE; reports for what finished; 130.
 # ------------------------------------------------------------------
-# The programs and guest options, once (the kernels come from kernels.conf).
-for a in "${abis[@]}"; do
+# The kernels: every one of kernels.conf, the arm64 ones only with
+# `--matrix all`; the ABIs of a kernel's columns (column_abis).
+mapfile -t conf_kernels < <(kernels/fetch.sh --list)
+matrix_kernels=()
+for k in "${conf_kernels[@]}"; do
+	case "$k" in *-arm64) [ -n "$arm_abi" ] || [ $matrix_all -eq 1 ] || continue ;; esac
+	matrix_kernels+=("$k")
+done
+column_abis() {	# column_abis KERNEL: the ABIs it gets a column for
+	case "$1" in
+	*-arm64) if [ -n "$arm_abi" ]; then echo "$arm_abi"; else echo "${abis[@]}"; fi ;;
+	*) echo "${abis[@]}" ;;
+	esac
+}
+run_abis=("${abis[@]}")
+[ -z "$arm_abi" ] || run_abis+=("$arm_abi")
+# The programs and guest options, once per ABI, with a kernel of it.
+for a in "${run_abis[@]}"; do
 	casedir=$(casedir_of "$a")
-	guest_check "$(kernels/fetch.sh --list | head -n 1)" >/dev/null
+	k=${conf_kernels[0]}
+	if [ "$a" = "$arm_abi" ]; then
+		for k in "${matrix_kernels[@]}"; do case "$k" in *-arm64) break ;; esac; done
+	fi
+	guest_check "$k" >/dev/null
 done
 out=$(new_run_dir "matrix$suffix") || exit 2
 declare -A bins_of=()	# ABI -> its programs, a line each
-for a in "${abis[@]}"; do
+for a in "${run_abis[@]}"; do
 	casedir=$(casedir_of "$a")
 	set_bins "$out"
 	bins_of[$a]=$(printf '%s\n' "${bins[@]}")
@@ -481,11 +612,11 @@ trap on_signal INT TERM
 slots=${vms:-$(($(nproc) * 2))}
 t_start=$(date +%s.%N)
 since_start() { awk "BEGIN { printf \"%5.1f\", $(date +%s.%N) - $t_start }"; }
-in_bg kernels/fetch.sh >&2 || [ $interrupted -eq 1 ] ||
+in_bg kernels/fetch.sh "${matrix_kernels[@]}" >&2 || [ $interrupted -eq 1 ] ||
 	echo "run.sh: some kernels could not be fetched (above); going on with the rest" >&2
 kernels_all=(host)
-[ $interrupted -eq 1 ] || mapfile -t -O 1 kernels_all < <(kernels/fetch.sh --list)
-echo "# matrix in $out: host and $((${#kernels_all[@]} - 1)) kernel(s), ABI ${abis[*]}, up to $slots VM(s) at once"
+[ $interrupted -eq 1 ] || kernels_all+=("${matrix_kernels[@]}")
+echo "# matrix in $out: host and $((${#kernels_all[@]} - 1)) kernel(s), ABI ${run_abis[*]}, up to $slots VM(s) at once"
 echo "# each column's output: $out/<column>/output.log"
 
 declare -A job_column=()	# pid -> column (a kernel, with -i386 for that ABI)
@@ -519,8 +650,11 @@ except (OSError, ValueError):
     print(f"no results (exit {rc}; see {d}/output.log)")
     sys.exit()
 t, c = s["totals"], s["totals"]["cases"]
-boots = len(s.get("boots", [])) or 1
-extra = f", {boots} boots (resumed after a guest panic or hang)" if boots > 1 else ""
+boots = s.get("boots", [])
+resumed = sum("resume-" in b.get("dir", "") for b in boots)
+smp = max((b.get("cpus", 1) for b in boots if b.get("dir", "").startswith("smp")), default=0)
+extra = f", {resumed + 1} boots (resumed after a guest panic or hang)" if resumed else ""
+extra += f", a {smp}-CPU boot for the cases that need it" if smp else ""
 bad = ", ".join(f"{c[k]} {k}" for k in ("fail", "timeout", "crash", "error", "notrun") if c.get(k))
 print(f"{t['passed']} passed, {t['failed']} failed, {t['skipped']} skipped"
       f"{' (' + bad + ')' if bad else ''}{extra}; exit {rc}")
@@ -567,15 +701,17 @@ running_vms() {
 
 columns_all=()	# every column of the run, in order
 for k in "${kernels_all[@]}"; do
-	for a in "${abis[@]}"; do columns_all+=("$k$(suffix_of "$a")"); done
+	for a in $(column_abis "$k"); do columns_all+=("$k$(suffix_of "$a")"); done
 done
 for k in "${kernels_all[@]}"; do
-	for a in "${abis[@]}"; do
+	first_abi=1
+	for a in $(column_abis "$k"); do
 		[ $interrupted -eq 0 ] || break 2
 		col=$k$(suffix_of "$a")
 		if is_absent "$k"; then
 			mkdir -p "$out/$col" && cp "$kbuild/$k/ABSENT" "$out/$col/ABSENT"
-			[ "$a" != "${abis[0]}" ] || echo "# [$(since_start) s] $k: absent: $(cat "$kbuild/$k/ABSENT")"
+			[ $first_abi -eq 0 ] || echo "# [$(since_start) s] $k: absent: $(cat "$kbuild/$k/ABSENT")"
+			first_abi=0
 			continue
 		fi
 		if [ "$k" != host ]; then

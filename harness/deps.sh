@@ -7,9 +7,16 @@
 #                                needs (./run.sh --abi i386): gcc-multilib
 #                                and the i386 liburing and libaio, from the
 #                                i386 architecture, which it adds to dpkg
+#   harness/deps.sh --for-arm64  that plus what the arm64 build of the cases
+#                                and arm64 guests need (make cases-arm64,
+#                                ./run.sh --kernel 6.1-arm64): clang, the
+#                                arm64 cross libc and binutils, and
+#                                qemu-system-arm (bookworm's cross gcc
+#                                conflicts with gcc-multilib)
 #   harness/deps.sh --for-tests  all of the above, plus what make check needs
 #                                (fuzzer, valgrind, a browser for the HTML
 #                                report test, lint)
+# Options combine (--for-i386 --for-arm64).
 # Idempotent: when everything is present it only asks dpkg (well under a second).
 # Not root and no password-less sudo: print the exact command and exit 2.
 set -eu
@@ -19,14 +26,18 @@ cpio qemu-system-x86 linux-source-6.1 xz-utils lz4 zstd binutils e2fsprogs file"
 BUILD_PACKAGES="flex bison bc libelf-dev libssl-dev"
 TEST_PACKAGES="clang-14 libclang-rt-14-dev valgrind chromium shellcheck python3-pyflakes"
 I386_PACKAGES="gcc-multilib libc6-dev-i386 liburing-dev:i386 libaio-dev:i386"
+ARM64_PACKAGES="clang-14 binutils-aarch64-linux-gnu libc6-dev-arm64-cross libgcc-12-dev-arm64-cross
+qemu-system-arm"
 
-case "${1:-}" in
-"") ;;
---for-build) PACKAGES="$PACKAGES $BUILD_PACKAGES" ;;
---for-i386) PACKAGES="$PACKAGES $I386_PACKAGES" ;;
---for-tests) PACKAGES="$PACKAGES $BUILD_PACKAGES $I386_PACKAGES $TEST_PACKAGES" ;;
-*) echo "usage: harness/deps.sh [--for-build|--for-i386|--for-tests]" >&2; exit 2 ;;
-esac
+for opt in "$@"; do
+	case "$opt" in
+	--for-build) PACKAGES="$PACKAGES $BUILD_PACKAGES" ;;
+	--for-i386) PACKAGES="$PACKAGES $I386_PACKAGES" ;;
+	--for-arm64) PACKAGES="$PACKAGES $ARM64_PACKAGES" ;;
+	--for-tests) PACKAGES="$PACKAGES $BUILD_PACKAGES $I386_PACKAGES $ARM64_PACKAGES $TEST_PACKAGES" ;;
+	*) echo "usage: harness/deps.sh [--for-build] [--for-i386] [--for-arm64] [--for-tests]" >&2; exit 2 ;;
+	esac
+done
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps: not a Debian system; install the equivalents of: $(echo $PACKAGES)" >&2

@@ -6,14 +6,22 @@
 #
 # NAME     a kernel of kernels/kernels.conf (fetched first when missing, and
 #          fetched again when the cached copy is damaged: cut short)
-# PATH     a kernel image of your own: a bzImage (arch/x86/boot/bzImage) or
-#          an ELF vmlinux with a PVH note; modules are optional (-m). When it
+# PATH     a kernel image of your own: a bzImage (arch/x86/boot/bzImage),
+#          an ELF vmlinux with a PVH note, or an arm64 Image
+#          (arch/arm64/boot/Image); modules are optional (-m). When it
 #          does not reach the runner, its .config (a file `config` or
 #          `config-<release>` beside it, `.config` in a vmlinux's folder, or
 #          the tree root of .../arch/x86/boot/bzImage) is checked against
 #          kernels/guest.config, the options the guest needs
-# PROG     static programs to run (default: every build/cases/*/*); a PROG
-#          outside a cases/ folder is named by its basename
+# PROG     static programs to run (default: every build/cases/*/*, for an
+#          arm64 kernel build/arm64/cases/*/*); a PROG outside a cases/
+#          folder is named by its basename
+#
+# An arm64 kernel (a NAME ending in -arm64, or an arm64 Image) boots under
+# qemu-system-aarch64 (TCG, -M virt): console on its PL011 (ttyAMA0), the
+# results on a PCI 16550 (the guest's ttyS0), the runner and busybox of
+# make cases-arm64, and no isa-debug-exit: the guest powers off through
+# PSCI and the runner's status comes from the results' end line.
 #
 #   --check       validate everything that can be without booting (options,
 #                 the kernel: a NAME is in kernels.conf and its cache, if
@@ -48,7 +56,8 @@
 # (90), seconds to wait for the runner's first output; AIOCONF_EXIT_GRACE
 # (10), seconds QEMU gets to end after the results were sent (then it is
 # killed and the run counts as ended with the runner's status);
-# AIOCONF_QEMU, AIOCONF_ACCEL, AIOCONF_TCG_SCALE (5), AIOCONF_KVM_SCALE (2).
+# AIOCONF_QEMU (an x86-64 kernel's QEMU), AIOCONF_QEMU_ARM64 (an arm64
+# kernel's), AIOCONF_ACCEL, AIOCONF_TCG_SCALE (5), AIOCONF_KVM_SCALE (2).
 #
 # Prints the runner's TAP as it arrives. Exit status:
 #   0  the run finished without failures     1  finished with failures
@@ -203,9 +212,6 @@ validate() {
 	: >"$work/serial.raw"
 	: >"$work/console.log"
 
-	QEMU=${AIOCONF_QEMU:-qemu-system-x86_64}
-	command -v "$QEMU" >/dev/null 2>&1 ||
-		die "'$QEMU' is missing: install it with: apt-get install -y qemu-system-x86 (as root, or with sudo)"
 	need mkfs.ext4 e2fsprogs
 	need cpio cpio
 	need base64 coreutils
@@ -216,12 +222,32 @@ validate() {
 		[ -d "$p" ] && [ -w "$p" ] || die "-o $outdir: $p is not a writable directory"
 	fi
 
+	# The kernel's architecture decides the QEMU and the programs.
+	karch=amd64
+	if [[ $kernel != */* ]] && conf_line "$kernel" >/dev/null; then
+		karch=$(conf_arch "$kernel")
+	elif [ -f "$kernel" ] && [ "$(kernel_kind "$kernel" 2>/dev/null)" = arm64 ]; then
+		karch=arm64
+	fi
+	if [ "$karch" = arm64 ]; then
+		QEMU=${AIOCONF_QEMU_ARM64:-qemu-system-aarch64}
+		command -v "$QEMU" >/dev/null 2>&1 ||
+			die "'$QEMU' is missing: install it with: apt-get install -y qemu-system-arm (as root, or with sudo)"
+		[ "$accel" != kvm ] || die "--accel kvm: an arm64 guest runs under TCG on this $(uname -m) machine"
+	else
+		QEMU=${AIOCONF_QEMU:-qemu-system-x86_64}
+		command -v "$QEMU" >/dev/null 2>&1 ||
+			die "'$QEMU' is missing: install it with: apt-get install -y qemu-system-x86 (as root, or with sudo)"
+	fi
+
 	# The programs, and the files that go with them.
 	if [ ${#progs[@]} -eq 0 ]; then
-		for p in "$KROOT"/build/cases/*/*; do
+		local cdir=build/cases make=all
+		[ "$karch" = amd64 ] || cdir=build/arm64/cases make=cases-arm64
+		for p in "$KROOT/$cdir"/*/*; do
 			[ -f "$p" ] && [ -x "$p" ] && progs+=("$p")
 		done
-		[ ${#progs[@]} -gt 0 ] || die "no case programs in build/cases (run: make -s all)"
+		[ ${#progs[@]} -gt 0 ] || die "no case programs in $cdir (run: make -s $make)"
 	fi
 	for p in "${progs[@]}"; do
 		[ -f "$p" ] && [ -x "$p" ] || die "$p: no such executable"
@@ -229,11 +255,12 @@ validate() {
 		case "$seen" in *" $g "*) die "$p: two programs would be $g in the guest (the same name)" ;; esac
 		seen="$seen$g "
 	done
-	p=$(first_dynamic "${progs[@]}")
-	[ -z "$p" ] || die "$p is dynamically linked: the guest has no libraries; build it with -static"
+	p=$(first_unfit "$karch" "${progs[@]}")
+	[ -z "$p" ] || die "${p%%	*} ${p#*	}"
 	for p in ${aux[@]+"${aux[@]}"}; do
 		[ -f "$p" ] && [ -x "$p" ] || die "-a $p: not an executable file"
-		! is_dynamic "$p" || die "-a $p is dynamically linked: the guest has no libraries; build it with -static"
+		x=$(first_unfit "$karch" "$p")
+		[ -z "$x" ] || die "-a $p ${x#*	}"
 		g=aux/${p##*/}
 		case "$aseen" in *" $g "*) die "-a $p: two files would be $g in the guest" ;; esac
 		aseen="$aseen$g "
@@ -271,7 +298,9 @@ validate() {
 		sum=$(sha256sum "$kernel" | cut -c1-16)
 		kdir=$KBUILD/user/$sum
 		image=$kernel
-		if [ "$kind" = elf ]; then
+		if [ "$kind" = arm64 ]; then
+			release=$(strings -n 8 "$kernel" 2>/dev/null | sed -n 's/^Linux version \([^ ]*\) (.*/\1/p' | head -n 1 || true)
+		elif [ "$kind" = elf ]; then
 			why=$(elf_check "$kernel") || die "$kernel: $why"
 			has_pvh_note "$kernel" ||
 				die "$kernel: an ELF without the PVH entry note (CONFIG_PVH=y) cannot be booted; give the bzImage"
@@ -406,7 +435,11 @@ copy_out() {
 			   else
 				status=panic
 			   fi ;;
-			0) status=died ;;	# reset or power-off without results
+			0) if grep -aq 'Kernel panic' "$work/console.log"; then
+				status=panic	# arm64: panic=-1 reboots, -no-reboot ends QEMU
+			   else
+				status=died	# reset or power-off without results
+			   fi ;;
 			*) status=qemu-error ;;
 			esac
 		fi
@@ -481,7 +514,7 @@ fi
 iargs=()
 for p in ${aux[@]+"${aux[@]}"}; do iargs+=(-a "$p"); done
 for p in ${files[@]+"${files[@]}"}; do iargs+=(-f "$p"); done
-in_child "$KROOT/kernels/initramfs.sh" -o "$work/initrd.cpio" ${mods:+-m "$mods"} \
+in_child "$KROOT/kernels/initramfs.sh" -o "$work/initrd.cpio" --arch "$karch" ${mods:+-m "$mods"} \
 	${ondisk:+-d "$ondisk"} ${known:+-k "$known"} ${iargs[@]+"${iargs[@]}"} -- "${progs[@]}" ||
 	die "could not build the initramfs"
 # The scratch ext4 for TMPDIR: inode tables and journal made here, so the
@@ -523,36 +556,52 @@ truncate -s 64M "$work/nvme.img"
 # what any call returns: every kernel's results stayed the same. 5.10's
 # cloud kernel lacks CONFIG_RCU_NOCB_CPU and passes the word to /init,
 # which ignores it.
-kfast="8250.nr_uarts=2 initcall_blacklist=jent_mod_init rcu_nocbs=0"
+kfast="initcall_blacklist=jent_mod_init rcu_nocbs=0"
 mfast=""	# QEMU 7.0 has no i8042 machine property
-"$QEMU" -machine pc,help 2>/dev/null | grep -q '^ *i8042=' && mfast=",i8042=off,vmport=off"
+[ "$karch" = arm64 ] ||
+	! "$QEMU" -machine pc,help 2>/dev/null | grep -q '^ *i8042=' || mfast=",i8042=off,vmport=off"
+# arm64: QEMU's virt board with a Neoverse N1 (Armv8.2 with LSE atomics,
+# the cores of Graviton2 and Ampere Altra); its PL011 is the console, and a
+# PCI 16550 (the guest's ttyS0: the cloud-arm64 kernels build 8250_pci in)
+# carries the results. No pvpanic or isa-debug-exit: a panic reboots, and
+# -no-reboot ends QEMU (status 0; the console tells a panic).
 qargs=()
 qemu_args() {	# qemu_args ACCEL KERNEL APPEND...: sets qargs
 	local a=$1 k=$2
 	shift 2
-	qargs=(-nodefaults -no-user-config -display none -no-reboot
-		-machine "pc,accel=$a$mfast" -smp "$cpus" -m "$mem")
-	[ -z "$bios" ] || qargs+=(-bios "$bios")
+	qargs=(-nodefaults -no-user-config -display none -no-reboot -smp "$cpus" -m "$mem")
 	# shellcheck disable=SC2054  # the commas are QEMU's
-	qargs+=(-kernel "$k" -initrd "$work/initrd.cpio"
-		-append "console=ttyS0 panic=-1 cryptomgr.notests $kfast rdinit=/init nvme.poll_queues=1 $*${AIOCONF_KERNEL_ARGS:+ $AIOCONF_KERNEL_ARGS}"
-		-serial "file:$work/console.log" -serial "file:$work/serial.raw"
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04
-		-device pvpanic -action panic=exit-failure
-		-drive "file=$work/disk.img,if=none,id=scratch,format=raw,cache=unsafe"
+	if [ "$karch" = arm64 ]; then
+		qargs+=(-machine "virt,accel=$a" -cpu neoverse-n1 -kernel "$k" -initrd "$work/initrd.cpio"
+			-append "console=ttyAMA0 panic=-1 cryptomgr.notests $kfast rdinit=/init nvme.poll_queues=1 aioconf.results=ttyS0 $*${AIOCONF_KERNEL_ARGS:+ $AIOCONF_KERNEL_ARGS}"
+			-serial "file:$work/console.log"
+			-chardev "file,id=results,path=$work/serial.raw" -device pci-serial,chardev=results)
+	else
+		qargs+=(-machine "pc,accel=$a$mfast")
+		[ -z "$bios" ] || qargs+=(-bios "$bios")
+		qargs+=(-kernel "$k" -initrd "$work/initrd.cpio"
+			-append "console=ttyS0 panic=-1 cryptomgr.notests 8250.nr_uarts=2 $kfast rdinit=/init nvme.poll_queues=1 $*${AIOCONF_KERNEL_ARGS:+ $AIOCONF_KERNEL_ARGS}"
+			-serial "file:$work/console.log" -serial "file:$work/serial.raw"
+			-device isa-debug-exit,iobase=0xf4,iosize=0x04
+			-device pvpanic -action panic=exit-failure)
+	fi
+	# shellcheck disable=SC2054  # the commas are QEMU's
+	qargs+=(-drive "file=$work/disk.img,if=none,id=scratch,format=raw,cache=unsafe"
 		-device virtio-blk-pci,drive=scratch
 		-drive "file=$work/nvme.img,if=none,id=nvme,format=raw,cache=unsafe"
 		-device nvme,serial=aioconf,drive=nvme)
 }
 bios=""
 for b in /usr/share/qemu/qboot.rom /usr/share/qboot/bios.bin; do
-	[ -f "$b" ] && { bios=$b; break; }
+	[ "$karch" = amd64 ] && [ -f "$b" ] && { bios=$b; break; }
 done
 boot_kernel=${vmlinux:-$image}
 
 # KVM only after a probe boot under it worked on this host (DESIGN.md 4).
 probe_file=$KBUILD/kvm-probe
-if [ "$accel" = auto ]; then
+if [ "$accel" = auto ] && [ "$karch" = arm64 ]; then
+	accel=tcg
+elif [ "$accel" = auto ]; then
 	accel=tcg
 	host_id="$(uname -r) $("$QEMU" --version | head -n 1)"
 	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
@@ -694,6 +743,11 @@ say_needs() {
 	local lacks
 	[ $is_path -eq 1 ] || return 0
 	case "$stage" in "runner started"|"results sent") return 0 ;; esac
+	if [ "$karch" = arm64 ]; then	# kernels/guest.config is x86-64's
+		warn "an arm64 guest needs CONFIG_SERIAL_AMBA_PL011_CONSOLE, CONFIG_SERIAL_8250_PCI," \
+			"CONFIG_BLK_DEV_INITRD, CONFIG_DEVTMPFS and CONFIG_ARM_PSCI_FW"
+		return 0
+	fi
 	if [ -n "$kconfig" ]; then
 		lacks=$(config_lacks "$kconfig")
 		if [ -n "$lacks" ]; then

@@ -5,13 +5,16 @@
 #   kernels/fetch.sh --list                    the kernel names, one a line
 #   kernels/fetch.sh --package SUITE PKG DIR   the newest PKG of SUITE, unpacked
 #                                              into DIR (e.g. a newer uapi)
+#   kernels/fetch.sh --arch ARCH --package ... the same for Debian architecture
+#                                              ARCH (default amd64), e.g. arm64
 #
-# For each kernel: a private apt root build/kernels/apt/<suite>/ whose
-# sources use the system's own Debian mirror (or $AIOCONF_MIRROR) with the
-# kernel's suite and the system keyring; `apt-get update`, the newest
+# For each kernel: a private apt root build/kernels/apt/<suite>/ (for an
+# arm64 kernel, a NAME ending in -arm64: build/kernels/apt/arm64/<suite>/)
+# whose sources use the system's own Debian mirror (or $AIOCONF_MIRROR)
+# with the kernel's suite and the system keyring; `apt-get update`, the newest
 # package matching the pattern, `apt-get download`, `dpkg-deb -x`. Kept in
 # build/kernels/<NAME>/:
-#   vmlinuz    the bzImage
+#   vmlinuz    the bzImage (an arm64 kernel's: its Image)
 #   vmlinux    the decompressed ELF for QEMU's PVH boot (when it extracts)
 #   config     the kernel's .config
 #   release    the exact release (uname -r), e.g. 6.1.0-41-cloud-amd64
@@ -36,16 +39,22 @@ PROG=fetch.sh
 KEYRING=${AIOCONF_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
 
 usage() {
-	sed -n '4,7p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '4,9p' "$0" | sed 's/^# \{0,1\}//'
 	echo "kernels: $(conf_names | tr '\n' ' ')"
 }
 
 refresh=0
 names=()
 package=()
+arch=amd64	# of the apt root in use: --arch, or the kernel's (conf_arch)
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--refresh) refresh=1 ;;
+	--arch)
+		[ $# -ge 2 ] || { usage >&2; die "--arch needs a Debian architecture (amd64, arm64)"; }
+		arch=$2
+		case "$arch" in amd64|arm64|i386) ;; *) die "--arch '$arch': amd64, arm64 or i386" ;; esac
+		shift ;;
 	--package)
 		[ $# -ge 4 ] || { usage >&2; die "--package needs SUITE PKG DIR"; }
 		package=("$2" "$3" "$4")
@@ -85,7 +94,7 @@ apt_private() {
 		-o Dir::State="$aroot/state" \
 		-o Dir::State::status="$aroot/state/status" \
 		-o Dir::Cache="$aroot/cache" \
-		-o APT::Architecture=amd64 -o APT::Architectures::=amd64 \
+		-o APT::Architecture="$arch" -o APT::Architectures::="$arch" \
 		-o Acquire::Languages=none \
 		-o Acquire::Retries=2 \
 		-o Acquire::http::Timeout=20 -o Acquire::https::Timeout=20 \
@@ -93,10 +102,12 @@ apt_private() {
 		"$@"
 }
 
-# Make build/kernels/apt/<suite>/ and update it. Sets $aroot.
+# Make build/kernels/apt/<suite>/ (for another architecture than amd64
+# build/kernels/apt/<arch>/<suite>/) and update it. Sets $aroot.
 apt_root() {
 	local suite=$1 mirror sec base
 	aroot=$KBUILD/apt/$suite
+	[ "$arch" = amd64 ] || aroot=$KBUILD/apt/$arch/$suite
 	mirror=$(main_mirror) ||
 		{ warn "no Debian mirror in /etc/apt/sources.list{,.d}; set AIOCONF_MIRROR=URI"; return 1; }
 	mkdir -p "$aroot/state/lists/partial" "$aroot/cache/archives/partial"
@@ -121,7 +132,7 @@ apt_root() {
 	local ufile
 	ufile=$(printf '%s' "${mirror#*://}" | tr / _)
 	if grep -qE "^(Err|E):.*[ ]${suite//./\\.}[ ]" "$aroot/update.log" ||
-	   ! ls "$aroot/state/lists/${ufile}_dists_${suite}_main_binary-amd64_Packages"* >/dev/null 2>&1; then
+	   ! ls "$aroot/state/lists/${ufile}_dists_${suite}_main_binary-${arch}_Packages"* >/dev/null 2>&1; then
 		sed -n '/^\(E\|W\|Err\):/p' "$aroot/update.log" | head -5 >&2
 		warn "apt-get update for suite '$suite' at $mirror failed (no network, or no such suite?); log: $aroot/update.log"
 		return 1
@@ -162,6 +173,7 @@ next_absent() {
 	[ -n "$v" ] || { echo "no version for $pkg in $suite"; return; }
 	for other in $(conf_names); do
 		[ "$other" != next ] && [ -s "$KBUILD/$other/packages" ] || continue
+		[ "$(conf_arch "$other")" = "$arch" ] || continue
 		ov=$(awk 'NR == 1 { print $2 }' "$KBUILD/$other/packages")
 		[ -n "$ov" ] || continue
 		if ! dpkg --compare-versions "$v" gt "$ov"; then
@@ -181,6 +193,7 @@ fetch_one() {
 	suite=$2
 	shift 2
 	pats=("$@")
+	arch=$(conf_arch "$name")
 	for p in "${pats[@]}"; do
 		case "$p" in *\**\**|*\**) ;; *) warn "$name: pattern '$p' has no '*'"; return 1 ;; esac
 		case "$p" in *\**\**) warn "$name: pattern '$p' has more than one '*'"; return 1 ;; esac
@@ -265,8 +278,13 @@ unpack_kernel() {
 	*/boot/vmlinuz-*) rel=${vmlinuz##*/vmlinuz-} ;;
 	*) rel=${vmlinuz%/vmlinuz}; rel=${rel##*/} ;;
 	esac
-	if ! kind=$(kernel_kind "$vmlinuz") || [ "$kind" != bzimage ]; then
+	local want=bzimage
+	[ "$arch" != arm64 ] || want=arm64
+	if ! kind=$(kernel_kind "$vmlinuz"); then
 		warn "$name: $vmlinuz: $kind"
+		return 1
+	elif [ "$kind" != "$want" ]; then
+		warn "$name: $vmlinuz: a kernel of kind $kind, not $want (for arm64: the -unsigned package has the plain Image)"
 		return 1
 	fi
 	cp "$vmlinuz" "$out/vmlinuz"
@@ -278,7 +296,8 @@ unpack_kernel() {
 		[ -f "$f" ] && cp "$f" "$out/config" && break
 	done
 	local x=0
-	bzimage_to_vmlinux "$out/vmlinuz" "$out/vmlinux" || x=$?
+	# QEMU boots an arm64 Image as it is: no PVH vmlinux to make.
+	[ "$arch" = arm64 ] || bzimage_to_vmlinux "$out/vmlinuz" "$out/vmlinux" || x=$?
 	case $x in
 	0) ;;
 	3) warn "$name: $vmlinuz: corrupt: its compressed kernel does not decompress"; return 1 ;;

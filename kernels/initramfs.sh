@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # aioconf: build the guest's initramfs (an uncompressed newc cpio).
 #
-#   kernels/initramfs.sh -o OUT.cpio [-d DIR] [-m MODULES] [-r RUNNER] [-k KNOWN] [-a FILE]... [-f FILE]... PROG...
+#   kernels/initramfs.sh -o OUT.cpio [--arch ARCH] [-d DIR] [-m MODULES] [-r RUNNER] [-k KNOWN] [-a FILE]... [-f FILE]... PROG...
 #
 # OUT.cpio holds busybox-static, /init (below), the runner (default
 # build/runner), every PROG (static programs: case binaries or foreign test
 # programs) and, with -m, a modules directory made by fetch.sh (it holds
 # lib/modules/<release>/ and the file `load`, the load order).
+# --arch arm64 makes an arm64 guest's: the runner build/arm64/runner, the
+# busybox of build/arm64/pkg/busybox-static (make cases-arm64), no
+# guest-exit (the guest powers off through PSCI); default amd64.
 #
 # A PROG whose path has a "cases/" component is put at /cases/<rest>, so
 # the runner names it <area>/<topic> as on the host; any other at
@@ -30,13 +33,16 @@
 # image that boot.sh makes with mkfs.ext4) as TMPDIR, so that O_DIRECT and
 # true async AIO reach a block filesystem (without the disk: tmpfs, and
 # says so); runs `runner --dmesg --case-json -t T -o /results` with T from the kernel
-# argument aioconf.timeout=; writes the runner's stdout to /dev/ttyS1 (raw)
+# argument aioconf.timeout=; writes the runner's stdout to /dev/ttyS1 (raw;
+# the kernel argument aioconf.results=TTY names another, e.g. ttyS0)
 # and after it, between the lines "@@aioconf-results-begin@@" and
 # "@@aioconf-results-end rc=N@@", the results directory as base64 of a
 # gzip'd tar; then ends QEMU through isa-debug-exit (port 0xf4) with
 # v = 16 + N (runner exit status 0, 1 or 2; 3 for any other), so QEMU exits
 # with 2v+1: 33 no failure, 35 failures, 37 runner set-up error, 39 other;
-# 41 when /init itself could not run the runner.
+# 41 when /init itself could not run the runner. Without guest-exit (arm64)
+# or without the device it powers off, and the host takes the runner's
+# status from the end line.
 # aioconf.probe=1 makes /init end at once with v = 32 (QEMU status 65):
 # boot.sh's KVM probe.
 set -eu
@@ -46,10 +52,11 @@ PROG=initramfs.sh
 
 usage() { sed -n '4p' "$0" | sed 's/^# \{0,1\}//'; }
 
-out="" mods="" runner=$KROOT/build/runner known="" ddir="" aux=() files=()
+out="" mods="" runner="" known="" ddir="" aux=() files=() arch=amd64
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-o) [ $# -ge 2 ] || die "-o needs a file"; out=$2; shift ;;
+	--arch) [ $# -ge 2 ] || die "--arch needs amd64 or arm64"; arch=$2; shift ;;
 	-m) [ $# -ge 2 ] || die "-m needs a directory"; mods=$2; shift ;;
 	-d) [ $# -ge 2 ] || die "-d needs a directory"; ddir=$2; shift ;;
 	-r) [ $# -ge 2 ] || die "-r needs the runner"; runner=$2; shift ;;
@@ -66,12 +73,24 @@ done
 [ -n "$out" ] || { usage >&2; die "-o OUT.cpio is required"; }
 [ $# -gt 0 ] || { usage >&2; die "no program to run in the guest"; }
 need cpio cpio
-BUSYBOX=${AIOCONF_BUSYBOX:-/bin/busybox}
-[ -x "$BUSYBOX" ] || die "no $BUSYBOX: install it with: apt-get install -y busybox-static"
-case "$(file -b "$BUSYBOX" 2>/dev/null || echo static)" in
-*dynamically*) die "$BUSYBOX is not static: apt-get install -y busybox-static" ;;
+case "$arch" in
+amd64)
+	BUSYBOX=${AIOCONF_BUSYBOX:-/bin/busybox}
+	[ -x "$BUSYBOX" ] || die "no $BUSYBOX: install it with: apt-get install -y busybox-static"
+	case "$(file -b "$BUSYBOX" 2>/dev/null || echo static)" in
+	*dynamically*) die "$BUSYBOX is not static: apt-get install -y busybox-static" ;;
+	esac
+	STRIP="strip"
+	: "${runner:=$KROOT/build/runner}"
+	[ -x "$runner" ] || die "no runner at $runner (run: make -s all)" ;;
+arm64)
+	BUSYBOX=${AIOCONF_BUSYBOX:-$KROOT/build/arm64/pkg/busybox-static/bin/busybox}
+	[ -x "$BUSYBOX" ] || die "no arm64 busybox at $BUSYBOX (run: make -s cases-arm64)"
+	STRIP=aarch64-linux-gnu-strip
+	: "${runner:=$KROOT/build/arm64/runner}"
+	[ -x "$runner" ] || die "no runner at $runner (run: make -s cases-arm64)" ;;
+*) die "--arch '$arch': amd64 or arm64" ;;
 esac
-[ -x "$runner" ] || die "no runner at $runner (run: make -s all)"
 [ -z "$mods" ] || [ -d "$mods/lib/modules" ] || die "-m $mods: no lib/modules in it"
 [ -z "$known" ] || [ -r "$known" ] || die "-k $known: cannot read it"
 
@@ -81,7 +100,7 @@ mkdir -p "$stage"/{bin,dev,proc,sys,tmp,scratch,results,cases,progs,etc/aioconf,
 
 # Programs are stripped copies: less to copy into the guest's memory.
 strip_copy() {
-	if command -v strip >/dev/null 2>&1 && strip -o "$2" "$1" 2>/dev/null; then
+	if command -v "$STRIP" >/dev/null 2>&1 && "$STRIP" -o "$2" "$1" 2>/dev/null; then
 		chmod 755 "$2"
 	else
 		cp "$1" "$2"
@@ -110,19 +129,25 @@ guest_copy() {
 }
 
 cp "$BUSYBOX" "$stage/bin/busybox"
-for a in $("$BUSYBOX" --list); do
+# The applets: an arm64 busybox does not run here, so the host's (the same
+# Debian package, of another architecture) names them.
+applets=$BUSYBOX
+[ "$arch" = amd64 ] || applets=/bin/busybox
+for a in $("$applets" --list); do
 	[ "$a" = busybox ] || ln -s busybox "$stage/bin/$a"
 done
 strip_copy "$runner" "$stage/bin/runner"
 # guest-exit: the isa-debug-exit write (no /dev/port in Debian's kernels).
-gexit=$KBUILD/guest-exit
-if [ ! -x "$gexit" ] || [ "$KROOT/kernels/guest-exit.c" -nt "$gexit" ]; then
-	mkdir -p "$KBUILD"
-	${CC:-cc} -static -Os -Wall -Wextra -o "$gexit.part" "$KROOT/kernels/guest-exit.c" ||
-		die "cannot build $gexit (needs gcc and the static libc: apt-get install -y gcc libc6-dev)"
-	mv -f "$gexit.part" "$gexit"
+if [ "$arch" = amd64 ]; then
+	gexit=$KBUILD/guest-exit
+	if [ ! -x "$gexit" ] || [ "$KROOT/kernels/guest-exit.c" -nt "$gexit" ]; then
+		mkdir -p "$KBUILD"
+		${CC:-cc} -static -Os -Wall -Wextra -o "$gexit.part" "$KROOT/kernels/guest-exit.c" ||
+			die "cannot build $gexit (needs gcc and the static libc: apt-get install -y gcc libc6-dev)"
+		mv -f "$gexit.part" "$gexit"
+	fi
+	strip_copy "$gexit" "$stage/bin/guest-exit"
 fi
-strip_copy "$gexit" "$stage/bin/guest-exit"
 : >"$stage/etc/aioconf/progs"
 for p in "$@"; do
 	[ -f "$p" ] && [ -x "$p" ] || die "$p: not an executable file"
@@ -176,11 +201,14 @@ mkdir -p /dev/shm /dev/pts && mount -t tmpfs -o mode=1777 shm /dev/shm
 
 say() { echo "aioconf-init: $*"; }
 
-# isa-debug-exit: QEMU exits with 2*v+1. Without the device: power off.
+# isa-debug-exit: QEMU exits with 2*v+1. Without the device, or without
+# guest-exit (arm64: QEMU ends at the PSCI power-off): power off.
 leave() {
 	sync
-	/bin/guest-exit "$1"
-	say "isa-debug-exit did not end QEMU; powering off"
+	if [ -x /bin/guest-exit ]; then
+		/bin/guest-exit "$1"
+		say "isa-debug-exit did not end QEMU; powering off"
+	fi
 	poweroff -f
 }
 
@@ -248,7 +276,9 @@ fi
 
 [ -x /bin/runner ] || { say "no /bin/runner"; leave 20; }
 t=$(arg timeout)
-stty -F /dev/ttyS1 raw -echo 2>/dev/null || say "stty on /dev/ttyS1 failed"
+out=/dev/$(arg results)
+[ "$out" != /dev/ ] || out=/dev/ttyS1
+stty -F "$out" raw -echo 2>/dev/null || say "stty on $out failed"
 known=""
 [ -f /etc/aioconf/known-failures.txt ] && known="--known /etc/aioconf/known-failures.txt"
 say "runner starts at $(upt) s"
@@ -256,7 +286,7 @@ say "runner starts at $(upt) s"
 # --case-json: each finished case's record also travels in the TAP, so
 # the host keeps it when a later case panics the guest.
 TMPDIR=$tmpdir /bin/runner --dmesg --case-json ${t:+-t "$t"} -o /results $known \
-	$(cat /etc/aioconf/progs) >/dev/ttyS1 2>/tmp/runner.err
+	$(cat /etc/aioconf/progs) >"$out" 2>/tmp/runner.err
 rc=$?
 # stderr is kept off the console while running (its progress line).
 sed 's/^/runner: /' /tmp/runner.err | tr -d '\r' | grep -v '\[[0-9]*/[0-9]*\]' >&2
@@ -266,7 +296,7 @@ dmesg >/results/dmesg.txt 2>/dev/null
 	echo "@@aioconf-results-begin@@"
 	tar -C /results -czf - . | base64
 	echo "@@aioconf-results-end rc=$rc@@"
-} >/dev/ttyS1
+} >"$out"
 [ -d /scratch/tmp ] && umount /scratch
 case $rc in
 0|1|2) leave $((16 + rc)) ;;

@@ -37,6 +37,11 @@ conf_line() {
 }
 
 # Every kernel name in kernels.conf, one a line.
+# conf_arch NAME: the Debian architecture of a kernels.conf kernel: arm64
+# for a NAME ending in -arm64, else amd64 (kernels.conf says so).
+conf_arch() {
+	case "$1" in *-arm64) echo arm64 ;; *) echo amd64 ;; esac
+}
 conf_names() {
 	local line
 	while read -r line; do
@@ -149,12 +154,23 @@ is_dynamic() {
 	return 1
 }
 
-# first_dynamic FILE...: prints the first FILE that is_dynamic, if any,
-# with one `file` for all (one a program cost ~1 s a boot for the ~300).
-first_dynamic() {
+# first_unfit ARCH FILE...: the first FILE the guest of Debian
+# architecture ARCH (amd64: x86-64 and i386 programs; arm64: aarch64) cannot
+# run, as "FILE<TAB>why" ("is dynamically linked: ...", "is an ELF for
+# ..."), if any; scripts are fine. One `file` for all (one a program
+# cost ~1 s a boot for the ~300).
+first_unfit() {
+	local arch=$1 fits
+	shift
 	command -v file >/dev/null 2>&1 || return 0
+	case "$arch" in
+	arm64) fits="ARM aarch64" ;;
+	*) fits="x86-64|Intel 80386" ;;
+	esac
 	file -L -F "$(printf '\t')" -- "$@" 2>/dev/null |
-		awk -F '\t' '$2 ~ /dynamically/ { print $1; exit }'
+		awk -F '\t' -v fits="$fits" -v arch="$arch" '
+		$2 ~ /dynamically/ { print $1 "\tis dynamically linked: the guest has no libraries; build it with -static"; exit }
+		$2 ~ /ELF/ && $2 !~ fits { split($2, w, ", "); print $1 "\tis an ELF for " w[2] ", not for " arch; exit }'
 }
 
 # ------------------------------------------------------------------
@@ -166,7 +182,8 @@ le() {
 	od -An -t "u$3" -j "$2" -N "$3" --endian=little "$1" | tr -d ' \n'
 }
 
-# kernel_kind FILE: "bzimage" or "elf"; otherwise prints why and fails.
+# kernel_kind FILE: "bzimage", "elf" or "arm64" (an arm64 Image, as
+# Debian's -unsigned arm64 packages ship it); otherwise prints why and fails.
 kernel_kind() {
 	local f=$1 size magic setup syssize need
 	[ -f "$f" ] || { echo "no such file"; return 1; }
@@ -178,6 +195,11 @@ kernel_kind() {
 	if [ "$size" -lt 1024 ]; then
 		echo "only $size bytes: not a kernel image (corrupt or truncated?)"
 		return 1
+	fi
+	if [ "$(dd if="$f" bs=1 skip=56 count=4 2>/dev/null | od -An -tx1 | tr -d ' ')" = 41524d64 ]; then
+		arm64_image_check "$f" "$size" || return 1
+		echo arm64
+		return 0
 	fi
 	magic=$(dd if="$f" bs=1 skip=514 count=4 2>/dev/null)
 	if [ "$magic" != HdrS ]; then
@@ -193,6 +215,30 @@ kernel_kind() {
 		return 1
 	fi
 	echo bzimage
+}
+
+# arm64_image_check FILE SIZE: an arm64 Image ("ARM\x64" at 0x38) is as
+# long as its PE/COFF section table (the EFI stub's header at the offset
+# in 0x3c) says: the end of the last section's data. A Debian Image always
+# has the header; one without it is taken as it is. Otherwise prints why
+# and fails.
+arm64_image_check() {
+	local f=$1 size=$2 pe nsec opt sec i end=0 rsize rptr
+	pe=$(le "$f" 60 4)
+	[ "$pe" -gt 0 ] && [ $((pe + 24)) -lt "$size" ] || return 0
+	[ "$(dd if="$f" bs=1 skip="$pe" count=4 2>/dev/null | od -An -tx1 | tr -d ' ')" = 50450000 ] || return 0
+	nsec=$(le "$f" $((pe + 6)) 2)
+	opt=$(le "$f" $((pe + 20)) 2)
+	sec=$((pe + 24 + opt))
+	for ((i = 0; i < nsec; i++)); do
+		rsize=$(le "$f" $((sec + i * 40 + 16)) 4)
+		rptr=$(le "$f" $((sec + i * 40 + 20)) 4)
+		[ $((rptr + rsize)) -le "$end" ] || end=$((rptr + rsize))
+	done
+	if [ "$size" -lt "$end" ]; then
+		echo "truncated: $size bytes, its PE/COFF header says $end"
+		return 1
+	fi
 }
 
 # elf_check FILE: FILE is a whole ELF file: the magic, an ELF header that
@@ -227,12 +273,13 @@ elf_check() {
 }
 
 # cache_check DIR: the kernel fetch.sh keeps in DIR is whole: vmlinuz a
-# bzImage as long as its boot header says, vmlinux (when there) a whole
+# bzImage as long as its boot header says (or an arm64 Image as long as its
+# PE/COFF header says), vmlinux (when there) a whole
 # ELF. Otherwise prints which file is damaged and why, and fails.
 cache_check() {
 	local d=$1 why
 	why=$(kernel_kind "$d/vmlinuz") || { echo "vmlinuz: $why"; return 1; }
-	[ "$why" = bzimage ] || { echo "vmlinuz: an ELF, not a bzImage"; return 1; }
+	[ "$why" != elf ] || { echo "vmlinuz: an ELF, not a bzImage"; return 1; }
 	if [ -e "$d/vmlinux" ]; then
 		why=$(elf_check "$d/vmlinux") || { echo "vmlinux: $why"; return 1; }
 	fi

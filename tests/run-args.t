@@ -3,7 +3,7 @@
 # with arguments (split like sh), run through a generated wrapper; bad input
 # is refused with exit 2. Host only (tests/run-resume.t covers the guest).
 . "$(dirname "$0")/lib.sh"
-plan 16
+plan 17
 
 mkdir -p "$TMP/a" "$TMP/b" "$TMP/with space"
 cat >"$TMP/a/argcheck" <<'SH'
@@ -54,4 +54,5 @@ check_refused "is for --matrix" --vms 2 -- build/fixtures/pass
 check_refused "above 0" --matrix --vms 0
 check_refused "the ABIs here are x86_64 and i386" --abi arm
 check_refused "not for -- PROG" --abi i386 -- build/fixtures/pass
+check_refused "an arm64 kernel runs aarch64 programs" --abi i386 --kernel 6.1-arm64
 finish

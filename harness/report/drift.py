@@ -105,8 +105,12 @@ def drift_count(d):
 
 def abi_of(column):
     """The ABI of a matrix column: i386 for <kernel>-i386 (run.sh --abi
-    i386), else the native one."""
-    return "i386" if column.endswith("-i386") else "native"
+    i386), arm64 for an arm64 kernel's (<kernel>-arm64, run.sh --matrix
+    all), else the native one."""
+    for abi in ("i386", "arm64"):
+        if column.endswith("-" + abi):
+            return abi
+    return "native"
 
 
 def compute_drift(kernels, baseline_dir, cases_dir=CASES_DIR):
