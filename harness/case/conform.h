@@ -831,6 +831,33 @@ static inline const char *conform_not_alone(const char *what)
 	return conform_why;
 }
 
+/*
+ * NULL when this process may run on at least n CPUs (sched_getaffinity,
+ * so a taskset or cgroup limit counts, not the machine's CPU count). A
+ * case program that uses CONFORM_REQUIRE_CPUS(n) is run by run.sh in a
+ * guest of n vCPUs of its own when the kernel's guest has fewer (the
+ * "smp" boot of a column): run.sh finds it by that macro in its source.
+ */
+static inline const char *conform_cpus_missing(int n)
+{
+	cpu_set_t set;
+	int have;
+
+	CPU_ZERO(&set);
+	if (sched_getaffinity(0, sizeof(set), &set) != 0) {
+		snprintf(conform_why, sizeof(conform_why),
+			 CONFORM_ENV "sched_getaffinity failed: %s", strerror(errno));
+		return conform_why;
+	}
+	have = CPU_COUNT(&set);
+	if (have >= n)
+		return NULL;
+	snprintf(conform_why, sizeof(conform_why),
+		 CONFORM_ENV "needs %d CPUs, this process may run on %d (sched_getaffinity); run.sh gives such a case a guest of %d vCPUs",
+		 n, have, n);
+	return conform_why;
+}
+
 /* ------------------------------------------------------------------ */
 /* Requirements: inside a TEST body, skip with the reason when unmet   */
 /* ------------------------------------------------------------------ */
@@ -852,6 +879,8 @@ static inline const char *conform_not_alone(const char *what)
 #define CONFORM_REQUIRE_AIO() CONFORM_REQUIRE(conform_aio_unavailable())
 #define CONFORM_REQUIRE_EVENTFD() CONFORM_REQUIRE(conform_eventfd_unavailable())
 #define CONFORM_REQUIRE_ROOT() CONFORM_REQUIRE(conform_not_root())
+/* n: a literal number (run.sh reads it from the source). */
+#define CONFORM_REQUIRE_CPUS(n) CONFORM_REQUIRE(conform_cpus_missing(n))
 
 /*
  * After a call that failed with err: skip when the interface is missing

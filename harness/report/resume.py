@@ -1,11 +1,14 @@
 #!/usr/bin/python3
-"""aioconf: merge the boots of one kernel after a guest panic or hang.
+"""aioconf: merge the boots of one kernel: after a guest panic or hang, and
+the boot for the cases that need more CPUs.
 
 usage: resume.py DIR
 
 DIR is one kernel's results folder as kernels/boot.sh left it, and
 DIR/resume-1/, DIR/resume-2/, ... are the boots that run.sh made after a
-panic or hang with the programs that had not run. Every boot folder holds
+panic or hang with the programs that had not run. DIR/smp/ is the boot of
+the cases that need more CPUs than the guest has (CONFORM_REQUIRE_CPUS),
+with its own smp/resume-N/; its cases come after DIR's. Every boot folder holds
 boot.env, console.log, serial.tap and programs; a boot whose runner finished
 also holds the runner's summary.json and one .tap per case.
 
@@ -111,6 +114,7 @@ def write_atomic(path, text):
 
 
 def boot_dirs(top):
+    """A boot set's folders: the first boot's and its resume-N."""
     dirs, n = [top], 1
     while os.path.isdir(os.path.join(top, f"resume-{n}")):
         dirs.append(os.path.join(top, f"resume-{n}"))
@@ -118,21 +122,36 @@ def boot_dirs(top):
     return dirs
 
 
+def read_programs(d):
+    with open(os.path.join(d, "programs")) as f:
+        return [line.rstrip("\n") for line in f if line.strip()]
+
+
 def merge(top):
     try:
-        with open(os.path.join(top, "programs")) as f:
-            progs = [line.rstrip("\n") for line in f if line.strip()]
+        progs = read_programs(top)
     except OSError:
         raise SystemExit(f"resume.py: {top}/programs: cannot read it (not a boot.sh folder?)")
-    order = [case_id(p) for p in progs]
+    dirs = boot_dirs(top)
+    smp = os.path.join(top, "smp")
+    if os.path.isdir(smp):
+        try:
+            progs += read_programs(smp)
+        except OSError:
+            pass
+        # Without boot.env it never booted (run.sh wrote the programs, so
+        # that its cases are notrun).
+        dirs += [d for d in boot_dirs(smp) if os.path.exists(os.path.join(d, "boot.env"))]
+    order = list(dict.fromkeys(case_id(p) for p in progs))
     results, own_tap, boots = {}, {}, []
     kernel, options, duration = None, None, 0.0
     stub = None
-    for number, d in enumerate(boot_dirs(top), 1):
+    for number, d in enumerate(dirs, 1):
         env = read_boot_env(os.path.join(d, "boot.env"))
         release = env.get("release", "")
         rel = os.path.relpath(d, top)
-        boot = {"boot": number, "dir": rel, "status": env.get("status", "?")}
+        boot = {"boot": number, "dir": rel, "status": env.get("status", "?"),
+                "cpus": int(env.get("cpus") or 1)}
         rel = str(number) if rel == "." else f"{number} ({rel}/)"
         try:
             duration += float(env.get("total_s") or 0)
@@ -222,8 +241,15 @@ def merge(top):
         if not os.path.exists(path):
             os.makedirs(os.path.dirname(path), exist_ok=True)
             write_atomic(path, text)
-    why = ("interrupted" if any(b["status"] == "interrupted" for b in boots)
-           else "the guest panicked or hung")
+    whys = []
+    if any(b["status"] == "interrupted" for b in boots):
+        whys.append("interrupted")
+    if any("resume-" in b["dir"] for b in boots):
+        whys.append("the guest panicked or hung")
+    more = sorted({b["cpus"] for b in boots if b["dir"].split("/")[0] == "smp"})
+    if more:
+        whys.append(f"the cases that need {more[-1]} CPUs in a boot of their own")
+    why = "; ".join(whys) or "one boot"
     tap = ["TAP version 13", f"1..{len(cases)}",
            f"# aioconf: kernel {summary['kernel'].get('release', '')}, {len(cases)} cases "
            f"merged from {len(boots)} boot(s) ({why})"]
