@@ -7,7 +7,8 @@
 #                arm64 busybox (build/arm64/; needs harness/deps.sh --for-arm64)
 #   make check   build, the project's own tests, then ./run.sh on this kernel
 #   make bench   ref/ring against liburing, side by side (bench/)
-#   make baseline  a full kernel matrix into results/baseline/ (committed)
+#   make baseline  a full kernel matrix (--matrix all: the arm64 kernels too)
+#                into results/baseline/ (committed)
 #   make uapi-coverage  which io_uring uapi names of the newest Debian uapi
 #                the cases use (results/uapi-coverage.md)
 #   make clean
@@ -255,7 +256,7 @@ check:
 # Regenerate results/baseline/ (committed) from a full matrix run. Failures
 # (exit 1) still make a baseline; a set-up error or an interrupt does not.
 baseline:
-	./run.sh --matrix; s=$$?; [ $$s -le 1 ] || exit $$s
+	./run.sh --matrix all; s=$$?; [ $$s -le 1 ] || exit $$s
 	harness/report/baseline.sh "$$(ls -d results/*-matrix* | sort | tail -n 1)"
 
 # The mutation campaign (kernels/mutate.py): seeds the faults of

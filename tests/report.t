@@ -3,7 +3,7 @@
 # synthetic matrix (kernels 5.10 and 6.1 with results, 7.2 without), checked
 # file by file; the HTML is rendered in headless Chromium.
 . "$(dirname "$0")/lib.sh"
-plan 70
+plan 71
 
 REPORT=harness/report
 M=$TMP/run		# the matrix run
@@ -348,6 +348,15 @@ for k in 5.10 6.1; do cp -r "$M/$k" "$TMP/run386/$k-i386"; done
 grep -q '5.10-i386: not in the baseline' "$TMP/run386/drift.md" &&
 	! grep -q 'no results in this run' "$TMP/run386/drift.md"
 ok $? "drift of an i386 matrix: new columns, the 64-bit kernels not listed as missing" || head -5 "$TMP/run386/drift.md"
+
+# A baseline with an arm64 column (make baseline runs --matrix all) against
+# a default matrix, which has no arm64 columns: the arm64 column is not
+# "missing" from it.
+cp -r "$B" "$TMP/base-arm" && cp -r "$B/6.1" "$TMP/base-arm/6.1-arm64"
+cp -r "$M" "$TMP/run-noarm"
+"$PY" $REPORT/matrix.py --quiet "$TMP/run-noarm" --baseline "$TMP/base-arm" --cases "$C" >/dev/null 2>&1
+grep -q '^### 6.1$' "$TMP/run-noarm/drift.md" && ! grep -q '6.1-arm64' "$TMP/run-noarm/drift.md"
+ok $? "drift of a matrix without arm64 columns: the baseline's arm64 column is not listed" || head -20 "$TMP/run-noarm/drift.md"
 
 # Bad input: an empty folder is refused; a corrupt summary makes that kernel absent.
 mkdir -p "$TMP/empty"
