@@ -3,12 +3,13 @@
 # with cases cross-built by make cases-arm64. A run finishes and comes
 # back with its status from the results' end line (no isa-debug-exit), a
 # guest panic is told from the console, a program for another machine is
-# refused before a boot, and ./run.sh --kernel 6.1-arm64 runs the cases.
+# refused before a boot, ./run.sh --kernel 6.1-arm64 runs the cases, and
+# --matrix all has a column for it where --matrix has none.
 . "$(dirname "$0")/lib.sh"
-plan 14
+plan 17
 K=6.1-arm64
 
-skip_all() { for _ in $(seq 14); do skip "$*"; done; finish; }
+skip_all() { for _ in $(seq 17); do skip "$*"; done; finish; }
 command -v qemu-system-aarch64 >/dev/null || skip_all "no qemu-system-aarch64 (harness/deps.sh --for-arm64)"
 command -v clang-14 >/dev/null || skip_all "no clang-14 (harness/deps.sh --for-arm64)"
 make -s guest-arm64 build/arm64/cases/uring/nop build/arm64/cases/epoll/create >"$TMP/make" 2>&1 ||
@@ -60,4 +61,14 @@ grep -q "an ELF for x86-64, not for arm64" "$TMP/d.out"; ok $? "$K: which says w
 D=$(sed -n 's/^run.sh: results in //p' "$TMP/r.err" | head -n 1)
 is "$rc" 0 "run.sh --kernel $K exits 0"
 is "$(field "$D/summary.json" uring/nop status)" pass "run.sh --kernel $K: uring/nop passes in its folder ($D)"
+
+# 5. The matrix: a kernels.conf of 6.1-arm64 alone.
+grep -E '^6\.1-arm64[[:space:]]' kernels/kernels.conf >"$TMP/k.conf"
+AIOCONF_KERNELS_CONF=$TMP/k.conf ./run.sh --matrix all --abi x86_64 --filter uring/nop >"$TMP/m.out" 2>"$TMP/m.err"; rc=$?
+M=$(sed -n 's/^# matrix in \(.*\): host.*/\1/p' "$TMP/m.out")
+is "$rc" 0 "--matrix all: the matrix passes"
+is "$(field "$M/$K/summary.json" uring/nop status)" pass "--matrix all: the $K column ran uring/nop (aarch64)"
+AIOCONF_KERNELS_CONF=$TMP/k.conf ./run.sh --matrix --abi x86_64 --filter uring/nop >"$TMP/n.out" 2>"$TMP/n.err"
+M=$(sed -n 's/^# matrix in \(.*\): host.*/\1/p' "$TMP/n.out")
+[ -n "$M" ] && [ -d "$M/host" ] && [ ! -e "$M/$K" ]; ok $? "--matrix: no arm64 column ($M)"
 finish

@@ -138,8 +138,12 @@ TEST(wait_goes_on_after_handler_to_its_event)
  * the signal again every time makes every epoll_pwait fail with EINTR at
  * once, without end. Restarting with the whole timeout would never return;
  * ref_epoll_wait(50 ms) on an empty set returns 0 (time ran out) after at
- * least two interrupted rounds. (The harness's own time limit is what
- * would catch a wait that never ends; nothing here measures time.)
+ * least one interrupted round. How many rounds fit in 50 ms depends on the
+ * CPU: a guest's vCPU held up by its host spends them in one (seen on 6.12
+ * with four guests on two CPUs), so only one is asserted; that every
+ * interruption is retried is unlimited_wait_retries_every_interruption's.
+ * (The harness's own time limit is what would catch a wait that never
+ * ends; nothing here measures time.)
  */
 TEST(endless_signals_do_not_stretch_the_deadline)
 {
@@ -154,7 +158,7 @@ TEST(endless_signals_do_not_stretch_the_deadline)
 	watch_pipe_sigusr1_pending(_metadata, &ep, p, 1, -1, false);
 	sigemptyset(&none);
 	EXPECT_EQ(0, ref_epoll_wait(&ep, ev, 2, 50, &none));
-	EXPECT_LE(2, handler_calls);
+	EXPECT_LE(1, handler_calls);
 	/* The pipe never became ready: nothing was lost. */
 	EXPECT_FALSE(conform_fd_readable(p[0], 0));
 	ref_case_ep_close(&ep, p);
