@@ -259,35 +259,12 @@ static int wait_task_state(pid_t tid, char want)
 	}
 }
 
-/*
- * The probe for IORING_REGISTER_IOWQ_AFF (5.14): NULL when
- * IORING_UNREGISTER_IOWQ_AFF succeeds on a ring whose task has run a NOP
- * (the task's io-wq, which the call needs, exists from its first
- * submission on); else why not.
- */
+/* The probe for IORING_REGISTER_IOWQ_AFF (5.14): its undoing, which takes
+ * no argument, on a new ring. */
 static const char *iowq_aff_missing(void)
 {
-	const char *why = conform_uring_unavailable();
-	struct io_uring ring;
-	int ret, err;
-
-	if (why)
-		return why;
-	if (io_uring_queue_init(2, &ring, 0))
-		return CONFORM_ENV "io_uring_queue_init failed";
-	if (uring_run_nop(&ring, 0) != 0) {
-		io_uring_queue_exit(&ring);
-		return CONFORM_ENV "a NOP did not complete: the task's io-wq was not set up";
-	}
-	ret = uring_register_raw(&ring, IORING_UNREGISTER_IOWQ_AFF, NULL, 0);
-	err = errno;
-	io_uring_queue_exit(&ring);
-	if (ret == 0)
-		return NULL;
-	snprintf(conform_why, sizeof(conform_why),
-		 "IORING_UNREGISTER_IOWQ_AFF: %s (not supported by this kernel)",
-		 strerror(err));
-	return conform_why;
+	return uring_register_missing(IORING_UNREGISTER_IOWQ_AFF, NULL, 0,
+				      "IORING_UNREGISTER_IOWQ_AFF");
 }
 
 /* IORING_REGISTER_IOWQ_AFF of the mask {cpu}: as the system call returns. */
@@ -350,6 +327,32 @@ static void splice_close(struct splice_pipes *sp)
 		if (sp->out[i] >= 0)
 			close(sp->out[i]);
 	}
+}
+
+/*
+ * On a new ring of this task, register the io-wq mask {cpu}, start a
+ * splice (tag SPLICE1_TAG) that a worker runs and sleeps in, and look for
+ * that worker: name gets its name (iou-wrk-<tid>), *w its tid. Returns
+ * what wait_new_thread() did (1 found), and *asleep what
+ * wait_task_state() did (1 seen asleep; 0 when not looked for).
+ */
+static int start_masked_worker(struct __test_metadata *_metadata,
+			       struct io_uring *ring, struct splice_pipes *sp,
+			       int cpu, char *name, size_t len, pid_t *w,
+			       int *asleep)
+{
+	int found;
+
+	*asleep = 0;
+	ASSERT_EQ(0, io_uring_queue_init(8, ring, 0));
+	ASSERT_EQ(0, uring_run_nop(ring, 0));
+	ASSERT_EQ(0, register_iowq_cpu(ring, cpu));
+	ASSERT_EQ(0, splice_start(ring, sp, SPLICE1_TAG));
+	snprintf(name, len, "iou-wrk-%d", (int)gettid());
+	found = wait_new_thread(name, NULL, 0, w);
+	if (found == 1)
+		*asleep = wait_task_state(*w, 'S');
+	return found;
 }
 
 /*
@@ -444,14 +447,8 @@ TEST(iowq_aff_binds_a_worker_started_after_it)
 	CONFORM_REQUIRE(iowq_aff_missing());
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SPLICE);
 	ASSERT_EQ(0, two_cpus(&a, &b));
-	ASSERT_EQ(0, io_uring_queue_init(8, &ring, 0));
-	ASSERT_EQ(0, uring_run_nop(&ring, 0));
-	ASSERT_EQ(0, register_iowq_cpu(&ring, b));
-	ASSERT_EQ(0, splice_start(&ring, &sp, SPLICE1_TAG));
-	snprintf(name, sizeof(name), "iou-wrk-%d", (int)gettid());
-	found = wait_new_thread(name, NULL, 0, &w);
-	if (found == 1)
-		asleep = wait_task_state(w, 'S');
+	found = start_masked_worker(_metadata, &ring, &sp, b, name,
+				    sizeof(name), &w, &asleep);
 	if (found == 1 && asleep == 1) {
 		ASSERT_EQ(0, task_allowed(w, &allowed, list, sizeof(list)));
 		TH_LOG("mask {%d}: %s (tid %d) has Cpus_allowed_list %s",
@@ -505,14 +502,8 @@ TEST(iowq_unaff_frees_only_workers_started_after_it)
 	CONFORM_REQUIRE(iowq_aff_missing());
 	CONFORM_REQUIRE_URING_OP(IORING_OP_SPLICE);
 	ASSERT_EQ(0, two_cpus(&a, &b));
-	ASSERT_EQ(0, io_uring_queue_init(8, &ring, 0));
-	ASSERT_EQ(0, uring_run_nop(&ring, 0));
-	ASSERT_EQ(0, register_iowq_cpu(&ring, b));
-	ASSERT_EQ(0, splice_start(&ring, &sp1, SPLICE1_TAG));
-	snprintf(name, sizeof(name), "iou-wrk-%d", (int)gettid());
-	found1 = wait_new_thread(name, NULL, 0, &w1);
-	if (found1 == 1)
-		asleep = wait_task_state(w1, 'S');
+	found1 = start_masked_worker(_metadata, &ring, &sp1, b, name,
+				     sizeof(name), &w1, &asleep);
 	if (found1 == 1 && asleep == 1) {
 		ASSERT_EQ(0, uring_register_raw(&ring, IORING_UNREGISTER_IOWQ_AFF,
 						NULL, 0));
