@@ -703,9 +703,10 @@ columns_all=()	# every column of the run, in order
 for k in "${kernels_all[@]}"; do
 	for a in $(column_abis "$k"); do columns_all+=("$k$(suffix_of "$a")"); done
 done
-# The arm64 columns start first: under TCG each takes longer than any
-# x86-64 one (80 s alone against about 48 s for 7.3, 2026-12-07), and
-# started last they ran alone at the end of the run.
+# The arm64 columns start first: among the longest under TCG (in a
+# --matrix all, 6.1-arm64 took 114 s where the x86-64 columns took 63-105
+# s), they ran alone at the end when started last: the run took 400 s,
+# and 378 s with them first (2026-12-07).
 start_order=()
 for k in "${kernels_all[@]}"; do case "$k" in *-arm64) start_order+=("$k") ;; esac; done
 for k in "${kernels_all[@]}"; do case "$k" in *-arm64) ;; *) start_order+=("$k") ;; esac; done
