@@ -33,10 +33,13 @@ cpus_of() { sed -n 's/^cpus=//p' "$1/boot.env"; }
 ./run.sh --kernel "$K" --filter uring/nop --filter "$SMP" >"$TMP/a.out" 2>"$TMP/a.err"; rc=$?
 D=$(dir_of "$TMP/a.err")
 # On a failure, what to look at: run.sh's messages, the SMP boot, the case.
+# On stderr, which prove shows.
 show() {
-	sed 's/^/# /' "$TMP/a.err" | tail -n 15
-	sed 's/^/# smp boot.env: /' "$D/smp/boot.env" 2>/dev/null
-	grep -v '^# *OK\|conform-test' "$D/smp/$SMP.tap" 2>/dev/null | sed 's/^/# /' | head -n 40
+	{
+		sed 's/^/# /' "$TMP/a.err" | tail -n 15
+		sed 's/^/# smp boot.env: /' "$D/smp/boot.env" 2>/dev/null
+		grep -v '^# *OK\|conform-test' "$D/smp/$SMP.tap" 2>/dev/null | sed 's/^/# /' | head -n 40
+	} >&2
 }
 is "$rc" 0 "$K: the run passes" || show
 is "$(cpus_of "$D")/$(cpus_of "$D/smp")" 1/2 "$K: the guest has 1 CPU, the boot in smp/ 2"
