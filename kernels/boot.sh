@@ -19,9 +19,10 @@
 #
 # An arm64 kernel (a NAME ending in -arm64, or an arm64 Image) boots under
 # qemu-system-aarch64 (TCG, -M virt): console on its PL011 (ttyAMA0), the
-# results on a PCI 16550 (the guest's ttyS0), the runner and busybox of
-# make cases-arm64, and no isa-debug-exit: the guest powers off through
-# PSCI and the runner's status comes from the results' end line.
+# results on the virtio-serial port (else a PCI 16550, the guest's ttyS0),
+# the runner and busybox of make cases-arm64, and no isa-debug-exit: the
+# guest powers off through PSCI and the runner's status comes from the
+# results' end line.
 #
 #   --check       validate everything that can be without booting (options,
 #                 the kernel: a NAME is in kernels.conf and its cache, if
@@ -536,7 +537,8 @@ truncate -s 64M "$work/nvme.img"
 #  - i8042=off,vmport=off (QEMU machine): no PS/2 controller, so no i8042
 #    probe and no AT keyboard; vmport needs the i8042. i8042_init drops
 #    from 6-12 ms to 2 ms and the keyboard's input device goes.
-#  - 8250.nr_uarts=2: only ttyS0 (console) and ttyS1 (results) are set up;
+#  - 8250.nr_uarts=2: only ttyS0 (console) and ttyS1 (results without
+#    virtio_console) are set up;
 #    serial8250_init 9-30 ms -> 7-14 ms.
 #  - initcall_blacklist=jent_mod_init: no jitterentropy RNG self-test, 150 ms
 #    on 6.12 (the others do not run it at boot); the DRBG goes on without it
@@ -563,7 +565,7 @@ mfast=""	# QEMU 7.0 has no i8042 machine property
 # arm64: QEMU's virt board with a Neoverse N1 (Armv8.2 with LSE atomics,
 # the cores of Graviton2 and Ampere Altra); its PL011 is the console, and a
 # PCI 16550 (the guest's ttyS0: the cloud-arm64 kernels build 8250_pci in)
-# carries the results. No pvpanic or isa-debug-exit: a panic reboots, and
+# carries the results when virtio-serial cannot. No pvpanic or isa-debug-exit: a panic reboots, and
 # -no-reboot ends QEMU (status 0; the console tells a panic).
 qargs=()
 qemu_args() {	# qemu_args ACCEL KERNEL APPEND...: sets qargs
@@ -575,16 +577,24 @@ qemu_args() {	# qemu_args ACCEL KERNEL APPEND...: sets qargs
 		qargs+=(-machine "virt,accel=$a" -cpu neoverse-n1 -kernel "$k" -initrd "$work/initrd.cpio"
 			-append "console=ttyAMA0 panic=-1 cryptomgr.notests $kfast rdinit=/init nvme.poll_queues=1 aioconf.results=ttyS0 $*${AIOCONF_KERNEL_ARGS:+ $AIOCONF_KERNEL_ARGS}"
 			-serial "file:$work/console.log"
-			-chardev "file,id=results,path=$work/serial.raw" -device pci-serial,chardev=results)
+			-chardev "file,id=results-tty,path=$work/serial.raw,append=on" -device pci-serial,chardev=results-tty)
 	else
 		qargs+=(-machine "pc,accel=$a$mfast")
 		[ -z "$bios" ] || qargs+=(-bios "$bios")
 		qargs+=(-kernel "$k" -initrd "$work/initrd.cpio"
 			-append "console=ttyS0 panic=-1 cryptomgr.notests 8250.nr_uarts=2 $kfast rdinit=/init nvme.poll_queues=1 $*${AIOCONF_KERNEL_ARGS:+ $AIOCONF_KERNEL_ARGS}"
-			-serial "file:$work/console.log" -serial "file:$work/serial.raw"
+			-serial "file:$work/console.log"
+			-chardev "file,id=results-tty,path=$work/serial.raw,append=on" -serial chardev:results-tty
 			-device isa-debug-exit,iobase=0xf4,iosize=0x04
 			-device pvpanic -action panic=exit-failure)
 	fi
+	# The results' fast way: a virtio-serial port named aioconf.results,
+	# into the same file as the serial port above (both append; /init
+	# writes to one of them).
+	# shellcheck disable=SC2054  # the commas are QEMU's
+	qargs+=(-device virtio-serial-pci,max_ports=2
+		-chardev "file,id=results,path=$work/serial.raw,append=on"
+		-device virtserialport,chardev=results,name=aioconf.results)
 	# shellcheck disable=SC2054  # the commas are QEMU's
 	qargs+=(-drive "file=$work/disk.img,if=none,id=scratch,format=raw,cache=unsafe"
 		-device virtio-blk-pci,drive=scratch

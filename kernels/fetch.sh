@@ -19,12 +19,15 @@
 #   config     the kernel's .config
 #   release    the exact release (uname -r), e.g. 6.1.0-41-cloud-amd64
 #   packages   the packages and versions it came from
-#   modules/   lib/modules/<release>/ with only loop, virtio_blk, pvpanic and
+#   modules/   lib/modules/<release>/ with only the modules of lib.sh's
+#              WANT_MODULES (virtio_blk, virtio_console, loop, ...) and
 #              what they need, decompressed, and a modules.dep made here
 #              with `busybox depmod`; modules/load lists them in load order
+#              and modules/wanted the WANT_MODULES they were picked for
 # Nothing is installed into the system. A kernel already fetched is not
 # fetched again ("cached") unless its vmlinuz or vmlinux is damaged (cut
-# short: lib.sh cache_check); --refresh resolves and downloads anew.
+# short) or its modules were picked for another WANT_MODULES (lib.sh
+# cache_check); --refresh resolves and downloads anew.
 # The kernel named next (kernels.conf) is fetched only when it is newer
 # than every other kernel fetched; else build/kernels/next/ABSENT says why
 # it is absent, which is not a failure. A release candidate (a Debian

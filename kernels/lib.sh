@@ -275,13 +275,18 @@ elf_check() {
 # cache_check DIR: the kernel fetch.sh keeps in DIR is whole: vmlinuz a
 # bzImage as long as its boot header says (or an arm64 Image as long as its
 # PE/COFF header says), vmlinux (when there) a whole
-# ELF. Otherwise prints which file is damaged and why, and fails.
+# ELF, modules (when there) picked for today's WANT_MODULES. Otherwise
+# prints which file is damaged or stale and why, and fails.
 cache_check() {
 	local d=$1 why
 	why=$(kernel_kind "$d/vmlinuz") || { echo "vmlinuz: $why"; return 1; }
 	[ "$why" != elf ] || { echo "vmlinuz: an ELF, not a bzImage"; return 1; }
 	if [ -e "$d/vmlinux" ]; then
 		why=$(elf_check "$d/vmlinux") || { echo "vmlinux: $why"; return 1; }
+	fi
+	if [ -d "$d/modules" ] && [ "$(cat "$d/modules/wanted" 2>/dev/null)" != "$WANT_MODULES" ]; then
+		echo "modules: stale, picked for another list than WANT_MODULES"
+		return 1
 	fi
 	return 0
 }
@@ -372,7 +377,8 @@ config_lacks() {
 # Modules the cases and the boot need; missing or built-in ones are fine.
 # The cloud flavours build ext4 and NVMe in; the generic-based ones (-rt)
 # have them as modules: the scratch disk and the NVMe namespace need them.
-WANT_MODULES="virtio_pci virtio_blk loop pvpanic pvpanic_mmio pvpanic_pci ext4 nvme"
+# virtio_console (a module up to 6.1) carries the results (initramfs.sh).
+WANT_MODULES="virtio_pci virtio_blk virtio_console loop pvpanic pvpanic_mmio pvpanic_pci ext4 nvme"
 
 # modfile MDIR NAME: the module file of NAME (- and _ alike), if any.
 modfile() {
@@ -440,6 +446,8 @@ pick_modules() {
 	[ "$as" = "$rel" ] || rm -f "$out/lib/modules/$as"
 	# Load order: every module after the ones it depends on.
 	load_order "$kdir" >"$out/load"
+	# The list they were picked for: cache_check fetches again for another.
+	echo "$WANT_MODULES" >"$out/wanted"
 }
 
 # load_order KDIR: module paths (relative to KDIR) from modules.dep, each

@@ -4,10 +4,10 @@
 # hanging case and a guest panic each come back as they should; --cpus
 # and -f reach the guest; the last lines name the host's results folder.
 . "$(dirname "$0")/lib.sh"
-plan 21
+plan 23
 K=${AIOCONF_SMOKE_KERNEL:-6.1}
 
-skip_all() { for _ in $(seq 21); do skip "$*"; done; finish; }
+skip_all() { for _ in $(seq 23); do skip "$*"; done; finish; }
 command -v qemu-system-x86_64 >/dev/null || skip_all "no qemu-system-x86_64"
 for f in build/runner build/cases/uring/nop build/cases/aio/direct-io build/fixtures/pass \
 	 build/fixtures/fail build/fixtures/hang; do
@@ -46,10 +46,14 @@ grep -q "^stage=results sent$" "$TMP/a/boot.env"; ok $? "$K: boot.env says stage
 [ -s "$TMP/a/aio/direct-io.tap" ] && [ -s "$TMP/a/pass.tap" ]; ok $? "$K: each case's .tap came back"
 is "$(field "$TMP/a/summary.json" aio/direct-io counts.skip)" 0 "$K: O_DIRECT runs on the guest's ext4 disk"
 grep -q "TMPDIR is ext4" "$TMP/a/console.log"; ok $? "$K: TMPDIR is ext4 on the virtio disk"
+grep -q "results to /dev/vport" "$TMP/a/console.log"; ok $? "$K: the results travel over the virtio-serial port"
 
-# 2. Failures and a case that hangs: the VM goes on, QEMU status 35.
-kernels/boot.sh -t 1 -o "$TMP/b" "$K" -- build/fixtures/fail build/fixtures/hang \
+# 2. Failures and a case that hangs: the VM goes on, QEMU status 35. A
+# kernel without virtio_console (here: its init skipped) sends over ttyS1.
+AIOCONF_KERNEL_ARGS=initcall_blacklist=virtio_console_init \
+	kernels/boot.sh -t 1 -o "$TMP/b" "$K" -- build/fixtures/fail build/fixtures/hang \
 	build/fixtures/pass >"$TMP/b.out" 2>"$TMP/b.err"; rc=$?
+grep -q "results to /dev/ttyS1" "$TMP/b/console.log"; ok $? "$K: without virtio_console the results travel over ttyS1"
 is "$rc" 1 "$K: a run with failures exits 1"
 is "$(env_of "$TMP/b" qemu_exit)" 35 "$K: QEMU status 35 (failures)"
 is "$(field "$TMP/b/summary.json" hang status)" timeout "$K: the hanging case is killed at the timeout"

@@ -3,7 +3,7 @@
 # boot.sh (and boot.sh --check) refuse bad input with a clear message (no
 # network, no QEMU boot needed).
 . "$(dirname "$0")/lib.sh"
-plan 49
+plan 50
 export AIOCONF_KERNELS_DIR=$TMP/k
 
 # kernels.conf: NAME SUITE PATTERN..., names unique, one '*' per pattern.
@@ -146,8 +146,17 @@ if [ -s "$kd/6.1/release" ]; then
 		timeout 120 kernels/fetch.sh 6.1 >"$TMP/o" 2>&1
 	grep -q "6.1: the cached kernel in .* is damaged (vmlinuz: truncated" "$TMP/o"
 	ok $? "fetch.sh does not take a damaged cache for cached"
+	# Modules picked for an older WANT_MODULES (before virtio_console,
+	# which carries the results) are fetched again too.
+	cp "$kd/6.1/vmlinuz" "$c/vmlinuz"
+	rm -f "$c/vmlinux"
+	mkdir -p "$c/modules"
+	echo "virtio_pci virtio_blk loop" >"$c/modules/wanted"
+	AIOCONF_KERNELS_DIR=$TMP/kc kernels/boot.sh --check 6.1 >"$TMP/o" 2>&1
+	grep -q "damaged (modules: stale, picked for another list than WANT_MODULES).*the boot fetches it again" "$TMP/o"
+	ok $? "--check: modules picked for another module list are fetched again"
 else
-	for _ in 1 2 3 4 5 6; do skip "kernel 6.1 not fetched"; done
+	for _ in 1 2 3 4 5 6 7; do skip "kernel 6.1 not fetched"; done
 fi
 
 # A kernel of one's own that does not reach the runner (here QEMU ends at
