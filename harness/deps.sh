@@ -15,7 +15,7 @@
 #                                conflicts with gcc-multilib)
 #   harness/deps.sh --for-tests  all of the above, plus what make check needs
 #                                (fuzzer, valgrind, a browser for the HTML
-#                                report test, lint)
+#                                report test, lint, the KCIDB schema check)
 # Options combine (--for-i386 --for-arm64).
 # Idempotent: when everything is present it only asks dpkg (well under a second).
 # Not root and no password-less sudo: print the exact command and exit 2.
@@ -24,7 +24,7 @@ set -eu
 PACKAGES="gcc make libc6-dev liburing-dev libaio-dev python3 perl busybox-static
 cpio qemu-system-x86 linux-source-6.1 xz-utils lz4 zstd binutils e2fsprogs file"
 BUILD_PACKAGES="flex bison bc libelf-dev libssl-dev"
-TEST_PACKAGES="clang-14 libclang-rt-14-dev valgrind chromium shellcheck python3-pyflakes"
+TEST_PACKAGES="clang-14 libclang-rt-14-dev valgrind chromium shellcheck python3-pyflakes python3-jsonschema"
 I386_PACKAGES="gcc-multilib libc6-dev-i386 liburing-dev:i386 libaio-dev:i386"
 ARM64_PACKAGES="clang-14 binutils-aarch64-linux-gnu libc6-dev-arm64-cross libgcc-12-dev-arm64-cross
 qemu-system-arm"
