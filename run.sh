@@ -39,6 +39,18 @@ usage: ./run.sh [options] [-- PROG...]
                    each about as long as an x86-64 column under TCG)
   --vms N          with --matrix: boot up to N guests at once (default:
                    twice the number of CPUs); the host run goes alongside
+  --shard I/N      run the I-th of N parts of the work (1 <= I <= N), for
+                   N machines: of a --matrix (whole columns and parts of
+                   columns), of a --kernel run or of the host run (parts of
+                   its cases). The split weighs each case by its time in
+                   results/baseline, so the parts take about the same time,
+                   and is the same on every machine (shard_plan.py says
+                   how). The folder is named ...-shard-I-of-N and has
+                   shard.json
+  --merge DIR...   merge the folders of all the shards (of one or more
+                   sharded runs: e.g. one per kernel) into one matrix
+                   folder with the reports of a one-machine matrix; a
+                   missing or repeated shard is an error that names it
   -- PROG...       run these static programs instead of the cases (each is
                    reported as a case named after the file). Each word after
                    -- is one program; to give it arguments, quote the whole
@@ -79,6 +91,9 @@ abi=""
 verbose=0
 guest_opts=()	# boot.sh options: --cpus, --mem, -f
 programs=()
+shard=""	# I/N
+merge=0
+merge_dirs=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--list) list=1 ;;
@@ -101,6 +116,9 @@ while [ $# -gt 0 ]; do
 	--vms) [ $# -ge 2 ] || die "--vms needs a number"; vms=$2; shift ;;
 	--abi) [ $# -ge 2 ] || die "--abi needs x86_64 or i386"; abi=$2; shift ;;
 	--vms=*) vms=${1#--vms=} ;;
+	--shard) [ $# -ge 2 ] || die "--shard needs I/N"; shard=$2; shift ;;
+	--shard=*) shard=${1#--shard=} ;;
+	--merge) shift; merge_dirs=("$@"); merge=1; break ;;
 	--) shift; programs=("$@"); break ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; die "unknown option '$1'" ;;
@@ -125,6 +143,95 @@ if [ -n "${TMPDIR+set}" ] && ! { [ -d "$TMPDIR" ] && [ -w "$TMPDIR" ]; }; then
 	die "TMPDIR='$TMPDIR' is not a writable directory (unset it or point it at one)"
 fi
 RESULTS=${AIOCONF_RESULTS:-results}
+kbuild=${AIOCONF_KERNELS_DIR:-build/kernels}
+if [ -n "$shard" ]; then
+	[[ "$shard" =~ ^([1-9][0-9]{0,3})/([1-9][0-9]{0,3})$ ]] && [ "${BASH_REMATCH[1]}" -le "${BASH_REMATCH[2]}" ] ||
+		die "--shard wants I/N with 1 <= I <= N (up to 9999), not '$shard'"
+	[ ${#programs[@]} -eq 0 ] || die "--shard splits the cases, not -- PROG"
+fi
+
+# A fresh results folder (never reused). results/latest moves to it only
+# when the run ran (ran_into), so it never points at an empty folder.
+new_run_dir() {
+	local base dir n=1
+	base="$RESULTS/$(date -u +%Y%m%dT%H%M%SZ)-$1"
+	dir=$base
+	while [ -e "$dir" ]; do dir="$base.$n"; n=$((n + 1)); done
+	mkdir -p "$dir" || die "cannot create $dir"
+	echo "$dir"
+}
+
+# ran_into DIR STATUS: after a run. A folder with results becomes
+# results/latest; one a set-up error left empty (only run.sh's .programs/)
+# is removed, as if it had never been made.
+ran_into() {
+	local dir=$1 st=$2
+	if [ -e "$dir/summary.json" ] || [ -e "$dir/serial.tap" ] || [ -e "$dir/console.log" ] ||
+	   [ -e "$dir/host/summary.json" ] || [ "$st" -ne 2 ]; then
+		ln -sfn "$(basename "$dir")" "$RESULTS/latest.tmp" && mv -T "$RESULTS/latest.tmp" "$RESULTS/latest"
+	elif [ -z "$(find "$dir" -mindepth 1 -maxdepth 1 ! -name .programs -print -quit)" ]; then
+		rm -rf "$dir"
+	fi
+}
+
+# A matrix's table from its folders' summary.json (a merged one's too).
+matrix_table() {	# matrix_table DIR
+	/usr/bin/python3 - "$1" <<'PY'
+import json, os, sys
+top = sys.argv[1]
+total = {"passed": 0, "failed": 0, "skipped": 0, "known": 0}
+print(f"# matrix in {top}")
+print(f"# {'kernel':<8} {'release':<32} {'passed':>7} {'failed':>7} {'skipped':>8} {'known':>6}")
+for name in sorted(os.listdir(top), key=lambda n: (not n.startswith("host"), n)):
+    if name.startswith(".") or not os.path.isdir(os.path.join(top, name)):
+        continue	# the reports: matrix.md, matrix.html, junit.xml, ...
+    path = os.path.join(top, name, "summary.json")
+    absent = os.path.join(top, name, "ABSENT")
+    if os.path.exists(absent):
+        print(f"# {name:<8} (absent: {open(absent).read().strip()})")
+        continue
+    if not os.path.exists(path):
+        why = "(interrupted)" if os.path.exists(os.path.join(top, name, "INTERRUPTED")) else "(no results)"
+        print(f"# {name:<8} {why:<32}")
+        continue
+    d = json.load(open(path))
+    t = d["totals"]
+    for key in total:
+        total[key] += t[key]
+    cut = " (interrupted)" if os.path.exists(os.path.join(top, name, "INTERRUPTED")) else ""
+    if os.path.exists(os.path.join(top, name, "RC")):
+        cut += " (release candidate)"
+    print(f"# {name:<8} {d['kernel']['release']:<32} {t['passed']:>7} {t['failed']:>7} {t['skipped']:>8} {t['known']:>6}{cut}")
+if os.path.exists(os.path.join(top, "INCOMPLETE")):
+    print(f"# INCOMPLETE: the run was interrupted ({top}/INCOMPLETE)")
+print(f"{total['passed']} passed, {total['failed']} failed, {total['skipped']} skipped")
+PY
+}
+
+# --merge DIR...: the shards' folders into one matrix folder, then its
+# reports and table, as a one-machine matrix ends.
+if [ $merge -eq 1 ]; then
+	[ ${#merge_dirs[@]} -gt 0 ] || die "--merge needs the shards' results folders"
+	for d in "${merge_dirs[@]}"; do
+		[ -d "$d" ] || die "--merge: '$d' is not a folder"
+	done
+	[ -z "$shard$kernel" ] && [ $matrix -eq 0 ] && [ ${#filters[@]} -eq 0 ] ||
+		die "--merge takes only the shards' folders (give it last: --merge DIR...)"
+	t0=$EPOCHREALTIME
+	out=$(new_run_dir matrix) || exit 2
+	/usr/bin/python3 harness/report/merge.py "$out" "${merge_dirs[@]}"
+	st=$?
+	if [ $st -ge 2 ]; then
+		rm -rf "$out"
+		die "nothing merged (above)"
+	fi
+	/usr/bin/python3 harness/report/matrix.py "$out" --baseline results/baseline ||
+		echo "run.sh: the matrix reports for $out could not be written (above)" >&2
+	echo "# merged ${#merge_dirs[@]} shard folder(s) in $(awk "BEGIN { printf \"%.1f\", $EPOCHREALTIME - $t0 }") s"
+	matrix_table "$out"
+	ran_into "$out" 0
+	exit $st
+fi
 
 # Case ids come from the sources, so --list needs no build.
 all_ids=()
@@ -293,30 +400,6 @@ build() {
 }
 build || die "build failed"
 known=cases/known-failures.txt
-
-# A fresh results folder (never reused). results/latest moves to it only
-# when the run ran (ran_into), so it never points at an empty folder.
-new_run_dir() {
-	local base dir n=1
-	base="$RESULTS/$(date -u +%Y%m%dT%H%M%SZ)-$1"
-	dir=$base
-	while [ -e "$dir" ]; do dir="$base.$n"; n=$((n + 1)); done
-	mkdir -p "$dir" || die "cannot create $dir"
-	echo "$dir"
-}
-
-# ran_into DIR STATUS: after a run. A folder with results becomes
-# results/latest; one a set-up error left empty (only run.sh's .programs/)
-# is removed, as if it had never been made.
-ran_into() {
-	local dir=$1 st=$2
-	if [ -e "$dir/summary.json" ] || [ -e "$dir/serial.tap" ] || [ -e "$dir/console.log" ] ||
-	   [ -e "$dir/host/summary.json" ] || [ "$st" -ne 2 ]; then
-		ln -sfn "$(basename "$dir")" "$RESULTS/latest.tmp" && mv -T "$RESULTS/latest.tmp" "$RESULTS/latest"
-	elif [ -z "$(find "$dir" -mindepth 1 -maxdepth 1 ! -name .programs -print -quit)" ]; then
-		rm -rf "$dir"
-	fi
-}
 
 # set_bins DIR: bins (what the runner runs) and aux (boot.sh -a: files the
 # guest needs besides). A program with arguments becomes the wrapper
@@ -540,10 +623,50 @@ guest_check() {	# guest_check KERNEL
 		die "kernel $1: cannot run in a guest (above)"
 }
 
+# --shard I/N: plan_shard OUT GROUP COLUMN... writes OUT/shard.json
+# (harness/report/shard_plan.py: the split, weighed by results/baseline)
+# and sets shard_ids[COLUMN] to this shard's case ids of each column.
+declare -A shard_ids=()
+shard_name=""
+[ -z "$shard" ] || shard_name="-shard-${shard%/*}-of-${shard#*/}"
+plan_shard() {
+	local plan line
+	plan=$(/usr/bin/python3 harness/report/shard_plan.py "$shard" --group "$2" \
+		--baseline results/baseline --out "$1" "${@:3}" -- "${ids[@]}") || die "--shard $shard: no plan (above)"
+	while IFS= read -r line; do
+		[ -z "$line" ] || shard_ids[${line%% *}]=${line#* }
+	done <<<"$plan"
+}
+# A host or --kernel shard runs its column's part of the cases (ids).
+shard_column() {	# shard_column OUT COLUMN
+	plan_shard "$1" "$2" "$2"
+	if [ -z "${shard_ids[$2]:-}" ]; then
+		echo "run.sh: shard $shard of $2: no case (the other shards take them all); results in $1" >&2
+		ran_into "$1" 0
+		exit 0
+	fi
+	read -r -a ids <<<"${shard_ids[$2]}"
+	echo "run.sh: shard $shard of $2: ${#ids[@]} case(s)" >&2
+}
+
 if [ -n "$kernel" ]; then
+	col=$(basename "$kernel")$suffix
+	# A shard of an absent kernel (next) says so, for the merge, and passes.
+	if [ -n "$shard" ] && ! [ -f "$kernel" ]; then
+		in_bg kernels/fetch.sh "$kernel" >&2 || die "kernel $kernel could not be fetched (above)"
+		if [ -s "$kbuild/$kernel/ABSENT" ]; then
+			out=$(new_run_dir "$col$shard_name") || exit 2
+			cp "$kbuild/$kernel/ABSENT" "$out/ABSENT"
+			plan_shard "$out" "$col" "$col"
+			echo "run.sh: kernel $kernel is absent: $(cat "$out/ABSENT"); results in $out" >&2
+			ran_into "$out" 0
+			exit 0
+		fi
+	fi
 	guest_check "$kernel"
-	out=$(new_run_dir "$(basename "$kernel")$suffix") || exit 2
+	out=$(new_run_dir "$col$shard_name") || exit 2
 	echo "run.sh: results in $out" >&2
+	[ -z "$shard" ] || shard_column "$out" "$col"
 	set_bins "$out"
 	trap on_signal INT TERM
 	viewed run_guest "$kernel" "$out"
@@ -552,7 +675,8 @@ if [ -n "$kernel" ]; then
 	exit $st
 fi
 if [ $matrix -eq 0 ]; then
-	out=$(new_run_dir "host$suffix-$(uname -r)") || exit 2
+	out=$(new_run_dir "host$suffix-$(uname -r)$shard_name") || exit 2
+	[ -z "$shard" ] || shard_column "$out" "host$suffix"
 	set_bins "$out"
 	json=()
 	[ $terminal -eq 0 ] || json=(--case-json)
@@ -598,7 +722,7 @@ for a in "${run_abis[@]}"; do
 	done
 	[ -z "$ck" ] || guest_check "$ck" >/dev/null
 done
-out=$(new_run_dir "matrix$suffix") || exit 2
+out=$(new_run_dir "matrix$suffix$shard_name") || exit 2
 declare -A bins_of=()	# ABI -> its programs, a line each
 for a in "${run_abis[@]}"; do
 	casedir=$(casedir_of "$a")
@@ -632,7 +756,12 @@ start_job() {	# start_job KERNEL ABI
 	(
 		interrupted=0 bpid=""
 		trap on_signal TERM
-		mapfile -t bins <<<"${bins_of[$2]}"
+		if [ -n "$shard" ]; then
+			bins=()
+			for id in ${shard_ids[$col]}; do bins+=("$(casedir_of "$2")/$id"); done
+		else
+			mapfile -t bins <<<"${bins_of[$2]}"
+		fi
 		if [ "$k" = host ]; then run_host "$d"; else run_guest "$k" "$d"; fi
 	) >"$d/output.log" 2>&1 &
 	job_column[$!]=$col
@@ -664,7 +793,6 @@ PY
 # The next release may be absent (kernels/fetch.sh wrote why): the
 # matrix says so and goes on. A release candidate's failures are reported,
 # marked, and do not fail the run.
-kbuild=${AIOCONF_KERNELS_DIR:-build/kernels}
 is_absent() { [ "$1" != host ] && [ -s "$kbuild/$1/ABSENT" ]; }
 is_rc() { [ "$1" != host ] && [ -s "$kbuild/$1/rc" ]; }
 
@@ -710,6 +838,22 @@ done
 start_order=()
 for k in "${kernels_all[@]}"; do case "$k" in *-arm64) start_order+=("$k") ;; esac; done
 for k in "${kernels_all[@]}"; do case "$k" in *-arm64) ;; *) start_order+=("$k") ;; esac; done
+# --shard: the columns that are there, in the order they start, split.
+if [ -n "$shard" ]; then
+	plan_cols=()
+	for k in "${start_order[@]}"; do
+		is_absent "$k" && continue
+		for a in $(column_abis "$k"); do plan_cols+=("$k$(suffix_of "$a")"); done
+	done
+	plan_shard "$out" matrix "${plan_cols[@]}"
+	n=0 mine=""
+	for col in "${plan_cols[@]}"; do
+		[ -n "${shard_ids[$col]:-}" ] || continue
+		read -r -a w <<<"${shard_ids[$col]}"
+		n=$((n + ${#w[@]})) mine="$mine $col (${#w[@]})"
+	done
+	echo "# shard $shard: $n of $((${#plan_cols[@]} * ${#ids[@]})) (column, case) pieces:$mine"
+fi
 for k in "${start_order[@]}"; do
 	first_abi=1
 	for a in $(column_abis "$k"); do
@@ -721,6 +865,7 @@ for k in "${start_order[@]}"; do
 			first_abi=0
 			continue
 		fi
+		[ -z "$shard" ] || [ -n "${shard_ids[$col]:-}" ] || continue
 		if [ "$k" != host ]; then
 			while [ $interrupted -eq 0 ] && [ "$(running_vms)" -ge "$slots" ]; do reap_one || true; done
 			[ $interrupted -eq 0 ] || break 2
@@ -739,6 +884,7 @@ if [ $interrupted -eq 1 ]; then
 	finished="" unfinished=""
 	for col in "${columns_all[@]}"; do
 		! is_absent "${col%-i386}" || continue
+		[ -z "$shard" ] || [ -n "${shard_ids[$col]:-}" ] || continue
 		if [ "${done_column[$col]:-130}" != 130 ]; then finished="$finished $col"; continue; fi
 		unfinished="$unfinished $col"
 		mkdir -p "$out/$col" && : >"$out/$col/INTERRUPTED"
@@ -751,36 +897,7 @@ fi
 echo "# [$(since_start) s] matrix wall time, up to $slots VM(s) at once"
 /usr/bin/python3 harness/report/matrix.py "$out" --baseline results/baseline ||
 	echo "run.sh: the matrix reports for $out could not be written (above)" >&2
-/usr/bin/python3 - "$out" <<'PY'
-import json, os, sys
-top = sys.argv[1]
-total = {"passed": 0, "failed": 0, "skipped": 0, "known": 0}
-print(f"# matrix in {top}")
-print(f"# {'kernel':<8} {'release':<32} {'passed':>7} {'failed':>7} {'skipped':>8} {'known':>6}")
-for name in sorted(os.listdir(top), key=lambda n: (not n.startswith("host"), n)):
-    if name.startswith(".") or not os.path.isdir(os.path.join(top, name)):
-        continue	# the reports: matrix.md, matrix.html, junit.xml, ...
-    path = os.path.join(top, name, "summary.json")
-    absent = os.path.join(top, name, "ABSENT")
-    if os.path.exists(absent):
-        print(f"# {name:<8} (absent: {open(absent).read().strip()})")
-        continue
-    if not os.path.exists(path):
-        why = "(interrupted)" if os.path.exists(os.path.join(top, name, "INTERRUPTED")) else "(no results)"
-        print(f"# {name:<8} {why:<32}")
-        continue
-    d = json.load(open(path))
-    t = d["totals"]
-    for key in total:
-        total[key] += t[key]
-    cut = " (interrupted)" if os.path.exists(os.path.join(top, name, "INTERRUPTED")) else ""
-    if os.path.exists(os.path.join(top, name, "RC")):
-        cut += " (release candidate)"
-    print(f"# {name:<8} {d['kernel']['release']:<32} {t['passed']:>7} {t['failed']:>7} {t['skipped']:>8} {t['known']:>6}{cut}")
-if os.path.exists(os.path.join(top, "INCOMPLETE")):
-    print(f"# INCOMPLETE: the run was interrupted ({top}/INCOMPLETE)")
-print(f"{total['passed']} passed, {total['failed']} failed, {total['skipped']} skipped")
-PY
+matrix_table "$out"
 ran_into "$out" 0
 [ $interrupted -eq 1 ] && exit 130
 exit $worst

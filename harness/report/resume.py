@@ -216,6 +216,24 @@ def merge(top):
             "counts": {r: 0 for r in POINTS},
             "diagnostics": "not run: no boot of this kernel reached it\n", "points": []}
         cases.append(c)
+    whys = []
+    if any(b["status"] == "interrupted" for b in boots):
+        whys.append("interrupted")
+    if any("resume-" in b["dir"] for b in boots):
+        whys.append("the guest panicked or hung")
+    more = sorted({b["cpus"] for b in boots if b["dir"].split("/")[0] == "smp"})
+    if more:
+        whys.append(f"the cases that need {more[-1]} CPUs in a boot of their own")
+    why = "; ".join(whys) or "one boot"
+    return write_merged(top, cases, kernel or stub, options, duration, boots, own_tap,
+                        f"merged from {len(boots)} boot(s) ({why})")
+
+
+def write_merged(top, cases, kernel, options, duration, boots, own_tap, source):
+    """Write top/summary.json (the runner's format, plus "boots"), top/run.tap
+    and the .tap of each case in own_tap that top lacks, from the merged
+    cases; print the runner's trailer. Also the shard merge's (merge.py).
+    Returns 1 when a case is unexpected, else 0."""
     totals = {"passed": 0, "failed": 0, "skipped": 0, "xfail": 0, "known": 0,
               "cases": {s: 0 for s in STATUSES}}
     unexpected = 0
@@ -231,7 +249,7 @@ def merge(top):
         totals["cases"][st] = totals["cases"].get(st, 0) + 1
         unexpected += st not in ("pass", "skip", "known")
     summary = {"format": 1, "tool": "aioconf-runner",
-               "kernel": kernel or stub or {"release": "", "version": "", "machine": ""},
+               "kernel": kernel or {"release": "", "version": "", "machine": ""},
                "options": options or {}, "complete": totals["cases"]["notrun"] == 0,
                "duration_s": round(duration, 3), "totals": totals, "cases": cases,
                "boots": boots}
@@ -241,18 +259,9 @@ def merge(top):
         if not os.path.exists(path):
             os.makedirs(os.path.dirname(path), exist_ok=True)
             write_atomic(path, text)
-    whys = []
-    if any(b["status"] == "interrupted" for b in boots):
-        whys.append("interrupted")
-    if any("resume-" in b["dir"] for b in boots):
-        whys.append("the guest panicked or hung")
-    more = sorted({b["cpus"] for b in boots if b["dir"].split("/")[0] == "smp"})
-    if more:
-        whys.append(f"the cases that need {more[-1]} CPUs in a boot of their own")
-    why = "; ".join(whys) or "one boot"
     tap = ["TAP version 13", f"1..{len(cases)}",
            f"# aioconf: kernel {summary['kernel'].get('release', '')}, {len(cases)} cases "
-           f"merged from {len(boots)} boot(s) ({why})"]
+           f"{source}"]
     for n, c in enumerate(cases, 1):
         tap += ["# " + line for line in own_tap.get(c["id"], "").splitlines()]
         st = c["status"]
