@@ -13,6 +13,9 @@ each file complete or absent (written as NAME.part, then renamed):
                and in an expandable row under each case (opened for
                printing), and the feature table
   junit.xml    one testsuite per kernel, one testcase per test point
+  kcidb.json   the run as a KernelCI KCIDB v5.3 report (checkouts, builds,
+               a test per case program and per test point), valid against
+               kcidb.schema.json here; render_kcidb.py says how it maps
   drift.md     what changed against --baseline (default results/baseline),
                for the programs of the suite only (the sources in --cases,
                default cases/): other programs (`run.sh -- PROG`) are not
@@ -33,8 +36,8 @@ Only the runner's summary.json is read (it already holds every test point's
 result, reason and log), so no TAP is parsed here. Standard library only.
 This is the command line: model.py loads the run and builds the model,
 drift.py compares it with the baseline, and render_md.py, render_html.py,
-render_junit.py, render_features.py and render_errata.py render one format
-each.
+render_junit.py, render_kcidb.py, render_features.py and render_errata.py
+render one format each.
 Exit status: 0 reports written, 2 usage error or nothing to report.
 """
 
@@ -52,6 +55,7 @@ from render_errata import render_errata  # noqa: E402
 from render_features import render_features  # noqa: E402
 from render_html import render_html  # noqa: E402
 from render_junit import render_junit  # noqa: E402
+from render_kcidb import render_kcidb  # noqa: E402
 from render_md import render_md  # noqa: E402
 
 
@@ -67,7 +71,8 @@ def write_atomic(path, text):
 def main(argv=None):
     ap = argparse.ArgumentParser(
         prog="matrix.py", description="Write matrix.json, matrix.md, matrix.html, "
-        "junit.xml, drift.md, features.md and errata.md for a matrix results folder.")
+        "junit.xml, kcidb.json, drift.md, features.md and errata.md for a matrix results "
+        "folder.")
     ap.add_argument("results_dir")
     ap.add_argument("--baseline", default=None,
                     help="baseline folder (<kernel>/summary.json); default results/baseline "
@@ -104,13 +109,16 @@ def main(argv=None):
     write_atomic(os.path.join(top, "matrix.md"), render_md(m, drift))
     write_atomic(os.path.join(top, "matrix.html"), render_html(m, drift))
     write_atomic(os.path.join(top, "junit.xml"), render_junit(m, kernels))
+    # Compact: a full matrix is ~45000 tests (20 MB indented, for a machine).
+    write_atomic(os.path.join(top, "kcidb.json"),
+                 json.dumps(render_kcidb(m, kernels), separators=(",", ":")) + "\n")
     write_atomic(os.path.join(top, "drift.md"), render_drift(drift, run_name) + "\n")
     write_atomic(os.path.join(top, "features.md"), render_features(m))
     write_atomic(os.path.join(top, "errata.md"), render_errata(m, args.known, args.doc_errata))
     if not args.quiet:
         ndiff = sum(1 for c in m["cases"] if c["differs"])
-        print(f"# reports in {top}: matrix.md matrix.html matrix.json junit.xml drift.md "
-              "features.md errata.md")
+        print(f"# reports in {top}: matrix.md matrix.html matrix.json junit.xml kcidb.json "
+              "drift.md features.md errata.md")
         print(f"# {len(m['cases'])} cases, {ndiff} differ between kernels, "
               f"{len(m['unexpected'])} unexpected against since")
         print(f"# drift: {drift_summary(drift)}")
