@@ -15,7 +15,12 @@
 #                                conflicts with gcc-multilib)
 #   harness/deps.sh --for-tests  all of the above, plus what make check needs
 #                                (fuzzer, valgrind, a browser for the HTML
-#                                report test, lint, the KCIDB schema check)
+#                                report test, lint, the KCIDB schema check,
+#                                YAML for tests/workflow.t), and the GitHub
+#                                workflow validator that test runs:
+#                                @action-validator/cli, a pinned version
+#                                from npm into build/npm/
+#                                (npm: Debian's package, when there is none)
 # Options combine (--for-i386 --for-arm64).
 # Idempotent: when everything is present it only asks dpkg (well under a second).
 # Not root and no password-less sudo: print the exact command and exit 2.
@@ -24,17 +29,26 @@ set -eu
 PACKAGES="gcc make libc6-dev liburing-dev libaio-dev python3 perl busybox-static
 cpio qemu-system-x86 linux-source-6.1 xz-utils lz4 zstd binutils e2fsprogs file"
 BUILD_PACKAGES="flex bison bc libelf-dev libssl-dev"
-TEST_PACKAGES="clang-14 libclang-rt-14-dev valgrind chromium shellcheck python3-pyflakes python3-jsonschema"
+TEST_PACKAGES="clang-14 libclang-rt-14-dev valgrind chromium shellcheck python3-pyflakes python3-jsonschema
+python3-yaml"
 I386_PACKAGES="gcc-multilib libc6-dev-i386 liburing-dev:i386 libaio-dev:i386"
 ARM64_PACKAGES="clang-14 binutils-aarch64-linux-gnu libc6-dev-arm64-cross libgcc-12-dev-arm64-cross
 qemu-system-arm"
+# Not in Debian: npm installs it (and the core it runs, pinned alike).
+VALIDATOR_VERSION=0.6.0
+VALIDATOR="@action-validator/cli@$VALIDATOR_VERSION @action-validator/core@$VALIDATOR_VERSION"
+NPM_DIR=$(cd "$(dirname "$0")/.." && pwd)/build/npm
+# A nodejs from elsewhere brings its own npm; Debian's would conflict with it.
+command -v npm >/dev/null 2>&1 || TEST_PACKAGES="$TEST_PACKAGES npm"
+for_tests=0
 
 for opt in "$@"; do
 	case "$opt" in
 	--for-build) PACKAGES="$PACKAGES $BUILD_PACKAGES" ;;
 	--for-i386) PACKAGES="$PACKAGES $I386_PACKAGES" ;;
 	--for-arm64) PACKAGES="$PACKAGES $ARM64_PACKAGES" ;;
-	--for-tests) PACKAGES="$PACKAGES $BUILD_PACKAGES $I386_PACKAGES $ARM64_PACKAGES $TEST_PACKAGES" ;;
+	--for-tests) PACKAGES="$PACKAGES $BUILD_PACKAGES $I386_PACKAGES $ARM64_PACKAGES $TEST_PACKAGES"
+		for_tests=1 ;;
 	*) echo "usage: harness/deps.sh [--for-build] [--for-i386] [--for-arm64] [--for-tests]" >&2; exit 2 ;;
 	esac
 done
@@ -57,7 +71,24 @@ done
 if [ -n "${KSFT_DIR:-}" ]; then
 	missing=$(echo "$missing" | sed 's/ linux-source-6.1//')
 fi
-[ -z "$missing" ] && exit 0
+# --for-tests: the validator into build/npm/, unless that version is there.
+npm_tools() {
+	[ $for_tests -eq 1 ] || return 0
+	grep -qs "\"version\": \"$VALIDATOR_VERSION\"" "$NPM_DIR/node_modules/@action-validator/cli/package.json" &&
+		[ -x "$NPM_DIR/node_modules/.bin/action-validator" ] && return 0
+	echo "deps: installing $VALIDATOR into $NPM_DIR"
+	mkdir -p "$NPM_DIR"
+	# shellcheck disable=SC2086  # one word per package
+	npm install --prefix "$NPM_DIR" --no-audit --no-fund --loglevel=error $VALIDATOR >/dev/null || {
+		echo "deps: npm install $VALIDATOR failed" >&2
+		exit 2
+	}
+}
+
+if [ -z "$missing" ]; then
+	npm_tools
+	exit 0
+fi
 
 cmd="apt-get install -y --no-install-recommends$missing"
 if [ "$(id -u)" -eq 0 ]; then
@@ -89,3 +120,4 @@ $sudo apt-get install -y -q --no-install-recommends $missing >/dev/null 2>&1 || 
 	$sudo apt-get update -q
 	$sudo apt-get install -y -q --no-install-recommends $missing
 }
+npm_tools
