@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 plan 2
 
-scripts=(run.sh .ci/run kernels/*.sh harness/*.sh harness/ci/*.sh harness/report/*.sh tests/*.t tests/lib.sh)
+scripts=(run.sh .ci/run kernels/*.sh harness/*.sh harness/ci/*.sh harness/lava/*.sh harness/report/*.sh tests/*.t tests/lib.sh)
 if command -v shellcheck >/dev/null; then
 	shellcheck -S warning -x -P SCRIPTDIR "${scripts[@]}" >"$TMP/sc" 2>&1
 	ok $? "shellcheck -S warning on ${#scripts[@]} shell scripts" || sed 's/^/# /' "$TMP/sc" | head -n 60
