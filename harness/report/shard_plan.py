@@ -5,12 +5,19 @@ usage: shard_plan.py I/N --group G --baseline DIR --out DIR COLUMN... -- ID...
 
 The work of a run is a list of pieces: each COLUMN (a kernel and ABI, in
 the order the run starts them; host columns too) with each case ID (in the
-order given). A piece weighs the case's duration in that column of the
-baseline (DIR/<column>/summary.json); a case the baseline lacks weighs the
-median of its column there, and a column the baseline lacks the median of
-all its guest columns (host columns: of its host columns). A guest column
-also weighs one boot (BOOT_S) before its first case, unless it is the
-plan's only column (a --kernel run's shards each boot it once).
+order given). A piece weighs what the case took in that column of the
+baseline (DIR/<column>/summary.json): the mean of its wall time and its
+CPU time (duration_s, cpu_s), plus PER_CASE_S for starting it. The wall
+time alone overweighs cases that wait (the guests of a matrix share the
+cores while they wait); the CPU time alone underweighs the kernel's work
+outside the case's own threads (io-wq workers, kworkers, QEMU's
+devices). Measured on the default matrix in 2 shards (2026-12-07): by
+wall time they took 161 s and 229 s, by CPU time 180 s and 151 s. A case
+the baseline lacks weighs the median of its column there, and a column
+the baseline lacks the median of all its guest columns (host columns: of
+its host columns). A guest column also weighs one boot (BOOT_S) before
+its first case, unless it is the plan's only column (a --kernel run's
+shards each boot it once).
 
 Shard I of N takes the pieces whose middle lies in the I-th N-th of the
 total weight. So the shards take about the same time, each is a run of
@@ -33,26 +40,31 @@ import statistics
 import sys
 
 BOOT_S = 3.0	# a guest's boot to its runner under TCG, measured 2-3 s (2026-12-07)
-DEFAULT_S = 0.15	# a case when the baseline has nothing at all: its median
+PER_CASE_S = 0.05	# the runner's start and end of a case in a guest (2026-12-07)
+DEFAULT_S = 0.1	# a case when the baseline has nothing at all: about its median
 
 
 def is_host(column):
     return column == "host" or column.startswith("host-")
 
 
-def baseline_durations(baseline, column):
-    """{case id: duration_s} of one column of the baseline ({} if none)."""
+def baseline_costs(baseline, column):
+    """{case id: its weight} of one column of the baseline ({} if none)."""
     try:
         with open(os.path.join(baseline, column, "summary.json")) as f:
             cases = json.load(f).get("cases", [])
     except (OSError, ValueError):
         return {}
-    return {c["id"]: float(c.get("duration_s") or 0) for c in cases if "id" in c}
+    costs = {}
+    for c in cases:
+        wall = float(c.get("duration_s") or 0)
+        costs[c["id"]] = (wall + float(c.get("cpu_s", wall) or 0)) / 2 + PER_CASE_S
+    return costs
 
 
 def weights(baseline, columns, ids):
     """[(column, id, weight)] in run order, and each column's boot weight."""
-    known = {col: baseline_durations(baseline, col) for col in columns}
+    known = {col: baseline_costs(baseline, col) for col in columns}
     medians = {col: statistics.median(d.values()) for col, d in known.items() if d}
     fallback = {}
     for host in (True, False):
