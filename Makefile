@@ -6,7 +6,10 @@
 #   make cases-arm64  the runner and every case program for arm64, and the
 #                arm64 busybox (build/arm64/; needs harness/deps.sh --for-arm64)
 #   make check   build, the project's own tests, then ./run.sh on this kernel
-#   make bench   ref/ring against liburing, side by side (bench/)
+#   make bench   ref/ring against liburing, ref/aio's reap against libaio,
+#                ref/epoll's dispatch against epoll_wait, side by side (bench/)
+#   make bench-matrix  the QEMU matrix's boots, CPU utilisation and per-case
+#                cost in a guest (bench/matrix-bench.py, ~7 minutes)
 #   make baseline  a full kernel matrix (--matrix all: the arm64 kernels too)
 #                into results/baseline/ (committed)
 #   make uapi-coverage  which io_uring uapi names of the newest Debian uapi
@@ -85,7 +88,7 @@ ARM64_CASE_CFLAGS := -Wno-unused-parameter -Wno-ordered-compare-function-pointer
 ARM64_REF_OBJS := $(patsubst ref/%.c,$(BUILD)/arm64/ref/%.o,$(REF_SRCS))
 ARM64_CASE_BINS := $(patsubst cases/%.c,$(BUILD)/arm64/cases/%,$(CASE_SRCS))
 
-.PHONY: all deps cases cases32 cases-arm64 guest-arm64 fixtures unit fuzz bench sanitize check baseline mutate uapi-coverage posix-trace clean
+.PHONY: all deps cases cases32 cases-arm64 guest-arm64 fixtures unit fuzz bench bench-matrix sanitize check baseline mutate uapi-coverage posix-trace clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/libref.a $(BUILD)/runner $(BUILD)/kernels/guest-exit cases
@@ -209,10 +212,15 @@ fuzz: $(FUZZ_BINS)
 $(BUILD)/bench/%: bench/%.c $(REF_HDRS) $(BUILD)/libref.a
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(CFLAGS) -Iref/include -o $@ $< $(BUILD)/libref.a -luring
+	$(Q)$(CC) $(CFLAGS) -Iref/include -o $@ $< $(BUILD)/libref.a -luring -laio -lpthread
 
 bench: $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do $$b || exit 1; done
+
+# The matrix's efficiency: boots one at a time, the whole default matrix's
+# CPU utilisation, each case in a guest against the host (~7 minutes).
+bench-matrix: all cases32
+	/usr/bin/python3 bench/matrix-bench.py
 
 $(BUILD)/san/ref/%.o: ref/%.c $(REF_HDRS)
 	@mkdir -p $(@D)

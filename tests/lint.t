@@ -13,8 +13,8 @@ else
 	ok 1 "shellcheck is missing: harness/deps.sh --for-tests installs it"
 fi
 if "$PY" -m pyflakes --version >/dev/null 2>&1; then
-	"$PY" -m pyflakes harness/report/*.py harness/*.py kernels/*.py >"$TMP/pf" 2>&1
-	ok $? "pyflakes on harness/report, harness and kernels Python" || sed 's/^/# /' "$TMP/pf"
+	"$PY" -m pyflakes harness/report/*.py harness/*.py kernels/*.py bench/*.py >"$TMP/pf" 2>&1
+	ok $? "pyflakes on harness/report, harness, kernels and bench Python" || sed 's/^/# /' "$TMP/pf"
 else
 	ok 1 "pyflakes is missing: harness/deps.sh --for-tests installs python3-pyflakes"
 fi
