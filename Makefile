@@ -256,7 +256,7 @@ sanitize: $(SAN_CASE_BINS) $(DYN_CASE_BINS)
 check:
 	harness/deps.sh --for-tests
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory -j$$(nproc) all cases32 fixtures unit fuzz sanitize
+	@$(MAKE) --no-print-directory -j$$(nproc) all cases32 fixtures unit fuzz sanitize $(BENCH_BINS)
 	prove tests/
 	./run.sh; s=$$?; /usr/bin/python3 harness/report/compare_host.py results/latest \
 		--baseline results/baseline; exit $$s
