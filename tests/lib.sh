@@ -36,6 +36,16 @@ is() {
 
 skip() { TEST_NUM=$((TEST_NUM + 1)); echo "ok $TEST_NUM # SKIP $*"; }
 
+# sigint_ignored: true when this process inherited SIGINT ignored (as a
+# command started with `&` by a shell without job control, or under
+# nohup ... &, does): no program it starts can then see a Ctrl-C, and bash
+# cannot even trap it. Prints what /proc/self/status says.
+sigint_ignored() {
+	local mask
+	mask=$(sed -n 's/^SigIgn:[[:space:]]*//p' /proc/self/status 2>/dev/null)
+	[ -n "$mask" ] && (((16#$mask >> 1) & 1)) && echo "SigIgn $mask has SIGINT"
+}
+
 # field SUMMARY.JSON CASE-ID KEY: a case's status, or counts.<result>.
 field() {
 	"$PY" - "$@" <<'PY'
