@@ -209,7 +209,7 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(REF_SRCS) $(REF_HDRS)
 
 fuzz: $(FUZZ_BINS)
 
-$(BUILD)/bench/%: bench/%.c $(REF_HDRS) $(BUILD)/libref.a
+$(BUILD)/bench/%: bench/%.c bench/bench.h $(REF_HDRS) $(BUILD)/libref.a
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS) -Iref/include -o $@ $< $(BUILD)/libref.a -luring -laio -lpthread

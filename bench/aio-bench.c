@@ -78,6 +78,7 @@
 #undef iocb
 #undef io_event
 
+#include "bench.h"
 #include "ref/aio.h"
 #include "ref/ring_index.h"
 
@@ -134,27 +135,6 @@ struct bench {
 	struct iocb *rcbp[MAX_BATCH];
 	struct io_event rev[MAX_BATCH];
 };
-
-static void __attribute__((noreturn, cold, format(printf, 1, 2)))
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("aio-bench: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	exit(1);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static inline unsigned int req_len(enum workload wl)
 {
@@ -333,36 +313,6 @@ static const loop_fn warmup[2][W_COUNT] = {
 /* set-up                                                              */
 /* ------------------------------------------------------------------ */
 
-/* A 1 MiB file in $TMPDIR, unlinked at once, written so it is all cached. */
-static int make_cached_file(void)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
-	unsigned char *chunk = malloc(CHUNK);
-	int fd;
-
-	if (!dir || !*dir)
-		dir = "/tmp";
-	snprintf(path, sizeof(path), "%s/aio-bench.XXXXXX", dir);
-	fd = mkstemp(path);
-	if (fd < 0)
-		die("mkstemp %s: %s", path, strerror(errno));
-	unlink(path);
-	if (!chunk)
-		die("out of memory");
-	for (unsigned int off = 0; off < FILE_SIZE; off += CHUNK) {
-		memset(chunk, (int)(off / CHUNK), CHUNK);
-		if (pwrite(fd, chunk, CHUNK, off) != (ssize_t)CHUNK)
-			die("pwrite: %s", strerror(errno));
-	}
-	/* Read it back once so every page is known to be in the cache. */
-	for (unsigned int off = 0; off < FILE_SIZE; off += CHUNK)
-		if (pread(fd, chunk, CHUNK, off) != (ssize_t)CHUNK)
-			die("pread: %s", strerror(errno));
-	free(chunk);
-	return fd;
-}
-
 /*
  * valgrind's io_setup wrapper (3.19, and later ones alike) registers the
  * ring as PGROUNDUP(32 + nr_events * 32) bytes, the nr_events asked; the
@@ -491,19 +441,6 @@ static double run_measured(struct bench *b, enum impl impl, unsigned long iters)
 	return now() - t0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, unsigned int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 struct row {
 	enum workload wl;
 	unsigned int batch;
@@ -512,10 +449,6 @@ struct row {
 	double ratio_lo, ratio_hi;	/* their quartiles */
 	unsigned int rounds;
 };
-
-#define MAX_ROUNDS 256
-
-static bool verbose;	/* per-round numbers on stderr */
 
 static void run_row(struct bench *b, struct row *row, unsigned int rounds,
 		    double round_secs)
@@ -587,7 +520,7 @@ static int run_all(unsigned int rounds, unsigned int round_ms, bool strict)
 	struct preflight pf;
 	struct bench b;
 	struct utsname u;
-	int fd = make_cached_file();
+	int fd = make_cached_file(FILE_SIZE, CHUNK);
 	double t_start = now();
 	bool missed = false, found = false;
 
@@ -693,7 +626,7 @@ static int callgrind_one(const char *wl_s, const char *batch_s,
 	if (*end || !batch || batch > MAX_BATCH)
 		die("batch must be 1..%u, not %s", MAX_BATCH, batch_s);
 
-	fd = make_cached_file();
+	fd = make_cached_file(FILE_SIZE, CHUNK);
 	bench_init(&b, fd);
 	if (!ref_aio_ring_usable(b.rctx.ring))
 		fprintf(stderr, "aio-bench: the ring fails ref_aio_ring_usable: "
@@ -720,32 +653,5 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	unsigned int rounds = 61, round_ms = 25;
-	unsigned long ops = 32768;
-	bool strict = false;
-	const char *one[3] = { NULL, NULL, NULL };
-
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--rounds") && i + 1 < argc)
-			rounds = (unsigned int)strtoul(argv[++i], NULL, 10);
-		else if (!strcmp(argv[i], "--round-ms") && i + 1 < argc)
-			round_ms = (unsigned int)strtoul(argv[++i], NULL, 10);
-		else if (!strcmp(argv[i], "--ops") && i + 1 < argc)
-			ops = strtoul(argv[++i], NULL, 10);
-		else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v"))
-			verbose = true;
-		else if (!strcmp(argv[i], "--strict"))
-			strict = true;
-		else if (!strcmp(argv[i], "--callgrind-one") && i + 3 < argc) {
-			one[0] = argv[++i];
-			one[1] = argv[++i];
-			one[2] = argv[++i];
-		} else
-			usage();
-	}
-	if (one[0])
-		return callgrind_one(one[0], one[1], one[2], ops ? ops : 1);
-	if (!rounds || rounds > MAX_ROUNDS || !round_ms)
-		usage();
-	return run_all(rounds, round_ms, strict);
+	return bench_main(argc, argv);
 }

@@ -63,6 +63,7 @@
 #include <sys/eventfd.h>
 #include <sys/utsname.h>
 
+#include "bench.h"
 #include "ref/epoll.h"
 
 #define NFDS		64u	/* eventfds watched; one bit each in a mask */
@@ -98,27 +99,6 @@ struct bench {
 	pthread_t echo;
 	bool echo_running;
 };
-
-static void __attribute__((noreturn, cold, format(printf, 1, 2)))
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("epoll-bench: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	exit(1);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 #ifdef __clang__
 #define OUT_OF_LINE __attribute__((noinline))
@@ -427,19 +407,6 @@ static double run_measured(struct bench *b, enum impl impl,
 	return now() - t0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, unsigned int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 struct row {
 	enum workload wl;
 	unsigned int batch;
@@ -448,10 +415,6 @@ struct row {
 	double ratio;		/* median of the per-round ref/plain ratios */
 	double ratio_lo, ratio_hi;	/* their quartiles */
 };
-
-#define MAX_ROUNDS 256
-
-static bool verbose;	/* per-round numbers on stderr */
 
 static void run_row(struct bench *b, struct row *row, unsigned int rounds,
 		    double round_secs)
@@ -653,32 +616,5 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	unsigned int rounds = 61, round_ms = 25;
-	unsigned long ops = 32768;
-	bool strict = false;
-	const char *one[3] = { NULL, NULL, NULL };
-
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--rounds") && i + 1 < argc)
-			rounds = (unsigned int)strtoul(argv[++i], NULL, 10);
-		else if (!strcmp(argv[i], "--round-ms") && i + 1 < argc)
-			round_ms = (unsigned int)strtoul(argv[++i], NULL, 10);
-		else if (!strcmp(argv[i], "--ops") && i + 1 < argc)
-			ops = strtoul(argv[++i], NULL, 10);
-		else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v"))
-			verbose = true;
-		else if (!strcmp(argv[i], "--strict"))
-			strict = true;
-		else if (!strcmp(argv[i], "--callgrind-one") && i + 3 < argc) {
-			one[0] = argv[++i];
-			one[1] = argv[++i];
-			one[2] = argv[++i];
-		} else
-			usage();
-	}
-	if (one[0])
-		return callgrind_one(one[0], one[1], one[2], ops ? ops : 1);
-	if (!rounds || rounds > MAX_ROUNDS || !round_ms)
-		usage();
-	return run_all(rounds, round_ms, strict);
+	return bench_main(argc, argv);
 }
