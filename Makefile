@@ -6,8 +6,9 @@
 #   make cases-arm64  the runner and every case program for arm64, and the
 #                arm64 busybox (build/arm64/; needs harness/deps.sh --for-arm64)
 #   make check   build, the project's own tests, then ./run.sh on this kernel
-#   make bench   ref/ring against liburing, ref/aio's reap against libaio,
-#                ref/epoll's dispatch against epoll_wait, side by side (bench/)
+#   make bench   ref/ring against liburing (the system's and sid's), ref/aio's
+#                reap against libaio, ref/epoll's dispatch against epoll_wait,
+#                side by side (bench/)
 #   make bench-matrix  the QEMU matrix's boots, CPU utilisation and per-case
 #                cost in a guest (bench/matrix-bench.py, ~7 minutes)
 #   make baseline  a full kernel matrix (--matrix all: the arm64 kernels too)
@@ -51,7 +52,24 @@ FUZZ_SRCS := $(sort $(wildcard tests/fuzz/*.c))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_CC   ?= clang-14
 BENCH_SRCS := $(sort $(wildcard bench/*.c))
-BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
+# ring-bench once more against the newest liburing (below): ring-bench-sid.
+BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS)) $(BUILD)/bench/ring-bench-sid
+
+# The newest uapi: Debian's linux-libc-dev of UAPI_SUITE (sid by default),
+# unpacked under build/uapi/ once; `kernels/fetch.sh --refresh --package`
+# takes a newer one. uapi-coverage reads it.
+UAPI_SUITE ?= sid
+
+# ring-bench's second anchor: the newest liburing, Debian's static one of
+# LIBURING_SUITE (sid: 2.15 when written), unpacked by kernels/fetch.sh
+# under build/bench/pkg/ (nothing is installed). Its liburing.h includes
+# <linux/blkdev.h>, a uapi header Debian 12's linux-libc-dev (6.1) lacks;
+# that one comes from the newest uapi (UAPI_SUITE, above), searched only
+# after the system's headers.
+LIBURING_SUITE ?= sid
+NEW_LIBURING   := $(BUILD)/bench/pkg/liburing-dev
+MULTIARCH      := $(shell $(CC) -print-multiarch)
+SYS_LIBURING   := $(shell dpkg-query -W -f='$${Package} $${Version}' liburing-dev:$$(dpkg --print-architecture) 2>/dev/null)
 
 # ref/ and cases/ref again under ASan+UBSan. Sanitizers need dynamic linking,
 # so these binaries are not static; they run on the host only.
@@ -212,10 +230,33 @@ fuzz: $(FUZZ_BINS)
 $(BUILD)/bench/%: bench/%.c bench/bench.h $(REF_HDRS) $(BUILD)/libref.a
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(CFLAGS) -Iref/include -o $@ $< $(BUILD)/libref.a -luring -laio -lpthread
+	$(Q)$(CC) $(CFLAGS) -Iref/include -DLIBURING_PACKAGE='"$(SYS_LIBURING) (system)"' \
+		-o $@ $< $(BUILD)/libref.a -luring -laio -lpthread
 
+$(BUILD)/bench/ring-bench-sid: bench/ring-bench.c bench/bench.h $(REF_HDRS) $(BUILD)/libref.a \
+		| $(NEW_LIBURING)/package $(BUILD)/uapi/$(UAPI_SUITE)/package
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) -Iref/include -isystem $(NEW_LIBURING)/usr/include \
+		-idirafter $(BUILD)/uapi/$(UAPI_SUITE)/usr/include \
+		-DLIBURING_PACKAGE='"'"$$(cat $(NEW_LIBURING)/package)"' ($(LIBURING_SUITE), static)"' \
+		-o $@ $< $(BUILD)/libref.a $(NEW_LIBURING)/usr/lib/$(MULTIARCH)/liburing.a -laio -lpthread
+
+# kernels/fetch.sh writes DIR/package last: its presence means unpacked.
+$(NEW_LIBURING)/package:
+	@echo "  FETCH   $(@D) ($(LIBURING_SUITE))"
+	$(Q)kernels/fetch.sh --package $(LIBURING_SUITE) liburing-dev $(@D) >/dev/null
+
+$(BUILD)/uapi/$(UAPI_SUITE)/package:
+	@echo "  FETCH   $(@D)"
+	$(Q)kernels/fetch.sh --package $(UAPI_SUITE) linux-libc-dev $(@D) >/dev/null
+
+# Each bench prints its table and its targets' verdicts; instructions.sh
+# counts ring-bench's user-space instructions per op under callgrind for
+# both liburings (these VMs have no hardware counter).
 bench: $(BENCH_BINS)
-	@for b in $(BENCH_BINS); do $$b || exit 1; done
+	@for b in $(BENCH_BINS); do $$b || exit 1; echo; done
+	@for b in ring-bench ring-bench-sid; do bench/instructions.sh -b $(BUILD)/bench/$$b || exit 1; echo; done
 
 # The matrix's efficiency: boots one at a time, the whole default matrix's
 # CPU utilisation, each case in a guest against the host (~7 minutes).
@@ -277,10 +318,6 @@ mutate:
 	@$(MAKE) --no-print-directory -j$$(nproc) all
 	/usr/bin/python3 kernels/mutate.py $(MUTATE_ARGS)
 
-# The newest uapi: Debian's linux-libc-dev of UAPI_SUITE (sid by default),
-# unpacked under build/uapi/ once; `kernels/fetch.sh --refresh --package`
-# takes a newer one.
-UAPI_SUITE ?= sid
 uapi-coverage:
 	kernels/fetch.sh --package $(UAPI_SUITE) linux-libc-dev $(BUILD)/uapi/$(UAPI_SUITE)
 	@mkdir -p results

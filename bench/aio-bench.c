@@ -648,7 +648,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: aio-bench [--rounds N] [--round-ms MS] [-v] [--strict]\n"
 		"       aio-bench --callgrind-one read|read0 BATCH ref|libaio [--ops N]\n");
-	exit(1);
+	exit(2);
 }
 
 int main(int argc, char **argv)

@@ -611,7 +611,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: epoll-bench [--rounds N] [--round-ms MS] [-v] [--strict]\n"
 		"       epoll-bench --callgrind-one eventfd|pingpong BATCH ref|epoll_wait [--ops N]\n");
-	exit(1);
+	exit(2);
 }
 
 int main(int argc, char **argv)

@@ -11,9 +11,11 @@
 # the temp file and first-use costs are left out. The syscalls' kernel side
 # is not counted, as with perf's exclude_kernel.
 #
-# usage: bench/instructions.sh [-a] [-n OPS] [-k DIR] [WORKLOAD[/BATCH] ...]
+# usage: bench/instructions.sh [-a] [-b BIN] [-n OPS] [-k DIR] [WORKLOAD[/BATCH] ...]
 #   -a        also print each case's flat profile: instructions per op spent
 #             in each function itself (callgrind_annotate --inclusive=no)
+#   -b BIN    the ring-bench to run (default build/bench/ring-bench, the
+#             system's liburing; build/bench/ring-bench-sid has sid's)
 #   -n OPS    ops per case (default 32768)
 #   -k DIR    keep the callgrind.out.* files in DIR
 #   WORKLOAD  nop or read, optionally /BATCH (default: both at 1, 8 and 32)
@@ -27,9 +29,10 @@ keep=
 while [ $# -gt 0 ]; do
 	case $1 in
 	-a) annotate=1 ;;
+	-b) BIN=$2; shift ;;
 	-n) ops=$2; shift ;;
 	-k) keep=$2; shift ;;
-	-h|--help) sed -n '4,19s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '4,21s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	-*) echo "instructions.sh: unknown option $1" >&2; exit 1 ;;
 	*) break ;;
 	esac
@@ -95,14 +98,24 @@ profile() {
 	}'
 }
 
+# The liburing in $BIN, as ring-bench's title names it.
+lib=$("$BIN" --help 2>&1 | sed -n 's/^liburing: //p')
+echo "## instructions.sh: user-space instructions per op, callgrind, ${lib:-$BIN}"
+echo
 echo "| workload | batch | liburing instr/op | ref instr/op | ref/liburing |"
 echo "|---|---:|---:|---:|---:|"
+: >"$out/verdicts"
 expand | while read -r wl b; do
 	l=$(count "$wl" "$b" liburing)
 	r=$(count "$wl" "$b" ref)
 	awk -v w="$wl" -v b="$b" -v l="$l" -v r="$r" \
 		'BEGIN { printf "| %s | %s | %s | %s | %.3f |\n", w, b, l, r, r / l }'
+	echo "$wl/$b $l $r" >>"$out/verdicts"
 done
+# The target (issue #15): ref no more instructions per op than liburing.
+echo
+echo "Target: ref instr/op <= liburing's:"
+awk '{ printf "- %s: %s <= %s: %s\n", $1, $3, $2, $3 <= $2 ? "met" : "NOT MET" }' "$out/verdicts"
 if [ "$annotate" = 1 ]; then
 	expand | while read -r wl b; do
 		profile "$wl" "$b" liburing

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * bench/ring-bench.c - ref/ring against the system liburing, side by side.
+ * bench/ring-bench.c - ref/ring against liburing, side by side.
+ *
+ * Built twice (Makefile): build/bench/ring-bench against the system's
+ * liburing (2.3 on Debian 12), build/bench/ring-bench-sid against Debian
+ * sid's static liburing (2.15 when written). A program can hold only one
+ * liburing, as both define the same symbols.
  *
  * Workloads, each at batch 1, 8 and 32:
  *   nop   prepare batch NOP SQEs, submit_and_wait(batch), reap every CQE
@@ -12,6 +17,11 @@
  * rounds, ref first in odd ones) so that noise on a shared machine hits both
  * alike; the table shows the median ops/s of each and their ratio.
  *
+ * Each library is set up at its best: its own defaults (liburing 2.6 and
+ * later, like ref, ask for IORING_SETUP_NO_SQARRAY), and a registered ring
+ * fd (liburing's io_uring_register_ring_fd; ref_ring_init registers its
+ * own), so that the kernel does the same work for both.
+ *
  * Instructions per operation are user-space instructions counted with
  * perf_event_open (PERF_COUNT_HW_INSTRUCTIONS, exclude_kernel) around each
  * measured loop, the smallest count of all rounds. Where the machine has no
@@ -20,10 +30,14 @@
  *
  * Usage:
  *   ring-bench [--rounds N] [--round-ms MS] [-v|--verbose] [--strict]
+ *              [--liburing-default] [--setup-flags FLAG,...]
  *   ring-bench --callgrind-one nop|read BATCH ref|liburing [--ops N]
  *
  * --strict exits 2 when a target is missed; by default the verdict is only
  * printed (the machines are noisy, see bench/README.md).
+ * --liburing-default leaves liburing's ring fd unregistered (its defaults).
+ * --setup-flags gives both rings the same IORING_SETUP_* flags:
+ * single-issuer, defer-taskrun (needs single-issuer), coop-taskrun.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -64,6 +78,16 @@ enum workload { W_NOP, W_READ };
 #define TARGET_BATCH	32u
 #define TARGET_RATIO	1.05
 enum impl { I_LIBURING, I_REF };
+
+/* The liburing this program is linked with ("Package Version"); the
+ * Makefile passes it. */
+#ifndef LIBURING_PACKAGE
+#define LIBURING_PACKAGE "liburing (version unknown)"
+#endif
+
+/* The command line's set-up choices (main). */
+static unsigned int setup_flags;	/* IORING_SETUP_*, for both rings */
+static bool liburing_default;		/* leave liburing's ring fd alone */
 
 static const char *const workload_name[] = { "nop", "read" };
 
@@ -232,8 +256,13 @@ static const loop_fn warmup[2][2] = {
 /* set-up                                                              */
 /* ------------------------------------------------------------------ */
 
+/* What each ring got, for the report: "NO_SQARRAY yes, ring fd registered". */
+static char liburing_got[128], ref_got[128];
+
 static void bench_init(struct bench *b, int fd)
 {
+	struct ref_ring_opts opts = { .flags = setup_flags };
+	char lfd[64] = "not registered (--liburing-default)";
 	int ret;
 
 	memset(b, 0, sizeof(*b));
@@ -242,13 +271,33 @@ static void bench_init(struct bench *b, int fd)
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (b->bufs == MAP_FAILED)
 		die("mmap: %s", strerror(errno));
-	/* Same entries, no setup flags, for both. */
-	ret = io_uring_queue_init(RING_ENTRIES, &b->lr, 0);
+	/* Same entries and setup flags for both; each library adds its own
+	 * defaults (NO_SQARRAY where it has it). */
+	ret = io_uring_queue_init(RING_ENTRIES, &b->lr, setup_flags);
 	if (ret < 0)
-		die("io_uring_queue_init: %s", strerror(-ret));
-	ret = ref_ring_init(&b->rr, RING_ENTRIES, NULL);
+		die("io_uring_queue_init(%u, flags %#x): %s", RING_ENTRIES,
+		    setup_flags, strerror(-ret));
+	/* liburing at its best registers its ring fd (5.18 kernels on); it
+	 * returns the number of fds registered, 1. */
+	if (!liburing_default) {
+		ret = io_uring_register_ring_fd(&b->lr);
+		if (ret == 1)
+			snprintf(lfd, sizeof(lfd), "registered");
+		else
+			snprintf(lfd, sizeof(lfd), "not registered: "
+				 "io_uring_register_ring_fd: %s",
+				 ret < 0 ? strerror(-ret) : "returned 0");
+	}
+	snprintf(liburing_got, sizeof(liburing_got), "NO_SQARRAY %s, ring fd %s",
+		 b->lr.flags & REF_IORING_SETUP_NO_SQARRAY ? "yes" : "no", lfd);
+
+	ret = ref_ring_init(&b->rr, RING_ENTRIES, &opts);
 	if (ret < 0)
-		die("ref_ring_init: %s", strerror(-ret));
+		die("ref_ring_init(%u, flags %#x): %s", RING_ENTRIES,
+		    setup_flags, strerror(-ret));
+	snprintf(ref_got, sizeof(ref_got), "NO_SQARRAY %s, ring fd %s",
+		 b->rr.setup_flags & REF_IORING_SETUP_NO_SQARRAY ? "yes" : "no",
+		 b->rr.reg_index >= 0 ? "registered" : "not registered");
 }
 
 static void bench_fini(struct bench *b)
@@ -447,12 +496,14 @@ static int run_all(unsigned int rounds, unsigned int round_ms, bool strict)
 	close(fd);
 
 	uname(&u);
-	printf("## ring-bench: ref/ring vs system liburing\n\n");
+	printf("## ring-bench: ref/ring vs %s\n\n", LIBURING_PACKAGE);
 	printf("Linux %s, %ld CPUs. Per row %u rounds; in each, liburing and "
 	       "ref (alternately first) run the same number of ops (~%u ms "
 	       "each). ops/s: median over rounds; ratio: median of the "
 	       "per-round ref/liburing ratios; instr/op: user space.\n\n",
 	       u.release, sysconf(_SC_NPROCESSORS_ONLN), rounds, round_ms);
+	printf("Set-up, %u entries, setup flags %#x: liburing %s; ref %s.\n\n",
+	       RING_ENTRIES, setup_flags, liburing_got, ref_got);
 	printf("| workload | batch | liburing ops/s | ref ops/s | ratio "
 	       "| liburing instr/op | ref instr/op |\n");
 	printf("|---|---:|---:|---:|---:|---:|---:|\n");
@@ -563,11 +614,49 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: ring-bench [--rounds N] [--round-ms MS] [-v] [--strict]\n"
-		"       ring-bench --callgrind-one nop|read BATCH ref|liburing [--ops N]\n");
-	exit(1);
+		"                  [--liburing-default] [--setup-flags FLAG,...]\n"
+		"       ring-bench --callgrind-one nop|read BATCH ref|liburing [--ops N]\n"
+		"FLAG: single-issuer, defer-taskrun, coop-taskrun\n"
+		"liburing: " LIBURING_PACKAGE "\n");
+	exit(2);
+}
+
+/* "single-issuer,defer-taskrun" -> IORING_SETUP_* bits; usage() otherwise. */
+static unsigned int parse_setup_flags(char *list)
+{
+	static const struct { const char *name; unsigned int bit; } known[] = {
+		{ "single-issuer", IORING_SETUP_SINGLE_ISSUER },
+		{ "defer-taskrun", IORING_SETUP_DEFER_TASKRUN },
+		{ "coop-taskrun", IORING_SETUP_COOP_TASKRUN },
+	};
+	unsigned int flags = 0;
+
+	for (char *name = strtok(list, ","); name; name = strtok(NULL, ",")) {
+		size_t i;
+
+		for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+			if (!strcmp(name, known[i].name))
+				break;
+		if (i == sizeof(known) / sizeof(known[0]))
+			usage();
+		flags |= known[i].bit;
+	}
+	return flags;
 }
 
 int main(int argc, char **argv)
 {
-	return bench_main(argc, argv);
+	int n = 1;
+
+	/* Take ring-bench's own options out; bench_main parses the rest. */
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--liburing-default"))
+			liburing_default = true;
+		else if (!strcmp(argv[i], "--setup-flags") && i + 1 < argc)
+			setup_flags = parse_setup_flags(argv[++i]);
+		else
+			argv[n++] = argv[i];
+	}
+	argv[n] = NULL;
+	return bench_main(n, argv);
 }
