@@ -14,14 +14,23 @@ QUICK=(--rounds 3 --round-ms 2)
 # rows FILE: the table's "workload/batch" pairs, space-separated.
 rows() { awk -F' *[|] *' '/^[|] [a-z0-9]+ [|] [0-9]+ [|]/ { printf "%s%s/%s", n++ ? " " : "", $2, $3 }' "$1"; }
 
-# 1-2. ring-bench against each liburing: exit 0, six rows, a verdict.
-for prog in ring-bench ring-bench-sid; do
-	"$B/$prog" "${QUICK[@]}" >"$TMP/$prog.out" 2>"$TMP/$prog.err"
+# quick_run PROG ROWS VERDICT_ERE WHAT: PROG's few short rounds, into
+# $TMP/PROG.out; passes when it exits 0 with exactly the table rows ROWS
+# ("workload/batch ...") and a line matching VERDICT_ERE.
+quick_run() {
+	local prog=$1 want=$2 verdict=$3 st
+	shift 3
+	"$B/$prog" "${QUICK[@]}" >"$TMP/$prog.out" 2>&1
 	st=$?
-	[ $st -eq 0 ] && [ "$(rows "$TMP/$prog.out")" = "nop/1 nop/8 nop/32 read/1 read/8 read/32" ] &&
-		grep -Eq '^- nop batch 32: ratio [0-9.]+ >= 1.05: (met|NOT MET)$' "$TMP/$prog.out"
-	ok $? "$prog: exit $st, rows nop and read at 1, 8, 32 and the nop/32 verdict" ||
-		sed 's/^/# /' "$TMP/$prog.out" "$TMP/$prog.err" | head -n 30
+	[ $st -eq 0 ] && [ "$(rows "$TMP/$prog.out")" = "$want" ] && grep -Eq "$verdict" "$TMP/$prog.out"
+	ok $? "$prog: exit $st, $*" || sed 's/^/# /' "$TMP/$prog.out" | head -n 30
+}
+
+# 1-2. ring-bench against each liburing: six rows, the nop/32 verdict.
+for prog in ring-bench ring-bench-sid; do
+	quick_run "$prog" "nop/1 nop/8 nop/32 read/1 read/8 read/32" \
+		'^- nop batch 32: ratio [0-9.]+ >= 1.05: (met|NOT MET)$' \
+		"rows nop and read at 1, 8, 32 and the nop/32 verdict"
 done
 
 # 3. The system's liburing is named by its package version.
@@ -57,21 +66,15 @@ st=$?
 ok $? "--setup-flags single-issuer,defer-taskrun --liburing-default: exit $st, flags 0x3000 on both" ||
 	sed 's/^/# /' "$TMP/flags.out" | head -n 10
 
-# 8. aio-bench: exit 0, its rows and the batch-32 verdict.
-"$B/aio-bench" "${QUICK[@]}" >"$TMP/aio.out" 2>&1
-st=$?
-[ $st -eq 0 ] && [ "$(rows "$TMP/aio.out")" = "read/1 read/8 read/32 read0/1 read0/8 read0/32" ] &&
-	grep -Eq '^target: ratio >= 1.30 at read batch 32: (met|missed)' "$TMP/aio.out"
-ok $? "aio-bench: exit $st, rows read and read0 at 1, 8, 32 and the verdict" ||
-	sed 's/^/# /' "$TMP/aio.out" | head -n 30
+# 8. aio-bench: its rows and the batch-32 verdict.
+quick_run aio-bench "read/1 read/8 read/32 read0/1 read0/8 read0/32" \
+	'^target: ratio >= 1.30 at read batch 32: (met|missed)' \
+	"rows read and read0 at 1, 8, 32 and the verdict"
 
-# 9. epoll-bench: exit 0, its rows and the expected band's verdict.
-"$B/epoll-bench" "${QUICK[@]}" >"$TMP/epoll.out" 2>&1
-st=$?
-[ $st -eq 0 ] && [ "$(rows "$TMP/epoll.out")" = "eventfd/1 eventfd/8 eventfd/32 pingpong/1" ] &&
-	grep -Eq '^expected: ratio within 0.98-1.02 .*: (yes|no) ' "$TMP/epoll.out"
-ok $? "epoll-bench: exit $st, rows eventfd at 1, 8, 32, pingpong and the verdict" ||
-	sed 's/^/# /' "$TMP/epoll.out" | head -n 30
+# 9. epoll-bench: its rows and the expected band's verdict.
+quick_run epoll-bench "eventfd/1 eventfd/8 eventfd/32 pingpong/1" \
+	'^expected: ratio within 0.98-1.02 .*: (yes|no) ' \
+	"rows eventfd at 1, 8, 32, pingpong and the verdict"
 
 # 10. A bad option is a usage error, exit 2, for every bench.
 bad=""
