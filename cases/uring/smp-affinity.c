@@ -374,6 +374,7 @@ TEST(sq_aff_thread_is_allowed_on_and_runs_on_sq_thread_cpu)
 	char name[32], list[256], processor[32];
 	pid_t tids[MAX_NAMED];
 	struct timespec start;
+	bool native;
 	int a, b, ret, n;
 
 	CONFORM_DECLARE("5.12", "IORING_SETUP_SQ_AFF",
@@ -395,12 +396,18 @@ TEST(sq_aff_thread_is_allowed_on_and_runs_on_sq_thread_cpu)
 	 * The thread has named itself before it ran the NOP. The probe
 	 * ring's SQ thread, of the same name, may still be exiting (its
 	 * ring's teardown runs in a kernel work item): wait until one
-	 * thread of the name is left, this ring's.
+	 * thread of the name is left, this ring's. While that one exits, a
+	 * listing of /proc/self/task can also end at it and leave out the
+	 * threads after it, this ring's among them (fs/proc/base.c
+	 * next_tid() stops at a thread that died; seen on a 2-CPU guest):
+	 * where the SQ thread is a thread of the process
+	 * (IORING_FEAT_NATIVE_WORKERS, 5.12), seeing none is asked again.
 	 */
+	native = p.features & IORING_FEAT_NATIVE_WORKERS;
 	snprintf(name, sizeof(name), "iou-sqp-%d", (int)gettid());
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	while ((n = threads_named(name, tids, MAX_NAMED)) > 1 &&
-	       ms_since(&start) < STATE_BOUND_MS)
+	while ((n = threads_named(name, tids, MAX_NAMED)) != 1 && n >= 0 &&
+	       (n > 1 || native) && ms_since(&start) < STATE_BOUND_MS)
 		pause_1ms();
 	if (n != 1) {
 		io_uring_queue_exit(&ring);
@@ -409,6 +416,9 @@ TEST(sq_aff_thread_is_allowed_on_and_runs_on_sq_thread_cpu)
 		if (n > 1)
 			SKIP(return, CONFORM_UNSEEN "%d threads named %s for %d ms: the probe ring's SQ thread did not exit",
 			     n, name, STATE_BOUND_MS);
+		if (native)
+			SKIP(return, "no %s thread in /proc/self/task for %d ms, although IORING_FEAT_NATIVE_WORKERS is set: the SQ thread is not a thread of this process",
+			     name, STATE_BOUND_MS);
 		SKIP(return, "no %s thread in /proc/self/task: the SQ thread is not a thread of this process",
 		     name);
 	}
