@@ -112,7 +112,7 @@ enum workload { W_READ, W_READ0, W_COUNT };
 #define TARGET_WORKLOAD	W_READ
 #define TARGET_BATCH	32u
 #define TARGET_RATIO	1.30
-enum impl { I_LIBAIO, I_REF };
+enum impl { I_LIBAIO = SIDE_LIB, I_REF = SIDE_REF };
 
 static const char *const workload_name[] = { "read", "read0" };
 static const char *const impl_name[] = { "libaio", "ref" };
@@ -264,49 +264,16 @@ loop_ref(struct bench *b, enum workload wl, unsigned long iters)
 	b->off[I_REF] = off;
 }
 
-/*
- * Out-of-line instantiations. The measured_* ones are what callgrind counts
- * (--toggle-collect='measured_*'); the warmup_* ones are the same code under
- * another name, so warming up (page faults, lazy PLT binding, cold caches)
- * is never counted. Extern, and not cloned, so that their names survive.
- */
-#ifdef __clang__
-#define OUT_OF_LINE __attribute__((noinline))
-#else
-#define OUT_OF_LINE __attribute__((noinline, noclone))
-#endif
-
-#define INSTANTIATE(impl, wl_name, wl)					\
-	void OUT_OF_LINE						\
-	measured_##impl##_##wl_name(struct bench *b, unsigned long iters); \
-	void OUT_OF_LINE						\
-	measured_##impl##_##wl_name(struct bench *b, unsigned long iters) \
-	{								\
-		loop_##impl(b, wl, iters);				\
-	}								\
-	void OUT_OF_LINE						\
-	warmup_##impl##_##wl_name(struct bench *b, unsigned long iters); \
-	void OUT_OF_LINE						\
-	warmup_##impl##_##wl_name(struct bench *b, unsigned long iters)	\
-	{								\
-		loop_##impl(b, wl, iters);				\
-	}
-
+/* The loops as callgrind sees them (bench.h INSTANTIATE). */
 INSTANTIATE(libaio, read, W_READ)
 INSTANTIATE(libaio, read0, W_READ0)
 INSTANTIATE(ref, read, W_READ)
 INSTANTIATE(ref, read0, W_READ0)
 
-typedef void (*loop_fn)(struct bench *b, unsigned long iters);
-
-/* [impl][workload] */
-static const loop_fn measured[2][W_COUNT] = {
-	[I_LIBAIO] = { measured_libaio_read, measured_libaio_read0 },
-	[I_REF] = { measured_ref_read, measured_ref_read0 },
-};
-static const loop_fn warmup[2][W_COUNT] = {
-	[I_LIBAIO] = { warmup_libaio_read, warmup_libaio_read0 },
-	[I_REF] = { warmup_ref_read, warmup_ref_read0 },
+/* [workload] */
+static const struct loops loops[W_COUNT] = {
+	[W_READ] = LOOPS(libaio, read),
+	[W_READ0] = LOOPS(libaio, read0),
 };
 
 /* ------------------------------------------------------------------ */
@@ -432,84 +399,20 @@ static void preflight(struct bench *b, struct preflight *pf)
 /* rounds                                                              */
 /* ------------------------------------------------------------------ */
 
-static double run_measured(struct bench *b, enum impl impl, unsigned long iters)
-{
-	loop_fn fn = measured[impl][b->wl];
-	double t0 = now();
-
-	fn(b, iters);
-	return now() - t0;
-}
-
-struct row {
-	enum workload wl;
-	unsigned int batch;
-	double ops[2];		/* median ops/s, [impl] */
-	double ratio;		/* median of the per-round ref/libaio ratios */
-	double ratio_lo, ratio_hi;	/* their quartiles */
-	unsigned int rounds;
-};
-
+/* One row: workload b->wl at batch b->batch, both sides in rounds. */
 static void run_row(struct bench *b, struct row *row, unsigned int rounds,
 		    double round_secs)
 {
-	/* If the machine slows down after calibrating, stop early rather
-	 * than run far past the time budget. */
-	const double budget = 2.5 * rounds * 2 * round_secs;
-	double rate[2][MAX_ROUNDS], ratio[MAX_ROUNDS];
-	unsigned long iters = 1;
-	double t0, secs;
-
-	/* Warm both up; size a round from libaio's speed (both then do the
-	 * very same number of iterations). */
-	warmup[I_REF][b->wl](b, 64);
-	for (;;) {
-		t0 = now();
-		warmup[I_LIBAIO][b->wl](b, iters);
-		secs = now() - t0;
-		if (secs >= 0.02)
-			break;
-		iters *= 2;
-	}
-	iters = (unsigned long)((double)iters * round_secs / secs);
-	if (!iters)
-		iters = 1;
-	warmup[I_REF][b->wl](b, iters / 8 + 1);
-
-	t0 = now();
-	for (unsigned int r = 0; r < rounds; r++) {
-		if (r >= 5 && now() - t0 > budget) {
-			fprintf(stderr, "aio-bench: %s/%u: %u of %u rounds, out of time\n",
-				workload_name[b->wl], b->batch, r, rounds);
-			rounds = r;
-			break;
-		}
-		for (unsigned int k = 0; k < 2; k++) {
-			enum impl impl = (r + k) % 2 ? I_REF : I_LIBAIO;
-
-			rate[impl][r] = (double)iters * b->batch /
-					run_measured(b, impl, iters);
-		}
-		ratio[r] = rate[I_REF][r] / rate[I_LIBAIO][r];
-		if (verbose)
-			fprintf(stderr, "%s/%u round %u (%s first): libaio %.3f M ref %.3f M ratio %.3f\n",
-				workload_name[b->wl], b->batch, r,
-				impl_name[r % 2 ? I_REF : I_LIBAIO],
-				rate[I_LIBAIO][r] / 1e6, rate[I_REF][r] / 1e6,
-				ratio[r]);
-	}
+	const struct pair p = {
+		.ctx = b,
+		.loops = &loops[b->wl],
+		.side_name = impl_name,
+		.wl_name = workload_name[b->wl],
+		.batch = b->batch,
+	};
 
 	row->wl = b->wl;
-	row->batch = b->batch;
-	row->rounds = rounds;
-	for (int i = 0; i < 2; i++)
-		row->ops[i] = median(rate[i], rounds);
-	/* Each round's two runs are adjacent in time, so their ratio cancels
-	 * most of what the machine does to both; the median of those ratios
-	 * is steadier than the ratio of the medians. */
-	row->ratio = median(ratio, rounds);	/* sorts ratio[] */
-	row->ratio_lo = ratio[rounds / 4];
-	row->ratio_hi = ratio[(3 * rounds) / 4];
+	run_pair(&p, row, rounds, round_secs);
 }
 
 static int run_all(unsigned int rounds, unsigned int round_ms, bool strict)
@@ -604,27 +507,11 @@ static int callgrind_one(const char *wl_s, const char *batch_s,
 			 const char *impl_s, unsigned long ops)
 {
 	struct bench b;
-	enum workload wl;
-	enum impl impl;
-	unsigned long batch, iters;
-	char *end;
+	enum workload wl = pick("workload", wl_s, workload_name, W_COUNT);
+	enum impl impl = pick("impl", impl_s, impl_name, 2);
+	unsigned int batch = parse_batch(batch_s, MAX_BATCH);
+	unsigned long iters;
 	int fd;
-
-	if (!strcmp(wl_s, "read"))
-		wl = W_READ;
-	else if (!strcmp(wl_s, "read0"))
-		wl = W_READ0;
-	else
-		die("workload must be read or read0, not %s", wl_s);
-	if (!strcmp(impl_s, "ref"))
-		impl = I_REF;
-	else if (!strcmp(impl_s, "libaio"))
-		impl = I_LIBAIO;
-	else
-		die("impl must be ref or libaio, not %s", impl_s);
-	batch = strtoul(batch_s, &end, 10);
-	if (*end || !batch || batch > MAX_BATCH)
-		die("batch must be 1..%u, not %s", MAX_BATCH, batch_s);
 
 	fd = make_cached_file(FILE_SIZE, CHUNK);
 	bench_init(&b, fd);
@@ -632,11 +519,11 @@ static int callgrind_one(const char *wl_s, const char *batch_s,
 		fprintf(stderr, "aio-bench: the ring fails ref_aio_ring_usable: "
 			"ref reaps through io_getevents\n");
 	b.wl = wl;
-	b.batch = (unsigned int)batch;
+	b.batch = batch;
 	iters = (ops + batch - 1) / batch;
 	/* Not counted: first use of every path (faults, PLT binding). */
-	warmup[impl][wl](&b, 16);
-	measured[impl][wl](&b, iters);
+	loops[wl].warmup[impl](&b, 16);
+	loops[wl].measured[impl](&b, iters);
 	bench_fini(&b);
 	close(fd);
 	printf("ops %lu, ref_aio_reap short %lu\n", iters * batch, b.ref_short);

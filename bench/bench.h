@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * bench/bench.h - what every bench program (bench/NAME-bench.c) needs
- * alike: an error exit, a clock, the median of the rounds, and (for the
- * read workloads) a page-cached temp file. Static: each bench is one
- * program.
+ * alike: an error exit, a clock, the median of the rounds, (for the read
+ * workloads) a page-cached temp file, the rounds of two sides run side by
+ * side, and the command line. Static: each bench is one program.
  */
 #ifndef AIOCONF_BENCH_H
 #define AIOCONF_BENCH_H
@@ -85,10 +85,197 @@ static __attribute__((unused)) int make_cached_file(unsigned int size, unsigned 
 	return fd;
 }
 
-/* Rounds at most (each bench's per-round arrays are this long). */
+/* Rounds at most (the per-round arrays are this long). */
 #define MAX_ROUNDS 256
 
 static bool verbose;	/* -v: per-round numbers on stderr */
+
+/* ------------------------------------------------------------------ */
+/* two sides in rounds                                                 */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Each bench sets the library it stands beside (side 0: liburing, libaio,
+ * a plain epoll_wait loop) against ref (side 1). A side's loop runs iters
+ * iterations of batch operations on ctx; each loop exists twice, as
+ * warmup_* and measured_*, the same code under two names, so that
+ * callgrind (--toggle-collect='measured_*') never counts a warm-up.
+ */
+enum { SIDE_LIB, SIDE_REF };
+typedef void (*side_fn)(void *ctx, unsigned long iters);
+
+/* Kept out of line and under their own names (extern, not cloned), so
+ * that callgrind can toggle on them. */
+#ifdef __clang__
+#define OUT_OF_LINE __attribute__((noinline))
+#else
+#define OUT_OF_LINE __attribute__((noinline, noclone))
+#endif
+
+/*
+ * measured_<side>_<wl_name> and warmup_<side>_<wl_name>: two side_fns
+ * that run the bench's loop_<side>(ctx, wl, iters), an always-inline
+ * function, with the workload wl constant, so that each is a loop with no
+ * workload branch in it.
+ */
+#define INSTANTIATE(side, wl_name, wl)					\
+	void OUT_OF_LINE measured_##side##_##wl_name(void *ctx, unsigned long iters); \
+	void OUT_OF_LINE measured_##side##_##wl_name(void *ctx, unsigned long iters) \
+	{								\
+		loop_##side(ctx, wl, iters);				\
+	}								\
+	void OUT_OF_LINE warmup_##side##_##wl_name(void *ctx, unsigned long iters); \
+	void OUT_OF_LINE warmup_##side##_##wl_name(void *ctx, unsigned long iters) \
+	{								\
+		loop_##side(ctx, wl, iters);				\
+	}
+
+/* The two loops of one workload, [SIDE_LIB] and [SIDE_REF]. */
+struct loops {
+	side_fn warmup[2], measured[2];
+};
+
+/* The struct loops of workload wl_name, from INSTANTIATE's functions. */
+#define LOOPS(lib, wl_name) {						\
+	.warmup = { warmup_##lib##_##wl_name, warmup_ref_##wl_name },	\
+	.measured = { measured_##lib##_##wl_name, measured_ref_##wl_name }, \
+}
+
+struct pair {
+	void *ctx;
+	const struct loops *loops;
+	const char *const *side_name;		/* [SIDE_LIB], [SIDE_REF] */
+	const char *wl_name;			/* the workload, for messages */
+	unsigned int batch;			/* operations an iteration */
+	/* Optional, around each measured run: start a counter, and read it
+	 * (~0: nothing counted). ring-bench's instruction counter. */
+	void (*count_start)(void);
+	unsigned long long (*count_stop)(void);
+};
+
+/* A row of a bench's table: a workload at a batch size, both sides. */
+struct row {
+	int wl;			/* the bench's enum workload */
+	unsigned int batch;
+	unsigned int rounds;	/* as asked, or fewer when out of time */
+	unsigned long iters;	/* iterations of each side in a round */
+	double ops[2];		/* median ops/s over the rounds, [side] */
+	double ratio;		/* median of the per-round ref/library ratios */
+	double ratio_lo, ratio_hi;	/* their quartiles */
+	unsigned long long min_count[2];	/* smallest count_stop(), or ~0 */
+};
+
+/* Run one side for iters iterations: its seconds, and *count. */
+static double pair_run(const struct pair *p, int side, unsigned long iters,
+		       unsigned long long *count)
+{
+	double start, secs;
+
+	if (p->count_start)
+		p->count_start();
+	start = now();
+	p->loops->measured[side](p->ctx, iters);
+	secs = now() - start;
+	*count = p->count_stop ? p->count_stop() : ~0ULL;
+	return secs;
+}
+
+/*
+ * rounds rounds of about round_secs a side. Both sides warm up; a round's
+ * iterations are sized from the library's speed, and both sides then run
+ * that very number in every round, one straight after the other, the
+ * library first in even rounds and ref first in odd ones, so that what
+ * the machine does to one it mostly does to both. The per-round ratios
+ * cancel that, so their median is steadier than the ratio of the medians.
+ * If the machine slows down after calibrating, the rounds stop early (at
+ * least 5) rather than run 2.5 times past their time. Fills in all of
+ * *row but its wl.
+ */
+static __attribute__((unused)) void
+run_pair(const struct pair *p, struct row *row, unsigned int rounds,
+	 double round_secs)
+{
+	const double budget = 2.5 * rounds * 2 * round_secs;
+	double rate[2][MAX_ROUNDS], ratio[MAX_ROUNDS];
+	unsigned long iters = 1;
+	double t0, secs;
+
+	p->loops->warmup[SIDE_REF](p->ctx, 64);
+	for (;;) {
+		t0 = now();
+		p->loops->warmup[SIDE_LIB](p->ctx, iters);
+		secs = now() - t0;
+		if (secs >= 0.8 * round_secs || iters >= 1ul << 30)
+			break;
+		iters *= 2;
+	}
+	iters = (unsigned long)((double)iters * round_secs / secs);
+	if (!iters)
+		iters = 1;
+	p->loops->warmup[SIDE_REF](p->ctx, iters / 8 + 1);
+
+	row->min_count[0] = row->min_count[1] = ~0ULL;
+	t0 = now();
+	for (unsigned int r = 0; r < rounds; r++) {
+		if (r >= 5 && now() - t0 > budget) {
+			fprintf(stderr, "%s: %s/%u: %u of %u rounds, out of time\n",
+				program_invocation_short_name, p->wl_name,
+				p->batch, r, rounds);
+			rounds = r;
+			break;
+		}
+		for (unsigned int k = 0; k < 2; k++) {
+			int side = (r + k) % 2 ? SIDE_REF : SIDE_LIB;
+			unsigned long long count;
+
+			rate[side][r] = (double)iters * p->batch /
+					pair_run(p, side, iters, &count);
+			if (count < row->min_count[side])
+				row->min_count[side] = count;
+		}
+		ratio[r] = rate[SIDE_REF][r] / rate[SIDE_LIB][r];
+		if (verbose)
+			fprintf(stderr, "%s/%u round %u (%s first): %s %.3f M, %s %.3f M, ratio %.3f\n",
+				p->wl_name, p->batch, r, p->side_name[r % 2],
+				p->side_name[SIDE_LIB],
+				rate[SIDE_LIB][r] / 1e6, p->side_name[SIDE_REF],
+				rate[SIDE_REF][r] / 1e6, ratio[r]);
+	}
+	row->batch = p->batch;
+	row->rounds = rounds;
+	row->iters = iters;
+	for (int side = 0; side < 2; side++)
+		row->ops[side] = median(rate[side], rounds);
+	row->ratio = median(ratio, rounds);	/* sorts ratio[] */
+	row->ratio_lo = ratio[rounds / 4];
+	row->ratio_hi = ratio[(3 * rounds) / 4];
+}
+
+/* The index of s in names[0..n-1]; else "WHAT must be A, B or C, not S". */
+static __attribute__((unused)) int
+pick(const char *what, const char *s, const char *const *names, int n)
+{
+	char all[256] = "";
+
+	for (int i = 0; i < n; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	for (int i = 0; i < n; i++)
+		snprintf(all + strlen(all), sizeof(all) - strlen(all), "%s%s",
+			 i == 0 ? "" : i == n - 1 ? " or " : ", ", names[i]);
+	die("%s must be %s, not %s", what, all, s);
+}
+
+/* A batch size 1..max from s, or die. */
+static __attribute__((unused)) unsigned int parse_batch(const char *s, unsigned int max)
+{
+	char *end;
+	unsigned long batch = strtoul(s, &end, 10);
+
+	if (*end || !batch || batch > max)
+		die("batch must be 1..%u, not %s", max, s);
+	return (unsigned int)batch;
+}
 
 /* What each bench defines, and bench_main calls. */
 static int run_all(unsigned int rounds, unsigned int round_ms, bool strict);

@@ -81,7 +81,7 @@
 #define EXPECT_HI	1.02
 
 enum workload { W_EVENTFD, W_PINGPONG };
-enum impl { I_PLAIN, I_REF };
+enum impl { I_PLAIN = SIDE_LIB, I_REF = SIDE_REF };
 
 static const char *const workload_name[] = { "eventfd", "pingpong" };
 static const char *const impl_name[] = { "epoll_wait", "ref" };
@@ -100,11 +100,6 @@ struct bench {
 	bool echo_running;
 };
 
-#ifdef __clang__
-#define OUT_OF_LINE __attribute__((noinline))
-#else
-#define OUT_OF_LINE __attribute__((noinline, noclone))
-#endif
 
 /* ------------------------------------------------------------------ */
 /* handlers: the same functions for both sides                        */
@@ -234,43 +229,16 @@ loop_ref(struct bench *b, enum workload wl, unsigned long iters)
 	}
 }
 
-/*
- * Out-of-line instantiations. The measured_* ones are what callgrind counts
- * (--toggle-collect='measured_*'); the warmup_* ones are the same code under
- * another name, so warming up (lazy PLT binding, cold caches) is never
- * counted. Extern, and not cloned, so that their names survive as they are.
- */
-#define INSTANTIATE(impl, wl_name, wl)					\
-	void OUT_OF_LINE						\
-	measured_##impl##_##wl_name(struct bench *b, unsigned long iters); \
-	void OUT_OF_LINE						\
-	measured_##impl##_##wl_name(struct bench *b, unsigned long iters) \
-	{								\
-		loop_##impl(b, wl, iters);				\
-	}								\
-	void OUT_OF_LINE						\
-	warmup_##impl##_##wl_name(struct bench *b, unsigned long iters); \
-	void OUT_OF_LINE						\
-	warmup_##impl##_##wl_name(struct bench *b, unsigned long iters)	\
-	{								\
-		loop_##impl(b, wl, iters);				\
-	}
-
+/* The loops as callgrind sees them (bench.h INSTANTIATE). */
 INSTANTIATE(plain, eventfd, W_EVENTFD)
 INSTANTIATE(plain, pingpong, W_PINGPONG)
 INSTANTIATE(ref, eventfd, W_EVENTFD)
 INSTANTIATE(ref, pingpong, W_PINGPONG)
 
-typedef void (*loop_fn)(struct bench *b, unsigned long iters);
-
-/* [impl][workload] */
-static const loop_fn measured[2][2] = {
-	[I_PLAIN] = { measured_plain_eventfd, measured_plain_pingpong },
-	[I_REF] = { measured_ref_eventfd, measured_ref_pingpong },
-};
-static const loop_fn warmup[2][2] = {
-	[I_PLAIN] = { warmup_plain_eventfd, warmup_plain_pingpong },
-	[I_REF] = { warmup_ref_eventfd, warmup_ref_pingpong },
+/* [workload] */
+static const struct loops loops[2] = {
+	[W_EVENTFD] = LOOPS(plain, eventfd),
+	[W_PINGPONG] = LOOPS(plain, pingpong),
 };
 
 /* ------------------------------------------------------------------ */
@@ -397,85 +365,20 @@ static void bench_fini(struct bench *b)
 /* rounds                                                              */
 /* ------------------------------------------------------------------ */
 
-static double run_measured(struct bench *b, enum impl impl,
-			   unsigned long iters)
-{
-	loop_fn fn = measured[impl][b->wl];
-	double t0 = now();
-
-	fn(b, iters);
-	return now() - t0;
-}
-
-struct row {
-	enum workload wl;
-	unsigned int batch;
-	unsigned int rounds;
-	double ops[2];		/* median ops/s, [impl] */
-	double ratio;		/* median of the per-round ref/plain ratios */
-	double ratio_lo, ratio_hi;	/* their quartiles */
-};
-
+/* One row: workload b->wl at batch b->batch, both sides in rounds. */
 static void run_row(struct bench *b, struct row *row, unsigned int rounds,
 		    double round_secs)
 {
-	/* If the machine slows down after calibrating, stop early rather
-	 * than run far past the time budget. */
-	const double budget = 2.5 * rounds * 2 * round_secs;
-	double rate[2][MAX_ROUNDS], ratio[MAX_ROUNDS];
-	unsigned long iters = 1;
-	double t0, secs;
-
-	/* Warm both up; size a round from the plain loop's speed (both then
-	 * run the very same number of iterations). */
-	warmup[I_REF][b->wl](b, 64);
-	for (;;) {
-		t0 = now();
-		warmup[I_PLAIN][b->wl](b, iters);
-		secs = now() - t0;
-		if (secs >= 0.02 * round_secs / 0.025 || iters >= 1ul << 30)
-			break;
-		iters *= 2;
-	}
-	iters = (unsigned long)((double)iters * round_secs / secs);
-	if (!iters)
-		iters = 1;
-	warmup[I_REF][b->wl](b, iters / 8 + 1);
-
-	t0 = now();
-	for (unsigned int r = 0; r < rounds; r++) {
-		if (r >= 5 && now() - t0 > budget) {
-			fprintf(stderr, "epoll-bench: %s/%u: %u of %u rounds, out of time\n",
-				workload_name[b->wl], b->batch, r, rounds);
-			rounds = r;
-			break;
-		}
-		for (unsigned int k = 0; k < 2; k++) {
-			enum impl impl = (r + k) % 2 ? I_REF : I_PLAIN;
-
-			rate[impl][r] = (double)iters * b->batch /
-					run_measured(b, impl, iters);
-		}
-		ratio[r] = rate[I_REF][r] / rate[I_PLAIN][r];
-		if (verbose)
-			fprintf(stderr, "%s/%u round %u (%s first): epoll_wait %.1f k ref %.1f k ratio %.3f\n",
-				workload_name[b->wl], b->batch, r,
-				r % 2 ? "ref" : "epoll_wait",
-				rate[I_PLAIN][r] / 1e3, rate[I_REF][r] / 1e3,
-				ratio[r]);
-	}
+	const struct pair p = {
+		.ctx = b,
+		.loops = &loops[b->wl],
+		.side_name = impl_name,
+		.wl_name = workload_name[b->wl],
+		.batch = b->batch,
+	};
 
 	row->wl = b->wl;
-	row->batch = b->batch;
-	row->rounds = rounds;
-	for (int i = 0; i < 2; i++)
-		row->ops[i] = median(rate[i], rounds);
-	/* Each round's two runs are adjacent in time, so their ratio cancels
-	 * most of what the machine does to both; the median of those ratios
-	 * is steadier than the ratio of the medians. */
-	row->ratio = median(ratio, rounds);	/* sorts ratio[] */
-	row->ratio_lo = ratio[rounds / 4];
-	row->ratio_hi = ratio[(3 * rounds) / 4];
+	run_pair(&p, row, rounds, round_secs);
 }
 
 /* ops/s in M, or in k below a million (the ping-pong row). */
@@ -571,36 +474,21 @@ static int callgrind_one(const char *wl_s, const char *batch_s,
 			 const char *impl_s, unsigned long ops)
 {
 	struct bench b;
-	enum workload wl;
-	enum impl impl;
-	unsigned long batch, iters;
-	char *end;
+	enum workload wl = pick("workload", wl_s, workload_name, 2);
+	enum impl impl = pick("impl", impl_s, impl_name, 2);
+	unsigned int batch = parse_batch(batch_s, MAX_BATCH);
+	unsigned long iters;
 
-	if (!strcmp(wl_s, "eventfd"))
-		wl = W_EVENTFD;
-	else if (!strcmp(wl_s, "pingpong"))
-		wl = W_PINGPONG;
-	else
-		die("workload must be eventfd or pingpong, not %s", wl_s);
-	if (!strcmp(impl_s, "ref"))
-		impl = I_REF;
-	else if (!strcmp(impl_s, "epoll_wait"))
-		impl = I_PLAIN;
-	else
-		die("impl must be ref or epoll_wait, not %s", impl_s);
-	batch = strtoul(batch_s, &end, 10);
-	if (*end || !batch || batch > MAX_BATCH)
-		die("batch must be 1..%u, not %s", MAX_BATCH, batch_s);
 	if (wl == W_PINGPONG && batch != 1)
 		die("pingpong has batch 1 only");
 
 	bench_init(&b);
 	b.wl = wl;
-	b.batch = (unsigned int)batch;
+	b.batch = batch;
 	iters = (ops + batch - 1) / batch;
 	/* Not counted: first use of every path (PLT binding, cold caches). */
-	warmup[impl][wl](&b, 16);
-	measured[impl][wl](&b, iters);
+	loops[wl].warmup[impl](&b, 16);
+	loops[wl].measured[impl](&b, iters);
 	bench_fini(&b);
 	printf("ops %lu\n", iters * batch);
 	return 0;

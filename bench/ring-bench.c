@@ -77,7 +77,8 @@ enum workload { W_NOP, W_READ };
 #define TARGET_WORKLOAD	W_NOP
 #define TARGET_BATCH	32u
 #define TARGET_RATIO	1.05
-enum impl { I_LIBURING, I_REF };
+enum impl { I_LIBURING = SIDE_LIB, I_REF = SIDE_REF };
+static const char *const impl_name[] = { "liburing", "ref" };
 
 /* The liburing this program is linked with ("Package Version"); the
  * Makefile passes it. */
@@ -206,50 +207,16 @@ loop_liburing(struct bench *b, enum workload wl, unsigned long iters)
 	b->off[I_LIBURING] = off;
 }
 
-/*
- * Out-of-line instantiations. The measured_* ones are what callgrind counts
- * (bench/instructions.sh: --toggle-collect='measured_*'); the warmup_* ones
- * are the same code under another name, so warming up (page faults, lazy PLT
- * binding, cold caches) is never counted. Extern, and not cloned, so that
- * their names survive as they are.
- */
-#ifdef __clang__
-#define OUT_OF_LINE __attribute__((noinline))
-#else
-#define OUT_OF_LINE __attribute__((noinline, noclone))
-#endif
-
-#define INSTANTIATE(impl, wl_name, wl)					\
-	void OUT_OF_LINE						\
-	measured_##impl##_##wl_name(struct bench *b, unsigned long iters); \
-	void OUT_OF_LINE						\
-	measured_##impl##_##wl_name(struct bench *b, unsigned long iters) \
-	{								\
-		loop_##impl(b, wl, iters);				\
-	}								\
-	void OUT_OF_LINE						\
-	warmup_##impl##_##wl_name(struct bench *b, unsigned long iters); \
-	void OUT_OF_LINE						\
-	warmup_##impl##_##wl_name(struct bench *b, unsigned long iters)	\
-	{								\
-		loop_##impl(b, wl, iters);				\
-	}
-
+/* The loops as callgrind sees them (bench.h INSTANTIATE). */
 INSTANTIATE(ref, nop, W_NOP)
 INSTANTIATE(ref, read, W_READ)
 INSTANTIATE(liburing, nop, W_NOP)
 INSTANTIATE(liburing, read, W_READ)
 
-typedef void (*loop_fn)(struct bench *b, unsigned long iters);
-
-/* [impl][workload] */
-static const loop_fn measured[2][2] = {
-	[I_LIBURING] = { measured_liburing_nop, measured_liburing_read },
-	[I_REF] = { measured_ref_nop, measured_ref_read },
-};
-static const loop_fn warmup[2][2] = {
-	[I_LIBURING] = { warmup_liburing_nop, warmup_liburing_read },
-	[I_REF] = { warmup_ref_nop, warmup_ref_read },
+/* [workload] */
+static const struct loops loops[2] = {
+	[W_NOP] = LOOPS(liburing, nop),
+	[W_READ] = LOOPS(liburing, read),
 };
 
 /* ------------------------------------------------------------------ */
@@ -356,112 +323,48 @@ static void perf_open(void)
 	}
 }
 
+/* Around each measured run (struct pair), with a counter there. */
+static void count_start(void)
+{
+	ioctl(perf_fd, PERF_EVENT_IOC_RESET, 0);
+	ioctl(perf_fd, PERF_EVENT_IOC_ENABLE, 0);
+}
+
+static unsigned long long count_stop(void)
+{
+	uint64_t v;
+
+	ioctl(perf_fd, PERF_EVENT_IOC_DISABLE, 0);
+	return read(perf_fd, &v, sizeof(v)) == sizeof(v) ? v : ~0ULL;
+}
+
 /* ------------------------------------------------------------------ */
 /* rounds                                                              */
 /* ------------------------------------------------------------------ */
 
-struct sample {
-	double secs;
-	uint64_t instr;		/* UINT64_MAX: not counted */
-};
-
-static struct sample run_measured(struct bench *b, enum impl impl,
-				  unsigned long iters)
-{
-	struct sample s = { .instr = UINT64_MAX };
-	loop_fn fn = measured[impl][b->wl];
-	double t0;
-
-	if (perf_fd >= 0) {
-		ioctl(perf_fd, PERF_EVENT_IOC_RESET, 0);
-		ioctl(perf_fd, PERF_EVENT_IOC_ENABLE, 0);
-	}
-	t0 = now();
-	fn(b, iters);
-	s.secs = now() - t0;
-	if (perf_fd >= 0) {
-		uint64_t v;
-
-		ioctl(perf_fd, PERF_EVENT_IOC_DISABLE, 0);
-		if (read(perf_fd, &v, sizeof(v)) == sizeof(v))
-			s.instr = v;
-	}
-	return s;
-}
-
-struct row {
-	enum workload wl;
-	unsigned int batch;
-	double ops[2];		/* median ops/s, [impl] */
-	double instr[2];	/* instructions/op, < 0: n/a */
-	double ratio;		/* median of the per-round ref/liburing ratios */
-	double ratio_lo, ratio_hi;	/* their quartiles */
-};
-
+/* One row: workload b->wl at batch b->batch, both sides in rounds. */
 static void run_row(struct bench *b, struct row *row, unsigned int rounds,
 		    double round_secs)
 {
-	/* If the machine slows down after calibrating, stop early rather
-	 * than run past the time budget of `make bench`. */
-	const double budget = 2.5 * rounds * 2 * round_secs;
-	double rate[2][MAX_ROUNDS], ratio[MAX_ROUNDS];
-	uint64_t min_instr[2] = { UINT64_MAX, UINT64_MAX };
-	unsigned long iters = 1;
-	double t0, secs;
-
-	/* Warm both up; size a round from liburing's speed (both then do the
-	 * very same number of iterations). */
-	warmup[I_REF][b->wl](b, 64);
-	for (;;) {
-		t0 = now();
-		warmup[I_LIBURING][b->wl](b, iters);
-		secs = now() - t0;
-		if (secs >= 0.02)
-			break;
-		iters *= 2;
-	}
-	iters = (unsigned long)((double)iters * round_secs / secs);
-	if (!iters)
-		iters = 1;
-	warmup[I_REF][b->wl](b, iters / 8 + 1);
-
-	t0 = now();
-	for (unsigned int r = 0; r < rounds; r++) {
-		if (r >= 5 && now() - t0 > budget) {
-			fprintf(stderr, "ring-bench: %s/%u: %u of %u rounds, out of time\n",
-				workload_name[b->wl], b->batch, r, rounds);
-			rounds = r;
-			break;
-		}
-		for (unsigned int k = 0; k < 2; k++) {
-			enum impl impl = (r + k) % 2 ? I_REF : I_LIBURING;
-			struct sample s = run_measured(b, impl, iters);
-
-			rate[impl][r] = (double)iters * b->batch / s.secs;
-			if (s.instr < min_instr[impl])
-				min_instr[impl] = s.instr;
-		}
-		ratio[r] = rate[I_REF][r] / rate[I_LIBURING][r];
-		if (verbose)
-			fprintf(stderr, "%s/%u round %u: liburing %.2f M ref %.2f M ratio %.3f\n",
-				workload_name[b->wl], b->batch, r,
-				rate[I_LIBURING][r] / 1e6, rate[I_REF][r] / 1e6,
-				ratio[r]);
-	}
+	const struct pair p = {
+		.ctx = b,
+		.loops = &loops[b->wl],
+		.side_name = impl_name,
+		.wl_name = workload_name[b->wl],
+		.batch = b->batch,
+		.count_start = perf_fd >= 0 ? count_start : NULL,
+		.count_stop = perf_fd >= 0 ? count_stop : NULL,
+	};
 
 	row->wl = b->wl;
-	row->batch = b->batch;
-	for (int i = 0; i < 2; i++) {
-		row->ops[i] = median(rate[i], rounds);
-		row->instr[i] = min_instr[i] == UINT64_MAX ? -1 :
-				(double)min_instr[i] / ((double)iters * b->batch);
-	}
-	/* Each round's two runs are adjacent in time, so their ratio cancels
-	 * most of what the machine does to both; the median of those ratios
-	 * is steadier than the ratio of the medians. */
-	row->ratio = median(ratio, rounds);	/* sorts ratio[] */
-	row->ratio_lo = ratio[rounds / 4];
-	row->ratio_hi = ratio[(3 * rounds) / 4];
+	run_pair(&p, row, rounds, round_secs);
+}
+
+/* User-space instructions per op of one side, < 0: not counted. */
+static double instr(const struct row *r, int side)
+{
+	return r->min_count[side] == ~0ULL ? -1 :
+	       (double)r->min_count[side] / ((double)r->iters * r->batch);
 }
 
 static void fmt_instr(char *buf, size_t len, double v)
@@ -511,8 +414,8 @@ static int run_all(unsigned int rounds, unsigned int round_ms, bool strict)
 		struct row *r = &rows[i];
 		char il[32], ir[32];
 
-		fmt_instr(il, sizeof(il), r->instr[I_LIBURING]);
-		fmt_instr(ir, sizeof(ir), r->instr[I_REF]);
+		fmt_instr(il, sizeof(il), instr(r, I_LIBURING));
+		fmt_instr(ir, sizeof(ir), instr(r, I_REF));
 		printf("| %s | %u | %.2f M | %.2f M | %.3f | %s | %s |\n",
 		       workload_name[r->wl], r->batch,
 		       r->ops[I_LIBURING] / 1e6, r->ops[I_REF] / 1e6,
@@ -554,12 +457,12 @@ static int run_all(unsigned int rounds, unsigned int round_ms, bool strict)
 		struct row *r = &rows[i];
 		bool ok;
 
-		if (r->instr[I_REF] < 0 || r->instr[I_LIBURING] < 0)
+		if (instr(r, I_REF) < 0 || instr(r, I_LIBURING) < 0)
 			continue;
-		ok = r->instr[I_REF] <= r->instr[I_LIBURING];
+		ok = instr(r, I_REF) <= instr(r, I_LIBURING);
 		printf("- %s batch %u: instr/op %.1f <= %.1f: %s\n",
-		       workload_name[r->wl], r->batch, r->instr[I_REF],
-		       r->instr[I_LIBURING], ok ? "met" : "NOT MET");
+		       workload_name[r->wl], r->batch, instr(r, I_REF),
+		       instr(r, I_LIBURING), ok ? "met" : "NOT MET");
 		missed |= !ok;
 	}
 	printf("\n(%.1f s)\n", now() - t_start);
@@ -574,36 +477,20 @@ static int callgrind_one(const char *wl_s, const char *batch_s,
 			 const char *impl_s, unsigned long ops)
 {
 	struct bench b;
-	enum workload wl;
-	enum impl impl;
-	unsigned long batch, iters;
-	char *end;
+	enum workload wl = pick("workload", wl_s, workload_name, 2);
+	enum impl impl = pick("impl", impl_s, impl_name, 2);
+	unsigned int batch = parse_batch(batch_s, MAX_BATCH);
+	unsigned long iters;
 	int fd;
-
-	if (!strcmp(wl_s, "nop"))
-		wl = W_NOP;
-	else if (!strcmp(wl_s, "read"))
-		wl = W_READ;
-	else
-		die("workload must be nop or read, not %s", wl_s);
-	if (!strcmp(impl_s, "ref"))
-		impl = I_REF;
-	else if (!strcmp(impl_s, "liburing"))
-		impl = I_LIBURING;
-	else
-		die("impl must be ref or liburing, not %s", impl_s);
-	batch = strtoul(batch_s, &end, 10);
-	if (*end || !batch || batch > MAX_BATCH)
-		die("batch must be 1..%u, not %s", MAX_BATCH, batch_s);
 
 	fd = make_cached_file(FILE_SIZE, CHUNK);
 	bench_init(&b, fd);
 	b.wl = wl;
-	b.batch = (unsigned int)batch;
+	b.batch = batch;
 	iters = (ops + batch - 1) / batch;
 	/* Not counted: first use of every path (faults, PLT binding). */
-	warmup[impl][wl](&b, 16);
-	measured[impl][wl](&b, iters);
+	loops[wl].warmup[impl](&b, 16);
+	loops[wl].measured[impl](&b, iters);
 	bench_fini(&b);
 	close(fd);
 	printf("ops %lu\n", iters * batch);
