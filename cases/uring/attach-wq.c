@@ -354,7 +354,7 @@ struct tasks {
 	long tid[MAX_TASKS];
 };
 
-static void list_tasks(struct tasks *t)
+static void list_tasks_once(struct tasks *t)
 {
 	DIR *d = opendir("/proc/self/task");
 	struct dirent *e;
@@ -371,6 +371,30 @@ static void list_tasks(struct tasks *t)
 	}
 	if (d)
 		closedir(d);
+}
+
+/*
+ * list_tasks_once until two listings in a row agree (at most 100, 1 ms
+ * apart). While a thread exits, such as the SQ thread of the probe's
+ * ring, a listing can end at it and leave out the threads after it
+ * (fs/proc/base.c next_tid() stops at a thread that died); once it is
+ * gone, listings agree.
+ */
+static void list_tasks(struct tasks *t)
+{
+	struct tasks again;
+
+	list_tasks_once(t);
+	for (int i = 0; i < 100; i++) {
+		const struct timespec ms = { .tv_nsec = 1000 * 1000 };
+
+		list_tasks_once(&again);
+		if (again.n == t->n &&
+		    !memcmp(again.tid, t->tid, sizeof(long) * (size_t)(t->n > 0 ? t->n : 0)))
+			return;
+		*t = again;
+		nanosleep(&ms, NULL);
+	}
 }
 
 /* How many tasks of after are not in before: the threads started in
