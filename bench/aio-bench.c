@@ -399,21 +399,12 @@ static void preflight(struct bench *b, struct preflight *pf)
 /* rounds                                                              */
 /* ------------------------------------------------------------------ */
 
-/* One row: workload b->wl at batch b->batch, both sides in rounds. */
-static void run_row(struct bench *b, struct row *row, unsigned int rounds,
-		    double round_secs)
-{
-	const struct pair p = {
-		.ctx = b,
-		.loops = &loops[b->wl],
-		.side_name = impl_name,
-		.wl_name = workload_name[b->wl],
-		.batch = b->batch,
-	};
-
-	row->wl = b->wl;
-	run_pair(&p, row, rounds, round_secs);
-}
+/* The loops and names run_pair needs. */
+static const struct pair pair = {
+	.loops = loops,
+	.wl_name = workload_name,
+	.side_name = impl_name,
+};
 
 static int run_all(unsigned int rounds, unsigned int round_ms, bool strict)
 {
@@ -433,7 +424,8 @@ static int run_all(unsigned int rounds, unsigned int round_ms, bool strict)
 		for (unsigned int i = 0; i < 3; i++) {
 			b.wl = (enum workload)wl;
 			b.batch = batches[i];
-			run_row(&b, &rows[nrows++], rounds, round_ms / 1000.0);
+			run_pair(&pair, &b, b.wl, b.batch, &rows[nrows++],
+				 rounds, round_ms / 1000.0);
 		}
 	}
 	bench_fini(&b);

@@ -141,12 +141,12 @@ struct loops {
 	.measured = { measured_##lib##_##wl_name, measured_ref_##wl_name }, \
 }
 
+/* What run_pair needs of a bench, all indexed as the bench's enum workload
+ * and SIDE_*. */
 struct pair {
-	void *ctx;
-	const struct loops *loops;
-	const char *const *side_name;		/* [SIDE_LIB], [SIDE_REF] */
-	const char *wl_name;			/* the workload, for messages */
-	unsigned int batch;			/* operations an iteration */
+	const struct loops *loops;		/* [workload] */
+	const char *const *wl_name;		/* [workload] */
+	const char *const *side_name;		/* [side] */
 	/* Optional, around each measured run: start a counter, and read it
 	 * (~0: nothing counted). ring-bench's instruction counter. */
 	void (*count_start)(void);
@@ -165,45 +165,48 @@ struct row {
 	unsigned long long min_count[2];	/* smallest count_stop(), or ~0 */
 };
 
-/* Run one side for iters iterations: its seconds, and *count. */
-static double pair_run(const struct pair *p, int side, unsigned long iters,
-		       unsigned long long *count)
+/* Run one side's measured loop for iters iterations: its seconds, and
+ * *count. */
+static double pair_run(const struct pair *p, void *ctx, int wl, int side,
+		       unsigned long iters, unsigned long long *count)
 {
 	double start, secs;
 
 	if (p->count_start)
 		p->count_start();
 	start = now();
-	p->loops->measured[side](p->ctx, iters);
+	p->loops[wl].measured[side](ctx, iters);
 	secs = now() - start;
 	*count = p->count_stop ? p->count_stop() : ~0ULL;
 	return secs;
 }
 
 /*
- * rounds rounds of about round_secs a side. Both sides warm up; a round's
+ * Row wl/batch of a bench: its two loops of workload wl on ctx, batch
+ * operations an iteration, for rounds rounds of about round_secs a side.
+ * Both sides warm up; a round's
  * iterations are sized from the library's speed, and both sides then run
  * that very number in every round, one straight after the other, the
  * library first in even rounds and ref first in odd ones, so that what
  * the machine does to one it mostly does to both. The per-round ratios
  * cancel that, so their median is steadier than the ratio of the medians.
  * If the machine slows down after calibrating, the rounds stop early (at
- * least 5) rather than run 2.5 times past their time. Fills in all of
- * *row but its wl.
+ * least 5) rather than run 2.5 times past their time.
  */
 static __attribute__((unused)) void
-run_pair(const struct pair *p, struct row *row, unsigned int rounds,
-	 double round_secs)
+run_pair(const struct pair *p, void *ctx, int wl, unsigned int batch,
+	 struct row *row, unsigned int rounds, double round_secs)
 {
+	const struct loops *l = &p->loops[wl];
 	const double budget = 2.5 * rounds * 2 * round_secs;
 	double rate[2][MAX_ROUNDS], ratio[MAX_ROUNDS];
 	unsigned long iters = 1;
 	double t0, secs;
 
-	p->loops->warmup[SIDE_REF](p->ctx, 64);
+	l->warmup[SIDE_REF](ctx, 64);
 	for (;;) {
 		t0 = now();
-		p->loops->warmup[SIDE_LIB](p->ctx, iters);
+		l->warmup[SIDE_LIB](ctx, iters);
 		secs = now() - t0;
 		if (secs >= 0.8 * round_secs || iters >= 1ul << 30)
 			break;
@@ -212,15 +215,15 @@ run_pair(const struct pair *p, struct row *row, unsigned int rounds,
 	iters = (unsigned long)((double)iters * round_secs / secs);
 	if (!iters)
 		iters = 1;
-	p->loops->warmup[SIDE_REF](p->ctx, iters / 8 + 1);
+	l->warmup[SIDE_REF](ctx, iters / 8 + 1);
 
 	row->min_count[0] = row->min_count[1] = ~0ULL;
 	t0 = now();
 	for (unsigned int r = 0; r < rounds; r++) {
 		if (r >= 5 && now() - t0 > budget) {
 			fprintf(stderr, "%s: %s/%u: %u of %u rounds, out of time\n",
-				program_invocation_short_name, p->wl_name,
-				p->batch, r, rounds);
+				program_invocation_short_name, p->wl_name[wl],
+				batch, r, rounds);
 			rounds = r;
 			break;
 		}
@@ -228,20 +231,21 @@ run_pair(const struct pair *p, struct row *row, unsigned int rounds,
 			int side = (r + k) % 2 ? SIDE_REF : SIDE_LIB;
 			unsigned long long count;
 
-			rate[side][r] = (double)iters * p->batch /
-					pair_run(p, side, iters, &count);
+			rate[side][r] = (double)iters * batch /
+					pair_run(p, ctx, wl, side, iters, &count);
 			if (count < row->min_count[side])
 				row->min_count[side] = count;
 		}
 		ratio[r] = rate[SIDE_REF][r] / rate[SIDE_LIB][r];
 		if (verbose)
 			fprintf(stderr, "%s/%u round %u (%s first): %s %.3f M, %s %.3f M, ratio %.3f\n",
-				p->wl_name, p->batch, r, p->side_name[r % 2],
+				p->wl_name[wl], batch, r, p->side_name[r % 2],
 				p->side_name[SIDE_LIB],
 				rate[SIDE_LIB][r] / 1e6, p->side_name[SIDE_REF],
 				rate[SIDE_REF][r] / 1e6, ratio[r]);
 	}
-	row->batch = p->batch;
+	row->wl = wl;
+	row->batch = batch;
 	row->rounds = rounds;
 	row->iters = iters;
 	for (int side = 0; side < 2; side++)

@@ -365,21 +365,12 @@ static void bench_fini(struct bench *b)
 /* rounds                                                              */
 /* ------------------------------------------------------------------ */
 
-/* One row: workload b->wl at batch b->batch, both sides in rounds. */
-static void run_row(struct bench *b, struct row *row, unsigned int rounds,
-		    double round_secs)
-{
-	const struct pair p = {
-		.ctx = b,
-		.loops = &loops[b->wl],
-		.side_name = impl_name,
-		.wl_name = workload_name[b->wl],
-		.batch = b->batch,
-	};
-
-	row->wl = b->wl;
-	run_pair(&p, row, rounds, round_secs);
-}
+/* The loops and names run_pair needs. */
+static const struct pair pair = {
+	.loops = loops,
+	.wl_name = workload_name,
+	.side_name = impl_name,
+};
 
 /* ops/s in M, or in k below a million (the ping-pong row). */
 static void fmt_rate(char *buf, size_t len, double v)
@@ -415,7 +406,8 @@ static int run_all(unsigned int rounds, unsigned int round_ms, bool strict)
 		b.batch = cases[i].batch;
 		if (b.wl == W_PINGPONG)
 			pin_together(&b, &saved);
-		run_row(&b, &rows[i], rounds, round_ms / 1000.0);
+		run_pair(&pair, &b, b.wl, b.batch, &rows[i],
+			 rounds, round_ms / 1000.0);
 		if (b.wl == W_PINGPONG)
 			unpin(&saved);
 	}

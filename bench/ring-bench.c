@@ -323,9 +323,12 @@ static void perf_open(void)
 	}
 }
 
-/* Around each measured run (struct pair), with a counter there. */
+/* Around each measured run (struct pair): the instructions, where the
+ * counter is there. */
 static void count_start(void)
 {
+	if (perf_fd < 0)
+		return;
 	ioctl(perf_fd, PERF_EVENT_IOC_RESET, 0);
 	ioctl(perf_fd, PERF_EVENT_IOC_ENABLE, 0);
 }
@@ -334,6 +337,8 @@ static unsigned long long count_stop(void)
 {
 	uint64_t v;
 
+	if (perf_fd < 0)
+		return ~0ULL;
 	ioctl(perf_fd, PERF_EVENT_IOC_DISABLE, 0);
 	return read(perf_fd, &v, sizeof(v)) == sizeof(v) ? v : ~0ULL;
 }
@@ -342,23 +347,14 @@ static unsigned long long count_stop(void)
 /* rounds                                                              */
 /* ------------------------------------------------------------------ */
 
-/* One row: workload b->wl at batch b->batch, both sides in rounds. */
-static void run_row(struct bench *b, struct row *row, unsigned int rounds,
-		    double round_secs)
-{
-	const struct pair p = {
-		.ctx = b,
-		.loops = &loops[b->wl],
-		.side_name = impl_name,
-		.wl_name = workload_name[b->wl],
-		.batch = b->batch,
-		.count_start = perf_fd >= 0 ? count_start : NULL,
-		.count_stop = perf_fd >= 0 ? count_stop : NULL,
-	};
-
-	row->wl = b->wl;
-	run_pair(&p, row, rounds, round_secs);
-}
+/* The loops and names run_pair needs. */
+static const struct pair pair = {
+	.loops = loops,
+	.wl_name = workload_name,
+	.side_name = impl_name,
+	.count_start = count_start,
+	.count_stop = count_stop,
+};
 
 /* User-space instructions per op of one side, < 0: not counted. */
 static double instr(const struct row *r, int side)
@@ -392,7 +388,8 @@ static int run_all(unsigned int rounds, unsigned int round_ms, bool strict)
 		for (unsigned int i = 0; i < 3; i++) {
 			b.wl = (enum workload)wl;
 			b.batch = batches[i];
-			run_row(&b, &rows[nrows++], rounds, round_ms / 1000.0);
+			run_pair(&pair, &b, b.wl, b.batch, &rows[nrows++],
+				 rounds, round_ms / 1000.0);
 		}
 	}
 	bench_fini(&b);
