@@ -17,7 +17,6 @@
  * designs give, or the variant the feature bit names.
  */
 #include <liburing.h>
-#include <dirent.h>
 #include <sys/wait.h>
 
 #include "conform_uring.h"
@@ -345,56 +344,16 @@ static int sqpoll_ring(struct io_uring *ring)
 	return io_uring_queue_init_params(4, ring, &p);
 }
 
-enum { MAX_TASKS = 64 };
-
-/* The tids of this process's tasks (threads), from /proc/self/task, in
- * t->tid; t->n of them, or -1 without /proc (or more than MAX_TASKS). */
+/* The tids of this process's tasks (threads), t->n of them in t->tid, or
+ * t->n -1 without /proc (conform_thread_ids). */
 struct tasks {
 	int n;
-	long tid[MAX_TASKS];
+	pid_t tid[CONFORM_MAX_THREADS];
 };
 
-static void list_tasks_once(struct tasks *t)
-{
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *e;
-
-	t->n = d ? 0 : -1;
-	while (d && (e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		if (t->n == MAX_TASKS) {
-			t->n = -1;
-			break;
-		}
-		t->tid[t->n++] = strtol(e->d_name, NULL, 10);
-	}
-	if (d)
-		closedir(d);
-}
-
-/*
- * list_tasks_once until two listings in a row agree (at most 100, 1 ms
- * apart). While a thread exits, such as the SQ thread of the probe's
- * ring, a listing can end at it and leave out the threads after it
- * (fs/proc/base.c next_tid() stops at a thread that died); once it is
- * gone, listings agree.
- */
 static void list_tasks(struct tasks *t)
 {
-	struct tasks again;
-
-	list_tasks_once(t);
-	for (int i = 0; i < 100; i++) {
-		const struct timespec ms = { .tv_nsec = 1000 * 1000 };
-
-		list_tasks_once(&again);
-		if (again.n == t->n &&
-		    !memcmp(again.tid, t->tid, sizeof(long) * (size_t)(t->n > 0 ? t->n : 0)))
-			return;
-		*t = again;
-		nanosleep(&ms, NULL);
-	}
+	t->n = conform_thread_ids(t->tid);
 }
 
 /* How many tasks of after are not in before: the threads started in

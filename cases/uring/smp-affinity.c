@@ -181,26 +181,22 @@ static int task_stat_field(pid_t tid, int nr, char *out, size_t len)
  */
 static int threads_named(const char *name, pid_t *tids, int max)
 {
-	struct dirent *de;
+	pid_t all[CONFORM_MAX_THREADS];
 	char comm[64];
-	int n = 0;
-	DIR *d = opendir("/proc/self/task");
+	int n = 0, nall = conform_thread_ids(all);
 
-	if (!d)
+	if (nall < 0)
 		return -1;
-	while ((de = readdir(d))) {
-		pid_t tid = (pid_t)atoi(de->d_name);
-
-		if (tid <= 0 || task_file(tid, "comm", comm, sizeof(comm)) <= 0)
+	for (int i = 0; i < nall; i++) {
+		if (task_file(all[i], "comm", comm, sizeof(comm)) <= 0)
 			continue;
 		comm[strcspn(comm, "\n")] = '\0';
 		if (strcmp(comm, name))
 			continue;
 		if (n < max)
-			tids[n] = tid;
+			tids[n] = all[i];
 		n++;
 	}
-	closedir(d);
 	return n;
 }
 
@@ -374,7 +370,6 @@ TEST(sq_aff_thread_is_allowed_on_and_runs_on_sq_thread_cpu)
 	char name[32], list[256], processor[32];
 	pid_t tids[MAX_NAMED];
 	struct timespec start;
-	bool native;
 	int a, b, ret, n;
 
 	CONFORM_DECLARE("5.12", "IORING_SETUP_SQ_AFF",
@@ -396,18 +391,13 @@ TEST(sq_aff_thread_is_allowed_on_and_runs_on_sq_thread_cpu)
 	 * The thread has named itself before it ran the NOP. The probe
 	 * ring's SQ thread, of the same name, may still be exiting (its
 	 * ring's teardown runs in a kernel work item): wait until one
-	 * thread of the name is left, this ring's. While that one exits, a
-	 * listing of /proc/self/task can also end at it and leave out the
-	 * threads after it, this ring's among them (fs/proc/base.c
-	 * next_tid() stops at a thread that died; seen on a 2-CPU guest):
-	 * where the SQ thread is a thread of the process
-	 * (IORING_FEAT_NATIVE_WORKERS, 5.12), seeing none is asked again.
+	 * thread of the name is left, this ring's. (While that one exits,
+	 * conform_thread_ids keeps it from hiding this one.)
 	 */
-	native = p.features & IORING_FEAT_NATIVE_WORKERS;
 	snprintf(name, sizeof(name), "iou-sqp-%d", (int)gettid());
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	while ((n = threads_named(name, tids, MAX_NAMED)) != 1 && n >= 0 &&
-	       (n > 1 || native) && ms_since(&start) < STATE_BOUND_MS)
+	while ((n = threads_named(name, tids, MAX_NAMED)) > 1 &&
+	       ms_since(&start) < STATE_BOUND_MS)
 		pause_1ms();
 	if (n != 1) {
 		io_uring_queue_exit(&ring);
@@ -416,9 +406,6 @@ TEST(sq_aff_thread_is_allowed_on_and_runs_on_sq_thread_cpu)
 		if (n > 1)
 			SKIP(return, CONFORM_UNSEEN "%d threads named %s for %d ms: the probe ring's SQ thread did not exit",
 			     n, name, STATE_BOUND_MS);
-		if (native)
-			SKIP(return, "no %s thread in /proc/self/task for %d ms, although IORING_FEAT_NATIVE_WORKERS is set: the SQ thread is not a thread of this process",
-			     name, STATE_BOUND_MS);
 		SKIP(return, "no %s thread in /proc/self/task: the SQ thread is not a thread of this process",
 		     name);
 	}

@@ -451,6 +451,61 @@ static inline int conform_wait_blocked_in(pid_t tid, long nr)
 	}
 }
 
+/* Threads conform_thread_ids lists at most. */
+enum { CONFORM_MAX_THREADS = 64 };
+
+/* One listing of /proc/self/task into tids: how many, or -1 (unreadable,
+ * or more than CONFORM_MAX_THREADS). */
+static inline int conform_thread_ids_once(pid_t tids[CONFORM_MAX_THREADS])
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (n == CONFORM_MAX_THREADS) {
+			n = -1;
+			break;
+		}
+		tids[n++] = (pid_t)atoi(e->d_name);
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * The tids of this process's threads, from /proc/self/task: how many, or
+ * -1 when it cannot be read (or has more than CONFORM_MAX_THREADS).
+ * Rule: a listing of /proc/self/task stops at a thread that exits while it
+ * is read (fs/proc/base.c next_tid() ends the walk at a task no longer
+ * alive) and leaves out the threads after it, e.g. a ring's SQ thread
+ * behind a probe ring's exiting one. An exited thread is unlinked from the
+ * list, so two listings in a row that agree are whole: this lists until
+ * they do (at most 100 times, 1 ms apart; then the last listing).
+ */
+static inline int conform_thread_ids(pid_t tids[CONFORM_MAX_THREADS])
+{
+	const struct timespec ms = { .tv_nsec = 1000 * 1000 };
+	pid_t again[CONFORM_MAX_THREADS];
+	int n = conform_thread_ids_once(tids);
+
+	for (int i = 0; i < 100; i++) {
+		int m = conform_thread_ids_once(again);
+
+		if (m == n && (n <= 0 || !memcmp(again, tids, sizeof(pid_t) * (size_t)n)))
+			break;
+		n = m;
+		if (m > 0)
+			memcpy(tids, again, sizeof(pid_t) * (size_t)m);
+		nanosleep(&ms, NULL);
+	}
+	return n;
+}
+
 /* ------------------------------------------------------------------ */
 /* Signals made pending before a call                                   */
 /* ------------------------------------------------------------------ */

@@ -735,23 +735,21 @@ static inline int uring_run_in_thread(void *(*fn)(void *), void *arg)
 static inline int uring_other_threads(const char *ignore, const char *want,
 				      int *named)
 {
-	char path[300], comm[64];
-	struct dirent *de;
-	int n = 0;
-	DIR *d = opendir("/proc/self/task");
+	pid_t tids[CONFORM_MAX_THREADS];
+	char path[64], comm[64];
+	int n = 0, all = conform_thread_ids(tids);
 
 	if (named)
 		*named = 0;
-	if (!d)
+	if (all < 0)
 		return -1;
-	while ((de = readdir(d))) {
+	for (int i = 0; i < all; i++) {
 		ssize_t len;
 		int fd;
 
-		if (de->d_name[0] == '.' || atoi(de->d_name) == gettid())
+		if (tids[i] == gettid())
 			continue;
-		snprintf(path, sizeof(path), "/proc/self/task/%s/comm",
-			 de->d_name);
+		snprintf(path, sizeof(path), "/proc/self/task/%d/comm", (int)tids[i]);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			continue;
@@ -766,7 +764,6 @@ static inline int uring_other_threads(const char *ignore, const char *want,
 		if (!ignore || strncmp(comm, ignore, strlen(ignore)) != 0)
 			n++;
 	}
-	closedir(d);
 	return n;
 }
 
